@@ -1,0 +1,9 @@
+# cython: language_level=3
+"""The compiled law behind a Python handle."""
+
+from hilander.controller._law cimport LawParams, LawState, HazardMap
+
+cdef class LawCore:
+    cdef LawParams params
+    cdef LawState state
+    cdef HazardMap hazard_map

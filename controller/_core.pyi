@@ -1,0 +1,18 @@
+from typing import Any
+
+import numpy.typing as npt
+
+CONSTANTS: dict[str, int]
+
+class LawCore:
+    def __init__(self, params: dict[str, Any]) -> None: ...
+    def reset(self) -> None: ...
+    def load_hazard_map(
+        self,
+        cost: npt.ArrayLike,
+        elevation_m: npt.ArrayLike,
+        cell_size_m: float,
+        origin_S_m: tuple[float, float],
+    ) -> None: ...
+    def step(self, frame: dict[str, Any]) -> dict[str, Any]: ...
+    def state_dict(self) -> dict[str, Any]: ...

@@ -1,0 +1,95 @@
+# cython: language_level=3
+"""The compiled law behind a Python handle, and the law's constants for Python.
+
+LawCore holds one law's parameters, state and hazard-map buffer; the
+compiled loop (hilander.sim._loop) reaches into its structs, the Python
+facade (hilander.controller.CompiledLaw) calls step() with dicts.
+"""
+
+from libc.string cimport memset
+
+import numpy as np
+
+from hilander.controller._law cimport (
+    SensorFrame, Command, HazardMap, law_reset, law_step, HAZARD_MAP_MAX_CELLS,
+    PHASE_POWERED_APPROACH, PHASE_DIVERT, PHASE_CONSTANT_VELOCITY, PHASE_SKY_CRANE,
+    PHASE_TOUCHDOWN_DETECTION, PHASE_TETHER_CUT, PHASE_FLYAWAY,
+    EVENT_SITE_SELECTED, EVENT_ROVER_RELEASE, EVENT_TOUCHDOWN_DECLARED, EVENT_TETHER_CUT,
+    EVENT_ENGINE_CUTOFF, EVENT_RAD_FIRE, EVENT_BRIDLE_CUT,
+    STATUS_THRUST_SATURATED, STATUS_TILT_LIMITED, STATUS_THROTTLE_RATE_LIMITED,
+    STATUS_NO_SAFE_SITE, STATUS_TGO_INFEASIBLE, STATUS_RADAR_INVALID,
+)
+
+
+CONSTANTS = {
+    "HAZARD_MAP_MAX_CELLS": HAZARD_MAP_MAX_CELLS,
+    "PHASE_POWERED_APPROACH": PHASE_POWERED_APPROACH,
+    "PHASE_DIVERT": PHASE_DIVERT,
+    "PHASE_CONSTANT_VELOCITY": PHASE_CONSTANT_VELOCITY,
+    "PHASE_SKY_CRANE": PHASE_SKY_CRANE,
+    "PHASE_TOUCHDOWN_DETECTION": PHASE_TOUCHDOWN_DETECTION,
+    "PHASE_TETHER_CUT": PHASE_TETHER_CUT,
+    "PHASE_FLYAWAY": PHASE_FLYAWAY,
+    "EVENT_SITE_SELECTED": EVENT_SITE_SELECTED,
+    "EVENT_ROVER_RELEASE": EVENT_ROVER_RELEASE,
+    "EVENT_TOUCHDOWN_DECLARED": EVENT_TOUCHDOWN_DECLARED,
+    "EVENT_TETHER_CUT": EVENT_TETHER_CUT,
+    "EVENT_ENGINE_CUTOFF": EVENT_ENGINE_CUTOFF,
+    "EVENT_RAD_FIRE": EVENT_RAD_FIRE,
+    "EVENT_BRIDLE_CUT": EVENT_BRIDLE_CUT,
+    "STATUS_THRUST_SATURATED": STATUS_THRUST_SATURATED,
+    "STATUS_TILT_LIMITED": STATUS_TILT_LIMITED,
+    "STATUS_THROTTLE_RATE_LIMITED": STATUS_THROTTLE_RATE_LIMITED,
+    "STATUS_NO_SAFE_SITE": STATUS_NO_SAFE_SITE,
+    "STATUS_TGO_INFEASIBLE": STATUS_TGO_INFEASIBLE,
+    "STATUS_RADAR_INVALID": STATUS_RADAR_INVALID,
+}
+
+
+cdef class LawCore:
+    """The compiled law behind a Python handle: parameters, state, hazard map.
+
+    The typed facade is hilander.controller.CompiledLaw; this class takes and
+    returns plain dicts with the field names of the C structs.
+    """
+
+    def __cinit__(self):
+        law_reset(&self.state)
+        memset(&self.hazard_map, 0, sizeof(HazardMap))
+
+    def __init__(self, dict params):
+        self.params = params
+
+    def reset(self):
+        law_reset(&self.state)
+
+    def load_hazard_map(self, cost, elevation_m, double cell_size_m, origin_S_m):
+        """Copy a square hazard map (cost and elevation, row = north) into the law."""
+        cdef float[:, ::1] c = np.ascontiguousarray(cost, dtype=np.float32)
+        cdef float[:, ::1] e = np.ascontiguousarray(elevation_m, dtype=np.float32)
+        cdef int n = c.shape[0], i, j
+        if c.shape[1] != n or e.shape[0] != n or e.shape[1] != n or n > HAZARD_MAP_MAX_CELLS:
+            raise ValueError(f"hazard map must be square, at most {HAZARD_MAP_MAX_CELLS} "
+                             f"cells a side, cost and elevation alike")
+        self.hazard_map.cells = n
+        self.hazard_map.cell_size_m = cell_size_m
+        self.hazard_map.origin_S_m[0] = origin_S_m[0]
+        self.hazard_map.origin_S_m[1] = origin_S_m[1]
+        for i in range(n):
+            for j in range(n):
+                self.hazard_map.cost[i * n + j] = c[i, j]
+                self.hazard_map.elevation_m[i * n + j] = e[i, j]
+
+    def step(self, dict frame):
+        """One control step: a SensorFrame dict in, a Command dict out."""
+        cdef SensorFrame f = frame
+        cdef Command c
+        law_step(&self.state, &self.params, &f,
+                 &self.hazard_map if f.hazard_map_ready else NULL, &c)
+        return c
+
+    def state_dict(self):
+        """The law's internal state (without its work buffer), for tests."""
+        cdef dict s = self.state
+        del s["clearance_m"]
+        return s

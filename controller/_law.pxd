@@ -1,0 +1,160 @@
+# cython: language_level=3
+"""The contract of the landing law: C structs and the functions over them.
+
+Everything that crosses between the world and the controller is one of two
+records, SensorFrame (world -> controller) and Command (controller -> world),
+with the same field names in Python (hilander.controller.interface), here, on
+the wire and in the firmware. SI units; a vector names its frame (S: site
+frame, east-north-up, origin on the ground at the nominal target).
+"""
+
+from libc.stdint cimport int32_t, int64_t, uint32_t
+
+cdef enum:
+    HAZARD_MAP_MAX_CELLS = 64            # cells per side of the hazard map
+    HAZARD_MAP_MAX_SIZE = 4096           # HAZARD_MAP_MAX_CELLS ** 2
+
+# Phases of a sky-crane descent, in order.
+cdef enum:
+    PHASE_POWERED_APPROACH = 0
+    PHASE_DIVERT = 1
+    PHASE_CONSTANT_VELOCITY = 2
+    PHASE_SKY_CRANE = 3
+    PHASE_TOUCHDOWN_DETECTION = 4
+    PHASE_TETHER_CUT = 5
+    PHASE_FLYAWAY = 6
+    PHASE_COUNT = 7
+
+# Discrete events, bit flags. Command.events holds every event commanded so
+# far (latched), so a lost command never loses an event.
+cdef enum:
+    EVENT_SITE_SELECTED = 1
+    EVENT_ROVER_RELEASE = 2
+    EVENT_TOUCHDOWN_DECLARED = 4
+    EVENT_TETHER_CUT = 8
+    EVENT_ENGINE_CUTOFF = 16
+    EVENT_RAD_FIRE = 32                  # reserved: airbag landers
+    EVENT_BRIDLE_CUT = 64                # reserved: airbag landers
+
+# Status bits of one step (not latched).
+cdef enum:
+    STATUS_THRUST_SATURATED = 1
+    STATUS_TILT_LIMITED = 2
+    STATUS_THROTTLE_RATE_LIMITED = 4
+    STATUS_NO_SAFE_SITE = 8
+    STATUS_TGO_INFEASIBLE = 16
+    STATUS_RADAR_INVALID = 32
+
+cdef struct SensorFrame:
+    int64_t step
+    double time_s
+    double radar_altitude_m              # descent stage above the terrain under it
+    int32_t radar_altitude_valid
+    double radar_velocity_S_mps[3]
+    int32_t radar_velocity_valid
+    double nav_position_S_m[3]           # navigation solution (with its errors)
+    double nav_velocity_S_mps[3]
+    double specific_force_S_mps2[3]      # IMU: non-gravitational acceleration
+    double mass_estimate_kg              # flying vehicle (with the rover until the cut)
+    double thrust_measured_N             # throttle feedback: delivered total thrust
+    int32_t engines_active
+    double bridle_tension_N
+    int32_t contact                      # leg/wheel contact bits (none on a sky crane)
+    int32_t hazard_map_ready             # a new hazard map comes with this frame
+
+cdef struct HazardMap:
+    int32_t cells                        # per side, <= HAZARD_MAP_MAX_CELLS
+    double cell_size_m
+    double origin_S_m[2]                 # south-west corner of cell (0, 0)
+    float cost[HAZARD_MAP_MAX_SIZE]      # 0 safe .. 1 hazard; index = row * cells + col
+    float elevation_m[HAZARD_MAP_MAX_SIZE]  # row = north index, col = east index
+
+cdef struct Command:
+    int64_t step                         # echo of SensorFrame.step
+    double thrust_S_N[3]                 # total thrust vector the law expects
+    double throttle                      # per-engine fraction of max thrust, 0 = off
+    int32_t phase
+    uint32_t events                      # latched EVENT_* bits
+    double site_S_m[3]                   # selected landing site (x, y, ground z)
+    uint32_t status                      # STATUS_* bits of this step
+
+cdef struct LawParams:
+    # vehicle, as the flight software knows it
+    double control_rate_Hz
+    double gravity_mps2
+    int32_t engine_count
+    double engine_thrust_max_N
+    double throttle_min
+    double throttle_rate_max_per_s
+    double cant_rad
+    double tilt_max_rad
+    double isp_s
+    double bridle_length_m
+    double bridle_payout_time_s
+    double rover_height_m
+    # powered approach and divert
+    double gate_altitude_m
+    double gate_speed_mps
+    double guidance_gain
+    double tgo_min_s
+    double tgo_max_s
+    double tgo_switch_s
+    double tgo_freeze_s
+    double replan_period_s
+    # terminal descent
+    double sky_crane_altitude_m
+    double sky_crane_speed_mps
+    double final_decel_mps2
+    double vertical_gain_per_s
+    double vertical_integral_gain_per_s2
+    double position_gain_per_s
+    double horizontal_gain_per_s
+    double horizontal_speed_max_mps
+    double sky_crane_horizontal_speed_max_mps
+    # hazard avoidance
+    double site_cost_safe_max
+    double site_clearance_min_m
+    double site_clearance_pref_m
+    double divert_max_m
+    double divert_accel_fraction
+    double site_weight_clearance
+    double site_weight_distance
+    double site_weight_propellant
+    double site_propellant_scale_kg
+    # touchdown detection and tether cut
+    double td_thrust_ratio
+    double td_persistence_s
+    double td_filter_time_s
+    double td_arm_settle_s
+    double td_gate_altitude_m
+    double tether_cut_delay_s
+    # flyaway
+    double flyaway_climb_s
+    double flyaway_climb_thrust_factor
+    double flyaway_tilt_rad
+    double flyaway_burn_s
+    double flyaway_thrust_factor
+
+cdef struct LawState:
+    int32_t phase
+    uint32_t events
+    int32_t started
+    double time_s
+    double phase_start_s
+    double site_S_m[3]
+    double tgo_s
+    double next_replan_s
+    double vz_integral_mps
+    double throttle
+    double td_ratio_filtered
+    double td_below_s
+    double release_s
+    double declared_s
+    double cut_s
+    double flyaway_heading_S[2]
+    double start_position_S_m[2]
+    float clearance_m[HAZARD_MAP_MAX_SIZE]   # work buffer of site selection
+
+cdef void law_reset(LawState* s) noexcept nogil
+cdef void law_step(LawState* s, const LawParams* p, const SensorFrame* f,
+                   const HazardMap* hazard_map, Command* c) noexcept nogil

@@ -1,0 +1,334 @@
+# cython: language_level=3
+"""The landing law: phase machine, guidance, throttle, touchdown detection.
+
+Design
+------
+A. Phases (PHASE_*): powered approach to the nominal target; at the hazard
+   map, site selection and divert; constant-velocity (then constant-
+   deceleration) descent over the site; sky crane (rover released, bridle
+   paid out); touchdown detection (armed after the bridle settles, below a
+   plausible altitude, latches cleared when it arms); tether cut after a
+   fixed delay; flyaway.
+B. Approach and divert: augmented Apollo guidance (_guidance.pyx) to the
+   approach gate, gate_altitude_m above the site, descending at
+   gate_speed_mps, upright (final thrust acceleration g); the time-to-go is
+   searched against the thrust, tilt and floor limits every replan_period_s
+   and on a retarget, and counts down without search once below
+   tgo_freeze_s (as Apollo did), so that the approach ends.
+C. Terminal descent: vertical speed follows
+       v_ref(h) = -min(v_gate, max(v_sc, sqrt(v_sc^2 + 2 a_dec (h - h_sc))))
+   by a PI loop on the measured vertical speed, with the profile's own
+   deceleration fed forward; horizontally, position over the site through a
+   capped velocity loop.
+D. Touchdown: r = |a_desired| / g is the thrust needed to hold the profile
+   over the hover thrust of the vehicle as the law knows it (rover on the
+   bridle). When the rover's weight leaves the bridle, r drops to about
+   m_stage / m_vehicle (about 0.55 for MSL). Declared when the low-passed r
+   stays below td_thrust_ratio for td_persistence_s, counting only samples
+   below td_gate_altitude_m.
+E. Throttle: the desired thrust m a goes into the tilt cone, then into
+   [T_min, T_max] of the engines still firing (vertical priority when
+   saturated), then the per-step throttle change is rate limited.
+"""
+
+from libc.math cimport sqrt, cos, sin, tan, fabs, fmax, fmin
+from libc.string cimport memset
+
+from hilander.controller._guidance cimport (
+    TgoProblem, guidance_accel, tgo_search, tgo_violation,
+)
+from hilander.controller._sites cimport SiteQuery, select_site
+
+
+cdef double G0 = 9.80665  # standard gravity for Isp [m/s^2], exact by definition
+
+
+cdef void law_reset(LawState* s) noexcept nogil:
+    memset(s, 0, sizeof(LawState))
+    s.phase = PHASE_POWERED_APPROACH
+    s.td_ratio_filtered = 1.0
+
+
+cdef inline double norm2(double x, double y) noexcept nogil:
+    """sqrt(x^2 + y^2) (not libm's hypot, so that Python's reference matches)."""
+    return sqrt(x * x + y * y)
+
+
+cdef inline double thrust_max_N(const LawParams* p, int engines) noexcept nogil:
+    return engines * p.engine_thrust_max_N * cos(p.cant_rad)
+
+
+cdef inline void set_phase(LawState* s, int phase, double t) noexcept nogil:
+    s.phase = phase
+    s.phase_start_s = t
+
+
+cdef double altitude_m(const LawState* s, const SensorFrame* f) noexcept nogil:
+    """Height above the ground: radar where valid, else navigation over the site."""
+    if f.radar_altitude_valid:
+        return f.radar_altitude_m
+    return f.nav_position_S_m[2] - s.site_S_m[2]
+
+
+cdef void measured_velocity(const SensorFrame* f, double v[3]) noexcept nogil:
+    cdef int i
+    for i in range(3):
+        v[i] = f.radar_velocity_S_mps[i] if f.radar_velocity_valid else f.nav_velocity_S_mps[i]
+
+
+cdef void start(LawState* s, const LawParams* p, const SensorFrame* f) noexcept nogil:
+    s.started = 1
+    s.phase_start_s = f.time_s
+    s.throttle = p.throttle_min
+    s.start_position_S_m[0] = f.nav_position_S_m[0]
+    s.start_position_S_m[1] = f.nav_position_S_m[1]
+
+
+cdef void gate_problem(const LawState* s, const LawParams* p, const SensorFrame* f,
+                       TgoProblem* q) noexcept nogil:
+    cdef double m = fmax(f.mass_estimate_kg, 1.0)
+    cdef double tmax = thrust_max_N(p, f.engines_active)
+    cdef int i
+    for i in range(3):
+        q.r[i] = f.nav_position_S_m[i]
+        q.v[i] = f.nav_velocity_S_mps[i]
+        q.rf[i] = s.site_S_m[i]
+        q.vf[i] = 0.0
+    q.rf[2] += p.gate_altitude_m
+    q.vf[2] = -p.gate_speed_mps
+    q.af[0] = 0.0
+    q.af[1] = 0.0
+    q.af[2] = p.gravity_mps2
+    q.gain = p.guidance_gain
+    q.g = p.gravity_mps2
+    q.accel_max = tmax / m
+    q.accel_min = p.throttle_min * tmax / m
+    q.cos_tilt = cos(p.tilt_max_rad)
+    q.floor_z = q.rf[2]
+    q.tgo_min = p.tgo_min_s
+    q.tgo_max = p.tgo_max_s
+
+
+cdef void choose_site(LawState* s, const LawParams* p, const SensorFrame* f,
+                      const HazardMap* m, uint32_t* status) noexcept nogil:
+    cdef SiteQuery q
+    cdef TgoProblem g
+    gate_problem(s, p, f, &g)
+    q.nominal_S_m[0] = 0.0
+    q.nominal_S_m[1] = 0.0
+    q.current_S_m[0] = s.site_S_m[0]
+    q.current_S_m[1] = s.site_S_m[1]
+    q.tgo_s = s.tgo_s if s.tgo_s > p.tgo_switch_s else tgo_search(&g)
+    q.accel_divert_mps2 = p.divert_accel_fraction * g.accel_max * sin(p.tilt_max_rad)
+    q.mass_kg = fmax(f.mass_estimate_kg, 1.0)
+    q.exhaust_velocity_mps = p.isp_s * G0
+    q.cost_safe_max = p.site_cost_safe_max
+    q.clearance_min_m = p.site_clearance_min_m
+    q.clearance_pref_m = p.site_clearance_pref_m
+    q.divert_max_m = p.divert_max_m
+    q.weight_clearance = p.site_weight_clearance
+    q.weight_distance = p.site_weight_distance
+    q.weight_propellant = p.site_weight_propellant
+    q.propellant_scale_kg = p.site_propellant_scale_kg
+    status[0] |= select_site(m, &q, s.clearance_m, s.site_S_m)
+    s.events |= EVENT_SITE_SELECTED
+    s.tgo_s = 0.0                       # new target: search the time-to-go again
+    set_phase(s, PHASE_DIVERT, f.time_s)
+
+
+cdef void approach(LawState* s, const LawParams* p, const SensorFrame* f,
+                   double a[3], uint32_t* status) noexcept nogil:
+    """Augmented Apollo guidance to the approach gate over the site (phases 0, 1)."""
+    cdef TgoProblem q
+    gate_problem(s, p, f, &q)
+    if s.tgo_s <= 0.0 or (f.time_s >= s.next_replan_s and s.tgo_s > p.tgo_freeze_s):
+        s.tgo_s = tgo_search(&q)
+        s.next_replan_s = f.time_s + p.replan_period_s
+        if tgo_violation(&q, s.tgo_s) > 0.0:
+            status[0] |= STATUS_TGO_INFEASIBLE
+    guidance_accel(&q, fmax(s.tgo_s, p.tgo_switch_s), a)
+    s.tgo_s -= 1.0 / p.control_rate_Hz
+    if s.tgo_s <= p.tgo_switch_s or altitude_m(s, f) <= p.gate_altitude_m:
+        s.vz_integral_mps = 0.0
+        set_phase(s, PHASE_CONSTANT_VELOCITY, f.time_s)
+
+
+cdef double profile_speed(const LawParams* p, double h, double* accel_ff) noexcept nogil:
+    """Descent speed [m/s] of the constant-velocity/deceleration profile at h."""
+    cdef double v = sqrt(p.sky_crane_speed_mps ** 2
+                         + 2.0 * p.final_decel_mps2 * fmax(0.0, h - p.sky_crane_altitude_m))
+    accel_ff[0] = 0.0
+    if v >= p.gate_speed_mps:
+        return p.gate_speed_mps
+    if v > p.sky_crane_speed_mps:
+        accel_ff[0] = p.final_decel_mps2
+    return v
+
+
+cdef void terminal(LawState* s, const LawParams* p, const SensorFrame* f, double speed,
+                   double accel_ff, double speed_h_max, double a[3]) noexcept nogil:
+    """PI on vertical speed, capped position-velocity loop horizontally."""
+    cdef double v[3]
+    cdef double dt = 1.0 / p.control_rate_Hz
+    cdef double e, vx, vy, vh, cap
+    cdef double limit = 0.6 * p.gravity_mps2 / p.vertical_integral_gain_per_s2
+    measured_velocity(f, v)
+    e = -speed - v[2]
+    s.vz_integral_mps = fmin(limit, fmax(-limit, s.vz_integral_mps + e * dt))
+    a[2] = (p.gravity_mps2 + accel_ff + p.vertical_gain_per_s * e
+            + p.vertical_integral_gain_per_s2 * s.vz_integral_mps)
+    vx = p.position_gain_per_s * (s.site_S_m[0] - f.nav_position_S_m[0])
+    vy = p.position_gain_per_s * (s.site_S_m[1] - f.nav_position_S_m[1])
+    vh = norm2(vx, vy)
+    cap = 1.0 if vh <= speed_h_max else speed_h_max / vh
+    a[0] = p.horizontal_gain_per_s * (cap * vx - v[0])
+    a[1] = p.horizontal_gain_per_s * (cap * vy - v[1])
+
+
+cdef void detect_touchdown(LawState* s, const LawParams* p, const SensorFrame* f,
+                           double h, const double* a) noexcept nogil:
+    """Persistence on the low-passed thrust-needed ratio, gated by altitude."""
+    cdef double dt = 1.0 / p.control_rate_Hz
+    cdef double ratio = sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]) / p.gravity_mps2
+    s.td_ratio_filtered += (ratio - s.td_ratio_filtered) * dt / (p.td_filter_time_s + dt)
+    if (f.radar_altitude_valid and h <= p.td_gate_altitude_m
+            and s.td_ratio_filtered < p.td_thrust_ratio):
+        s.td_below_s += dt
+    else:
+        s.td_below_s = 0.0
+    if s.td_below_s >= p.td_persistence_s - 1e-9:
+        s.events |= EVENT_TOUCHDOWN_DECLARED
+        s.declared_s = f.time_s
+        set_phase(s, PHASE_TETHER_CUT, f.time_s)
+
+
+cdef void arm_touchdown(LawState* s, double t) noexcept nogil:
+    """Arm detection with every latch cleared (the Mars Polar Lander lesson)."""
+    s.td_ratio_filtered = 1.0
+    s.td_below_s = 0.0
+    set_phase(s, PHASE_TOUCHDOWN_DETECTION, t)
+
+
+cdef void descend(LawState* s, const LawParams* p, const SensorFrame* f,
+                  double a[3]) noexcept nogil:
+    """Phases 2 to 5: the terminal descent over the site."""
+    cdef double h = altitude_m(s, f)
+    cdef double ff = 0.0, speed
+    if s.phase == PHASE_CONSTANT_VELOCITY:
+        speed = profile_speed(p, h, &ff)
+        terminal(s, p, f, speed, ff, p.horizontal_speed_max_mps, a)
+        if h <= p.sky_crane_altitude_m:
+            s.events |= EVENT_ROVER_RELEASE
+            s.release_s = f.time_s
+            set_phase(s, PHASE_SKY_CRANE, f.time_s)
+        return
+    terminal(s, p, f, p.sky_crane_speed_mps, 0.0, p.sky_crane_horizontal_speed_max_mps, a)
+    if s.phase == PHASE_SKY_CRANE:
+        if (f.time_s - s.release_s >= p.bridle_payout_time_s + p.td_arm_settle_s
+                and f.radar_altitude_valid and h <= p.td_gate_altitude_m):
+            arm_touchdown(s, f.time_s)
+    elif s.phase == PHASE_TOUCHDOWN_DETECTION:
+        detect_touchdown(s, p, f, h, a)
+    elif f.time_s - s.declared_s >= p.tether_cut_delay_s - 1e-9:
+        s.events |= EVENT_TETHER_CUT
+        s.cut_s = f.time_s
+        flyaway_heading(s)
+        set_phase(s, PHASE_FLYAWAY, f.time_s)
+
+
+cdef void flyaway_heading(LawState* s) noexcept nogil:
+    """Fly on along the approach ground track, away from the rover."""
+    cdef double dx = s.site_S_m[0] - s.start_position_S_m[0]
+    cdef double dy = s.site_S_m[1] - s.start_position_S_m[1]
+    cdef double d = norm2(dx, dy)
+    s.flyaway_heading_S[0] = dx / d if d > 1.0 else 1.0
+    s.flyaway_heading_S[1] = dy / d if d > 1.0 else 0.0
+
+
+cdef void flyaway(LawState* s, const LawParams* p, const SensorFrame* f,
+                  double a[3]) noexcept nogil:
+    """Climb, then tilt away at a thrust that still holds altitude; then cut off."""
+    cdef double t = f.time_s - s.cut_s
+    cdef double g = p.gravity_mps2
+    cdef double horizontal
+    if t < p.flyaway_climb_s:
+        a[0] = 0.0
+        a[1] = 0.0
+        a[2] = p.flyaway_climb_thrust_factor * g
+    elif t < p.flyaway_climb_s + p.flyaway_burn_s:
+        horizontal = p.flyaway_thrust_factor * g * tan(p.flyaway_tilt_rad)
+        a[0] = horizontal * s.flyaway_heading_S[0]
+        a[1] = horizontal * s.flyaway_heading_S[1]
+        a[2] = p.flyaway_thrust_factor * g
+    else:
+        s.events |= EVENT_ENGINE_CUTOFF
+
+
+cdef void throttle_stage(LawState* s, const LawParams* p, const SensorFrame* f,
+                         const double* a, Command* c) noexcept nogil:
+    """Desired acceleration -> thrust vector and throttle within every limit."""
+    cdef double m = fmax(f.mass_estimate_kg, 1.0)
+    cdef double tmax = thrust_max_N(p, f.engines_active)
+    cdef double tmin = p.throttle_min * tmax
+    cdef double ah = norm2(a[0], a[1])
+    cdef double ux = a[0] / ah if ah > 0.0 else 0.0
+    cdef double uy = a[1] / ah if ah > 0.0 else 0.0
+    cdef double th = m * ah, tz, mag, throttle, step_max, scale
+    if tmax <= 0.0 or s.events & EVENT_ENGINE_CUTOFF:
+        c.thrust_S_N[0] = c.thrust_S_N[1] = c.thrust_S_N[2] = 0.0
+        c.throttle = s.throttle = 0.0
+        return
+    tz = fmax(m * a[2], fmax(tmin, 1e-6 * tmax) * cos(p.tilt_max_rad))
+    if th > tz * tan(p.tilt_max_rad):
+        c.status |= STATUS_TILT_LIMITED
+        th = tz * tan(p.tilt_max_rad)
+    mag = norm2(tz, th)
+    if mag > tmax:
+        c.status |= STATUS_THRUST_SATURATED
+        tz = fmin(tz, tmax)
+        th = fmin(th, sqrt(fmax(0.0, tmax * tmax - tz * tz)))
+    elif mag < tmin:
+        c.status |= STATUS_THRUST_SATURATED
+        th *= tmin / mag
+        tz *= tmin / mag
+    mag = norm2(tz, th)
+    throttle = mag / tmax
+    step_max = p.throttle_rate_max_per_s / p.control_rate_Hz
+    if fabs(throttle - s.throttle) > step_max:
+        c.status |= STATUS_THROTTLE_RATE_LIMITED
+        throttle = s.throttle + (step_max if throttle > s.throttle else -step_max)
+    s.throttle = throttle
+    scale = throttle * tmax / mag
+    c.thrust_S_N[0] = ux * th * scale
+    c.thrust_S_N[1] = uy * th * scale
+    c.thrust_S_N[2] = tz * scale
+    c.throttle = throttle
+
+
+cdef void law_step(LawState* s, const LawParams* p, const SensorFrame* f,
+                   const HazardMap* hazard_map, Command* c) noexcept nogil:
+    cdef double a[3]
+    cdef int i
+    a[0] = 0.0
+    a[1] = 0.0
+    a[2] = p.gravity_mps2
+    c.status = 0
+    if not s.started:
+        start(s, p, f)
+    s.time_s = f.time_s
+    if not f.radar_altitude_valid:
+        c.status |= STATUS_RADAR_INVALID
+    if f.hazard_map_ready and hazard_map != NULL and s.phase <= PHASE_DIVERT:
+        choose_site(s, p, f, hazard_map, &c.status)
+    if s.phase <= PHASE_DIVERT:
+        approach(s, p, f, a, &c.status)
+    elif s.phase <= PHASE_TETHER_CUT:
+        descend(s, p, f, a)
+    else:
+        flyaway(s, p, f, a)
+    throttle_stage(s, p, f, a, c)
+    c.step = f.step
+    c.phase = s.phase
+    c.events = s.events
+    for i in range(3):
+        c.site_S_m[i] = s.site_S_m[i]

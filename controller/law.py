@@ -1,0 +1,198 @@
+"""The law's Python facade: a validated configuration and the compiled law.
+
+``LawConfig`` holds what the flight software knows of its vehicle (filled in
+by the world from the vehicle preset) and the law's own tuning (defaults
+here, overridable in a scenario's ``[law]`` table). ``CompiledLaw`` is a
+flight computer: ``reset(config)`` then ``step(frame) -> command``, one
+compiled step per call.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from hilander.controller import _core
+from hilander.controller.interface import (
+    Command,
+    SensorFrame,
+    command_from_dict,
+    frame_to_dict,
+)
+from hilander.controller.params import check, param
+
+DEG = math.pi / 180.0
+
+
+@dataclass(frozen=True)
+class LawConfig:
+    """Every parameter of the landing law, SI units."""
+
+    # -- the vehicle as the flight software knows it (from the preset) --
+    control_rate_Hz: float = param(unit="Hz", doc="control (guidance) rate", gt=0, le=1000)
+    engine_count: int = param(unit="-", doc="engines on the descent stage", ge=1, le=64)
+    engine_thrust_max_N: float = param(unit="N", doc="maximum thrust of one engine", gt=0)
+    throttle_min: float = param(unit="-", doc="throttle floor, fraction of maximum", ge=0, lt=1)
+    throttle_rate_max_per_s: float = param(
+        unit="1/s", doc="largest throttle change per second the law commands", gt=0
+    )
+    cant_rad: float = param(unit="rad", doc="engine cant from the thrust axis", ge=0, lt=1.5)
+    tilt_max_rad: float = param(unit="rad", doc="largest thrust tilt from vertical", gt=0, lt=1.5)
+    isp_s: float = param(unit="s", doc="specific impulse", gt=0)
+    bridle_length_m: float = param(unit="m", doc="bridle length at full payout", gt=0)
+    bridle_payout_time_s: float = param(unit="s", doc="time to pay the bridle out", ge=0)
+    rover_height_m: float = param(unit="m", doc="rover wheels to bridle attachment", ge=0)
+    # -- environment as the law models it --
+    # Mars surface gravity 3.711 m/s^2: ESA "Meet Mars" (mars-landers.md §0, A).
+    gravity_mps2: float = param(3.711, unit="m/s^2", doc="gravity the law assumes", gt=0)
+    # -- powered approach and divert --
+    gate_altitude_m: float = param(60.0, unit="m", doc="approach gate height above the site", gt=0)
+    gate_speed_mps: float = param(8.0, unit="m/s", doc="descent speed at the gate", gt=0)
+    # Lu's augmented Apollo gain: 6 is ZEM/ZEV, 12 is Apollo; chosen by
+    # measurement (docs/law.md).
+    guidance_gain: float = param(
+        8.0, unit="-", doc="augmented Apollo gain k (6 ZEM/ZEV .. 12 Apollo)", ge=6, le=12
+    )
+    tgo_min_s: float = param(1.0, unit="s", doc="shortest time-to-go searched", gt=0)
+    tgo_max_s: float = param(120.0, unit="s", doc="longest time-to-go searched", gt=0)
+    tgo_switch_s: float = param(
+        2.0, unit="s", doc="time-to-go at which the approach hands over", gt=0
+    )
+    tgo_freeze_s: float = param(
+        6.0, unit="s", doc="time-to-go below which it counts down without search", gt=0
+    )
+    replan_period_s: float = param(0.5, unit="s", doc="time-to-go search period", gt=0)
+    # -- terminal descent --
+    # Sky crane starts about 20 m up at 0.75 m/s: NASA M2020 caption (A),
+    # SciAm MSL graphic (B); planetary.org (A) for the rate (mars-landers.md §1.2-1.3).
+    sky_crane_altitude_m: float = param(
+        20.0, unit="m", doc="height at which the rover is released", gt=0
+    )
+    sky_crane_speed_mps: float = param(0.75, unit="m/s", doc="descent speed on the sky crane", gt=0)
+    final_decel_mps2: float = param(
+        1.5, unit="m/s^2", doc="deceleration from gate speed to sky-crane speed", gt=0
+    )
+    vertical_gain_per_s: float = param(2.0, unit="1/s", doc="vertical speed loop gain", gt=0)
+    vertical_integral_gain_per_s2: float = param(
+        0.8, unit="1/s^2", doc="vertical speed loop integral gain", gt=0
+    )
+    position_gain_per_s: float = param(
+        0.3, unit="1/s", doc="horizontal position-to-speed gain", ge=0
+    )
+    horizontal_gain_per_s: float = param(1.0, unit="1/s", doc="horizontal speed loop gain", gt=0)
+    horizontal_speed_max_mps: float = param(
+        3.0, unit="m/s", doc="horizontal speed cap in the terminal descent", gt=0
+    )
+    sky_crane_horizontal_speed_max_mps: float = param(
+        0.2, unit="m/s", doc="horizontal speed cap on the sky crane", gt=0
+    )
+    # -- hazard avoidance --
+    site_cost_safe_max: float = param(
+        0.03, unit="-", doc="hazard cost below which a cell is safe", gt=0, le=1
+    )
+    site_clearance_min_m: float = param(
+        12.0, unit="m", doc="clearance from hazards a site must have", ge=0
+    )
+    site_clearance_pref_m: float = param(
+        30.0, unit="m", doc="clearance beyond which more is not preferred", gt=0
+    )
+    # Perseverance diverted up to about 600 m (mars-landers.md §1.6, C).
+    divert_max_m: float = param(600.0, unit="m", doc="longest divert considered", gt=0)
+    divert_accel_fraction: float = param(
+        0.5, unit="-", doc="share of horizontal thrust a divert may use", gt=0, le=1
+    )
+    site_weight_clearance: float = param(1.0, unit="-", doc="site cost weight", ge=0)
+    site_weight_distance: float = param(1.0, unit="-", doc="site cost weight", ge=0)
+    site_weight_propellant: float = param(1.0, unit="-", doc="site cost weight", ge=0)
+    site_propellant_scale_kg: float = param(
+        20.0, unit="kg", doc="propellant that counts as one unit of site cost", gt=0
+    )
+    # -- touchdown detection and tether cut --
+    # Required thrust drops by about half when the rover's weight leaves the
+    # bridle; persistence of order 1 s (mars-landers.md §1.3 and §1.7, C/R).
+    td_thrust_ratio: float = param(
+        0.75, unit="-", doc="thrust-needed ratio below which touchdown is sensed", gt=0, lt=1
+    )
+    td_persistence_s: float = param(1.0, unit="s", doc="how long the low ratio must persist", gt=0)
+    td_filter_time_s: float = param(0.2, unit="s", doc="low-pass time constant of the ratio", ge=0)
+    td_arm_settle_s: float = param(
+        1.0, unit="s", doc="wait after the bridle is out before arming", ge=0
+    )
+    td_gate_margin_m: float = param(
+        5.0, unit="m", doc="arming height above bridle plus rover height", ge=0
+    )
+    # "waits two seconds to confirm ... fires pyros" (SciAm, B): persistence
+    # 1 s plus filter lag plus this delay come to about 2 s.
+    tether_cut_delay_s: float = param(
+        0.5, unit="s", doc="delay from touchdown declared to tether cut", ge=0
+    )
+    # -- flyaway --
+    # Throttle up, pitch away about 45-50 deg (mars-landers.md §1.3, A/C).
+    flyaway_climb_s: float = param(1.0, unit="s", doc="vertical climb before tilting", ge=0)
+    flyaway_climb_thrust_factor: float = param(
+        1.5, unit="-", doc="climb thrust over hover thrust", gt=1
+    )
+    flyaway_tilt_rad: float = param(45 * DEG, unit="rad", doc="flyaway tilt", ge=0, lt=1.5)
+    flyaway_burn_s: float = param(6.0, unit="s", doc="tilted burn before cutoff", ge=0)
+    flyaway_thrust_factor: float = param(
+        1.2, unit="-", doc="vertical thrust over hover thrust while tilted", gt=0
+    )
+
+    def __post_init__(self) -> None:
+        check(self)
+        if not self.tgo_switch_s < self.tgo_freeze_s:
+            raise ValueError("tgo_switch_s must be below tgo_freeze_s")
+        if self.tgo_min_s >= self.tgo_max_s:
+            raise ValueError("tgo_min_s must be below tgo_max_s")
+        if self.sky_crane_altitude_m >= self.gate_altitude_m:
+            raise ValueError("sky_crane_altitude_m must be below gate_altitude_m")
+        if self.sky_crane_speed_mps >= self.gate_speed_mps:
+            raise ValueError("sky_crane_speed_mps must be below gate_speed_mps")
+
+    @property
+    def td_gate_altitude_m(self) -> float:
+        """Highest descent-stage altitude at which a touchdown is plausible."""
+        return self.bridle_length_m + self.rover_height_m + self.td_gate_margin_m
+
+    def replace(self, **changes: Any) -> LawConfig:
+        return dataclasses.replace(self, **changes)
+
+    def to_params(self) -> dict[str, Any]:
+        """The C struct LawParams as a dict."""
+        params = dataclasses.asdict(self)
+        del params["td_gate_margin_m"]
+        params["td_gate_altitude_m"] = self.td_gate_altitude_m
+        return params
+
+
+def law_field_names() -> list[str]:
+    """Names of the law's own tuning fields: those with a default. The others
+    describe the vehicle and come from its preset."""
+    return [f.name for f in dataclasses.fields(LawConfig) if f.default is not dataclasses.MISSING]
+
+
+class CompiledLaw:
+    """The Cython law as a flight computer (one compiled step per call)."""
+
+    def __init__(self) -> None:
+        self._core: Any = None
+
+    def reset(self, config: object) -> None:
+        if not isinstance(config, LawConfig):
+            raise TypeError("CompiledLaw.reset needs a LawConfig")
+        self._core = _core.LawCore(config.to_params())
+
+    def step(self, frame: SensorFrame) -> Command:
+        if self._core is None:
+            raise RuntimeError("CompiledLaw.step before reset")
+        m = frame.hazard_map
+        if frame.hazard_map_ready and m is not None:
+            self._core.load_hazard_map(m.cost, m.elevation_m, m.cell_size_m, m.origin_S_m)
+        return command_from_dict(self._core.step(frame_to_dict(frame)))
+
+    @property
+    def core(self) -> Any:
+        """The underlying compiled object (state inspection in tests)."""
+        return self._core

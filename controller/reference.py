@@ -1,0 +1,311 @@
+"""Pure-Python reference of the landing law: the test oracle and the speed
+baseline of the compiled law.
+
+It is written apart from ``_law.pyx`` (not generated from it) so that a slip
+in either shows up as a difference between the two; the same equations in the
+same order, so that on the same inputs both give the same commands to within
+rounding (the tests hold them to 1e-9). See ``_law.pyx`` for the design.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from hilander.controller.interface import Command, Event, HazardMap, Phase, SensorFrame, Status
+from hilander.controller.law import LawConfig
+from hilander.controller.reference_guidance import (
+    SiteQuery,
+    TgoProblem,
+    guidance_accel,
+    plan_cost,
+    select_site,
+    tgo_search,
+)
+
+G0 = 9.80665  # standard gravity for Isp [m/s^2]
+
+
+def norm2(x: float, y: float) -> float:
+    """sqrt(x^2 + y^2) as the compiled law computes it (math.hypot rounds differently)."""
+    return math.sqrt(x * x + y * y)
+
+
+@dataclass
+class ReferenceState:
+    phase: Phase = Phase.POWERED_APPROACH
+    events: Event = Event(0)
+    started: bool = False
+    phase_start_s: float = 0.0
+    site_S_m: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
+    tgo_s: float = 0.0
+    next_replan_s: float = 0.0
+    vz_integral_mps: float = 0.0
+    throttle: float = 0.0
+    td_ratio_filtered: float = 1.0
+    td_below_s: float = 0.0
+    release_s: float = 0.0
+    declared_s: float = 0.0
+    cut_s: float = 0.0
+    flyaway_heading_S: tuple[float, float] = (0.0, 0.0)
+    start_position_S_m: tuple[float, float] = (0.0, 0.0)
+
+
+class ReferenceLaw:
+    """The landing law in plain Python; a flight computer like CompiledLaw."""
+
+    def __init__(self) -> None:
+        self.p: LawConfig | None = None
+        self.s = ReferenceState()
+
+    def reset(self, config: object) -> None:
+        if not isinstance(config, LawConfig):
+            raise TypeError("ReferenceLaw.reset needs a LawConfig")
+        self.p, self.s = config, ReferenceState()
+
+    @property
+    def dt(self) -> float:
+        assert self.p is not None
+        return 1.0 / self.p.control_rate_Hz
+
+    def step(self, f: SensorFrame) -> Command:
+        p, s = self.p, self.s
+        if p is None:
+            raise RuntimeError("ReferenceLaw.step before reset")
+        status = Status(0)
+        if not s.started:
+            s.started, s.phase_start_s, s.throttle = True, f.time_s, p.throttle_min
+            s.start_position_S_m = (f.nav_position_S_m[0], f.nav_position_S_m[1])
+        if not f.radar_altitude_valid:
+            status |= Status.RADAR_INVALID
+        if f.hazard_map_ready and f.hazard_map is not None and s.phase <= Phase.DIVERT:
+            status |= self.choose_site(f, f.hazard_map)
+        a = [0.0, 0.0, p.gravity_mps2]
+        if s.phase <= Phase.DIVERT:
+            a, status = self.approach(f, status)
+        elif s.phase <= Phase.TETHER_CUT:
+            a = self.descend(f)
+        else:
+            a = self.flyaway(f)
+        thrust, throttle, status = self.throttle_stage(f, a, status)
+        return Command(
+            f.step,
+            thrust,
+            throttle,
+            int(s.phase),
+            int(s.events),
+            (s.site_S_m[0], s.site_S_m[1], s.site_S_m[2]),
+            int(status),
+        )
+
+    # -- helpers -------------------------------------------------------------
+
+    def set_phase(self, phase: Phase, t: float) -> None:
+        self.s.phase, self.s.phase_start_s = phase, t
+
+    def thrust_max_N(self, engines: int) -> float:
+        assert self.p is not None
+        return engines * self.p.engine_thrust_max_N * math.cos(self.p.cant_rad)
+
+    def altitude_m(self, f: SensorFrame) -> float:
+        if f.radar_altitude_valid:
+            return f.radar_altitude_m
+        return f.nav_position_S_m[2] - self.s.site_S_m[2]
+
+    @staticmethod
+    def measured_velocity(f: SensorFrame) -> tuple[float, float, float]:
+        return f.radar_velocity_S_mps if f.radar_velocity_valid else f.nav_velocity_S_mps
+
+    def gate_problem(self, f: SensorFrame) -> TgoProblem:
+        p, s = self.p, self.s
+        assert p is not None
+        m = max(f.mass_estimate_kg, 1.0)
+        tmax = self.thrust_max_N(f.engines_active)
+        rf = [s.site_S_m[0], s.site_S_m[1], s.site_S_m[2] + p.gate_altitude_m]
+        return TgoProblem(
+            r=list(f.nav_position_S_m), v=list(f.nav_velocity_S_mps), rf=rf,
+            vf=[0.0, 0.0, -p.gate_speed_mps], af=[0.0, 0.0, p.gravity_mps2],
+            g=p.gravity_mps2, gain=p.guidance_gain, accel_max=tmax / m,
+            accel_min=p.throttle_min * tmax / m, cos_tilt=math.cos(p.tilt_max_rad),
+            floor_z=rf[2], tgo_min=p.tgo_min_s, tgo_max=p.tgo_max_s,
+        )  # fmt: skip
+
+    # -- phases --------------------------------------------------------------
+
+    def choose_site(self, f: SensorFrame, m: HazardMap) -> Status:
+        p, s = self.p, self.s
+        assert p is not None
+        g = self.gate_problem(f)
+        q = SiteQuery(
+            nominal_S_m=(0.0, 0.0), current_S_m=(s.site_S_m[0], s.site_S_m[1]),
+            tgo_s=s.tgo_s if s.tgo_s > p.tgo_switch_s else tgo_search(g),
+            accel_divert_mps2=p.divert_accel_fraction * g.accel_max * math.sin(p.tilt_max_rad),
+            mass_kg=max(f.mass_estimate_kg, 1.0), exhaust_velocity_mps=p.isp_s * G0,
+            cost_safe_max=p.site_cost_safe_max, clearance_min_m=p.site_clearance_min_m,
+            clearance_pref_m=p.site_clearance_pref_m, divert_max_m=p.divert_max_m,
+            weight_clearance=p.site_weight_clearance, weight_distance=p.site_weight_distance,
+            weight_propellant=p.site_weight_propellant,
+            propellant_scale_kg=p.site_propellant_scale_kg,
+        )  # fmt: skip
+        site, no_safe = select_site(m, q)
+        if site is not None:
+            s.site_S_m = list(site)
+        s.events |= Event.SITE_SELECTED
+        s.tgo_s = 0.0  # new target: search the time-to-go again
+        self.set_phase(Phase.DIVERT, f.time_s)
+        return Status.NO_SAFE_SITE if no_safe else Status(0)
+
+    def approach(self, f: SensorFrame, status: Status) -> tuple[list[float], Status]:
+        p, s = self.p, self.s
+        assert p is not None
+        q = self.gate_problem(f)
+        if s.tgo_s <= 0.0 or (f.time_s >= s.next_replan_s and s.tgo_s > p.tgo_freeze_s):
+            s.tgo_s = tgo_search(q)
+            s.next_replan_s = f.time_s + p.replan_period_s
+            if plan_cost(q, s.tgo_s)[1] > 0.0:
+                status |= Status.TGO_INFEASIBLE
+        a = guidance_accel(q, max(s.tgo_s, p.tgo_switch_s))
+        s.tgo_s -= 1.0 / p.control_rate_Hz
+        if s.tgo_s <= p.tgo_switch_s or self.altitude_m(f) <= p.gate_altitude_m:
+            s.vz_integral_mps = 0.0
+            self.set_phase(Phase.CONSTANT_VELOCITY, f.time_s)
+        return a, status
+
+    def profile_speed(self, h: float) -> tuple[float, float]:
+        """(descent speed, fed-forward deceleration) of the terminal profile."""
+        p = self.p
+        assert p is not None
+        v = math.sqrt(
+            p.sky_crane_speed_mps**2
+            + 2.0 * p.final_decel_mps2 * max(0.0, h - p.sky_crane_altitude_m)
+        )
+        if v >= p.gate_speed_mps:
+            return p.gate_speed_mps, 0.0
+        return v, (p.final_decel_mps2 if v > p.sky_crane_speed_mps else 0.0)
+
+    def terminal(
+        self, f: SensorFrame, speed: float, accel_ff: float, speed_h_max: float
+    ) -> list[float]:
+        p, s = self.p, self.s
+        assert p is not None
+        v = self.measured_velocity(f)
+        limit = 0.6 * p.gravity_mps2 / p.vertical_integral_gain_per_s2
+        e = -speed - v[2]
+        s.vz_integral_mps = min(limit, max(-limit, s.vz_integral_mps + e * self.dt))
+        az = (
+            p.gravity_mps2
+            + accel_ff
+            + p.vertical_gain_per_s * e
+            + p.vertical_integral_gain_per_s2 * s.vz_integral_mps
+        )
+        vx = p.position_gain_per_s * (s.site_S_m[0] - f.nav_position_S_m[0])
+        vy = p.position_gain_per_s * (s.site_S_m[1] - f.nav_position_S_m[1])
+        vh = norm2(vx, vy)
+        cap = 1.0 if vh <= speed_h_max else speed_h_max / vh
+        return [
+            p.horizontal_gain_per_s * (cap * vx - v[0]),
+            p.horizontal_gain_per_s * (cap * vy - v[1]),
+            az,
+        ]
+
+    def descend(self, f: SensorFrame) -> list[float]:
+        p, s = self.p, self.s
+        assert p is not None
+        h = self.altitude_m(f)
+        if s.phase == Phase.CONSTANT_VELOCITY:
+            speed, ff = self.profile_speed(h)
+            a = self.terminal(f, speed, ff, p.horizontal_speed_max_mps)
+            if h <= p.sky_crane_altitude_m:
+                s.events |= Event.ROVER_RELEASE
+                s.release_s = f.time_s
+                self.set_phase(Phase.SKY_CRANE, f.time_s)
+            return a
+        a = self.terminal(f, p.sky_crane_speed_mps, 0.0, p.sky_crane_horizontal_speed_max_mps)
+        if s.phase == Phase.SKY_CRANE:
+            if (
+                f.time_s - s.release_s >= p.bridle_payout_time_s + p.td_arm_settle_s
+                and f.radar_altitude_valid
+                and h <= p.td_gate_altitude_m
+            ):
+                s.td_ratio_filtered, s.td_below_s = 1.0, 0.0  # arm with latches cleared
+                self.set_phase(Phase.TOUCHDOWN_DETECTION, f.time_s)
+        elif s.phase == Phase.TOUCHDOWN_DETECTION:
+            self.detect_touchdown(f, h, a)
+        elif f.time_s - s.declared_s >= p.tether_cut_delay_s - 1e-9:
+            s.events |= Event.TETHER_CUT
+            s.cut_s = f.time_s
+            dx = s.site_S_m[0] - s.start_position_S_m[0]
+            dy = s.site_S_m[1] - s.start_position_S_m[1]
+            d = norm2(dx, dy)
+            s.flyaway_heading_S = (dx / d, dy / d) if d > 1.0 else (1.0, 0.0)
+            self.set_phase(Phase.FLYAWAY, f.time_s)
+        return a
+
+    def detect_touchdown(self, f: SensorFrame, h: float, a: list[float]) -> None:
+        p, s = self.p, self.s
+        assert p is not None
+        ratio = math.sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]) / p.gravity_mps2
+        s.td_ratio_filtered += (
+            (ratio - s.td_ratio_filtered) * self.dt / (p.td_filter_time_s + self.dt)
+        )
+        low = s.td_ratio_filtered < p.td_thrust_ratio
+        if f.radar_altitude_valid and h <= p.td_gate_altitude_m and low:
+            s.td_below_s += self.dt
+        else:
+            s.td_below_s = 0.0
+        if s.td_below_s >= p.td_persistence_s - 1e-9:
+            s.events |= Event.TOUCHDOWN_DECLARED
+            s.declared_s = f.time_s
+            self.set_phase(Phase.TETHER_CUT, f.time_s)
+
+    def flyaway(self, f: SensorFrame) -> list[float]:
+        p, s = self.p, self.s
+        assert p is not None
+        t, g = f.time_s - s.cut_s, p.gravity_mps2
+        if t < p.flyaway_climb_s:
+            return [0.0, 0.0, p.flyaway_climb_thrust_factor * g]
+        if t < p.flyaway_climb_s + p.flyaway_burn_s:
+            horizontal = p.flyaway_thrust_factor * g * math.tan(p.flyaway_tilt_rad)
+            return [
+                horizontal * s.flyaway_heading_S[0],
+                horizontal * s.flyaway_heading_S[1],
+                p.flyaway_thrust_factor * g,
+            ]
+        s.events |= Event.ENGINE_CUTOFF
+        return [0.0, 0.0, g]
+
+    def throttle_stage(
+        self, f: SensorFrame, a: list[float], status: Status
+    ) -> tuple[tuple[float, float, float], float, Status]:
+        p, s = self.p, self.s
+        assert p is not None
+        m = max(f.mass_estimate_kg, 1.0)
+        tmax = self.thrust_max_N(f.engines_active)
+        tmin = p.throttle_min * tmax
+        if tmax <= 0.0 or s.events & Event.ENGINE_CUTOFF:
+            s.throttle = 0.0
+            return (0.0, 0.0, 0.0), 0.0, status
+        ah = norm2(a[0], a[1])
+        ux, uy = (a[0] / ah, a[1] / ah) if ah > 0.0 else (0.0, 0.0)
+        th = m * ah
+        tz = max(m * a[2], max(tmin, 1e-6 * tmax) * math.cos(p.tilt_max_rad))
+        if th > tz * math.tan(p.tilt_max_rad):
+            status |= Status.TILT_LIMITED
+            th = tz * math.tan(p.tilt_max_rad)
+        mag = norm2(tz, th)
+        if mag > tmax:
+            status |= Status.THRUST_SATURATED
+            tz = min(tz, tmax)
+            th = min(th, math.sqrt(max(0.0, tmax * tmax - tz * tz)))
+        elif mag < tmin:
+            status |= Status.THRUST_SATURATED
+            th, tz = th * tmin / mag, tz * tmin / mag
+        mag = norm2(tz, th)
+        throttle = mag / tmax
+        step_max = p.throttle_rate_max_per_s / p.control_rate_Hz
+        if abs(throttle - s.throttle) > step_max:
+            status |= Status.THROTTLE_RATE_LIMITED
+            throttle = s.throttle + (step_max if throttle > s.throttle else -step_max)
+        s.throttle = throttle
+        scale = throttle * tmax / mag
+        return (ux * th * scale, uy * th * scale, tz * scale), throttle, status

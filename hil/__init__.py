@@ -1,0 +1,1 @@
+"""hilander.hil: the boundary and the application (CLI, output)."""

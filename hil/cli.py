@@ -1,0 +1,148 @@
+"""The hilander command line.
+
+Exit status: 0 the landing passed, 1 it failed its limits, 2 bad input
+(arguments, scenario file, output folder), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from hilander.controller import CompiledLaw, FlightComputer, ReferenceLaw
+from hilander.hil.output import OutputError, to_json, write_run
+from hilander.hil.report import text_report
+from hilander.sim.result import summarize
+from hilander.sim.run import fly
+from hilander.sim.scenario import builtin_names, builtin_text, load_scenario
+from hilander.sim.schema import ScenarioError
+
+EXIT_PASS, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class UsageError(Exception):
+    """Bad input from the user; str() is the one-line message."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError  # noqa: PLC0415
+    from importlib.metadata import version as dist_version  # noqa: PLC0415
+
+    try:
+        return dist_version("hilander")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare tree
+        return "unknown"
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="hilander", description="Hardware-in-the-loop testbed for Mars "
+                    "terminal-descent landing controllers.")  # fmt: skip
+    parser.add_argument("--version", action="version", version=f"hilander {version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    sim = sub.add_parser("sim", help="fly a landing on the desk simulation")
+    sim.add_argument(
+        "scenario",
+        nargs="?",
+        default="default",
+        help="scenario TOML file or built-in name (default: %(default)s)",
+    )
+    sim.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    sim.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="write summary.json, telemetry.csv and scenario.toml here",
+    )
+    sim.add_argument("--seed", type=seed_type, help="override the scenario's seed")
+    sim.add_argument(
+        "--controller",
+        default="compiled",
+        metavar="NAME",
+        help="compiled (default), reference, or module:Class of your own flight computer",
+    )
+    sub.add_parser("scenarios", help="list the built-in scenarios")
+    return parser  # fmt: skip
+
+
+def seed_type(text: str) -> int:
+    try:
+        value = int(text, 0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid seed {text!r}: need an integer") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"invalid seed {text}: need 0 <= seed < 2**63")
+    return value
+
+
+def flight_computer(name: str) -> FlightComputer | None:
+    """None for the compiled loop, else the flight computer named."""
+    if name == "compiled":
+        return None
+    if name == "compiled-general":
+        return CompiledLaw()
+    if name == "reference":
+        return ReferenceLaw()
+    module, _, attr = name.partition(":")
+    if not module or not attr:
+        raise UsageError(f"--controller {name}: use compiled, reference or module:Class")
+    try:
+        cls = getattr(importlib.import_module(module), attr)
+        fc = cls()
+    except Exception as e:
+        raise UsageError(f"--controller {name}: cannot load it: {e}") from None
+    if not (callable(getattr(fc, "reset", None)) and callable(getattr(fc, "step", None))):
+        raise UsageError(f"--controller {name}: needs reset(config) and step(frame) methods")
+    return fc  # type: ignore[no-any-return]
+
+
+def run_sim(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario)
+    if args.seed is not None:
+        scenario = scenario.with_seed(args.seed)
+    fc = flight_computer(args.controller)
+    landing = fly(scenario, fc, name=args.controller if fc is not None else None)
+    summary = summarize(landing)
+    if args.out is not None:
+        summary["files"] = [str(p) for p in write_run(args.out, landing, summary)]
+    print(to_json(summary) if args.json else text_report(summary))
+    return EXIT_PASS if summary["verdict"] == "pass" else EXIT_FAIL
+
+
+def run_scenarios() -> int:
+    for name in builtin_names():
+        description = next((line.split("=", 1)[1].strip().strip('"')
+                            for line in builtin_text(name).splitlines()
+                            if line.startswith("description")), "")  # fmt: skip
+        print(f"{name:<24} {description}")
+    return EXIT_PASS
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "sim":
+            return run_sim(args)
+        if args.command == "scenarios":
+            return run_scenarios()
+        raise UsageError("missing command: sim or scenarios (see 'hilander --help')")
+    except (UsageError, ScenarioError, OutputError) as e:
+        print(f"hilander: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("hilander: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def entry() -> Any:  # pragma: no cover - the console script
+    sys.exit(main())

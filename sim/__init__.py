@@ -1,0 +1,1 @@
+"""hilander.sim: the world and the closed loop."""

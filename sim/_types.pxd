@@ -1,0 +1,157 @@
+# cython: language_level=3
+"""The world's C structs (a declarations-only module: nothing to import at run time).
+
+Units are SI and carry the unit in the name; S is the site frame (east, north,
+up; origin on the ground at the nominal target).
+"""
+
+from libc.stdint cimport int32_t, int64_t, uint32_t, uint64_t
+from hilander.controller._law cimport SensorFrame, Command
+
+cdef enum:
+    COMMAND_QUEUE_SIZE = 256
+    TELEMETRY_COLUMNS = 33
+
+cdef struct Rng:                         # xoshiro256** with the spare normal of a pair
+    uint64_t s[4]
+    double spare
+    int32_t has_spare
+
+cdef struct Terrain:
+    const double* relief_m               # (ny, nx) local relief, row = north
+    const unsigned char* hazard          # truth hazard mask (footprint-dilated)
+    int32_t nx
+    int32_t ny
+    double x0_m                          # grid node (0, 0), south-west
+    double y0_m
+    double resolution_m
+    double gradient[2]                   # regional slope dz/dx, dz/dy
+    double relief_max_m                  # highest point of the relief
+
+cdef struct WorldParams:
+    double dt_s
+    int32_t steps_per_tick
+    int64_t max_steps
+    int32_t latency_steps
+    int32_t gust_period_steps
+    double gravity_mps2
+    double surface_density_kgpm3
+    double scale_height_m
+    double wind_S_mps[3]
+    double gust_sigma_mps
+    double gust_time_s
+    double rover_mass_kg
+    double descent_stage_dry_mass_kg
+    double propellant_mass_kg
+    double rover_stowed_offset_m
+    double rover_height_m
+    double descent_stage_bottom_m
+    int32_t engine_count
+    int32_t engines_out
+    double engine_out_time_s
+    double engine_thrust_max_N
+    double throttle_min
+    double throttle_time_constant_s
+    double cant_rad
+    double tilt_max_rad
+    double slew_rate_max_radps
+    double isp_s
+    double descent_stage_drag_area_m2
+    double rover_drag_area_m2
+    double drag_coefficient
+    double bridle_length_m
+    double bridle_stiffness_N_per_m
+    double bridle_damping_N_s_per_m
+    double bridle_payout_rate_mps
+    double bridle_payout_accel_mps2
+    double contact_stiffness_N_per_m
+    double contact_damping_N_s_per_m
+    double friction_coefficient
+    int32_t radar_period_steps
+    int32_t nav_period_steps
+    int32_t imu_period_steps
+    double radar_range_max_m
+    double radar_altitude_noise_fraction
+    double radar_altitude_noise_floor_m
+    double radar_velocity_noise_mps
+    double nav_position_bias_m
+    double nav_position_drift_mps
+    double nav_position_noise_m
+    double nav_velocity_noise_mps
+    double imu_noise_mps2
+    double mass_estimate_error
+    double thrust_feedback_noise
+    double bridle_load_noise_N
+    double hazard_altitude_m
+
+cdef struct TickConstants:               # computed once per control tick
+    double throttle_alpha                # 1 - exp(-dt / throttle time constant)
+    double cos_cant
+    double cos_slew_step                 # cosine and tangent of the largest
+    double tan_slew_step                 # thrust-axis turn in one plant step
+    double air_density_kgpm3             # at the stage's altitude
+
+cdef struct Body:
+    double position_S_m[3]
+    double velocity_S_mps[3]
+
+cdef struct Records:
+    double touchdown_time_s              # NaN until the rover first touches
+    double touchdown_velocity_S_mps[3]
+    double touchdown_position_S_m[3]
+    int32_t touchdown_on_hazard
+    int32_t touchdown_attached           # the rover touched still stowed
+    double release_time_s
+    double cut_time_s
+    double cutoff_time_s
+    double propellant_at_cut_kg
+    double propellant_out_time_s
+    double hazard_time_s
+    double stage_impact_time_s
+    double stage_impact_position_S_m[3]
+    double stage_impact_speed_mps
+    double rover_position_S_m[3]         # where the rover is now
+    double bridle_tension_max_N
+
+cdef struct WorldState:
+    int64_t step
+    int64_t tick
+    double time_s
+    Body stage
+    Body rover
+    double propellant_kg
+    double throttle
+    double throttle_cmd
+    double thrust_dir_S[3]
+    double thrust_dir_cmd_S[3]
+    double thrust_N
+    double thrust_cmd_N
+    int32_t engines_active
+    uint32_t events
+    int32_t rover_attached
+    int32_t tether_cut
+    int32_t engines_off
+    double bridle_paid_m
+    double bridle_rate_mps
+    double bridle_tension_N
+    double gust_S_mps[3]
+    double specific_force_S_mps2[3]
+    double nav_bias_S_m[3]
+    double mass_bias
+    int32_t hazard_delivered
+    int32_t radar_wait                   # plant steps to the next sample
+    int32_t nav_wait
+    int32_t imu_wait
+    int32_t gust_wait
+    SensorFrame frame
+    Records rec
+    Command queue[COMMAND_QUEUE_SIZE]
+    int64_t queue_due[COMMAND_QUEUE_SIZE]
+    int32_t queue_head
+    int32_t queue_count
+    int32_t done
+    Rng rng_wind
+    Rng rng_radar
+    Rng rng_nav
+    Rng rng_imu
+    Rng rng_misc

@@ -1,0 +1,184 @@
+"""The summary of a landing and its verdict against the limits.
+
+The summary is the output contract of ``hilander sim --json``: see
+docs/quickstart.md for every key.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from hilander.controller.interface import Phase
+from hilander.sim.run import Landing
+from hilander.sim.vehicle import Limits
+
+
+def _num(x: float, digits: int = 4) -> float | None:
+    """A JSON-friendly number: rounded, None for NaN."""
+    return None if x is None or math.isnan(x) else round(float(x), digits)
+
+
+def phases(landing: Landing) -> list[dict[str, Any]]:
+    """Each phase entered, in order, with the time it started."""
+    phase, time_s = landing.column("phase"), landing.column("time_s")
+    out: list[dict[str, Any]] = []
+    previous = None
+    for p, t in zip(phase, time_s, strict=True):
+        if p != previous:
+            out.append({"name": Phase(int(p)).label, "start_s": _num(t, 3)})
+            previous = p
+    return out
+
+
+def touchdown(landing: Landing) -> dict[str, Any] | None:
+    rec = landing.records
+    if math.isnan(rec["touchdown_time_s"]):
+        return None
+    vx, vy, vz = rec["touchdown_velocity_S_mps"]
+    x, y, _ = rec["touchdown_position_S_m"]
+    site = site_S_m(landing)
+    return {
+        "time_s": _num(rec["touchdown_time_s"], 3),
+        "vertical_speed_mps": _num(-vz),
+        "horizontal_speed_mps": _num(math.hypot(vx, vy)),
+        "position_m": [_num(x, 3), _num(y, 3)],
+        "distance_to_target_m": _num(math.hypot(x, y), 3),
+        "distance_to_site_m": _num(math.hypot(x - site[0], y - site[1]), 3),
+        "on_hazard": bool(rec["touchdown_on_hazard"]),
+        "stowed": bool(rec["touchdown_attached"]),
+    }
+
+
+def site_S_m(landing: Landing) -> tuple[float, float, float]:
+    """The landing site the law flew to at the end."""
+    last = landing.telemetry[-1]
+    c = landing.columns
+    return (float(last[c.index("site_x_m")]), float(last[c.index("site_y_m")]),
+            float(last[c.index("site_z_m")]))  # fmt: skip
+
+
+def summarize(landing: Landing) -> dict[str, Any]:
+    """The summary dict (verdict, violations, touchdown, ...)."""
+    rec, s = landing.records, landing.scenario
+    td = touchdown(landing)
+    cut = None
+    if not math.isnan(rec["cut_time_s"]):
+        after = rec["cut_time_s"] - rec["touchdown_time_s"] if td else math.nan
+        cut = {"time_s": _num(rec["cut_time_s"], 3), "after_touchdown_s": _num(after, 3)}
+    flyaway = None
+    if cut and not math.isnan(rec["stage_impact_time_s"]):
+        ix, iy, _ = rec["stage_impact_position_S_m"]
+        rx, ry, _ = rec["rover_position_S_m"]
+        flyaway = {
+            "impact_distance_m": _num(math.hypot(ix - rx, iy - ry), 2),
+            "impact_time_s": _num(rec["stage_impact_time_s"], 3),
+            "impact_speed_mps": _num(rec["stage_impact_speed_mps"], 2),
+        }
+    propellant = landing.column("propellant_kg")
+    site = site_S_m(landing)
+    summary: dict[str, Any] = {
+        "scenario": {"name": s.name, "source": s.source, "seed": s.seed, "preset": s.preset},
+        "controller": landing.controller,
+        "verdict": "pass",
+        "violations": [],
+        "touchdown": td,
+        "tether_cut": cut,
+        "propellant_used_kg": _num(s.vehicle.propellant_mass_kg - propellant[-1], 3),
+        "propellant_at_cut_kg": _num(rec["propellant_at_cut_kg"], 3),
+        "flyaway": flyaway,
+        "site": {"position_m": [_num(site[0], 3), _num(site[1], 3)],
+                 "distance_to_target_m": _num(math.hypot(site[0], site[1]), 3)},
+        "phases": phases(landing),
+        "events": _events(rec),
+        "sim": {"steps": landing.plant_steps, "control_ticks": len(landing.telemetry),
+                "wall_time_s": round(landing.wall_time_s, 6),
+                "plant_rate_Hz": s.sim.plant_rate_Hz, "control_rate_Hz": s.vehicle.control_rate_Hz},
+    }  # fmt: skip
+    summary["violations"] = violations(summary, rec, s.limits)
+    summary["verdict"] = "fail" if summary["violations"] else "pass"
+    return summary
+
+
+def _events(rec: dict[str, Any]) -> dict[str, float | None]:
+    return {
+        "hazard_map_s": _num(rec["hazard_time_s"], 3),
+        "rover_release_s": _num(rec["release_time_s"], 3),
+        "tether_cut_s": _num(rec["cut_time_s"], 3),
+        "engine_cutoff_s": _num(rec["cutoff_time_s"], 3),
+        "propellant_out_s": _num(rec["propellant_out_time_s"], 3),
+        "bridle_tension_max_N": _num(rec["bridle_tension_max_N"], 1),
+    }
+
+
+def violations(summary: dict[str, Any], rec: dict[str, Any], lim: Limits) -> list[str]:
+    """Every limit the landing broke, one sentence each."""
+    out = _touchdown_violations(summary["touchdown"], lim)
+    cut, td = summary["tether_cut"], summary["touchdown"]
+    if cut is None:
+        out.append("tether never cut")
+    elif td is None or cut["after_touchdown_s"] < 0:
+        out.append(f"tether cut at {cut['time_s']} s, before the rover touched down")
+    elif not lim.tether_cut_delay_min_s <= cut["after_touchdown_s"] <= lim.tether_cut_delay_max_s:
+        out.append(
+            f"tether cut {cut['after_touchdown_s']} s after touchdown, outside "
+            f"[{lim.tether_cut_delay_min_s:g}, {lim.tether_cut_delay_max_s:g}] s"
+        )
+    impact = rec["stage_impact_time_s"]
+    if not math.isnan(impact) and (cut is None or impact < rec["cut_time_s"]):
+        out.append(f"descent stage hit the ground at {impact:.2f} s, before the tether cut")
+    elif cut is not None and summary["flyaway"] is None:
+        out.append("descent stage still flying when the simulation ended (max_time_s)")
+    elif (fa := summary["flyaway"]) and fa["impact_distance_m"] < lim.flyaway_distance_min_m:
+        out.append(
+            f"descent stage came down {fa['impact_distance_m']} m from "
+            f"the rover, under {lim.flyaway_distance_min_m:g} m"
+        )
+    if not math.isnan(rec["propellant_out_time_s"]) and (
+        cut is None or rec["propellant_out_time_s"] < rec["cut_time_s"]
+    ):
+        out.append(f"propellant exhausted at {rec['propellant_out_time_s']:.2f} s, before the cut")
+    elif cut is not None and summary["propellant_at_cut_kg"] < lim.propellant_reserve_kg:
+        out.append(
+            f"{summary['propellant_at_cut_kg']} kg of propellant left at the cut, "
+            f"under the {lim.propellant_reserve_kg:g} kg reserve"
+        )
+    return out  # fmt: skip
+
+
+def _touchdown_violations(td: dict[str, Any] | None, lim: Limits) -> list[str]:
+    if td is None:
+        return ["rover never touched down"]
+    if td["stowed"]:
+        return [
+            f"rover hit the ground still stowed under the descent stage at "
+            f"{td['vertical_speed_mps']} m/s"
+        ]
+    out = []
+    v = td["vertical_speed_mps"]
+    if not lim.touchdown_vertical_speed_min_mps <= v <= lim.touchdown_vertical_speed_max_mps:
+        out.append(
+            f"touchdown vertical speed {v} m/s outside "
+            f"[{lim.touchdown_vertical_speed_min_mps:g}, "
+            f"{lim.touchdown_vertical_speed_max_mps:g}] m/s"
+        )
+    if td["horizontal_speed_mps"] > lim.touchdown_horizontal_speed_max_mps:
+        out.append(
+            f"touchdown horizontal speed {td['horizontal_speed_mps']} m/s over "
+            f"{lim.touchdown_horizontal_speed_max_mps:g} m/s"
+        )
+    if td["on_hazard"]:
+        x, y = td["position_m"]
+        out.append(f"touchdown on a hazard at ({x}, {y}) m")
+    if td["distance_to_site_m"] > lim.site_miss_max_m:
+        out.append(
+            f"touchdown {td['distance_to_site_m']} m from the chosen site, over "
+            f"{lim.site_miss_max_m:g} m"
+        )
+    return out  # fmt: skip
+
+
+def max_abs(values: np.ndarray) -> float:
+    return float(np.nanmax(np.abs(values))) if len(values) else math.nan

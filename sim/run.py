@@ -1,0 +1,89 @@
+"""Flying a landing: the compiled loop, or the general loop with any flight computer."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from hilander.controller._core import LawCore
+from hilander.controller.interface import (
+    Command,
+    FlightComputer,
+    HazardMap,
+    command_to_dict,
+    frame_from_dict,
+)
+from hilander.sim._loop import fly_compiled
+from hilander.sim._world import COLUMNS, World
+from hilander.sim.scenario import Scenario
+from hilander.sim.terrain import TerrainModel
+from hilander.sim.world import build_world
+
+
+@dataclass
+class Landing:
+    """One flown landing: telemetry (one row per control tick) and event records."""
+
+    scenario: Scenario
+    telemetry: npt.NDArray[np.float64]
+    records: dict[str, Any]
+    terrain: TerrainModel
+    hazard_map: HazardMap
+    plant_steps: int
+    wall_time_s: float
+    controller: str
+    columns: tuple[str, ...] = field(default=COLUMNS)
+
+    def column(self, name: str) -> npt.NDArray[np.float64]:
+        return self.telemetry[:, self.columns.index(name)]
+
+
+def telemetry_rows(s: Scenario) -> int:
+    return math.ceil(s.sim.max_time_s * s.vehicle.control_rate_Hz) + 2
+
+
+def fly(scenario: Scenario, flight_computer: FlightComputer | None = None,
+        name: str | None = None) -> Landing:  # fmt: skip
+    """Fly the scenario; with no flight computer, the compiled law in the compiled loop."""
+    world, terrain, hazard_map = build_world(scenario)
+    telemetry = np.empty((telemetry_rows(scenario), len(COLUMNS)))
+    start = time.perf_counter()
+    if flight_computer is None:
+        ticks = fly_compiled(world, LawCore(scenario.law.to_params()), telemetry)
+        label = "compiled"
+    else:
+        flight_computer.reset(scenario.law)
+        ticks = fly_general(world, flight_computer, telemetry, hazard_map)
+        label = name or type(flight_computer).__name__
+    wall = time.perf_counter() - start
+    return Landing(
+        scenario=scenario,
+        telemetry=telemetry[:ticks],
+        records=world.records,
+        terrain=terrain,
+        hazard_map=hazard_map,
+        plant_steps=int(world.state_dict()["step"]),
+        wall_time_s=wall,
+        controller=label,
+    )
+
+
+def fly_general(world: World, fc: FlightComputer,
+                telemetry: npt.NDArray[np.float64], hazard_map: HazardMap) -> int:  # fmt: skip
+    """The same tick sequence as the compiled loop, one Python call per step."""
+    while not world.done and world.tick < telemetry.shape[0]:
+        sensed = world.sense()
+        frame = frame_from_dict(sensed, hazard_map if sensed["hazard_map_ready"] else None)
+        command = fc.step(frame)
+        if not isinstance(command, Command):
+            raise TypeError(f"flight computer returned {type(command).__name__}, not a Command")
+        as_dict = command_to_dict(command)
+        world.command(as_dict)
+        world.record(as_dict, telemetry[world.tick])
+        world.advance()
+    return int(world.tick)

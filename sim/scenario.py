@@ -1,0 +1,249 @@
+"""Scenarios: a TOML file (or a built-in) made into validated parameters.
+
+A scenario names a vehicle preset and overrides it field by field; it gives
+the state at powered-descent start, the terrain, the wind, the environment,
+the limits and the simulation settings. The scenario reference in
+docs/scenarios.md lists every key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from hilander.controller.law import LawConfig, law_field_names
+from hilander.sim.presets import PRESETS
+from hilander.sim.schema import ScenarioError, defaults, load_params, where
+from hilander.sim.settings import (
+    EnvironmentParams,
+    InitialState,
+    SimParams,
+    TerrainParams,
+    WindParams,
+)
+from hilander.sim.vehicle import Limits, VehicleParams
+
+TABLES = ("vehicle", "law", "initial", "terrain", "wind", "environment", "limits", "sim")
+TOP_KEYS = ("name", "description", "seed", *TABLES)
+SEED_MAX = 2**63 - 1
+
+# What the flight software knows of its vehicle, copied into the LawConfig.
+LAW_VEHICLE_FIELDS = (
+    "control_rate_Hz", "engine_count", "engine_thrust_max_N", "throttle_min",
+    "throttle_rate_max_per_s", "cant_rad", "tilt_max_rad", "isp_s",
+    "bridle_length_m", "rover_height_m",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Everything one landing needs, validated."""
+
+    name: str
+    description: str
+    seed: int
+    preset: str
+    vehicle: VehicleParams
+    law: LawConfig
+    initial: InitialState
+    terrain: TerrainParams
+    wind: WindParams
+    environment: EnvironmentParams
+    limits: Limits
+    sim: SimParams
+    source: str
+
+    @property
+    def terrain_seed(self) -> int:
+        return self.terrain.seed if self.terrain.seed >= 0 else self.seed
+
+    def with_seed(self, seed: int) -> Scenario:
+        if not 0 <= seed <= SEED_MAX:
+            raise ScenarioError(f"seed {seed}: must be between 0 and 2**63 - 1")
+        return dataclasses.replace(self, seed=seed)
+
+
+def builtin_names() -> list[str]:
+    """Names of the built-in scenarios."""
+    folder = resources.files("hilander.sim") / "scenarios"
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def builtin_text(name: str) -> str:
+    return (resources.files("hilander.sim") / "scenarios" / f"{name}.toml").read_text("utf-8")
+
+
+def load_scenario(spec: str) -> Scenario:
+    """A scenario from a TOML path or a built-in name."""
+    path = Path(spec)
+    if path.is_file():
+        try:
+            text = path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise ScenarioError(f"{spec}: cannot read: {e}") from None
+        return parse_scenario(text, spec)
+    if spec in builtin_names():
+        return parse_scenario(builtin_text(spec), spec)
+    if path.suffix == ".toml" or "/" in spec:
+        raise ScenarioError(f"{spec}: no such file")
+    raise ScenarioError(
+        f"{spec}: not a file and not a built-in scenario (hilander scenarios lists them)"
+    )
+
+
+def parse_scenario(text: str, source: str) -> Scenario:
+    """A scenario from TOML text; ``source`` names it in error messages."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ScenarioError(f"{source}: invalid TOML: {e}") from None
+    for key in data:
+        if key not in TOP_KEYS:
+            raise ScenarioError(f"{where(source, '', key)}: unknown key")
+    name = _scalar(data, "name", str, source, required=True)
+    seed = _scalar(data, "seed", int, source, default=0)
+    if not 0 <= seed <= SEED_MAX:
+        raise ScenarioError(f"{source}: seed = {seed}: must be between 0 and 2**63 - 1")
+    preset_name, vehicle_table = _vehicle_table(data.get("vehicle", "msl"), source)
+    preset = PRESETS[preset_name]
+    vehicle = load_params(VehicleParams, vehicle_table, preset["vehicle"], source, "vehicle")
+    sim = load_params(SimParams, _table(data, "sim", source), defaults(SimParams), source, "sim")
+    _check_rates(vehicle, sim, source)
+    return Scenario(
+        name=name,
+        description=_scalar(data, "description", str, source, default=""),
+        seed=seed,
+        preset=preset_name,
+        vehicle=vehicle,
+        law=_law_config(vehicle, preset["law"], _table(data, "law", source), source),
+        initial=load_params(InitialState, _table(data, "initial", source, required=True),
+                            {}, source, "initial"),
+        terrain=_load_defaulted(TerrainParams, data, "terrain", source),
+        wind=_load_defaulted(WindParams, data, "wind", source),
+        environment=_load_defaulted(EnvironmentParams, data, "environment", source),
+        limits=load_params(Limits, _table(data, "limits", source), preset["limits"],
+                           source, "limits"),
+        sim=sim,
+        source=source,
+    )  # fmt: skip
+
+
+def _load_defaulted(cls: type[Any], data: dict[str, Any], name: str, source: str) -> Any:
+    return load_params(cls, _table(data, name, source), defaults(cls), source, name)
+
+
+def _scalar(data: dict[str, Any], key: str, tp: type, source: str, *,
+            required: bool = False, default: Any = None) -> Any:  # fmt: skip
+    if key not in data:
+        if required:
+            raise ScenarioError(f"{where(source, '', key)}: missing")
+        return default
+    value = data[key]
+    if not isinstance(value, tp) or isinstance(value, bool):
+        kind = "an integer" if tp is int else "a string"
+        raise ScenarioError(f"{where(source, '', key)}: expected {kind}, got {value!r}")
+    return value
+
+
+def _table(data: dict[str, Any], name: str, source: str,
+           required: bool = False) -> dict[str, Any]:  # fmt: skip
+    if name not in data:
+        if required:
+            raise ScenarioError(f"{source}: [{name}]: missing table")
+        return {}
+    table = data[name]
+    if not isinstance(table, dict):
+        raise ScenarioError(f"{where(source, '', name)}: expected a table [{name}]")
+    return table
+
+
+def _vehicle_table(value: Any, source: str) -> tuple[str, dict[str, Any]]:
+    """(preset name, overrides) from `vehicle = "msl"` or a [vehicle] table."""
+    if isinstance(value, str):
+        value = {"preset": value}
+    if not isinstance(value, dict):
+        raise ScenarioError(f"{where(source, '', 'vehicle')}: expected a preset name or a table")
+    overrides = dict(value)
+    preset = overrides.pop("preset", "msl")
+    if preset not in PRESETS:
+        known = ", ".join(sorted(PRESETS))
+        raise ScenarioError(
+            f"{where(source, 'vehicle', 'preset')}: unknown preset {preset!r} (known: {known})"
+        )
+    return preset, overrides
+
+
+def _law_config(vehicle: VehicleParams, preset_law: dict[str, Any], table: dict[str, Any],
+                source: str) -> LawConfig:  # fmt: skip
+    for key in table:
+        if key in LAW_VEHICLE_FIELDS or key == "bridle_payout_time_s":
+            raise ScenarioError(
+                f"{where(source, 'law', key)}: describes the vehicle; set it in [vehicle]"
+            )
+    base = {name: getattr(vehicle, name) for name in LAW_VEHICLE_FIELDS}
+    base["bridle_payout_time_s"] = vehicle.bridle_payout_time_s
+    base.update({k: v for k, v in defaults(LawConfig).items() if k in law_field_names()})
+    base.update(preset_law)
+    return load_params(LawConfig, table, base, source, "law")
+
+
+def _check_rates(vehicle: VehicleParams, sim: SimParams, source: str) -> None:
+    """The control period must be a whole number of plant steps; sensors no faster
+    than the plant."""
+    ratio = sim.plant_rate_Hz / vehicle.control_rate_Hz
+    if abs(ratio - round(ratio)) > 1e-9 or round(ratio) < 1:
+        raise ScenarioError(
+            f"{where(source, 'vehicle', 'control_rate_Hz')} = {vehicle.control_rate_Hz:g}: "
+            f"must divide the plant rate ({sim.plant_rate_Hz:g} Hz) a whole number of times"
+        )
+    for key in ("radar_rate_Hz", "nav_rate_Hz", "imu_rate_Hz"):
+        rate = getattr(vehicle, key)
+        if rate > sim.plant_rate_Hz:
+            raise ScenarioError(
+                f"{where(source, 'vehicle', key)} = {rate:g}: "
+                f"must not exceed the plant rate ({sim.plant_rate_Hz:g} Hz)"
+            )
+
+
+def scenario_to_toml(s: Scenario) -> str:
+    """The scenario with every value resolved, as TOML that loads back to it."""
+    lines = [
+        f"# Resolved from {s.source}: every value, so that this file re-flies the run.",
+        f"name = {_toml_value(s.name)}",
+        f"description = {_toml_value(s.description)}",
+        f"seed = {s.seed}",
+        "",
+        "[vehicle]",
+        f'preset = "{s.preset}"',
+    ]
+    lines += _toml_table(s.vehicle)
+    law_names = set(law_field_names())
+    for name in TABLES[1:]:
+        lines += ["", f"[{name}]"]
+        obj = getattr(s, name)
+        lines += _toml_table(obj, only=law_names if name == "law" else None)
+    return "\n".join(lines) + "\n"
+
+
+def _toml_table(obj: Any, only: set[str] | None = None) -> list[str]:
+    return [
+        f"{f.name} = {_toml_value(getattr(obj, f.name))}"
+        for f in dataclasses.fields(obj)
+        if only is None or f.name in only
+    ]
+
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return repr(v)
+    if isinstance(v, str):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return "[" + ", ".join(_toml_value(x) for x in v) + "]"

@@ -1,0 +1,105 @@
+"""Scenario settings other than the vehicle: start state, terrain, wind,
+environment and the simulation itself. Declared like the vehicle: one field,
+one unit, one meaning, one range."""
+
+import math
+from dataclasses import dataclass
+
+from hilander.controller.params import check, param
+
+Vec2 = tuple[float, float]
+Vec3 = tuple[float, float, float]
+
+TARGET_HAZARDS = ("none", "crater", "rock_field")
+
+
+@dataclass(frozen=True)
+class InitialState:
+    """The descent stage (with the rover stowed) at powered-descent start."""
+
+    position_m: Vec3 = param(unit="m", doc="position [east, north, up] in the site frame")
+    velocity_mps: Vec3 = param(unit="m/s", doc="velocity [east, north, up]")
+
+    def __post_init__(self) -> None:
+        check(self)
+        if not self.position_m[2] > 0:
+            raise ValueError("position_m: the vehicle must start above the ground (z > 0)")
+
+
+@dataclass(frozen=True)
+class TerrainParams:
+    """A seeded height map with craters, rocks and slopes around the target."""
+
+    seed: int = param(-1, unit="-", doc="terrain seed; -1 follows the scenario seed", ge=-1)
+    size_m: float = param(512.0, unit="m", doc="side of the modelled square", ge=64, le=2048)
+    resolution_m: float = param(1.0, unit="m", doc="grid spacing", ge=0.25, le=4)
+    slope_rad: float = param(0.02, unit="rad", doc="regional slope", ge=0, lt=0.5)
+    slope_azimuth_rad: float = param(0.0, unit="rad", doc="downhill direction, from east")
+    roughness_m: float = param(1.0, unit="m", doc="RMS of the rolling relief", ge=0)
+    roughness_wavelength_m: float = param(
+        60.0, unit="m", doc="shortest wavelength of the rolling relief", gt=0
+    )
+    crater_density_per_km2: float = param(30.0, unit="1/km^2", doc="craters per km^2", ge=0)
+    crater_diameter_min_m: float = param(8.0, unit="m", doc="smallest crater", gt=0)
+    crater_diameter_max_m: float = param(60.0, unit="m", doc="largest crater", gt=0)
+    rock_density_per_m2: float = param(
+        0.002, unit="1/m^2", doc="scattered rocks per m^2", ge=0, le=0.2
+    )
+    rock_diameter_max_m: float = param(1.6, unit="m", doc="largest scattered rock", gt=0)
+    rock_field_count: int = param(3, unit="-", doc="dense rock fields", ge=0, le=50)
+    rock_field_radius_m: float = param(20.0, unit="m", doc="radius of a rock field", gt=0)
+    rock_field_density_per_m2: float = param(
+        0.04, unit="1/m^2", doc="rocks per m^2 in a field", ge=0, le=0.5
+    )
+    target_hazard: str = param(
+        "none", unit="-", doc="hazard placed at the nominal target: none, crater, rock_field"
+    )
+
+    def __post_init__(self) -> None:
+        check(self)
+        if self.target_hazard not in TARGET_HAZARDS:
+            raise ValueError(f"target_hazard must be one of {', '.join(TARGET_HAZARDS)}")
+        if self.crater_diameter_min_m > self.crater_diameter_max_m:
+            raise ValueError("crater_diameter_min_m exceeds crater_diameter_max_m")
+
+
+@dataclass(frozen=True)
+class WindParams:
+    """Steady wind plus first-order Gauss-Markov gusts (horizontal)."""
+
+    # Near-surface winds: ≈3 m/s typical, gusts to ≈25 m/s, dust storms to 30 m/s
+    # (mars-landers.md §5, B).
+    steady_mps: Vec2 = param((0.0, 0.0), unit="m/s", doc="steady wind [east, north]")
+    gust_sigma_mps: float = param(0.5, unit="m/s", doc="gust standard deviation", ge=0)
+    gust_time_s: float = param(3.0, unit="s", doc="gust correlation time", gt=0)
+
+
+@dataclass(frozen=True)
+class EnvironmentParams:
+    """Mars as the world models it."""
+
+    # 3.711 m/s^2: ESA "Meet Mars" (§0, A).
+    gravity_mps2: float = param(3.711, unit="m/s^2", doc="surface gravity", gt=0)
+    # ≈0.020 kg/m^3 (NSSDC, §0, C); scale height 11.1 km (Exploratorium, §0, B).
+    surface_density_kgpm3: float = param(0.020, unit="kg/m^3", doc="air density at z = 0", ge=0)
+    scale_height_m: float = param(11100.0, unit="m", doc="density scale height", gt=0)
+
+
+@dataclass(frozen=True)
+class SimParams:
+    """The simulation: plant rate, time limit, command latency."""
+
+    plant_rate_Hz: float = param(1000.0, unit="Hz", doc="plant integration rate", ge=50, le=20000)
+    max_time_s: float = param(240.0, unit="s", doc="longest landing simulated", gt=0, le=3600)
+    command_latency_s: float = param(
+        0.0, unit="s", doc="delay from command to actuation", ge=0, le=1.0
+    )
+
+    def __post_init__(self) -> None:
+        check(self)
+
+
+def regional_gradient(t: TerrainParams) -> Vec2:
+    """dz/dx, dz/dy of the regional slope (downhill toward slope_azimuth_rad)."""
+    g = math.tan(t.slope_rad)
+    return (-g * math.cos(t.slope_azimuth_rad), -g * math.sin(t.slope_azimuth_rad))

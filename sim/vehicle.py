@@ -1,0 +1,140 @@
+"""Vehicle parameters and the limits a landing is judged against.
+
+Every field is declared once, with its unit, meaning and range; presets
+(hilander.sim.presets) give the values with their sources, and a scenario's
+``[vehicle]`` and ``[limits]`` tables override them field by field.
+"""
+
+import math
+from dataclasses import dataclass
+
+from hilander.controller.params import check, param
+
+
+@dataclass(frozen=True)
+class VehicleParams:
+    """A sky-crane vehicle: descent stage, rover, engines, bridle, sensors."""
+
+    # -- masses and geometry --
+    rover_mass_kg: float = param(unit="kg", doc="rover mass", gt=0)
+    descent_stage_dry_mass_kg: float = param(
+        unit="kg", doc="descent stage without propellant", gt=0
+    )
+    propellant_mass_kg: float = param(unit="kg", doc="propellant at powered-descent start", ge=0)
+    rover_stowed_offset_m: float = param(
+        unit="m", doc="stage reference point to rover wheels, stowed", gt=0
+    )
+    rover_height_m: float = param(unit="m", doc="rover wheels to bridle attachment", ge=0)
+    descent_stage_bottom_m: float = param(unit="m", doc="stage reference point to its bottom", ge=0)
+    # -- propulsion --
+    engine_count: int = param(unit="-", doc="number of engines", ge=1, le=64)
+    engine_thrust_max_N: float = param(unit="N", doc="maximum thrust of one engine", gt=0)
+    throttle_min: float = param(unit="-", doc="throttle floor, fraction of maximum", ge=0, lt=1)
+    throttle_time_constant_s: float = param(unit="s", doc="first-order throttle lag", gt=0)
+    throttle_rate_max_per_s: float = param(
+        unit="1/s", doc="throttle change per second the flight software allows", gt=0
+    )
+    cant_rad: float = param(unit="rad", doc="engine cant from the thrust axis", ge=0, lt=1.5)
+    tilt_max_rad: float = param(unit="rad", doc="largest thrust-axis tilt", gt=0, lt=1.5)
+    slew_rate_max_radps: float = param(unit="rad/s", doc="thrust-axis slew rate limit", gt=0)
+    isp_s: float = param(unit="s", doc="specific impulse", gt=0)
+    engines_out: int = param(unit="-", doc="engines that fail", ge=0)
+    engine_out_time_s: float = param(unit="s", doc="when they fail", ge=0)
+    # -- aerodynamics --
+    descent_stage_drag_area_m2: float = param(unit="m^2", doc="stage reference area", ge=0)
+    rover_drag_area_m2: float = param(unit="m^2", doc="rover reference area", ge=0)
+    drag_coefficient: float = param(unit="-", doc="drag coefficient of both", ge=0)
+    # -- bridle --
+    bridle_length_m: float = param(unit="m", doc="bridle length at full payout", gt=0)
+    bridle_stiffness_N_per_m: float = param(unit="N/m", doc="bridle stiffness", gt=0)
+    bridle_damping_N_s_per_m: float = param(unit="N s/m", doc="bridle damping", ge=0)
+    bridle_payout_rate_mps: float = param(unit="m/s", doc="payout speed", gt=0)
+    bridle_payout_accel_mps2: float = param(unit="m/s^2", doc="payout speed ramp", gt=0)
+    # -- ground contact --
+    contact_stiffness_N_per_m: float = param(unit="N/m", doc="wheel-ground stiffness", gt=0)
+    contact_damping_N_s_per_m: float = param(unit="N s/m", doc="wheel-ground damping", ge=0)
+    friction_coefficient: float = param(unit="-", doc="wheel-ground friction", ge=0)
+    # -- what the rover survives (the truth hazard mask) --
+    rover_footprint_m: float = param(unit="m", doc="rover footprint width", gt=0)
+    rover_rock_height_max_m: float = param(unit="m", doc="tallest rock under the rover", gt=0)
+    rover_slope_max_rad: float = param(unit="rad", doc="steepest slope", gt=0, lt=1.5)
+    # -- flight software and sensors --
+    control_rate_Hz: float = param(unit="Hz", doc="control (guidance) rate", gt=0)
+    radar_rate_Hz: float = param(unit="Hz", doc="radar rate", gt=0)
+    radar_range_max_m: float = param(unit="m", doc="radar maximum range", gt=0)
+    radar_altitude_noise_fraction: float = param(
+        unit="-", doc="radar altitude noise, fraction of range (1 sigma)", ge=0
+    )
+    radar_altitude_noise_floor_m: float = param(
+        unit="m", doc="radar altitude noise floor (1 sigma)", ge=0
+    )
+    radar_velocity_noise_mps: float = param(unit="m/s", doc="radar velocity noise (1 sigma)", ge=0)
+    nav_rate_Hz: float = param(unit="Hz", doc="navigation solution rate", gt=0)
+    nav_position_bias_m: float = param(unit="m", doc="navigation position bias (1 sigma)", ge=0)
+    nav_position_drift_mps: float = param(
+        unit="m/sqrt(s)", doc="random walk of the position bias", ge=0
+    )
+    nav_position_noise_m: float = param(unit="m", doc="navigation position noise (1 sigma)", ge=0)
+    nav_velocity_noise_mps: float = param(
+        unit="m/s", doc="navigation velocity noise (1 sigma)", ge=0
+    )
+    imu_rate_Hz: float = param(unit="Hz", doc="IMU rate", gt=0)
+    imu_noise_mps2: float = param(unit="m/s^2", doc="IMU specific-force noise (1 sigma)", ge=0)
+    mass_estimate_error: float = param(unit="-", doc="relative mass estimate error (1 sigma)", ge=0)
+    thrust_feedback_noise: float = param(unit="-", doc="relative thrust feedback noise", ge=0)
+    bridle_load_noise_N: float = param(unit="N", doc="bridle load noise (1 sigma)", ge=0)
+    hazard_altitude_m: float = param(unit="m", doc="height at which the hazard map comes", gt=0)
+    hazard_map_cells: int = param(unit="-", doc="hazard map cells a side", ge=4, le=64)
+    hazard_cell_size_m: float = param(unit="m", doc="hazard map cell size", gt=0)
+    hazard_cost_noise: float = param(unit="-", doc="hazard cost noise (1 sigma)", ge=0)
+    hazard_false_safe_rate: float = param(
+        unit="-", doc="chance a hazardous cell reads safe", ge=0, le=1
+    )
+    hazard_false_hazard_rate: float = param(
+        unit="-", doc="chance a safe cell reads hazardous", ge=0, le=1
+    )
+    hazard_elevation_noise_m: float = param(
+        unit="m", doc="hazard map elevation noise (1 sigma)", ge=0
+    )
+
+    def __post_init__(self) -> None:
+        check(self)
+        if self.engines_out >= self.engine_count:
+            raise ValueError("engines_out must leave at least one engine")
+        if self.rover_stowed_offset_m <= self.rover_height_m:
+            raise ValueError("rover_stowed_offset_m must exceed rover_height_m")
+
+    @property
+    def bridle_payout_time_s(self) -> float:
+        """Time to pay the bridle out, with the speed ramps at both ends."""
+        distance = self.bridle_length_m - (self.rover_stowed_offset_m - self.rover_height_m)
+        rate, accel = self.bridle_payout_rate_mps, self.bridle_payout_accel_mps2
+        ramp = rate * rate / accel
+        if distance >= ramp:
+            return 2.0 * rate / accel + (distance - ramp) / rate
+        return 2.0 * math.sqrt(max(distance, 0.0) / accel)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a landing must meet to pass."""
+
+    touchdown_vertical_speed_min_mps: float = param(unit="m/s", doc="slowest rover touchdown", ge=0)
+    touchdown_vertical_speed_max_mps: float = param(unit="m/s", doc="fastest rover touchdown", gt=0)
+    touchdown_horizontal_speed_max_mps: float = param(
+        unit="m/s", doc="horizontal speed at touchdown", ge=0
+    )
+    site_miss_max_m: float = param(unit="m", doc="touchdown distance from the chosen site", gt=0)
+    tether_cut_delay_min_s: float = param(unit="s", doc="earliest cut after touchdown", ge=0)
+    tether_cut_delay_max_s: float = param(unit="s", doc="latest cut after touchdown", gt=0)
+    flyaway_distance_min_m: float = param(
+        unit="m", doc="descent-stage impact distance from the rover", ge=0
+    )
+    propellant_reserve_kg: float = param(unit="kg", doc="propellant left at the cut", ge=0)
+
+    def __post_init__(self) -> None:
+        check(self)
+        if self.touchdown_vertical_speed_min_mps > self.touchdown_vertical_speed_max_mps:
+            raise ValueError("touchdown_vertical_speed_min_mps exceeds the maximum")
+        if self.tether_cut_delay_min_s > self.tether_cut_delay_max_s:
+            raise ValueError("tether_cut_delay_min_s exceeds the maximum")

@@ -1,0 +1,44 @@
+"""Shared test set-up: hypothesis profiles, the --hil-port option, markers.
+
+Profiles: ``dev`` (default, fast) and ``ci`` (more examples, derandomized),
+chosen with HYPOTHESIS_PROFILE or, on CI, by CI=true.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("dev", max_examples=30, deadline=None)
+settings.register_profile(
+    "ci",
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") == "true" else "dev")
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--hil-port",
+        default=None,
+        metavar="URL",
+        help="serial port or pyserial URL of a real board; tests marked 'board' run only with it",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[Any]) -> None:
+    if config.getoption("--hil-port"):
+        return
+    skip = pytest.mark.skip(reason="needs a board: give --hil-port URL")
+    for item in items:
+        if "board" in item.keywords:
+            item.add_marker(skip)

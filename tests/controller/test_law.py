@@ -1,0 +1,258 @@
+"""The landing law, step by step: limits, phases, touchdown, flyaway.
+
+Every behavioural test runs on both the compiled law and the pure-Python
+reference (fixture ``law_cls``); a property test holds them equal.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hilander.controller import (
+    Command,
+    CompiledLaw,
+    Event,
+    LawConfig,
+    Phase,
+    ReferenceLaw,
+    SensorFrame,
+)
+from tests.controller.conftest import VEHICLE, flat_map, frame, hover, with_map
+
+CONFIG = LawConfig(**VEHICLE)
+
+
+def thrust_bounds(config: LawConfig, engines: int) -> tuple[float, float]:
+    tmax = engines * config.engine_thrust_max_N * math.cos(config.cant_rad)
+    return config.throttle_min * tmax, tmax
+
+
+@st.composite
+def frame_sequences(draw: st.DrawFn) -> list[SensorFrame]:
+    f = st.floats
+    n = draw(st.integers(1, 40))
+    frames = []
+    for k in range(n):
+        z = draw(f(0.5, 2500))
+        fields: dict[str, Any] = {
+            "radar_altitude_m": z + draw(f(-5, 5)),
+            "radar_altitude_valid": draw(st.booleans()),
+            "radar_velocity_S_mps": (draw(f(-60, 60)), draw(f(-60, 60)), draw(f(-120, 10))),
+            "radar_velocity_valid": draw(st.booleans()),
+            "nav_position_S_m": (draw(f(-900, 900)), draw(f(-900, 900)), z),
+            "nav_velocity_S_mps": (draw(f(-60, 60)), draw(f(-60, 60)), draw(f(-120, 10))),
+            "mass_estimate_kg": draw(f(800, 2500)),
+            "engines_active": draw(st.integers(1, 8)),
+        }
+        fr = frame(k, CONFIG, **fields)
+        if draw(st.integers(0, 9)) == 0:
+            fr = with_map(fr, flat_map(16, 8.0, [(8, 8), (7, 8), (8, 7)]))
+        frames.append(fr)
+    return frames
+
+
+def check_limits(config: LawConfig, fr: SensorFrame, c: Command, previous: float) -> None:
+    if c.events & Event.ENGINE_CUTOFF:
+        assert c.throttle == 0.0 and c.thrust_S_N == (0.0, 0.0, 0.0)
+        return
+    tmin, tmax = thrust_bounds(config, fr.engines_active)
+    magnitude = math.hypot(*c.thrust_S_N)
+    assert tmin * (1 - 1e-9) <= magnitude <= tmax * (1 + 1e-9)
+    assert config.throttle_min - 1e-12 <= c.throttle <= 1.0 + 1e-12
+    tilt = math.acos(min(1.0, c.thrust_S_N[2] / magnitude))
+    assert tilt <= config.tilt_max_rad + 1e-9
+    step = config.throttle_rate_max_per_s / config.control_rate_Hz
+    assert abs(c.throttle - previous) <= step * (1 + 1e-9)
+
+
+@given(frame_sequences())
+def test_thrust_within_its_bounds_at_every_step(frames: list[SensorFrame]) -> None:
+    for law in (CompiledLaw(), ReferenceLaw()):
+        law.reset(CONFIG)
+        previous = CONFIG.throttle_min
+        for fr in frames:
+            c = law.step(fr)
+            check_limits(CONFIG, fr, c, previous)
+            previous = c.throttle
+
+
+@given(frame_sequences())
+def test_compiled_and_reference_agree(frames: list[SensorFrame]) -> None:
+    compiled, reference = CompiledLaw(), ReferenceLaw()
+    compiled.reset(CONFIG)
+    reference.reset(CONFIG)
+    for fr in frames:
+        a, b = compiled.step(fr), reference.step(fr)
+        assert (a.step, a.phase, a.events, a.status) == (b.step, b.phase, b.events, b.status)
+        np.testing.assert_allclose(a.thrust_S_N, b.thrust_S_N, rtol=1e-9, atol=1e-6)
+        assert a.throttle == pytest.approx(b.throttle, rel=1e-9, abs=1e-12)
+        np.testing.assert_allclose(a.site_S_m, b.site_S_m, rtol=0, atol=1e-9)
+
+
+# -- driving the phase machine ---------------------------------------------------
+
+
+class Flight:
+    """Feeds a law hover frames over the target and keeps its commands."""
+
+    def __init__(self, law_cls: type, config: LawConfig = CONFIG) -> None:
+        self.law, self.config, self.step = law_cls(), config, 0
+        self.law.reset(config)
+        self.commands: list[Command] = []
+
+    @property
+    def time_s(self) -> float:
+        return self.step / self.config.control_rate_Hz
+
+    def fly(self, seconds: float, altitude_m: float, vz_mps: float, **fields: Any) -> Command:
+        for _ in range(round(seconds * self.config.control_rate_Hz)):
+            c = self.law.step(hover(self.step, self.config, altitude_m, vz_mps, **fields))
+            self.commands.append(c)
+            self.step += 1
+        return self.commands[-1]
+
+    def phase(self) -> Phase:
+        return Phase(self.commands[-1].phase)
+
+    def arm(self) -> float:
+        """Through constant velocity and rover release to armed detection; arm time."""
+        self.fly(0.1, 50.0, -8.0)
+        assert self.phase() == Phase.CONSTANT_VELOCITY
+        self.fly(0.1, 19.0, -0.75)
+        assert self.phase() == Phase.SKY_CRANE
+        assert self.commands[-1].events & Event.ROVER_RELEASE
+        wait = self.config.bridle_payout_time_s + self.config.td_arm_settle_s
+        self.fly(wait + 0.1, 12.0, -0.75)
+        assert self.phase() == Phase.TOUCHDOWN_DETECTION
+        return next(self.time_at(c) for c in self.commands
+                    if c.phase == Phase.TOUCHDOWN_DETECTION)  # fmt: skip
+
+    def time_at(self, c: Command) -> float:
+        return c.step / self.config.control_rate_Hz
+
+    def first(self, phase: Phase) -> Command | None:
+        return next((c for c in self.commands if c.phase == phase), None)
+
+
+ROVER_DOWN = 1.0  # measured vertical speed [m/s] once the stage sheds the rover
+TICK = 1.0 / CONFIG.control_rate_Hz
+# Persistence counts samples: N = persistence / dt low samples, the first of
+# which is already one tick of evidence, so declaration comes (N - 1) ticks on.
+PERSISTENCE = CONFIG.td_persistence_s - TICK - 1e-9
+
+
+def test_touchdown_is_not_sensed_above_the_gate(law_cls: type) -> None:
+    flight = Flight(law_cls)
+    flight.arm()
+    gate = CONFIG.td_gate_altitude_m
+    flight.fly(3.0, gate + 15.0, ROVER_DOWN)
+    assert flight.phase() == Phase.TOUCHDOWN_DETECTION
+    start = flight.time_s
+    flight.fly(3.0, gate - 2.0, ROVER_DOWN)
+    declared = flight.first(Phase.TETHER_CUT)
+    assert declared is not None
+    assert flight.time_at(declared) - start >= PERSISTENCE
+
+
+def test_a_transient_shorter_than_the_persistence_is_ignored(law_cls: type) -> None:
+    flight = Flight(law_cls)
+    flight.arm()
+    flight.fly(0.5 * CONFIG.td_persistence_s, 12.0, ROVER_DOWN)
+    flight.fly(3.0, 12.0, -0.75)
+    assert flight.phase() == Phase.TOUCHDOWN_DETECTION
+
+
+def test_latches_clear_when_detection_arms(law_cls: type) -> None:
+    """Mars Polar Lander: a touchdown-like signal before arming must not carry over."""
+    flight = Flight(law_cls)
+    flight.fly(0.1, 50.0, -8.0)
+    flight.fly(0.1, 19.0, -0.75)
+    wait = CONFIG.bridle_payout_time_s + CONFIG.td_arm_settle_s
+    flight.fly(wait + 3.0, 12.0, ROVER_DOWN)  # bridle bounce or a false contact, unarmed
+    armed = flight.first(Phase.TOUCHDOWN_DETECTION)
+    declared = flight.first(Phase.TETHER_CUT)
+    assert armed is not None and declared is not None
+    assert flight.time_at(declared) - flight.time_at(armed) >= PERSISTENCE
+
+
+def test_touchdown_cut_and_flyaway(law_cls: type) -> None:
+    flight = Flight(law_cls)
+    arm_s = flight.arm()
+    flight.fly(CONFIG.td_persistence_s + 0.5 * CONFIG.tether_cut_delay_s, 9.0, ROVER_DOWN)
+    flight.fly(CONFIG.flyaway_climb_s + CONFIG.flyaway_burn_s + 2.0, 9.0, ROVER_DOWN,
+               mass_estimate_kg=900.0)  # fmt: skip
+    declared, cut = flight.first(Phase.TETHER_CUT), flight.first(Phase.FLYAWAY)
+    assert declared is not None and cut is not None
+    assert declared.events & Event.TOUCHDOWN_DECLARED
+    assert cut.events & Event.TETHER_CUT
+    delay = flight.time_at(cut) - flight.time_at(declared)
+    assert delay == pytest.approx(CONFIG.tether_cut_delay_s, abs=1.5 * TICK)
+    assert flight.time_at(declared) - arm_s >= PERSISTENCE
+    cut_s = flight.time_at(cut)
+    for c in flight.commands[cut.step + 1 :]:
+        t = flight.time_at(c) - cut_s
+        horizontal = math.hypot(c.thrust_S_N[0], c.thrust_S_N[1])
+        if t < CONFIG.flyaway_climb_s - 1e-9:
+            assert horizontal == 0.0 and c.thrust_S_N[2] > 0.0
+        elif t < CONFIG.flyaway_climb_s + CONFIG.flyaway_burn_s - 1e-9:
+            if c.status == 0:  # not rate limited
+                tilt = math.atan2(horizontal, c.thrust_S_N[2])
+                assert tilt == pytest.approx(CONFIG.flyaway_tilt_rad, abs=1e-6)
+        else:
+            assert c.events & Event.ENGINE_CUTOFF and c.throttle == 0.0
+
+
+def test_hazard_map_moves_the_target_off_a_hazard(law_cls: type) -> None:
+    law = law_cls()
+    law.reset(CONFIG)
+    hazards = [(i, j) for i in range(6, 10) for j in range(6, 10)]  # a blob on the target
+    c = law.step(with_map(frame(0, CONFIG), flat_map(16, 8.0, hazards)))
+    assert c.phase == Phase.DIVERT and c.events & Event.SITE_SELECTED
+    x, y, _ = c.site_S_m
+    assert not (-16 <= x <= 16 and -16 <= y <= 16)
+    assert math.hypot(x, y) < 80
+
+
+def test_engine_out_raises_the_throttle_for_the_same_thrust(law_cls: type) -> None:
+    a, b = law_cls(), law_cls()
+    config = dataclasses.replace(CONFIG, throttle_rate_max_per_s=1e6)
+    a.reset(config)
+    b.reset(config)
+    for step in range(2):  # the second step is in the terminal descent
+        ca = a.step(hover(step, config, 50.0, -8.0, mass_estimate_kg=1000.0))
+        cb = b.step(hover(step, config, 50.0, -8.0, mass_estimate_kg=1000.0, engines_active=7))
+    assert ca.phase == cb.phase == Phase.CONSTANT_VELOCITY
+    np.testing.assert_allclose(ca.thrust_S_N, cb.thrust_S_N, rtol=1e-12)
+    assert cb.throttle == pytest.approx(ca.throttle * 8 / 7, rel=1e-12)
+
+
+def test_step_echoes_the_frame_step(law_cls: type) -> None:
+    law = law_cls()
+    law.reset(CONFIG)
+    assert law.step(frame(41, CONFIG)).step == 41
+
+
+def test_config_rejects_bad_values() -> None:
+    with pytest.raises(ValueError, match="throttle_min"):
+        LawConfig(**{**VEHICLE, "throttle_min": 1.5})
+    with pytest.raises(ValueError, match="guidance_gain"):
+        LawConfig(**VEHICLE, guidance_gain=4.0)
+    with pytest.raises(ValueError, match="tgo_switch_s"):
+        LawConfig(**VEHICLE, tgo_switch_s=7.0)
+    with pytest.raises(ValueError, match="finite"):
+        LawConfig(**{**VEHICLE, "isp_s": math.nan})
+
+
+def test_constants_match_the_compiled_law() -> None:
+    from hilander.controller import Status, _core  # noqa: PLC0415
+
+    for enum, prefix in ((Phase, "PHASE_"), (Event, "EVENT_"), (Status, "STATUS_")):
+        for member in enum:
+            assert _core.CONSTANTS[prefix + str(member.name)] == member.value

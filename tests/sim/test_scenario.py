@@ -1,0 +1,117 @@
+"""Scenario files: every built-in loads; every mistake is one clear line."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from hilander.sim.scenario import (
+    builtin_names,
+    load_scenario,
+    parse_scenario,
+    scenario_to_toml,
+)
+from hilander.sim.schema import ScenarioError
+
+GOOD = """
+name = "t"
+seed = 3
+[initial]
+position_m = [0.0, 0.0, 1500.0]
+velocity_mps = [0.0, 0.0, -70.0]
+"""
+
+
+def test_builtins_load() -> None:
+    assert "default" in builtin_names()
+    for name in builtin_names():
+        s = load_scenario(name)
+        assert s.name and s.initial.position_m[2] > 0
+
+
+def test_a_minimal_file_takes_the_preset_and_defaults() -> None:
+    s = parse_scenario(GOOD, "t.toml")
+    assert s.preset == "msl" and s.seed == 3
+    assert s.vehicle.rover_mass_kg == 899.0
+    assert s.limits.touchdown_vertical_speed_max_mps == 0.85
+
+
+def test_vehicle_overrides_field_by_field_and_the_law_sees_them() -> None:
+    s = parse_scenario(GOOD + '[vehicle]\npreset = "msl"\nengine_count = 6\nisp_s = 210\n', "t")
+    assert s.vehicle.engine_count == 6 and s.vehicle.isp_s == 210.0
+    assert s.law.engine_count == 6 and s.law.isp_s == 210.0
+
+
+def test_vehicle_as_a_preset_name() -> None:
+    s = parse_scenario('vehicle = "msl"\n' + GOOD, "t")
+    assert s.preset == "msl"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (GOOD + "[vehicle]\nrover_mas_kg = 900\n",
+         "t.toml: [vehicle] rover_mas_kg: unknown key (did you mean 'rover_mass_kg'?)"),
+        (GOOD + "[vehicle]\nisp_s = -3\n", "t.toml: [vehicle] isp_s = -3: must be > 0"),
+        (GOOD + '[vehicle]\nisp_s = "high"\n',
+         "t.toml: [vehicle] isp_s: expected a number, got 'high'"),
+        (GOOD + "[vehicle]\nengine_count = 7.5\n",
+         "t.toml: [vehicle] engine_count: expected an integer, got 7.5"),
+        (GOOD + "[vehicle]\nengines_out = 8\n",
+         "t.toml: [vehicle]: engines_out must leave at least one engine"),
+        (GOOD + '[vehicle]\npreset = "apollo"\n',
+         "t.toml: [vehicle] preset: unknown preset 'apollo' (known: msl)"),
+        (GOOD + "[vehicle]\ncontrol_rate_Hz = 64\n",
+         "t.toml: [vehicle] control_rate_Hz = 64: must divide the plant rate"),
+        (GOOD.replace("position_m = [0.0, 0.0, 1500.0]", "position_m = [0.0, 1500.0]"),
+         "t.toml: [initial] position_m: expected a list of 3 numbers, got [0.0, 1500.0]"),
+        (GOOD.replace("position_m = [0.0, 0.0, 1500.0]\n", ""),
+         "t.toml: [initial] position_m: missing"),
+        (GOOD.replace("[initial]", "[start]"), "t.toml: start: unknown key"),
+        ('name = "t"\n', "t.toml: [initial]: missing table"),
+        (GOOD.replace('name = "t"\n', ""), "t.toml: name: missing"),
+        (GOOD.replace("seed = 3", "seed = -1"),
+         "t.toml: seed = -1: must be between 0 and 2**63 - 1"),
+        (GOOD + "[law]\nengine_count = 4\n",
+         "t.toml: [law] engine_count: describes the vehicle; set it in [vehicle]"),
+        (GOOD + "[law]\nguidance_gain = 3\n", "t.toml: [law] guidance_gain = 3: must be >= 6"),
+        (GOOD + "[terrain]\ntarget_hazard = \"lava\"\n",
+         "t.toml: [terrain]: target_hazard must be one of none, crater, rock_field"),
+        (GOOD + "[sim]\nplant_rate_Hz = nan\n",
+         "t.toml: [sim] plant_rate_Hz = nan: must be a finite"),
+        (GOOD + "[limits]\ntether_cut_delay_min_s = 5\n",
+         "t.toml: [limits]: tether_cut_delay_min_s exceeds the maximum"),
+        ("name = \n", "t.toml: invalid TOML: "),
+        (GOOD + "[wind]\nsteady_mps = [1, 2, 3]\n",
+         "t.toml: [wind] steady_mps: expected a list of 2 numbers"),
+        ("vehicle = 3\n" + GOOD, "t.toml: vehicle: expected a preset name or a table"),
+    ],
+)  # fmt: skip
+def test_bad_files_give_one_line_naming_the_key(text: str, message: str) -> None:
+    with pytest.raises(ScenarioError) as e:
+        parse_scenario(text, "t.toml")
+    assert str(e.value).startswith(message)
+    assert "\n" not in str(e.value)
+
+
+def test_missing_file_and_unknown_name(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError, match="no such file"):
+        load_scenario(str(tmp_path / "nope.toml"))
+    with pytest.raises(ScenarioError, match="not a file and not a built-in"):
+        load_scenario("nope")
+
+
+def test_unreadable_file(tmp_path: Path) -> None:
+    p = tmp_path / "bin.toml"
+    p.write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(ScenarioError, match="cannot read"):
+        load_scenario(str(p))
+
+
+@pytest.mark.parametrize("name", builtin_names())
+def test_resolved_toml_loads_back_to_the_same_scenario(name: str) -> None:
+    s = load_scenario(name)
+    again = parse_scenario(scenario_to_toml(s), "resolved.toml")
+    assert dataclasses.replace(again, source=s.source) == s

@@ -1,0 +1,71 @@
+"""Sensors: rates, noise, validity, the hazard map's delivery; the random streams."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from hilander.sim import _rng
+from tests.sim.conftest import bare_world, command, run
+
+
+def hovering(**overrides: object) -> object:
+    """A stage held still at 1000 m (no gravity) with the given sensor settings."""
+    return bare_world(gravity_mps2=0.0, **overrides)
+
+
+def test_radar_altitude_noise_has_its_declared_spread() -> None:
+    world = hovering(radar_altitude_noise_fraction=0.005, radar_altitude_noise_floor_m=0.1)
+    samples = []
+    for _ in range(4000):
+        samples.append(world.sense()["radar_altitude_m"])
+        world.advance()
+    # the radar samples at 20 Hz, the control ticks at 50 Hz: keep the distinct ones
+    distinct = np.array(samples)[np.r_[True, np.diff(samples) != 0]]
+    sigma = 0.005 * 1000.0 + 0.1
+    assert len(distinct) > 1500
+    assert np.std(distinct) == pytest.approx(sigma, rel=0.06)
+    assert abs(np.mean(distinct) - 1000.0) < 4 * sigma / np.sqrt(len(distinct))
+
+
+def test_radar_is_invalid_beyond_its_range() -> None:
+    world = bare_world(position_m=(0.0, 0.0, 7000.0), radar_range_max_m=6000.0)
+    frame = world.sense()
+    assert not frame["radar_altitude_valid"] and not frame["radar_velocity_valid"]
+
+
+def test_navigation_bias_is_drawn_once_and_walks_slowly() -> None:
+    world = hovering(nav_position_bias_m=2.0, nav_position_drift_mps=0.0, nav_position_noise_m=0.0)
+    first = world.sense()["nav_position_S_m"]
+    run(world, 5.0, command())
+    later = world.sense()["nav_position_S_m"]
+    assert first == later
+    assert first != [0.0, 0.0, 1000.0]
+
+
+def test_hazard_map_is_delivered_once_at_its_altitude() -> None:
+    world = bare_world(position_m=(0.0, 0.0, 1500.0), velocity_mps=(0.0, 0.0, -50.0),
+                       hazard_altitude_m=1400.0, gravity_mps2=0.0)  # fmt: skip
+    ready = []
+    for _ in range(150):
+        frame = world.sense()
+        ready.append((frame["time_s"], frame["hazard_map_ready"]))
+        world.advance()
+    times = [t for t, r in ready if r]
+    assert len(times) == 1
+    assert times[0] == pytest.approx(100.0 / 50.0, abs=0.05)  # 100 m at 50 m/s
+
+
+def test_same_seed_same_draws_and_streams_differ() -> None:
+    a = _rng.normal_sample(7, 1, 1000)
+    assert a == _rng.normal_sample(7, 1, 1000)
+    assert a != _rng.normal_sample(7, 2, 1000)
+    assert a != _rng.normal_sample(8, 1, 1000)
+
+
+def test_normals_and_uniforms_have_their_moments() -> None:
+    x = np.array(_rng.normal_sample(123, 9, 200_000))
+    assert abs(x.mean()) < 0.01 and x.std() == pytest.approx(1.0, abs=0.01)
+    assert abs(np.mean(x**3)) < 0.03 and np.mean(x**4) == pytest.approx(3.0, abs=0.06)
+    u = np.array(_rng.uniform_sample(5, 1, 100_000))
+    assert u.min() >= 0.0 and u.max() < 1.0 and u.mean() == pytest.approx(0.5, abs=0.005)

@@ -1,0 +1,130 @@
+"""The codebase's own checks, run with the tests so that CI enforces them:
+ruff, mypy, the layering (import-linter for Python, a scan for cimports),
+cython-lint, and the size of modules and functions."""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("controller", "sim", "hil")
+PYTHON_DIRS = [*PACKAGES, "tests", "benchmarks", "setup.py"]
+MODULE_LINES_MAX = 400
+FUNCTION_LINES_MAX = 40
+
+
+def tool(name: str) -> str:
+    """The tool installed beside this Python (the [test] extra), else on PATH."""
+    here = Path(sys.executable).parent / name
+    found = str(here) if here.exists() else shutil.which(name)
+    if found is None:
+        pytest.fail(f"{name} is not installed: pip install '.[test]'")
+    return found
+
+
+def check(args: list[str], **env: str) -> None:
+    environ = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}"
+               f"{os.environ.get('PATH', '')}", **env}  # fmt: skip
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, env=environ, check=False)
+    assert done.returncode == 0, f"{' '.join(args)}\n{done.stdout}\n{done.stderr}"
+
+
+@pytest.fixture(scope="session")
+def package_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """hilander/{controller,sim,hil} as links to the source folders."""
+    tree = tmp_path_factory.mktemp("tree")
+    (tree / "hilander").mkdir()
+    for name in PACKAGES:
+        (tree / "hilander" / name).symlink_to(ROOT / name, target_is_directory=True)
+    return tree
+
+
+def test_ruff_lint() -> None:
+    check([tool("ruff"), "check", *PYTHON_DIRS])
+
+
+def test_ruff_format() -> None:
+    check([tool("ruff"), "format", "--check", *PYTHON_DIRS])
+
+
+def test_mypy(package_tree: Path) -> None:
+    args = [tool("mypy"), "--config-file", str(ROOT / "pyproject.toml"), "--cache-dir",
+            str(package_tree / ".mypy_cache")]  # fmt: skip
+    for name in PACKAGES:
+        args += ["-p", f"hilander.{name}"]
+    check(args, MYPYPATH=str(package_tree))
+
+
+def test_python_layers_hold(package_tree: Path) -> None:
+    check([tool("lint-imports"), "--config", str(ROOT / "pyproject.toml"), "--no-cache"],
+          PYTHONPATH=str(package_tree))  # fmt: skip
+
+
+def cython_files() -> list[Path]:
+    return sorted(
+        p for name in PACKAGES for ext in ("pyx", "pxd") for p in (ROOT / name).glob(f"*.{ext}")
+    )
+
+
+def test_cython_lint() -> None:
+    check([tool("cython-lint"), "--max-line-length", "100", *map(str, cython_files())])
+
+
+def test_cython_layers_hold() -> None:
+    """controller cimports nothing above it; sim nothing from hil."""
+    below = {"controller": ("controller",), "sim": ("controller", "sim"), "hil": PACKAGES}
+    for path in cython_files():
+        allowed = below[path.parent.name]
+        for used in re.findall(r"(?:from|cimport)\s+hilander\.(\w+)", path.read_text()):
+            assert used in allowed, f"{path.relative_to(ROOT)} reaches up into hilander.{used}"
+
+
+def source_files() -> list[Path]:
+    return sorted(p for name in PACKAGES for p in (ROOT / name).iterdir()
+                  if p.suffix in (".py", ".pyx", ".pxd"))  # fmt: skip
+
+
+@pytest.mark.parametrize("path", source_files(), ids=lambda p: p.name)
+def test_module_size(path: Path) -> None:
+    lines = len(path.read_text().splitlines())
+    assert lines <= MODULE_LINES_MAX, f"{path.name}: {lines} lines"
+
+
+def python_functions(path: Path) -> list[tuple[str, int]]:
+    tree = ast.parse(path.read_text())
+    return [(node.name, (node.end_lineno or node.lineno) - node.lineno + 1)
+            for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)]  # fmt: skip
+
+
+def cython_functions(path: Path) -> list[tuple[str, int]]:
+    """(name, lines) of each def/cdef function, by indentation."""
+    lines = path.read_text().splitlines()
+    found = []
+    for i, line in enumerate(lines):
+        m = re.match(r"^(\s*)(?:cdef|cpdef|def)\s+(?:[\w\[\]*, ]+\s+)?(\w+)\(", line)
+        if not m or "cdef class" in line:
+            continue
+        end, indent = i + 1, len(m.group(1))
+        while end < len(lines) and (
+            not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > indent
+        ):
+            end += 1
+        while not lines[end - 1].strip():
+            end -= 1
+        found.append((m.group(2), end - i))
+    return found
+
+
+@pytest.mark.parametrize("path", source_files(), ids=lambda p: p.name)
+def test_function_size(path: Path) -> None:
+    functions = python_functions(path) if path.suffix == ".py" else cython_functions(path)
+    long = [(name, n) for name, n in functions if n > FUNCTION_LINES_MAX]
+    assert not long, f"{path.name}: functions over {FUNCTION_LINES_MAX} lines: {long}"
