@@ -42,7 +42,7 @@ def extension(module: str, folder: str) -> Extension:
         [f"{folder}/{module}.pyx"],
         include_dirs=[numpy.get_include()],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
-        extra_compile_args=["-O3", "-fno-fast-math", "-ffp-contract=off"],
+        extra_compile_args=["-O3", "-fno-math-errno", "-fno-fast-math", "-ffp-contract=off"],
     )
 
 

@@ -20,6 +20,7 @@ cdef struct Plan:
     double c1[3]            # a(s) = af + c1 s + c2 s^e, s = time remaining
     double c2[3]
     double e
+    double te               # t^e
 
 cdef void guidance_accel(const TgoProblem* p, double tgo, double a[3]) noexcept nogil
 cdef void plan(const TgoProblem* p, double tgo, Plan* q) noexcept nogil

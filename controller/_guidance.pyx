@@ -79,8 +79,9 @@ cdef void plan(const TgoProblem* p, double t, Plan* q) noexcept nogil:
     cdef double zem[3]
     cdef double zev[3]
     cdef double e = nudge(p.gain / 3.0 - 2.0)
-    cdef double m11 = t * t / 2.0, m12 = pow(t, e + 1.0) / (e + 1.0)
-    cdef double m21 = t * t * t / 3.0, m22 = pow(t, e + 2.0) / (e + 2.0)
+    cdef double te = pow(t, e)
+    cdef double m11 = t * t / 2.0, m12 = te * t / (e + 1.0)
+    cdef double m21 = t * t * t / 3.0, m22 = te * t * t / (e + 2.0)
     cdef double det = m11 * m22 - m12 * m21, y, x
     cdef int i
     zem_zev(p, t, zem, zev)
@@ -90,21 +91,35 @@ cdef void plan(const TgoProblem* p, double t, Plan* q) noexcept nogil:
         q.c1[i] = (m22 * y - m12 * x) / det
         q.c2[i] = (m11 * x - m21 * y) / det
     q.e = e
+    q.te = te
+
+
+cdef void sample_powers(const TgoProblem* p, double powers[SAMPLES]) noexcept nogil:
+    """(k / (SAMPLES - 1))^e: s^e at the samples is t^e times these."""
+    cdef double e = nudge(p.gain / 3.0 - 2.0)
+    cdef int k
+    for k in range(SAMPLES):
+        powers[k] = pow(<double>k / (SAMPLES - 1), e)
 
 
 cdef double tgo_cost(const TgoProblem* p, double t) noexcept nogil:
+    cdef double powers[SAMPLES]
     cdef double violation
-    return plan_cost(p, t, &violation)
+    sample_powers(p, powers)
+    return plan_cost(p, t, powers, &violation)
 
 
 cdef double tgo_violation(const TgoProblem* p, double t) noexcept nogil:
     """How far the plan for t breaks the thrust and tilt limits [m/s^2] (0: not)."""
+    cdef double powers[SAMPLES]
     cdef double violation
-    plan_cost(p, t, &violation)
+    sample_powers(p, powers)
+    plan_cost(p, t, powers, &violation)
     return violation
 
 
-cdef double plan_cost(const TgoProblem* p, double t, double* violation) noexcept nogil:
+cdef double plan_cost(const TgoProblem* p, double t, const double* powers,
+                      double* violation) noexcept nogil:
     """J(t) of design C; the thrust and tilt violation goes to *violation."""
     cdef Plan q
     cdef double a[3]
@@ -113,7 +128,7 @@ cdef double plan_cost(const TgoProblem* p, double t, double* violation) noexcept
     plan(p, t, &q)
     for k in range(SAMPLES):
         s = t * k / (SAMPLES - 1)
-        se = pow(s, q.e)
+        se = q.te * powers[k]
         for i in range(3):
             a[i] = p.af[i] + q.c1[i] * s + q.c2[i] * se
         n = sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2])
@@ -134,10 +149,12 @@ cdef double tgo_search(const TgoProblem* p) noexcept nogil:
     """Time-to-go [s] that minimises tgo_cost over [tgo_min, tgo_max]."""
     cdef double ratio = exp(log(p.tgo_max / p.tgo_min) / (GRID_POINTS - 1))
     cdef double t = p.tgo_min, best_t = p.tgo_min, best_j = 1e300, j
-    cdef double lo, hi, x1, x2, j1, j2
+    cdef double lo, hi, x1, x2, j1, j2, v
+    cdef double powers[SAMPLES]
     cdef int _
+    sample_powers(p, powers)
     for _ in range(GRID_POINTS):
-        j = tgo_cost(p, t)
+        j = plan_cost(p, t, powers, &v)
         if j < best_j:
             best_j = j
             best_t = t
@@ -146,21 +163,21 @@ cdef double tgo_search(const TgoProblem* p) noexcept nogil:
     hi = fmin(p.tgo_max, best_t * ratio)
     x1 = hi - INV_PHI * (hi - lo)
     x2 = lo + INV_PHI * (hi - lo)
-    j1 = tgo_cost(p, x1)
-    j2 = tgo_cost(p, x2)
+    j1 = plan_cost(p, x1, powers, &v)
+    j2 = plan_cost(p, x2, powers, &v)
     for _ in range(GOLDEN_ITERATIONS):
         if j1 <= j2:
             hi = x2
             x2 = x1
             j2 = j1
             x1 = hi - INV_PHI * (hi - lo)
-            j1 = tgo_cost(p, x1)
+            j1 = plan_cost(p, x1, powers, &v)
         else:
             lo = x1
             x1 = x2
             j1 = j2
             x2 = lo + INV_PHI * (hi - lo)
-            j2 = tgo_cost(p, x2)
+            j2 = plan_cost(p, x2, powers, &v)
     if j1 <= j2 and j1 < best_j:
         return x1
     return x2 if j2 < best_j else best_t

@@ -68,12 +68,13 @@ def nudge(e: float) -> float:
     return e
 
 
-def plan(p: TgoProblem, t: float) -> tuple[Vec, Vec, float]:
-    """(c1, c2, e) of the flown profile a(s) = a_f + c1 s + c2 s^e."""
+def plan(p: TgoProblem, t: float) -> tuple[Vec, Vec, float, float]:
+    """(c1, c2, e, t^e) of the flown profile a(s) = a_f + c1 s + c2 s^e."""
     zem, zev = zem_zev(p, t)
     e = nudge(p.gain / 3.0 - 2.0)
-    m11, m12 = t * t / 2.0, t ** (e + 1.0) / (e + 1.0)
-    m21, m22 = t * t * t / 3.0, t ** (e + 2.0) / (e + 2.0)
+    te = t**e
+    m11, m12 = t * t / 2.0, te * t / (e + 1.0)
+    m21, m22 = t * t * t / 3.0, te * t * t / (e + 2.0)
     det = m11 * m22 - m12 * m21
     c1, c2 = [0.0] * 3, [0.0] * 3
     for i in range(3):
@@ -81,16 +82,23 @@ def plan(p: TgoProblem, t: float) -> tuple[Vec, Vec, float]:
         x = zem[i] - p.af[i] * t * t / 2.0
         c1[i] = (m22 * y - m12 * x) / det
         c2[i] = (m11 * x - m21 * y) / det
-    return c1, c2, e
+    return c1, c2, e, te
 
 
-def plan_cost(p: TgoProblem, t: float) -> tuple[float, float]:
+def sample_powers(p: TgoProblem) -> list[float]:
+    """(k / (SAMPLES - 1))^e: s^e at the samples is t^e times these."""
+    e = nudge(p.gain / 3.0 - 2.0)
+    return [(k / (SAMPLES - 1)) ** e for k in range(SAMPLES)]
+
+
+def plan_cost(p: TgoProblem, t: float, powers: list[float] | None = None) -> tuple[float, float]:
     """(J, thrust and tilt violation) of the plan for time-to-go t."""
-    c1, c2, e = plan(p, t)
+    powers = sample_powers(p) if powers is None else powers
+    c1, c2, e, te = plan(p, t)
     dv = excess = deficit = tilt = floor = 0.0
     for k in range(SAMPLES):
         s = t * k / (SAMPLES - 1)
-        se = s**e
+        se = te * powers[k]
         a = [p.af[i] + c1[i] * s + c2[i] * se for i in range(3)]
         n = norm(a)
         dv += n * (1.0 if k in (0, SAMPLES - 1) else (4.0 if k % 2 else 2.0))
@@ -117,25 +125,30 @@ def tgo_cost(p: TgoProblem, t: float) -> float:
 
 def tgo_search(p: TgoProblem) -> float:
     """Log grid, then golden section around the best grid point."""
+    powers = sample_powers(p)
+
+    def cost(t: float) -> float:
+        return plan_cost(p, t, powers)[0]
+
     ratio = math.exp(math.log(p.tgo_max / p.tgo_min) / (GRID_POINTS - 1))
     t, best_t, best_j = p.tgo_min, p.tgo_min, 1e300
     for _ in range(GRID_POINTS):
-        j = tgo_cost(p, t)
+        j = cost(t)
         if j < best_j:
             best_j, best_t = j, t
         t *= ratio
     lo, hi = max(p.tgo_min, best_t / ratio), min(p.tgo_max, best_t * ratio)
     x1, x2 = hi - INV_PHI * (hi - lo), lo + INV_PHI * (hi - lo)
-    j1, j2 = tgo_cost(p, x1), tgo_cost(p, x2)
+    j1, j2 = cost(x1), cost(x2)
     for _ in range(GOLDEN_ITERATIONS):
         if j1 <= j2:
             hi, x2, j2 = x2, x1, j1
             x1 = hi - INV_PHI * (hi - lo)
-            j1 = tgo_cost(p, x1)
+            j1 = cost(x1)
         else:
             lo, x1, j1 = x1, x2, j2
             x2 = lo + INV_PHI * (hi - lo)
-            j2 = tgo_cost(p, x2)
+            j2 = cost(x2)
     if j1 <= j2 and j1 < best_j:
         return x1
     return x2 if j2 < best_j else best_t

@@ -1,13 +1,15 @@
 """The hilander command line.
 
 Exit status: 0 the landing passed, 1 it failed its limits, 2 bad input
-(arguments, scenario file, output folder), 130 interrupted.
+(arguments, scenario file, output folder), 130 interrupted, 141 the output
+pipe was closed (as in `hilander sim | head -1`).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,7 +23,7 @@ from hilander.sim.run import fly
 from hilander.sim.scenario import builtin_names, builtin_text, load_scenario
 from hilander.sim.schema import ScenarioError
 
-EXIT_PASS, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_PASS, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_PIPE = 0, 1, 2, 130, 141
 
 
 class UsageError(Exception):
@@ -142,6 +144,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("hilander: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # the reader went away: say nothing more (Python's own advice for SIGPIPE)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_PIPE
 
 
 def entry() -> Any:  # pragma: no cover - the console script

@@ -19,7 +19,10 @@ C. Bridle: a one-sided spring-damper between the stage reference point and
    dropped. Tension only when taut: T = max(0, k s + c ds/dt) for s > 0.
 D. Ground contact (rover wheels): penalty spring-damper along the terrain
    normal, Coulomb friction regularised below V_STICK. The stage's ground
-   contact is its impact: recorded, and the landing ends.
+   contact is its impact: recorded, and the landing ends. A rover cut loose
+   and still (below REST_SPEED for REST_TIME) is at rest and no longer
+   integrated: nothing acts on it any more, and the regularised friction's
+   slow creep on a slope stops there.
 E. Air: density rho0 exp(-z/H) (taken once per control tick), drag
    1/2 rho Cd A |v - w| (v - w) with the wind w = steady + gusts.
 F. Integration: semi-implicit (symplectic) Euler at the plant rate: velocity
@@ -35,6 +38,8 @@ from hilander.sim._types cimport WorldParams, WorldState, Terrain, Body, TickCon
 
 cdef double G0 = 9.80665       # standard gravity for Isp [m/s^2], exact
 cdef double V_STICK = 0.05     # friction regularisation speed [m/s]
+cdef double REST_SPEED = 0.02  # a cut-loose rover slower than this ... [m/s]
+cdef double REST_TIME = 0.5    # ... for this long is at rest [s]
 
 
 cdef inline double dmin(double a, double b) noexcept nogil:
@@ -263,6 +268,21 @@ cdef inline void integrate(Body* b, const double f[3], double m, double g,
     b.position_S_m[2] += b.velocity_S_mps[2] * dt
 
 
+cdef void settle(WorldState* w, const WorldParams* p) noexcept nogil:
+    """A rover cut loose that stays slower than REST_SPEED for REST_TIME is at
+    rest: nothing acts on it any more, so it is no longer integrated."""
+    cdef const double* v = w.rover.velocity_S_mps
+    cdef int i
+    if not w.tether_cut or v[0] * v[0] + v[1] * v[1] + v[2] * v[2] >= REST_SPEED * REST_SPEED:
+        w.rover_still_s = 0.0
+        return
+    w.rover_still_s += p.dt_s
+    if w.rover_still_s >= REST_TIME:
+        w.rover_resting = 1
+        for i in range(3):
+            w.rover.velocity_S_mps[i] = 0.0
+
+
 cdef void check_stage_impact(WorldState* w, const WorldParams* p,
                              const Terrain* t) noexcept nogil:
     cdef double x = w.stage.position_S_m[0], y = w.stage.position_S_m[1]
@@ -298,14 +318,16 @@ cdef void plant_step(WorldState* w, const WorldParams* p, const Terrain* t,
         integrate(&w.stage, fs, ms + mr, p.gravity_mps2, p.dt_s)
         stow_rover(w, p)
     else:
-        add_drag(w, p, k, &w.rover, p.rover_drag_area_m2, fr)
         if not w.tether_cut:
             bridle(w, p, fs, fr)
-        add_contact(w, p, t, &w.rover, fr)
         for i in range(3):
             w.specific_force_S_mps2[i] = fs[i] / ms
         integrate(&w.stage, fs, ms, p.gravity_mps2, p.dt_s)
-        integrate(&w.rover, fr, mr, p.gravity_mps2, p.dt_s)
+        if not w.rover_resting:
+            add_drag(w, p, k, &w.rover, p.rover_drag_area_m2, fr)
+            add_contact(w, p, t, &w.rover, fr)
+            integrate(&w.rover, fr, mr, p.gravity_mps2, p.dt_s)
+            settle(w, p)
     w.step += 1
     w.time_s = w.step * p.dt_s
     check_stage_impact(w, p, t)

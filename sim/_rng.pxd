@@ -1,5 +1,5 @@
 # cython: language_level=3
-"""Seeded random streams for the world: xoshiro256** and polar normals."""
+"""Seeded random streams for the world: xoshiro256** and ziggurat normals."""
 
 from libc.stdint cimport uint64_t
 from hilander.sim._types cimport Rng

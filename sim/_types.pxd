@@ -12,10 +12,8 @@ cdef enum:
     COMMAND_QUEUE_SIZE = 256
     TELEMETRY_COLUMNS = 33
 
-cdef struct Rng:                         # xoshiro256** with the spare normal of a pair
+cdef struct Rng:                         # xoshiro256** state
     uint64_t s[4]
-    double spare
-    int32_t has_spare
 
 cdef struct Terrain:
     const double* relief_m               # (ny, nx) local relief, row = north
@@ -130,6 +128,8 @@ cdef struct WorldState:
     uint32_t events
     int32_t rover_attached
     int32_t tether_cut
+    int32_t rover_resting                # cut loose and still: no longer integrated
+    double rover_still_s                 # how long it has been slower than REST_SPEED
     int32_t engines_off
     double bridle_paid_m
     double bridle_rate_mps

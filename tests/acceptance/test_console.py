@@ -53,3 +53,10 @@ def test_the_quickstart_controller_runs_and_is_judged(tmp_path: Path) -> None:
     assert done.returncode == 1, done.stderr
     summary = json.loads(done.stdout)
     assert summary["verdict"] == "fail" and summary["controller"] == "mymodule:Hover"
+
+
+def test_a_closed_output_pipe_is_quiet() -> None:
+    script = Path(sys.executable).parent / "hilander"
+    done = subprocess.run(["bash", "-c", f"'{script}' sim --json | head -c 1"],
+                          capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    assert done.stdout == "{" and done.stderr == ""

@@ -11,7 +11,7 @@ import pytest
 from hilander.controller import Command, CompiledLaw, ReferenceLaw, SensorFrame
 from hilander.sim.result import summarize
 from hilander.sim.run import fly
-from hilander.sim.scenario import Scenario
+from hilander.sim.scenario import Scenario, builtin_names, load_scenario
 
 
 def without_wall_time(summary: dict[str, object]) -> dict[str, object]:
@@ -28,6 +28,12 @@ def test_default_landing_passes(default_scenario: Scenario) -> None:
         "touchdown_detection", "tether_cut", "flyaway",
     ]  # fmt: skip
     assert s["touchdown"]["distance_to_target_m"] > 10.0  # the divert was flown
+
+
+@pytest.mark.parametrize("name", builtin_names())
+def test_every_builtin_scenario_passes(name: str) -> None:
+    s = summarize(fly(load_scenario(name)))
+    assert s["verdict"] == "pass", s["violations"]
 
 
 def test_general_loop_with_the_compiled_law_is_identical(default_scenario: Scenario) -> None:
@@ -82,6 +88,38 @@ def test_any_flight_computer_plugs_in(default_scenario: Scenario) -> None:
     landing = fly(default_scenario, fc, name="wrapped")
     assert fc.frames == len(landing.telemetry)
     assert summarize(landing)["controller"] == "wrapped"
+
+
+class Recorder:
+    """Flies the compiled law and keeps every frame and command."""
+
+    def __init__(self) -> None:
+        self.law = CompiledLaw()
+        self.frames: list[SensorFrame] = []
+        self.commands: list[Command] = []
+
+    def reset(self, config: object) -> None:
+        self.law.reset(config)
+
+    def step(self, frame: SensorFrame) -> Command:
+        self.frames.append(frame)
+        self.commands.append(self.law.step(frame))
+        return self.commands[-1]
+
+
+def test_replaying_recorded_frames_gives_the_same_commands(default_scenario: Scenario) -> None:
+    from hilander.controller._core import LawCore  # noqa: PLC0415
+    from hilander.controller.interface import command_from_dict, frame_to_dict  # noqa: PLC0415
+    from hilander.sim._loop import replay_law  # noqa: PLC0415
+
+    rec = Recorder()
+    fly(default_scenario, rec)
+    law = LawCore(default_scenario.law.to_params())
+    m = next(f.hazard_map for f in rec.frames if f.hazard_map is not None)
+    law.load_hazard_map(m.cost, m.elevation_m, m.cell_size_m, m.origin_S_m)
+    commands, seconds = replay_law(law, [frame_to_dict(f) for f in rec.frames])
+    assert [command_from_dict(c) for c in commands] == rec.commands
+    assert seconds > 0
 
 
 def test_a_flight_computer_that_returns_garbage_is_named(default_scenario: Scenario) -> None:

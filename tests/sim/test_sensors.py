@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -61,6 +63,19 @@ def test_same_seed_same_draws_and_streams_differ() -> None:
     assert a == _rng.normal_sample(7, 1, 1000)
     assert a != _rng.normal_sample(7, 2, 1000)
     assert a != _rng.normal_sample(8, 1, 1000)
+
+
+def test_normals_follow_the_normal_distribution() -> None:
+    """Kolmogorov-Smirnov against the normal CDF, and the tail beyond the
+    ziggurat's base layer (r = 3.4426) at its expected frequency."""
+    x = np.sort(np.array(_rng.normal_sample(2024, 3, 400_000)))
+    cdf = np.array([0.5 * (1 + math.erf(v / math.sqrt(2))) for v in x])
+    n = len(x)
+    d = max(np.max(np.arange(1, n + 1) / n - cdf), np.max(cdf - np.arange(n) / n))
+    assert d < 1.63 / math.sqrt(n)  # 1 % level
+    tail = np.mean(np.abs(x) > 3.442619855899)
+    expected = math.erfc(3.442619855899 / math.sqrt(2))
+    assert abs(tail - expected) < 5 * math.sqrt(expected / n)
 
 
 def test_normals_and_uniforms_have_their_moments() -> None:
