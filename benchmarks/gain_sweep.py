@@ -39,9 +39,11 @@ def cases() -> Iterator[tuple[Vec3, Vec3, float]]:
             rng.uniform(0, 600),
             rng.uniform(0, 2 * math.pi),
         )
-        yield ((offset * math.cos(bearing), offset * math.sin(bearing), alt),
-               (speed * math.cos(heading), speed * math.sin(heading), -descent),
-               rng.uniform(0.95, 1.05))  # fmt: skip
+        yield (
+            (offset * math.cos(bearing), offset * math.sin(bearing), alt),
+            (speed * math.cos(heading), speed * math.sin(heading), -descent),
+            rng.uniform(0.95, 1.05),
+        )
 
 
 def scenario(base: Scenario, gain: float, position: Vec3, velocity: Vec3, mass: float) -> Scenario:
@@ -51,9 +53,13 @@ def scenario(base: Scenario, gain: float, position: Vec3, velocity: Vec3, mass: 
         rover_mass_kg=v.rover_mass_kg * mass,
         descent_stage_dry_mass_kg=v.descent_stage_dry_mass_kg * mass,
     )
-    return dataclasses.replace(base, vehicle=vehicle, initial=InitialState(position, velocity),
-                               law=base.law.replace(guidance_gain=gain),
-                               wind=WindParams((0.0, 15.0), 1.0, 3.0))  # fmt: skip
+    return dataclasses.replace(
+        base,
+        vehicle=vehicle,
+        initial=InitialState(position, velocity),
+        law=base.law.replace(guidance_gain=gain),
+        wind=WindParams((0.0, 15.0), 1.0, 3.0),
+    )
 
 
 def main() -> None:
@@ -67,8 +73,10 @@ def main() -> None:
             s = summarize(fly(scenario(base, gain, position, velocity, mass)))
             used.append(s["propellant_used_kg"])
             failed += s["verdict"] != "pass"
-        print(f"| {gain:g} | {len(used)} | {failed} | {np.mean(used):.1f} | "
-              f"{np.percentile(used, 95):.1f} | {np.max(used):.1f} |")  # fmt: skip
+        print(
+            f"| {gain:g} | {len(used)} | {failed} | {np.mean(used):.1f} | "
+            f"{np.percentile(used, 95):.1f} | {np.max(used):.1f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -7,3 +7,7 @@ cdef class LawCore:
     cdef LawParams params
     cdef LawState state
     cdef HazardMap hazard_map
+
+
+cdef int fill_hazard_map(HazardMap* m, cost, elevation_m, double cell_size_m,
+                         origin_S_m) except -1

@@ -4,14 +4,20 @@
 LawCore holds one law's parameters, state and hazard-map buffer; the
 compiled loop (hilander.sim._loop) reaches into its structs, the Python
 facade (hilander.controller.CompiledLaw) calls step() with dicts.
+fill_hazard_map is the one place a HazardMap struct is filled from arrays;
+py_clearance and py_select_site open site selection to the tests.
 """
 
+from libc.math cimport isnan, NAN
 from libc.string cimport memset
 
 import numpy as np
 
+from hilander.controller._sites cimport SiteQuery, clearance_transform, select_site
+
 from hilander.controller._law cimport (
     SensorFrame, Command, HazardMap, law_reset, law_step, HAZARD_MAP_MAX_CELLS,
+    HAZARD_MAP_MAX_SIZE,
     PHASE_POWERED_APPROACH, PHASE_DIVERT, PHASE_CONSTANT_VELOCITY, PHASE_SKY_CRANE,
     PHASE_TOUCHDOWN_DETECTION, PHASE_TETHER_CUT, PHASE_FLYAWAY,
     EVENT_SITE_SELECTED, EVENT_ROVER_RELEASE, EVENT_TOUCHDOWN_DECLARED, EVENT_TETHER_CUT,
@@ -65,20 +71,7 @@ cdef class LawCore:
 
     def load_hazard_map(self, cost, elevation_m, double cell_size_m, origin_S_m):
         """Copy a square hazard map (cost and elevation, row = north) into the law."""
-        cdef float[:, ::1] c = np.ascontiguousarray(cost, dtype=np.float32)
-        cdef float[:, ::1] e = np.ascontiguousarray(elevation_m, dtype=np.float32)
-        cdef int n = c.shape[0], i, j
-        if c.shape[1] != n or e.shape[0] != n or e.shape[1] != n or n > HAZARD_MAP_MAX_CELLS:
-            raise ValueError(f"hazard map must be square, at most {HAZARD_MAP_MAX_CELLS} "
-                             f"cells a side, cost and elevation alike")
-        self.hazard_map.cells = n
-        self.hazard_map.cell_size_m = cell_size_m
-        self.hazard_map.origin_S_m[0] = origin_S_m[0]
-        self.hazard_map.origin_S_m[1] = origin_S_m[1]
-        for i in range(n):
-            for j in range(n):
-                self.hazard_map.cost[i * n + j] = c[i, j]
-                self.hazard_map.elevation_m[i * n + j] = e[i, j]
+        fill_hazard_map(&self.hazard_map, cost, elevation_m, cell_size_m, origin_S_m)
 
     def step(self, dict frame):
         """One control step: a SensorFrame dict in, a Command dict out."""
@@ -93,3 +86,44 @@ cdef class LawCore:
         cdef dict s = self.state
         del s["clearance_m"]
         return s
+
+
+cdef int fill_hazard_map(HazardMap* m, cost, elevation_m, double cell_size_m,
+                         origin_S_m) except -1:
+    """Copy square cost and elevation arrays (row = north) into a HazardMap."""
+    cdef float[:, ::1] c = np.ascontiguousarray(cost, dtype=np.float32)
+    cdef float[:, ::1] e = np.ascontiguousarray(elevation_m, dtype=np.float32)
+    cdef int n = c.shape[0], i, j
+    if c.shape[1] != n or e.shape[0] != n or e.shape[1] != n or n > HAZARD_MAP_MAX_CELLS:
+        raise ValueError(f"hazard map must be square, at most {HAZARD_MAP_MAX_CELLS} "
+                         f"cells a side, cost and elevation alike")
+    m.cells = n
+    m.cell_size_m = cell_size_m
+    m.origin_S_m[0] = origin_S_m[0]
+    m.origin_S_m[1] = origin_S_m[1]
+    for i in range(n):
+        for j in range(n):
+            m.cost[i * n + j] = c[i, j]
+            m.elevation_m[i * n + j] = e[i, j]
+    return n
+
+
+def py_clearance(cost, double cell_size_m, double cost_safe_max):
+    """Clearance [m] of every cell of a square cost map (for tests)."""
+    cdef HazardMap m
+    cdef float work[HAZARD_MAP_MAX_SIZE]
+    cdef int n = fill_hazard_map(&m, cost, cost, cell_size_m, (0.0, 0.0))
+    clearance_transform(&m, cost_safe_max, work)
+    return [[work[i * n + j] for j in range(n)] for i in range(n)]
+
+
+def py_select_site(cost, elevation_m, double cell_size_m, origin_S_m, dict query):
+    """(site (x, y, z) or None, status) for a square map and a SiteQuery dict (for tests)."""
+    cdef HazardMap m
+    cdef SiteQuery q = query
+    cdef float work[HAZARD_MAP_MAX_SIZE]
+    cdef double site[3]
+    site[0] = site[1] = site[2] = NAN
+    fill_hazard_map(&m, cost, elevation_m, cell_size_m, origin_S_m)
+    status = select_site(&m, &q, work, site)
+    return (None if isnan(site[0]) else (site[0], site[1], site[2])), status

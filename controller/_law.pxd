@@ -139,7 +139,6 @@ cdef struct LawState:
     int32_t phase
     uint32_t events
     int32_t started
-    double time_s
     double phase_start_s
     double site_S_m[3]
     double tgo_s

@@ -315,7 +315,6 @@ cdef void law_step(LawState* s, const LawParams* p, const SensorFrame* f,
     c.status = 0
     if not s.started:
         start(s, p, f)
-    s.time_s = f.time_s
     if not f.radar_altitude_valid:
         c.status |= STATUS_RADAR_INVALID
     if f.hazard_map_ready and hazard_map != NULL and s.phase <= PHASE_DIVERT:

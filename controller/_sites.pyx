@@ -23,10 +23,8 @@ D. Sites with clearance below clearance_min are used only when no other safe
    reachable cell is chosen and select_site returns STATUS_NO_SAFE_SITE.
 """
 
-from libc.math cimport sqrt, fmax, isnan, NAN
-from hilander.controller._law cimport (
-    HazardMap, STATUS_NO_SAFE_SITE, HAZARD_MAP_MAX_CELLS, HAZARD_MAP_MAX_SIZE,
-)
+from libc.math cimport sqrt, fmax
+from hilander.controller._law cimport HazardMap, STATUS_NO_SAFE_SITE
 
 cdef float UNSAFE = 0.0
 cdef float FAR = 1.0e9
@@ -105,39 +103,3 @@ cdef int select_site(const HazardMap* m, const SiteQuery* q, float* clearance_m,
     site_S_m[1] = m.origin_S_m[1] + (best_k // n + 0.5) * m.cell_size_m
     site_S_m[2] = m.elevation_m[best_k]
     return STATUS_NO_SAFE_SITE if best_tier == 2 else 0
-
-
-def py_clearance(cost, double cell_size_m, double cost_safe_max):
-    """Clearance [m] of every cell of a square cost map (for tests)."""
-    cdef HazardMap m
-    cdef float work[HAZARD_MAP_MAX_SIZE]
-    cdef int n = fill_map(&m, cost, cost, cell_size_m, (0.0, 0.0))
-    clearance_transform(&m, cost_safe_max, work)
-    return [[work[i * n + j] for j in range(n)] for i in range(n)]
-
-
-def py_select_site(cost, elevation_m, double cell_size_m, origin_S_m, dict query):
-    """(site (x, y, z) or None, status) for a square map and a SiteQuery dict (for tests)."""
-    cdef HazardMap m
-    cdef SiteQuery q = query
-    cdef float work[HAZARD_MAP_MAX_SIZE]
-    cdef double site[3]
-    site[0] = site[1] = site[2] = NAN
-    fill_map(&m, cost, elevation_m, cell_size_m, origin_S_m)
-    status = select_site(&m, &q, work, site)
-    return (None if isnan(site[0]) else (site[0], site[1], site[2])), status
-
-
-cdef int fill_map(HazardMap* m, cost, elevation_m, double cell_size_m, origin_S_m) except -1:
-    cdef int n = len(cost), i, j
-    if n > HAZARD_MAP_MAX_CELLS:
-        raise ValueError("hazard map too large")
-    m.cells = n
-    m.cell_size_m = cell_size_m
-    m.origin_S_m[0] = origin_S_m[0]
-    m.origin_S_m[1] = origin_S_m[1]
-    for i in range(n):
-        for j in range(n):
-            m.cost[i * n + j] = cost[i][j]
-            m.elevation_m[i * n + j] = elevation_m[i][j]
-    return n

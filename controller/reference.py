@@ -123,12 +123,20 @@ class ReferenceLaw:
         tmax = self.thrust_max_N(f.engines_active)
         rf = [s.site_S_m[0], s.site_S_m[1], s.site_S_m[2] + p.gate_altitude_m]
         return TgoProblem(
-            r=list(f.nav_position_S_m), v=list(f.nav_velocity_S_mps), rf=rf,
-            vf=[0.0, 0.0, -p.gate_speed_mps], af=[0.0, 0.0, p.gravity_mps2],
-            g=p.gravity_mps2, gain=p.guidance_gain, accel_max=tmax / m,
-            accel_min=p.throttle_min * tmax / m, cos_tilt=math.cos(p.tilt_max_rad),
-            floor_z=rf[2], tgo_min=p.tgo_min_s, tgo_max=p.tgo_max_s,
-        )  # fmt: skip
+            r=list(f.nav_position_S_m),
+            v=list(f.nav_velocity_S_mps),
+            rf=rf,
+            vf=[0.0, 0.0, -p.gate_speed_mps],
+            af=[0.0, 0.0, p.gravity_mps2],
+            g=p.gravity_mps2,
+            gain=p.guidance_gain,
+            accel_max=tmax / m,
+            accel_min=p.throttle_min * tmax / m,
+            cos_tilt=math.cos(p.tilt_max_rad),
+            floor_z=rf[2],
+            tgo_min=p.tgo_min_s,
+            tgo_max=p.tgo_max_s,
+        )
 
     # -- phases --------------------------------------------------------------
 
@@ -137,16 +145,21 @@ class ReferenceLaw:
         assert p is not None
         g = self.gate_problem(f)
         q = SiteQuery(
-            nominal_S_m=(0.0, 0.0), current_S_m=(s.site_S_m[0], s.site_S_m[1]),
+            nominal_S_m=(0.0, 0.0),
+            current_S_m=(s.site_S_m[0], s.site_S_m[1]),
             tgo_s=s.tgo_s if s.tgo_s > p.tgo_switch_s else tgo_search(g),
             accel_divert_mps2=p.divert_accel_fraction * g.accel_max * math.sin(p.tilt_max_rad),
-            mass_kg=max(f.mass_estimate_kg, 1.0), exhaust_velocity_mps=p.isp_s * G0,
-            cost_safe_max=p.site_cost_safe_max, clearance_min_m=p.site_clearance_min_m,
-            clearance_pref_m=p.site_clearance_pref_m, divert_max_m=p.divert_max_m,
-            weight_clearance=p.site_weight_clearance, weight_distance=p.site_weight_distance,
+            mass_kg=max(f.mass_estimate_kg, 1.0),
+            exhaust_velocity_mps=p.isp_s * G0,
+            cost_safe_max=p.site_cost_safe_max,
+            clearance_min_m=p.site_clearance_min_m,
+            clearance_pref_m=p.site_clearance_pref_m,
+            divert_max_m=p.divert_max_m,
+            weight_clearance=p.site_weight_clearance,
+            weight_distance=p.site_weight_distance,
             weight_propellant=p.site_weight_propellant,
             propellant_scale_kg=p.site_propellant_scale_kg,
-        )  # fmt: skip
+        )
         site, no_safe = select_site(m, q)
         if site is not None:
             s.site_S_m = list(site)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from hilander.controller import CompiledLaw, FlightComputer, ReferenceLaw
+from hilander.controller import FlightComputer, ReferenceLaw
 from hilander.hil.output import OutputError, to_json, write_run
 from hilander.hil.report import text_report
 from hilander.sim.result import summarize
@@ -48,8 +48,10 @@ def version() -> str:
 
 
 def build_parser() -> Parser:
-    parser = Parser(prog="hilander", description="Hardware-in-the-loop testbed for Mars "
-                    "terminal-descent landing controllers.")  # fmt: skip
+    parser = Parser(
+        prog="hilander",
+        description="Hardware-in-the-loop testbed for Mars terminal-descent landing controllers.",
+    )
     parser.add_argument("--version", action="version", version=f"hilander {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sim = sub.add_parser("sim", help="fly a landing on the desk simulation")
@@ -74,7 +76,7 @@ def build_parser() -> Parser:
         help="compiled (default), reference, or module:Class of your own flight computer",
     )
     sub.add_parser("scenarios", help="list the built-in scenarios")
-    return parser  # fmt: skip
+    return parser
 
 
 def seed_type(text: str) -> int:
@@ -91,8 +93,6 @@ def flight_computer(name: str) -> FlightComputer | None:
     """None for the compiled loop, else the flight computer named."""
     if name == "compiled":
         return None
-    if name == "compiled-general":
-        return CompiledLaw()
     if name == "reference":
         return ReferenceLaw()
     module, _, attr = name.partition(":")
@@ -123,9 +123,14 @@ def run_sim(args: argparse.Namespace) -> int:
 
 def run_scenarios() -> int:
     for name in builtin_names():
-        description = next((line.split("=", 1)[1].strip().strip('"')
-                            for line in builtin_text(name).splitlines()
-                            if line.startswith("description")), "")  # fmt: skip
+        description = next(
+            (
+                line.split("=", 1)[1].strip().strip('"')
+                for line in builtin_text(name).splitlines()
+                if line.startswith("description")
+            ),
+            "",
+        )
         print(f"{name:<24} {description}")
     return EXIT_PASS
 

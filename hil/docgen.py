@@ -52,8 +52,10 @@ def table(cls: type, values: dict[str, Any], only: list[str] | None = None) -> l
             shown = f"{value:.6g} ({math.degrees(value):.4g} deg)"
         else:
             shown = _show(value)
-        rows.append(f"| `{f.name}` | {f.metadata['unit']} | {shown} | {range_text(f) or '-'} "
-                    f"| {f.metadata['doc']} |")  # fmt: skip
+        rows.append(
+            f"| `{f.name}` | {f.metadata['unit']} | {shown} | {range_text(f) or '-'} "
+            f"| {f.metadata['doc']} |"
+        )
     return rows
 
 

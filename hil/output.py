@@ -32,8 +32,14 @@ def write_atomic(path: Path, text: str) -> None:
 def telemetry_csv(landing: Landing) -> str:
     """One row per control tick, unit-suffixed column names."""
     buf = io.StringIO()
-    np.savetxt(buf, landing.telemetry, delimiter=",", fmt="%.9g",
-               header=",".join(landing.columns), comments="")  # fmt: skip
+    np.savetxt(
+        buf,
+        landing.telemetry,
+        delimiter=",",
+        fmt="%.9g",
+        header=",".join(landing.columns),
+        comments="",
+    )
     return buf.getvalue()
 
 

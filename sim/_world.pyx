@@ -24,8 +24,9 @@ from libc.stdint cimport int32_t, uint64_t
 
 import numpy as np
 
+from hilander.controller._core cimport fill_hazard_map
 from hilander.controller._law cimport (
-    SensorFrame, Command, HazardMap, HAZARD_MAP_MAX_CELLS,
+    SensorFrame, Command, HazardMap,
     EVENT_ROVER_RELEASE, EVENT_TETHER_CUT, EVENT_ENGINE_CUTOFF,
 )
 from hilander.sim._types cimport (
@@ -208,7 +209,8 @@ cdef class World:
         self.params = params
         self._set_terrain(relief_m, hazard_mask, geometry)
         if hazard_map is not None:
-            self._set_hazard_map(*hazard_map)
+            cost, elevation_m, cell_size_m, origin_S_m = hazard_map
+            fill_hazard_map(&self.hazard_map, cost, elevation_m, cell_size_m, origin_S_m)
         self._start(position_S_m, velocity_S_mps, seed)
 
     def _set_terrain(self, relief_m, hazard_mask, dict geometry):
@@ -228,21 +230,6 @@ cdef class World:
         self.terrain.gradient[0] = geometry["gradient"][0]
         self.terrain.gradient[1] = geometry["gradient"][1]
         self.terrain.relief_max_m = float(self._relief.max()) if self._relief.size else 0.0
-
-    def _set_hazard_map(self, cost, elevation_m, double cell_size_m, origin_S_m):
-        cdef float[:, ::1] c = np.ascontiguousarray(cost, dtype=np.float32)
-        cdef float[:, ::1] e = np.ascontiguousarray(elevation_m, dtype=np.float32)
-        cdef int n = c.shape[0], i, j
-        if n > HAZARD_MAP_MAX_CELLS or c.shape[1] != n:
-            raise ValueError(f"hazard map must be square, at most {HAZARD_MAP_MAX_CELLS} a side")
-        self.hazard_map.cells = n
-        self.hazard_map.cell_size_m = cell_size_m
-        self.hazard_map.origin_S_m[0] = origin_S_m[0]
-        self.hazard_map.origin_S_m[1] = origin_S_m[1]
-        for i in range(n):
-            for j in range(n):
-                self.hazard_map.cost[i * n + j] = c[i, j]
-                self.hazard_map.elevation_m[i * n + j] = e[i, j]
 
     def _start(self, position_S_m, velocity_S_mps, uint64_t seed):
         cdef WorldState* w = &self.state

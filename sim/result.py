@@ -9,8 +9,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
-
 from hilander.controller.interface import Phase
 from hilander.sim.run import Landing
 from hilander.sim.vehicle import Limits
@@ -56,28 +54,37 @@ def site_S_m(landing: Landing) -> tuple[float, float, float]:
     """The landing site the law flew to at the end."""
     last = landing.telemetry[-1]
     c = landing.columns
-    return (float(last[c.index("site_x_m")]), float(last[c.index("site_y_m")]),
-            float(last[c.index("site_z_m")]))  # fmt: skip
+    return (
+        float(last[c.index("site_x_m")]),
+        float(last[c.index("site_y_m")]),
+        float(last[c.index("site_z_m")]),
+    )
+
+
+def tether_cut(rec: dict[str, Any], touched: bool) -> dict[str, Any] | None:
+    if math.isnan(rec["cut_time_s"]):
+        return None
+    after = rec["cut_time_s"] - rec["touchdown_time_s"] if touched else math.nan
+    return {"time_s": _num(rec["cut_time_s"], 3), "after_touchdown_s": _num(after, 3)}
+
+
+def flyaway(rec: dict[str, Any]) -> dict[str, Any] | None:
+    """Where the descent stage came down after the cut, or None."""
+    if math.isnan(rec["cut_time_s"]) or math.isnan(rec["stage_impact_time_s"]):
+        return None
+    ix, iy, _ = rec["stage_impact_position_S_m"]
+    rx, ry, _ = rec["rover_position_S_m"]
+    return {
+        "impact_distance_m": _num(math.hypot(ix - rx, iy - ry), 2),
+        "impact_time_s": _num(rec["stage_impact_time_s"], 3),
+        "impact_speed_mps": _num(rec["stage_impact_speed_mps"], 2),
+    }
 
 
 def summarize(landing: Landing) -> dict[str, Any]:
     """The summary dict (verdict, violations, touchdown, ...)."""
     rec, s = landing.records, landing.scenario
     td = touchdown(landing)
-    cut = None
-    if not math.isnan(rec["cut_time_s"]):
-        after = rec["cut_time_s"] - rec["touchdown_time_s"] if td else math.nan
-        cut = {"time_s": _num(rec["cut_time_s"], 3), "after_touchdown_s": _num(after, 3)}
-    flyaway = None
-    if cut and not math.isnan(rec["stage_impact_time_s"]):
-        ix, iy, _ = rec["stage_impact_position_S_m"]
-        rx, ry, _ = rec["rover_position_S_m"]
-        flyaway = {
-            "impact_distance_m": _num(math.hypot(ix - rx, iy - ry), 2),
-            "impact_time_s": _num(rec["stage_impact_time_s"], 3),
-            "impact_speed_mps": _num(rec["stage_impact_speed_mps"], 2),
-        }
-    propellant = landing.column("propellant_kg")
     site = site_S_m(landing)
     summary: dict[str, Any] = {
         "scenario": {"name": s.name, "source": s.source, "seed": s.seed, "preset": s.preset},
@@ -85,21 +92,33 @@ def summarize(landing: Landing) -> dict[str, Any]:
         "verdict": "pass",
         "violations": [],
         "touchdown": td,
-        "tether_cut": cut,
-        "propellant_used_kg": _num(s.vehicle.propellant_mass_kg - propellant[-1], 3),
+        "tether_cut": tether_cut(rec, td is not None),
+        "propellant_used_kg": _num(
+            s.vehicle.propellant_mass_kg - landing.column("propellant_kg")[-1], 3
+        ),
         "propellant_at_cut_kg": _num(rec["propellant_at_cut_kg"], 3),
-        "flyaway": flyaway,
-        "site": {"position_m": [_num(site[0], 3), _num(site[1], 3)],
-                 "distance_to_target_m": _num(math.hypot(site[0], site[1]), 3)},
+        "flyaway": flyaway(rec),
+        "site": {
+            "position_m": [_num(site[0], 3), _num(site[1], 3)],
+            "distance_to_target_m": _num(math.hypot(site[0], site[1]), 3),
+        },
         "phases": phases(landing),
         "events": _events(rec),
-        "sim": {"steps": landing.plant_steps, "control_ticks": len(landing.telemetry),
-                "wall_time_s": round(landing.wall_time_s, 6),
-                "plant_rate_Hz": s.sim.plant_rate_Hz, "control_rate_Hz": s.vehicle.control_rate_Hz},
-    }  # fmt: skip
+        "sim": _sim(landing),
+    }
     summary["violations"] = violations(summary, rec, s.limits)
     summary["verdict"] = "fail" if summary["violations"] else "pass"
     return summary
+
+
+def _sim(landing: Landing) -> dict[str, Any]:
+    return {
+        "steps": landing.plant_steps,
+        "control_ticks": len(landing.telemetry),
+        "wall_time_s": round(landing.wall_time_s, 6),
+        "plant_rate_Hz": landing.scenario.sim.plant_rate_Hz,
+        "control_rate_Hz": landing.scenario.vehicle.control_rate_Hz,
+    }
 
 
 def _events(rec: dict[str, Any]) -> dict[str, float | None]:
@@ -145,7 +164,7 @@ def violations(summary: dict[str, Any], rec: dict[str, Any], lim: Limits) -> lis
             f"{summary['propellant_at_cut_kg']} kg of propellant left at the cut, "
             f"under the {lim.propellant_reserve_kg:g} kg reserve"
         )
-    return out  # fmt: skip
+    return out
 
 
 def _touchdown_violations(td: dict[str, Any] | None, lim: Limits) -> list[str]:
@@ -177,8 +196,4 @@ def _touchdown_violations(td: dict[str, Any] | None, lim: Limits) -> list[str]:
             f"touchdown {td['distance_to_site_m']} m from the chosen site, over "
             f"{lim.site_miss_max_m:g} m"
         )
-    return out  # fmt: skip
-
-
-def max_abs(values: np.ndarray) -> float:
-    return float(np.nanmax(np.abs(values))) if len(values) else math.nan
+    return out

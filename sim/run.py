@@ -47,8 +47,9 @@ def telemetry_rows(s: Scenario) -> int:
     return math.ceil(s.sim.max_time_s * s.vehicle.control_rate_Hz) + 2
 
 
-def fly(scenario: Scenario, flight_computer: FlightComputer | None = None,
-        name: str | None = None) -> Landing:  # fmt: skip
+def fly(
+    scenario: Scenario, flight_computer: FlightComputer | None = None, name: str | None = None
+) -> Landing:
     """Fly the scenario; with no flight computer, the compiled law in the compiled loop."""
     world, terrain, hazard_map = build_world(scenario)
     telemetry = np.empty((telemetry_rows(scenario), len(COLUMNS)))
@@ -73,8 +74,9 @@ def fly(scenario: Scenario, flight_computer: FlightComputer | None = None,
     )
 
 
-def fly_general(world: World, fc: FlightComputer,
-                telemetry: npt.NDArray[np.float64], hazard_map: HazardMap) -> int:  # fmt: skip
+def fly_general(
+    world: World, fc: FlightComputer, telemetry: npt.NDArray[np.float64], hazard_map: HazardMap
+) -> int:
     """The same tick sequence as the compiled loop, one Python call per step."""
     while not world.done and world.tick < telemetry.shape[0]:
         sensed = world.sense()

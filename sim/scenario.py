@@ -33,10 +33,17 @@ SEED_MAX = 2**63 - 1
 
 # What the flight software knows of its vehicle, copied into the LawConfig.
 LAW_VEHICLE_FIELDS = (
-    "control_rate_Hz", "engine_count", "engine_thrust_max_N", "throttle_min",
-    "throttle_rate_max_per_s", "cant_rad", "tilt_max_rad", "isp_s",
-    "bridle_length_m", "rover_height_m",
-)  # fmt: skip
+    "control_rate_Hz",
+    "engine_count",
+    "engine_thrust_max_N",
+    "throttle_min",
+    "throttle_rate_max_per_s",
+    "cant_rad",
+    "tilt_max_rad",
+    "isp_s",
+    "bridle_length_m",
+    "rover_height_m",
+)
 
 
 @dataclass(frozen=True)
@@ -120,24 +127,33 @@ def parse_scenario(text: str, source: str) -> Scenario:
         preset=preset_name,
         vehicle=vehicle,
         law=_law_config(vehicle, preset["law"], _table(data, "law", source), source),
-        initial=load_params(InitialState, _table(data, "initial", source, required=True),
-                            {}, source, "initial"),
+        initial=load_params(
+            InitialState, _table(data, "initial", source, required=True), {}, source, "initial"
+        ),
         terrain=_load_defaulted(TerrainParams, data, "terrain", source),
         wind=_load_defaulted(WindParams, data, "wind", source),
         environment=_load_defaulted(EnvironmentParams, data, "environment", source),
-        limits=load_params(Limits, _table(data, "limits", source), preset["limits"],
-                           source, "limits"),
+        limits=load_params(
+            Limits, _table(data, "limits", source), preset["limits"], source, "limits"
+        ),
         sim=sim,
         source=source,
-    )  # fmt: skip
+    )
 
 
 def _load_defaulted(cls: type[Any], data: dict[str, Any], name: str, source: str) -> Any:
     return load_params(cls, _table(data, name, source), defaults(cls), source, name)
 
 
-def _scalar(data: dict[str, Any], key: str, tp: type, source: str, *,
-            required: bool = False, default: Any = None) -> Any:  # fmt: skip
+def _scalar(
+    data: dict[str, Any],
+    key: str,
+    tp: type,
+    source: str,
+    *,
+    required: bool = False,
+    default: Any = None,
+) -> Any:
     if key not in data:
         if required:
             raise ScenarioError(f"{where(source, '', key)}: missing")
@@ -149,8 +165,7 @@ def _scalar(data: dict[str, Any], key: str, tp: type, source: str, *,
     return value
 
 
-def _table(data: dict[str, Any], name: str, source: str,
-           required: bool = False) -> dict[str, Any]:  # fmt: skip
+def _table(data: dict[str, Any], name: str, source: str, required: bool = False) -> dict[str, Any]:
     if name not in data:
         if required:
             raise ScenarioError(f"{source}: [{name}]: missing table")
@@ -177,8 +192,9 @@ def _vehicle_table(value: Any, source: str) -> tuple[str, dict[str, Any]]:
     return preset, overrides
 
 
-def _law_config(vehicle: VehicleParams, preset_law: dict[str, Any], table: dict[str, Any],
-                source: str) -> LawConfig:  # fmt: skip
+def _law_config(
+    vehicle: VehicleParams, preset_law: dict[str, Any], table: dict[str, Any], source: str
+) -> LawConfig:
     for key in table:
         if key in LAW_VEHICLE_FIELDS or key == "bridle_payout_time_s":
             raise ScenarioError(

@@ -51,8 +51,12 @@ class TerrainModel:
         return np.asarray(np.arctan(np.sqrt(self.slope_tan2)))
 
     def geometry(self) -> dict[str, object]:
-        return {"x0_m": self.x0_m, "y0_m": self.y0_m, "resolution_m": self.resolution_m,
-                "gradient": list(self.gradient)}  # fmt: skip
+        return {
+            "x0_m": self.x0_m,
+            "y0_m": self.y0_m,
+            "resolution_m": self.resolution_m,
+            "gradient": list(self.gradient),
+        }
 
     def node_coordinates(self) -> tuple[F64, F64]:
         n_y, n_x = self.relief_m.shape
@@ -113,16 +117,18 @@ def _add_crater(h: F64, xs: F64, ys: F64, cx: float, cy: float, diameter: float)
     h[i0:i1, j0:j1] += np.where(r < 1.0, bowl, np.where(r < 3.0, ejecta, 0.0))
 
 
-def _rock_diameters(rng: np.random.Generator, count: int, d_min: float, d_max: float,
-                    exponent: float) -> F64:  # fmt: skip
+def _rock_diameters(
+    rng: np.random.Generator, count: int, d_min: float, d_max: float, exponent: float
+) -> F64:
     """Diameters with density p(D) ~ D^-exponent on [d_min, d_max] (inverse CDF)."""
     u = rng.random(count)
     a, b = d_min ** (1 - exponent), d_max ** (1 - exponent)
     return np.asarray((a + u * (b - a)) ** (1.0 / (1 - exponent)), dtype=np.float64)
 
 
-def _stamp_rocks(layer: F64, x0: float, y0: float, res: float,
-                 xs: F64, ys: F64, diameters: F64) -> None:  # fmt: skip
+def _stamp_rocks(
+    layer: F64, x0: float, y0: float, res: float, xs: F64, ys: F64, diameters: F64
+) -> None:
     """Paraboloid caps of height D/2 into `layer` (maximum where rocks overlap)."""
     if len(diameters) == 0:
         return
@@ -172,8 +178,7 @@ def _dilate(mask: npt.NDArray[np.bool_], reach: int) -> npt.NDArray[np.bool_]:
     return out
 
 
-def _footprint_tan2(h: F64, reach: int, res: float,
-                    gradient: tuple[float, float]) -> F64:  # fmt: skip
+def _footprint_tan2(h: F64, reach: int, res: float, gradient: tuple[float, float]) -> F64:
     """tan^2 of the slope of the plane through the footprint: central
     differences across 2 reach + 1 nodes (edges: one-sided), plus the regional
     slope. (tan^2 spares an arctan per node; compare with tan^2 of a limit.)"""

@@ -31,8 +31,11 @@ def tool(name: str) -> str:
 
 
 def check(args: list[str], **env: str) -> None:
-    environ = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}"
-               f"{os.environ.get('PATH', '')}", **env}  # fmt: skip
+    environ = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        **env,
+    }
     done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, env=environ, check=False)
     assert done.returncode == 0, f"{' '.join(args)}\n{done.stdout}\n{done.stderr}"
 
@@ -56,16 +59,23 @@ def test_ruff_format() -> None:
 
 
 def test_mypy(package_tree: Path) -> None:
-    args = [tool("mypy"), "--config-file", str(ROOT / "pyproject.toml"), "--cache-dir",
-            str(package_tree / ".mypy_cache")]  # fmt: skip
+    args = [
+        tool("mypy"),
+        "--config-file",
+        str(ROOT / "pyproject.toml"),
+        "--cache-dir",
+        str(package_tree / ".mypy_cache"),
+    ]
     for name in PACKAGES:
         args += ["-p", f"hilander.{name}"]
     check(args, MYPYPATH=str(package_tree))
 
 
 def test_python_layers_hold(package_tree: Path) -> None:
-    check([tool("lint-imports"), "--config", str(ROOT / "pyproject.toml"), "--no-cache"],
-          PYTHONPATH=str(package_tree))  # fmt: skip
+    check(
+        [tool("lint-imports"), "--config", str(ROOT / "pyproject.toml"), "--no-cache"],
+        PYTHONPATH=str(package_tree),
+    )
 
 
 def cython_files() -> list[Path]:
@@ -88,8 +98,12 @@ def test_cython_layers_hold() -> None:
 
 
 def source_files() -> list[Path]:
-    return sorted(p for name in PACKAGES for p in (ROOT / name).iterdir()
-                  if p.suffix in (".py", ".pyx", ".pxd"))  # fmt: skip
+    return sorted(
+        p
+        for name in PACKAGES
+        for p in (ROOT / name).iterdir()
+        if p.suffix in (".py", ".pyx", ".pxd")
+    )
 
 
 @pytest.mark.parametrize("path", source_files(), ids=lambda p: p.name)
@@ -100,8 +114,11 @@ def test_module_size(path: Path) -> None:
 
 def python_functions(path: Path) -> list[tuple[str, int]]:
     tree = ast.parse(path.read_text())
-    return [(node.name, (node.end_lineno or node.lineno) - node.lineno + 1)
-            for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)]  # fmt: skip
+    return [
+        (node.name, (node.end_lineno or node.lineno) - node.lineno + 1)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef)
+    ]
 
 
 def cython_functions(path: Path) -> list[tuple[str, int]]:

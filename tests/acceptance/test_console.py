@@ -15,8 +15,14 @@ ROOT = Path(__file__).resolve().parents[2]
 def hilander(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     script = Path(sys.executable).parent / "hilander"
     assert script.exists(), "the hilander console script is installed with the package"
-    return subprocess.run([str(script), *args], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, **env}, check=False)  # fmt: skip
+    return subprocess.run(
+        [str(script), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **env},
+        check=False,
+    )
 
 
 def test_hilander_sim_json_passes_on_the_default_scenario() -> None:
@@ -57,6 +63,11 @@ def test_the_quickstart_controller_runs_and_is_judged(tmp_path: Path) -> None:
 
 def test_a_closed_output_pipe_is_quiet() -> None:
     script = Path(sys.executable).parent / "hilander"
-    done = subprocess.run(["bash", "-c", f"'{script}' sim --json | head -c 1"],
-                          capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    done = subprocess.run(
+        ["bash", "-c", f"'{script}' sim --json | head -c 1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.stdout == "{" and done.stderr == ""

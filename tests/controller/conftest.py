@@ -61,8 +61,9 @@ def frame(step: int, config: LawConfig, **fields: Any) -> SensorFrame:
     return SensorFrame(**base)
 
 
-def hover(step: int, config: LawConfig, altitude_m: float, vz_mps: float,
-          **fields: Any) -> SensorFrame:  # fmt: skip
+def hover(
+    step: int, config: LawConfig, altitude_m: float, vz_mps: float, **fields: Any
+) -> SensorFrame:
     """A frame over the nominal target at `altitude_m`, descending at -vz."""
     return frame(
         step,
@@ -75,8 +76,11 @@ def hover(step: int, config: LawConfig, altitude_m: float, vz_mps: float,
     )
 
 
-def flat_map(cells: int = 16, cell_m: float = 8.0, hazards: list[tuple[int, int]] | None = None,
-             ) -> HazardMap:  # fmt: skip
+def flat_map(
+    cells: int = 16,
+    cell_m: float = 8.0,
+    hazards: list[tuple[int, int]] | None = None,
+) -> HazardMap:
     cost = np.zeros((cells, cells), dtype=np.float32)
     for i, j in hazards or []:
         cost[i, j] = 1.0

@@ -95,11 +95,20 @@ def test_search_is_no_worse_than_its_own_grid(p: dict[str, Any]) -> None:
 def test_away_from_target_needs_a_longer_time_to_go() -> None:
     """The case that crashes a fixed time-to-go: 600 m off, moving away at 40 m/s."""
     p = {
-        "r": [600.0, 0.0, 1500.0], "v": [40.0, 0.0, -100.0], "rf": [0.0, 0.0, 60.0],
-        "vf": [0.0, 0.0, -8.0], "af": [0.0, 0.0, G], "g": G, "gain": 8.0,
-        "accel_max": 25000 / 2200, "accel_min": 2500 / 2200, "cos_tilt": math.cos(math.pi / 4),
-        "floor_z": 60.0, "tgo_min": 1.0, "tgo_max": 120.0,
-    }  # fmt: skip
+        "r": [600.0, 0.0, 1500.0],
+        "v": [40.0, 0.0, -100.0],
+        "rf": [0.0, 0.0, 60.0],
+        "vf": [0.0, 0.0, -8.0],
+        "af": [0.0, 0.0, G],
+        "g": G,
+        "gain": 8.0,
+        "accel_max": 25000 / 2200,
+        "accel_min": 2500 / 2200,
+        "cos_tilt": math.cos(math.pi / 4),
+        "floor_z": 60.0,
+        "tgo_min": 1.0,
+        "tgo_max": 120.0,
+    }
     toward = dict(p, v=[-40.0, 0.0, -100.0])
     t_away, t_toward = _guidance.py_tgo_search(p), _guidance.py_tgo_search(toward)
     assert t_away > t_toward
@@ -113,7 +122,8 @@ def _ref_problem(p: dict[str, Any]) -> ref.TgoProblem:
 @given(problems(), tgos)
 def test_compiled_equals_reference(p: dict[str, Any], t: float) -> None:
     q = _ref_problem(p)
-    np.testing.assert_allclose(_guidance.py_guidance_accel(p, t), ref.guidance_accel(q, t),
-                               rtol=1e-12, atol=1e-12)  # fmt: skip
+    np.testing.assert_allclose(
+        _guidance.py_guidance_accel(p, t), ref.guidance_accel(q, t), rtol=1e-12, atol=1e-12
+    )
     assert _guidance.py_tgo_cost(p, t) == pytest.approx(ref.tgo_cost(q, t), rel=1e-12)
     assert _guidance.py_tgo_search(p) == pytest.approx(ref.tgo_search(q), rel=1e-12)

@@ -131,8 +131,7 @@ class Flight:
         wait = self.config.bridle_payout_time_s + self.config.td_arm_settle_s
         self.fly(wait + 0.1, 12.0, -0.75)
         assert self.phase() == Phase.TOUCHDOWN_DETECTION
-        return next(self.time_at(c) for c in self.commands
-                    if c.phase == Phase.TOUCHDOWN_DETECTION)  # fmt: skip
+        return next(self.time_at(c) for c in self.commands if c.phase == Phase.TOUCHDOWN_DETECTION)
 
     def time_at(self, c: Command) -> float:
         return c.step / self.config.control_rate_Hz
@@ -186,8 +185,12 @@ def test_touchdown_cut_and_flyaway(law_cls: type) -> None:
     flight = Flight(law_cls)
     arm_s = flight.arm()
     flight.fly(CONFIG.td_persistence_s + 0.5 * CONFIG.tether_cut_delay_s, 9.0, ROVER_DOWN)
-    flight.fly(CONFIG.flyaway_climb_s + CONFIG.flyaway_burn_s + 2.0, 9.0, ROVER_DOWN,
-               mass_estimate_kg=900.0)  # fmt: skip
+    flight.fly(
+        CONFIG.flyaway_climb_s + CONFIG.flyaway_burn_s + 2.0,
+        9.0,
+        ROVER_DOWN,
+        mass_estimate_kg=900.0,
+    )
     declared, cut = flight.first(Phase.TETHER_CUT), flight.first(Phase.FLYAWAY)
     assert declared is not None and cut is not None
     assert declared.events & Event.TOUCHDOWN_DECLARED

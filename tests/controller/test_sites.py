@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hilander.controller import HazardMap, Status, _sites
+from hilander.controller import HazardMap, Status, _core
 from hilander.controller import reference_guidance as ref
 
 SAFE_MAX = 0.03
@@ -78,17 +78,18 @@ def hazard_map(cost: np.ndarray, cell: float = 8.0) -> HazardMap:
 @given(cost_maps(), st.floats(1.0, 10.0))
 def test_chamfer_clearance_is_within_6_percent_of_euclidean(cost: np.ndarray, cell: float) -> None:
     """3-4 chamfer: dx + dy/3 for dx >= dy, between 0.943 and 1.054 of Euclidean."""
-    chamfer = np.array(_sites.py_clearance(cost.tolist(), cell, SAFE_MAX))
+    chamfer = np.array(_core.py_clearance(cost.tolist(), cell, SAFE_MAX))
     exact = euclidean_clearance(cost, cell)
     assert np.all(chamfer >= exact * 0.9428 - 1e-5)
     assert np.all(chamfer <= exact * 1.0541 + 1e-5)
 
 
 @given(cost_maps(), queries())
-def test_never_a_hazard_when_a_safe_reachable_site_exists(cost: np.ndarray,
-                                                          q: dict[str, Any]) -> None:  # fmt: skip
+def test_never_a_hazard_when_a_safe_reachable_site_exists(
+    cost: np.ndarray, q: dict[str, Any]
+) -> None:
     m = hazard_map(cost)
-    site, status = _sites.py_select_site(cost.tolist(), cost.tolist(), 8.0, m.origin_S_m, q)
+    site, status = _core.py_select_site(cost.tolist(), cost.tolist(), 8.0, m.origin_S_m, q)
     can = reachable(m, q)
     if (can & (cost < SAFE_MAX)).any():
         assert site is not None
@@ -108,14 +109,23 @@ def test_prefers_a_clear_site_over_a_cramped_one() -> None:
     cost[8, 8] = 0.0  # the hole, at the nominal target
     cost[:, 12:] = 0.0  # open ground to the east
     q = {
-        "nominal_S_m": [0.0, 0.0], "current_S_m": [0.0, 0.0], "tgo_s": 30.0,
-        "accel_divert_mps2": 5.0, "mass_kg": 2000.0, "exhaust_velocity_mps": 2157.0,
-        "cost_safe_max": SAFE_MAX, "clearance_min_m": 12.0, "clearance_pref_m": 30.0,
-        "divert_max_m": 600.0, "weight_clearance": 1.0, "weight_distance": 1.0,
-        "weight_propellant": 1.0, "propellant_scale_kg": 20.0,
-    }  # fmt: skip
+        "nominal_S_m": [0.0, 0.0],
+        "current_S_m": [0.0, 0.0],
+        "tgo_s": 30.0,
+        "accel_divert_mps2": 5.0,
+        "mass_kg": 2000.0,
+        "exhaust_velocity_mps": 2157.0,
+        "cost_safe_max": SAFE_MAX,
+        "clearance_min_m": 12.0,
+        "clearance_pref_m": 30.0,
+        "divert_max_m": 600.0,
+        "weight_clearance": 1.0,
+        "weight_distance": 1.0,
+        "weight_propellant": 1.0,
+        "propellant_scale_kg": 20.0,
+    }
     m = hazard_map(cost)
-    site, status = _sites.py_select_site(cost.tolist(), cost.tolist(), 8.0, m.origin_S_m, q)
+    site, status = _core.py_select_site(cost.tolist(), cost.tolist(), 8.0, m.origin_S_m, q)
     assert site is not None and site[0] > 8 * 12 - 64
     assert not status
 
@@ -124,7 +134,7 @@ def test_prefers_a_clear_site_over_a_cramped_one() -> None:
 def test_compiled_equals_reference(cost: np.ndarray, q: dict[str, Any]) -> None:
     m = hazard_map(cost)
     elevation = m.elevation_m.tolist()
-    site, status = _sites.py_select_site(cost.tolist(), elevation, 8.0, m.origin_S_m, q)
+    site, status = _core.py_select_site(cost.tolist(), elevation, 8.0, m.origin_S_m, q)
     r_site, no_safe = ref.select_site(
         m, ref.SiteQuery(**{k: tuple(v) if isinstance(v, list) else v for k, v in q.items()})
     )

@@ -12,9 +12,15 @@ import pytest
 from hilander.hil.cli import main
 
 REQUIRED = {
-    "verdict", "violations", "touchdown", "tether_cut", "propellant_used_kg", "flyaway",
-    "phases", "sim",
-}  # fmt: skip
+    "verdict",
+    "violations",
+    "touchdown",
+    "tether_cut",
+    "propellant_used_kg",
+    "flyaway",
+    "phases",
+    "sim",
+}
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -34,8 +40,14 @@ def test_sim_json_on_the_default_scenario(capsys: pytest.CaptureFixture[str]) ->
     assert code == 0
     assert set(s) >= REQUIRED
     assert s["verdict"] == "pass" and s["violations"] == []
-    assert set(s["touchdown"]) >= {"time_s", "vertical_speed_mps", "horizontal_speed_mps",
-                                   "position_m", "distance_to_target_m", "on_hazard"}  # fmt: skip
+    assert set(s["touchdown"]) >= {
+        "time_s",
+        "vertical_speed_mps",
+        "horizontal_speed_mps",
+        "position_m",
+        "distance_to_target_m",
+        "on_hazard",
+    }
     assert set(s["tether_cut"]) == {"time_s", "after_touchdown_s"}
     assert "impact_distance_m" in s["flyaway"]
     assert all(set(p) == {"name", "start_s"} for p in s["phases"])
@@ -104,8 +116,9 @@ def test_a_failed_landing_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: 
         (["sim", "--controller", "json:JSONDecoder"], "needs reset(config) and step(frame)"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str],
-                                          message: str) -> None:  # fmt: skip
+def test_bad_input_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
     code, out, err = run(capsys, *argv)
     assert code == 2 and out == ""
     assert err.startswith("hilander: error: ") and message in err

@@ -30,12 +30,22 @@ def bare_world(
     engines idle at zero throttle; `overrides` change WorldParams fields."""
     params = world_params(load_scenario("default"))
     params.update(
-        surface_density_kgpm3=0.0, gust_sigma_mps=0.0, wind_S_mps=[0.0, 0.0, 0.0],
-        throttle_min=0.0, radar_altitude_noise_fraction=0.0, radar_altitude_noise_floor_m=0.0,
-        radar_velocity_noise_mps=0.0, nav_position_bias_m=0.0, nav_position_drift_mps=0.0,
-        nav_position_noise_m=0.0, nav_velocity_noise_mps=0.0, imu_noise_mps2=0.0,
-        mass_estimate_error=0.0, thrust_feedback_noise=0.0, bridle_load_noise_N=0.0,
-    )  # fmt: skip
+        surface_density_kgpm3=0.0,
+        gust_sigma_mps=0.0,
+        wind_S_mps=[0.0, 0.0, 0.0],
+        throttle_min=0.0,
+        radar_altitude_noise_fraction=0.0,
+        radar_altitude_noise_floor_m=0.0,
+        radar_velocity_noise_mps=0.0,
+        nav_position_bias_m=0.0,
+        nav_position_drift_mps=0.0,
+        nav_position_noise_m=0.0,
+        nav_velocity_noise_mps=0.0,
+        imu_noise_mps2=0.0,
+        mass_estimate_error=0.0,
+        thrust_feedback_noise=0.0,
+        bridle_load_noise_N=0.0,
+    )
     params.update(overrides)
     flat = np.zeros((2, 2))
     geometry = {"x0_m": 0.0, "y0_m": 0.0, "resolution_m": 1.0, "gradient": list(gradient)}
@@ -48,9 +58,14 @@ def command(
     events: int = 0,
 ) -> dict[str, Any]:
     return {
-        "step": 0, "thrust_S_N": list(thrust_S_N), "throttle": throttle, "phase": 0,
-        "events": events, "site_S_m": [0.0, 0.0, 0.0], "status": 0,
-    }  # fmt: skip
+        "step": 0,
+        "thrust_S_N": list(thrust_S_N),
+        "throttle": throttle,
+        "phase": 0,
+        "events": events,
+        "site_S_m": [0.0, 0.0, 0.0],
+        "status": 0,
+    }
 
 
 def run(world: World, seconds: float, cmd: dict[str, Any], tick_s: float = 0.02) -> None:

@@ -42,13 +42,16 @@ def envelope(draw: st.DrawFn) -> Scenario:
         target_hazard=draw(st.sampled_from(["none", "crater", "rock_field"])),
     )
     return dataclasses.replace(
-        BASE, seed=draw(st.integers(0, 2**31)), vehicle=vehicle, terrain=terrain,
+        BASE,
+        seed=draw(st.integers(0, 2**31)),
+        vehicle=vehicle,
+        terrain=terrain,
         initial=InitialState(
             (offset * math.cos(bearing), offset * math.sin(bearing), altitude),
             (speed * math.cos(heading), speed * math.sin(heading), -descent),
         ),
         wind=WindParams((wind * math.cos(wind_dir), wind * math.sin(wind_dir)), 1.0, 3.0),
-    )  # fmt: skip
+    )
 
 
 @given(envelope())

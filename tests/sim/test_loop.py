@@ -24,9 +24,14 @@ def test_default_landing_passes(default_scenario: Scenario) -> None:
     s = summarize(fly(default_scenario))
     assert s["verdict"] == "pass", s["violations"]
     assert [p["name"] for p in s["phases"]] == [
-        "powered_approach", "divert", "constant_velocity", "sky_crane",
-        "touchdown_detection", "tether_cut", "flyaway",
-    ]  # fmt: skip
+        "powered_approach",
+        "divert",
+        "constant_velocity",
+        "sky_crane",
+        "touchdown_detection",
+        "tether_cut",
+        "flyaway",
+    ]
     assert s["touchdown"]["distance_to_target_m"] > 10.0  # the divert was flown
 
 

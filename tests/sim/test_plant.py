@@ -20,8 +20,9 @@ def stage(world: object) -> tuple[np.ndarray, np.ndarray]:
 @pytest.mark.parametrize("rate_Hz", [1000.0, 4000.0])
 def test_free_fall_is_the_exact_discrete_solution(rate_Hz: float) -> None:
     dt, steps = 1.0 / rate_Hz, int(10 * rate_Hz)
-    world = bare_world(velocity_mps=(1.0, -2.0, -10.0), dt_s=dt, steps_per_tick=steps,
-                       max_steps=10 * steps)  # fmt: skip
+    world = bare_world(
+        velocity_mps=(1.0, -2.0, -10.0), dt_s=dt, steps_per_tick=steps, max_steps=10 * steps
+    )
     run(world, 1.0, command(), tick_s=1.0)
     r, v = stage(world)
     n, t = steps, steps * dt
@@ -30,15 +31,17 @@ def test_free_fall_is_the_exact_discrete_solution(rate_Hz: float) -> None:
     assert r[2] == pytest.approx(1000.0 - 10.0 * t - G * dt * dt * n * (n + 1) / 2, abs=1e-7)
     assert r[0] == pytest.approx(t, abs=1e-9) and r[1] == pytest.approx(-2 * t, abs=1e-9)
     # against the continuous solution: first order, error g t dt / 2
-    assert r[2] - (1000.0 - 10.0 * t - 0.5 * G * t * t) == pytest.approx(-0.5 * G * t * dt,
-                                                                           rel=1e-6)  # fmt: skip
+    assert r[2] - (1000.0 - 10.0 * t - 0.5 * G * t * t) == pytest.approx(
+        -0.5 * G * t * dt, rel=1e-6
+    )
 
 
 @pytest.mark.parametrize("cant_rad", [0.0, 0.3])
 def test_rocket_equation_under_constant_thrust(cant_rad: float) -> None:
     """No gravity, no air: delta-v = cos(cant) Isp g0 ln(m0 / m1)."""
-    world = bare_world(gravity_mps2=0.0, throttle_time_constant_s=1e-6, cant_rad=cant_rad,
-                       tilt_max_rad=0.7)  # fmt: skip
+    world = bare_world(
+        gravity_mps2=0.0, throttle_time_constant_s=1e-6, cant_rad=cant_rad, tilt_max_rad=0.7
+    )
     m0 = world.state_dict()["propellant_kg"] + 820.0 + 899.0
     run(world, 10.0, command((0.0, 0.0, 1.0), throttle=1.0))
     s = world.state_dict()
@@ -90,8 +93,13 @@ def test_thrust_axis_slews_at_its_rate_and_stays_in_the_tilt_cone() -> None:
 
 def test_drag_gives_the_terminal_speed() -> None:
     rho, area, m = 1.0, 7.0, 820.0 + 390.0 + 899.0
-    world = bare_world(surface_density_kgpm3=rho, scale_height_m=1e12, drag_coefficient=1.0,
-                       descent_stage_drag_area_m2=area, position_m=(0.0, 0.0, 1e5))  # fmt: skip
+    world = bare_world(
+        surface_density_kgpm3=rho,
+        scale_height_m=1e12,
+        drag_coefficient=1.0,
+        descent_stage_drag_area_m2=area,
+        position_m=(0.0, 0.0, 1e5),
+    )
     run(world, 60.0, command())
     _, v = stage(world)
     assert -v[2] == pytest.approx(math.sqrt(2 * m * G / (rho * area)), rel=1e-3)
@@ -124,10 +132,18 @@ def bookkeeping_error(damping: float, dt: float) -> tuple[float, float, float]:
     spring energy - thrust work + damping loss - start value."""
     k, h = 3.0e5, 1.1
     steps = round(3.0 / dt)
-    world = bare_world(steps_per_tick=1, dt_s=dt, max_steps=2 * steps, isp_s=1e12,
-                       throttle_time_constant_s=1e-6, bridle_stiffness_N_per_m=k,
-                       bridle_damping_N_s_per_m=damping, bridle_length_m=0.5,
-                       rover_stowed_offset_m=1.6, rover_height_m=h)  # fmt: skip
+    world = bare_world(
+        steps_per_tick=1,
+        dt_s=dt,
+        max_steps=2 * steps,
+        isp_s=1e12,
+        throttle_time_constant_s=1e-6,
+        bridle_stiffness_N_per_m=k,
+        bridle_damping_N_s_per_m=damping,
+        bridle_length_m=0.5,
+        rover_stowed_offset_m=1.6,
+        rover_height_m=h,
+    )
     world.command(command((0.0, 0.0, 1.0), throttle=0.5, events=RELEASE))
     world.advance()  # the release takes effect: the bridle is paid out to its length
     e0, work, lost, worst = energy(world, k, h), 0.0, 0.0, 0.0
@@ -160,8 +176,11 @@ def test_bridle_pulls_only_when_taut(default_scenario: object) -> None:
     landing = fly(default_scenario)  # type: ignore[arg-type]
     c = landing.column
     h = landing.scenario.vehicle.rover_height_m
-    dist = np.sqrt((c("stage_x_m") - c("rover_x_m")) ** 2 + (c("stage_y_m") - c("rover_y_m")) ** 2
-                   + (c("stage_z_m") - c("rover_z_m") - h) ** 2)  # fmt: skip
+    dist = np.sqrt(
+        (c("stage_x_m") - c("rover_x_m")) ** 2
+        + (c("stage_y_m") - c("rover_y_m")) ** 2
+        + (c("stage_z_m") - c("rover_z_m") - h) ** 2
+    )
     released = ~np.isnan(c("bridle_paid_m")) & (c("bridle_paid_m") > 0)
     tension, slack = c("bridle_tension_N"), dist - c("bridle_paid_m")
     assert np.all(tension >= 0.0)
@@ -183,11 +202,11 @@ def test_rover_comes_to_rest_at_its_static_sinkage() -> None:
 
 
 @pytest.mark.parametrize(("friction", "slides"), [(0.5, False), (0.1, True)])
-def test_friction_holds_the_rover_on_a_slope_below_its_angle(friction: float,
-                                                             slides: bool) -> None:  # fmt: skip
+def test_friction_holds_the_rover_on_a_slope_below_its_angle(friction: float, slides: bool) -> None:
     slope = math.tan(math.radians(10))  # tan 10 deg = 0.18
-    world = bare_world(position_m=(0.0, 0.0, 2.0), gradient=(slope, 0.0),
-                       friction_coefficient=friction)  # fmt: skip
+    world = bare_world(
+        position_m=(0.0, 0.0, 2.0), gradient=(slope, 0.0), friction_coefficient=friction
+    )
     run(world, 0.02, command((0.0, 0.0, 1.0), throttle=0.6, events=RELEASE | CUT))
     run(world, 3.0, command((0.0, 0.0, 1.0), throttle=0.6, events=RELEASE | CUT))
     speed = math.hypot(*world.state_dict()["rover"]["velocity_S_mps"][:2])

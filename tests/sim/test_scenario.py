@@ -52,43 +52,71 @@ def test_vehicle_as_a_preset_name() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        (GOOD + "[vehicle]\nrover_mas_kg = 900\n",
-         "t.toml: [vehicle] rover_mas_kg: unknown key (did you mean 'rover_mass_kg'?)"),
+        (
+            GOOD + "[vehicle]\nrover_mas_kg = 900\n",
+            "t.toml: [vehicle] rover_mas_kg: unknown key (did you mean 'rover_mass_kg'?)",
+        ),
         (GOOD + "[vehicle]\nisp_s = -3\n", "t.toml: [vehicle] isp_s = -3: must be > 0"),
-        (GOOD + '[vehicle]\nisp_s = "high"\n',
-         "t.toml: [vehicle] isp_s: expected a number, got 'high'"),
-        (GOOD + "[vehicle]\nengine_count = 7.5\n",
-         "t.toml: [vehicle] engine_count: expected an integer, got 7.5"),
-        (GOOD + "[vehicle]\nengines_out = 8\n",
-         "t.toml: [vehicle]: engines_out must leave at least one engine"),
-        (GOOD + '[vehicle]\npreset = "apollo"\n',
-         "t.toml: [vehicle] preset: unknown preset 'apollo' (known: msl)"),
-        (GOOD + "[vehicle]\ncontrol_rate_Hz = 64\n",
-         "t.toml: [vehicle] control_rate_Hz = 64: must divide the plant rate"),
-        (GOOD.replace("position_m = [0.0, 0.0, 1500.0]", "position_m = [0.0, 1500.0]"),
-         "t.toml: [initial] position_m: expected a list of 3 numbers, got [0.0, 1500.0]"),
-        (GOOD.replace("position_m = [0.0, 0.0, 1500.0]\n", ""),
-         "t.toml: [initial] position_m: missing"),
+        (
+            GOOD + '[vehicle]\nisp_s = "high"\n',
+            "t.toml: [vehicle] isp_s: expected a number, got 'high'",
+        ),
+        (
+            GOOD + "[vehicle]\nengine_count = 7.5\n",
+            "t.toml: [vehicle] engine_count: expected an integer, got 7.5",
+        ),
+        (
+            GOOD + "[vehicle]\nengines_out = 8\n",
+            "t.toml: [vehicle]: engines_out must leave at least one engine",
+        ),
+        (
+            GOOD + '[vehicle]\npreset = "apollo"\n',
+            "t.toml: [vehicle] preset: unknown preset 'apollo' (known: msl)",
+        ),
+        (
+            GOOD + "[vehicle]\ncontrol_rate_Hz = 64\n",
+            "t.toml: [vehicle] control_rate_Hz = 64: must divide the plant rate",
+        ),
+        (
+            GOOD.replace("position_m = [0.0, 0.0, 1500.0]", "position_m = [0.0, 1500.0]"),
+            "t.toml: [initial] position_m: expected a list of 3 numbers, got [0.0, 1500.0]",
+        ),
+        (
+            GOOD.replace("position_m = [0.0, 0.0, 1500.0]\n", ""),
+            "t.toml: [initial] position_m: missing",
+        ),
         (GOOD.replace("[initial]", "[start]"), "t.toml: start: unknown key"),
         ('name = "t"\n', "t.toml: [initial]: missing table"),
         (GOOD.replace('name = "t"\n', ""), "t.toml: name: missing"),
-        (GOOD.replace("seed = 3", "seed = -1"),
-         "t.toml: seed = -1: must be between 0 and 2**63 - 1"),
-        (GOOD + "[law]\nengine_count = 4\n",
-         "t.toml: [law] engine_count: describes the vehicle; set it in [vehicle]"),
+        (
+            GOOD.replace("seed = 3", "seed = -1"),
+            "t.toml: seed = -1: must be between 0 and 2**63 - 1",
+        ),
+        (
+            GOOD + "[law]\nengine_count = 4\n",
+            "t.toml: [law] engine_count: describes the vehicle; set it in [vehicle]",
+        ),
         (GOOD + "[law]\nguidance_gain = 3\n", "t.toml: [law] guidance_gain = 3: must be >= 6"),
-        (GOOD + "[terrain]\ntarget_hazard = \"lava\"\n",
-         "t.toml: [terrain]: target_hazard must be one of none, crater, rock_field"),
-        (GOOD + "[sim]\nplant_rate_Hz = nan\n",
-         "t.toml: [sim] plant_rate_Hz = nan: must be a finite"),
-        (GOOD + "[limits]\ntether_cut_delay_min_s = 5\n",
-         "t.toml: [limits]: tether_cut_delay_min_s exceeds the maximum"),
+        (
+            GOOD + '[terrain]\ntarget_hazard = "lava"\n',
+            "t.toml: [terrain]: target_hazard must be one of none, crater, rock_field",
+        ),
+        (
+            GOOD + "[sim]\nplant_rate_Hz = nan\n",
+            "t.toml: [sim] plant_rate_Hz = nan: must be a finite",
+        ),
+        (
+            GOOD + "[limits]\ntether_cut_delay_min_s = 5\n",
+            "t.toml: [limits]: tether_cut_delay_min_s exceeds the maximum",
+        ),
         ("name = \n", "t.toml: invalid TOML: "),
-        (GOOD + "[wind]\nsteady_mps = [1, 2, 3]\n",
-         "t.toml: [wind] steady_mps: expected a list of 2 numbers"),
+        (
+            GOOD + "[wind]\nsteady_mps = [1, 2, 3]\n",
+            "t.toml: [wind] steady_mps: expected a list of 2 numbers",
+        ),
         ("vehicle = 3\n" + GOOD, "t.toml: vehicle: expected a preset name or a table"),
     ],
-)  # fmt: skip
+)
 def test_bad_files_give_one_line_naming_the_key(text: str, message: str) -> None:
     with pytest.raises(ScenarioError) as e:
         parse_scenario(text, "t.toml")

@@ -46,8 +46,12 @@ def test_navigation_bias_is_drawn_once_and_walks_slowly() -> None:
 
 
 def test_hazard_map_is_delivered_once_at_its_altitude() -> None:
-    world = bare_world(position_m=(0.0, 0.0, 1500.0), velocity_mps=(0.0, 0.0, -50.0),
-                       hazard_altitude_m=1400.0, gravity_mps2=0.0)  # fmt: skip
+    world = bare_world(
+        position_m=(0.0, 0.0, 1500.0),
+        velocity_mps=(0.0, 0.0, -50.0),
+        hazard_altitude_m=1400.0,
+        gravity_mps2=0.0,
+    )
     ready = []
     for _ in range(150):
         frame = world.sense()

@@ -39,8 +39,13 @@ def test_every_tall_rock_and_steep_slope_is_a_hazard(default_scenario: Scenario)
 
 def test_a_crater_on_the_target_puts_hazards_near_it(default_scenario: Scenario) -> None:
     s = default_scenario
-    flat = dataclasses.replace(s.terrain, target_hazard="none", crater_density_per_km2=0.0,
-                               rock_density_per_m2=0.0, rock_field_count=0)  # fmt: skip
+    flat = dataclasses.replace(
+        s.terrain,
+        target_hazard="none",
+        crater_density_per_km2=0.0,
+        rock_density_per_m2=0.0,
+        rock_field_count=0,
+    )
     cratered = dataclasses.replace(flat, target_hazard="crater")
     cells, size = s.vehicle.hazard_map_cells, s.vehicle.hazard_cell_size_m
     near = slice(cells // 2 - 5, cells // 2 + 5)
@@ -52,11 +57,16 @@ def test_a_crater_on_the_target_puts_hazards_near_it(default_scenario: Scenario)
 
 
 @pytest.mark.parametrize(("false_safe", "false_hazard"), [(0.0, 0.0), (0.3, 0.1)])
-def test_hazard_map_misclassifies_at_its_rates(default_scenario: Scenario, false_safe: float,
-                                               false_hazard: float) -> None:  # fmt: skip
+def test_hazard_map_misclassifies_at_its_rates(
+    default_scenario: Scenario, false_safe: float, false_hazard: float
+) -> None:
     s = default_scenario
-    v = dataclasses.replace(s.vehicle, hazard_false_safe_rate=false_safe, hazard_cost_noise=0.0,
-                            hazard_false_hazard_rate=false_hazard)  # fmt: skip
+    v = dataclasses.replace(
+        s.vehicle,
+        hazard_false_safe_rate=false_safe,
+        hazard_cost_noise=0.0,
+        hazard_false_hazard_rate=false_hazard,
+    )
     t = generate_terrain(s.terrain, v, 9)
     truth = truth_cost_map(t, v.hazard_map_cells, v.hazard_cell_size_m)
     rates = []
