@@ -191,8 +191,3 @@ class CompiledLaw:
         if frame.hazard_map_ready and m is not None:
             self._core.load_hazard_map(m.cost, m.elevation_m, m.cell_size_m, m.origin_S_m)
         return command_from_dict(self._core.step(frame_to_dict(frame)))
-
-    @property
-    def core(self) -> Any:
-        """The underlying compiled object (state inspection in tests)."""
-        return self._core

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import operator
-from collections.abc import Iterator
 from typing import Any
 
 _NO_DEFAULT: Any = dataclasses.MISSING
@@ -29,11 +28,6 @@ def param(
     """A dataclass field with its unit, a one-line meaning and its bounds."""
     metadata = {"unit": unit, "doc": doc, "gt": gt, "ge": ge, "lt": lt, "le": le}
     return dataclasses.field(default=default, metadata=metadata)
-
-
-def declared(cls: type) -> Iterator[dataclasses.Field[Any]]:
-    """The declared fields of a parameter dataclass, in order."""
-    yield from dataclasses.fields(cls)
 
 
 _BOUNDS = (
@@ -65,7 +59,7 @@ def range_text(f: dataclasses.Field[Any]) -> str:
 
 def check(obj: object) -> None:
     """Raise ValueError naming the first field of ``obj`` out of its range."""
-    for f in declared(type(obj)):
+    for f in dataclasses.fields(obj):  # type: ignore[arg-type]
         value = getattr(obj, f.name)
         values = value if isinstance(value, tuple) else (value,)
         for v in values:

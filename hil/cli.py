@@ -20,7 +20,7 @@ from hilander.hil.output import OutputError, to_json, write_run
 from hilander.hil.report import text_report
 from hilander.sim.result import summarize
 from hilander.sim.run import fly
-from hilander.sim.scenario import builtin_names, builtin_text, load_scenario
+from hilander.sim.scenario import builtin_names, load_scenario
 from hilander.sim.schema import ScenarioError
 
 EXIT_PASS, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_PIPE = 0, 1, 2, 130, 141
@@ -123,15 +123,7 @@ def run_sim(args: argparse.Namespace) -> int:
 
 def run_scenarios() -> int:
     for name in builtin_names():
-        description = next(
-            (
-                line.split("=", 1)[1].strip().strip('"')
-                for line in builtin_text(name).splitlines()
-                if line.startswith("description")
-            ),
-            "",
-        )
-        print(f"{name:<24} {description}")
+        print(f"{name:<24} {load_scenario(name).description}")
     return EXIT_PASS
 
 

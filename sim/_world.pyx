@@ -276,9 +276,6 @@ cdef class World:
             raise ValueError(f"a telemetry row has {TELEMETRY_COLUMNS} columns")
         world_record(&self.state, &self.params, &self.terrain, &c, &row[0])
 
-    def terrain_height(self, double x, double y):
-        return terrain_height(&self.terrain, x, y)
-
     @property
     def done(self):
         return bool(self.state.done)
