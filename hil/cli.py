@@ -1,7 +1,8 @@
 """The hilander command line.
 
 Exit status: 0 the landing passed, 1 it failed its limits, 2 bad input
-(arguments, scenario file, output folder), 130 interrupted, 141 the output
+(arguments, scenario file, output folder, port, recording), 3 the link failed
+(no session, a stall, the port went away), 130 interrupted, 141 the output
 pipe was closed (as in `hilander sim | head -1`).
 """
 
@@ -11,19 +12,32 @@ import argparse
 import importlib
 import os
 import sys
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 from hilander.controller import FlightComputer, ReferenceLaw
+from hilander.controller.law import CompiledLaw
+from hilander.hil.cli_link import (
+    add_link_commands,
+    add_run_arguments,
+    run_board,
+    run_hil,
+    run_ports,
+    run_replay,
+    run_serve,
+)
+from hilander.hil.faults import FaultSpecError
 from hilander.hil.output import OutputError, to_json, write_run
+from hilander.hil.record import RecordingError
 from hilander.hil.report import text_report
+from hilander.hil.transport import PortError
 from hilander.sim.result import summarize
 from hilander.sim.run import fly
 from hilander.sim.scenario import builtin_names, load_scenario
 from hilander.sim.schema import ScenarioError
 
 EXIT_PASS, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_PIPE = 0, 1, 2, 130, 141
+COMMANDS = ("sim", "scenarios", "hil", "board", "serve", "ports", "replay")
 
 
 class UsageError(Exception):
@@ -55,20 +69,7 @@ def build_parser() -> Parser:
     parser.add_argument("--version", action="version", version=f"hilander {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sim = sub.add_parser("sim", help="fly a landing on the desk simulation")
-    sim.add_argument(
-        "scenario",
-        nargs="?",
-        default="default",
-        help="scenario TOML file or built-in name (default: %(default)s)",
-    )
-    sim.add_argument("--json", action="store_true", help="print the summary as one JSON object")
-    sim.add_argument(
-        "--out",
-        type=Path,
-        metavar="DIR",
-        help="write summary.json, telemetry.csv and scenario.toml here",
-    )
-    sim.add_argument("--seed", type=seed_type, help="override the scenario's seed")
+    add_run_arguments(sim, seed_type)
     sim.add_argument(
         "--controller",
         default="compiled",
@@ -76,6 +77,7 @@ def build_parser() -> Parser:
         help="compiled (default), reference, or module:Class of your own flight computer",
     )
     sub.add_parser("scenarios", help="list the built-in scenarios")
+    add_link_commands(sub, seed_type)
     return parser
 
 
@@ -91,10 +93,15 @@ def seed_type(text: str) -> int:
 
 def flight_computer(name: str) -> FlightComputer | None:
     """None for the compiled loop, else the flight computer named."""
+    return None if name == "compiled" else flight_computer_factory(name)()
+
+
+def flight_computer_factory(name: str) -> Callable[[], FlightComputer]:
+    """What makes a new flight computer of the name given (checked once here)."""
     if name == "compiled":
-        return None
+        return CompiledLaw
     if name == "reference":
-        return ReferenceLaw()
+        return ReferenceLaw
     module, _, attr = name.partition(":")
     if not module or not attr:
         raise UsageError(f"--controller {name}: use compiled, reference or module:Class")
@@ -105,7 +112,7 @@ def flight_computer(name: str) -> FlightComputer | None:
         raise UsageError(f"--controller {name}: cannot load it: {e}") from None
     if not (callable(getattr(fc, "reset", None)) and callable(getattr(fc, "step", None))):
         raise UsageError(f"--controller {name}: needs reset(config) and step(frame) methods")
-    return fc  # type: ignore[no-any-return]
+    return cls  # type: ignore[no-any-return]
 
 
 def run_sim(args: argparse.Namespace) -> int:
@@ -127,6 +134,25 @@ def run_scenarios() -> int:
     return EXIT_PASS
 
 
+def link_command(args: argparse.Namespace) -> int:
+    if args.command == "hil":
+        return run_hil(args)
+    if args.command == "board":
+        if not args.virtual:
+            raise UsageError(
+                "board: give --virtual (the law behind a pseudo-terminal); for a real port "
+                "use 'hilander serve --port URL'"
+            )
+        return run_board(args, flight_computer_factory(args.controller))
+    if args.command == "serve":
+        return run_serve(args, flight_computer_factory(args.controller))
+    if args.command == "ports":
+        return run_ports()
+    if args.command == "replay":
+        return run_replay(args, flight_computer_factory(args.controller))
+    raise UsageError(f"missing command: one of {', '.join(COMMANDS)} (see 'hilander --help')")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
@@ -134,8 +160,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_sim(args)
         if args.command == "scenarios":
             return run_scenarios()
-        raise UsageError("missing command: sim or scenarios (see 'hilander --help')")
-    except (UsageError, ScenarioError, OutputError) as e:
+        return link_command(args)
+    except (UsageError, ScenarioError, OutputError, PortError, RecordingError, FaultSpecError) as e:
         print(f"hilander: error: {e}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -78,12 +78,12 @@ def generated() -> str:
     return "\n".join(lines)
 
 
-def rewrite(path: Path) -> bool:
-    """Replace the generated part of `path`; True if it changed."""
+def rewrite(path: Path, part: str | None = None, begin: str = BEGIN) -> bool:
+    """Replace the generated part of `path` (from `begin` to END); True if it changed."""
     text = path.read_text(encoding="utf-8")
-    head, _, rest = text.partition(BEGIN)
+    head, _, rest = text.partition(begin)
     _, _, tail = rest.partition(END)
-    new = head + generated() + tail
+    new = head + (generated() if part is None else part) + tail
     path.write_text(new, encoding="utf-8")
     return new != text
 

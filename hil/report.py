@@ -9,24 +9,15 @@ def _f(x: Any, fmt: str = ".3f") -> str:
     return "-" if x is None else format(x, fmt)
 
 
-def text_report(s: dict[str, Any]) -> str:
+def text_report(s: dict[str, Any], command: str = "sim") -> str:
     sc = s["scenario"]
+    who = s["controller"] if command == "hil" else f"{s['controller']} law"
     lines = [
-        f"hilander sim: {sc['name']} (seed {sc['seed']}, {sc['preset']}, "
-        f"{s['controller']} law): {s['verdict'].upper()}"
+        f"hilander {command}: {sc['name']} (seed {sc['seed']}, {sc['preset']}, "
+        f"{who}): {s['verdict'].upper()}"
     ]
-    td = s["touchdown"]
-    if td:
-        place = "on a HAZARD" if td["on_hazard"] else "clear of hazards"
-        lines.append(
-            f"  touchdown    t = {_f(td['time_s'], '.2f')} s, vertical "
-            f"{_f(td['vertical_speed_mps'])} m/s, horizontal {_f(td['horizontal_speed_mps'])} m/s"
-        )
-        lines.append(
-            f"               at ({td['position_m'][0]:.1f}, {td['position_m'][1]:.1f}) m, "
-            f"{td['distance_to_target_m']:.1f} m from the target, "
-            f"{td['distance_to_site_m']:.1f} m from the chosen site, {place}"
-        )
+    if s["touchdown"]:
+        lines += _touchdown_lines(s["touchdown"])
     cut = s["tether_cut"]
     if cut:
         lines.append(f"  tether cut   {_f(cut['after_touchdown_s'], '.2f')} s after touchdown")
@@ -45,5 +36,65 @@ def text_report(s: dict[str, Any]) -> str:
         f"  sim          {sim['steps']} plant steps, {sim['control_ticks']} control "
         f"ticks, {sim['wall_time_s'] * 1e3:.1f} ms"
     )
+    if "link" in s:
+        lines += link_lines(s)
     lines += [f"  VIOLATION    {v}" for v in s["violations"]]
+    return "\n".join(lines)
+
+
+def _touchdown_lines(td: dict[str, Any]) -> list[str]:
+    place = "on a HAZARD" if td["on_hazard"] else "clear of hazards"
+    return [
+        f"  touchdown    t = {_f(td['time_s'], '.2f')} s, vertical "
+        f"{_f(td['vertical_speed_mps'])} m/s, horizontal {_f(td['horizontal_speed_mps'])} m/s",
+        f"               at ({td['position_m'][0]:.1f}, {td['position_m'][1]:.1f}) m, "
+        f"{td['distance_to_target_m']:.1f} m from the target, "
+        f"{td['distance_to_site_m']:.1f} m from the chosen site, {place}",
+    ]
+
+
+def link_lines(s: dict[str, Any]) -> list[str]:
+    k = s["link"]
+    lat = k["latency_us"]
+    lines = [
+        f"  link         {s['mode']} on {k['port']}: {k['frames_sent']} frames sent, "
+        f"{k['frames_received']} received",
+        f"               latency p50 {_f(lat['p50'], '.0f')} us, p99 {_f(lat['p99'], '.0f')} us,"
+        f" max {_f(lat['max'], '.0f')} us",
+        f"               deadline misses {k['deadline_misses']}, CRC errors {k['crc_errors']}, "
+        f"resyncs {k['resyncs']}, timeouts {k['timeouts']}, stalls {k['stalls']}, "
+        f"resets {k['resets']}",
+    ]
+    if "faults" in s:
+        injected = ", ".join(f"{n} {v}" for n, v in s["faults"]["injected"].items() if v)
+        lines.append(f"  faults       {' '.join(s['faults']['plan'])}: {injected or 'none hit'}")
+    lines += [f"  UNSUPPORTED  {u}" for u in k["unsupported_faults"]]
+    lines += [f"  board fault  {f}" for f in k["board_fault_reports"][:5]]
+    return lines
+
+
+def replay_report(r: dict[str, Any]) -> str:
+    b = r["back_to_back"]
+    lines = [
+        f"hilander replay: {r['recording']} ({r['scenario']}, seed {r['seed']}): "
+        f"{b['verdict'].upper()}",
+        f"  commands     {b['commands_compared']} compared over {b['sessions']} session(s): "
+        f"{b['identical']} identical, {b['within_tolerance']} within "
+        f"{b['tolerance']:g}, {b['different']} different",
+    ]
+    if b["unanswered_frames"]:
+        lines.append(f"  unanswered   {b['unanswered_frames']} frames got no command")
+    if (d := b["first_difference"]) is not None:
+        lines.append(
+            f"  first        step {d['step']} (t = {d['time_s']} s): {d['field']} board "
+            f"{d['board']} vs law {d['law']}"
+        )
+    if r["truncated"]:
+        lines.append("  truncated    the recording ends mid-record (the run died)")
+    if (f := r.get("refly")) is not None:
+        same = {True: "the same touchdown", False: "a DIFFERENT touchdown", None: "-"}
+        lines.append(
+            f"  refly        desk verdict {f['verdict']}, "
+            f"{same[f.get('same_touchdown')]} as recorded"
+        )
     return "\n".join(lines)

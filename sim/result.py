@@ -52,6 +52,8 @@ def touchdown(landing: Landing) -> dict[str, Any] | None:
 
 def site_S_m(landing: Landing) -> tuple[float, float, float]:
     """The landing site the law flew to at the end."""
+    if not len(landing.telemetry):
+        return (math.nan, math.nan, math.nan)
     last = landing.telemetry[-1]
     c = landing.columns
     return (
@@ -94,7 +96,7 @@ def summarize(landing: Landing) -> dict[str, Any]:
         "touchdown": td,
         "tether_cut": tether_cut(rec, td is not None),
         "propellant_used_kg": _num(
-            s.vehicle.propellant_mass_kg - landing.column("propellant_kg")[-1], 3
+            s.vehicle.propellant_mass_kg - _last(landing.column("propellant_kg")), 3
         ),
         "propellant_at_cut_kg": _num(rec["propellant_at_cut_kg"], 3),
         "flyaway": flyaway(rec),
@@ -108,7 +110,14 @@ def summarize(landing: Landing) -> dict[str, Any]:
     }
     summary["violations"] = violations(summary, rec, s.limits)
     summary["verdict"] = "fail" if summary["violations"] else "pass"
+    if landing.aborted is not None:
+        summary["verdict"] = landing.aborted.kind
+        summary["violations"].insert(0, f"flight aborted: {landing.aborted.reason}")
     return summary
+
+
+def _last(column: Any) -> float:
+    return float(column[-1]) if len(column) else math.nan
 
 
 def _sim(landing: Landing) -> dict[str, Any]:

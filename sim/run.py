@@ -25,6 +25,17 @@ from hilander.sim.terrain import TerrainModel
 from hilander.sim.world import build_world
 
 
+class FlightAborted(Exception):  # noqa: N818 - it is the flight that is aborted, not an error
+    """Raised by a flight computer that cannot go on (a link that stalled or
+    went away). The landing ends at that tick; everything recorded is kept.
+    ``kind`` is a short word for the verdict (``stall``, ``link_lost``)."""
+
+    def __init__(self, kind: str, reason: str) -> None:
+        super().__init__(reason)
+        self.kind = kind
+        self.reason = reason
+
+
 @dataclass
 class Landing:
     """One flown landing: telemetry (one row per control tick) and event records."""
@@ -38,6 +49,7 @@ class Landing:
     wall_time_s: float
     controller: str
     columns: tuple[str, ...] = field(default=COLUMNS)
+    aborted: FlightAborted | None = None
 
     def column(self, name: str) -> npt.NDArray[np.float64]:
         return self.telemetry[:, self.columns.index(name)]
@@ -54,12 +66,17 @@ def fly(
     world, terrain, hazard_map = build_world(scenario)
     telemetry = np.empty((telemetry_rows(scenario), len(COLUMNS)))
     start = time.perf_counter()
+    aborted = None
     if flight_computer is None:
         ticks = fly_compiled(world, LawCore(scenario.law.to_params()), telemetry)
         label = "compiled"
     else:
         flight_computer.reset(scenario.law)
-        ticks = fly_general(world, flight_computer, telemetry, hazard_map)
+        try:
+            fly_general(world, flight_computer, telemetry, hazard_map)
+        except FlightAborted as e:
+            aborted = e
+        ticks = int(world.tick)
         label = name or type(flight_computer).__name__
     wall = time.perf_counter() - start
     return Landing(
@@ -71,13 +88,17 @@ def fly(
         plant_steps=int(world.state_dict()["step"]),
         wall_time_s=wall,
         controller=label,
+        aborted=aborted,
     )
 
 
 def fly_general(
     world: World, fc: FlightComputer, telemetry: npt.NDArray[np.float64], hazard_map: HazardMap
 ) -> int:
-    """The same tick sequence as the compiled loop, one Python call per step."""
+    """The same tick sequence as the compiled loop, one Python call per step.
+
+    A FlightAborted from the flight computer propagates with world.tick at
+    the tick that got no command; the rows before it are complete."""
     while not world.done and world.tick < telemetry.shape[0]:
         sensed = world.sense()
         frame = frame_from_dict(sensed, hazard_map if sensed["hazard_map_ready"] else None)

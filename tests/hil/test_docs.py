@@ -6,6 +6,7 @@ import re
 from importlib.metadata import version
 from pathlib import Path
 
+from hilander.hil import protocol_doc
 from hilander.hil.docgen import generated
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -14,6 +15,13 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_scenario_reference_is_generated_from_the_code() -> None:
     text = (ROOT / "docs" / "scenarios.md").read_text()
     assert generated() in text, "run: python -m hilander.hil.docgen docs/scenarios.md"
+
+
+def test_protocol_reference_is_generated_from_the_codec() -> None:
+    text = (ROOT / "docs" / "protocol.md").read_text()
+    assert protocol_doc.generated() in text, (
+        "run: python -m hilander.hil.protocol_doc docs/protocol.md"
+    )
 
 
 def setup_commands() -> dict[str, str]:

@@ -1,0 +1,230 @@
+"""Link faults on purpose: a seeded transport wrapper, and the plan it follows.
+
+``--fault`` options of ``hilander hil`` build a ``FaultPlan``:
+
+    drop=P          each byte, either way, is lost with probability P
+    flip=P          each byte, either way, gets one bit flipped with probability P
+    garbage=R       R bursts a second of 1-64 random bytes from the board's side
+    delay=S         every read is held back S seconds (USB serial adds 1-16 ms)
+    jitter=S        plus a uniform random 0..S seconds
+    dup=P           each frame the host writes goes twice with probability P
+    stall=T:D       from sim time T, silence both ways for D wall seconds
+    reset=T         at sim time T, ask the board to reboot (FAULT_INJECT RESET)
+    unplug=T        at sim time T, the port disappears
+
+Byte faults are drawn from one generator seeded with the fault seed, so a
+run under faults is reproducible as far as the host decides it (a real
+board's timing is not).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from dataclasses import dataclass, fields
+from typing import Any
+
+import numpy as np
+
+from hilander.hil.transport import LinkLost, Transport
+
+MAX_GARBAGE_BYTES = 64
+
+
+class FaultSpecError(ValueError):
+    """A --fault option that does not parse; str() is one line."""
+
+
+@dataclass(frozen=True)
+class FaultPlan:
+    drop: float = 0.0
+    flip: float = 0.0
+    garbage: float = 0.0
+    delay: float = 0.0
+    jitter: float = 0.0
+    dup: float = 0.0
+    stall: tuple[float, float] | None = None
+    reset: float | None = None
+    unplug: float | None = None
+
+    @property
+    def on_transport(self) -> bool:
+        """Whether the transport itself must be wrapped."""
+        return any(
+            (
+                self.drop,
+                self.flip,
+                self.garbage,
+                self.delay,
+                self.jitter,
+                self.dup,
+                self.stall is not None,
+                self.unplug is not None,
+            )
+        )
+
+    def describe(self) -> list[str]:
+        """The plan as the --fault options that make it."""
+        out = []
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if isinstance(v, tuple):
+                out.append(f"{f.name}={v[0]:g}:{v[1]:g}")
+            elif v is not None and (v or f.default is None):
+                out.append(f"{f.name}={v:g}")
+        return out
+
+
+PROBABILITIES = ("drop", "flip", "dup")
+
+
+def parse_faults(specs: list[str]) -> FaultPlan:
+    """``["drop=0.001", "reset=30"]`` -> FaultPlan; FaultSpecError on bad input."""
+    known = {f.name for f in fields(FaultPlan)}
+    values: dict[str, Any] = {}
+    for spec in specs:
+        name, sep, text = spec.partition("=")
+        if name not in known or not sep:
+            raise FaultSpecError(
+                f"--fault {spec}: use NAME=VALUE with NAME one of {', '.join(sorted(known))}"
+            )
+        values[name] = _fault_value(name, text, spec)
+    return FaultPlan(**values)
+
+
+def _fault_value(name: str, text: str, spec: str) -> Any:
+    try:
+        if name == "stall":
+            at, _, duration = text.partition(":")
+            value: Any = (float(at), float(duration))
+            bad = min(value) < 0
+        else:
+            value = float(text)
+            bad = value < 0 or (name in PROBABILITIES and value > 1)
+    except ValueError:
+        bad = True
+    if bad or text.lower() in ("nan", "inf"):
+        form = (
+            "T:D (seconds)"
+            if name == "stall"
+            else ("a probability in [0, 1]" if name in PROBABILITIES else "a number >= 0")
+        )
+        raise FaultSpecError(f"--fault {spec}: {name} needs {form}")
+    return value
+
+
+class FaultyTransport:
+    """Wraps a transport and commits the plan's byte faults on it."""
+
+    def __init__(self, inner: Transport, plan: FaultPlan, seed: int) -> None:
+        self.inner = inner
+        self.plan = plan
+        self.name = inner.name
+        self.rng = np.random.default_rng(seed)
+        self.time_s = 0.0  # sim time, set by the session each tick
+        self._garbage_at = time.monotonic()
+        self._stall_until: float | None = None
+        self._held: deque[tuple[float, bytes]] = deque()
+        self.counts = {
+            "dropped": 0,
+            "flipped": 0,
+            "garbage": 0,
+            "duplicated": 0,
+            "stalled": 0,
+            "unplugged": 0,
+        }
+
+    def _check_plug(self) -> None:
+        if self.plan.unplug is not None and self.time_s >= self.plan.unplug:
+            self.counts["unplugged"] = 1
+            raise LinkLost(
+                f"{self.name}: the port disappeared (injected at t = {self.plan.unplug:g} s)"
+            )
+
+    def _stalled(self) -> bool:
+        stall = self.plan.stall
+        if stall is None or self.time_s < stall[0]:
+            return False
+        now = time.monotonic()
+        if self._stall_until is None:
+            self._stall_until = now + stall[1]
+        return now < self._stall_until
+
+    def write(self, data: bytes) -> None:
+        self._check_plug()
+        if self._stalled():
+            self.counts["stalled"] += len(data)
+            return
+        if self.plan.dup and data.endswith(b"\0") and self.rng.random() < self.plan.dup:
+            self.counts["duplicated"] += 1
+            data = data + data
+        self.inner.write(self._corrupt(data))
+
+    def read(self, timeout_s: float) -> bytes:
+        self._check_plug()
+        data = self._held_bytes()
+        if data:
+            return data
+        deadline = time.monotonic() + timeout_s
+        data = self.inner.read(self._wait(timeout_s))
+        if self._stalled():
+            self.counts["stalled"] += len(data)
+            return b""
+        data = self._garbage() + self._corrupt(data)
+        if self.plan.delay or self.plan.jitter:
+            if data:
+                lag = self.plan.delay + self.plan.jitter * float(self.rng.random())
+                self._held.append((time.monotonic() + lag, data))
+            left = deadline - time.monotonic()
+            return self._held_bytes() if left <= 0 else self._wait_held(left)
+        return data
+
+    def _wait(self, timeout_s: float) -> float:
+        if self._held:
+            return max(0.0, min(timeout_s, self._held[0][0] - time.monotonic()))
+        return timeout_s
+
+    def _wait_held(self, left: float) -> bytes:
+        if self._held:
+            time.sleep(max(0.0, min(left, self._held[0][0] - time.monotonic())))
+        return self._held_bytes()
+
+    def _held_bytes(self) -> bytes:
+        out = b""
+        now = time.monotonic()
+        while self._held and self._held[0][0] <= now:
+            out += self._held.popleft()[1]
+        return out
+
+    def set_time(self, time_s: float) -> None:
+        self.time_s = time_s
+
+    def _garbage(self) -> bytes:
+        """A burst with probability rate x the wall time since the last check."""
+        rate = self.plan.garbage
+        now = time.monotonic()
+        elapsed, self._garbage_at = now - self._garbage_at, now
+        if not rate or self.rng.random() >= min(1.0, rate * elapsed):
+            return b""
+        n = int(self.rng.integers(1, MAX_GARBAGE_BYTES + 1))
+        self.counts["garbage"] += n
+        return bytes(self.rng.integers(0, 256, n, dtype=np.uint8))
+
+    def _corrupt(self, data: bytes) -> bytes:
+        p = self.plan
+        if not data or not (p.drop or p.flip):
+            return data
+        buf = np.frombuffer(data, np.uint8).copy()
+        if p.flip:
+            hit = self.rng.random(len(buf)) < p.flip
+            bits = self.rng.integers(0, 8, len(buf))
+            buf[hit] ^= (1 << bits[hit]).astype(np.uint8)
+            self.counts["flipped"] += int(hit.sum())
+        if p.drop:
+            keep = self.rng.random(len(buf)) >= p.drop
+            self.counts["dropped"] += int((~keep).sum())
+            buf = buf[keep]
+        return buf.tobytes()
+
+    def close(self) -> None:
+        self.inner.close()

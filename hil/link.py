@@ -1,0 +1,107 @@
+"""A link: frames both ways over a transport, with sequence numbers and counters.
+
+The link knows nothing about landings. It numbers what it sends, decodes what
+it reads, keeps the decoder's counters, tells duplicates and gaps from the
+sequence numbers, and hands every byte to the recorder if there is one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from typing import Any
+
+from hilander.hil.codec import Decoder, Packet, encode
+from hilander.hil.protocol import PROTOCOL_VERSION
+from hilander.hil.record import Recorder
+from hilander.hil.transport import Transport
+
+
+class Link:
+    def __init__(self, transport: Transport, recorder: Recorder | None = None) -> None:
+        self.transport = transport
+        self.recorder = recorder
+        self.decoder = Decoder()
+        self.session_id = 0
+        self._seq = 0
+        self._queue: deque[Packet] = deque()
+        self._last_seq: int | None = None
+        self.frames_sent = 0
+        self.frames_received = 0
+        self.seq_gaps = 0  # frames the peer numbered that never arrived whole
+        self.duplicates = 0  # frames received twice (same sequence number)
+
+    @property
+    def next_seq(self) -> int:
+        """The sequence number the next frame will carry."""
+        return self._seq
+
+    def frame(
+        self, msg: Any, flags: int = 0, session_id: int | None = None, version: int | None = None
+    ) -> bytes:
+        """One message encoded with the next sequence number (not yet sent)."""
+        seq = self._seq
+        self._seq = (seq + 1) & 0xFFFF
+        sid = self.session_id if session_id is None else session_id
+        return encode(msg, sid, seq, flags, PROTOCOL_VERSION if version is None else version)
+
+    def send(self, msg: Any, flags: int = 0, session_id: int | None = None) -> None:
+        self.write(self.frame(msg, flags, session_id))
+
+    def restart_sequence(self) -> None:
+        """The peer rebooted: its numbering starts again."""
+        self._last_seq = None
+
+    def write(self, data: bytes, frames: int = 1) -> None:
+        """Raw bytes to the line: ``frames`` whole frames (0 for a bare delimiter)."""
+        self.frames_sent += frames
+        if self.recorder is not None:
+            self.recorder.tx(data)
+        self.transport.write(data)
+
+    def receive(self, timeout_s: float) -> Packet | None:
+        """The next packet, waiting at most ``timeout_s``; None if none came."""
+        deadline = time.monotonic() + timeout_s
+        while not self._queue:
+            remaining = deadline - time.monotonic()
+            data = self.transport.read(remaining)
+            if data:
+                self.feed(data)
+            elif remaining <= 0:
+                return None
+        return self._queue.popleft()
+
+    def feed(self, data: bytes) -> None:
+        if self.recorder is not None:
+            self.recorder.rx(data)
+        for packet in self.decoder.feed(data):
+            self._sequence(packet.seq)
+            self.frames_received += 1
+            self._queue.append(packet)
+
+    def _sequence(self, seq: int) -> None:
+        last = self._last_seq
+        self._last_seq = seq
+        if last is None:
+            return
+        gap = (seq - last - 1) & 0xFFFF
+        if gap == 0xFFFF:
+            self.duplicates += 1
+        elif gap < 0x8000:
+            self.seq_gaps += gap
+
+    def counters(self) -> dict[str, int]:
+        c = self.decoder.counters
+        return {
+            "frames_sent": self.frames_sent,
+            "frames_received": self.frames_received,
+            "crc_errors": c.crc_errors,
+            "framing_errors": c.framing_errors,
+            "resyncs": c.resyncs,
+            "oversize": c.oversize,
+            "unknown_type": c.unknown_type,
+            "bad_payload": c.bad_payload,
+            "version_mismatch": c.version_mismatch,
+            "seq_gaps": self.seq_gaps,
+            "duplicates": self.duplicates,
+        }

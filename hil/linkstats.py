@@ -1,0 +1,95 @@
+"""What a board session measured: latency, misses, timeouts, resets, board reports."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from hilander.hil.protocol import Fault, FaultCode, Heartbeat
+
+if TYPE_CHECKING:
+    from hilander.hil.handshake import Handshaker
+    from hilander.hil.link import Link
+    from hilander.hil.session import SessionOptions
+
+KEEP_REPORTS = 20  # board faults and text lines kept for the summary
+
+
+@dataclass
+class LinkStats:
+    latencies_s: list[float] = field(default_factory=list)
+    deadline_misses: int = 0
+    timeouts: int = 0
+    stalls: int = 0
+    resets: int = 0
+    stale_commands: int = 0  # commands for another step (late, or repeated)
+    late_acks: int = 0  # answers to a request already answered or given up
+    host_overruns: int = 0  # real time: the host itself fell a period behind
+    unsupported: list[str] = field(default_factory=list)
+    faults: list[str] = field(default_factory=list)
+    fault_count: int = 0
+    text: list[str] = field(default_factory=list)
+    board_heartbeat: Heartbeat | None = None
+    _heard_at: float = 0.0
+
+    def latency(self, seconds: float) -> None:
+        self.latencies_s.append(seconds)
+        self.heard()
+
+    def heard(self) -> None:
+        self._heard_at = time.monotonic()
+
+    def heard_since(self, t: float) -> bool:
+        return self._heard_at >= t
+
+    def board_fault(self, msg: Fault) -> None:
+        self.fault_count += 1
+        if len(self.faults) < KEEP_REPORTS:
+            known = msg.code in FaultCode._value2member_map_
+            name = FaultCode(msg.code).name if known else str(msg.code)
+            self.faults.append(f"{name} at step {msg.step}: {msg.text}")
+
+    def board_text(self, text: str) -> None:
+        if len(self.text) < KEEP_REPORTS:
+            self.text.append(text)
+
+    def latency_us(self) -> dict[str, float | None]:
+        if not self.latencies_s:
+            return {"p50": None, "p99": None, "max": None}
+        us = np.asarray(self.latencies_s) * 1e6
+        return {
+            "p50": round(float(np.percentile(us, 50)), 1),
+            "p99": round(float(np.percentile(us, 99)), 1),
+            "max": round(float(us.max()), 1),
+        }
+
+    def summary(self, link: Link, options: SessionOptions, hand: Handshaker) -> dict[str, Any]:
+        c = link.counters()
+        return {
+            "port": link.transport.name,
+            "board": hand.board_name,
+            "frames_sent": c["frames_sent"],
+            "frames_received": c["frames_received"],
+            "latency_us": self.latency_us(),
+            "deadline_misses": self.deadline_misses,
+            "crc_errors": c["crc_errors"],
+            "resyncs": c["resyncs"],
+            "timeouts": self.timeouts,
+            "stalls": self.stalls,
+            "resets": self.resets,
+            "framing_errors": c["framing_errors"],
+            "seq_gaps": c["seq_gaps"],
+            "duplicates": c["duplicates"],
+            "stale_commands": self.stale_commands,
+            "late_acks": self.late_acks,
+            "host_overruns": self.host_overruns,
+            "unsupported_faults": list(self.unsupported),
+            "board_faults": self.fault_count,
+            "board_fault_reports": list(self.faults),
+            "board_text": list(self.text),
+            "timeout_s": options.timeout_s,
+            "retries": options.retries,
+        }

@@ -1,0 +1,85 @@
+"""Hazard maps on the wire: cut into chunks, put back together, checked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import crc32c
+import numpy as np
+
+from hilander.controller.interface import HAZARD_MAP_MAX_CELLS, HazardMap
+from hilander.hil.protocol import (
+    MAP_CHUNK_VALUES,
+    HazardMapBegin,
+    HazardMapChunk,
+    HazardMapEnd,
+)
+
+LAYERS = ("cost", "elevation_m")
+
+
+def map_crc(cost: np.ndarray[Any, Any], elevation_m: np.ndarray[Any, Any]) -> int:
+    """CRC-32C of the cost cells then the elevation cells, float32 little-endian."""
+    data = cost.astype("<f4").tobytes() + elevation_m.astype("<f4").tobytes()
+    return int(crc32c.crc32c(data))
+
+
+def map_messages(hazard_map: HazardMap, map_id: int) -> list[Any]:
+    """BEGIN, the chunks of both layers, END."""
+    n = hazard_map.cells
+    msgs: list[Any] = [
+        HazardMapBegin(map_id, n, float(hazard_map.cell_size_m), hazard_map.origin_S_m)
+    ]
+    for layer, name in enumerate(LAYERS):
+        flat = getattr(hazard_map, name).astype(np.float32).ravel()
+        for first in range(0, n * n, MAP_CHUNK_VALUES):
+            values = tuple(flat[first : first + MAP_CHUNK_VALUES].tolist())
+            msgs.append(HazardMapChunk(map_id, layer, first, values))
+    msgs.append(HazardMapEnd(map_id, map_crc(hazard_map.cost, hazard_map.elevation_m)))
+    return msgs
+
+
+class MapAssembler:
+    """Collects one transfer; ``end()`` says whether it arrived whole."""
+
+    def __init__(self) -> None:
+        self.begin: HazardMapBegin | None = None
+        self._layers: list[np.ndarray[Any, Any]] = []
+        self._have: list[np.ndarray[Any, Any]] = []
+        self.complete: HazardMap | None = None
+
+    def start(self, msg: HazardMapBegin) -> bool:
+        """False if the map is larger than a board can hold."""
+        if not 1 <= msg.cells <= HAZARD_MAP_MAX_CELLS:
+            self.begin = None
+            return False
+        self.begin = msg
+        size = msg.cells * msg.cells
+        self._layers = [np.zeros(size, np.float32) for _ in LAYERS]
+        self._have = [np.zeros(size, bool) for _ in LAYERS]
+        return True
+
+    def add(self, msg: HazardMapChunk) -> None:
+        b = self.begin
+        if b is None or msg.map_id != b.map_id or msg.layer >= len(LAYERS):
+            return
+        stop = msg.first_cell + len(msg.values)
+        if stop > b.cells * b.cells:
+            return
+        self._layers[msg.layer][msg.first_cell : stop] = msg.values
+        self._have[msg.layer][msg.first_cell : stop] = True
+
+    def end(self, msg: HazardMapEnd) -> int:
+        """Cells still missing (0: the map is complete and its CRC checks)."""
+        b = self.begin
+        if b is None or msg.map_id != b.map_id:
+            return HAZARD_MAP_MAX_CELLS**2 * len(LAYERS)
+        missing = sum(int((~have).sum()) for have in self._have)
+        if missing:
+            return missing
+        n = b.cells
+        cost, elevation = (layer.reshape(n, n) for layer in self._layers)
+        if map_crc(cost, elevation) != msg.map_crc:
+            return n * n * len(LAYERS)
+        self.complete = HazardMap(cost.copy(), elevation.copy(), b.cell_size_m, b.origin_S_m)
+        return 0

@@ -1,0 +1,134 @@
+"""The generated part of docs/protocol.md: message tables, sizes, line use.
+
+    python -m hilander.hil.protocol_doc docs/protocol.md   # rewrite the generated part
+
+A test checks that the file matches, so the spec cannot drift from the codec.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from hilander.controller.interface import Command, SensorFrame
+from hilander.hil.codec import encode
+from hilander.hil.docgen import rewrite
+from hilander.hil.protocol import (
+    CRC_SIZE,
+    HEADER_SIZE,
+    PARAM_NAMES,
+    PROTOCOL_VERSION,
+    SCHEMA_HASH,
+    SPECS,
+    WIRE_SIZES,
+    Spec,
+)
+
+BEGIN = "<!-- BEGIN GENERATED: python -m hilander.hil.protocol_doc docs/protocol.md -->"
+RATES_HZ = (20, 50, 100, 200, 500, 1000)
+BAUDS = (115200, 230400, 460800, 921600)
+BITS_PER_BYTE = 10  # 8N1: start bit, 8 data bits, stop bit
+
+
+def message_table(spec: Spec) -> list[str]:
+    rows = ["| offset | field | type | count | unit | meaning |", "|---|---|---|---|---|---|"]
+    offset = 0
+    for f in spec.fields:
+        count = str(f.count) if f.count else "rest"
+        rows.append(f"| {offset} | `{f.name}` | {f.wire} | {count} | {f.unit} | {f.doc} |")
+        offset += f.size
+    return rows
+
+
+def frame_bytes(msg: object) -> int:
+    """Bytes on the wire for one frame, both delimiters included."""
+    return len(encode(msg))
+
+
+def _zero_frame() -> SensorFrame:
+    z = (0.0, 0.0, 0.0)
+    return SensorFrame(0, 0.0, 0.0, False, z, False, z, z, z, 0.0, 0.0, 0, 0.0, 0, False)
+
+
+def utilisation_table() -> list[str]:
+    frame = frame_bytes(_zero_frame())
+    command = frame_bytes(Command(0, (0.0,) * 3, 0.0, 0, 0, (0.0,) * 3, 0))
+    head = "| rate | " + " | ".join(f"{b} baud" for b in BAUDS) + " |"
+    rows = [
+        f"SENSOR_FRAME: {frame} bytes on the wire (world -> controller); "
+        f"COMMAND: {command} bytes (controller -> world). Each direction of a full-duplex "
+        f"UART is used alone; the table gives the busier one, sensor frames, at 8N1 "
+        f"({BITS_PER_BYTE} bits a byte).",
+        "",
+        head,
+        "|---|" + "---|" * len(BAUDS),
+    ]
+    for rate in RATES_HZ:
+        shares = [100 * frame * BITS_PER_BYTE * rate / b for b in BAUDS]
+        cells = [f"{x:.1f} %" if x < 100 else "does not fit" for x in shares]
+        rows.append(f"| {rate} Hz | " + " | ".join(cells) + " |")
+    return rows
+
+
+def _index() -> list[str]:
+    lines = [
+        "### Messages",
+        "",
+        "| type | name | direction | payload bytes | what it is |",
+        "|---|---|---|---|---|",
+    ]
+    for s in SPECS:
+        size = str(s.fixed_size) + ("+" if any(not f.count for f in s.fields) else "")
+        lines.append(
+            f"| {s.type_id:#04x} | [{s.name}](#{s.name.lower()}) | {s.direction} "
+            f"| {size} | {s.doc} |"
+        )
+    return lines
+
+
+def _messages() -> list[str]:
+    lines: list[str] = []
+    for s in SPECS:
+        lines += ["", f"#### {s.name}", "", f"Type {s.type_id:#04x}, {s.direction}: {s.doc}.", ""]
+        lines += message_table(s)
+        tail = next((f for f in s.fields if not f.count), None)
+        if tail is not None:
+            lines += [
+                "",
+                f"`{tail.name}` fills the rest of the payload: "
+                f"{WIRE_SIZES[tail.wire]} byte(s) an element.",
+            ]
+    return lines
+
+
+def _params_and_sizes() -> list[str]:
+    lines = [
+        "",
+        "### PARAMS order",
+        "",
+        "PARAMS.values holds these fields of the law's configuration (docs/scenarios.md, "
+        "`[law]` and `[vehicle]`), in this order, as f64:",
+        "",
+    ]
+    lines += [f"{i}. `{name}`" for i, name in enumerate(PARAM_NAMES)]
+    lines += ["", "### Frame sizes and line use", "", *utilisation_table(), ""]
+    lines.append(
+        f"Header {HEADER_SIZE} bytes, CRC {CRC_SIZE} bytes, two delimiters, and one COBS "
+        "code byte per 254 bytes (one for every frame here but map chunks and PARAMS)."
+    )
+    return lines
+
+
+def generated() -> str:
+    head = [
+        BEGIN,
+        "",
+        f"Protocol version **{PROTOCOL_VERSION}**, schema hash **{SCHEMA_HASH:#010x}**.",
+        "",
+    ]
+    lines = head + _index() + _messages() + _params_and_sizes() + ["", "<!-- END GENERATED -->"]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print("changed" if rewrite(Path(sys.argv[1]), generated(), BEGIN) else "up to date")

@@ -1,0 +1,189 @@
+"""Replaying a recording: the Cython law back-to-back against the board.
+
+The recorded sensor frames (as the host sent them, decoded from the raw bytes)
+are fed to the law configured by the recorded PARAMS; its commands, rounded
+as the wire rounds them, are compared with the board's. ``refly`` flies the
+recorded scenario and seed again on the desk, through ``WireRounded``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import fields
+from typing import Any
+
+from hilander.controller.interface import Command, FlightComputer, SensorFrame
+from hilander.controller.law import CompiledLaw, LawConfig
+from hilander.hil.codec import Decoder, Packet, wire_round
+from hilander.hil.mapxfer import MapAssembler
+from hilander.hil.protocol import (
+    HazardMapBegin,
+    HazardMapChunk,
+    HazardMapEnd,
+    Hello,
+    Params,
+    config_from_params,
+    params_message,
+)
+from hilander.hil.record import RX, TX, Recording
+from hilander.sim.result import summarize
+from hilander.sim.run import fly
+from hilander.sim.scenario import parse_scenario
+
+EXACT_FIELDS = ("phase", "events", "status")
+COMPARED = tuple(f.name for f in fields(Command) if f.name != "step")
+
+
+class WireRounded:
+    """A flight computer seen through the wire: its configuration, frames and
+    commands rounded exactly as the codec rounds them. A lockstep landing
+    through a virtual board equals a desk landing with this, bit for bit."""
+
+    def __init__(self, inner: FlightComputer | None = None) -> None:
+        self.inner = inner or CompiledLaw()
+
+    def reset(self, config: object) -> None:
+        if not isinstance(config, LawConfig):
+            raise TypeError("WireRounded.reset needs a LawConfig")
+        self.inner.reset(config_from_params(wire_round(params_message(config))))
+
+    def step(self, frame: SensorFrame) -> Command:
+        sent = wire_round(frame)
+        sent.hazard_map = frame.hazard_map if frame.hazard_map_ready else None
+        return wire_round(self.inner.step(sent))  # type: ignore[no-any-return]
+
+
+def _packets(recording: Recording) -> list[tuple[bytes, Packet]]:
+    """Every packet both ways, in the order the host wrote or read its bytes."""
+    decoders = {TX: Decoder(), RX: Decoder()}
+    out: list[tuple[bytes, Packet]] = []
+    for kind, _, data in recording.records:
+        if kind in decoders:
+            out.extend((kind, p) for p in decoders[kind].feed(data))
+    return out
+
+
+class _Replayer:
+    def __init__(self, make: Callable[[], FlightComputer]) -> None:
+        self.make = make
+        self.fc: FlightComputer | None = None
+        self.maps = MapAssembler()
+        self.session = 0
+        self.sessions = 0
+        self.ours: dict[tuple[int, int], tuple[float, Command]] = {}
+        self.board: dict[tuple[int, int], Command] = {}
+
+    def host_sent(self, p: Packet) -> None:
+        msg = p.msg
+        if isinstance(msg, Hello):
+            self.session, self.fc, self.maps = p.session_id, None, MapAssembler()
+            self.sessions += 1
+        elif isinstance(msg, Params):
+            self.fc = self.make()
+            self.fc.reset(config_from_params(msg))
+        elif isinstance(msg, HazardMapBegin):
+            self.maps.start(msg)
+        elif isinstance(msg, HazardMapChunk):
+            self.maps.add(msg)
+        elif isinstance(msg, HazardMapEnd):
+            self.maps.end(msg)
+        elif isinstance(msg, SensorFrame) and self.fc is not None:
+            key = (self.session, msg.step)
+            if key not in self.ours:
+                msg.hazard_map = self.maps.complete if msg.hazard_map_ready else None
+                self.ours[key] = (msg.time_s, wire_round(self.fc.step(msg)))
+
+    def board_sent(self, p: Packet) -> None:
+        if isinstance(p.msg, Command):
+            self.board.setdefault((p.session_id, p.msg.step), p.msg)
+
+
+def compare_commands(
+    recording: Recording,
+    make: Callable[[], FlightComputer] = CompiledLaw,
+    tolerance: float = 1e-3,
+) -> dict[str, Any]:
+    r = _Replayer(make)
+    for kind, packet in _packets(recording):
+        (r.host_sent if kind == TX else r.board_sent)(packet)
+    both = sorted(set(r.ours) & set(r.board))
+    worst: dict[str, float] = dict.fromkeys(COMPARED, 0.0)
+    identical, within, first = _tally(r, both, tolerance, worst)
+    different = len(both) - identical - within
+    return {
+        "sessions": r.sessions,
+        "frames": len(r.ours),
+        "commands_compared": len(both),
+        "identical": identical,
+        "within_tolerance": within,
+        "different": different,
+        "unanswered_frames": len(set(r.ours) - set(r.board)),
+        "tolerance": tolerance,
+        "max_relative_difference": {k: float(f"{v:.3g}") for k, v in worst.items()},
+        "first_difference": first,
+        "verdict": "identical"
+        if identical == len(both)
+        else ("within_tolerance" if not different else "different"),
+    }
+
+
+def _tally(
+    r: _Replayer, both: list[tuple[int, int]], tolerance: float, worst: dict[str, float]
+) -> tuple[int, int, dict[str, Any] | None]:
+    """Identical and within-tolerance counts, and the first real difference."""
+    first: dict[str, Any] | None = None
+    identical = within = 0
+    for key in both:
+        time_s, ours = r.ours[key]
+        diffs = _differences(ours, r.board[key], worst)
+        if not diffs:
+            identical += 1
+            continue
+        exact_fields_agree = not any(name in EXACT_FIELDS for name in diffs)
+        if exact_fields_agree and max(diffs.values()) <= tolerance:
+            within += 1
+            continue
+        if first is None:
+            name = next(iter(diffs))
+            first = {
+                "session_id": key[0],
+                "step": key[1],
+                "time_s": round(time_s, 4),
+                "field": name,
+                "board": getattr(r.board[key], name),
+                "law": getattr(ours, name),
+            }
+    return identical, within, first
+
+
+def _differences(a: Command, b: Command, worst: dict[str, float]) -> dict[str, float]:
+    """Per field, the relative difference where there is one."""
+    out: dict[str, float] = {}
+    for name in COMPARED:
+        x, y = getattr(a, name), getattr(b, name)
+        pairs = zip(x, y, strict=True) if isinstance(x, tuple) else [(x, y)]
+        d = max(_relative(u, v) for u, v in pairs)
+        if d:
+            out[name] = d
+            worst[name] = max(worst[name], d)
+    return out
+
+
+def _relative(u: float, v: float) -> float:
+    if u == v or (math.isnan(u) and math.isnan(v)):
+        return 0.0
+    return abs(u - v) / max(abs(u), abs(v), 1.0)
+
+
+def refly(recording: Recording) -> dict[str, Any]:
+    """The recorded scenario flown again on the desk, through WireRounded."""
+    h = recording.header
+    scenario = parse_scenario(h["scenario_toml"], f"{h.get('scenario', 'recording')} (recorded)")
+    summary = summarize(fly(scenario, WireRounded(), name="compiled (wire-rounded)"))
+    recorded = recording.summary
+    out: dict[str, Any] = {"verdict": summary["verdict"], "touchdown": summary["touchdown"]}
+    if recorded is not None:
+        out["recorded_verdict"] = recorded.get("verdict")
+        out["same_touchdown"] = recorded.get("touchdown") == summary["touchdown"]
+    return out

@@ -1,0 +1,208 @@
+"""The world's side of a board session: a flight computer at the end of a link.
+
+``RemoteController`` is a flight computer like any other, so the general loop
+flies it unchanged. In lockstep it waits for the command of step k, but never
+forever: ``timeout_s``, a resend, up to ``retries`` resends, then a stall
+(FlightAborted). In real time the ticks are paced by the monotonic clock; a
+command that misses its deadline is counted and the last one is held.
+A board that reboots (FAULT NO_SESSION for our session) is taken through the
+handshake again and the landing goes on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from hilander.controller.interface import Command, HazardMap, SensorFrame
+from hilander.controller.law import LawConfig
+from hilander.hil.handshake import HandshakeError, Handshaker
+from hilander.hil.link import Link
+from hilander.hil.linkstats import LinkStats
+from hilander.hil.protocol import (
+    FLAG_RESEND,
+    Capability,
+    FaultInject,
+    Goodbye,
+    InjectKind,
+    Mode,
+)
+from hilander.hil.transport import LinkLost
+from hilander.sim.run import FlightAborted
+
+MAX_RESETS = 5
+
+
+@dataclass(frozen=True)
+class SessionOptions:
+    mode: Mode = Mode.LOCKSTEP
+    timeout_s: float = 0.25  # lockstep: wait for a command before resending
+    retries: int = 3  # lockstep: resends before the stall verdict
+    speedup: float = 1.0  # real time: simulated seconds per wall second
+    deadline_fraction: float = 1.0  # real time: share of the period a command may take
+    reset_at_s: float | None = None  # ask the board to reboot at this sim time
+
+
+class RemoteController:
+    """A flight computer on the other end of a link."""
+
+    def __init__(self, link: Link, options: SessionOptions, session_seed: int = 1) -> None:
+        self.link = link
+        self.options = options
+        self.stats = LinkStats()
+        self.hand = Handshaker(link, options, self.stats, session_seed)
+        self._config: LawConfig | None = None
+        self._hazard_map: HazardMap | None = None
+        self._held: Command | None = None
+        self._t0: float | None = None
+        self.reset_requested = False
+        self._map_due = False
+        self.progress: Callable[[RemoteController], None] | None = None
+        self._set_time = getattr(link.transport, "set_time", None)  # fault injection clock
+        self.time_s = 0.0
+        self.step_index = -1
+
+    # -- the FlightComputer protocol ---------------------------------------
+
+    def reset(self, config: object) -> None:
+        if not isinstance(config, LawConfig):
+            raise TypeError("RemoteController.reset needs a LawConfig")
+        if config != self._config or not self.hand.open:
+            self._config = config
+            self.hand.connect(config)
+
+    def step(self, frame: SensorFrame) -> Command:
+        self.time_s, self.step_index = frame.time_s, frame.step
+        if self._set_time is not None:
+            self._set_time(frame.time_s)
+        try:
+            self._maybe_inject_reset(frame)
+            self._prepare(frame)
+            if self.options.mode == Mode.REALTIME:
+                return self._step_realtime(frame)
+            return self._step_lockstep(frame)
+        except (LinkLost, HandshakeError) as e:
+            raise FlightAborted("link_lost", f"at t = {frame.time_s:.2f} s: {e}") from None
+        except KeyboardInterrupt:
+            raise FlightAborted("interrupted", f"interrupted at t = {frame.time_s:.2f} s") from None
+        finally:
+            if self.progress is not None:
+                self.progress(self)
+
+    def close(self) -> None:
+        """End the session (best effort: the port may be gone)."""
+        if self.hand.open:
+            with contextlib.suppress(LinkLost):
+                self.link.send(Goodbye(0))
+
+    # -- lockstep ----------------------------------------------------------
+
+    def _step_lockstep(self, frame: SensorFrame) -> Command:
+        o = self.options
+        attempt = 0
+        first_sent = time.monotonic()
+        while attempt <= o.retries:
+            sent = time.monotonic()
+            self.link.send(frame, FLAG_RESEND if attempt else 0)
+            command = self._await(frame, sent, sent + o.timeout_s)
+            if command is not None:
+                return command
+            if self.hand.rebooted:
+                self._recover()
+                self._prepare(frame)
+                attempt = 0
+                continue
+            self.stats.timeouts += 1
+            attempt += 1
+        self.stats.stalls += 1
+        alive = "alive (it sent other frames)" if self.stats.heard_since(first_sent) else "silent"
+        raise FlightAborted(
+            "stall",
+            f"no command for step {frame.step} (t = {frame.time_s:.2f} s) after "
+            f"{o.retries + 1} tries of {o.timeout_s:g} s; the board is {alive}",
+        )
+
+    # -- real time ---------------------------------------------------------
+
+    def _step_realtime(self, frame: SensorFrame) -> Command:
+        o = self.options
+        period = 1.0 / (self._config.control_rate_Hz if self._config else 1.0) / o.speedup
+        now = time.monotonic()
+        if self._t0 is None:
+            self._t0 = now - frame.step * period
+        tick = self._t0 + frame.step * period
+        if tick > now:
+            time.sleep(tick - now)
+        else:
+            self.stats.host_overruns += 1 if now - tick > period else 0
+        sent = time.monotonic()
+        self.link.send(frame)
+        command = self._await(frame, sent, tick + period * o.deadline_fraction)
+        if self.hand.rebooted:
+            self._recover()
+        if command is None:
+            self.stats.deadline_misses += 1
+            return self._held or _idle_command(frame.step)
+        self._held = command
+        return command
+
+    # -- both --------------------------------------------------------------
+
+    def _await(self, frame: SensorFrame, sent: float, deadline: float) -> Command | None:
+        while (p := self.link.receive(deadline - time.monotonic())) is not None:
+            msg = p.msg
+            if isinstance(msg, Command) and p.session_id == self.link.session_id:
+                if msg.step == frame.step:
+                    self.stats.latency(time.monotonic() - sent)
+                    return msg
+                self.stats.stale_commands += 1
+            else:
+                self.hand.late(p)
+                if self.hand.rebooted:
+                    return None
+        return None
+
+    def _prepare(self, frame: SensorFrame) -> None:
+        """Send a new hazard map before its frame, or the last one again if the
+        board lost it (a reboot, or an incomplete transfer in real time)."""
+        if (self._map_due or self.hand.map_incomplete) and self._hazard_map is not None:
+            frame.hazard_map_ready = True
+            frame.hazard_map = self._hazard_map
+        if frame.hazard_map_ready and frame.hazard_map is not None:
+            self._hazard_map = frame.hazard_map
+            self._map_due = False
+            self.hand.send_map(frame.hazard_map)
+
+    def _recover(self) -> None:
+        """The board rebooted: a new session, the parameters, the map again."""
+        self.stats.resets += 1
+        if self.stats.resets > MAX_RESETS:
+            raise FlightAborted("link_lost", f"the board reset {self.stats.resets} times")
+        assert self._config is not None
+        self.hand.connect(self._config)
+        self._map_due = True
+
+    def _maybe_inject_reset(self, frame: SensorFrame) -> None:
+        at = self.options.reset_at_s
+        if at is None or self.reset_requested or frame.time_s < at:
+            return
+        self.reset_requested = True
+        if not self.hand.capabilities & Capability.INJECT_RESET:
+            self.stats.unsupported.append("reset: the board does not offer INJECT_RESET")
+            return
+        if not self.hand.request(FaultInject(InjectKind.RESET, 0)):
+            self.stats.unsupported.append("reset: the board refused FAULT_INJECT RESET")
+
+
+def _idle_command(step: int) -> Command:
+    """What is held before any command came: engines at zero, nothing decided."""
+    zero = (0.0, 0.0, 0.0)
+    return Command(step, zero, 0.0, 0, 0, zero, 0)
+
+
+def remote_summary(rc: RemoteController) -> dict[str, Any]:
+    """The ``link`` object of the summary."""
+    return rc.stats.summary(rc.link, rc.options, rc.hand)

@@ -1,0 +1,145 @@
+"""Byte transports: a serial port or pyserial URL, or one end of a pseudo-terminal.
+
+Every transport has the same three calls: ``write(data)``, ``read(timeout_s)``
+(whatever arrives within the timeout, possibly nothing) and ``close()``. A port
+that goes away raises ``LinkLost``; a port that cannot be opened raises
+``PortError``. Both carry a one-line message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import termios
+import time
+import tty
+from typing import Any, Protocol
+
+import serial
+
+WRITE_TIMEOUT_S = 2.0
+READ_SIZE = 4096
+
+
+class PortError(OSError):
+    """The port cannot be opened; str() is one line."""
+
+
+class LinkLost(OSError):  # noqa: N818 - the link is lost; it is not a bug
+    """The port went away while in use; str() is one line."""
+
+
+class Transport(Protocol):
+    name: str
+
+    def write(self, data: bytes) -> None: ...
+
+    def read(self, timeout_s: float) -> bytes: ...
+
+    def close(self) -> None: ...
+
+
+def _oneline(e: BaseException) -> str:
+    return " ".join(str(e).split()) or type(e).__name__
+
+
+class SerialTransport:
+    """A pyserial port: a device path or any ``serial_for_url`` URL
+    (``socket://host:port``, ``loop://``, ``spy://...``, ``rfc2217://...``)."""
+
+    def __init__(self, port: Any, name: str) -> None:
+        self._port = port
+        self.name = name
+        try:
+            self._fd: int | None = port.fileno()
+        except (AttributeError, NotImplementedError, OSError, ValueError):
+            self._fd = None
+
+    def write(self, data: bytes) -> None:
+        try:
+            self._port.write(data)
+        except serial.SerialTimeoutException:
+            raise LinkLost(f"{self.name}: write timed out after {WRITE_TIMEOUT_S:g} s") from None
+        except (serial.SerialException, OSError) as e:
+            raise LinkLost(f"{self.name}: {_oneline(e)}") from None
+
+    def read(self, timeout_s: float) -> bytes:
+        try:
+            if self._port.in_waiting:
+                return bytes(self._port.read(self._port.in_waiting))
+            if self._fd is not None:
+                if not select.select([self._fd], [], [], max(timeout_s, 0.0))[0]:
+                    return b""
+                return bytes(self._port.read(READ_SIZE))
+            self._port.timeout = max(timeout_s, 0.0)
+            first = self._port.read(1)
+            rest = self._port.read(self._port.in_waiting) if first else b""
+            return bytes(first + rest)
+        except (serial.SerialException, OSError, TypeError) as e:
+            raise LinkLost(f"{self.name}: {_oneline(e)}") from None
+
+    def close(self) -> None:
+        with contextlib.suppress(serial.SerialException, OSError):
+            self._port.close()
+
+
+def open_port(url: str, baud: int = 921600) -> SerialTransport:
+    """A device path or pyserial URL, opened raw, 8N1, non-blocking reads."""
+    try:
+        port = serial.serial_for_url(url, baudrate=baud, timeout=0, write_timeout=WRITE_TIMEOUT_S)
+    except (serial.SerialException, OSError, ValueError) as e:
+        raise PortError(f"cannot open {url}: {_oneline(e)}") from None
+    return SerialTransport(port, url)
+
+
+class FdTransport:
+    """One end of a pseudo-terminal (the virtual board keeps the master)."""
+
+    def __init__(self, fd: int, name: str) -> None:
+        self._fd = fd
+        self.name = name
+
+    def write(self, data: bytes) -> None:
+        view = memoryview(data)
+        deadline = time.monotonic() + WRITE_TIMEOUT_S
+        while view:
+            if not select.select([], [self._fd], [], max(deadline - time.monotonic(), 0))[1]:
+                raise LinkLost(f"{self.name}: write timed out after {WRITE_TIMEOUT_S:g} s")
+            try:
+                view = view[os.write(self._fd, view) :]
+            except OSError as e:
+                raise LinkLost(f"{self.name}: {_oneline(e)}") from None
+
+    def read(self, timeout_s: float) -> bytes:
+        try:
+            if not select.select([self._fd], [], [], max(timeout_s, 0.0))[0]:
+                return b""
+            return os.read(self._fd, READ_SIZE)
+        except OSError as e:
+            raise LinkLost(f"{self.name}: {_oneline(e)}") from None
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self._fd)
+
+
+class PtyPair:
+    """A pseudo-terminal: the board side (master) and the path a host opens.
+
+    The slave end is put in raw mode and kept open here, so that nothing is
+    echoed or translated and the master never sees a hang-up between hosts.
+    """
+
+    def __init__(self) -> None:
+        self.master_fd, self._slave_fd = os.openpty()
+        tty.setraw(self._slave_fd, termios.TCSANOW)
+        self.path = os.ttyname(self._slave_fd)
+
+    def board_end(self) -> FdTransport:
+        return FdTransport(self.master_fd, f"pty master of {self.path}")
+
+    def close(self) -> None:
+        for fd in (self.master_fd, self._slave_fd):
+            with contextlib.suppress(OSError):
+                os.close(fd)

@@ -1,0 +1,70 @@
+"""The README's board walk-through with the installed commands: a virtual board in
+one process, `hilander hil` in another, both modes, then `hilander replay`."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.acceptance.test_console import hilander
+
+SCRIPT = Path(sys.executable).parent / "hilander"
+
+
+@pytest.fixture
+def board_port() -> Iterator[str]:
+    proc = subprocess.Popen(
+        [str(SCRIPT), "board", "--virtual"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        port = proc.stdout.readline().strip()
+        assert port.startswith("/dev/"), port
+        yield port
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=10)
+        assert proc.returncode == 0, err
+        assert "stopped after" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("mode", ["lockstep", "realtime"])
+def test_a_virtual_board_lands_the_default_scenario(board_port: str, mode: str) -> None:
+    done = hilander("hil", "--port", board_port, "--mode", mode, "--speedup", "20", "--json")
+    assert done.returncode == 0, done.stderr
+    s = json.loads(done.stdout)
+    assert s["verdict"] == "pass" and s["mode"] == mode
+    assert s["link"]["latency_us"]["p50"] > 0 and s["link"]["stalls"] == 0
+
+
+def test_text_report_record_and_replay(board_port: str, tmp_path: Path) -> None:
+    rec = tmp_path / "landing.hlr"
+    done = hilander("hil", "--port", board_port, "--record", str(rec))
+    assert done.returncode == 0, done.stderr
+    assert "PASS" in done.stdout.splitlines()[0] and "latency p50" in done.stdout
+    done = hilander("replay", str(rec), "--refly")
+    assert done.returncode == 0, done.stderr
+    assert "IDENTICAL" in done.stdout and "the same touchdown" in done.stdout
+
+
+def test_no_board_is_a_one_line_error() -> None:
+    done = hilander("hil", "--port", "/dev/does-not-exist")
+    assert done.returncode == 2
+    assert done.stderr.startswith("hilander: error: cannot open /dev/does-not-exist")
+    assert done.stderr.count("\n") == 1
+    done = hilander("board")
+    assert done.returncode == 2 and "--virtual" in done.stderr
+
+
+def test_ports_lists_or_says_none() -> None:
+    done = hilander("ports")
+    assert done.returncode == 0 and done.stdout.strip()
