@@ -24,6 +24,7 @@ from hilander.hil.protocol import (
     FLAG_ACK_REQUEST,
     PROTOCOL_VERSION,
     SCHEMA_HASH,
+    SPEC_BY_CLASS,
     Ack,
     AckStatus,
     Capability,
@@ -44,6 +45,7 @@ from hilander.hil.protocol import (
 from hilander.hil.transport import Transport
 
 HEARTBEAT_PERIOD_S = 1.0
+HELLO_ID = SPEC_BY_CLASS[Hello].type_id
 IDLE_READ_S = 0.05
 
 
@@ -86,12 +88,16 @@ class Board:
         return self.link.session_id
 
     def _boot(self) -> None:
+        """Power on (or reboot): no session, no law, the clock from zero."""
+        self._booted = time.monotonic()
+        self._forget_session()
+
+    def _forget_session(self) -> None:
         self.link.session_id = 0
         self.fc: FlightComputer | None = None
         self.maps = MapAssembler()
         self._last: tuple[int, bytes] | None = None  # (step, encoded COMMAND)
-        self._booted = time.monotonic()
-        self._heartbeat_at = self._booted + HEARTBEAT_PERIOD_S
+        self._heartbeat_at = time.monotonic() + HEARTBEAT_PERIOD_S
 
     @property
     def capabilities(self) -> int:
@@ -113,13 +119,15 @@ class Board:
     def handle(self, p: Packet) -> bool:
         """Act on one packet; True when it ended a session."""
         msg = p.msg
-        if isinstance(msg, VersionMismatch | Hello):
+        if isinstance(msg, Hello) or (isinstance(msg, VersionMismatch) and p.type_id == HELLO_ID):
             self._hello(p)
+        elif isinstance(msg, VersionMismatch):
+            pass  # another version's frame that is not a HELLO: nothing to say
         elif p.session_id != self.session or self.session == 0:
             if isinstance(msg, SensorFrame | Params | HazardMapBegin | HazardMapEnd):
                 self._reply(Fault(FaultCode.NO_SESSION, _step(msg), "no session"), p.session_id)
         elif isinstance(msg, Goodbye):
-            self._boot()
+            self._forget_session()
             return True
         else:
             self._in_session(p)
@@ -157,7 +165,7 @@ class Board:
         ack = HelloAck(o.schema_hash, self.capabilities, status, o.protocol_version, o.name)
         self.link.write(self.link.frame(ack, 0, p.session_id, o.protocol_version))
         if status == AckStatus.OK:
-            self._boot()
+            self._forget_session()
             self.link.session_id = p.session_id
             self.sessions += 1
 

@@ -25,6 +25,7 @@ from hilander.hil.cli_link import (
     run_ports,
     run_replay,
     run_serve,
+    version,
 )
 from hilander.hil.faults import FaultSpecError
 from hilander.hil.output import OutputError, to_json, write_run
@@ -49,16 +50,6 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see '{self.prog} --help')")
-
-
-def version() -> str:
-    from importlib.metadata import PackageNotFoundError  # noqa: PLC0415
-    from importlib.metadata import version as dist_version  # noqa: PLC0415
-
-    try:
-        return dist_version("hilander")
-    except PackageNotFoundError:  # pragma: no cover - running from a bare tree
-        return "unknown"
 
 
 def build_parser() -> Parser:

@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -93,9 +94,15 @@ def _exit_status(verdict: str) -> int:
     )
 
 
-def _header(args: argparse.Namespace, scenario: Scenario, plan: FaultPlan) -> dict[str, Any]:
-    from hilander.hil.cli import version  # noqa: PLC0415 - cli imports this module
+def version() -> str:
+    """The installed package's version."""
+    try:
+        return metadata.version("hilander")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare tree
+        return "unknown"
 
+
+def _header(args: argparse.Namespace, scenario: Scenario, plan: FaultPlan) -> dict[str, Any]:
     return {
         "hilander": version(),
         "protocol_version": PROTOCOL_VERSION,

@@ -81,7 +81,12 @@ class Handshaker:
             int(mode),
             float(config.control_rate_Hz),
         )
-        ack = self._exchange(hello, _is_hello_answer, "HELLO")
+        session = link.session_id
+
+        def is_answer(p: Packet) -> bool:
+            return isinstance(p.msg, HelloAck | VersionMismatch) and p.session_id == session
+
+        ack = self._exchange(hello, is_answer, "HELLO")
         self._check_hello(ack)
         if not self.request(params_message(config)):
             raise HandshakeError("the board rejected PARAMS (the law's configuration)")
@@ -191,10 +196,6 @@ class Handshaker:
 
 _END_TYPE = next(s.type_id for s in SPEC_BY_ID.values() if s.cls is HazardMapEnd)
 SPEC_BY_ID_NAME = {s.cls: s.name for s in SPEC_BY_ID.values()}
-
-
-def _is_hello_answer(p: Packet) -> bool:
-    return isinstance(p.msg, HelloAck | VersionMismatch)
 
 
 def _mode_capability(mode: Mode) -> Capability:

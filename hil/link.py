@@ -64,11 +64,11 @@ class Link:
         deadline = time.monotonic() + timeout_s
         while not self._queue:
             remaining = deadline - time.monotonic()
-            data = self.transport.read(remaining)
+            data = self.transport.read(max(remaining, 0.0))
             if data:
                 self.feed(data)
-            elif remaining <= 0:
-                return None
+            if not self._queue and remaining <= 0:
+                return None  # bounded even when bytes keep coming and none make a frame
         return self._queue.popleft()
 
     def feed(self, data: bytes) -> None:

@@ -54,6 +54,7 @@ class MapAssembler:
             self.begin = None
             return False
         self.begin = msg
+        self.complete = None  # a new transfer replaces the last map, whole or not
         size = msg.cells * msg.cells
         self._layers = [np.zeros(size, np.float32) for _ in LAYERS]
         self._have = [np.zeros(size, bool) for _ in LAYERS]

@@ -93,8 +93,10 @@ def replay_report(r: dict[str, Any]) -> str:
         lines.append("  truncated    the recording ends mid-record (the run died)")
     if (f := r.get("refly")) is not None:
         same = {True: "the same touchdown", False: "a DIFFERENT touchdown", None: "-"}
+        faults = f.get("recorded_faults")
         lines.append(
             f"  refly        desk verdict {f['verdict']}, "
             f"{same[f.get('same_touchdown')]} as recorded"
+            + (f" (recorded under faults: {' '.join(faults)})" if faults else "")
         )
     return "\n".join(lines)

@@ -89,7 +89,9 @@ def open_port(url: str, baud: int = 921600) -> SerialTransport:
     try:
         port = serial.serial_for_url(url, baudrate=baud, timeout=0, write_timeout=WRITE_TIMEOUT_S)
     except (serial.SerialException, OSError, ValueError) as e:
-        raise PortError(f"cannot open {url}: {_oneline(e)}") from None
+        cause = e.__context__ if isinstance(e.__context__, OSError) else e
+        reason = getattr(cause, "strerror", None) or _oneline(cause)
+        raise PortError(f"cannot open {url}: {reason}") from None
     return SerialTransport(port, url)
 
 

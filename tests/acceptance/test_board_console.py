@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.acceptance.test_console import hilander
+from tests.acceptance.test_console import ROOT, hilander
 
 SCRIPT = Path(sys.executable).parent / "hilander"
 
@@ -68,3 +68,26 @@ def test_no_board_is_a_one_line_error() -> None:
 def test_ports_lists_or_says_none() -> None:
     done = hilander("ports")
     assert done.returncode == 0 and done.stdout.strip()
+
+
+def test_the_board_tests_run_with_hil_port(board_port: str) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            str(ROOT / "tests" / "hil" / "test_real_board.py"),
+            "--hil-port",
+            board_port,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert " passed" in done.stdout and "skipped" not in done.stdout
