@@ -191,3 +191,34 @@ def test_serve_answers_a_world_on_the_other_end(capsys: pytest.CaptureFixture[st
     assert summary["verdict"] == "pass" and codes == [0]
     _, err = capsys.readouterr()
     assert "stopped after 1 session(s)" in err
+
+
+def test_a_board_on_a_tcp_socket_as_qemu_serves_its_uart(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`socket://host:port` is how QEMU exposes an emulated UART."""
+    import socket  # noqa: PLC0415
+    import threading  # noqa: PLC0415
+
+    from hilander.hil.board import Board  # noqa: PLC0415
+    from hilander.hil.transport import FdTransport  # noqa: PLC0415
+
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+    stop = threading.Event()
+
+    def serve() -> None:
+        conn, _ = server.accept()
+        with conn:
+            Board(FdTransport(conn.fileno(), "tcp")).serve(stop, until_goodbye=True)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        code = main(["hil", "--port", f"socket://127.0.0.1:{port}", "--json"])
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+        server.close()
+    out, _ = capsys.readouterr()
+    assert code == 0 and json.loads(out)["verdict"] == "pass"
