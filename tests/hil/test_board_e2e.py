@@ -82,6 +82,11 @@ def test_realtime_lands_with_its_figures(board: VirtualBoard) -> None:
     latency = rc.stats.latency_us()
     assert latency["p50"] is not None and latency["p50"] <= latency["p99"] <= latency["max"]
     assert rc.link.counters()["frames_sent"] >= len(landing.telemetry)
+    # a missed deadline holds the last command for a tick: close to the desk, not equal
+    desk = summarize(fly(load_scenario("default")))["touchdown"]
+    td = summary["touchdown"]
+    assert abs(td["time_s"] - desk["time_s"]) < 0.5
+    assert abs(td["vertical_speed_mps"] - desk["vertical_speed_mps"]) < 0.05
     if rc.stats.deadline_misses == 0:
         lockstep, _ = fly_board(board.path)
         assert np.array_equal(landing.telemetry, lockstep.telemetry)
