@@ -17,6 +17,7 @@ from hilander.hil.protocol import (
     HEADER_SIZE,
     MAP_CHUNK_VALUES,
     MAX_PAYLOAD,
+    PARAM_NAMES,
     PROTOCOL_VERSION,
     SCHEMA_HASH,
     SPECS,
@@ -69,6 +70,14 @@ def _constants() -> list[str]:
             for f in s.fields
             if not f.count
         ]
+    out += [
+        "",
+        "/* Indices into PARAMS.values: the law's configuration, in schema order. */",
+        f"#define HL_PARAM_COUNT {len(PARAM_NAMES)}u",
+        "enum hl_param {",
+    ]
+    out += [f"    HL_PARAM_{name} = {i}," for i, name in enumerate(PARAM_NAMES)]
+    out += ["};"]
     return [*out, ""]
 
 

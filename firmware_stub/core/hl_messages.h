@@ -47,6 +47,60 @@
 #define HL_FAULT_INJECT_SIZE 5u  /* fixed part of the payload */
 #define HL_GOODBYE_SIZE 1u  /* fixed part of the payload */
 
+/* Indices into PARAMS.values: the law's configuration, in schema order. */
+#define HL_PARAM_COUNT 49u
+enum hl_param {
+    HL_PARAM_control_rate_Hz = 0,
+    HL_PARAM_engine_count = 1,
+    HL_PARAM_engine_thrust_max_N = 2,
+    HL_PARAM_throttle_min = 3,
+    HL_PARAM_throttle_rate_max_per_s = 4,
+    HL_PARAM_cant_rad = 5,
+    HL_PARAM_tilt_max_rad = 6,
+    HL_PARAM_isp_s = 7,
+    HL_PARAM_bridle_length_m = 8,
+    HL_PARAM_bridle_payout_time_s = 9,
+    HL_PARAM_rover_height_m = 10,
+    HL_PARAM_gravity_mps2 = 11,
+    HL_PARAM_gate_altitude_m = 12,
+    HL_PARAM_gate_speed_mps = 13,
+    HL_PARAM_guidance_gain = 14,
+    HL_PARAM_tgo_min_s = 15,
+    HL_PARAM_tgo_max_s = 16,
+    HL_PARAM_tgo_switch_s = 17,
+    HL_PARAM_tgo_freeze_s = 18,
+    HL_PARAM_replan_period_s = 19,
+    HL_PARAM_sky_crane_altitude_m = 20,
+    HL_PARAM_sky_crane_speed_mps = 21,
+    HL_PARAM_final_decel_mps2 = 22,
+    HL_PARAM_vertical_gain_per_s = 23,
+    HL_PARAM_vertical_integral_gain_per_s2 = 24,
+    HL_PARAM_position_gain_per_s = 25,
+    HL_PARAM_horizontal_gain_per_s = 26,
+    HL_PARAM_horizontal_speed_max_mps = 27,
+    HL_PARAM_sky_crane_horizontal_speed_max_mps = 28,
+    HL_PARAM_site_cost_safe_max = 29,
+    HL_PARAM_site_clearance_min_m = 30,
+    HL_PARAM_site_clearance_pref_m = 31,
+    HL_PARAM_divert_max_m = 32,
+    HL_PARAM_divert_accel_fraction = 33,
+    HL_PARAM_site_weight_clearance = 34,
+    HL_PARAM_site_weight_distance = 35,
+    HL_PARAM_site_weight_propellant = 36,
+    HL_PARAM_site_propellant_scale_kg = 37,
+    HL_PARAM_td_thrust_ratio = 38,
+    HL_PARAM_td_persistence_s = 39,
+    HL_PARAM_td_filter_time_s = 40,
+    HL_PARAM_td_arm_settle_s = 41,
+    HL_PARAM_td_gate_margin_m = 42,
+    HL_PARAM_tether_cut_delay_s = 43,
+    HL_PARAM_flyaway_climb_s = 44,
+    HL_PARAM_flyaway_climb_thrust_factor = 45,
+    HL_PARAM_flyaway_tilt_rad = 46,
+    HL_PARAM_flyaway_burn_s = 47,
+    HL_PARAM_flyaway_thrust_factor = 48,
+};
+
 /* HELLO: opens a session; the header carries the new session id (world -> controller). */
 typedef struct hl_hello {
     uint32_t schema_hash;  /* -: schema hash of the sender */

@@ -6,6 +6,8 @@
 #include "hl_crc32c.h"
 #include "hl_frame.h"
 
+#include <string.h>
+
 /* Decode every frame in wire[0..n) and encode each packet again into out;
  * returns the bytes written, or a negative hl_status_t. */
 int hl_test_reencode(const uint8_t *wire, size_t n, uint8_t *out, size_t cap)
@@ -55,3 +57,57 @@ void hl_test_counters(const uint8_t *wire, size_t n, hl_decoder_counters_t *c)
 uint32_t hl_test_crc32c(const uint8_t *data, size_t n) { return hl_crc32c(data, n); }
 
 size_t hl_test_packet_size(void) { return sizeof(hl_packet_t); }
+
+/* ---- the law, driven with wire frames (back-to-back tests) ---- */
+
+#include "hl_law.h"
+
+static hl_law_params_t law_params;
+static hl_law_state_t law_state;
+static hl_hazard_map_t law_map;
+static int law_have_map;
+
+int hl_test_law_reset(const double *values, size_t n)
+{
+    if (n != HL_PARAM_COUNT) return -1;
+    hl_law_params_from(values, &law_params);
+    hl_law_reset(&law_state);
+    law_have_map = 0;
+    return 0;
+}
+
+int hl_test_law_map(int32_t cells, double cell_size_m, double x0, double y0, const float *cost,
+                    const float *elevation_m)
+{
+    size_t i, n = (size_t)cells * (size_t)cells;
+    if (cells < 1 || cells > HL_HAZARD_MAP_MAX_CELLS) return -1;
+    law_map.cells = cells;
+    law_map.cell_size_m = (hl_real)cell_size_m;
+    law_map.origin_S_m[0] = (hl_real)x0;
+    law_map.origin_S_m[1] = (hl_real)y0;
+    for (i = 0; i < n; i++) {
+        law_map.cost[i] = cost[i];
+        law_map.elevation_m[i] = elevation_m[i];
+    }
+    law_have_map = 1;
+    return 0;
+}
+
+/* One SENSOR_FRAME as a wire frame in, the COMMAND as a wire frame out;
+ * returns its length, or a negative status. */
+int hl_test_law_step(const uint8_t *wire, size_t n, uint8_t *out, size_t cap)
+{
+    static hl_decoder_t d;
+    static hl_packet_t in, reply;
+    size_t i;
+    int status = HL_NONE;
+    hl_decoder_init(&d);
+    for (i = 0; i < n && status == HL_NONE; i++) status = hl_decoder_push(&d, wire[i], &in);
+    if (status != HL_PACKET || in.type != HL_MSG_SENSOR_FRAME) return -10;
+    memset(&reply, 0, sizeof reply);
+    reply.version = HL_PROTOCOL_VERSION;
+    reply.type = HL_MSG_COMMAND;
+    hl_law_step(&law_state, &law_params, &in.msg.sensor_frame, law_have_map ? &law_map : NULL,
+                &reply.msg.command);
+    return hl_encode(&reply, out, cap);
+}

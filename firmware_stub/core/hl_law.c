@@ -1,0 +1,333 @@
+/* The landing law: phase machine, guidance, throttle, touchdown detection.
+ * A line-by-line port of controller/_law.pyx; docs/law.md explains it. */
+#include "hl_law.h"
+
+#include <string.h>
+
+#include "hl_guidance.h"
+#include "hl_sites.h"
+
+static const hl_real G0 = R(9.80665); /* standard gravity for Isp [m/s^2] */
+
+void hl_law_reset(hl_law_state_t *s)
+{
+    memset(s, 0, sizeof *s);
+    s->phase = HL_PHASE_POWERED_APPROACH;
+    s->td_ratio_filtered = R(1.0);
+}
+
+static hl_real norm2(hl_real x, hl_real y) { return hl_sqrt(x * x + y * y); }
+
+static hl_real thrust_max_N(const hl_law_params_t *p, int engines)
+{
+    return (hl_real)engines * p->engine_thrust_max_N * hl_cos(p->cant_rad);
+}
+
+static void set_phase(hl_law_state_t *s, int32_t phase, hl_real t)
+{
+    s->phase = phase;
+    s->phase_start_s = t;
+}
+
+/* height above the ground: radar where valid, else navigation over the site */
+static hl_real altitude_m(const hl_law_state_t *s, const hl_sensor_frame_t *f)
+{
+    if (f->radar_altitude_valid) return (hl_real)f->radar_altitude_m;
+    return (hl_real)f->nav_position_S_m[2] - s->site_S_m[2];
+}
+
+static void measured_velocity(const hl_sensor_frame_t *f, hl_real v[3])
+{
+    int i;
+    for (i = 0; i < 3; i++) {
+        v[i] = (hl_real)(f->radar_velocity_valid ? f->radar_velocity_S_mps[i] : f->nav_velocity_S_mps[i]);
+    }
+}
+
+static void start(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f)
+{
+    s->started = 1;
+    s->phase_start_s = (hl_real)f->time_s;
+    s->throttle = p->throttle_min;
+    s->start_position_S_m[0] = (hl_real)f->nav_position_S_m[0];
+    s->start_position_S_m[1] = (hl_real)f->nav_position_S_m[1];
+}
+
+static void gate_problem(const hl_law_state_t *s, const hl_law_params_t *p,
+                         const hl_sensor_frame_t *f, hl_tgo_problem_t *q)
+{
+    /* in double, as the guidance it feeds (hl_guidance.h) */
+    double m = fmax((double)f->mass_estimate_kg, 1.0);
+    double tmax = f->engines_active * (double)p->engine_thrust_max_N * cos((double)p->cant_rad);
+    int i;
+    for (i = 0; i < 3; i++) {
+        q->r[i] = (double)f->nav_position_S_m[i];
+        q->v[i] = (double)f->nav_velocity_S_mps[i];
+        q->rf[i] = (double)s->site_S_m[i];
+        q->vf[i] = 0.0;
+    }
+    q->rf[2] += (double)p->gate_altitude_m;
+    q->vf[2] = -(double)p->gate_speed_mps;
+    q->af[0] = 0.0;
+    q->af[1] = 0.0;
+    q->af[2] = (double)p->gravity_mps2;
+    q->gain = (double)p->guidance_gain;
+    q->g = (double)p->gravity_mps2;
+    q->accel_max = tmax / m;
+    q->accel_min = (double)p->throttle_min * tmax / m;
+    q->cos_tilt = cos((double)p->tilt_max_rad);
+    q->floor_z = q->rf[2];
+    q->tgo_min = p->tgo_min_s;
+    q->tgo_max = p->tgo_max_s;
+}
+
+static void choose_site(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
+                        const hl_hazard_map_t *m, uint16_t *status)
+{
+    hl_site_query_t q;
+    hl_tgo_problem_t g;
+    gate_problem(s, p, f, &g);
+    q.nominal_S_m[0] = R(0.0);
+    q.nominal_S_m[1] = R(0.0);
+    q.current_S_m[0] = s->site_S_m[0];
+    q.current_S_m[1] = s->site_S_m[1];
+    q.tgo_s = (hl_real)(s->tgo_s > (double)p->tgo_switch_s ? s->tgo_s : hl_tgo_search(&g));
+    q.accel_divert_mps2 = p->divert_accel_fraction * (hl_real)g.accel_max * hl_sin(p->tilt_max_rad);
+    q.mass_kg = hl_fmax((hl_real)f->mass_estimate_kg, R(1.0));
+    q.exhaust_velocity_mps = p->isp_s * G0;
+    q.cost_safe_max = p->site_cost_safe_max;
+    q.clearance_min_m = p->site_clearance_min_m;
+    q.clearance_pref_m = p->site_clearance_pref_m;
+    q.divert_max_m = p->divert_max_m;
+    q.weight_clearance = p->site_weight_clearance;
+    q.weight_distance = p->site_weight_distance;
+    q.weight_propellant = p->site_weight_propellant;
+    q.propellant_scale_kg = p->site_propellant_scale_kg;
+    *status = (uint16_t)(*status | hl_select_site(m, &q, s->clearance_m, s->site_S_m));
+    s->events |= HL_EVENT_SITE_SELECTED;
+    s->tgo_s = 0.0; /* new target: search the time-to-go again */
+    set_phase(s, HL_PHASE_DIVERT, (hl_real)f->time_s);
+}
+
+/* augmented Apollo guidance to the approach gate over the site (phases 0, 1) */
+static void approach(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
+                     hl_real a[3], uint16_t *status)
+{
+    hl_tgo_problem_t q;
+    hl_real t = (hl_real)f->time_s;
+    double ad[3];
+    int i;
+    gate_problem(s, p, f, &q);
+    if (s->tgo_s <= 0.0 || ((double)t >= s->next_replan_s && s->tgo_s > (double)p->tgo_freeze_s)) {
+        s->tgo_s = hl_tgo_search(&q);
+        s->next_replan_s = (double)t + (double)p->replan_period_s;
+        if (hl_tgo_violation(&q, s->tgo_s) > 0.0) *status |= HL_STATUS_TGO_INFEASIBLE;
+    }
+    hl_guidance_accel(&q, fmax(s->tgo_s, (double)p->tgo_switch_s), ad);
+    for (i = 0; i < 3; i++) a[i] = (hl_real)ad[i];
+    s->tgo_s -= 1.0 / (double)p->control_rate_Hz;
+    if (s->tgo_s <= (double)p->tgo_switch_s || altitude_m(s, f) <= p->gate_altitude_m) {
+        s->vz_integral_mps = R(0.0);
+        set_phase(s, HL_PHASE_CONSTANT_VELOCITY, t);
+    }
+}
+
+/* descent speed of the constant-velocity / constant-deceleration profile at h */
+static hl_real profile_speed(const hl_law_params_t *p, hl_real h, hl_real *accel_ff)
+{
+    hl_real v = hl_sqrt(p->sky_crane_speed_mps * p->sky_crane_speed_mps
+                        + R(2.0) * p->final_decel_mps2 * hl_fmax(R(0.0), h - p->sky_crane_altitude_m));
+    *accel_ff = R(0.0);
+    if (v >= p->gate_speed_mps) return p->gate_speed_mps;
+    if (v > p->sky_crane_speed_mps) *accel_ff = p->final_decel_mps2;
+    return v;
+}
+
+/* PI on vertical speed, capped position-velocity loop horizontally */
+static void terminal(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
+                     hl_real speed, hl_real accel_ff, hl_real speed_h_max, hl_real a[3])
+{
+    hl_real v[3];
+    hl_real dt = R(1.0) / p->control_rate_Hz;
+    hl_real limit = R(0.6) * p->gravity_mps2 / p->vertical_integral_gain_per_s2;
+    hl_real e, vx, vy, vh, cap;
+    measured_velocity(f, v);
+    e = -speed - v[2];
+    s->vz_integral_mps = hl_fmin(limit, hl_fmax(-limit, s->vz_integral_mps + e * dt));
+    a[2] = p->gravity_mps2 + accel_ff + p->vertical_gain_per_s * e
+           + p->vertical_integral_gain_per_s2 * s->vz_integral_mps;
+    vx = p->position_gain_per_s * (s->site_S_m[0] - (hl_real)f->nav_position_S_m[0]);
+    vy = p->position_gain_per_s * (s->site_S_m[1] - (hl_real)f->nav_position_S_m[1]);
+    vh = norm2(vx, vy);
+    cap = vh <= speed_h_max ? R(1.0) : speed_h_max / vh;
+    a[0] = p->horizontal_gain_per_s * (cap * vx - v[0]);
+    a[1] = p->horizontal_gain_per_s * (cap * vy - v[1]);
+}
+
+/* persistence on the low-passed thrust-needed ratio, gated by altitude */
+static void detect_touchdown(hl_law_state_t *s, const hl_law_params_t *p,
+                             const hl_sensor_frame_t *f, hl_real h, const hl_real *a)
+{
+    hl_real dt = R(1.0) / p->control_rate_Hz;
+    hl_real ratio = hl_sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]) / p->gravity_mps2;
+    s->td_ratio_filtered += (ratio - s->td_ratio_filtered) * dt / (p->td_filter_time_s + dt);
+    if (f->radar_altitude_valid && h <= p->td_gate_altitude_m
+        && s->td_ratio_filtered < p->td_thrust_ratio) {
+        s->td_below_s += dt;
+    } else {
+        s->td_below_s = R(0.0);
+    }
+    /* half a step of slack: dt summed in float32 falls short of the persistence
+     * by a few ulps (the Cython law, in double, allows 1e-9; the decisions agree) */
+    if (s->td_below_s >= p->td_persistence_s - R(0.5) * dt) {
+        s->events |= HL_EVENT_TOUCHDOWN_DECLARED;
+        s->declared_s = (hl_real)f->time_s;
+        set_phase(s, HL_PHASE_TETHER_CUT, (hl_real)f->time_s);
+    }
+}
+
+/* arm detection with every latch cleared (the Mars Polar Lander lesson) */
+static void arm_touchdown(hl_law_state_t *s, hl_real t)
+{
+    s->td_ratio_filtered = R(1.0);
+    s->td_below_s = R(0.0);
+    set_phase(s, HL_PHASE_TOUCHDOWN_DETECTION, t);
+}
+
+/* fly on along the approach ground track, away from the rover */
+static void flyaway_heading(hl_law_state_t *s)
+{
+    hl_real dx = s->site_S_m[0] - s->start_position_S_m[0];
+    hl_real dy = s->site_S_m[1] - s->start_position_S_m[1];
+    hl_real d = norm2(dx, dy);
+    s->flyaway_heading_S[0] = d > R(1.0) ? dx / d : R(1.0);
+    s->flyaway_heading_S[1] = d > R(1.0) ? dy / d : R(0.0);
+}
+
+/* phases 2 to 5: the terminal descent over the site */
+static void descend(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
+                    hl_real a[3])
+{
+    hl_real h = altitude_m(s, f), t = (hl_real)f->time_s;
+    hl_real ff = R(0.0);
+    if (s->phase == HL_PHASE_CONSTANT_VELOCITY) {
+        hl_real speed = profile_speed(p, h, &ff);
+        terminal(s, p, f, speed, ff, p->horizontal_speed_max_mps, a);
+        if (h <= p->sky_crane_altitude_m) {
+            s->events |= HL_EVENT_ROVER_RELEASE;
+            s->release_s = t;
+            set_phase(s, HL_PHASE_SKY_CRANE, t);
+        }
+        return;
+    }
+    terminal(s, p, f, p->sky_crane_speed_mps, R(0.0), p->sky_crane_horizontal_speed_max_mps, a);
+    if (s->phase == HL_PHASE_SKY_CRANE) {
+        if (t - s->release_s >= p->bridle_payout_time_s + p->td_arm_settle_s
+            && f->radar_altitude_valid && h <= p->td_gate_altitude_m) {
+            arm_touchdown(s, t);
+        }
+    } else if (s->phase == HL_PHASE_TOUCHDOWN_DETECTION) {
+        detect_touchdown(s, p, f, h, a);
+    } else if (t - s->declared_s >= p->tether_cut_delay_s - R(0.5) / p->control_rate_Hz) {
+        s->events |= HL_EVENT_TETHER_CUT;
+        s->cut_s = t;
+        flyaway_heading(s);
+        set_phase(s, HL_PHASE_FLYAWAY, t);
+    }
+}
+
+/* climb, then tilt away at a thrust that still holds altitude; then cut off */
+static void flyaway(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
+                    hl_real a[3])
+{
+    hl_real t = (hl_real)f->time_s - s->cut_s;
+    hl_real g = p->gravity_mps2;
+    if (t < p->flyaway_climb_s) {
+        a[0] = R(0.0);
+        a[1] = R(0.0);
+        a[2] = p->flyaway_climb_thrust_factor * g;
+    } else if (t < p->flyaway_climb_s + p->flyaway_burn_s) {
+        hl_real horizontal = p->flyaway_thrust_factor * g * hl_tan(p->flyaway_tilt_rad);
+        a[0] = horizontal * s->flyaway_heading_S[0];
+        a[1] = horizontal * s->flyaway_heading_S[1];
+        a[2] = p->flyaway_thrust_factor * g;
+    } else {
+        s->events |= HL_EVENT_ENGINE_CUTOFF;
+    }
+}
+
+/* desired acceleration -> thrust vector and throttle within every limit:
+ * the tilt cone, [T_min, T_max] (vertical priority), the throttle rate */
+static void throttle_stage(hl_law_state_t *s, const hl_law_params_t *p,
+                           const hl_sensor_frame_t *f, const hl_real *a, hl_command_t *c)
+{
+    hl_real m = hl_fmax((hl_real)f->mass_estimate_kg, R(1.0));
+    hl_real tmax = thrust_max_N(p, f->engines_active);
+    hl_real tmin = p->throttle_min * tmax;
+    hl_real ah = norm2(a[0], a[1]);
+    hl_real ux = ah > R(0.0) ? a[0] / ah : R(0.0);
+    hl_real uy = ah > R(0.0) ? a[1] / ah : R(0.0);
+    hl_real th = m * ah, tz, mag, throttle, step_max, scale;
+    if (tmax <= R(0.0) || (s->events & HL_EVENT_ENGINE_CUTOFF)) {
+        c->thrust_S_N[0] = c->thrust_S_N[1] = c->thrust_S_N[2] = 0.0f;
+        s->throttle = R(0.0);
+        c->throttle = 0.0f;
+        return;
+    }
+    tz = hl_fmax(m * a[2], hl_fmax(tmin, R(1e-6) * tmax) * hl_cos(p->tilt_max_rad));
+    if (th > tz * hl_tan(p->tilt_max_rad)) {
+        c->status |= HL_STATUS_TILT_LIMITED;
+        th = tz * hl_tan(p->tilt_max_rad);
+    }
+    mag = norm2(tz, th);
+    if (mag > tmax) {
+        c->status |= HL_STATUS_THRUST_SATURATED;
+        tz = hl_fmin(tz, tmax);
+        th = hl_fmin(th, hl_sqrt(hl_fmax(R(0.0), tmax * tmax - tz * tz)));
+    } else if (mag < tmin) {
+        c->status |= HL_STATUS_THRUST_SATURATED;
+        th *= tmin / mag;
+        tz *= tmin / mag;
+    }
+    mag = norm2(tz, th);
+    throttle = mag / tmax;
+    step_max = p->throttle_rate_max_per_s / p->control_rate_Hz;
+    if (hl_fabs(throttle - s->throttle) > step_max) {
+        c->status |= HL_STATUS_THROTTLE_RATE_LIMITED;
+        throttle = s->throttle + (throttle > s->throttle ? step_max : -step_max);
+    }
+    s->throttle = throttle;
+    scale = throttle * tmax / mag;
+    c->thrust_S_N[0] = (float)(ux * th * scale);
+    c->thrust_S_N[1] = (float)(uy * th * scale);
+    c->thrust_S_N[2] = (float)(tz * scale);
+    c->throttle = (float)throttle;
+}
+
+void hl_law_step(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
+                 const hl_hazard_map_t *hazard_map, hl_command_t *c)
+{
+    hl_real a[3];
+    int i;
+    a[0] = R(0.0);
+    a[1] = R(0.0);
+    a[2] = p->gravity_mps2;
+    c->status = 0;
+    if (!s->started) start(s, p, f);
+    if (!f->radar_altitude_valid) c->status |= HL_STATUS_RADAR_INVALID;
+    if (f->hazard_map_ready && hazard_map != NULL && s->phase <= HL_PHASE_DIVERT) {
+        choose_site(s, p, f, hazard_map, &c->status);
+    }
+    if (s->phase <= HL_PHASE_DIVERT) {
+        approach(s, p, f, a, &c->status);
+    } else if (s->phase <= HL_PHASE_TETHER_CUT) {
+        descend(s, p, f, a);
+    } else {
+        flyaway(s, p, f, a);
+    }
+    throttle_stage(s, p, f, a, c);
+    c->step = f->step;
+    c->phase = (uint8_t)s->phase;
+    c->events = (uint16_t)s->events;
+    for (i = 0; i < 3; i++) c->site_S_m[i] = (float)s->site_S_m[i];
+}

@@ -1,0 +1,95 @@
+/* The landing law, ported from controller/_law.pxd and its .pyx files: the
+ * same structs, fields and equations (docs/law.md), in hl_real.
+ * Pure functions over structs: no I/O, no clock, no allocation. */
+#ifndef HL_LAW_H
+#define HL_LAW_H
+
+#include <stdint.h>
+
+#include "hl_messages.h"
+#include "hl_real.h"
+
+#define HL_HAZARD_MAP_MAX_CELLS 64
+#define HL_HAZARD_MAP_MAX_SIZE (HL_HAZARD_MAP_MAX_CELLS * HL_HAZARD_MAP_MAX_CELLS)
+
+enum {
+    HL_PHASE_POWERED_APPROACH = 0,
+    HL_PHASE_DIVERT = 1,
+    HL_PHASE_CONSTANT_VELOCITY = 2,
+    HL_PHASE_SKY_CRANE = 3,
+    HL_PHASE_TOUCHDOWN_DETECTION = 4,
+    HL_PHASE_TETHER_CUT = 5,
+    HL_PHASE_FLYAWAY = 6
+};
+
+enum {
+    HL_EVENT_SITE_SELECTED = 1,
+    HL_EVENT_ROVER_RELEASE = 2,
+    HL_EVENT_TOUCHDOWN_DECLARED = 4,
+    HL_EVENT_TETHER_CUT = 8,
+    HL_EVENT_ENGINE_CUTOFF = 16,
+    HL_EVENT_RAD_FIRE = 32,
+    HL_EVENT_BRIDLE_CUT = 64
+};
+
+enum {
+    HL_STATUS_THRUST_SATURATED = 1,
+    HL_STATUS_TILT_LIMITED = 2,
+    HL_STATUS_THROTTLE_RATE_LIMITED = 4,
+    HL_STATUS_NO_SAFE_SITE = 8,
+    HL_STATUS_TGO_INFEASIBLE = 16,
+    HL_STATUS_RADAR_INVALID = 32
+};
+
+typedef struct hl_hazard_map {
+    int32_t cells;                          /* per side, <= 64 */
+    hl_real cell_size_m;
+    hl_real origin_S_m[2];                  /* south-west corner of cell (0, 0) */
+    float cost[HL_HAZARD_MAP_MAX_SIZE];     /* 0 safe .. 1 hazard; row * cells + col */
+    float elevation_m[HL_HAZARD_MAP_MAX_SIZE];
+} hl_hazard_map_t;
+
+typedef struct hl_law_params {
+    hl_real control_rate_Hz, gravity_mps2;
+    int32_t engine_count;
+    hl_real engine_thrust_max_N, throttle_min, throttle_rate_max_per_s, cant_rad, tilt_max_rad;
+    hl_real isp_s, bridle_length_m, bridle_payout_time_s, rover_height_m;
+    hl_real gate_altitude_m, gate_speed_mps, guidance_gain, tgo_min_s, tgo_max_s;
+    hl_real tgo_switch_s, tgo_freeze_s, replan_period_s;
+    hl_real sky_crane_altitude_m, sky_crane_speed_mps, final_decel_mps2;
+    hl_real vertical_gain_per_s, vertical_integral_gain_per_s2, position_gain_per_s;
+    hl_real horizontal_gain_per_s, horizontal_speed_max_mps, sky_crane_horizontal_speed_max_mps;
+    hl_real site_cost_safe_max, site_clearance_min_m, site_clearance_pref_m, divert_max_m;
+    hl_real divert_accel_fraction, site_weight_clearance, site_weight_distance;
+    hl_real site_weight_propellant, site_propellant_scale_kg;
+    hl_real td_thrust_ratio, td_persistence_s, td_filter_time_s, td_arm_settle_s;
+    hl_real td_gate_altitude_m, tether_cut_delay_s;
+    hl_real flyaway_climb_s, flyaway_climb_thrust_factor, flyaway_tilt_rad, flyaway_burn_s;
+    hl_real flyaway_thrust_factor;
+} hl_law_params_t;
+
+typedef struct hl_law_state {
+    int32_t phase;
+    uint32_t events;
+    int32_t started;
+    hl_real phase_start_s;
+    hl_real site_S_m[3];
+    double tgo_s;          /* guidance is in double: see hl_guidance.h */
+    double next_replan_s;  /* a time, kept in double: float32 moves replans by a step */
+    hl_real vz_integral_mps, throttle;
+    hl_real td_ratio_filtered, td_below_s, release_s, declared_s, cut_s;
+    hl_real flyaway_heading_S[2];
+    hl_real start_position_S_m[2];
+    float clearance_m[HL_HAZARD_MAP_MAX_SIZE];  /* work buffer of site selection */
+} hl_law_state_t;
+
+/* PARAMS.values (LawConfig, schema order) -> the law's parameters. */
+void hl_law_params_from(const double *values, hl_law_params_t *p);
+
+void hl_law_reset(hl_law_state_t *s);
+
+/* One control step; hazard_map may be NULL. */
+void hl_law_step(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
+                 const hl_hazard_map_t *hazard_map, hl_command_t *c);
+
+#endif

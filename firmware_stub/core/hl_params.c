@@ -1,0 +1,59 @@
+/* PARAMS.values -> hl_law_params_t: the one place that knows both orders. */
+#include "hl_law.h"
+
+#define P(name) ((hl_real)v[HL_PARAM_##name])
+
+void hl_law_params_from(const double *v, hl_law_params_t *p)
+{
+    p->control_rate_Hz = P(control_rate_Hz);
+    p->gravity_mps2 = P(gravity_mps2);
+    p->engine_count = (int32_t)v[HL_PARAM_engine_count];
+    p->engine_thrust_max_N = P(engine_thrust_max_N);
+    p->throttle_min = P(throttle_min);
+    p->throttle_rate_max_per_s = P(throttle_rate_max_per_s);
+    p->cant_rad = P(cant_rad);
+    p->tilt_max_rad = P(tilt_max_rad);
+    p->isp_s = P(isp_s);
+    p->bridle_length_m = P(bridle_length_m);
+    p->bridle_payout_time_s = P(bridle_payout_time_s);
+    p->rover_height_m = P(rover_height_m);
+    p->gate_altitude_m = P(gate_altitude_m);
+    p->gate_speed_mps = P(gate_speed_mps);
+    p->guidance_gain = P(guidance_gain);
+    p->tgo_min_s = P(tgo_min_s);
+    p->tgo_max_s = P(tgo_max_s);
+    p->tgo_switch_s = P(tgo_switch_s);
+    p->tgo_freeze_s = P(tgo_freeze_s);
+    p->replan_period_s = P(replan_period_s);
+    p->sky_crane_altitude_m = P(sky_crane_altitude_m);
+    p->sky_crane_speed_mps = P(sky_crane_speed_mps);
+    p->final_decel_mps2 = P(final_decel_mps2);
+    p->vertical_gain_per_s = P(vertical_gain_per_s);
+    p->vertical_integral_gain_per_s2 = P(vertical_integral_gain_per_s2);
+    p->position_gain_per_s = P(position_gain_per_s);
+    p->horizontal_gain_per_s = P(horizontal_gain_per_s);
+    p->horizontal_speed_max_mps = P(horizontal_speed_max_mps);
+    p->sky_crane_horizontal_speed_max_mps = P(sky_crane_horizontal_speed_max_mps);
+    p->site_cost_safe_max = P(site_cost_safe_max);
+    p->site_clearance_min_m = P(site_clearance_min_m);
+    p->site_clearance_pref_m = P(site_clearance_pref_m);
+    p->divert_max_m = P(divert_max_m);
+    p->divert_accel_fraction = P(divert_accel_fraction);
+    p->site_weight_clearance = P(site_weight_clearance);
+    p->site_weight_distance = P(site_weight_distance);
+    p->site_weight_propellant = P(site_weight_propellant);
+    p->site_propellant_scale_kg = P(site_propellant_scale_kg);
+    p->td_thrust_ratio = P(td_thrust_ratio);
+    p->td_persistence_s = P(td_persistence_s);
+    p->td_filter_time_s = P(td_filter_time_s);
+    p->td_arm_settle_s = P(td_arm_settle_s);
+    /* the highest descent-stage altitude at which a touchdown is plausible */
+    p->td_gate_altitude_m = (hl_real)(v[HL_PARAM_bridle_length_m] + v[HL_PARAM_rover_height_m]
+                                      + v[HL_PARAM_td_gate_margin_m]);
+    p->tether_cut_delay_s = P(tether_cut_delay_s);
+    p->flyaway_climb_s = P(flyaway_climb_s);
+    p->flyaway_climb_thrust_factor = P(flyaway_climb_thrust_factor);
+    p->flyaway_tilt_rad = P(flyaway_tilt_rad);
+    p->flyaway_burn_s = P(flyaway_burn_s);
+    p->flyaway_thrust_factor = P(flyaway_thrust_factor);
+}
