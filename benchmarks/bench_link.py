@@ -1,12 +1,14 @@
 """Benchmark of the serial link: the codec, and lockstep over a pseudo-terminal.
 
-    python benchmarks/bench_link.py [--exchanges N] [--repeat N] [--json]
+    python benchmarks/bench_link.py [--board virtual|host|qemu] [--exchanges N] [--json]
 
 Reports:
 - encode + decode of one SENSOR_FRAME and of one COMMAND (median of repeats);
-- lockstep exchanges per second with a virtual board in another process
-  (`hilander board --virtual`), frame out, command back, through the whole
-  host session (RemoteController.step), and the round-trip time p50/p99/max;
+- lockstep exchanges per second with a board in another process (`hilander
+  board --virtual`, or the C firmware: `--firmware host` on a pty, `--firmware
+  qemu` on an emulated Cortex-M3), frame out, command back, through the whole
+  host session (RemoteController.step), the round-trip time p50/p99/max, and
+  the board's own step time as it reports it (COMMAND.compute_time_us);
 - a whole lockstep landing of the default scenario through the same board.
 
 Wall-clock figures on a shared machine: read the medians.
@@ -30,7 +32,7 @@ import numpy as np
 from hilander.controller.interface import Command, SensorFrame
 from hilander.hil.codec import Decoder, encode
 from hilander.hil.link import Link
-from hilander.hil.session import RemoteController, SessionOptions
+from hilander.hil.session import RemoteController, SessionOptions, remote_summary
 from hilander.hil.transport import open_port
 from hilander.sim.result import summarize
 from hilander.sim.run import fly
@@ -62,10 +64,11 @@ def codec_us(msg: Any, repeat: int, number: int = 20000) -> float:
     return statistics.median(times) / number * 1e6
 
 
-def start_board() -> tuple[subprocess.Popen[str], str]:
+def start_board(kind: str) -> tuple[subprocess.Popen[str], str]:
     script = Path(sys.executable).parent / "hilander"
+    which = ["--virtual"] if kind == "virtual" else ["--firmware", kind]
     proc = subprocess.Popen(
-        [str(script), "board", "--virtual"],
+        [str(script), "board", *which],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -93,6 +96,7 @@ def exchanges(port: str, n: int) -> dict[str, Any]:
             "p99": float(np.percentile(rtt, 99)),
             "max": float(rtt.max()),
         },
+        "board_step_us": remote_summary(rc)["board_compute_us"],
     }
 
 
@@ -115,6 +119,7 @@ def landing(port: str) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--board", choices=("virtual", "host", "qemu"), default="virtual")
     parser.add_argument("--exchanges", type=int, default=20000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--json", action="store_true")
@@ -125,7 +130,7 @@ def main() -> None:
         "codec_frame_us": codec_us(FRAME, args.repeat),
         "codec_command_us": codec_us(COMMAND, args.repeat),
     }
-    proc, port = start_board()
+    proc, port = start_board(args.board)
     try:
         result["lockstep"] = exchanges(port, args.exchanges)
         result["landing"] = landing(port)
@@ -138,7 +143,9 @@ def main() -> None:
     lock, land = result["lockstep"], result["landing"]
     print(f"encode + decode, SENSOR_FRAME   {result['codec_frame_us']:.2f} us")
     print(f"encode + decode, COMMAND        {result['codec_command_us']:.2f} us")
-    print(f"lockstep exchanges over a pty   {lock['exchanges_per_s']:.0f} /s")
+    step = lock["board_step_us"]
+    print(f"lockstep exchanges, {args.board:7s}    {lock['exchanges_per_s']:.0f} /s")
+    print(f"the board's own step p50 / max  {step['p50']} / {step['max']} us")
     print(
         f"round trip p50 / p99 / max      {lock['rtt_us']['p50']:.0f} / "
         f"{lock['rtt_us']['p99']:.0f} / {lock['rtt_us']['max']:.0f} us"

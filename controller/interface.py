@@ -120,6 +120,7 @@ class Command:
     events: int
     site_S_m: Vec3
     status: int = 0
+    compute_time_us: int = 0  # the controller's own step time, where it measures it
 
 
 class FlightComputer(Protocol):

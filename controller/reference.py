@@ -312,7 +312,7 @@ class ReferenceLaw:
             th = min(th, math.sqrt(max(0.0, tmax * tmax - tz * tz)))
         elif mag < tmin:
             status |= Status.THRUST_SATURATED
-            th, tz = th * tmin / mag, tz * tmin / mag
+            th, tz = th * (tmin / mag), tz * (tmin / mag)  # the compiled law's order
         mag = norm2(tz, th)
         throttle = mag / tmax
         step_max = p.throttle_rate_max_per_s / p.control_rate_Hz

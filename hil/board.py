@@ -194,10 +194,12 @@ class Board:
             if frame.hazard_map is None:
                 self._reply(Fault(FaultCode.MAP_INCOMPLETE, frame.step, "no whole hazard map"))
                 frame.hazard_map_ready = False
-        command = self.fc.step(frame)
+        start = time.perf_counter_ns()
+        command = _as_command(self.fc.step(frame))
         if self.options.step_delay_s > 0:
             time.sleep(self.options.step_delay_s)
-        data = self.link.frame(_as_command(command))
+        command.compute_time_us = min((time.perf_counter_ns() - start) // 1000, 0xFFFFFFFF)
+        data = self.link.frame(command)
         self._last = (frame.step, data)
         self.link.write(data)
 

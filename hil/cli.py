@@ -28,6 +28,7 @@ from hilander.hil.cli_link import (
     version,
 )
 from hilander.hil.faults import FaultSpecError
+from hilander.hil.firmware import run_firmware
 from hilander.hil.output import OutputError, to_json, write_run
 from hilander.hil.record import RecordingError
 from hilander.hil.report import text_report
@@ -129,10 +130,12 @@ def link_command(args: argparse.Namespace) -> int:
     if args.command == "hil":
         return run_hil(args)
     if args.command == "board":
+        if args.firmware:
+            return run_firmware(args)
         if not args.virtual:
             raise UsageError(
-                "board: give --virtual (the law behind a pseudo-terminal); for a real port "
-                "use 'hilander serve --port URL'"
+                "board: give --virtual (the Cython law on a pty) or --firmware host (the C "
+                "firmware); for a real port use 'hilander serve --port URL'"
             )
         return run_board(args, flight_computer_factory(args.controller))
     if args.command == "serve":
@@ -152,7 +155,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "scenarios":
             return run_scenarios()
         return link_command(args)
-    except (UsageError, ScenarioError, OutputError, PortError, RecordingError, FaultSpecError) as e:
+    except (
+        UsageError,
+        ScenarioError,
+        OutputError,
+        PortError,
+        RecordingError,
+        FaultSpecError,
+    ) as e:
         print(f"hilander: error: {e}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

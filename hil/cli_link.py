@@ -15,6 +15,7 @@ from typing import Any
 from hilander.controller.interface import FlightComputer
 from hilander.hil.board import Board, BoardOptions
 from hilander.hil.faults import FaultPlan, FaultyTransport, parse_faults
+from hilander.hil.firmware import FIRMWARE_BUILDS
 from hilander.hil.handshake import HandshakeError
 from hilander.hil.link import Link
 from hilander.hil.output import to_json, write_run
@@ -142,7 +143,8 @@ def run_serve(args: argparse.Namespace, make: Callable[[], FlightComputer]) -> i
 
 
 def _board_options(args: argparse.Namespace) -> BoardOptions:
-    return BoardOptions(name=args.name, step_delay_s=args.delay, honour_reset=not args.refuse_reset)
+    name = args.name or "virtual"
+    return BoardOptions(name=name, step_delay_s=args.delay, honour_reset=not args.refuse_reset)
 
 
 def _serve(board: Board, once: bool) -> int:
@@ -191,17 +193,29 @@ def run_replay(args: argparse.Namespace, make: Callable[[], FlightComputer]) -> 
 def add_link_commands(sub: Any, seed_type: Callable[[str], int]) -> None:
     """The subcommands of this module, on the main parser's subparsers."""
     _add_hil(sub, seed_type)
-    for name, text in (
-        ("board", "run a virtual board: the law behind a pseudo-terminal"),
-        ("serve", "answer a serial-attached world with the law"),
-    ):
-        p = sub.add_parser(name, help=text)
-        if name == "board":
-            p.add_argument("--virtual", action="store_true", help="behind a pseudo-terminal")
-        else:
-            _add_port(p)
-        _add_board_options(p)
+    board = sub.add_parser("board", help="run a board on a pty: the Cython law or the C firmware")
+    which = board.add_mutually_exclusive_group()
+    which.add_argument("--virtual", action="store_true", help="the Cython law on a pty")
+    which.add_argument(
+        "--firmware",
+        choices=tuple(FIRMWARE_BUILDS),
+        help="the C firmware on a pty (built with make if needed)",
+    )
+    board.add_argument(
+        "--firmware-dir",
+        type=Path,
+        metavar="DIR",
+        help="firmware_stub/ of a clone (default: found from here)",
+    )
+    _add_board_options(board)
+    serve = sub.add_parser("serve", help="answer a serial-attached world with the law")
+    _add_port(serve)
+    _add_board_options(serve)
     sub.add_parser("ports", help="list serial ports")
+    _add_replay(sub)
+
+
+def _add_replay(sub: Any) -> None:
     rp = sub.add_parser("replay", help="replay a recording: the law against the board")
     rp.add_argument("file", type=Path, help="a file written by 'hilander hil --record'")
     rp.add_argument("--json", action="store_true", help="the report as one JSON object")
@@ -305,7 +319,7 @@ def _add_board_options(p: Any) -> None:
         metavar="NAME",
         help="compiled (default), reference, or module:Class",
     )
-    p.add_argument("--name", default="virtual", help="name in HELLO_ACK (default %(default)s)")
+    p.add_argument("--name", help="name in HELLO_ACK (default: virtual, or the firmware's)")
     p.add_argument(
         "--delay",
         type=_nonneg,

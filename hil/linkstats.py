@@ -21,6 +21,7 @@ KEEP_REPORTS = 20  # board faults and text lines kept for the summary
 @dataclass
 class LinkStats:
     latencies_s: list[float] = field(default_factory=list)
+    compute_us: list[int] = field(default_factory=list)  # the board's own step times
     deadline_misses: int = 0
     timeouts: int = 0
     stalls: int = 0
@@ -57,14 +58,7 @@ class LinkStats:
             self.text.append(text)
 
     def latency_us(self) -> dict[str, float | None]:
-        if not self.latencies_s:
-            return {"p50": None, "p99": None, "max": None}
-        us = np.asarray(self.latencies_s) * 1e6
-        return {
-            "p50": round(float(np.percentile(us, 50)), 1),
-            "p99": round(float(np.percentile(us, 99)), 1),
-            "max": round(float(us.max()), 1),
-        }
+        return _percentiles(np.asarray(self.latencies_s) * 1e6)
 
     def summary(self, link: Link, options: SessionOptions, hand: Handshaker) -> dict[str, Any]:
         c = link.counters()
@@ -74,6 +68,7 @@ class LinkStats:
             "frames_sent": c["frames_sent"],
             "frames_received": c["frames_received"],
             "latency_us": self.latency_us(),
+            "board_compute_us": _percentiles(np.asarray(self.compute_us, float)),
             "deadline_misses": self.deadline_misses,
             "crc_errors": c["crc_errors"],
             "resyncs": c["resyncs"],
@@ -93,3 +88,14 @@ class LinkStats:
             "timeout_s": options.timeout_s,
             "retries": options.retries,
         }
+
+
+def _percentiles(us: Any) -> dict[str, float | None]:
+    """p50, p99 and max of microsecond figures (None for none)."""
+    if not len(us):
+        return {"p50": None, "p99": None, "max": None}
+    return {
+        "p50": round(float(np.percentile(us, 50)), 1),
+        "p99": round(float(np.percentile(us, 99)), 1),
+        "max": round(float(us.max()), 1),
+    }

@@ -144,6 +144,7 @@ COMMAND_FIELDS = (
     _f("events", "u16", "-", "latched EVENT_* bits", py=int),
     _f("site_S_m", "f32", "m", "selected landing site (x, y, ground z)", V3),
     _f("status", "u16", "-", "STATUS_* bits of this step", py=int),
+    _f("compute_time_us", "u32", "us", "time the controller took for this step", py=int),
 )
 
 SPECS: tuple[Spec, ...] = (

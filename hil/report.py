@@ -55,12 +55,13 @@ def _touchdown_lines(td: dict[str, Any]) -> list[str]:
 
 def link_lines(s: dict[str, Any]) -> list[str]:
     k = s["link"]
-    lat = k["latency_us"]
+    lat, step = k["latency_us"], k["board_compute_us"]
     lines = [
         f"  link         {s['mode']} on {k['port']}: {k['frames_sent']} frames sent, "
         f"{k['frames_received']} received",
         f"               latency p50 {_f(lat['p50'], '.0f')} us, p99 {_f(lat['p99'], '.0f')} us,"
-        f" max {_f(lat['max'], '.0f')} us",
+        f" max {_f(lat['max'], '.0f')} us; the board's step p50 {_f(step['p50'], '.0f')} us,"
+        f" max {_f(step['max'], '.0f')} us",
         f"               deadline misses {k['deadline_misses']}, CRC errors {k['crc_errors']}, "
         f"resyncs {k['resyncs']}, timeouts {k['timeouts']}, stalls {k['stalls']}, "
         f"resets {k['resets']}",
@@ -82,6 +83,8 @@ def replay_report(r: dict[str, Any]) -> str:
         f"{b['identical']} identical, {b['within_tolerance']} within "
         f"{b['tolerance']:g}, {b['different']} different",
     ]
+    if b["status_bits_differ"]:
+        lines.append(f"  status bits  differ at {b['status_bits_differ']} steps (diagnostics only)")
     if b["unanswered_frames"]:
         lines.append(f"  unanswered   {b['unanswered_frames']} frames got no command")
     if (d := b["first_difference"]) is not None:

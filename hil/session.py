@@ -156,6 +156,7 @@ class RemoteController:
             if isinstance(msg, Command) and p.session_id == self.link.session_id:
                 if msg.step == frame.step:
                     self.stats.latency(time.monotonic() - sent)
+                    self.stats.compute_us.append(msg.compute_time_us)
                     return msg
                 self.stats.stale_commands += 1
             else:

@@ -7,6 +7,7 @@ chosen with HYPOTHESIS_PROFILE or, on CI, by CI=true.
 from __future__ import annotations
 
 import os
+import shutil
 from typing import Any
 
 import pytest
@@ -35,10 +36,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+QEMU_TOOLS = ("qemu-system-arm", "arm-none-eabi-gcc")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[Any]) -> None:
-    if config.getoption("--hil-port"):
-        return
-    skip = pytest.mark.skip(reason="needs a board: give --hil-port URL")
+    missing = [tool for tool in QEMU_TOOLS if shutil.which(tool) is None]
+    skip_qemu = pytest.mark.skip(
+        reason=f"needs {' and '.join(missing)} (Debian: gcc-arm-none-eabi "
+        "libnewlib-arm-none-eabi qemu-system-arm; .ci/run installs them)"
+    )
+    skip_board = pytest.mark.skip(reason="needs a board: give --hil-port URL")
     for item in items:
-        if "board" in item.keywords:
-            item.add_marker(skip)
+        if "board" in item.keywords and not config.getoption("--hil-port"):
+            item.add_marker(skip_board)
+        if "qemu" in item.keywords and missing:
+            item.add_marker(skip_qemu)

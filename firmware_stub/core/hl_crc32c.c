@@ -10,14 +10,18 @@ static const uint32_t TABLE[16] = {
     0xC38D26C4u, 0xD3D3E1ABu, 0xE330A81Au, 0xF36E6F75u
 };
 
-uint32_t hl_crc32c(const uint8_t *data, size_t n)
+uint32_t hl_crc32c_update(uint32_t crc, const uint8_t *data, size_t n)
 {
-    uint32_t crc = 0xFFFFFFFFu;
     size_t i;
     for (i = 0; i < n; i++) {
         crc ^= data[i];
         crc = (crc >> 4) ^ TABLE[crc & 0x0Fu];
         crc = (crc >> 4) ^ TABLE[crc & 0x0Fu];
     }
-    return crc ^ 0xFFFFFFFFu;
+    return crc;
+}
+
+uint32_t hl_crc32c(const uint8_t *data, size_t n)
+{
+    return hl_crc32c_update(0xFFFFFFFFu, data, n) ^ 0xFFFFFFFFu;
 }

@@ -11,4 +11,8 @@
 
 uint32_t hl_crc32c(const uint8_t *data, size_t n);
 
+/* In pieces: crc = 0xFFFFFFFF, crc = hl_crc32c_update(crc, piece, n)...,
+ * and the CRC is crc ^ 0xFFFFFFFF. */
+uint32_t hl_crc32c_update(uint32_t crc, const uint8_t *data, size_t n);
+
 #endif

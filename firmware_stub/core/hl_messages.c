@@ -143,6 +143,7 @@ static int pack_command(const hl_command_t *m, uint8_t *p)
     q = hl_put_u16(q, m->events);
     for (i = 0; i < 3u; i++) q = hl_put_f32(q, m->site_S_m[i]);
     q = hl_put_u16(q, m->status);
+    q = hl_put_u32(q, m->compute_time_us);
     (void)i;
     return (int)(q - p);
 }
@@ -160,6 +161,7 @@ static int unpack_command(const uint8_t *p, size_t n, hl_command_t *m)
     q = hl_get_u16(q, &m->events);
     for (i = 0; i < 3u; i++) q = hl_get_f32(q, &m->site_S_m[i]);
     q = hl_get_u16(q, &m->status);
+    q = hl_get_u32(q, &m->compute_time_us);
     (void)i;
     (void)tail;
     return 0;

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #define HL_PROTOCOL_VERSION 1u
-#define HL_SCHEMA_HASH 0x3EBAC857u
+#define HL_SCHEMA_HASH 0xC98A4A2Bu
 #define HL_HEADER_SIZE 9u
 #define HL_CRC_SIZE 4u
 #define HL_MAX_PAYLOAD 1024u
@@ -33,7 +33,7 @@
 #define HL_PARAMS_SIZE 0u  /* fixed part of the payload */
 #define HL_PARAMS_VALUES_MAX 128u
 #define HL_SENSOR_FRAME_SIZE 77u  /* fixed part of the payload */
-#define HL_COMMAND_SIZE 37u  /* fixed part of the payload */
+#define HL_COMMAND_SIZE 41u  /* fixed part of the payload */
 #define HL_HAZARD_MAP_BEGIN_SIZE 28u  /* fixed part of the payload */
 #define HL_HAZARD_MAP_CHUNK_SIZE 5u  /* fixed part of the payload */
 #define HL_HAZARD_MAP_CHUNK_VALUES_MAX 254u
@@ -152,6 +152,7 @@ typedef struct hl_command {
     uint16_t events;  /* -: latched EVENT_* bits */
     float site_S_m[3];  /* m: selected landing site (x, y, ground z) */
     uint16_t status;  /* -: STATUS_* bits of this step */
+    uint32_t compute_time_us;  /* us: time the controller took for this step */
 } hl_command_t;
 
 /* HAZARD_MAP_BEGIN: starts a hazard-map transfer (world -> controller). */

@@ -91,3 +91,23 @@ def test_the_board_tests_run_with_hil_port(board_port: str) -> None:
     )
     assert done.returncode == 0, done.stdout[-2000:]
     assert " passed" in done.stdout and "skipped" not in done.stdout
+
+
+def test_the_c_firmware_from_the_command_line() -> None:
+    proc = subprocess.Popen(
+        [str(SCRIPT), "board", "--firmware", "host", "--firmware-dir", str(ROOT / "firmware_stub")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        port = proc.stdout.readline().strip()
+        assert port.startswith("/dev/"), proc.stderr.read() if proc.stderr else port
+        done = hilander("hil", "--port", port, "--json")
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["link"]["board"] == "hilander-fw host"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=10)
+    assert proc.returncode == 0

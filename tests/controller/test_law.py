@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from hilander.controller import (
@@ -83,7 +83,48 @@ def test_thrust_within_its_bounds_at_every_step(frames: list[SensorFrame]) -> No
             previous = c.throttle
 
 
+# found by hypothesis: a throttle change of exactly the rate limit, where the
+# reference once rounded th * tmin / mag differently from the compiled law
+RATE_LIMIT_EDGE = [
+    SensorFrame(
+        0,
+        0.0,
+        1374.0,
+        False,
+        (0.0, 0.0, 0.0),
+        False,
+        (0.0, 0.0, 1374.0),
+        (0.0, 0.0, -94.0),
+        (0.0, 0.0, 3.7),
+        800.0,
+        8000.0,
+        1,
+        0.0,
+        0,
+        False,
+    ),
+    SensorFrame(
+        1,
+        0.02,
+        260.0,
+        False,
+        (0.0, 0.0, 0.0),
+        False,
+        (0.0, 0.0, 260.0),
+        (1.0, 1.0, 0.0),
+        (0.0, 0.0, 3.7),
+        801.0,
+        8000.0,
+        7,
+        0.0,
+        0,
+        False,
+    ),
+]
+
+
 @given(frame_sequences())
+@example(RATE_LIMIT_EDGE)
 def test_compiled_and_reference_agree(frames: list[SensorFrame]) -> None:
     compiled, reference = CompiledLaw(), ReferenceLaw()
     compiled.reset(CONFIG)

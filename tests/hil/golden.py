@@ -53,7 +53,7 @@ FRAME = SensorFrame(
     contact=0,
     hazard_map_ready=False,
 )
-COMMAND = Command(960, (12.5, -6.25, 10390.0), 0.375, 3, 3, (-36.0, 28.0, -0.5), 1)
+COMMAND = Command(960, (12.5, -6.25, 10390.0), 0.375, 3, 3, (-36.0, 28.0, -0.5), 1, 850)
 
 # (name, message, session_id, seq, flags)
 GOLDEN: list[tuple[str, Any, int, int, int]] = [

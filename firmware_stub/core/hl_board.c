@@ -1,0 +1,269 @@
+#include "hl_board.h"
+
+#include <string.h>
+
+#include "hl_bytes.h"
+#include "hl_crc32c.h"
+
+enum { ACK_OK = 0, ACK_VERSION_MISMATCH = 1, ACK_SCHEMA_MISMATCH = 2, ACK_UNSUPPORTED = 3,
+       ACK_INVALID = 4, ACK_INCOMPLETE = 5 };
+enum { FAULT_NO_SESSION = 1, FAULT_MAP_INCOMPLETE = 2, FAULT_PARAMS_INVALID = 3,
+       FAULT_UNEXPECTED = 6 };
+
+#define HEARTBEAT_PERIOD_US 1000000u
+#define CAPABILITIES (HL_CAP_LOCKSTEP | HL_CAP_REALTIME | HL_CAP_HAZARD_MAP | HL_CAP_INJECT_RESET \
+                      | HL_CAP_TEXT | HL_CAP_HEARTBEAT)
+
+static void forget_session(hl_board_t *b)
+{
+    b->session_id = 0;
+    b->configured = 0;
+    b->map_started = 0;
+    b->map_whole = 0;
+    b->have_last = 0;
+    b->heartbeat_us = b->io.micros(b->io.ctx) + HEARTBEAT_PERIOD_US;
+}
+
+static void boot(hl_board_t *b)
+{
+    b->booted_us = b->io.micros(b->io.ctx);
+    forget_session(b);
+}
+
+void hl_board_init(hl_board_t *b, hl_board_io_t io, const char *name)
+{
+    memset(b, 0, sizeof *b);
+    b->io = io;
+    b->name = name;
+    hl_decoder_init(&b->decoder);
+    boot(b);
+}
+
+/* b->out, already filled but for the header, as a frame in `session` */
+static size_t frame_out(hl_board_t *b, uint8_t type, uint16_t session, uint8_t version)
+{
+    int n;
+    b->out.version = version;
+    b->out.type = type;
+    b->out.flags = 0;
+    b->out.session_id = session;
+    b->out.seq = b->seq++;
+    n = hl_encode(&b->out, b->wire, sizeof b->wire);
+    if (n < 0) return 0;
+    b->io.write(b->io.ctx, b->wire, (size_t)n);
+    return (size_t)n;
+}
+
+static void ack(hl_board_t *b, uint8_t status, uint32_t detail)
+{
+    memset(&b->out.msg.ack, 0, sizeof b->out.msg.ack);
+    b->out.msg.ack.acked_type = b->in.type;
+    b->out.msg.ack.acked_seq = b->in.seq;
+    b->out.msg.ack.status = status;
+    b->out.msg.ack.detail = detail;
+    (void)frame_out(b, HL_MSG_ACK, b->session_id, HL_PROTOCOL_VERSION);
+}
+
+static void fault(hl_board_t *b, uint16_t code, uint32_t step, const char *text, uint16_t session)
+{
+    hl_fault_t *f = &b->out.msg.fault;
+    size_t n = strlen(text);
+    if (n > HL_FAULT_TEXT_MAX) n = HL_FAULT_TEXT_MAX;
+    f->code = code;
+    f->step = step;
+    memcpy(f->text, text, n);
+    f->text[n] = '\0';
+    f->text_len = (uint16_t)n;
+    (void)frame_out(b, HL_MSG_FAULT, session, HL_PROTOCOL_VERSION);
+}
+
+static void hello(hl_board_t *b, int foreign)
+{
+    hl_hello_ack_t *a = &b->out.msg.hello_ack;
+    size_t n = strlen(b->name);
+    memset(a, 0, sizeof *a);
+    a->schema_hash = HL_SCHEMA_HASH;
+    a->capabilities = CAPABILITIES;
+    a->protocol_version = HL_PROTOCOL_VERSION;
+    memcpy(a->board_name, b->name, n > 16 ? 16 : n);
+    if (foreign) {
+        a->status = ACK_VERSION_MISMATCH;
+    } else if (b->in.msg.hello.schema_hash != HL_SCHEMA_HASH) {
+        a->status = ACK_SCHEMA_MISMATCH;
+    } else {
+        a->status = ACK_OK;
+    }
+    (void)frame_out(b, HL_MSG_HELLO_ACK, b->in.session_id, HL_PROTOCOL_VERSION);
+    if (a->status == ACK_OK) {
+        forget_session(b);
+        b->session_id = b->in.session_id;
+    }
+}
+
+static void params(hl_board_t *b)
+{
+    const hl_params_t *p = &b->in.msg.params;
+    if (p->values_count != HL_PARAM_COUNT) {
+        fault(b, FAULT_PARAMS_INVALID, 0, "PARAMS: wrong number of values", b->session_id);
+        ack(b, ACK_INVALID, p->values_count);
+        return;
+    }
+    hl_law_params_from(p->values, &b->params);
+    hl_law_reset(&b->law);
+    b->configured = 1;
+    b->have_last = 0;
+    ack(b, ACK_OK, 0);
+}
+
+/* ---- hazard map transfer: BEGIN, CHUNKs, END -> ACK ---- */
+
+static void map_begin(hl_board_t *b)
+{
+    const hl_hazard_map_begin_t *m = &b->in.msg.hazard_map_begin;
+    int ok = m->cells >= 1u && m->cells <= HL_HAZARD_MAP_MAX_CELLS;
+    b->map_whole = 0;
+    b->map_started = ok;
+    if (ok) {
+        b->map_id = m->map_id;
+        b->map.cells = m->cells;
+        b->map.cell_size_m = (hl_real)m->cell_size_m;
+        b->map.origin_S_m[0] = (hl_real)m->origin_S_m[0];
+        b->map.origin_S_m[1] = (hl_real)m->origin_S_m[1];
+        memset(b->have, 0, sizeof b->have);
+    }
+    if (b->in.flags & HL_FLAG_ACK_REQUEST) ack(b, ok ? ACK_OK : ACK_INVALID, 0);
+}
+
+static void map_chunk(hl_board_t *b)
+{
+    const hl_hazard_map_chunk_t *c = &b->in.msg.hazard_map_chunk;
+    size_t i, size = (size_t)b->map.cells * (size_t)b->map.cells;
+    if (b->map_started && c->map_id == b->map_id && c->layer < 2u
+        && (size_t)c->first_cell + c->values_count <= size) {
+        float *layer = c->layer == 0u ? b->map.cost : b->map.elevation_m;
+        for (i = 0; i < c->values_count; i++) {
+            size_t k = (size_t)c->first_cell + i;
+            layer[k] = c->values[i];
+            b->have[c->layer][k / 8u] = (uint8_t)(b->have[c->layer][k / 8u] | (1u << (k % 8u)));
+        }
+    }
+    if (b->in.flags & HL_FLAG_ACK_REQUEST) ack(b, ACK_OK, 0);
+}
+
+static uint32_t map_crc(const hl_board_t *b, size_t size)
+{
+    uint32_t crc = 0xFFFFFFFFu;
+    uint8_t bytes[4];
+    size_t i;
+    for (i = 0; i < size; i++) crc = hl_crc32c_update(crc, bytes, (size_t)(hl_put_f32(bytes, b->map.cost[i]) - bytes));
+    for (i = 0; i < size; i++) crc = hl_crc32c_update(crc, bytes, (size_t)(hl_put_f32(bytes, b->map.elevation_m[i]) - bytes));
+    return crc ^ 0xFFFFFFFFu;
+}
+
+static void map_end(hl_board_t *b)
+{
+    size_t i, size = (size_t)b->map.cells * (size_t)b->map.cells;
+    uint32_t missing = 0;
+    if (!b->map_started || b->in.msg.hazard_map_end.map_id != b->map_id) {
+        ack(b, ACK_INCOMPLETE, 2u * HL_HAZARD_MAP_MAX_SIZE);
+        return;
+    }
+    for (i = 0; i < size; i++) {
+        missing += (uint32_t)!(b->have[0][i / 8u] & (1u << (i % 8u)));
+        missing += (uint32_t)!(b->have[1][i / 8u] & (1u << (i % 8u)));
+    }
+    if (missing == 0u && map_crc(b, size) != b->in.msg.hazard_map_end.map_crc) {
+        missing = (uint32_t)(2u * size);
+    }
+    b->map_whole = missing == 0u;
+    ack(b, missing ? ACK_INCOMPLETE : ACK_OK, missing);
+}
+
+static void sensor_frame(hl_board_t *b)
+{
+    hl_sensor_frame_t *f = &b->in.msg.sensor_frame;
+    uint32_t start_us, elapsed_us;
+    if (b->have_last && f->step == b->last_step) {
+        b->io.write(b->io.ctx, b->last_wire, b->last_len); /* a resend: never step twice */
+        return;
+    }
+    if (!b->configured) {
+        fault(b, FAULT_UNEXPECTED, f->step, "SENSOR_FRAME before PARAMS", b->session_id);
+        return;
+    }
+    if (f->hazard_map_ready && !b->map_whole) {
+        fault(b, FAULT_MAP_INCOMPLETE, f->step, "no whole hazard map", b->session_id);
+        f->hazard_map_ready = 0;
+    }
+    memset(&b->out.msg.command, 0, sizeof b->out.msg.command);
+    start_us = b->io.micros(b->io.ctx);
+    hl_law_step(&b->law, &b->params, f, b->map_whole ? &b->map : NULL, &b->out.msg.command);
+    elapsed_us = b->io.micros(b->io.ctx) - start_us;
+    b->out.msg.command.compute_time_us = (int32_t)elapsed_us < 0 ? 0u : elapsed_us; /* a clock that stepped back */
+    b->last_len = frame_out(b, HL_MSG_COMMAND, b->session_id, HL_PROTOCOL_VERSION);
+    memcpy(b->last_wire, b->wire, b->last_len);
+    b->last_step = f->step;
+    b->have_last = b->last_len > 0;
+}
+
+static void in_session(hl_board_t *b)
+{
+    switch (b->in.type) {
+    case HL_MSG_SENSOR_FRAME: sensor_frame(b); break;
+    case HL_MSG_PARAMS: params(b); break;
+    case HL_MSG_HAZARD_MAP_BEGIN: map_begin(b); break;
+    case HL_MSG_HAZARD_MAP_CHUNK: map_chunk(b); break;
+    case HL_MSG_HAZARD_MAP_END: map_end(b); break;
+    case HL_MSG_FAULT_INJECT:
+        if (b->in.msg.fault_inject.kind == 1u) {
+            ack(b, ACK_OK, 0);
+            b->resets++;
+            boot(b);
+        } else {
+            ack(b, ACK_UNSUPPORTED, 0);
+        }
+        break;
+    case HL_MSG_GOODBYE: forget_session(b); break;
+    default: break;
+    }
+}
+
+static void handle(hl_board_t *b, hl_status_t status)
+{
+    uint8_t t = b->in.type;
+    if (t == HL_MSG_HELLO) {
+        hello(b, status == HL_FOREIGN_VERSION);
+    } else if (status == HL_FOREIGN_VERSION) {
+        return; /* another version's frame that is not a HELLO */
+    } else if (b->session_id == 0 || b->in.session_id != b->session_id) {
+        if (t == HL_MSG_SENSOR_FRAME || t == HL_MSG_PARAMS || t == HL_MSG_HAZARD_MAP_BEGIN
+            || t == HL_MSG_HAZARD_MAP_END) {
+            uint32_t step = t == HL_MSG_SENSOR_FRAME ? b->in.msg.sensor_frame.step : 0u;
+            fault(b, FAULT_NO_SESSION, step, "no session", b->in.session_id);
+        }
+    } else {
+        in_session(b);
+    }
+}
+
+void hl_board_push(hl_board_t *b, const uint8_t *data, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        hl_status_t status = hl_decoder_push(&b->decoder, data[i], &b->in);
+        if (status == HL_PACKET || status == HL_FOREIGN_VERSION) handle(b, status);
+    }
+}
+
+void hl_board_poll(hl_board_t *b)
+{
+    uint32_t now = b->io.micros(b->io.ctx);
+    hl_heartbeat_t *h = &b->out.msg.heartbeat;
+    if (b->session_id == 0 || (int32_t)(now - b->heartbeat_us) < 0) return;
+    b->heartbeat_us = now + HEARTBEAT_PERIOD_US;
+    h->uptime_ms = (now - b->booted_us) / 1000u;
+    h->frames_received = b->decoder.counters.frames;
+    h->crc_errors = b->decoder.counters.crc_errors;
+    h->resyncs = b->decoder.counters.resyncs;
+    (void)frame_out(b, HL_MSG_HEARTBEAT, b->session_id, HL_PROTOCOL_VERSION);
+}

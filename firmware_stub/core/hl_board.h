@@ -1,0 +1,58 @@
+/* The board: the controller side of the protocol (docs/protocol.md, "A board
+ * in twelve rules"), around the law. No I/O of its own: bytes come in through
+ * hl_board_push, frames go out through the write function of hl_board_io_t,
+ * and the time comes from its clock. hil/board.py is the same board in Python. */
+#ifndef HL_BOARD_H
+#define HL_BOARD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hl_frame.h"
+#include "hl_law.h"
+
+#define HL_CAP_LOCKSTEP 1u
+#define HL_CAP_REALTIME 2u
+#define HL_CAP_HAZARD_MAP 4u
+#define HL_CAP_INJECT_RESET 8u
+#define HL_CAP_TEXT 16u
+#define HL_CAP_HEARTBEAT 32u
+
+typedef struct hl_board_io {
+    void (*write)(void *ctx, const uint8_t *data, size_t n); /* whole frames */
+    uint32_t (*micros)(void *ctx);                           /* a free-running clock */
+    void *ctx;
+} hl_board_io_t;
+
+typedef struct hl_board {
+    hl_board_io_t io;
+    const char *name;                 /* in HELLO_ACK, at most 16 bytes */
+    uint16_t session_id;              /* 0: none */
+    uint16_t seq;
+    int configured;                   /* PARAMS received */
+    hl_law_params_t params;
+    hl_law_state_t law;
+    hl_hazard_map_t map;
+    uint16_t map_id;
+    int map_started, map_whole;
+    uint8_t have[2][HL_HAZARD_MAP_MAX_SIZE / 8];  /* cells received, per layer */
+    int have_last;                    /* a command is cached */
+    uint32_t last_step;
+    uint8_t last_wire[HL_MAX_WIRE];   /* the last COMMAND, as sent */
+    size_t last_len;
+    uint32_t booted_us, heartbeat_us;
+    uint32_t resets;                  /* injected reboots */
+    hl_decoder_t decoder;
+    hl_packet_t in, out;              /* work space (large: not on the stack) */
+    uint8_t wire[HL_MAX_WIRE];
+} hl_board_t;
+
+void hl_board_init(hl_board_t *b, hl_board_io_t io, const char *name);
+
+/* Feed received bytes; replies go out through io.write. */
+void hl_board_push(hl_board_t *b, const uint8_t *data, size_t n);
+
+/* Call now and then (every few ms): sends the heartbeat when it is due. */
+void hl_board_poll(hl_board_t *b);
+
+#endif
