@@ -3,6 +3,7 @@ one process, `hilander hil` in another, both modes, then `hilander replay`."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 import subprocess
@@ -17,24 +18,32 @@ from tests.acceptance.test_console import ROOT, hilander
 SCRIPT = Path(sys.executable).parent / "hilander"
 
 
-@pytest.fixture
-def board_port() -> Iterator[str]:
+@contextlib.contextmanager
+def running_board(*options: str) -> Iterator[tuple[str, list[str]]]:
+    """`hilander board OPTIONS` in the background: its port, then (after the
+    block, once stopped with Ctrl-C) what it said on stderr."""
     proc = subprocess.Popen(
-        [str(SCRIPT), "board", "--virtual"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+        [str(SCRIPT), "board", *options], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
+    said: list[str] = []
     try:
         assert proc.stdout is not None
         port = proc.stdout.readline().strip()
         assert port.startswith("/dev/"), port
-        yield port
+        yield port, said
     finally:
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=10)
-        assert proc.returncode == 0, err
-        assert "stopped after" in err and "Traceback" not in err
+        said.append(err)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+
+
+@pytest.fixture
+def board_port() -> Iterator[str]:
+    with running_board("--virtual") as (port, said):
+        yield port
+    assert "stopped after" in said[0]
 
 
 @pytest.mark.parametrize("mode", ["lockstep", "realtime"])
@@ -94,20 +103,8 @@ def test_the_board_tests_run_with_hil_port(board_port: str) -> None:
 
 
 def test_the_c_firmware_from_the_command_line() -> None:
-    proc = subprocess.Popen(
-        [str(SCRIPT), "board", "--firmware", "host", "--firmware-dir", str(ROOT / "firmware_stub")],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        port = proc.stdout.readline().strip()
-        assert port.startswith("/dev/"), proc.stderr.read() if proc.stderr else port
+    firmware = str(ROOT / "firmware_stub")
+    with running_board("--firmware", "host", "--firmware-dir", firmware) as (port, _):
         done = hilander("hil", "--port", port, "--json")
         assert done.returncode == 0, done.stderr
         assert json.loads(done.stdout)["link"]["board"] == "hilander-fw host"
-    finally:
-        proc.send_signal(signal.SIGINT)
-        proc.communicate(timeout=10)
-    assert proc.returncode == 0
