@@ -131,6 +131,18 @@ def link_command(args: argparse.Namespace) -> int:
         return run_hil(args)
     if args.command == "board":
         if args.firmware:
+            virtual_only = [
+                flag
+                for flag, given in (
+                    ("--controller", args.controller != "compiled"),
+                    ("--delay", args.delay > 0),
+                    ("--refuse-reset", args.refuse_reset),
+                    ("--once", args.once),
+                )
+                if given
+            ]
+            if virtual_only:
+                raise UsageError(f"board --firmware: {', '.join(virtual_only)} apply to --virtual")
             return run_firmware(args)
         if not args.virtual:
             raise UsageError(

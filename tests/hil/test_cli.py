@@ -154,3 +154,13 @@ def test_scenarios_lists_the_builtins(capsys: pytest.CaptureFixture[str]) -> Non
 def test_user_controller_by_module_and_class(capsys: pytest.CaptureFixture[str]) -> None:
     code, s = sim_json(capsys, "--controller", "hilander.controller:ReferenceLaw")
     assert code == 0 and s["controller"] == "hilander.controller:ReferenceLaw"
+
+
+def test_board_options_that_the_firmware_cannot_take_are_refused(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["board", "--firmware", "host", "--delay", "0.1", "--once"]) == 2
+    _, err = capsys.readouterr()
+    assert err == "hilander: error: board --firmware: --delay, --once apply to --virtual\n"
+    assert main(["board"]) == 2
+    assert "--virtual" in capsys.readouterr()[1]
