@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
+from hilander.controller.interface import Event, Phase, Status
 from hilander.hil.protocol import (
     CRC_SIZE,
+    FLAG_ACK_REQUEST,
+    FLAG_RESEND,
     HEADER_SIZE,
     MAP_CHUNK_VALUES,
     MAX_PAYLOAD,
@@ -22,7 +26,12 @@ from hilander.hil.protocol import (
     SCHEMA_HASH,
     SPECS,
     WIRE_SIZES,
+    AckStatus,
+    Capability,
+    FaultCode,
     Field,
+    InjectKind,
+    Mode,
     Spec,
 )
 
@@ -77,7 +86,34 @@ def _constants() -> list[str]:
         "enum hl_param {",
     ]
     out += [f"    HL_PARAM_{name} = {i}," for i, name in enumerate(PARAM_NAMES)]
-    out += ["};"]
+    out += ["};", ""]
+    return out + _enums()
+
+
+ENUMS: tuple[tuple[str, Any], ...] = (
+    ("FLAG", {"RESEND": FLAG_RESEND, "ACK_REQUEST": FLAG_ACK_REQUEST}),
+    ("CAP", Capability),
+    ("MODE", Mode),
+    ("ACK", AckStatus),
+    ("FAULT", FaultCode),
+    ("INJECT", InjectKind),
+    ("PHASE", Phase),
+    ("EVENT", Event),
+    ("STATUS", Status),
+)
+
+
+def _enums() -> list[str]:
+    """The protocol's and the law's enumerations, from their Python definitions."""
+    out = ["/* Enumerations: hilander.hil.protocol and hilander.controller.interface. */"]
+    for prefix, members in ENUMS:
+        items = (
+            members.items() if isinstance(members, dict) else [(m.name, m.value) for m in members]
+        )
+        source = "flags" if isinstance(members, dict) else members.__name__
+        out += [f"enum {{ /* {source} */"]
+        out += [f"    HL_{prefix}_{name} = {int(value)}," for name, value in items]
+        out += ["};"]
     return [*out, ""]
 
 

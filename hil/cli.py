@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 from hilander.controller import FlightComputer, ReferenceLaw
 from hilander.controller.law import CompiledLaw
 from hilander.hil.cli_link import (
+    add_controller_option,
     add_link_commands,
     add_run_arguments,
     run_board,
@@ -62,12 +63,7 @@ def build_parser() -> Parser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sim = sub.add_parser("sim", help="fly a landing on the desk simulation")
     add_run_arguments(sim, seed_type)
-    sim.add_argument(
-        "--controller",
-        default="compiled",
-        metavar="NAME",
-        help="compiled (default), reference, or module:Class of your own flight computer",
-    )
+    add_controller_option(sim, "the flight computer")
     sub.add_parser("scenarios", help="list the built-in scenarios")
     add_link_commands(sub, seed_type)
     return parser

@@ -226,12 +226,7 @@ def _add_replay(sub: Any) -> None:
         default=1e-3,
         help="relative difference still counted as agreeing (default %(default)g)",
     )
-    rp.add_argument(
-        "--controller",
-        default="compiled",
-        metavar="NAME",
-        help="the law to replay: compiled (default), reference, module:Class",
-    )
+    add_controller_option(rp, "the law to replay")
 
 
 def _add_hil(sub: Any, seed_type: Callable[[str], int]) -> None:
@@ -312,13 +307,17 @@ def _add_port(p: Any) -> None:
     )
 
 
-def _add_board_options(p: Any) -> None:
+def add_controller_option(p: Any, what: str) -> None:
     p.add_argument(
         "--controller",
         default="compiled",
         metavar="NAME",
-        help="compiled (default), reference, or module:Class",
+        help=f"{what}: compiled (default), reference, or module:Class of your own",
     )
+
+
+def _add_board_options(p: Any) -> None:
+    add_controller_option(p, "the law on the board")
     p.add_argument("--name", help="name in HELLO_ACK (default: virtual, or the firmware's)")
     p.add_argument(
         "--delay",

@@ -21,7 +21,7 @@ from hilander.hil.protocol import (
     FLAG_RESEND,
     PROTOCOL_VERSION,
     SCHEMA_HASH,
-    SPEC_BY_ID,
+    SPEC_BY_CLASS,
     Ack,
     AckStatus,
     Capability,
@@ -121,8 +121,7 @@ class Handshaker:
         def answer(p: Packet) -> bool:
             return isinstance(p.msg, Ack) and p.msg.acked_seq in seqs
 
-        name = SPEC_BY_ID_NAME.get(type(msg), type(msg).__name__)
-        p = self._exchange(msg, answer, name, seqs, flags, tries)
+        p = self._exchange(msg, answer, SPEC_BY_CLASS[type(msg)].name, seqs, flags, tries)
         return bool(p.msg.status == AckStatus.OK)
 
     def send_map(self, hazard_map: HazardMap) -> None:
@@ -194,8 +193,7 @@ class Handshaker:
             s.stale_commands += 1
 
 
-_END_TYPE = next(s.type_id for s in SPEC_BY_ID.values() if s.cls is HazardMapEnd)
-SPEC_BY_ID_NAME = {s.cls: s.name for s in SPEC_BY_ID.values()}
+_END_TYPE = SPEC_BY_CLASS[HazardMapEnd].type_id
 
 
 def _mode_capability(mode: Mode) -> Capability:

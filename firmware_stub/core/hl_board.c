@@ -5,11 +5,6 @@
 #include "hl_bytes.h"
 #include "hl_crc32c.h"
 
-enum { ACK_OK = 0, ACK_VERSION_MISMATCH = 1, ACK_SCHEMA_MISMATCH = 2, ACK_UNSUPPORTED = 3,
-       ACK_INVALID = 4, ACK_INCOMPLETE = 5 };
-enum { FAULT_NO_SESSION = 1, FAULT_MAP_INCOMPLETE = 2, FAULT_PARAMS_INVALID = 3,
-       FAULT_UNEXPECTED = 6 };
-
 #define HEARTBEAT_PERIOD_US 1000000u
 #define CAPABILITIES (HL_CAP_LOCKSTEP | HL_CAP_REALTIME | HL_CAP_HAZARD_MAP | HL_CAP_INJECT_RESET \
                       | HL_CAP_TEXT | HL_CAP_HEARTBEAT)
@@ -87,14 +82,14 @@ static void hello(hl_board_t *b, int foreign)
     a->protocol_version = HL_PROTOCOL_VERSION;
     memcpy(a->board_name, b->name, n > 16 ? 16 : n);
     if (foreign) {
-        a->status = ACK_VERSION_MISMATCH;
+        a->status = HL_ACK_VERSION_MISMATCH;
     } else if (b->in.msg.hello.schema_hash != HL_SCHEMA_HASH) {
-        a->status = ACK_SCHEMA_MISMATCH;
+        a->status = HL_ACK_SCHEMA_MISMATCH;
     } else {
-        a->status = ACK_OK;
+        a->status = HL_ACK_OK;
     }
     (void)frame_out(b, HL_MSG_HELLO_ACK, b->in.session_id, HL_PROTOCOL_VERSION);
-    if (a->status == ACK_OK) {
+    if (a->status == HL_ACK_OK) {
         forget_session(b);
         b->session_id = b->in.session_id;
     }
@@ -104,15 +99,15 @@ static void params(hl_board_t *b)
 {
     const hl_params_t *p = &b->in.msg.params;
     if (p->values_count != HL_PARAM_COUNT) {
-        fault(b, FAULT_PARAMS_INVALID, 0, "PARAMS: wrong number of values", b->session_id);
-        ack(b, ACK_INVALID, p->values_count);
+        fault(b, HL_FAULT_PARAMS_INVALID, 0, "PARAMS: wrong number of values", b->session_id);
+        ack(b, HL_ACK_INVALID, p->values_count);
         return;
     }
     hl_law_params_from(p->values, &b->params);
     hl_law_reset(&b->law);
     b->configured = 1;
     b->have_last = 0;
-    ack(b, ACK_OK, 0);
+    ack(b, HL_ACK_OK, 0);
 }
 
 /* ---- hazard map transfer: BEGIN, CHUNKs, END -> ACK ---- */
@@ -131,7 +126,7 @@ static void map_begin(hl_board_t *b)
         b->map.origin_S_m[1] = (hl_real)m->origin_S_m[1];
         memset(b->have, 0, sizeof b->have);
     }
-    if (b->in.flags & HL_FLAG_ACK_REQUEST) ack(b, ok ? ACK_OK : ACK_INVALID, 0);
+    if (b->in.flags & HL_FLAG_ACK_REQUEST) ack(b, ok ? HL_ACK_OK : HL_ACK_INVALID, 0);
 }
 
 static void map_chunk(hl_board_t *b)
@@ -147,7 +142,7 @@ static void map_chunk(hl_board_t *b)
             b->have[c->layer][k / 8u] = (uint8_t)(b->have[c->layer][k / 8u] | (1u << (k % 8u)));
         }
     }
-    if (b->in.flags & HL_FLAG_ACK_REQUEST) ack(b, ACK_OK, 0);
+    if (b->in.flags & HL_FLAG_ACK_REQUEST) ack(b, HL_ACK_OK, 0);
 }
 
 static uint32_t map_crc(const hl_board_t *b, size_t size)
@@ -165,7 +160,7 @@ static void map_end(hl_board_t *b)
     size_t i, size = (size_t)b->map.cells * (size_t)b->map.cells;
     uint32_t missing = 0;
     if (!b->map_started || b->in.msg.hazard_map_end.map_id != b->map_id) {
-        ack(b, ACK_INCOMPLETE, 2u * HL_HAZARD_MAP_MAX_SIZE);
+        ack(b, HL_ACK_INCOMPLETE, 2u * HL_HAZARD_MAP_MAX_SIZE);
         return;
     }
     for (i = 0; i < size; i++) {
@@ -176,7 +171,7 @@ static void map_end(hl_board_t *b)
         missing = (uint32_t)(2u * size);
     }
     b->map_whole = missing == 0u;
-    ack(b, missing ? ACK_INCOMPLETE : ACK_OK, missing);
+    ack(b, missing ? HL_ACK_INCOMPLETE : HL_ACK_OK, missing);
 }
 
 static void sensor_frame(hl_board_t *b)
@@ -188,11 +183,11 @@ static void sensor_frame(hl_board_t *b)
         return;
     }
     if (!b->configured) {
-        fault(b, FAULT_UNEXPECTED, f->step, "SENSOR_FRAME before PARAMS", b->session_id);
+        fault(b, HL_FAULT_UNEXPECTED, f->step, "SENSOR_FRAME before PARAMS", b->session_id);
         return;
     }
     if (f->hazard_map_ready && !b->map_whole) {
-        fault(b, FAULT_MAP_INCOMPLETE, f->step, "no whole hazard map", b->session_id);
+        fault(b, HL_FAULT_MAP_INCOMPLETE, f->step, "no whole hazard map", b->session_id);
         f->hazard_map_ready = 0;
     }
     memset(&b->out.msg.command, 0, sizeof b->out.msg.command);
@@ -215,12 +210,12 @@ static void in_session(hl_board_t *b)
     case HL_MSG_HAZARD_MAP_CHUNK: map_chunk(b); break;
     case HL_MSG_HAZARD_MAP_END: map_end(b); break;
     case HL_MSG_FAULT_INJECT:
-        if (b->in.msg.fault_inject.kind == 1u) {
-            ack(b, ACK_OK, 0);
+        if (b->in.msg.fault_inject.kind == HL_INJECT_RESET) {
+            ack(b, HL_ACK_OK, 0);
             b->resets++;
             boot(b);
         } else {
-            ack(b, ACK_UNSUPPORTED, 0);
+            ack(b, HL_ACK_UNSUPPORTED, 0);
         }
         break;
     case HL_MSG_GOODBYE: forget_session(b); break;
@@ -239,7 +234,7 @@ static void handle(hl_board_t *b, hl_status_t status)
         if (t == HL_MSG_SENSOR_FRAME || t == HL_MSG_PARAMS || t == HL_MSG_HAZARD_MAP_BEGIN
             || t == HL_MSG_HAZARD_MAP_END) {
             uint32_t step = t == HL_MSG_SENSOR_FRAME ? b->in.msg.sensor_frame.step : 0u;
-            fault(b, FAULT_NO_SESSION, step, "no session", b->in.session_id);
+            fault(b, HL_FAULT_NO_SESSION, step, "no session", b->in.session_id);
         }
     } else {
         in_session(b);

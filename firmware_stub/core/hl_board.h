@@ -11,12 +11,6 @@
 #include "hl_frame.h"
 #include "hl_law.h"
 
-#define HL_CAP_LOCKSTEP 1u
-#define HL_CAP_REALTIME 2u
-#define HL_CAP_HAZARD_MAP 4u
-#define HL_CAP_INJECT_RESET 8u
-#define HL_CAP_TEXT 16u
-#define HL_CAP_HEARTBEAT 32u
 
 typedef struct hl_board_io {
     void (*write)(void *ctx, const uint8_t *data, size_t n); /* whole frames */

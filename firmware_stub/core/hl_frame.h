@@ -15,8 +15,6 @@
 #define HL_MAX_ENCODED HL_COBS_MAX(HL_MAX_FRAME)
 #define HL_MAX_WIRE (HL_MAX_ENCODED + 2u) /* with both delimiters */
 
-#define HL_FLAG_RESEND 0x01u
-#define HL_FLAG_ACK_REQUEST 0x02u
 
 typedef enum hl_status {
     HL_NONE = 0,             /* nothing yet: feed more bytes */

@@ -12,34 +12,8 @@
 #define HL_HAZARD_MAP_MAX_CELLS 64
 #define HL_HAZARD_MAP_MAX_SIZE (HL_HAZARD_MAP_MAX_CELLS * HL_HAZARD_MAP_MAX_CELLS)
 
-enum {
-    HL_PHASE_POWERED_APPROACH = 0,
-    HL_PHASE_DIVERT = 1,
-    HL_PHASE_CONSTANT_VELOCITY = 2,
-    HL_PHASE_SKY_CRANE = 3,
-    HL_PHASE_TOUCHDOWN_DETECTION = 4,
-    HL_PHASE_TETHER_CUT = 5,
-    HL_PHASE_FLYAWAY = 6
-};
-
-enum {
-    HL_EVENT_SITE_SELECTED = 1,
-    HL_EVENT_ROVER_RELEASE = 2,
-    HL_EVENT_TOUCHDOWN_DECLARED = 4,
-    HL_EVENT_TETHER_CUT = 8,
-    HL_EVENT_ENGINE_CUTOFF = 16,
-    HL_EVENT_RAD_FIRE = 32,
-    HL_EVENT_BRIDLE_CUT = 64
-};
-
-enum {
-    HL_STATUS_THRUST_SATURATED = 1,
-    HL_STATUS_TILT_LIMITED = 2,
-    HL_STATUS_THROTTLE_RATE_LIMITED = 4,
-    HL_STATUS_NO_SAFE_SITE = 8,
-    HL_STATUS_TGO_INFEASIBLE = 16,
-    HL_STATUS_RADAR_INVALID = 32
-};
+/* HL_PHASE_*, HL_EVENT_*, HL_STATUS_*: generated into hl_messages.h from
+ * hilander.controller.interface. */
 
 typedef struct hl_hazard_map {
     int32_t cells;                          /* per side, <= 64 */

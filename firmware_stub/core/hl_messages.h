@@ -101,6 +101,70 @@ enum hl_param {
     HL_PARAM_flyaway_thrust_factor = 48,
 };
 
+/* Enumerations: hilander.hil.protocol and hilander.controller.interface. */
+enum { /* flags */
+    HL_FLAG_RESEND = 1,
+    HL_FLAG_ACK_REQUEST = 2,
+};
+enum { /* Capability */
+    HL_CAP_LOCKSTEP = 1,
+    HL_CAP_REALTIME = 2,
+    HL_CAP_HAZARD_MAP = 4,
+    HL_CAP_INJECT_RESET = 8,
+    HL_CAP_TEXT = 16,
+    HL_CAP_HEARTBEAT = 32,
+};
+enum { /* Mode */
+    HL_MODE_LOCKSTEP = 0,
+    HL_MODE_REALTIME = 1,
+};
+enum { /* AckStatus */
+    HL_ACK_OK = 0,
+    HL_ACK_VERSION_MISMATCH = 1,
+    HL_ACK_SCHEMA_MISMATCH = 2,
+    HL_ACK_UNSUPPORTED = 3,
+    HL_ACK_INVALID = 4,
+    HL_ACK_INCOMPLETE = 5,
+    HL_ACK_NO_SESSION = 6,
+};
+enum { /* FaultCode */
+    HL_FAULT_NO_SESSION = 1,
+    HL_FAULT_MAP_INCOMPLETE = 2,
+    HL_FAULT_PARAMS_INVALID = 3,
+    HL_FAULT_OVERRUN = 4,
+    HL_FAULT_INTERNAL = 5,
+    HL_FAULT_UNEXPECTED = 6,
+};
+enum { /* InjectKind */
+    HL_INJECT_RESET = 1,
+};
+enum { /* Phase */
+    HL_PHASE_POWERED_APPROACH = 0,
+    HL_PHASE_DIVERT = 1,
+    HL_PHASE_CONSTANT_VELOCITY = 2,
+    HL_PHASE_SKY_CRANE = 3,
+    HL_PHASE_TOUCHDOWN_DETECTION = 4,
+    HL_PHASE_TETHER_CUT = 5,
+    HL_PHASE_FLYAWAY = 6,
+};
+enum { /* Event */
+    HL_EVENT_SITE_SELECTED = 1,
+    HL_EVENT_ROVER_RELEASE = 2,
+    HL_EVENT_TOUCHDOWN_DECLARED = 4,
+    HL_EVENT_TETHER_CUT = 8,
+    HL_EVENT_ENGINE_CUTOFF = 16,
+    HL_EVENT_RAD_FIRE = 32,
+    HL_EVENT_BRIDLE_CUT = 64,
+};
+enum { /* Status */
+    HL_STATUS_THRUST_SATURATED = 1,
+    HL_STATUS_TILT_LIMITED = 2,
+    HL_STATUS_THROTTLE_RATE_LIMITED = 4,
+    HL_STATUS_NO_SAFE_SITE = 8,
+    HL_STATUS_TGO_INFEASIBLE = 16,
+    HL_STATUS_RADAR_INVALID = 32,
+};
+
 /* HELLO: opens a session; the header carries the new session id (world -> controller). */
 typedef struct hl_hello {
     uint32_t schema_hash;  /* -: schema hash of the sender */
