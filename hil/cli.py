@@ -9,18 +9,20 @@ pipe was closed (as in `hilander sim | head -1`).
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from hilander.controller import FlightComputer, ReferenceLaw
-from hilander.controller.law import CompiledLaw
+from hilander.controller import FlightComputer
+from hilander.hil.baseline import BaselineError
+from hilander.hil.campaign import SchedulerError
+from hilander.hil.cli_campaign import add_campaign_commands, run_baseline, run_campaign
 from hilander.hil.cli_link import (
     add_controller_option,
     add_link_commands,
     add_run_arguments,
+    resolve_scenario,
     run_board,
     run_hil,
     run_ports,
@@ -28,6 +30,7 @@ from hilander.hil.cli_link import (
     run_serve,
     version,
 )
+from hilander.hil.controllers import ControllerError, desk_factory, flight_computer_factory
 from hilander.hil.faults import FaultSpecError
 from hilander.hil.firmware import run_firmware
 from hilander.hil.output import OutputError, to_json, write_run
@@ -40,7 +43,7 @@ from hilander.sim.scenario import builtin_names, load_scenario
 from hilander.sim.schema import ScenarioError
 
 EXIT_PASS, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_PIPE = 0, 1, 2, 130, 141
-COMMANDS = ("sim", "scenarios", "hil", "board", "serve", "ports", "replay")
+COMMANDS = ("sim", "scenarios", "campaign", "baseline", "hil", "board", "serve", "ports", "replay")
 
 
 class UsageError(Exception):
@@ -65,6 +68,7 @@ def build_parser() -> Parser:
     add_run_arguments(sim, seed_type)
     add_controller_option(sim, "the flight computer")
     sub.add_parser("scenarios", help="list the built-in scenarios")
+    add_campaign_commands(sub, seed_type)
     add_link_commands(sub, seed_type)
     return parser
 
@@ -81,32 +85,12 @@ def seed_type(text: str) -> int:
 
 def flight_computer(name: str) -> FlightComputer | None:
     """None for the compiled loop, else the flight computer named."""
-    return None if name == "compiled" else flight_computer_factory(name)()
-
-
-def flight_computer_factory(name: str) -> Callable[[], FlightComputer]:
-    """What makes a new flight computer of the name given (checked once here)."""
-    if name == "compiled":
-        return CompiledLaw
-    if name == "reference":
-        return ReferenceLaw
-    module, _, attr = name.partition(":")
-    if not module or not attr:
-        raise UsageError(f"--controller {name}: use compiled, reference or module:Class")
-    try:
-        cls = getattr(importlib.import_module(module), attr)
-        fc = cls()
-    except Exception as e:
-        raise UsageError(f"--controller {name}: cannot load it: {e}") from None
-    if not (callable(getattr(fc, "reset", None)) and callable(getattr(fc, "step", None))):
-        raise UsageError(f"--controller {name}: needs reset(config) and step(frame) methods")
-    return cls  # type: ignore[no-any-return]
+    make = desk_factory(name)
+    return None if make is None else make()
 
 
 def run_sim(args: argparse.Namespace) -> int:
-    scenario = load_scenario(args.scenario)
-    if args.seed is not None:
-        scenario = scenario.with_seed(args.seed)
+    scenario = resolve_scenario(args)
     fc = flight_computer(args.controller)
     landing = fly(scenario, fc, name=args.controller if fc is not None else None)
     summary = summarize(landing)
@@ -158,8 +142,9 @@ def link_command(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        if args.command == "sim":
-            return run_sim(args)
+        desk = {"sim": run_sim, "campaign": run_campaign, "baseline": run_baseline}
+        if args.command in desk:
+            return desk[args.command](args)
         if args.command == "scenarios":
             return run_scenarios()
         return link_command(args)
@@ -170,6 +155,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         PortError,
         RecordingError,
         FaultSpecError,
+        ControllerError,
+        BaselineError,
+        SchedulerError,
     ) as e:
         print(f"hilander: error: {e}", file=sys.stderr)
         return EXIT_USAGE

@@ -26,6 +26,7 @@ from hilander.hil.replay import compare_commands, refly
 from hilander.hil.report import replay_report, text_report
 from hilander.hil.session import RemoteController, SessionOptions, remote_summary
 from hilander.hil.transport import PtyPair, Transport, open_port
+from hilander.sim.campaign import dispersed
 from hilander.sim.result import summarize
 from hilander.sim.run import fly
 from hilander.sim.scenario import Scenario, load_scenario, scenario_to_toml
@@ -34,9 +35,7 @@ EXIT_PASS, EXIT_FAIL, EXIT_LINK, EXIT_INTERRUPTED = 0, 1, 3, 130
 
 
 def run_hil(args: argparse.Namespace) -> int:
-    scenario = load_scenario(args.scenario)
-    if args.seed is not None:
-        scenario = scenario.with_seed(args.seed)
+    scenario = resolve_scenario(args)
     plan = parse_faults(args.fault or [])
     options = SessionOptions(
         mode=Mode[args.mode.upper()],
@@ -258,7 +257,26 @@ def add_run_arguments(p: Any, seed_type: Callable[[str], int]) -> None:
         metavar="DIR",
         help="write summary.json, telemetry.csv and scenario.toml here",
     )
-    p.add_argument("--seed", type=seed_type, help="override the scenario's seed")
+    p.add_argument(
+        "--seed",
+        type=seed_type,
+        help="override the scenario's seed (with --run: the campaign's seed)",
+    )
+    p.add_argument(
+        "--run",
+        type=_index,
+        metavar="K",
+        help="fly run K of the scenario's campaign: its dispersions drawn for run K",
+    )
+
+
+def resolve_scenario(args: argparse.Namespace) -> Scenario:
+    """The scenario named on the command line, with --seed and --run applied."""
+    scenario = load_scenario(args.scenario)
+    if args.run is not None:
+        seed = scenario.seed if args.seed is None else args.seed
+        return dispersed(scenario, seed, args.run)
+    return scenario if args.seed is None else scenario.with_seed(args.seed)
 
 
 def _add_link_tuning(p: Any, seed_type: Callable[[str], int]) -> None:
@@ -346,6 +364,16 @@ def _positive(text: str) -> float:
 
 def _nonneg(text: str) -> float:
     return _number(text, lambda v: 0 <= v < float("inf"), "a number >= 0")
+
+
+def _index(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"invalid run {text!r}: need an integer >= 0")
+    return value
 
 
 def _count(text: str) -> int:

@@ -45,3 +45,47 @@ class Progress:
         if self.tty and self._shown:
             self.stream.write("\n")
             self.stream.flush()
+
+
+class CampaignProgress:
+    """A progress bar of a campaign's runs, on standard error; in a log (not
+    a terminal), a line every ten seconds and one at the end."""
+
+    WIDTH = 30
+
+    def __init__(self, stream: TextIO, total: int, label: str = "campaign") -> None:
+        self.stream, self.total, self.label = stream, total, label
+        self.tty = stream.isatty()
+        self._period = TTY_PERIOD_S if self.tty else LOG_PERIOD_S
+        self._start = time.monotonic()
+        self._next = self._start + self._period
+        self.done = self.failed = self.errors = 0
+
+    def __call__(self, rows: list[dict[str, object]]) -> None:
+        self.done += len(rows)
+        self.errors += sum(r["verdict"] == "error" for r in rows)
+        self.failed += sum(r["verdict"] not in ("pass", "error") for r in rows)
+        now = time.monotonic()
+        if now >= self._next or self.done >= self.total:
+            self._next = now + self._period
+            self._show(now)
+
+    def _show(self, now: float) -> None:
+        fraction = self.done / self.total if self.total else 1.0
+        filled = int(self.WIDTH * fraction)
+        elapsed = now - self._start
+        left = elapsed / fraction - elapsed if fraction > 0 else 0.0
+        line = (
+            f"hilander {self.label}: [{'#' * filled}{'.' * (self.WIDTH - filled)}] "
+            f"{self.done}/{self.total} {100 * fraction:3.0f} %  failed {self.failed}  "
+            f"errors {self.errors}  {elapsed:.0f} s, {left:.0f} s left"
+        )
+        end = "\n" if not self.tty or self.done >= self.total else ""
+        self.stream.write((f"\r{line}\033[K" if self.tty else line) + end)
+        self.stream.flush()
+
+    def finish(self) -> None:
+        """End the line of an interrupted campaign."""
+        if self.tty and self.done < self.total:
+            self.stream.write("\n")
+            self.stream.flush()

@@ -93,6 +93,7 @@ def summarize(landing: Landing) -> dict[str, Any]:
         "controller": landing.controller,
         "verdict": "pass",
         "violations": [],
+        "violation_kinds": [],
         "touchdown": td,
         "tether_cut": tether_cut(rec, td is not None),
         "propellant_used_kg": _num(
@@ -108,11 +109,14 @@ def summarize(landing: Landing) -> dict[str, Any]:
         "events": _events(rec),
         "sim": _sim(landing),
     }
-    summary["violations"] = violations(summary, rec, s.limits)
-    summary["verdict"] = "fail" if summary["violations"] else "pass"
+    found = violations(summary, rec, s.limits)
+    if landing.aborted is not None:
+        found.insert(0, ("aborted", f"flight aborted: {landing.aborted.reason}"))
+    summary["violations"] = [text for _, text in found]
+    summary["violation_kinds"] = [kind for kind, _ in found]
+    summary["verdict"] = "fail" if found else "pass"
     if landing.aborted is not None:
         summary["verdict"] = landing.aborted.kind
-        summary["violations"].insert(0, f"flight aborted: {landing.aborted.reason}")
     return summary
 
 
@@ -141,68 +145,94 @@ def _events(rec: dict[str, Any]) -> dict[str, float | None]:
     }
 
 
-def violations(summary: dict[str, Any], rec: dict[str, Any], lim: Limits) -> list[str]:
-    """Every limit the landing broke, one sentence each."""
-    out = _touchdown_violations(summary["touchdown"], lim)
-    cut, td = summary["tether_cut"], summary["touchdown"]
-    if cut is None:
-        out.append("tether never cut")
-    elif td is None or cut["after_touchdown_s"] < 0:
-        out.append(f"tether cut at {cut['time_s']} s, before the rover touched down")
-    elif not lim.tether_cut_delay_min_s <= cut["after_touchdown_s"] <= lim.tether_cut_delay_max_s:
-        out.append(
-            f"tether cut {cut['after_touchdown_s']} s after touchdown, outside "
-            f"[{lim.tether_cut_delay_min_s:g}, {lim.tether_cut_delay_max_s:g}] s"
-        )
-    impact = rec["stage_impact_time_s"]
+Violation = tuple[str, str]  # (kind, sentence): the kind is a short stable code
+
+
+def violations(summary: dict[str, Any], rec: dict[str, Any], lim: Limits) -> list[Violation]:
+    """Every limit the landing broke, as (kind, one sentence)."""
+    return (
+        _touchdown_violations(summary["touchdown"], lim)
+        + _tether_violations(summary, lim)
+        + _stage_violations(summary, rec, lim)
+        + _propellant_violations(summary, rec, lim)
+    )
+
+
+def _stage_violations(summary: dict[str, Any], rec: dict[str, Any], lim: Limits) -> list[Violation]:
+    impact, cut = rec["stage_impact_time_s"], summary["tether_cut"]
     if not math.isnan(impact) and (cut is None or impact < rec["cut_time_s"]):
-        out.append(f"descent stage hit the ground at {impact:.2f} s, before the tether cut")
-    elif cut is not None and summary["flyaway"] is None:
-        out.append("descent stage still flying when the simulation ended (max_time_s)")
-    elif (fa := summary["flyaway"]) and fa["impact_distance_m"] < lim.flyaway_distance_min_m:
-        out.append(
+        text = f"descent stage hit the ground at {impact:.2f} s, before the tether cut"
+        return [("stage_impact_before_cut", text)]
+    if cut is not None and summary["flyaway"] is None:
+        text = "descent stage still flying when the simulation ended (max_time_s)"
+        return [("stage_still_flying", text)]
+    fa = summary["flyaway"]
+    if fa and fa["impact_distance_m"] < lim.flyaway_distance_min_m:
+        text = (
             f"descent stage came down {fa['impact_distance_m']} m from "
             f"the rover, under {lim.flyaway_distance_min_m:g} m"
         )
-    if not math.isnan(rec["propellant_out_time_s"]) and (
-        cut is None or rec["propellant_out_time_s"] < rec["cut_time_s"]
-    ):
-        out.append(f"propellant exhausted at {rec['propellant_out_time_s']:.2f} s, before the cut")
-    elif cut is not None and summary["propellant_at_cut_kg"] < lim.propellant_reserve_kg:
-        out.append(
+        return [("flyaway_distance", text)]
+    return []
+
+
+def _propellant_violations(
+    summary: dict[str, Any], rec: dict[str, Any], lim: Limits
+) -> list[Violation]:
+    out_s, cut = rec["propellant_out_time_s"], summary["tether_cut"]
+    if not math.isnan(out_s) and (cut is None or out_s < rec["cut_time_s"]):
+        return [("propellant_exhausted", f"propellant exhausted at {out_s:.2f} s, before the cut")]
+    if cut is not None and summary["propellant_at_cut_kg"] < lim.propellant_reserve_kg:
+        text = (
             f"{summary['propellant_at_cut_kg']} kg of propellant left at the cut, "
             f"under the {lim.propellant_reserve_kg:g} kg reserve"
         )
-    return out
+        return [("propellant_reserve", text)]
+    return []
 
 
-def _touchdown_violations(td: dict[str, Any] | None, lim: Limits) -> list[str]:
-    if td is None:
-        return ["rover never touched down"]
-    if td["stowed"]:
+def _tether_violations(summary: dict[str, Any], lim: Limits) -> list[Violation]:
+    cut, td = summary["tether_cut"], summary["touchdown"]
+    if cut is None:
+        return [("tether_not_cut", "tether never cut")]
+    if td is None or cut["after_touchdown_s"] < 0:
         return [
-            f"rover hit the ground still stowed under the descent stage at "
-            f"{td['vertical_speed_mps']} m/s"
+            ("tether_cut_early", f"tether cut at {cut['time_s']} s, before the rover touched down")
         ]
+    if not lim.tether_cut_delay_min_s <= cut["after_touchdown_s"] <= lim.tether_cut_delay_max_s:
+        return [
+            (
+                "tether_cut_delay",
+                f"tether cut {cut['after_touchdown_s']} s after touchdown, outside "
+                f"[{lim.tether_cut_delay_min_s:g}, {lim.tether_cut_delay_max_s:g}] s",
+            )
+        ]
+    return []
+
+
+def _touchdown_violations(td: dict[str, Any] | None, lim: Limits) -> list[Violation]:
+    if td is None:
+        return [("no_touchdown", "rover never touched down")]
+    if td["stowed"]:
+        text = (
+            "rover hit the ground still stowed under the descent stage at "
+            f"{td['vertical_speed_mps']} m/s"
+        )
+        return [("touchdown_stowed", text)]
     out = []
-    v = td["vertical_speed_mps"]
-    if not lim.touchdown_vertical_speed_min_mps <= v <= lim.touchdown_vertical_speed_max_mps:
-        out.append(
-            f"touchdown vertical speed {v} m/s outside "
-            f"[{lim.touchdown_vertical_speed_min_mps:g}, "
-            f"{lim.touchdown_vertical_speed_max_mps:g}] m/s"
-        )
-    if td["horizontal_speed_mps"] > lim.touchdown_horizontal_speed_max_mps:
-        out.append(
-            f"touchdown horizontal speed {td['horizontal_speed_mps']} m/s over "
-            f"{lim.touchdown_horizontal_speed_max_mps:g} m/s"
-        )
+    v, h = td["vertical_speed_mps"], td["horizontal_speed_mps"]
+    low, high = lim.touchdown_vertical_speed_min_mps, lim.touchdown_vertical_speed_max_mps
+    if not low <= v <= high:
+        text = f"touchdown vertical speed {v} m/s outside [{low:g}, {high:g}] m/s"
+        out.append(("touchdown_vertical_speed", text))
+    if h > (h_max := lim.touchdown_horizontal_speed_max_mps):
+        text = f"touchdown horizontal speed {h} m/s over {h_max:g} m/s"
+        out.append(("touchdown_horizontal_speed", text))
     if td["on_hazard"]:
         x, y = td["position_m"]
-        out.append(f"touchdown on a hazard at ({x}, {y}) m")
-    if td["distance_to_site_m"] > lim.site_miss_max_m:
-        out.append(
-            f"touchdown {td['distance_to_site_m']} m from the chosen site, over "
-            f"{lim.site_miss_max_m:g} m"
-        )
+        out.append(("touchdown_on_hazard", f"touchdown on a hazard at ({x}, {y}) m"))
+    miss = td["distance_to_site_m"]
+    if miss > lim.site_miss_max_m:
+        text = f"touchdown {miss} m from the chosen site, over {lim.site_miss_max_m:g} m"
+        out.append(("site_miss", text))
     return out

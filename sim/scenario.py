@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from hilander.controller.law import LawConfig, law_field_names
+from hilander.sim.dispersions import Dispersion, parse_dispersions
 from hilander.sim.presets import PRESETS
 from hilander.sim.schema import ScenarioError, defaults, load_params, where
 from hilander.sim.settings import (
@@ -28,7 +29,7 @@ from hilander.sim.settings import (
 from hilander.sim.vehicle import Limits, VehicleParams
 
 TABLES = ("vehicle", "law", "initial", "terrain", "wind", "environment", "limits", "sim")
-TOP_KEYS = ("name", "description", "seed", *TABLES)
+TOP_KEYS = ("name", "description", "seed", *TABLES, "dispersions")
 SEED_MAX = 2**63 - 1
 
 # What the flight software knows of its vehicle, copied into the LawConfig.
@@ -63,6 +64,7 @@ class Scenario:
     limits: Limits
     sim: SimParams
     source: str
+    dispersions: tuple[Dispersion, ...] = ()
 
     @property
     def terrain_seed(self) -> int:
@@ -120,7 +122,7 @@ def parse_scenario(text: str, source: str) -> Scenario:
     vehicle = load_params(VehicleParams, vehicle_table, preset["vehicle"], source, "vehicle")
     sim = load_params(SimParams, _table(data, "sim", source), defaults(SimParams), source, "sim")
     _check_rates(vehicle, sim, source)
-    return Scenario(
+    scenario = Scenario(
         name=name,
         description=_scalar(data, "description", str, source, default=""),
         seed=seed,
@@ -139,6 +141,15 @@ def parse_scenario(text: str, source: str) -> Scenario:
         sim=sim,
         source=source,
     )
+    return _with_dispersions(scenario, data, source)
+
+
+def _with_dispersions(scenario: Scenario, data: dict[str, Any], source: str) -> Scenario:
+    if "dispersions" not in data:
+        return scenario
+    nominal = {name: getattr(scenario, name) for name in TABLES}
+    found = parse_dispersions(data["dispersions"], nominal, source)
+    return dataclasses.replace(scenario, dispersions=found)
 
 
 def _load_defaulted(cls: type[Any], data: dict[str, Any], name: str, source: str) -> Any:
@@ -242,7 +253,22 @@ def scenario_to_toml(s: Scenario) -> str:
         lines += ["", f"[{name}]"]
         obj = getattr(s, name)
         lines += _toml_table(obj, only=law_names if name == "law" else None)
+    for d in s.dispersions:
+        lines += ["", f"[dispersions.{d.name}]", *dispersion_toml(d)]
     return "\n".join(lines) + "\n"
+
+
+def dispersion_toml(d: Dispersion) -> list[str]:
+    """The lines of one dispersion's table."""
+
+    def value(v: tuple[float, ...]) -> str:
+        items = tuple(int(x) for x in v) if d.integer else v
+        return _toml_value(items if d.vector else items[0])
+
+    lines = [f'distribution = "{d.distribution}"']
+    if d.distribution == "normal":
+        lines += [f"mean = {value(d.mean)}", f"sigma = {value(d.sigma)}"]
+    return [*lines, f"min = {value(d.low)}", f"max = {value(d.high)}"]
 
 
 def _toml_table(obj: Any, only: set[str] | None = None) -> list[str]:

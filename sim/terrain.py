@@ -194,9 +194,16 @@ def _taper(n: int, res: float, width_m: float = 16.0) -> F64:
     return np.outer(ramp, ramp)
 
 
-@functools.lru_cache(maxsize=8)
 def generate_terrain(t: TerrainParams, v: VehicleParams, seed: int) -> TerrainModel:
-    """The terrain of a scenario (cached: same arguments, same arrays)."""
+    """The terrain of a scenario (cached: same terrain, rover limits and seed,
+    same arrays; a campaign that disperses the vehicle's masses reuses it)."""
+    return _terrain(t, v.rover_footprint_m, v.rover_rock_height_max_m, v.rover_slope_max_rad, seed)
+
+
+@functools.lru_cache(maxsize=8)
+def _terrain(
+    t: TerrainParams, footprint_m: float, rock_max_m: float, slope_max_rad: float, seed: int
+) -> TerrainModel:
     rng = np.random.default_rng([seed, 0x7E77A1])
     n = max(8, round(t.size_m / t.resolution_m))
     x0, res = -0.5 * n * t.resolution_m, t.resolution_m
@@ -215,11 +222,9 @@ def generate_terrain(t: TerrainParams, v: VehicleParams, seed: int) -> TerrainMo
     relief = smooth + rocks
     relief -= relief[n // 2, n // 2]
     gradient = regional_gradient(t)
-    reach = int(v.rover_footprint_m / 2.0 / res + 1e-9)
+    reach = int(footprint_m / 2.0 / res + 1e-9)
     tan2 = _footprint_tan2(smooth, reach, res, gradient)
-    hazard = _dilate(rocks > v.rover_rock_height_max_m, reach) | (
-        tan2 > math.tan(v.rover_slope_max_rad) ** 2
-    )
+    hazard = _dilate(rocks > rock_max_m, reach) | (tan2 > math.tan(slope_max_rad) ** 2)
     for a in (relief, rocks, tan2, hazard):
         a.setflags(write=False)
     return TerrainModel(relief, rocks, tan2, hazard, x0, x0, res, gradient)

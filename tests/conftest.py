@@ -1,4 +1,6 @@
-"""Shared test set-up: hypothesis profiles, the --hil-port option, markers.
+"""Shared test set-up: hypothesis profiles, the skips of the board and qemu
+markers. The --hil-port option comes from hilander's own pytest plugin
+(hilander.testing.plugin, loaded through its pytest11 entry point).
 
 Profiles: ``dev`` (default, fast) and ``ci`` (more examples, derandomized),
 chosen with HYPOTHESIS_PROFILE or, on CI, by CI=true.
@@ -13,6 +15,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 
+pytest_plugins = ["pytester"]  # the plugin's own tests (tests/hil/test_plugin.py)
+
 settings.register_profile("dev", max_examples=30, deadline=None)
 settings.register_profile(
     "ci",
@@ -25,15 +29,6 @@ settings.register_profile(
 settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") == "true" else "dev")
 )
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption(
-        "--hil-port",
-        default=None,
-        metavar="URL",
-        help="serial port or pyserial URL of a real board; tests marked 'board' run only with it",
-    )
 
 
 QEMU_TOOLS = ("qemu-system-arm", "arm-none-eabi-gcc")

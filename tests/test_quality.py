@@ -16,7 +16,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("controller", "sim", "hil")
-PYTHON_DIRS = [*PACKAGES, "tests", "benchmarks", "setup.py"]
+# import name -> source folder (pyproject's package-dir)
+SOURCES = {"controller": "controller", "sim": "sim", "hil": "hil", "testing": "hil/testing"}
+PYTHON_DIRS = [*PACKAGES, "tests", "benchmarks", "docs/examples", "setup.py"]
 MODULE_LINES_MAX = 400
 FUNCTION_LINES_MAX = 40
 
@@ -42,11 +44,15 @@ def check(args: list[str], **env: str) -> None:
 
 @pytest.fixture(scope="session")
 def package_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """hilander/{controller,sim,hil} as links to the source folders."""
+    """hilander/{controller,sim,hil,testing} as links to the source folders."""
     tree = tmp_path_factory.mktemp("tree")
     (tree / "hilander").mkdir()
-    for name in PACKAGES:
-        (tree / "hilander" / name).symlink_to(ROOT / name, target_is_directory=True)
+    for name, folder in SOURCES.items():
+        package = tree / "hilander" / name
+        package.mkdir()
+        for p in (ROOT / folder).iterdir():
+            if p.is_file():  # files only: hil/testing is hilander.testing, not hil's
+                (package / p.name).symlink_to(p)
     return tree
 
 
@@ -66,7 +72,7 @@ def test_mypy(package_tree: Path) -> None:
         "--cache-dir",
         str(package_tree / ".mypy_cache"),
     ]
-    for name in PACKAGES:
+    for name in SOURCES:
         args += ["-p", f"hilander.{name}"]
     check(args, MYPYPATH=str(package_tree))
 
@@ -100,8 +106,8 @@ def test_cython_layers_hold() -> None:
 def source_files() -> list[Path]:
     return sorted(
         p
-        for name in PACKAGES
-        for p in (ROOT / name).iterdir()
+        for folder in SOURCES.values()
+        for p in (ROOT / folder).iterdir()
         if p.suffix in (".py", ".pyx", ".pxd")
     )
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,3 +73,45 @@ def test_a_closed_output_pipe_is_quiet() -> None:
         check=False,
     )
     assert done.stdout == "{" and done.stderr == ""
+
+
+def test_a_campaign_from_the_installed_command(tmp_path: Path) -> None:
+    """The README's campaign line: runs on local processes, prints its summary,
+    draws its progress bar on stderr, writes its table, and names repro commands."""
+    done = hilander("campaign", "-n", "200", "--workers", "2", "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("campaign default: 200 of 200 runs (seed 1, compiled, 2 local")
+    assert "200 passed, 0 failed, 0 errors" in done.stdout
+    assert re.search(r"\[#{30}\] 200/200 100 %", done.stderr)
+    assert len((tmp_path / "runs.csv").read_text().splitlines()) == 201
+    command = re.search(r"hilander sim default --seed 1 --run (\d+)", done.stdout)
+    assert command is not None
+    again = hilander("sim", "--seed", "1", "--run", command.group(1), "--json")
+    assert again.returncode == 0 and json.loads(again.stdout)["verdict"] == "pass"
+
+
+def test_ctrl_c_stops_a_campaign_and_keeps_what_flew(tmp_path: Path) -> None:
+    script = Path(sys.executable).parent / "hilander"
+    proc = subprocess.Popen(
+        [str(script), "campaign", "-n", "100000", "--workers", "2", "--out", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(3)
+            os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole group
+            break
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert "INTERRUPTED" in out and "Traceback" not in err
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["campaign"]["interrupted"] is True
+    rows = (tmp_path / "runs.csv").read_text().splitlines()
+    assert len(rows) - 1 == summary["campaign"]["flown"] < 100000

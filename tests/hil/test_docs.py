@@ -44,3 +44,30 @@ def test_docs_link_to_files_that_exist() -> None:
     for doc in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
         for target in re.findall(r"\]\(([^)#:]+\.md)\)", doc.read_text()):
             assert (doc.parent / target).exists(), f"{doc.name} links to missing {target}"
+
+
+def test_the_campaign_docs_name_every_figure_key_kind_and_option() -> None:
+    from hilander.hil.campaign import Campaign, CampaignResult  # noqa: PLC0415
+    from hilander.hil.campaign_summary import summarize_campaign  # noqa: PLC0415
+    from hilander.hil.cli import build_parser  # noqa: PLC0415
+    from hilander.sim import result  # noqa: PLC0415
+    from hilander.sim.campaign import METRICS  # noqa: PLC0415
+    from hilander.sim.scenario import load_scenario  # noqa: PLC0415
+
+    text = (ROOT / "docs" / "campaigns.md").read_text()
+    for m in METRICS:
+        assert f"| `{m.name}` | {m.worse.replace('both', 'both ways')} | {m.tolerance:g} |" in text
+    empty = CampaignResult(Campaign(load_scenario("default"), 1, 1), [], 1.0, "serial")
+    for key in summarize_campaign(empty):
+        assert f"| `{key}` |" in text, key
+    kinds = re.findall(r'\(\s*"([a-z_]+)",', (ROOT / "sim" / "result.py").read_text())
+    assert len(kinds) >= 14 and result.Violation is not None
+    for kind in kinds:
+        assert f"`{kind}`" in text, kind
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    for command in ("campaign", "baseline"):
+        for action in sub.choices[command]._actions:  # type: ignore[attr-defined]
+            for flag in action.option_strings:
+                if flag not in ("-h", "--help"):
+                    assert f"`{flag}" in text, flag

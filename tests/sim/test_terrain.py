@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pytest
 
+from hilander.sim import terrain
 from hilander.sim.scenario import Scenario
 from hilander.sim.terrain import generate_terrain, sense_hazard_map, truth_cost_map
 
@@ -15,11 +16,18 @@ from hilander.sim.terrain import generate_terrain, sense_hazard_map, truth_cost_
 def test_same_seed_same_terrain_other_seed_other_terrain(default_scenario: Scenario) -> None:
     s = default_scenario
     a = generate_terrain(s.terrain, s.vehicle, 11)
-    generate_terrain.cache_clear()
+    terrain._terrain.cache_clear()
     b = generate_terrain(s.terrain, s.vehicle, 11)
     c = generate_terrain(s.terrain, s.vehicle, 12)
     assert np.array_equal(a.relief_m, b.relief_m) and np.array_equal(a.hazard, b.hazard)
     assert not np.array_equal(a.relief_m, c.relief_m)
+
+
+def test_a_heavier_vehicle_reuses_the_cached_terrain(default_scenario: Scenario) -> None:
+    """A campaign that disperses masses must not pay for a new terrain each run."""
+    s = default_scenario
+    heavier = dataclasses.replace(s.vehicle, rover_mass_kg=s.vehicle.rover_mass_kg * 1.05)
+    assert generate_terrain(s.terrain, heavier, 11) is generate_terrain(s.terrain, s.vehicle, 11)
 
 
 def test_ground_at_the_nominal_target_is_zero(default_scenario: Scenario) -> None:

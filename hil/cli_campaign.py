@@ -1,0 +1,192 @@
+"""The campaign commands: ``campaign`` and ``baseline record|check``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from hilander.hil.baseline import (
+    Suite,
+    baseline_record,
+    check_table,
+    compare,
+    load_suite,
+    read_baseline,
+)
+from hilander.hil.campaign import Campaign, CampaignResult, fly_campaign
+from hilander.hil.campaign_summary import campaign_text, runs_csv, summarize_campaign
+from hilander.hil.cli_link import add_controller_option, version
+from hilander.hil.controllers import flight_computer_factory
+from hilander.hil.output import OutputError, to_json, write_atomic
+from hilander.hil.progress import CampaignProgress
+from hilander.sim.scenario import load_scenario
+
+EXIT_PASS, EXIT_FAIL, EXIT_INTERRUPTED = 0, 1, 130
+RUNS_MAX = 10_000_000
+
+
+def add_campaign_commands(sub: Any, seed_type: Any) -> None:
+    p = sub.add_parser("campaign", help="fly N dispersed landings and summarise them")
+    p.add_argument(
+        "scenario",
+        nargs="?",
+        default="default",
+        help="scenario TOML file (with [dispersions]) or built-in name (default: %(default)s)",
+    )
+    p.add_argument("-n", "--runs", type=_runs, default=100, metavar="N", help="runs (%(default)s)")
+    p.add_argument("--seed", type=seed_type, help="campaign seed (default: the scenario's seed)")
+    _add_executor_options(p)
+    p.add_argument("--out", type=Path, metavar="DIR", help="write runs.csv and summary.json here")
+    p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    p.add_argument(
+        "--min-success",
+        type=_fraction,
+        default=1.0,
+        metavar="RATE",
+        help="exit 1 when the success rate is below this (default %(default)g: every run)",
+    )
+    add_controller_option(p, "the flight computer")
+    b = sub.add_parser("baseline", help="record or check golden campaign figures")
+    b.add_argument("action", choices=("record", "check"), help="record the baseline, or check it")
+    b.add_argument("suite", type=Path, help="suite TOML file (campaigns, tolerances, baseline)")
+    b.add_argument("--baseline", type=Path, metavar="FILE", help="baseline file (default: suite's)")
+    b.add_argument("--strict", action="store_true", help="check: fail on improvements too")
+    b.add_argument("--json", action="store_true", help="check: print the moves as JSON")
+    _add_executor_options(b)
+
+
+def _add_executor_options(p: Any) -> None:
+    p.add_argument(
+        "--workers",
+        type=_workers,
+        default=min(os.cpu_count() or 1, 8),
+        metavar="K",
+        help="local processes (default: the CPU count, %(default)s); 1 flies serially",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask scheduler address (tcp://host:8786); needs pip install 'hilander[dask]'",
+    )
+
+
+def run_campaign(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario)
+    flight_computer_factory(args.controller)  # a bad name fails here, once
+    seed = scenario.seed if args.seed is None else args.seed
+    campaign = Campaign(scenario, args.runs, seed, args.controller)
+    if args.out is not None:
+        _prepare(args.out)
+    result = _fly(campaign, args.workers, args.scheduler, "campaign")
+    summary = summarize_campaign(result)
+    if args.out is not None:
+        write_campaign(args.out, result, summary)
+    print(to_json(summary) if args.json else campaign_text(summary))
+    if result.interrupted:
+        return EXIT_INTERRUPTED
+    rate = summary["outcome"]["success_rate"] or 0.0
+    return EXIT_PASS if rate >= args.min_success else EXIT_FAIL
+
+
+def _fly(campaign: Campaign, workers: int, scheduler: str | None, label: str) -> CampaignResult:
+    progress = CampaignProgress(sys.stderr, campaign.runs, label)
+    try:
+        return fly_campaign(campaign, workers, scheduler, progress)
+    finally:
+        progress.finish()
+
+
+def _prepare(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"{out}: cannot write: {e.strerror or e}") from None
+
+
+def write_campaign(out: Path, result: CampaignResult, summary: dict[str, Any]) -> list[Path]:
+    """Write runs.csv and summary.json (which lists both) into ``out``."""
+    paths = [out / "runs.csv", out / "summary.json"]
+    summary["files"] = [str(p) for p in paths]
+    try:
+        write_atomic(paths[0], runs_csv(result))
+        write_atomic(paths[1], to_json(summary) + "\n")
+    except OSError as e:
+        raise OutputError(f"{out}: cannot write: {e.strerror or e}") from None
+    return paths
+
+
+def run_baseline(args: argparse.Namespace) -> int:
+    suite = load_suite(args.suite, args.baseline)
+    recorded = read_baseline(suite) if args.action == "check" else None
+    summaries: dict[str, dict[str, Any]] = {}
+    for label, campaign in suite.campaigns.items():
+        flight_computer_factory(campaign.controller)
+        result = _fly(campaign, args.workers, args.scheduler, f"baseline {label}")
+        if result.interrupted:
+            return EXIT_INTERRUPTED
+        summaries[label] = summarize_campaign(result)
+    if recorded is None:
+        return _record(suite, summaries)
+    moves = compare(recorded, summaries)
+    table, failed = check_table(moves, args.strict)
+    if args.json:
+        print(to_json({"failed": failed, "moves": [_move_dict(m) for m in moves]}))
+    else:
+        print(f"baseline check: {suite.path} against {suite.baseline}")
+        print(table)
+        print("FAIL: figures moved beyond their tolerance" if failed else "OK")
+    return EXIT_FAIL if failed else EXIT_PASS
+
+
+def _record(suite: Suite, summaries: dict[str, dict[str, Any]]) -> int:
+    content = baseline_record(suite, summaries, version())
+    try:
+        suite.baseline.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(suite.baseline, to_json(content) + "\n")
+    except OSError as e:
+        raise OutputError(f"{suite.baseline}: cannot write: {e.strerror or e}") from None
+    figures = len(content["figures"])
+    print(f"baseline recorded: {suite.baseline} ({figures} figures, {len(summaries)} campaigns)")
+    return EXIT_PASS
+
+
+def _move_dict(m: Any) -> dict[str, Any]:
+    return {
+        "figure": m.name,
+        "baseline": m.baseline,
+        "now": m.now,
+        "change": m.change,
+        "tolerance": m.allowed,
+        "status": m.status,
+    }
+
+
+def _runs(text: str) -> int:
+    return _bounded_int(text, 1, RUNS_MAX, "runs")
+
+
+def _workers(text: str) -> int:
+    return _bounded_int(text, 1, 1024, "workers")
+
+
+def _bounded_int(text: str, low: int, high: int, what: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = low - 1
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"invalid {what} {text!r}: need {low} to {high}")
+    return value
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"invalid rate {text!r}: need 0 to 1")
+    return value

@@ -1,0 +1,150 @@
+"""hilander for your own tests: fly scenarios, and hypothesis strategies over
+the dispersion envelope.
+
+    from hypothesis import given
+    from hilander.testing import Lander, dispersed_scenarios
+
+    @given(dispersed_scenarios("default"))
+    def test_lands_everywhere(scenario):
+        Lander().fly(scenario).assert_lands()
+
+With the pytest plugin (installed with hilander, entry point ``pytest11``)
+the ``lander`` fixture gives a Lander that flies on the desk, or on the
+board at ``--hil-port URL``; see docs/campaigns.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from hypothesis import strategies as st
+
+from hilander.hil.controllers import desk_factory
+from hilander.hil.link import Link
+from hilander.hil.protocol import Mode
+from hilander.hil.session import RemoteController, SessionOptions, remote_summary
+from hilander.hil.transport import open_port
+from hilander.sim.campaign import apply_draws, dispersed
+from hilander.sim.dispersions import SEED_MAX, Dispersion
+from hilander.sim.result import summarize
+from hilander.sim.run import Landing, fly
+from hilander.sim.scenario import Scenario, load_scenario
+
+__all__ = [
+    "Flight",
+    "Lander",
+    "Scenario",
+    "campaign_runs",
+    "dispersed_scenarios",
+    "scenario_of",
+    "seeds",
+]
+
+
+@dataclass(repr=False)
+class Flight:
+    """One flown landing: the summary of ``hilander sim --json`` and the telemetry."""
+
+    summary: dict[str, Any]
+    landing: Landing
+    where: str
+
+    @property
+    def verdict(self) -> str:
+        return str(self.summary["verdict"])
+
+    @property
+    def violations(self) -> list[str]:
+        return list(self.summary["violations"])
+
+    @property
+    def touchdown(self) -> dict[str, Any] | None:
+        return self.summary["touchdown"]  # type: ignore[no-any-return]
+
+    def __repr__(self) -> str:
+        s = self.summary["scenario"]
+        return f"<Flight {s['name']} seed {s['seed']} on the {self.where}: {self.verdict}>"
+
+    def assert_lands(self) -> None:
+        """Fail with the scenario, the seed and every violation unless it passed."""
+        if self.verdict != "pass":
+            s = self.summary["scenario"]
+            raise AssertionError(
+                f"{s['name']} (seed {s['seed']}) on the {self.where}: {self.verdict}: "
+                + "; ".join(self.violations)
+            )
+
+
+class Lander:
+    """Flies scenarios on the desk simulation (``port`` None) or with the law
+    on the board at ``port`` (lockstep over the hilander protocol)."""
+
+    def __init__(
+        self, port: str | None = None, baud: int = 921600, controller: str = "compiled"
+    ) -> None:
+        self.port, self.baud, self.controller = port, baud, controller
+        self.make = desk_factory(controller, "--hil-controller") if port is None else None
+        self.where = "desk" if port is None else f"board at {port}"
+
+    def fly(self, scenario: str | Scenario = "default", seed: int | None = None) -> Flight:
+        """Fly a scenario (a built-in name, a TOML path or a Scenario)."""
+        s = scenario_of(scenario)
+        if seed is not None:
+            s = s.with_seed(seed)
+        if self.port is not None:
+            return self._fly_board(s)
+        fc = None if self.make is None else self.make()
+        landing = fly(s, fc, name=None if fc is None else self.controller)
+        return Flight(summarize(landing), landing, self.where)
+
+    def _fly_board(self, s: Scenario) -> Flight:
+        assert self.port is not None
+        transport = open_port(self.port, self.baud)
+        rc = RemoteController(Link(transport), SessionOptions(mode=Mode.LOCKSTEP), s.seed)
+        try:
+            rc.reset(s.law)
+            landing = fly(s, rc, name=f"board '{rc.hand.board_name}'")
+        finally:
+            rc.close()
+            transport.close()
+        summary = summarize(landing)
+        summary["link"] = remote_summary(rc)
+        return Flight(summary, landing, self.where)
+
+
+def scenario_of(scenario: str | Scenario) -> Scenario:
+    return scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+
+
+def seeds() -> st.SearchStrategy[int]:
+    """Scenario seeds (sensor noise, gusts, hazard sensing)."""
+    return st.integers(0, SEED_MAX)
+
+
+def _values(d: Dispersion) -> st.SearchStrategy[Any]:
+    if d.integer:
+        return st.integers(int(d.low[0]), int(d.high[0]))
+    parts = [st.floats(lo, hi) for lo, hi in zip(d.low, d.high, strict=True)]
+    return st.tuples(*parts) if d.vector else parts[0]
+
+
+def dispersed_scenarios(scenario: str | Scenario = "default") -> st.SearchStrategy[Scenario]:
+    """Scenarios anywhere in the envelope of the scenario's [dispersions]:
+    every dispersed parameter between its min and max (the corners
+    included, whatever the distribution), and any seed. Hypothesis shrinks a
+    failure toward the simplest values in the envelope."""
+    base = scenario_of(scenario)
+    values = st.fixed_dictionaries({d.name: _values(d) for d in base.dispersions})
+    return st.builds(lambda v, seed: apply_draws(base, v, seed), values, seeds())
+
+
+def campaign_runs(
+    scenario: str | Scenario = "default", seed: int | None = None
+) -> st.SearchStrategy[Scenario]:
+    """Runs of the scenario's campaign, drawn from its distributions as
+    ``hilander campaign`` draws them: a failure names a run that
+    ``hilander sim SCENARIO --seed S --run K`` flies again."""
+    base = scenario_of(scenario)
+    campaign_seed = base.seed if seed is None else seed
+    return st.integers(0, 2**32 - 1).map(lambda k: dispersed(base, campaign_seed, k))

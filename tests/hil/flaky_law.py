@@ -1,0 +1,23 @@
+"""A flight computer that raises on some runs: the compiled law, except that
+it refuses to fly when it starts above 1,850 m (about a third of the default
+campaign's runs). Campaign tests name it as tests.hil.flaky_law:FlakyLaw."""
+
+from __future__ import annotations
+
+from hilander.controller.interface import Command, SensorFrame
+from hilander.controller.law import CompiledLaw, LawConfig
+
+REFUSE_ABOVE_M = 1850.0
+
+
+class FlakyLaw:
+    def __init__(self) -> None:
+        self.law = CompiledLaw()
+
+    def reset(self, config: LawConfig) -> None:
+        self.law.reset(config)
+
+    def step(self, frame: SensorFrame) -> Command:
+        if frame.step == 0 and frame.nav_position_S_m[2] > REFUSE_ABOVE_M:
+            raise ValueError(f"refusing to fly from {frame.nav_position_S_m[2]:.0f} m")
+        return self.law.step(frame)
