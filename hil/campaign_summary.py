@@ -175,6 +175,11 @@ def campaign_text(s: dict[str, Any]) -> str:
         f"{t['runs_per_s']} runs/s" + (" - INTERRUPTED" if c["interrupted"] else ""),
         f"{o['pass']} passed, {o['fail']} failed, {o['error']} errors: success "
         f"{100 * (o['success_rate'] or 0):.2f} % (95 % interval {100 * lo:.2f}-{100 * hi:.2f} %)",
+        "dispersed: "
+        + (
+            ", ".join(c["dispersions"])
+            or "nothing (the scenario has no [dispersions]: runs differ by their seed only)"
+        ),
         "",
         f"{'figure':<32}{'p1':>10}{'p50':>10}{'p99':>10}{'max':>10}",
     ]
