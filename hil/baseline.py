@@ -37,7 +37,7 @@ from hilander.sim.schema import ScenarioError
 FORMAT = "hilander-baseline/1"
 STATS = ("mean", "p1", "p50", "p99")
 SUITE_KEYS = ("baseline", "controller", "campaign", "tolerances")
-CAMPAIGN_KEYS = ("scenario", "runs", "seed", "label")
+CAMPAIGN_KEYS = ("scenario", "runs", "seed", "label", "optimal_every")
 RUNS_MAX = 1_000_000
 
 
@@ -61,6 +61,7 @@ class Suite:
                 "runs": c.runs,
                 "seed": c.seed,
                 "controller": c.controller,
+                "optimal_every": c.optimal_every,
             }
             for label, c in self.campaigns.items()
         ]
@@ -125,7 +126,10 @@ def _campaign(path: Path, i: int, entry: Any, controller: str) -> tuple[str, Cam
     label = entry.get("label", scenario.name)
     if not isinstance(label, str) or not label:
         raise BaselineError(f"{here}: label: expected a string")
-    return label, Campaign(scenario, runs, seed, controller)
+    every = entry.get("optimal_every", 0)
+    if not isinstance(every, int) or isinstance(every, bool) or not 0 <= every <= RUNS_MAX:
+        raise BaselineError(f"{here}: optimal_every: expected an integer from 0 to {RUNS_MAX}")
+    return label, Campaign(scenario, runs, seed, controller, every)
 
 
 def _tolerances(path: Path, table: Any) -> dict[str, dict[str, float]]:

@@ -10,6 +10,7 @@ changes nothing. Rows come back sorted by run index.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import math
 import multiprocessing
 import signal
 import time
@@ -19,9 +20,11 @@ from typing import Any
 
 from hilander.hil.controllers import desk_factory
 from hilander.sim.campaign import VERDICT_ERROR, fly_run
+from hilander.sim.run import Landing
 from hilander.sim.scenario import Scenario
 
 CHUNK_MAX = 50
+OPTIMAL_NODES = 40  # enough: the optimum moves < 0.1 % from 40 to 60 nodes
 Progress = Callable[[list[dict[str, Any]]], None]
 
 
@@ -38,6 +41,7 @@ class Campaign:
     runs: int
     seed: int
     controller: str = "compiled"
+    optimal_every: int = 0  # solve the fuel optimum on every K-th run (0: never)
 
 
 @dataclass
@@ -51,12 +55,29 @@ class CampaignResult:
 
 
 def run_chunk(
-    scenario: Scenario, seed: int, controller: str, runs: list[int]
+    scenario: Scenario, seed: int, controller: str, runs: list[int], optimal_every: int = 0
 ) -> list[dict[str, Any]]:
     """Fly the runs given (the task a worker process or a Dask worker runs)."""
     make = desk_factory(controller)
     label = None if make is None else controller
-    return [fly_run(scenario, seed, k, make, label) for k in runs]
+    return [
+        fly_run(scenario, seed, k, make, label, _ratio if _sampled(k, optimal_every) else None)
+        for k in runs
+    ]
+
+
+def _sampled(run: int, every: int) -> bool:
+    return every > 0 and run % every == 0
+
+
+def _ratio(landing: Landing) -> dict[str, float]:
+    """The propellant ratio to the fuel optimum (NaN if it has none)."""
+    from hilander.hil.optimal import OptimalError, Options, propellant_ratio  # noqa: PLC0415
+
+    try:
+        return {"propellant_ratio": propellant_ratio(landing, Options(nodes=OPTIMAL_NODES))}
+    except OptimalError:
+        return {"propellant_ratio": math.nan}
 
 
 def chunk_runs(runs: int, workers: int) -> list[list[int]]:
@@ -84,7 +105,9 @@ def fly_campaign(
         results = _processes(c, workers)
     else:
         executor = "serial"
-        results = (run_chunk(c.scenario, c.seed, c.controller, [k]) for k in range(c.runs))
+        results = (
+            run_chunk(c.scenario, c.seed, c.controller, [k], c.optimal_every) for k in range(c.runs)
+        )
     try:
         for chunk in results:
             rows += chunk
@@ -105,7 +128,7 @@ def _processes(c: Campaign, workers: int) -> Iterator[list[dict[str, Any]]]:
         max_workers=workers, mp_context=context, initializer=_leave_ctrl_c_to_the_parent
     )
     futures = {
-        pool.submit(run_chunk, c.scenario, c.seed, c.controller, runs): runs
+        pool.submit(run_chunk, c.scenario, c.seed, c.controller, runs, c.optimal_every): runs
         for runs in chunk_runs(c.runs, workers)
     }
     try:
@@ -153,7 +176,9 @@ def _dask_results(client: Any, as_completed: Any, c: Campaign) -> Iterator[list[
         scenario = client.scatter(c.scenario, broadcast=True)
         futures, runs_of = [], {}
         for runs in chunk_runs(c.runs, workers):
-            future = client.submit(run_chunk, scenario, c.seed, c.controller, runs, pure=False)
+            future = client.submit(
+                run_chunk, scenario, c.seed, c.controller, runs, c.optimal_every, pure=False
+            )
             futures.append(future)
             runs_of[future.key] = runs
         for future in as_completed(futures, loop=client.loop):

@@ -25,14 +25,17 @@ from hilander.hil.cli_link import (
     resolve_scenario,
     run_board,
     run_hil,
+    run_index,
     run_ports,
     run_replay,
     run_serve,
     version,
 )
+from hilander.hil.cli_optimal import add_optimal_command, run_optimal
 from hilander.hil.controllers import ControllerError, desk_factory, flight_computer_factory
 from hilander.hil.faults import FaultSpecError
 from hilander.hil.firmware import run_firmware
+from hilander.hil.optimal import OptimalError
 from hilander.hil.output import OutputError, to_json, write_run
 from hilander.hil.record import RecordingError
 from hilander.hil.report import text_report
@@ -43,7 +46,18 @@ from hilander.sim.scenario import builtin_names, load_scenario
 from hilander.sim.schema import ScenarioError
 
 EXIT_PASS, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_PIPE = 0, 1, 2, 130, 141
-COMMANDS = ("sim", "scenarios", "campaign", "baseline", "hil", "board", "serve", "ports", "replay")
+COMMANDS = (
+    "sim",
+    "scenarios",
+    "campaign",
+    "baseline",
+    "optimal",
+    "hil",
+    "board",
+    "serve",
+    "ports",
+    "replay",
+)
 
 
 class UsageError(Exception):
@@ -69,6 +83,7 @@ def build_parser() -> Parser:
     add_controller_option(sim, "the flight computer")
     sub.add_parser("scenarios", help="list the built-in scenarios")
     add_campaign_commands(sub, seed_type)
+    add_optimal_command(sub, seed_type, run_index)
     add_link_commands(sub, seed_type)
     return parser
 
@@ -142,7 +157,12 @@ def link_command(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        desk = {"sim": run_sim, "campaign": run_campaign, "baseline": run_baseline}
+        desk = {
+            "sim": run_sim,
+            "campaign": run_campaign,
+            "baseline": run_baseline,
+            "optimal": run_optimal,
+        }
         if args.command in desk:
             return desk[args.command](args)
         if args.command == "scenarios":
@@ -158,6 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ControllerError,
         BaselineError,
         SchedulerError,
+        OptimalError,
     ) as e:
         print(f"hilander: error: {e}", file=sys.stderr)
         return EXIT_USAGE

@@ -20,6 +20,7 @@ from hilander.hil.campaign import Campaign, CampaignResult, fly_campaign
 from hilander.hil.campaign_summary import campaign_text, runs_csv, summarize_campaign
 from hilander.hil.cli_link import add_controller_option, version
 from hilander.hil.controllers import flight_computer_factory
+from hilander.hil.optimal import require_analysis
 from hilander.hil.output import OutputError, to_json, write_atomic
 from hilander.hil.progress import CampaignProgress
 from hilander.sim.scenario import load_scenario
@@ -47,6 +48,14 @@ def add_campaign_commands(sub: Any, seed_type: Any) -> None:
         default=1.0,
         metavar="RATE",
         help="exit 1 when the success rate is below this (default %(default)g: every run)",
+    )
+    p.add_argument(
+        "--optimal-every",
+        type=_every,
+        default=0,
+        metavar="K",
+        help="solve the fuel optimum on every K-th run for propellant_ratio (needs "
+        "pip install 'hilander[analysis]'; about 1 s a solve)",
     )
     add_controller_option(p, "the flight computer")
     b = sub.add_parser("baseline", help="record or check golden campaign figures")
@@ -77,7 +86,9 @@ def run_campaign(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     flight_computer_factory(args.controller)  # a bad name fails here, once
     seed = scenario.seed if args.seed is None else args.seed
-    campaign = Campaign(scenario, args.runs, seed, args.controller)
+    campaign = Campaign(scenario, args.runs, seed, args.controller, args.optimal_every)
+    if args.optimal_every:
+        require_analysis()
     if args.out is not None:
         _prepare(args.out)
     result = _fly(campaign, args.workers, args.scheduler, "campaign")
@@ -124,6 +135,8 @@ def run_baseline(args: argparse.Namespace) -> int:
     summaries: dict[str, dict[str, Any]] = {}
     for label, campaign in suite.campaigns.items():
         flight_computer_factory(campaign.controller)
+        if campaign.optimal_every:
+            require_analysis()
         result = _fly(campaign, args.workers, args.scheduler, f"baseline {label}")
         if result.interrupted:
             return EXIT_INTERRUPTED
@@ -166,6 +179,10 @@ def _move_dict(m: Any) -> dict[str, Any]:
 
 def _runs(text: str) -> int:
     return _bounded_int(text, 1, RUNS_MAX, "runs")
+
+
+def _every(text: str) -> int:
+    return _bounded_int(text, 0, RUNS_MAX, "sampling")
 
 
 def _workers(text: str) -> int:

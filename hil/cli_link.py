@@ -264,7 +264,7 @@ def add_run_arguments(p: Any, seed_type: Callable[[str], int]) -> None:
     )
     p.add_argument(
         "--run",
-        type=_index,
+        type=run_index,
         metavar="K",
         help="fly run K of the scenario's campaign: its dispersions drawn for run K",
     )
@@ -366,7 +366,7 @@ def _nonneg(text: str) -> float:
     return _number(text, lambda v: 0 <= v < float("inf"), "a number >= 0")
 
 
-def _index(text: str) -> int:
+def run_index(text: str) -> int:
     try:
         value = int(text)
     except ValueError:

@@ -17,7 +17,7 @@ from typing import Any
 from hilander.controller.interface import FlightComputer
 from hilander.sim.dispersions import draws, flat_draws, run_seed
 from hilander.sim.result import summarize
-from hilander.sim.run import fly
+from hilander.sim.run import Landing, fly
 from hilander.sim.scenario import Scenario
 from hilander.sim.schema import ScenarioError
 from hilander.sim.vehicle import Limits
@@ -46,6 +46,12 @@ METRICS = (
     Metric("flyaway_distance_m", "down", 1.0, "descent-stage impact to the rover"),
     Metric("bridle_tension_max_N", "up", 50.0, "largest bridle tension"),
     Metric("limit_use", "up", 0.01, "largest fraction of a limit used (1 = at a limit)"),
+    Metric(
+        "propellant_ratio",
+        "up",
+        0.01,
+        "propellant to the sky-crane start over the fuel-optimal (sampled runs)",
+    ),
 )
 METRIC_NAMES = tuple(m.name for m in METRICS)
 RUN_COLUMNS = ("run", "seed", "verdict", *METRIC_NAMES, "violations")
@@ -82,21 +88,26 @@ def fly_run(
     run: int,
     make: Callable[[], FlightComputer] | None = None,
     label: str | None = None,
+    extra: Callable[[Landing], dict[str, float]] | None = None,
 ) -> dict[str, Any]:
     """One row of the per-run table. A run that raises is recorded with
-    verdict ``error`` and the exception's message; it never propagates."""
+    verdict ``error`` and the exception's message; it never propagates.
+    ``extra`` adds figures computed from the landing (the optimum's ratio)."""
     row: dict[str, Any] = {"run": run, "seed": run_seed(campaign_seed, run)}
     row["verdict"] = VERDICT_ERROR
     try:
         values = draws(scenario.dispersions, campaign_seed, run)
         row.update(flat_draws(scenario.dispersions, values))
         s = apply_draws(scenario, values, row["seed"])
-        summary = summarize(fly(s, None if make is None else make(), name=label))
+        landing = fly(s, None if make is None else make(), name=label)
+        summary = summarize(landing)
+        figures = {} if extra is None else extra(landing)
     except Exception as e:  # a run that raises is recorded, never fatal
         row["error"] = f"{type(e).__name__}: {e}".splitlines()[0]
         return row
     row["verdict"] = summary["verdict"]
     row.update(metrics(summary, s.limits))
+    row.update(figures)
     row["violations"] = "; ".join(summary["violations"])
     row["violation_kinds"] = summary["violation_kinds"]
     return row
@@ -121,6 +132,7 @@ def metrics(summary: dict[str, Any], lim: Limits) -> dict[str, float]:
     }
     figures = {k: math.nan if v is None else float(v) for k, v in out.items()}
     figures["limit_use"] = limit_use(figures, lim)
+    figures["propellant_ratio"] = math.nan  # filled in on the runs sampled for it
     return figures
 
 

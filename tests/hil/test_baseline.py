@@ -10,6 +10,7 @@ import pytest
 
 from hilander.hil.baseline import Move, _move, check_table, load_suite, read_baseline
 from hilander.hil.cli import main
+from hilander.sim.campaign import METRICS
 
 DEFAULT_TOML = (Path(__file__).parents[2] / "sim/scenarios/default.toml").read_text()
 SUITE = """
@@ -150,4 +151,5 @@ def test_checking_without_a_baseline_or_after_the_suite_changed(
 def test_the_ci_baseline_is_a_recording_of_its_suite() -> None:
     """.ci/run checks .ci/baseline.toml; edit the suite, record it again."""
     suite = load_suite(Path(__file__).parents[2] / ".ci" / "baseline.toml")
-    assert len(read_baseline(suite)["figures"]) == 46 * len(suite.campaigns)
+    per_campaign = 2 + 4 * len(METRICS)
+    assert len(read_baseline(suite)["figures"]) == per_campaign * len(suite.campaigns)

@@ -1,0 +1,181 @@
+"""``hilander optimal``: the fuel-optimal descent of a scenario beside the law's."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hilander.hil.cli_link import add_controller_option, resolve_scenario
+from hilander.hil.controllers import desk_factory
+from hilander.hil.optimal import (
+    OptimalError,
+    Options,
+    Solution,
+    Vehicle,
+    law_segment,
+    optimum_for,
+)
+from hilander.hil.output import OutputError, to_json, write_atomic
+from hilander.sim.result import summarize
+from hilander.sim.run import fly
+
+EXIT_PASS = 0
+
+
+def add_optimal_command(sub: Any, seed_type: Any, run_type: Any) -> None:
+    p = sub.add_parser("optimal", help="the fuel-optimal descent, and how the law compares")
+    p.add_argument(
+        "scenario",
+        nargs="?",
+        default="default",
+        help="scenario TOML file or built-in name (default: %(default)s)",
+    )
+    p.add_argument("--seed", type=seed_type, help="override the scenario's seed")
+    p.add_argument("--run", type=run_type, metavar="K", help="run K of the scenario's campaign")
+    p.add_argument(
+        "--nodes",
+        type=_nodes,
+        default=Options.nodes,
+        metavar="N",
+        help="time steps of the discrete problem (default %(default)s)",
+    )
+    p.add_argument(
+        "--glide-slope-deg",
+        type=_angle,
+        metavar="DEG",
+        help="keep above this slope from the horizontal at the target (default: none)",
+    )
+    p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    p.add_argument("--out", type=Path, metavar="DIR", help="write trajectory.csv, summary.json")
+    add_controller_option(p, "the flight computer compared")
+
+
+def run_optimal(args: argparse.Namespace) -> int:
+    s = resolve_scenario(args)
+    make = desk_factory(args.controller)
+    landing = fly(
+        s, None if make is None else make(), name=None if make is None else args.controller
+    )
+    seg = law_segment(landing)
+    if seg is None:
+        raise OptimalError(
+            f"{s.name}: the law never reached the sky-crane start "
+            f"({summarize(landing)['verdict']}): nothing to compare against"
+        )
+    glide = None if args.glide_slope_deg is None else math.radians(args.glide_slope_deg)
+    opt = Options(nodes=args.nodes, glide_slope_rad=glide)
+    best, solves = optimum_for(s, seg.target, opt)
+    summary = optimal_summary(s, args.controller, seg, best, solves, opt)
+    summary["law"]["verdict"] = summarize(landing)["verdict"]
+    if args.out is not None:
+        summary["files"] = [str(p) for p in _write(args.out, best, summary)]
+    print(to_json(summary) if args.json else optimal_text(summary))
+    return EXIT_PASS
+
+
+def optimal_summary(
+    s: Any, controller: str, seg: Any, best: Solution, solves: int, opt: Options
+) -> dict[str, Any]:
+    veh = Vehicle.of(s)
+    return {
+        "scenario": {"name": s.name, "source": s.source, "seed": s.seed, "preset": s.preset},
+        "target": {
+            "what": "the descent stage's state at the law's sky-crane start (its aim: "
+            f"{s.law.sky_crane_altitude_m:g} m above its site, descending at "
+            f"{s.law.sky_crane_speed_mps:g} m/s)",
+            "position_m": [round(x, 3) for x in seg.target.position_m],
+            "velocity_mps": [round(x, 4) for x in seg.target.velocity_mps],
+        },
+        "optimal": {
+            "propellant_kg": round(best.propellant_kg, 3),
+            "time_of_flight_s": round(best.time_of_flight_s, 3),
+            "nodes": opt.nodes,
+            "glide_slope_deg": None
+            if opt.glide_slope_rad is None
+            else math.degrees(opt.glide_slope_rad),
+            "thrust_min_N": round(veh.thrust_min_N, 1),
+            "thrust_max_N": round(veh.thrust_max_N, 1),
+            "solves": solves,
+            "solve_time_s": round(best.solve_time_s, 4),
+        },
+        "law": {
+            "controller": controller,
+            "propellant_kg": round(seg.propellant_kg, 3),
+            "time_of_flight_s": round(seg.time_s, 3),
+        },
+        "ratio": round(seg.propellant_kg / best.propellant_kg, 4),
+    }
+
+
+def optimal_text(summary: dict[str, Any]) -> str:
+    o, law, sc = summary["optimal"], summary["law"], summary["scenario"]
+    return "\n".join(
+        [
+            f"hilander optimal: {sc['name']} (seed {sc['seed']}, {sc['preset']})",
+            f"  target       {summary['target']['what']}",
+            f"  optimum      {o['propellant_kg']:.1f} kg in {o['time_of_flight_s']:.1f} s "
+            f"({o['nodes']} nodes, {o['solves']} solves; thrust {o['thrust_min_N']:.0f}-"
+            f"{o['thrust_max_N']:.0f} N)",
+            f"  law          {law['propellant_kg']:.1f} kg in {law['time_of_flight_s']:.1f} s "
+            f"({law['controller']}, landing {law['verdict']})",
+            f"  ratio        {summary['ratio']:.3f} (law / optimum)",
+        ]
+    )
+
+
+def trajectory_csv(best: Solution) -> str:
+    """One row per node; the thrust held from that node to the next (none on the last)."""
+    thrust = np.vstack([best.thrust_N, np.full((1, 3), np.nan)])
+    table = np.column_stack(
+        [
+            best.time_s,
+            best.position_m,
+            best.velocity_mps,
+            best.mass_kg,
+            thrust,
+            np.linalg.norm(thrust, axis=1),
+        ]
+    )
+    header = (
+        "time_s,x_m,y_m,z_m,vx_mps,vy_mps,vz_mps,mass_kg,thrust_x_N,thrust_y_N,thrust_z_N,thrust_N"
+    )
+    buf = io.StringIO()
+    np.savetxt(buf, table, delimiter=",", fmt="%.9g", header=header, comments="")
+    return buf.getvalue()
+
+
+def _write(out: Path, best: Solution, summary: dict[str, Any]) -> list[Path]:
+    paths = [out / "trajectory.csv", out / "summary.json"]
+    summary["files"] = [str(p) for p in paths]
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        write_atomic(paths[0], trajectory_csv(best))
+        write_atomic(paths[1], to_json(summary) + "\n")
+    except OSError as e:
+        raise OutputError(f"{out}: cannot write: {e.strerror or e}") from None
+    return paths
+
+
+def _nodes(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 10 <= value <= 1000:
+        raise argparse.ArgumentTypeError(f"invalid nodes {text!r}: need 10 to 1000")
+    return value
+
+
+def _angle(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value < 90.0:
+        raise argparse.ArgumentTypeError(f"invalid angle {text!r}: need 0 to 90 degrees")
+    return value
