@@ -120,6 +120,72 @@ def _cvxpy() -> Any:
     return cvxpy
 
 
+class _Problem:
+    """The convex problem for one vehicle, start and target, built once with
+    the final time's quantities as parameters (cvxpy's DPP), so that each
+    final time of the search is a new solve, not a new compilation.
+
+    The log-mass is written z = z0(t) + dz with dz the variable, so that the
+    expanded thrust bounds are a parameter times a parameter-free expression."""
+
+    def __init__(self, veh: Vehicle, r0: Any, v0: Any, target: Target, opt: Options) -> None:
+        cp = _cvxpy()
+        self.cp, self.veh, self.n = cp, veh, opt.nodes
+        n, g = opt.nodes, np.array([0.0, 0.0, -veh.gravity_mps2])
+        self.p = {
+            "dt": cp.Parameter(nonneg=True),
+            "half_dt2": cp.Parameter(nonneg=True),
+            "alpha_dt": cp.Parameter(nonneg=True),
+            "z0": cp.Parameter(n + 1),
+            "mu1": cp.Parameter(n, nonneg=True),
+            "mu2": cp.Parameter(n, nonneg=True),
+        }
+        p, x = (
+            self.p,
+            {
+                "r": cp.Variable((n + 1, 3)),
+                "v": cp.Variable((n + 1, 3)),
+                "dz": cp.Variable(n + 1),
+                "u": cp.Variable((n, 3)),
+                "sigma": cp.Variable(n),
+            },
+        )
+        self.x = x
+        r, v, dz, u, sigma = x["r"], x["v"], x["dz"], x["u"], x["sigma"]
+        z = dz + p["z0"]
+        cons = [
+            r[0] == np.array(r0),
+            v[0] == np.array(v0),
+            z[0] == math.log(veh.mass_kg),
+            r[n] == np.array(target.position_m),
+            v[n] == np.array(target.velocity_mps),
+            v[1:] == v[:n] + p["dt"] * (u + g),
+            r[1:] == r[:n] + p["dt"] * v[:n] + p["half_dt2"] * (u + g),
+            z[1:] == z[:n] - p["alpha_dt"] * sigma,
+            *_limits(cp, veh, x, p, target, opt),
+        ]
+        self.problem = cp.Problem(cp.Maximize(z[n]), cons)
+
+    def solve(self, tf: float) -> Solution | None:
+        veh, n, p = self.veh, self.n, self.p
+        dt = tf / n
+        t = dt * np.arange(n + 1)
+        floor = veh.mass_kg - veh.propellant_kg
+        z0 = np.log(np.maximum(veh.mass_kg - veh.alpha_s_per_m * veh.thrust_max_N * t, floor))
+        p["dt"].value, p["half_dt2"].value = dt, 0.5 * dt * dt
+        p["alpha_dt"].value, p["z0"].value = veh.alpha_s_per_m * dt, z0
+        p["mu1"].value = veh.thrust_min_N * np.exp(-z0[:n])
+        p["mu2"].value = veh.thrust_max_N * np.exp(-z0[:n])
+        try:
+            self.problem.solve(solver=self.cp.CLARABEL, canon_backend=self.cp.SCIPY_CANON_BACKEND)
+        except self.cp.error.SolverError:
+            return None
+        if self.problem.status not in ("optimal", "optimal_inaccurate"):
+            return None
+        stats = self.problem.solver_stats
+        return _solution(self.x, z0, n, dt, tf, float(stats.solve_time or 0.0))
+
+
 def solve_fixed_time(
     veh: Vehicle,
     r0: tuple[float, ...],
@@ -129,36 +195,15 @@ def solve_fixed_time(
     opt: Options = Options(),
 ) -> Solution | None:
     """The fuel-optimal descent in exactly ``tf`` seconds, or None if infeasible."""
-    cp = _cvxpy()
-    n, dt = opt.nodes, tf / opt.nodes
-    x = {
-        "r": cp.Variable((n + 1, 3)),
-        "v": cp.Variable((n + 1, 3)),
-        "z": cp.Variable(n + 1),
-        "u": cp.Variable((n, 3)),
-        "sigma": cp.Variable(n),
-    }
-    cons = [
-        x["r"][0] == np.array(r0),
-        x["v"][0] == np.array(v0),
-        x["z"][0] == math.log(veh.mass_kg),
-        x["r"][n] == np.array(target.position_m),
-        x["v"][n] == np.array(target.velocity_mps),
-        *_dynamics(cp, veh, x, n, dt),
-        *_limits(cp, veh, x, n, dt, target, opt),
-    ]
-    problem = cp.Problem(cp.Maximize(x["z"][n]), cons)
-    try:
-        problem.solve(solver=cp.CLARABEL, canon_backend=cp.SCIPY_CANON_BACKEND)
-    except cp.error.SolverError:
-        return None
-    if problem.status not in ("optimal", "optimal_inaccurate") or x["z"].value is None:
-        return None
-    return _solution(x, n, dt, tf, float(problem.solver_stats.solve_time or 0.0))
+    return _Problem(veh, r0, v0, target, opt).solve(tf)
 
 
-def _solution(x: dict[str, Any], n: int, dt: float, tf: float, solve_s: float) -> Solution:
-    mass = np.exp(np.asarray(x["z"].value, dtype=np.float64))
+def _solution(
+    x: dict[str, Any], z0: F64, n: int, dt: float, tf: float, solve_s: float
+) -> Solution | None:
+    if x["dz"].value is None:
+        return None
+    mass = np.exp(np.asarray(x["dz"].value, dtype=np.float64) + z0)
     return Solution(
         time_of_flight_s=tf,
         propellant_kg=float(mass[0] - mass[-1]),
@@ -171,31 +216,18 @@ def _solution(x: dict[str, Any], n: int, dt: float, tf: float, solve_s: float) -
     )
 
 
-def _dynamics(cp: Any, veh: Vehicle, x: dict[str, Any], n: int, dt: float) -> list[Any]:
-    """Exact for a thrust acceleration held over each interval."""
-    g = np.array([0.0, 0.0, -veh.gravity_mps2])
-    r, v, z, u = x["r"], x["v"], x["z"], x["u"]
-    return [
-        v[1:] == v[:n] + dt * (u + g),
-        r[1:] == r[:n] + dt * v[:n] + 0.5 * dt * dt * (u + g),
-        z[1:] == z[:n] - veh.alpha_s_per_m * dt * x["sigma"],
-    ]
-
-
 def _limits(
-    cp: Any, veh: Vehicle, x: dict[str, Any], n: int, dt: float, target: Target, opt: Options
+    cp: Any, veh: Vehicle, x: dict[str, Any], p: dict[str, Any], target: Target, opt: Options
 ) -> list[Any]:
     """Thrust bounds (expanded around z0), pointing, propellant, floor, glide slope."""
-    t = dt * np.arange(n)
-    z0 = np.log(veh.mass_kg - veh.alpha_s_per_m * veh.thrust_max_N * t)
-    mu1, mu2 = veh.thrust_min_N * np.exp(-z0), veh.thrust_max_N * np.exp(-z0)
-    sigma, dz = x["sigma"], x["z"][:n] - z0
+    n, sigma = opt.nodes, x["sigma"]
+    dz = x["dz"][:n]
     cons = [
         cp.norm(x["u"], 2, axis=1) <= sigma,
-        sigma >= cp.multiply(mu1, 1 - dz + 0.5 * cp.square(dz)),
-        sigma <= cp.multiply(mu2, 1 - dz),
+        sigma >= cp.multiply(p["mu1"], 1 - dz + 0.5 * cp.square(dz)),
+        sigma <= cp.multiply(p["mu2"], 1 - dz),
         x["u"][:, 2] >= math.cos(veh.tilt_max_rad) * sigma,
-        x["z"][n] >= math.log(veh.mass_kg - veh.propellant_kg),
+        x["dz"][n] + p["z0"][n] >= math.log(veh.mass_kg - veh.propellant_kg),
         x["r"][:, 2] >= 0.0,
     ]
     if opt.glide_slope_rad is not None:
@@ -215,10 +247,11 @@ def solve_free_time(
     """The best final time: a grid over [time_min, time_max], then golden
     section around the best feasible point. Returns it and the solves made."""
     cache: dict[float, Solution | None] = {}
+    problem = _Problem(veh, r0, v0, target, opt)
 
     def cost(tf: float) -> float:
         if tf not in cache:
-            cache[tf] = solve_fixed_time(veh, r0, v0, target, tf, opt)
+            cache[tf] = problem.solve(tf)
         found = cache[tf]
         return math.inf if found is None else found.propellant_kg
 
