@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from hilander.hil.argtypes import integer, number
 from hilander.hil.baseline import (
     Suite,
     baseline_record,
@@ -27,6 +28,10 @@ from hilander.sim.scenario import load_scenario
 
 EXIT_PASS, EXIT_FAIL, EXIT_INTERRUPTED = 0, 1, 130
 RUNS_MAX = 10_000_000
+_runs = integer("runs", 1, RUNS_MAX)
+_every = integer("sampling", 0, RUNS_MAX)
+_workers = integer("workers", 1, 1024)
+_fraction = number("rate", 0.0, 1.0)
 
 
 def add_campaign_commands(sub: Any, seed_type: Any) -> None:
@@ -175,35 +180,3 @@ def _move_dict(m: Any) -> dict[str, Any]:
         "tolerance": m.allowed,
         "status": m.status,
     }
-
-
-def _runs(text: str) -> int:
-    return _bounded_int(text, 1, RUNS_MAX, "runs")
-
-
-def _every(text: str) -> int:
-    return _bounded_int(text, 0, RUNS_MAX, "sampling")
-
-
-def _workers(text: str) -> int:
-    return _bounded_int(text, 1, 1024, "workers")
-
-
-def _bounded_int(text: str, low: int, high: int, what: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = low - 1
-    if not low <= value <= high:
-        raise argparse.ArgumentTypeError(f"invalid {what} {text!r}: need {low} to {high}")
-    return value
-
-
-def _fraction(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"invalid rate {text!r}: need 0 to 1")
-    return value

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from hilander.hil.argtypes import integer, number
 from hilander.hil.cli_link import add_controller_option, resolve_scenario
 from hilander.hil.controllers import desk_factory
 from hilander.hil.optimal import (
@@ -25,6 +26,8 @@ from hilander.sim.result import summarize
 from hilander.sim.run import fly
 
 EXIT_PASS = 0
+_nodes = integer("nodes", 10, 1000)
+_angle = number("angle", 0.0, 90.0, below_high=True)
 
 
 def add_optimal_command(sub: Any, seed_type: Any, run_type: Any) -> None:
@@ -159,23 +162,3 @@ def _write(out: Path, best: Solution, summary: dict[str, Any]) -> list[Path]:
     except OSError as e:
         raise OutputError(f"{out}: cannot write: {e.strerror or e}") from None
     return paths
-
-
-def _nodes(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if not 10 <= value <= 1000:
-        raise argparse.ArgumentTypeError(f"invalid nodes {text!r}: need 10 to 1000")
-    return value
-
-
-def _angle(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0.0 <= value < 90.0:
-        raise argparse.ArgumentTypeError(f"invalid angle {text!r}: need 0 to 90 degrees")
-    return value
