@@ -4,6 +4,8 @@ campaign's runs). Campaign tests name it as tests.hil.flaky_law:FlakyLaw."""
 
 from __future__ import annotations
 
+import os
+
 from hilander.controller.interface import Command, SensorFrame
 from hilander.controller.law import CompiledLaw, LawConfig
 
@@ -20,4 +22,14 @@ class FlakyLaw:
     def step(self, frame: SensorFrame) -> Command:
         if frame.step == 0 and frame.nav_position_S_m[2] > REFUSE_ABOVE_M:
             raise ValueError(f"refusing to fly from {frame.nav_position_S_m[2]:.0f} m")
+        return self.law.step(frame)
+
+
+class DyingLaw(FlakyLaw):
+    """Kills its own process (as a segfault in a user's law would) instead of
+    raising, on the runs that start above 1,950 m."""
+
+    def step(self, frame: SensorFrame) -> Command:
+        if frame.step == 0 and frame.nav_position_S_m[2] > 1950.0:
+            os._exit(3)
         return self.law.step(frame)

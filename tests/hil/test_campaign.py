@@ -147,3 +147,36 @@ def test_an_unreachable_scheduler_is_one_line(capsys: pytest.CaptureFixture[str]
     code, _, err = run_cli(capsys, "campaign", "-n", "2", "--scheduler", "tcp://127.0.0.1:9")
     assert code == 2 and "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in err
     assert err.strip().count("\n") == 0 and time.monotonic() - start < 30
+
+
+def test_a_worker_that_dies_costs_its_runs_not_the_campaign() -> None:
+    result = fly_campaign(Campaign(DEFAULT, 40, 1, "tests.hil.flaky_law:DyingLaw"), workers=2)
+    assert [r["run"] for r in result.rows] == list(range(40))
+    died = [r for r in result.rows if r["verdict"] == "error"]
+    assert died and all(r["error"].startswith("task failed: BrokenProcessPool") for r in died)
+    s = summarize_campaign(result)
+    assert s["outcome"]["error"] == len(died) and s["errors"][0]["command"].endswith("DyingLaw")
+
+
+def test_the_campaign_command_on_a_dask_cluster(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        code, out, _ = run_cli(
+            capsys,
+            "campaign",
+            "-n",
+            "12",
+            "--scheduler",
+            cluster.scheduler_address,
+            "--out",
+            str(tmp_path / "dask"),
+        )
+    assert code == 0 and f"dask {cluster.scheduler_address}" in out
+    code, _, _ = run_cli(
+        capsys, "campaign", "-n", "12", "--workers", "1", "--out", str(tmp_path / "s")
+    )
+    assert (tmp_path / "dask/runs.csv").read_text() == (tmp_path / "s/runs.csv").read_text()
