@@ -15,7 +15,7 @@ import multiprocessing
 import signal
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from hilander.hil.controllers import desk_factory
@@ -51,7 +51,6 @@ class CampaignResult:
     wall_time_s: float
     executor: str
     interrupted: bool = False
-    notes: list[str] = field(default_factory=list)
 
 
 def run_chunk(

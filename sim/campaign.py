@@ -54,7 +54,6 @@ METRICS = (
     ),
 )
 METRIC_NAMES = tuple(m.name for m in METRICS)
-RUN_COLUMNS = ("run", "seed", "verdict", *METRIC_NAMES, "violations")
 VERDICT_ERROR = "error"
 
 

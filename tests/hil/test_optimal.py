@@ -23,6 +23,7 @@ from hilander.hil.optimal import (
     Vehicle,
     law_segment,
     optimum_for,
+    solve_fixed_time,
     solve_free_time,
 )
 from hilander.sim.run import fly
@@ -74,6 +75,13 @@ def test_the_vertical_landing_matches_its_closed_form(h0: float, v0: float) -> N
     assert best.propellant_kg == pytest.approx(exact, rel=0.01)
     assert best.propellant_kg >= exact * (1 - 1e-3)  # a flyable profile cannot beat it
     assert np.allclose(best.position_m[:, :2], 0.0, atol=1e-3)
+
+
+def test_a_flight_time_too_short_is_infeasible_not_an_error() -> None:
+    start, down = (0.0, 0.0, 1800.0), (0.0, 0.0, -80.0)
+    target = Target((0, 0, 0), (0, 0, 0))
+    assert solve_fixed_time(VEHICLE, start, down, target, 5.0, Options(nodes=20)) is None
+    assert solve_fixed_time(VEHICLE, start, down, target, 40.0, Options(nodes=20)) is not None
 
 
 def calm(name: str) -> object:
