@@ -19,7 +19,7 @@ from hilander.hil.baseline import (
 )
 from hilander.hil.campaign import Campaign, CampaignResult, fly_campaign
 from hilander.hil.campaign_summary import campaign_text, runs_csv, summarize_campaign
-from hilander.hil.cli_link import add_controller_option, version
+from hilander.hil.cli_link import add_controller_option, add_scenario_argument, version
 from hilander.hil.controllers import flight_computer_factory
 from hilander.hil.optimal import require_analysis
 from hilander.hil.output import OutputError, to_json, write_atomic
@@ -36,12 +36,7 @@ _fraction = number("rate", 0.0, 1.0)
 
 def add_campaign_commands(sub: Any, seed_type: Any) -> None:
     p = sub.add_parser("campaign", help="fly N dispersed landings and summarise them")
-    p.add_argument(
-        "scenario",
-        nargs="?",
-        default="default",
-        help="scenario TOML file (with [dispersions]) or built-in name (default: %(default)s)",
-    )
+    add_scenario_argument(p, "scenario TOML file (with [dispersions])")
     p.add_argument("-n", "--runs", type=_runs, default=100, metavar="N", help="runs (%(default)s)")
     p.add_argument("--seed", type=seed_type, help="campaign seed (default: the scenario's seed)")
     _add_executor_options(p)

@@ -242,14 +242,19 @@ def _add_hil(sub: Any, seed_type: Callable[[str], int]) -> None:
     _add_link_tuning(p, seed_type)
 
 
-def add_run_arguments(p: Any, seed_type: Callable[[str], int]) -> None:
-    """What `sim` and `hil` share: the scenario, --json, --out, --seed."""
+def add_scenario_argument(p: Any, kind: str = "scenario TOML file") -> None:
+    """The optional SCENARIO positional of every command that flies one."""
     p.add_argument(
         "scenario",
         nargs="?",
         default="default",
-        help="scenario TOML file or built-in name (default: %(default)s)",
+        help=f"{kind} or built-in name (default: %(default)s)",
     )
+
+
+def add_run_arguments(p: Any, seed_type: Callable[[str], int]) -> None:
+    """What `sim` and `hil` share: the scenario, --json, --out, --seed."""
+    add_scenario_argument(p)
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     p.add_argument(
         "--out",

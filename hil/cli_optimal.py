@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from hilander.hil.argtypes import integer, number
-from hilander.hil.cli_link import add_controller_option, resolve_scenario
+from hilander.hil.cli_link import add_controller_option, add_scenario_argument, resolve_scenario
 from hilander.hil.controllers import desk_factory
 from hilander.hil.optimal import (
     OptimalError,
@@ -32,12 +32,7 @@ _angle = number("angle", 0.0, 90.0, below_high=True)
 
 def add_optimal_command(sub: Any, seed_type: Any, run_type: Any) -> None:
     p = sub.add_parser("optimal", help="the fuel-optimal descent, and how the law compares")
-    p.add_argument(
-        "scenario",
-        nargs="?",
-        default="default",
-        help="scenario TOML file or built-in name (default: %(default)s)",
-    )
+    add_scenario_argument(p)
     p.add_argument("--seed", type=seed_type, help="override the scenario's seed")
     p.add_argument("--run", type=run_type, metavar="K", help="run K of the scenario's campaign")
     p.add_argument(
