@@ -144,6 +144,7 @@ cdef struct LawState:
     double tgo_s
     double next_replan_s
     double vz_integral_mps
+    double terminal_decel_mps2
     double throttle
     double td_ratio_filtered
     double td_below_s

@@ -11,15 +11,27 @@ A. Phases (PHASE_*): powered approach to the nominal target; at the hazard
    fixed delay; flyaway.
 B. Approach and divert: augmented Apollo guidance (_guidance.pyx) to the
    approach gate, gate_altitude_m above the site, descending at
-   gate_speed_mps, upright (final thrust acceleration g); the time-to-go is
-   searched against the thrust, tilt and floor limits every replan_period_s
-   and on a retarget, and counts down without search once below
-   tgo_freeze_s (as Apollo did), so that the approach ends.
-C. Terminal descent: vertical speed follows
-       v_ref(h) = -min(v_gate, max(v_sc, sqrt(v_sc^2 + 2 a_dec (h - h_sc))))
-   by a PI loop on the measured vertical speed, with the profile's own
-   deceleration fed forward; horizontally, position over the site through a
-   capped velocity loop.
+   gate_speed_mps, on the thrust of the terminal braking (final thrust
+   acceleration g + a_gate upright, a_gate the constant deceleration from
+   the gate to the sky-crane start); the time-to-go is searched against the
+   thrust, tilt and floor limits every replan_period_s and on a retarget,
+   and counts down without search once below tgo_freeze_s (as Apollo did),
+   so that the approach ends.
+C. Terminal descent: at the handover the law fixes the constant
+   deceleration a_t that takes it from where it is (h, v) to the sky-crane
+   start (h_sc, v_sc): a_t = (v^2 - v_sc^2) / (2 (h - h_sc)), kept within
+   [final_decel_mps2, 1.5 a_gate]. Vertical speed then follows
+       v_ref(h) = -sqrt(v_sc^2 + 2 a_t max(0, h - h_sc))
+   by a PI loop on the measured vertical speed, with a_t fed forward and
+   faded out over the last FADE_SPEED_MPS of the profile (so the integral,
+   not a thrust step, meets the sky-crane speed); horizontally, position
+   over the site through a capped velocity loop. Braking hard and late is
+   what keeps the propellant near the fuel-optimal bound (docs/optimal.md).
+   The rover is released below sky_crane_altitude_m once the descent speed
+   is within RELEASE_SPEED_MARGIN_MPS of sky_crane_speed_mps (or at
+   RELEASE_DEPTH_MAX_M lower, whatever the speed): released while the stage
+   still brakes, the rover's weight comes onto the bridle with the braking
+   on top of it (peak loads of 8-12 kN measured, against 4.5-5.5 kN).
 D. Touchdown: r = |a_desired| / g is the thrust needed to hold the profile
    over the hover thrust of the vehicle as the law knows it (rover on the
    bridle). When the rover's weight leaves the bridle, r drops to about
@@ -41,6 +53,10 @@ from hilander.controller._sites cimport SiteQuery, select_site
 
 
 cdef double G0 = 9.80665  # standard gravity for Isp [m/s^2], exact by definition
+cdef double DECEL_MAX_OVER_GATE = 1.5  # terminal deceleration cap, over the gate's
+cdef double FADE_SPEED_MPS = 2.0       # the fed-forward deceleration fades over this
+cdef double RELEASE_SPEED_MARGIN_MPS = 0.25  # release within this of the sky-crane speed,
+cdef double RELEASE_DEPTH_MAX_M = 3.0         # or this far below sky_crane_altitude_m
 
 
 cdef void law_reset(LawState* s) noexcept nogil:
@@ -84,6 +100,12 @@ cdef void start(LawState* s, const LawParams* p, const SensorFrame* f) noexcept 
     s.start_position_S_m[1] = f.nav_position_S_m[1]
 
 
+cdef inline double gate_decel_mps2(const LawParams* p) noexcept nogil:
+    """The constant deceleration from the gate to the sky-crane start."""
+    return ((p.gate_speed_mps * p.gate_speed_mps - p.sky_crane_speed_mps * p.sky_crane_speed_mps)
+            / (2.0 * (p.gate_altitude_m - p.sky_crane_altitude_m)))
+
+
 cdef void gate_problem(const LawState* s, const LawParams* p, const SensorFrame* f,
                        TgoProblem* q) noexcept nogil:
     cdef double m = fmax(f.mass_estimate_kg, 1.0)
@@ -98,7 +120,7 @@ cdef void gate_problem(const LawState* s, const LawParams* p, const SensorFrame*
     q.vf[2] = -p.gate_speed_mps
     q.af[0] = 0.0
     q.af[1] = 0.0
-    q.af[2] = p.gravity_mps2
+    q.af[2] = p.gravity_mps2 + gate_decel_mps2(p)
     q.gain = p.guidance_gain
     q.g = p.gravity_mps2
     q.accel_max = tmax / m
@@ -149,19 +171,31 @@ cdef void approach(LawState* s, const LawParams* p, const SensorFrame* f,
     guidance_accel(&q, fmax(s.tgo_s, p.tgo_switch_s), a)
     s.tgo_s -= 1.0 / p.control_rate_Hz
     if s.tgo_s <= p.tgo_switch_s or altitude_m(s, f) <= p.gate_altitude_m:
-        s.vz_integral_mps = 0.0
-        set_phase(s, PHASE_CONSTANT_VELOCITY, f.time_s)
+        begin_terminal(s, p, f)
 
 
-cdef double profile_speed(const LawParams* p, double h, double* accel_ff) noexcept nogil:
-    """Descent speed [m/s] of the constant-velocity/deceleration profile at h."""
+cdef void begin_terminal(LawState* s, const LawParams* p, const SensorFrame* f) noexcept nogil:
+    """Fix the terminal deceleration that takes the vehicle from where it is
+    to the sky-crane start (design C), within its bounds."""
+    cdef double v[3]
+    cdef double h = altitude_m(s, f) - p.sky_crane_altitude_m
+    cdef double v_sc = p.sky_crane_speed_mps
+    cdef double decel = p.final_decel_mps2
+    measured_velocity(f, v)
+    if h > 0.0 and -v[2] > v_sc:
+        decel = (v[2] * v[2] - v_sc * v_sc) / (2.0 * h)
+    s.terminal_decel_mps2 = fmin(DECEL_MAX_OVER_GATE * gate_decel_mps2(p),
+                                 fmax(p.final_decel_mps2, decel))
+    s.vz_integral_mps = 0.0
+    set_phase(s, PHASE_CONSTANT_VELOCITY, f.time_s)
+
+
+cdef double profile_speed(const LawState* s, const LawParams* p, double h,
+                          double* accel_ff) noexcept nogil:
+    """Descent speed [m/s] of the constant-deceleration profile at h."""
     cdef double v = sqrt(p.sky_crane_speed_mps ** 2
-                         + 2.0 * p.final_decel_mps2 * fmax(0.0, h - p.sky_crane_altitude_m))
-    accel_ff[0] = 0.0
-    if v >= p.gate_speed_mps:
-        return p.gate_speed_mps
-    if v > p.sky_crane_speed_mps:
-        accel_ff[0] = p.final_decel_mps2
+                         + 2.0 * s.terminal_decel_mps2 * fmax(0.0, h - p.sky_crane_altitude_m))
+    accel_ff[0] = s.terminal_decel_mps2 * fmin(1.0, (v - p.sky_crane_speed_mps) / FADE_SPEED_MPS)
     return v
 
 
@@ -214,10 +248,14 @@ cdef void descend(LawState* s, const LawParams* p, const SensorFrame* f,
     """Phases 2 to 5: the terminal descent over the site."""
     cdef double h = altitude_m(s, f)
     cdef double ff = 0.0, speed
+    cdef double v[3]
     if s.phase == PHASE_CONSTANT_VELOCITY:
-        speed = profile_speed(p, h, &ff)
+        speed = profile_speed(s, p, h, &ff)
         terminal(s, p, f, speed, ff, p.horizontal_speed_max_mps, a)
-        if h <= p.sky_crane_altitude_m:
+        measured_velocity(f, v)
+        if h <= p.sky_crane_altitude_m and (
+                -v[2] <= p.sky_crane_speed_mps + RELEASE_SPEED_MARGIN_MPS
+                or h <= p.sky_crane_altitude_m - RELEASE_DEPTH_MAX_M):
             s.events |= EVENT_ROVER_RELEASE
             s.release_s = f.time_s
             set_phase(s, PHASE_SKY_CRANE, f.time_s)

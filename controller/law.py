@@ -48,8 +48,8 @@ class LawConfig:
     # Mars surface gravity 3.711 m/s^2: ESA "Meet Mars" (mars-landers.md §0, A).
     gravity_mps2: float = param(3.711, unit="m/s^2", doc="gravity the law assumes", gt=0)
     # -- powered approach and divert --
-    gate_altitude_m: float = param(60.0, unit="m", doc="approach gate height above the site", gt=0)
-    gate_speed_mps: float = param(8.0, unit="m/s", doc="descent speed at the gate", gt=0)
+    gate_altitude_m: float = param(50.0, unit="m", doc="approach gate height above the site", gt=0)
+    gate_speed_mps: float = param(16.0, unit="m/s", doc="descent speed at the gate", gt=0)
     # Lu's augmented Apollo gain: 6 is ZEM/ZEV, 12 is Apollo; chosen by
     # measurement (docs/law.md).
     guidance_gain: float = param(
@@ -72,7 +72,7 @@ class LawConfig:
     )
     sky_crane_speed_mps: float = param(0.75, unit="m/s", doc="descent speed on the sky crane", gt=0)
     final_decel_mps2: float = param(
-        1.5, unit="m/s^2", doc="deceleration from gate speed to sky-crane speed", gt=0
+        1.5, unit="m/s^2", doc="least deceleration of the terminal descent", gt=0
     )
     vertical_gain_per_s: float = param(2.0, unit="1/s", doc="vertical speed loop gain", gt=0)
     vertical_integral_gain_per_s2: float = param(

@@ -24,6 +24,17 @@ from hilander.controller.reference_guidance import (
 )
 
 G0 = 9.80665  # standard gravity for Isp [m/s^2]
+DECEL_MAX_OVER_GATE = 1.5  # terminal deceleration cap, over the gate's
+FADE_SPEED_MPS = 2.0  # the fed-forward deceleration fades over this
+RELEASE_SPEED_MARGIN_MPS = 0.25  # release within this of the sky-crane speed,
+RELEASE_DEPTH_MAX_M = 3.0  # or this far below sky_crane_altitude_m
+
+
+def gate_decel_mps2(p: LawConfig) -> float:
+    """The constant deceleration from the gate to the sky-crane start."""
+    return (p.gate_speed_mps * p.gate_speed_mps - p.sky_crane_speed_mps * p.sky_crane_speed_mps) / (
+        2.0 * (p.gate_altitude_m - p.sky_crane_altitude_m)
+    )
 
 
 def norm2(x: float, y: float) -> float:
@@ -41,6 +52,7 @@ class ReferenceState:
     tgo_s: float = 0.0
     next_replan_s: float = 0.0
     vz_integral_mps: float = 0.0
+    terminal_decel_mps2: float = 0.0
     throttle: float = 0.0
     td_ratio_filtered: float = 1.0
     td_below_s: float = 0.0
@@ -127,7 +139,7 @@ class ReferenceLaw:
             v=list(f.nav_velocity_S_mps),
             rf=rf,
             vf=[0.0, 0.0, -p.gate_speed_mps],
-            af=[0.0, 0.0, p.gravity_mps2],
+            af=[0.0, 0.0, p.gravity_mps2 + gate_decel_mps2(p)],
             g=p.gravity_mps2,
             gain=p.guidance_gain,
             accel_max=tmax / m,
@@ -180,21 +192,35 @@ class ReferenceLaw:
         a = guidance_accel(q, max(s.tgo_s, p.tgo_switch_s))
         s.tgo_s -= 1.0 / p.control_rate_Hz
         if s.tgo_s <= p.tgo_switch_s or self.altitude_m(f) <= p.gate_altitude_m:
-            s.vz_integral_mps = 0.0
-            self.set_phase(Phase.CONSTANT_VELOCITY, f.time_s)
+            self.begin_terminal(f)
         return a, status
+
+    def begin_terminal(self, f: SensorFrame) -> None:
+        """Fix the deceleration from here to the sky-crane start, within bounds."""
+        p, s = self.p, self.s
+        assert p is not None
+        h = self.altitude_m(f) - p.sky_crane_altitude_m
+        v_sc = p.sky_crane_speed_mps
+        vz = self.measured_velocity(f)[2]
+        decel = p.final_decel_mps2
+        if h > 0.0 and -vz > v_sc:
+            decel = (vz * vz - v_sc * v_sc) / (2.0 * h)
+        s.terminal_decel_mps2 = min(
+            DECEL_MAX_OVER_GATE * gate_decel_mps2(p), max(p.final_decel_mps2, decel)
+        )
+        s.vz_integral_mps = 0.0
+        self.set_phase(Phase.CONSTANT_VELOCITY, f.time_s)
 
     def profile_speed(self, h: float) -> tuple[float, float]:
         """(descent speed, fed-forward deceleration) of the terminal profile."""
-        p = self.p
+        p, s = self.p, self.s
         assert p is not None
         v = math.sqrt(
             p.sky_crane_speed_mps**2
-            + 2.0 * p.final_decel_mps2 * max(0.0, h - p.sky_crane_altitude_m)
+            + 2.0 * s.terminal_decel_mps2 * max(0.0, h - p.sky_crane_altitude_m)
         )
-        if v >= p.gate_speed_mps:
-            return p.gate_speed_mps, 0.0
-        return v, (p.final_decel_mps2 if v > p.sky_crane_speed_mps else 0.0)
+        fade = min(1.0, (v - p.sky_crane_speed_mps) / FADE_SPEED_MPS)
+        return v, s.terminal_decel_mps2 * fade
 
     def terminal(
         self, f: SensorFrame, speed: float, accel_ff: float, speed_h_max: float
@@ -228,7 +254,11 @@ class ReferenceLaw:
         if s.phase == Phase.CONSTANT_VELOCITY:
             speed, ff = self.profile_speed(h)
             a = self.terminal(f, speed, ff, p.horizontal_speed_max_mps)
-            if h <= p.sky_crane_altitude_m:
+            descending_mps = -self.measured_velocity(f)[2]
+            if h <= p.sky_crane_altitude_m and (
+                descending_mps <= p.sky_crane_speed_mps + RELEASE_SPEED_MARGIN_MPS
+                or h <= p.sky_crane_altitude_m - RELEASE_DEPTH_MAX_M
+            ):
                 s.events |= Event.ROVER_RELEASE
                 s.release_s = f.time_s
                 self.set_phase(Phase.SKY_CRANE, f.time_s)

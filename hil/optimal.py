@@ -27,6 +27,7 @@ cvxpy with Clarabel: ``pip install 'hilander[analysis]'``.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -177,7 +178,14 @@ class _Problem:
         p["mu1"].value = veh.thrust_min_N * np.exp(-z0[:n])
         p["mu2"].value = veh.thrust_max_N * np.exp(-z0[:n])
         try:
-            self.problem.solve(solver=self.cp.CLARABEL, canon_backend=self.cp.SCIPY_CANON_BACKEND)
+            with warnings.catch_warnings():
+                # Clarabel's reduced-accuracy answers are kept (status
+                # optimal_inaccurate, below); cvxpy's warning about them is not
+                # the user's business, and would be an error under pytest.
+                warnings.filterwarnings("ignore", "Solution may be inaccurate", UserWarning)
+                self.problem.solve(
+                    solver=self.cp.CLARABEL, canon_backend=self.cp.SCIPY_CANON_BACKEND
+                )
         except self.cp.error.SolverError:
             return None
         if self.problem.status not in ("optimal", "optimal_inaccurate"):

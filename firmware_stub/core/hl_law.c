@@ -8,6 +8,10 @@
 #include "hl_sites.h"
 
 static const hl_real G0 = R(9.80665); /* standard gravity for Isp [m/s^2] */
+static const hl_real DECEL_MAX_OVER_GATE = R(1.5); /* terminal deceleration cap, over the gate's */
+static const hl_real FADE_SPEED_MPS = R(2.0);      /* the fed-forward deceleration fades over this */
+static const hl_real RELEASE_SPEED_MARGIN_MPS = R(0.25); /* release within this of the sky-crane speed, */
+static const hl_real RELEASE_DEPTH_MAX_M = R(3.0);       /* or this far below sky_crane_altitude_m */
 
 void hl_law_reset(hl_law_state_t *s)
 {
@@ -53,6 +57,13 @@ static void start(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_f
     s->start_position_S_m[1] = (hl_real)f->nav_position_S_m[1];
 }
 
+/* the constant deceleration from the gate to the sky-crane start */
+static hl_real gate_decel_mps2(const hl_law_params_t *p)
+{
+    return (p->gate_speed_mps * p->gate_speed_mps - p->sky_crane_speed_mps * p->sky_crane_speed_mps)
+           / (R(2.0) * (p->gate_altitude_m - p->sky_crane_altitude_m));
+}
+
 static void gate_problem(const hl_law_state_t *s, const hl_law_params_t *p,
                          const hl_sensor_frame_t *f, hl_tgo_problem_t *q)
 {
@@ -70,7 +81,7 @@ static void gate_problem(const hl_law_state_t *s, const hl_law_params_t *p,
     q->vf[2] = -(double)p->gate_speed_mps;
     q->af[0] = 0.0;
     q->af[1] = 0.0;
-    q->af[2] = (double)p->gravity_mps2;
+    q->af[2] = (double)p->gravity_mps2 + (double)gate_decel_mps2(p);
     q->gain = (double)p->guidance_gain;
     q->g = (double)p->gravity_mps2;
     q->accel_max = tmax / m;
@@ -109,6 +120,22 @@ static void choose_site(hl_law_state_t *s, const hl_law_params_t *p, const hl_se
     set_phase(s, HL_PHASE_DIVERT, (hl_real)f->time_s);
 }
 
+/* fix the terminal deceleration that takes the vehicle from where it is to
+ * the sky-crane start, within its bounds */
+static void begin_terminal(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f)
+{
+    hl_real v[3];
+    hl_real h = altitude_m(s, f) - p->sky_crane_altitude_m;
+    hl_real v_sc = p->sky_crane_speed_mps;
+    hl_real decel = p->final_decel_mps2;
+    measured_velocity(f, v);
+    if (h > R(0.0) && -v[2] > v_sc) decel = (v[2] * v[2] - v_sc * v_sc) / (R(2.0) * h);
+    s->terminal_decel_mps2 = hl_fmin(DECEL_MAX_OVER_GATE * gate_decel_mps2(p),
+                                     hl_fmax(p->final_decel_mps2, decel));
+    s->vz_integral_mps = R(0.0);
+    set_phase(s, HL_PHASE_CONSTANT_VELOCITY, (hl_real)f->time_s);
+}
+
 /* augmented Apollo guidance to the approach gate over the site (phases 0, 1) */
 static void approach(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
                      hl_real a[3], uint16_t *status)
@@ -126,20 +153,18 @@ static void approach(hl_law_state_t *s, const hl_law_params_t *p, const hl_senso
     hl_guidance_accel(&q, fmax(s->tgo_s, (double)p->tgo_switch_s), ad);
     for (i = 0; i < 3; i++) a[i] = (hl_real)ad[i];
     s->tgo_s -= 1.0 / (double)p->control_rate_Hz;
-    if (s->tgo_s <= (double)p->tgo_switch_s || altitude_m(s, f) <= p->gate_altitude_m) {
-        s->vz_integral_mps = R(0.0);
-        set_phase(s, HL_PHASE_CONSTANT_VELOCITY, t);
-    }
+    if (s->tgo_s <= (double)p->tgo_switch_s || altitude_m(s, f) <= p->gate_altitude_m)
+        begin_terminal(s, p, f);
 }
 
-/* descent speed of the constant-velocity / constant-deceleration profile at h */
-static hl_real profile_speed(const hl_law_params_t *p, hl_real h, hl_real *accel_ff)
+/* descent speed of the constant-deceleration profile at h */
+static hl_real profile_speed(const hl_law_state_t *s, const hl_law_params_t *p, hl_real h,
+                             hl_real *accel_ff)
 {
     hl_real v = hl_sqrt(p->sky_crane_speed_mps * p->sky_crane_speed_mps
-                        + R(2.0) * p->final_decel_mps2 * hl_fmax(R(0.0), h - p->sky_crane_altitude_m));
-    *accel_ff = R(0.0);
-    if (v >= p->gate_speed_mps) return p->gate_speed_mps;
-    if (v > p->sky_crane_speed_mps) *accel_ff = p->final_decel_mps2;
+                        + R(2.0) * s->terminal_decel_mps2
+                              * hl_fmax(R(0.0), h - p->sky_crane_altitude_m));
+    *accel_ff = s->terminal_decel_mps2 * hl_fmin(R(1.0), (v - p->sky_crane_speed_mps) / FADE_SPEED_MPS);
     return v;
 }
 
@@ -211,9 +236,13 @@ static void descend(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor
     hl_real h = altitude_m(s, f), t = (hl_real)f->time_s;
     hl_real ff = R(0.0);
     if (s->phase == HL_PHASE_CONSTANT_VELOCITY) {
-        hl_real speed = profile_speed(p, h, &ff);
+        hl_real speed = profile_speed(s, p, h, &ff);
+        hl_real v[3];
         terminal(s, p, f, speed, ff, p->horizontal_speed_max_mps, a);
-        if (h <= p->sky_crane_altitude_m) {
+        measured_velocity(f, v);
+        if (h <= p->sky_crane_altitude_m
+            && (-v[2] <= p->sky_crane_speed_mps + RELEASE_SPEED_MARGIN_MPS
+                || h <= p->sky_crane_altitude_m - RELEASE_DEPTH_MAX_M)) {
             s->events |= HL_EVENT_ROVER_RELEASE;
             s->release_s = t;
             set_phase(s, HL_PHASE_SKY_CRANE, t);

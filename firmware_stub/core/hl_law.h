@@ -50,7 +50,7 @@ typedef struct hl_law_state {
     hl_real site_S_m[3];
     double tgo_s;          /* guidance is in double: see hl_guidance.h */
     double next_replan_s;  /* a time, kept in double: float32 moves replans by a step */
-    hl_real vz_integral_mps, throttle;
+    hl_real vz_integral_mps, terminal_decel_mps2, throttle;
     hl_real td_ratio_filtered, td_below_s, release_s, declared_s, cut_s;
     hl_real flyaway_heading_S[2];
     hl_real start_position_S_m[2];

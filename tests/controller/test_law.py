@@ -164,7 +164,7 @@ class Flight:
 
     def arm(self) -> float:
         """Through constant velocity and rover release to armed detection; arm time."""
-        self.fly(0.1, 50.0, -8.0)
+        self.fly(0.1, *GATE)
         assert self.phase() == Phase.CONSTANT_VELOCITY
         self.fly(0.1, 19.0, -0.75)
         assert self.phase() == Phase.SKY_CRANE
@@ -181,6 +181,8 @@ class Flight:
         return next((c for c in self.commands if c.phase == phase), None)
 
 
+# At the gate on its own profile: the terminal descent starts without a jolt.
+GATE = (CONFIG.gate_altitude_m, -CONFIG.gate_speed_mps)
 ROVER_DOWN = 1.0  # measured vertical speed [m/s] once the stage sheds the rover
 TICK = 1.0 / CONFIG.control_rate_Hz
 # Persistence counts samples: N = persistence / dt low samples, the first of
@@ -212,7 +214,7 @@ def test_a_transient_shorter_than_the_persistence_is_ignored(law_cls: type) -> N
 def test_latches_clear_when_detection_arms(law_cls: type) -> None:
     """Mars Polar Lander: a touchdown-like signal before arming must not carry over."""
     flight = Flight(law_cls)
-    flight.fly(0.1, 50.0, -8.0)
+    flight.fly(0.1, *GATE)
     flight.fly(0.1, 19.0, -0.75)
     wait = CONFIG.bridle_payout_time_s + CONFIG.td_arm_settle_s
     flight.fly(wait + 3.0, 12.0, ROVER_DOWN)  # bridle bounce or a false contact, unarmed
@@ -270,8 +272,8 @@ def test_engine_out_raises_the_throttle_for_the_same_thrust(law_cls: type) -> No
     a.reset(config)
     b.reset(config)
     for step in range(2):  # the second step is in the terminal descent
-        ca = a.step(hover(step, config, 50.0, -8.0, mass_estimate_kg=1000.0))
-        cb = b.step(hover(step, config, 50.0, -8.0, mass_estimate_kg=1000.0, engines_active=7))
+        ca = a.step(hover(step, config, *GATE, mass_estimate_kg=1000.0))
+        cb = b.step(hover(step, config, *GATE, mass_estimate_kg=1000.0, engines_active=7))
     assert ca.phase == cb.phase == Phase.CONSTANT_VELOCITY
     np.testing.assert_allclose(ca.thrust_S_N, cb.thrust_S_N, rtol=1e-12)
     assert cb.throttle == pytest.approx(ca.throttle * 8 / 7, rel=1e-12)

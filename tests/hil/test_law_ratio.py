@@ -1,0 +1,67 @@
+"""The law against the fuel-optimal bound (docs/optimal.md, "The law against
+the bound"): its propellant to the sky-crane start over the optimum's to the
+same state, for built-in scenarios, dispersed runs and the away corners."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import pytest
+
+pytest.importorskip("cvxpy", reason="the analysis extra (cvxpy, Clarabel) is not installed")
+
+from hilander.hil.optimal import Options, propellant_ratio
+from hilander.sim.campaign import dispersed
+from hilander.sim.run import fly
+from hilander.sim.scenario import Scenario, load_scenario
+from hilander.sim.settings import InitialState
+
+OPTIONS = Options(nodes=40)
+TARGET = 1.10  # issue 6: within 1.10 of the optimum
+
+
+def away_corner(altitude_m: float, descent_mps: float, bearing_rad: float) -> Scenario:
+    """600 m off the target and moving away from it at 40 m/s."""
+    c, s = math.cos(bearing_rad), math.sin(bearing_rad)
+    start = InitialState((600.0 * c, 600.0 * s, altitude_m), (40.0 * c, 40.0 * s, -descent_mps))
+    return dataclasses.replace(load_scenario("default"), initial=start)
+
+
+def ratio(s: Scenario) -> float:
+    return propellant_ratio(fly(s), OPTIONS)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["default", "windy", "engine-out", "latency"])
+def test_the_law_is_within_the_target_on_the_built_in_scenarios(name: str) -> None:
+    assert 1.0 < ratio(load_scenario(name)) <= TARGET
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("run", range(6))
+def test_the_law_is_within_the_target_on_dispersed_runs(run: int) -> None:
+    assert 1.0 < ratio(dispersed(load_scenario("default"), 1, run)) <= TARGET
+
+
+# Not yet within the target (docs/optimal.md): the augmented Apollo family
+# cannot turn round at full thrust, coast and brake as the optimum does. These
+# hold the law to what 0.4.0 measured (1.082-1.150; 0.3.0: 1.177-1.183), so
+# that the gap can only close; lower the bound when the guidance improves.
+AWAY_BOUND = 1.16
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("altitude_m", "descent_mps", "bearing_rad"),
+    [(1500.0, 100.0, 0.0), (1500.0, 100.0, 2.2), (2200.0, 60.0, 0.0), (2200.0, 60.0, 2.2)],
+)
+def test_the_away_corners_do_not_regress(
+    altitude_m: float, descent_mps: float, bearing_rad: float
+) -> None:
+    assert 1.0 < ratio(away_corner(altitude_m, descent_mps, bearing_rad)) <= AWAY_BOUND
+
+
+@pytest.mark.slow
+def test_the_away_scenario_does_not_regress() -> None:
+    assert 1.0 < ratio(load_scenario("away")) <= AWAY_BOUND
