@@ -96,6 +96,7 @@ cdef struct LawParams:
     double gate_altitude_m
     double gate_speed_mps
     double guidance_gain
+    double turn_speed_error_mps
     double tgo_min_s
     double tgo_max_s
     double tgo_switch_s
@@ -139,6 +140,7 @@ cdef struct LawState:
     int32_t phase
     uint32_t events
     int32_t started
+    int32_t turned                       # the turn-round burn is over (or was not needed)
     double phase_start_s
     double site_S_m[3]
     double tgo_s

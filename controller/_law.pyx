@@ -3,35 +3,30 @@
 
 Design
 ------
-A. Phases (PHASE_*): powered approach to the nominal target; at the hazard
-   map, site selection and divert; constant-velocity (then constant-
-   deceleration) descent over the site; sky crane (rover released, bridle
-   paid out); touchdown detection (armed after the bridle settles, below a
-   plausible altitude, latches cleared when it arms); tether cut after a
-   fixed delay; flyaway.
-B. Approach and divert: augmented Apollo guidance (_guidance.pyx) to the
-   approach gate, gate_altitude_m above the site, descending at
-   gate_speed_mps, on the thrust of the terminal braking (final thrust
-   acceleration g + a_gate upright, a_gate the constant deceleration from
-   the gate to the sky-crane start); the time-to-go is searched against the
-   thrust, tilt and floor limits every replan_period_s and on a retarget,
-   and counts down without search once below tgo_freeze_s (as Apollo did),
-   so that the approach ends.
-C. Terminal descent: at the handover the law fixes the constant
-   deceleration a_t that takes it from where it is (h, v) to the sky-crane
-   start (h_sc, v_sc): a_t = (v^2 - v_sc^2) / (2 (h - h_sc)), kept within
-   [final_decel_mps2, 1.5 a_gate]. Vertical speed then follows
-       v_ref(h) = -sqrt(v_sc^2 + 2 a_t max(0, h - h_sc))
-   by a PI loop on the measured vertical speed, with a_t fed forward and
-   faded out over the last FADE_SPEED_MPS of the profile (so the integral,
-   not a thrust step, meets the sky-crane speed); horizontally, position
-   over the site through a capped velocity loop. Braking hard and late is
-   what keeps the propellant near the fuel-optimal bound (docs/optimal.md).
-   The rover is released below sky_crane_altitude_m once the descent speed
-   is within RELEASE_SPEED_MARGIN_MPS of sky_crane_speed_mps (or at
-   RELEASE_DEPTH_MAX_M lower, whatever the speed): released while the stage
-   still brakes, the rover's weight comes onto the bridle with the braking
-   on top of it (peak loads of 8-12 kN measured, against 4.5-5.5 kN).
+A. Phases (PHASE_*): powered approach; at the hazard map, site selection
+   and divert; the terminal descent over the site (PHASE_CONSTANT_VELOCITY);
+   sky crane; touchdown detection (armed after the bridle settles, below a
+   plausible altitude, latches cleared); tether cut after a delay; flyaway.
+B. Approach: augmented Apollo guidance (_guidance.pyx), k = 6 across and
+   guidance_gain vertically, to the gate (gate_altitude_m over the site at
+   gate_speed_mps) on the terminal's braking thrust (a_f = g + a_gate up,
+   a_gate the gate's constant deceleration to the sky-crane start); the
+   time-to-go is searched every replan_period_s and on a retarget, and only
+   counts down below tgo_freeze_s (as Apollo's did), so the approach ends.
+B2. Turn-round: the family cannot turn round, coast and brake as the fuel
+   optimum does from a start moving away. So the approach first burns at
+   full thrust on the tilt cone's edge toward v* = d / (t_coast + t_brake/2),
+   the horizontal velocity that a coast at the floor and a uniform braking
+   at TURN_BRAKE_FRACTION would carry to the site, until within
+   turn_speed_error_mps of it; then never again.
+C. Terminal descent: a_t = (v^2 - v_sc^2) / (2 (h - h_sc)) from the state at
+   the handover, within [final_decel_mps2, 1.5 a_gate]; a PI loop on the
+   vertical speed follows v_ref(h) = -sqrt(v_sc^2 + 2 a_t max(0, h - h_sc))
+   with a_t fed forward, faded over the last FADE_SPEED_MPS; horizontally a
+   capped position-velocity loop over the site. The rover is released below
+   sky_crane_altitude_m within RELEASE_SPEED_MARGIN_MPS of the sky-crane
+   speed (or RELEASE_DEPTH_MAX_M lower): released while the stage still
+   brakes, the bridle took 8-12 kN instead of 4.5-5.5 kN.
 D. Touchdown: r = |a_desired| / g is the thrust needed to hold the profile
    over the hover thrust of the vehicle as the law knows it (rover on the
    bridle). When the rover's weight leaves the bridle, r drops to about
@@ -47,12 +42,15 @@ from libc.math cimport sqrt, cos, sin, tan, fabs, fmax, fmin
 from libc.string cimport memset
 
 from hilander.controller._guidance cimport (
-    TgoProblem, guidance_accel, tgo_search, tgo_violation,
+    TgoProblem, coast_and_brake_s, guidance_accel, tgo_search, tgo_violation,
 )
 from hilander.controller._sites cimport SiteQuery, select_site
 
 
 cdef double G0 = 9.80665  # standard gravity for Isp [m/s^2], exact by definition
+cdef double HORIZONTAL_GAIN = 6.0      # ZEM/ZEV across: the final horizontal thrust is free
+cdef double TURN_BRAKE_FRACTION = 0.8  # of full thrust, the braking the turn-round plans for
+cdef double TURN_TILT_FRACTION = 0.99  # of the tilt cone's edge, to stay off it
 cdef double DECEL_MAX_OVER_GATE = 1.5  # terminal deceleration cap, over the gate's
 cdef double FADE_SPEED_MPS = 2.0       # the fed-forward deceleration fades over this
 cdef double RELEASE_SPEED_MARGIN_MPS = 0.25  # release within this of the sky-crane speed,
@@ -121,7 +119,9 @@ cdef void gate_problem(const LawState* s, const LawParams* p, const SensorFrame*
     q.af[0] = 0.0
     q.af[1] = 0.0
     q.af[2] = p.gravity_mps2 + gate_decel_mps2(p)
-    q.gain = p.guidance_gain
+    q.gain[0] = HORIZONTAL_GAIN
+    q.gain[1] = HORIZONTAL_GAIN
+    q.gain[2] = p.guidance_gain
     q.g = p.gravity_mps2
     q.accel_max = tmax / m
     q.accel_min = p.throttle_min * tmax / m
@@ -158,11 +158,39 @@ cdef void choose_site(LawState* s, const LawParams* p, const SensorFrame* f,
     set_phase(s, PHASE_DIVERT, f.time_s)
 
 
+cdef int turn_round(LawState* s, const LawParams* p, const TgoProblem* q,
+                    double a[3]) noexcept nogil:
+    """Design B2: at full thrust on the tilt cone's edge toward the horizontal
+    velocity v* = d / (t_coast + t_brake / 2) the coast and the braking will
+    carry to the site, until within turn_speed_error_mps of it; then never
+    again. 1 while burning."""
+    cdef double decel, t, ex, ey, e, horizontal
+    if s.turned:
+        return 0
+    decel = fmax(TURN_BRAKE_FRACTION * q.accel_max - q.g, 0.5)
+    t = coast_and_brake_s(q, p.gate_speed_mps, decel)
+    ex = (q.rf[0] - q.r[0]) / t - q.v[0]
+    ey = (q.rf[1] - q.r[1]) / t - q.v[1]
+    e = norm2(ex, ey)
+    if e <= p.turn_speed_error_mps:
+        s.turned = 1
+        return 0
+    horizontal = TURN_TILT_FRACTION * q.accel_max * sin(p.tilt_max_rad)
+    a[0] = horizontal * ex / e
+    a[1] = horizontal * ey / e
+    a[2] = q.accel_max * cos(p.tilt_max_rad)
+    s.tgo_s = 0.0                       # search at once when the burn ends
+    return 1
+
+
 cdef void approach(LawState* s, const LawParams* p, const SensorFrame* f,
                    double a[3], uint32_t* status) noexcept nogil:
-    """Augmented Apollo guidance to the approach gate over the site (phases 0, 1)."""
+    """Augmented Apollo guidance to the approach gate over the site (phases 0, 1),
+    after a turn-round burn if the start needs one."""
     cdef TgoProblem q
     gate_problem(s, p, f, &q)
+    if turn_round(s, p, &q, a):
+        return
     if s.tgo_s <= 0.0 or (f.time_s >= s.next_replan_s and s.tgo_s > p.tgo_freeze_s):
         s.tgo_s = tgo_search(&q)
         s.next_replan_s = f.time_s + p.replan_period_s

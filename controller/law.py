@@ -50,10 +50,19 @@ class LawConfig:
     # -- powered approach and divert --
     gate_altitude_m: float = param(50.0, unit="m", doc="approach gate height above the site", gt=0)
     gate_speed_mps: float = param(16.0, unit="m/s", doc="descent speed at the gate", gt=0)
-    # Lu's augmented Apollo gain: 6 is ZEM/ZEV, 12 is Apollo; chosen by
-    # measurement (docs/law.md).
+    # Lu's augmented Apollo gain of the vertical axis (horizontally the law
+    # uses 6, ZEM/ZEV): 6 is ZEM/ZEV, 12 is Apollo; chosen by measurement
+    # (docs/law.md).
     guidance_gain: float = param(
-        8.0, unit="-", doc="augmented Apollo gain k (6 ZEM/ZEV .. 12 Apollo)", ge=6, le=12
+        8.0, unit="-", doc="augmented Apollo gain k, vertical (6 ZEM/ZEV .. 12 Apollo)", ge=6, le=12
+    )
+    # A start moving away from the target first turns round at full thrust
+    # (docs/law.md, "The turn-round"); 15 m/s chosen by measurement.
+    turn_speed_error_mps: float = param(
+        15.0,
+        unit="m/s",
+        doc="horizontal speed error that calls for a turn-round burn at the start",
+        gt=0,
     )
     tgo_min_s: float = param(1.0, unit="s", doc="shortest time-to-go searched", gt=0)
     tgo_max_s: float = param(120.0, unit="s", doc="longest time-to-go searched", gt=0)

@@ -17,6 +17,7 @@ from hilander.controller.law import LawConfig
 from hilander.controller.reference_guidance import (
     SiteQuery,
     TgoProblem,
+    coast_and_brake_s,
     guidance_accel,
     plan_cost,
     select_site,
@@ -24,6 +25,9 @@ from hilander.controller.reference_guidance import (
 )
 
 G0 = 9.80665  # standard gravity for Isp [m/s^2]
+HORIZONTAL_GAIN = 6.0  # ZEM/ZEV across: the final horizontal thrust is free
+TURN_BRAKE_FRACTION = 0.8  # of full thrust, the braking the turn-round plans for
+TURN_TILT_FRACTION = 0.99  # of the tilt cone's edge, to stay off it
 DECEL_MAX_OVER_GATE = 1.5  # terminal deceleration cap, over the gate's
 FADE_SPEED_MPS = 2.0  # the fed-forward deceleration fades over this
 RELEASE_SPEED_MARGIN_MPS = 0.25  # release within this of the sky-crane speed,
@@ -47,6 +51,7 @@ class ReferenceState:
     phase: Phase = Phase.POWERED_APPROACH
     events: Event = Event(0)
     started: bool = False
+    turned: bool = False
     phase_start_s: float = 0.0
     site_S_m: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
     tgo_s: float = 0.0
@@ -141,7 +146,7 @@ class ReferenceLaw:
             vf=[0.0, 0.0, -p.gate_speed_mps],
             af=[0.0, 0.0, p.gravity_mps2 + gate_decel_mps2(p)],
             g=p.gravity_mps2,
-            gain=p.guidance_gain,
+            gain=[HORIZONTAL_GAIN, HORIZONTAL_GAIN, p.guidance_gain],
             accel_max=tmax / m,
             accel_min=p.throttle_min * tmax / m,
             cos_tilt=math.cos(p.tilt_max_rad),
@@ -184,6 +189,9 @@ class ReferenceLaw:
         p, s = self.p, self.s
         assert p is not None
         q = self.gate_problem(f)
+        turn = self.turn_round(q)
+        if turn is not None:
+            return turn, status
         if s.tgo_s <= 0.0 or (f.time_s >= s.next_replan_s and s.tgo_s > p.tgo_freeze_s):
             s.tgo_s = tgo_search(q)
             s.next_replan_s = f.time_s + p.replan_period_s
@@ -194,6 +202,23 @@ class ReferenceLaw:
         if s.tgo_s <= p.tgo_switch_s or self.altitude_m(f) <= p.gate_altitude_m:
             self.begin_terminal(f)
         return a, status
+
+    def turn_round(self, q: TgoProblem) -> list[float] | None:
+        """The turn-round burn's acceleration, or None once it is over."""
+        p, s = self.p, self.s
+        assert p is not None
+        if s.turned:
+            return None
+        decel = max(TURN_BRAKE_FRACTION * q.accel_max - q.g, 0.5)
+        t = coast_and_brake_s(q, p.gate_speed_mps, decel)
+        ex, ey = (q.rf[0] - q.r[0]) / t - q.v[0], (q.rf[1] - q.r[1]) / t - q.v[1]
+        e = norm2(ex, ey)
+        if e <= p.turn_speed_error_mps:
+            s.turned = True
+            return None
+        horizontal = TURN_TILT_FRACTION * q.accel_max * math.sin(p.tilt_max_rad)
+        s.tgo_s = 0.0  # search at once when the burn ends
+        return [horizontal * ex / e, horizontal * ey / e, q.accel_max * math.cos(p.tilt_max_rad)]
 
     def begin_terminal(self, f: SensorFrame) -> None:
         """Fix the deceleration from here to the sky-crane start, within bounds."""

@@ -30,7 +30,7 @@ class TgoProblem:
     vf: Vec
     af: Vec
     g: float
-    gain: float
+    gain: Vec  # k per axis
     accel_max: float
     accel_min: float
     cos_tilt: float
@@ -57,7 +57,9 @@ def guidance_accel(p: TgoProblem, t: float) -> Vec:
     zem, zev = zem_zev(p, t)
     k = p.gain
     return [
-        k * zem[i] / (t * t) + 2.0 * (1.0 - k / 3.0) * zev[i] / t + (k / 6.0 - 1.0) * p.af[i]
+        k[i] * zem[i] / (t * t)
+        + 2.0 * (1.0 - k[i] / 3.0) * zev[i] / t
+        + (k[i] / 6.0 - 1.0) * p.af[i]
         for i in range(3)
     ]
 
@@ -68,49 +70,54 @@ def nudge(e: float) -> float:
     return e
 
 
-def plan(p: TgoProblem, t: float) -> tuple[Vec, Vec, float, float]:
-    """(c1, c2, e, t^e) of the flown profile a(s) = a_f + c1 s + c2 s^e."""
+def plan(p: TgoProblem, t: float) -> tuple[Vec, Vec, Vec, Vec]:
+    """(c1, c2, e, t^e), e per axis, of the flown profile a(s) = a_f + c1 s + c2 s^e."""
     zem, zev = zem_zev(p, t)
-    e = nudge(p.gain / 3.0 - 2.0)
-    te = t**e
-    m11, m12 = t * t / 2.0, te * t / (e + 1.0)
-    m21, m22 = t * t * t / 3.0, te * t * t / (e + 2.0)
-    det = m11 * m22 - m12 * m21
-    c1, c2 = [0.0] * 3, [0.0] * 3
+    c1, c2, es, tes = [0.0] * 3, [0.0] * 3, [0.0] * 3, [0.0] * 3
     for i in range(3):
+        e = nudge(p.gain[i] / 3.0 - 2.0)
+        te = t**e
+        m11, m12 = t * t / 2.0, te * t / (e + 1.0)
+        m21, m22 = t * t * t / 3.0, te * t * t / (e + 2.0)
+        det = m11 * m22 - m12 * m21
         y = zev[i] - p.af[i] * t
         x = zem[i] - p.af[i] * t * t / 2.0
         c1[i] = (m22 * y - m12 * x) / det
         c2[i] = (m11 * x - m21 * y) / det
-    return c1, c2, e, te
+        es[i], tes[i] = e, te
+    return c1, c2, es, tes
 
 
-def sample_powers(p: TgoProblem) -> list[float]:
-    """(k / (SAMPLES - 1))^e: s^e at the samples is t^e times these."""
-    e = nudge(p.gain / 3.0 - 2.0)
-    return [(k / (SAMPLES - 1)) ** e for k in range(SAMPLES)]
+def sample_powers(p: TgoProblem) -> list[list[float]]:
+    """(k / (SAMPLES - 1))^e per axis: s^e at the samples is t^e times these."""
+    return [
+        [(k / (SAMPLES - 1)) ** nudge(p.gain[i] / 3.0 - 2.0) for k in range(SAMPLES)]
+        for i in range(3)
+    ]
 
 
-def plan_cost(p: TgoProblem, t: float, powers: list[float] | None = None) -> tuple[float, float]:
+def plan_cost(
+    p: TgoProblem, t: float, powers: list[list[float]] | None = None
+) -> tuple[float, float]:
     """(J, thrust and tilt violation) of the plan for time-to-go t."""
     powers = sample_powers(p) if powers is None else powers
     c1, c2, e, te = plan(p, t)
     dv = excess = deficit = tilt = floor = 0.0
     for k in range(SAMPLES):
         s = t * k / (SAMPLES - 1)
-        se = te * powers[k]
-        a = [p.af[i] + c1[i] * s + c2[i] * se for i in range(3)]
+        a = [p.af[i] + c1[i] * s + c2[i] * te[i] * powers[i][k] for i in range(3)]
         n = norm(a)
         dv += n * (1.0 if k in (0, SAMPLES - 1) else (4.0 if k % 2 else 2.0))
         excess = max(excess, n - p.accel_max)
         deficit = max(deficit, p.accel_min - n)
         tilt = max(tilt, p.cos_tilt * n - a[2])
+        sez = te[2] * powers[2][k]
         z = (
             p.rf[2]
             - p.vf[2] * s
             + 0.5 * (p.af[2] - p.g) * s * s
             + c1[2] * s * s * s / 6.0
-            + c2[2] * s * s * se / ((e + 1.0) * (e + 2.0))
+            + c2[2] * s * s * sez / ((e[2] + 1.0) * (e[2] + 2.0))
         )
         if 0 < k < SAMPLES - 1:
             floor = max(floor, p.floor_z - z)
@@ -152,6 +159,21 @@ def tgo_search(p: TgoProblem) -> float:
     if j1 <= j2 and j1 < best_j:
         return x1
     return x2 if j2 < best_j else best_t
+
+
+def coast_and_brake_s(q: TgoProblem, v_gate: float, decel: float) -> float:
+    """t_coast + t_brake / 2 for a coast at the floor, then uniform braking."""
+    h, vz = q.r[2] - q.rf[2], q.v[2]
+    c = min(q.accel_min - q.g, -0.05)
+    if h <= 0.0:
+        return 1.0
+    need = (vz * vz - v_gate * v_gate) / (2.0 * h) if -vz > v_gate else 0.0
+    tau = 0.0
+    if need < decel:
+        k = (vz * vz - v_gate * v_gate - 2.0 * decel * h) / (c - decel)
+        tau = max(0.0, (-vz - math.sqrt(max(vz * vz - c * k, 0.0))) / c)
+        vz += c * tau
+    return max(1.0, tau + 0.5 * max(-vz - v_gate, 0.0) / max(need, decel))
 
 
 @dataclass

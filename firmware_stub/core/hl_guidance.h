@@ -18,7 +18,7 @@ typedef struct hl_tgo_problem {
     double vf[3];       /* target velocity [m/s] */
     double af[3];       /* target thrust acceleration [m/s^2] */
     double g;           /* gravity magnitude, along -z [m/s^2] */
-    double gain;        /* k: 6 = ZEM/ZEV, 12 = Apollo */
+    double gain[3];     /* k per axis: 6 = ZEM/ZEV, 12 = Apollo */
     double accel_max;   /* thrust acceleration available [m/s^2] */
     double accel_min;   /* minimum thrust acceleration [m/s^2] */
     double cos_tilt;    /* cosine of the thrust tilt limit */
@@ -30,5 +30,6 @@ typedef struct hl_tgo_problem {
 void hl_guidance_accel(const hl_tgo_problem_t *p, double tgo, double a[3]);
 double hl_tgo_violation(const hl_tgo_problem_t *p, double tgo);
 double hl_tgo_search(const hl_tgo_problem_t *p);
+double hl_coast_and_brake_s(const hl_tgo_problem_t *q, double v_gate, double decel);
 
 #endif

@@ -8,6 +8,9 @@
 #include "hl_sites.h"
 
 static const hl_real G0 = R(9.80665); /* standard gravity for Isp [m/s^2] */
+static const double HORIZONTAL_GAIN = 6.0;     /* ZEM/ZEV across: the final horizontal thrust is free */
+static const double TURN_BRAKE_FRACTION = 0.8; /* of full thrust, the braking the turn-round plans for */
+static const double TURN_TILT_FRACTION = 0.99; /* of the tilt cone's edge, to stay off it */
 static const hl_real DECEL_MAX_OVER_GATE = R(1.5); /* terminal deceleration cap, over the gate's */
 static const hl_real FADE_SPEED_MPS = R(2.0);      /* the fed-forward deceleration fades over this */
 static const hl_real RELEASE_SPEED_MARGIN_MPS = R(0.25); /* release within this of the sky-crane speed, */
@@ -82,7 +85,9 @@ static void gate_problem(const hl_law_state_t *s, const hl_law_params_t *p,
     q->af[0] = 0.0;
     q->af[1] = 0.0;
     q->af[2] = (double)p->gravity_mps2 + (double)gate_decel_mps2(p);
-    q->gain = (double)p->guidance_gain;
+    q->gain[0] = HORIZONTAL_GAIN;
+    q->gain[1] = HORIZONTAL_GAIN;
+    q->gain[2] = (double)p->guidance_gain;
     q->g = (double)p->gravity_mps2;
     q->accel_max = tmax / m;
     q->accel_min = (double)p->throttle_min * tmax / m;
@@ -136,7 +141,34 @@ static void begin_terminal(hl_law_state_t *s, const hl_law_params_t *p, const hl
     set_phase(s, HL_PHASE_CONSTANT_VELOCITY, (hl_real)f->time_s);
 }
 
-/* augmented Apollo guidance to the approach gate over the site (phases 0, 1) */
+/* at full thrust on the tilt cone's edge toward the horizontal velocity
+ * v* = d / (t_coast + t_brake / 2) that the coast and the braking will carry
+ * to the site, until within turn_speed_error_mps of it; then never again.
+ * 1 while burning. */
+static int turn_round(hl_law_state_t *s, const hl_law_params_t *p, const hl_tgo_problem_t *q,
+                      double a[3])
+{
+    double decel, t, ex, ey, e, horizontal;
+    if (s->turned) return 0;
+    decel = fmax(TURN_BRAKE_FRACTION * q->accel_max - q->g, 0.5);
+    t = hl_coast_and_brake_s(q, (double)p->gate_speed_mps, decel);
+    ex = (q->rf[0] - q->r[0]) / t - q->v[0];
+    ey = (q->rf[1] - q->r[1]) / t - q->v[1];
+    e = sqrt(ex * ex + ey * ey);
+    if (e <= (double)p->turn_speed_error_mps) {
+        s->turned = 1;
+        return 0;
+    }
+    horizontal = TURN_TILT_FRACTION * q->accel_max * sin((double)p->tilt_max_rad);
+    a[0] = horizontal * ex / e;
+    a[1] = horizontal * ey / e;
+    a[2] = q->accel_max * cos((double)p->tilt_max_rad);
+    s->tgo_s = 0.0; /* search at once when the burn ends */
+    return 1;
+}
+
+/* augmented Apollo guidance to the approach gate over the site (phases 0, 1),
+ * after a turn-round burn if the start needs one */
 static void approach(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
                      hl_real a[3], uint16_t *status)
 {
@@ -145,6 +177,10 @@ static void approach(hl_law_state_t *s, const hl_law_params_t *p, const hl_senso
     double ad[3];
     int i;
     gate_problem(s, p, f, &q);
+    if (turn_round(s, p, &q, ad)) {
+        for (i = 0; i < 3; i++) a[i] = (hl_real)ad[i];
+        return;
+    }
     if (s->tgo_s <= 0.0 || ((double)t >= s->next_replan_s && s->tgo_s > (double)p->tgo_freeze_s)) {
         s->tgo_s = hl_tgo_search(&q);
         s->next_replan_s = (double)t + (double)p->replan_period_s;

@@ -28,7 +28,8 @@ typedef struct hl_law_params {
     int32_t engine_count;
     hl_real engine_thrust_max_N, throttle_min, throttle_rate_max_per_s, cant_rad, tilt_max_rad;
     hl_real isp_s, bridle_length_m, bridle_payout_time_s, rover_height_m;
-    hl_real gate_altitude_m, gate_speed_mps, guidance_gain, tgo_min_s, tgo_max_s;
+    hl_real gate_altitude_m, gate_speed_mps, guidance_gain, turn_speed_error_mps;
+    hl_real tgo_min_s, tgo_max_s;
     hl_real tgo_switch_s, tgo_freeze_s, replan_period_s;
     hl_real sky_crane_altitude_m, sky_crane_speed_mps, final_decel_mps2;
     hl_real vertical_gain_per_s, vertical_integral_gain_per_s2, position_gain_per_s;
@@ -46,6 +47,7 @@ typedef struct hl_law_state {
     int32_t phase;
     uint32_t events;
     int32_t started;
+    int32_t turned; /* the turn-round burn is over (or was not needed) */
     hl_real phase_start_s;
     hl_real site_S_m[3];
     double tgo_s;          /* guidance is in double: see hl_guidance.h */

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #define HL_PROTOCOL_VERSION 1u
-#define HL_SCHEMA_HASH 0xC98A4A2Bu
+#define HL_SCHEMA_HASH 0x560F909Eu
 #define HL_HEADER_SIZE 9u
 #define HL_CRC_SIZE 4u
 #define HL_MAX_PAYLOAD 1024u
@@ -48,7 +48,7 @@
 #define HL_GOODBYE_SIZE 1u  /* fixed part of the payload */
 
 /* Indices into PARAMS.values: the law's configuration, in schema order. */
-#define HL_PARAM_COUNT 49u
+#define HL_PARAM_COUNT 50u
 enum hl_param {
     HL_PARAM_control_rate_Hz = 0,
     HL_PARAM_engine_count = 1,
@@ -65,40 +65,41 @@ enum hl_param {
     HL_PARAM_gate_altitude_m = 12,
     HL_PARAM_gate_speed_mps = 13,
     HL_PARAM_guidance_gain = 14,
-    HL_PARAM_tgo_min_s = 15,
-    HL_PARAM_tgo_max_s = 16,
-    HL_PARAM_tgo_switch_s = 17,
-    HL_PARAM_tgo_freeze_s = 18,
-    HL_PARAM_replan_period_s = 19,
-    HL_PARAM_sky_crane_altitude_m = 20,
-    HL_PARAM_sky_crane_speed_mps = 21,
-    HL_PARAM_final_decel_mps2 = 22,
-    HL_PARAM_vertical_gain_per_s = 23,
-    HL_PARAM_vertical_integral_gain_per_s2 = 24,
-    HL_PARAM_position_gain_per_s = 25,
-    HL_PARAM_horizontal_gain_per_s = 26,
-    HL_PARAM_horizontal_speed_max_mps = 27,
-    HL_PARAM_sky_crane_horizontal_speed_max_mps = 28,
-    HL_PARAM_site_cost_safe_max = 29,
-    HL_PARAM_site_clearance_min_m = 30,
-    HL_PARAM_site_clearance_pref_m = 31,
-    HL_PARAM_divert_max_m = 32,
-    HL_PARAM_divert_accel_fraction = 33,
-    HL_PARAM_site_weight_clearance = 34,
-    HL_PARAM_site_weight_distance = 35,
-    HL_PARAM_site_weight_propellant = 36,
-    HL_PARAM_site_propellant_scale_kg = 37,
-    HL_PARAM_td_thrust_ratio = 38,
-    HL_PARAM_td_persistence_s = 39,
-    HL_PARAM_td_filter_time_s = 40,
-    HL_PARAM_td_arm_settle_s = 41,
-    HL_PARAM_td_gate_margin_m = 42,
-    HL_PARAM_tether_cut_delay_s = 43,
-    HL_PARAM_flyaway_climb_s = 44,
-    HL_PARAM_flyaway_climb_thrust_factor = 45,
-    HL_PARAM_flyaway_tilt_rad = 46,
-    HL_PARAM_flyaway_burn_s = 47,
-    HL_PARAM_flyaway_thrust_factor = 48,
+    HL_PARAM_turn_speed_error_mps = 15,
+    HL_PARAM_tgo_min_s = 16,
+    HL_PARAM_tgo_max_s = 17,
+    HL_PARAM_tgo_switch_s = 18,
+    HL_PARAM_tgo_freeze_s = 19,
+    HL_PARAM_replan_period_s = 20,
+    HL_PARAM_sky_crane_altitude_m = 21,
+    HL_PARAM_sky_crane_speed_mps = 22,
+    HL_PARAM_final_decel_mps2 = 23,
+    HL_PARAM_vertical_gain_per_s = 24,
+    HL_PARAM_vertical_integral_gain_per_s2 = 25,
+    HL_PARAM_position_gain_per_s = 26,
+    HL_PARAM_horizontal_gain_per_s = 27,
+    HL_PARAM_horizontal_speed_max_mps = 28,
+    HL_PARAM_sky_crane_horizontal_speed_max_mps = 29,
+    HL_PARAM_site_cost_safe_max = 30,
+    HL_PARAM_site_clearance_min_m = 31,
+    HL_PARAM_site_clearance_pref_m = 32,
+    HL_PARAM_divert_max_m = 33,
+    HL_PARAM_divert_accel_fraction = 34,
+    HL_PARAM_site_weight_clearance = 35,
+    HL_PARAM_site_weight_distance = 36,
+    HL_PARAM_site_weight_propellant = 37,
+    HL_PARAM_site_propellant_scale_kg = 38,
+    HL_PARAM_td_thrust_ratio = 39,
+    HL_PARAM_td_persistence_s = 40,
+    HL_PARAM_td_filter_time_s = 41,
+    HL_PARAM_td_arm_settle_s = 42,
+    HL_PARAM_td_gate_margin_m = 43,
+    HL_PARAM_tether_cut_delay_s = 44,
+    HL_PARAM_flyaway_climb_s = 45,
+    HL_PARAM_flyaway_climb_thrust_factor = 46,
+    HL_PARAM_flyaway_tilt_rad = 47,
+    HL_PARAM_flyaway_burn_s = 48,
+    HL_PARAM_flyaway_thrust_factor = 49,
 };
 
 /* Enumerations: hilander.hil.protocol and hilander.controller.interface. */

@@ -20,6 +20,7 @@ void hl_law_params_from(const double *v, hl_law_params_t *p)
     p->gate_altitude_m = P(gate_altitude_m);
     p->gate_speed_mps = P(gate_speed_mps);
     p->guidance_gain = P(guidance_gain);
+    p->turn_speed_error_mps = P(turn_speed_error_mps);
     p->tgo_min_s = P(tgo_min_s);
     p->tgo_max_s = P(tgo_max_s);
     p->tgo_switch_s = P(tgo_switch_s);

@@ -302,3 +302,48 @@ def test_constants_match_the_compiled_law() -> None:
     for enum, prefix in ((Phase, "PHASE_"), (Event, "EVENT_"), (Status, "STATUS_")):
         for member in enum:
             assert _core.CONSTANTS[prefix + str(member.name)] == member.value
+
+
+# -- the turn-round -----------------------------------------------------------
+
+
+def moving(step: int, position_m: tuple[float, float, float], velocity_mps: Any) -> SensorFrame:
+    return frame(
+        step,
+        CONFIG,
+        radar_altitude_m=position_m[2],
+        radar_velocity_S_mps=velocity_mps,
+        nav_position_S_m=position_m,
+        nav_velocity_S_mps=velocity_mps,
+    )
+
+
+AWAY = ((600.0, 0.0, 1500.0), (40.0, 0.0, -100.0))  # the `away` scenario's start
+
+
+def test_a_start_moving_away_turns_round_at_full_thrust(law_cls: type) -> None:
+    law = law_cls()
+    law.reset(dataclasses.replace(CONFIG, throttle_rate_max_per_s=1e6))
+    c = law.step(moving(0, *AWAY))
+    tx, ty, tz = c.thrust_S_N
+    assert c.throttle == pytest.approx(1.0, abs=0.01)
+    assert tx < 0.0 and ty == pytest.approx(0.0, abs=1e-6)  # toward the target
+    assert math.atan2(-tx, tz) == pytest.approx(CONFIG.tilt_max_rad, abs=0.02)  # on the cone
+
+
+def test_the_turn_round_ends_for_good(law_cls: type) -> None:
+    """Once the horizontal speed is the one the coast and braking need, the
+    augmented Apollo guidance flies, even if the error grows again."""
+    law = law_cls()
+    law.reset(dataclasses.replace(CONFIG, throttle_rate_max_per_s=1e6))
+    law.step(moving(0, *AWAY))
+    toward = law.step(moving(1, (600.0, 0.0, 1500.0), (-40.0, 0.0, -100.0)))
+    again = law.step(moving(2, *AWAY))
+    assert toward.throttle < 0.9 and again.throttle < 0.9
+
+
+def test_a_start_toward_the_target_does_not_turn_round(law_cls: type) -> None:
+    law = law_cls()
+    law.reset(dataclasses.replace(CONFIG, throttle_rate_max_per_s=1e6))
+    c = law.step(moving(0, (-350.0, 230.0, 1800.0), (22.0, -6.0, -80.0)))  # the default start
+    assert c.throttle < 0.9

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -171,3 +172,19 @@ def test_a_run_that_raises_is_an_error_row() -> None:
     assert row["verdict"] == "error"
     assert row["error"] == "RuntimeError: law exploded"
     assert math.isfinite(row["initial.position_m[0]"])  # what was drawn is kept
+
+
+def test_the_envelope_campaign_file_covers_the_envelope() -> None:
+    """benchmarks/envelope.toml (docs/performance.md): uniform over the
+    property tests' envelope, and its runs fly."""
+    path = Path(__file__).parents[2] / "benchmarks" / "envelope.toml"
+    s = load_scenario(str(path))
+    kinds = {(d.table, d.field): d for d in s.dispersions}
+    assert ("initial", "position_m") in kinds and ("initial", "velocity_mps") in kinds
+    for run in range(3):
+        r = dispersed(s, 1, run)
+        x, y, z = r.initial.position_m
+        vx, vy, vz = r.initial.velocity_mps
+        assert max(abs(x), abs(y)) <= 600 and 1500 <= z <= 2200
+        assert max(abs(vx), abs(vy)) <= 40 and -100 <= vz <= -60
+        assert summarize(fly(r))["verdict"] == "pass"
