@@ -112,7 +112,7 @@ def run_sim(args: argparse.Namespace) -> int:
     if args.out is not None:
         summary["files"] = [str(p) for p in write_run(args.out, landing, summary)]
     print(to_json(summary) if args.json else text_report(summary))
-    return EXIT_PASS if summary["verdict"] == "pass" else EXIT_FAIL
+    return {"pass": EXIT_PASS, "interrupted": EXIT_INTERRUPTED}.get(summary["verdict"], EXIT_FAIL)
 
 
 def run_scenarios() -> int:

@@ -98,15 +98,22 @@ def fly_general(
     """The same tick sequence as the compiled loop, one Python call per step.
 
     A FlightAborted from the flight computer propagates with world.tick at
-    the tick that got no command; the rows before it are complete."""
-    while not world.done and world.tick < telemetry.shape[0]:
-        sensed = world.sense()
-        frame = frame_from_dict(sensed, hazard_map if sensed["hazard_map_ready"] else None)
-        command = fc.step(frame)
-        if not isinstance(command, Command):
-            raise TypeError(f"flight computer returned {type(command).__name__}, not a Command")
-        as_dict = command_to_dict(command)
-        world.command(as_dict)
-        world.record(as_dict, telemetry[world.tick])
-        world.advance()
+    the tick that got no command; the rows before it are complete. Ctrl-C
+    anywhere in the loop (in the flight computer or in the world) becomes
+    FlightAborted("interrupted") the same way, so the flight so far is kept."""
+    time_s = 0.0
+    try:
+        while not world.done and world.tick < telemetry.shape[0]:
+            sensed = world.sense()
+            frame = frame_from_dict(sensed, hazard_map if sensed["hazard_map_ready"] else None)
+            time_s = frame.time_s
+            command = fc.step(frame)
+            if not isinstance(command, Command):
+                raise TypeError(f"flight computer returned {type(command).__name__}, not a Command")
+            as_dict = command_to_dict(command)
+            world.command(as_dict)
+            world.record(as_dict, telemetry[world.tick])
+            world.advance()
+    except KeyboardInterrupt:
+        raise FlightAborted("interrupted", f"interrupted at t = {time_s:.2f} s") from None
     return int(world.tick)

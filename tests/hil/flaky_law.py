@@ -33,3 +33,12 @@ class DyingLaw(FlakyLaw):
         if frame.step == 0 and frame.nav_position_S_m[2] > 1950.0:
             os._exit(3)
         return self.law.step(frame)
+
+
+class InterruptedLaw(FlakyLaw):
+    """As if Ctrl-C came 2 s into the flight (tick 100 at 50 Hz)."""
+
+    def step(self, frame: SensorFrame) -> Command:
+        if frame.step == 100:
+            raise KeyboardInterrupt
+        return self.law.step(frame)

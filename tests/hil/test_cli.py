@@ -80,6 +80,18 @@ def test_out_writes_summary_telemetry_and_a_scenario_that_refiles(
     assert code == 0 and again["touchdown"] == s["touchdown"] and again["scenario"]["seed"] == 5
 
 
+def test_ctrl_c_keeps_the_flight_so_far(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Ctrl-C inside the loop (here in the flight computer, 2 s in) ends the
+    flight: exit 130, the summary says so, and the telemetry flown is written."""
+    out = tmp_path / "run"
+    law = "tests.hil.flaky_law:InterruptedLaw"
+    code, s = sim_json(capsys, "--controller", law, "--out", str(out))
+    assert code == 130 and s["verdict"] == "interrupted"
+    assert any("interrupted at t = 2.00 s" in v for v in s["violations"])
+    with (out / "telemetry.csv").open() as f:
+        assert len(list(csv.reader(f))) == 1 + 100  # the header and ticks 0-99
+
+
 def test_seed_changes_the_landing(capsys: pytest.CaptureFixture[str]) -> None:
     _, a = sim_json(capsys, "--seed", "1")
     _, b = sim_json(capsys, "--seed", "2")
