@@ -159,6 +159,14 @@ class LawConfig:
             raise ValueError("sky_crane_altitude_m must be below gate_altitude_m")
         if self.sky_crane_speed_mps >= self.gate_speed_mps:
             raise ValueError("sky_crane_speed_mps must be below gate_speed_mps")
+        gate_decel = (self.gate_speed_mps**2 - self.sky_crane_speed_mps**2) / (
+            2.0 * (self.gate_altitude_m - self.sky_crane_altitude_m)
+        )
+        if self.final_decel_mps2 > 1.5 * gate_decel:
+            raise ValueError(
+                f"final_decel_mps2 must be at most 1.5 times the gate's deceleration "
+                f"({1.5 * gate_decel:.3g} m/s^2 for this gate), the terminal descent's cap"
+            )
 
     @property
     def td_gate_altitude_m(self) -> float:

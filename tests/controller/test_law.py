@@ -290,6 +290,8 @@ def test_config_rejects_bad_values() -> None:
         LawConfig(**{**VEHICLE, "throttle_min": 1.5})
     with pytest.raises(ValueError, match="guidance_gain"):
         LawConfig(**VEHICLE, guidance_gain=4.0)
+    with pytest.raises(ValueError, match=r"final_decel_mps2 must be at most 1\.5 times"):
+        LawConfig(**VEHICLE, final_decel_mps2=7.0)  # the default gate's cap is 6.4 m/s^2
     with pytest.raises(ValueError, match="tgo_switch_s"):
         LawConfig(**VEHICLE, tgo_switch_s=7.0)
     with pytest.raises(ValueError, match="finite"):
