@@ -117,10 +117,32 @@ MSL_LIMITS: dict[str, Any] = {
     "propellant_reserve_kg": 20.0,
 }
 
+# Perseverance (Mars 2020): the MSL design with a heavier rover and shorter
+# bridles (mars-landers.md §1.1-1.3); what differs from MSL_VEHICLE.
+M2020_VEHICLE: dict[str, Any] = {
+    **MSL_VEHICLE,
+    # Rover 1,025 kg (JPL press kit quick facts, §1.1, A/B).
+    "rover_mass_kg": 1025.0,
+    # Landing propellant ≈400 kg (§1.1, C); descent stage "similar" to MSL's
+    # (§1.1, C): the powered-descent vehicle is 2,245 kg, against ≈2,000-2,200
+    # kg (§1.1, C).
+    "propellant_mass_kg": 400.0,
+    # Bridles 21 ft ≈ 6.4 m (NASA caption, §1.3, A).
+    "bridle_length_m": 6.4,
+}
+
 PRESETS: dict[str, dict[str, Any]] = {
     "msl": {
         "description": "Curiosity (MSL, 2012) sky crane: 8 MLEs, 899 kg rover, 7.5 m bridle",
         "vehicle": MSL_VEHICLE,
+        "limits": MSL_LIMITS,
+        "law": {},
+    },
+    "m2020": {
+        "description": (
+            "Perseverance (M2020, 2021) sky crane: 8 MR-80Bs, 1,025 kg rover, 6.4 m bridles"
+        ),
+        "vehicle": M2020_VEHICLE,
         "limits": MSL_LIMITS,
         "law": {},
     },

@@ -31,6 +31,19 @@ def test_builtins_load() -> None:
         assert s.name and s.initial.position_m[2] > 0
 
 
+def test_the_m2020_preset_is_msl_with_perseverance_s_rover_and_bridles() -> None:
+    """mars-landers.md §1.1-1.3: 1,025 kg rover, ~400 kg propellant, 6.4 m
+    bridles, the same eight engines."""
+    msl, m2020 = load_scenario("default").vehicle, load_scenario("m2020").vehicle
+    assert (m2020.rover_mass_kg, m2020.propellant_mass_kg, m2020.bridle_length_m) == (
+        1025.0,
+        400.0,
+        6.4,
+    )
+    assert m2020.engine_count == msl.engine_count == 8
+    assert m2020.engine_thrust_max_N == msl.engine_thrust_max_N
+
+
 def test_a_minimal_file_takes_the_preset_and_defaults() -> None:
     s = parse_scenario(GOOD, "t.toml")
     assert s.preset == "msl" and s.seed == 3
@@ -71,7 +84,7 @@ def test_vehicle_as_a_preset_name() -> None:
         ),
         (
             GOOD + '[vehicle]\npreset = "apollo"\n',
-            "t.toml: [vehicle] preset: unknown preset 'apollo' (known: msl)",
+            "t.toml: [vehicle] preset: unknown preset 'apollo' (known: m2020, msl)",
         ),
         (
             GOOD + "[vehicle]\ncontrol_rate_Hz = 64\n",
