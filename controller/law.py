@@ -24,6 +24,9 @@ from hilander.controller.interface import (
 from hilander.controller.params import check, param
 
 DEG = math.pi / 180.0
+# The terminal deceleration's cap over the gate's; the same constant is in
+# _law.pyx and hl_law.c.
+DECEL_MAX_OVER_GATE = 1.5
 
 
 @dataclass(frozen=True)
@@ -159,14 +162,21 @@ class LawConfig:
             raise ValueError("sky_crane_altitude_m must be below gate_altitude_m")
         if self.sky_crane_speed_mps >= self.gate_speed_mps:
             raise ValueError("sky_crane_speed_mps must be below gate_speed_mps")
-        gate_decel = (self.gate_speed_mps**2 - self.sky_crane_speed_mps**2) / (
-            2.0 * (self.gate_altitude_m - self.sky_crane_altitude_m)
-        )
-        if self.final_decel_mps2 > 1.5 * gate_decel:
+        cap = DECEL_MAX_OVER_GATE * self.gate_decel_mps2
+        if self.final_decel_mps2 > cap:
             raise ValueError(
-                f"final_decel_mps2 must be at most 1.5 times the gate's deceleration "
-                f"({1.5 * gate_decel:.3g} m/s^2 for this gate), the terminal descent's cap"
+                f"final_decel_mps2 must be at most {DECEL_MAX_OVER_GATE:g} times the gate's "
+                f"deceleration ({cap:.3g} m/s^2 for this gate), the terminal descent's cap"
             )
+
+    @property
+    def gate_decel_mps2(self) -> float:
+        """The constant deceleration from the gate to the sky-crane start
+        (written as the compiled law computes it)."""
+        return (
+            self.gate_speed_mps * self.gate_speed_mps
+            - self.sky_crane_speed_mps * self.sky_crane_speed_mps
+        ) / (2.0 * (self.gate_altitude_m - self.sky_crane_altitude_m))
 
     @property
     def td_gate_altitude_m(self) -> float:

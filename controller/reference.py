@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 
 from hilander.controller.interface import Command, Event, HazardMap, Phase, SensorFrame, Status
-from hilander.controller.law import LawConfig
+from hilander.controller.law import DECEL_MAX_OVER_GATE, LawConfig
 from hilander.controller.reference_guidance import (
     SiteQuery,
     TgoProblem,
@@ -28,17 +28,9 @@ G0 = 9.80665  # standard gravity for Isp [m/s^2]
 HORIZONTAL_GAIN = 6.0  # ZEM/ZEV across: the final horizontal thrust is free
 TURN_BRAKE_FRACTION = 0.8  # of full thrust, the braking the turn-round plans for
 TURN_TILT_FRACTION = 0.99  # of the tilt cone's edge, to stay off it
-DECEL_MAX_OVER_GATE = 1.5  # terminal deceleration cap, over the gate's
 FADE_SPEED_MPS = 2.0  # the fed-forward deceleration fades over this
 RELEASE_SPEED_MARGIN_MPS = 0.25  # release within this of the sky-crane speed,
 RELEASE_DEPTH_MAX_M = 3.0  # or this far below sky_crane_altitude_m
-
-
-def gate_decel_mps2(p: LawConfig) -> float:
-    """The constant deceleration from the gate to the sky-crane start."""
-    return (p.gate_speed_mps * p.gate_speed_mps - p.sky_crane_speed_mps * p.sky_crane_speed_mps) / (
-        2.0 * (p.gate_altitude_m - p.sky_crane_altitude_m)
-    )
 
 
 def norm2(x: float, y: float) -> float:
@@ -144,7 +136,7 @@ class ReferenceLaw:
             v=list(f.nav_velocity_S_mps),
             rf=rf,
             vf=[0.0, 0.0, -p.gate_speed_mps],
-            af=[0.0, 0.0, p.gravity_mps2 + gate_decel_mps2(p)],
+            af=[0.0, 0.0, p.gravity_mps2 + p.gate_decel_mps2],
             g=p.gravity_mps2,
             gain=[HORIZONTAL_GAIN, HORIZONTAL_GAIN, p.guidance_gain],
             accel_max=tmax / m,
@@ -231,7 +223,7 @@ class ReferenceLaw:
         if h > 0.0 and -vz > v_sc:
             decel = (vz * vz - v_sc * v_sc) / (2.0 * h)
         s.terminal_decel_mps2 = min(
-            DECEL_MAX_OVER_GATE * gate_decel_mps2(p), max(p.final_decel_mps2, decel)
+            DECEL_MAX_OVER_GATE * p.gate_decel_mps2, max(p.final_decel_mps2, decel)
         )
         s.vz_integral_mps = 0.0
         self.set_phase(Phase.CONSTANT_VELOCITY, f.time_s)
