@@ -49,6 +49,7 @@ def extension(module: str, folder: str) -> Extension:
 EXTENSIONS = [
     extension("_guidance", "controller"),
     extension("_sites", "controller"),
+    extension("_touchdown", "controller"),
     extension("_law", "controller"),
     extension("_core", "controller"),
     extension("_rng", "sim"),

@@ -1,6 +1,6 @@
-"""Benchmark of the desk simulation on the default scenario.
+"""Benchmark of the desk simulation on a built-in scenario (the default one).
 
-    python benchmarks/bench_landing.py [--repeat N] [--json]
+    python benchmarks/bench_landing.py [--repeat N] [--scenario NAME] [--json]
 
 Reports, each as the median and the best of N repetitions on one core:
 - a landing in the compiled loop (world already built), ns per plant step;
@@ -117,8 +117,8 @@ def law_step_time(law: Any, s: Scenario, frames: list[SensorFrame]) -> float:
     return best / len(frames)
 
 
-def measure(repeat: int) -> dict[str, Any]:
-    s = load_scenario("default")
+def measure(repeat: int, name: str = "default") -> dict[str, Any]:
+    s = load_scenario(name)
     fly(s)  # warm the caches: terrain, hazard-map statistics, imports
     (loop_median, loop_best), steps = loop_only(s, repeat)
     build_cached = timed(lambda: build_world(s), repeat)
@@ -158,9 +158,10 @@ def measure(repeat: int) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=40)
+    parser.add_argument("--scenario", default="default", help="a built-in scenario or a file")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    result = measure(args.repeat)
+    result = measure(args.repeat, args.scenario)
     if args.json:
         print(json.dumps(result, indent=2))
         return

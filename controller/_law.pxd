@@ -14,7 +14,7 @@ cdef enum:
     HAZARD_MAP_MAX_CELLS = 64            # cells per side of the hazard map
     HAZARD_MAP_MAX_SIZE = 4096           # HAZARD_MAP_MAX_CELLS ** 2
 
-# Phases of a sky-crane descent, in order.
+# Phases of a descent, in order (a legged lander skips 3, 5 and 6).
 cdef enum:
     PHASE_POWERED_APPROACH = 0
     PHASE_DIVERT = 1
@@ -23,7 +23,13 @@ cdef enum:
     PHASE_TOUCHDOWN_DETECTION = 4
     PHASE_TETHER_CUT = 5
     PHASE_FLYAWAY = 6
-    PHASE_COUNT = 7
+    PHASE_LANDED = 7                     # legged lander: engines cut off on its legs
+    PHASE_COUNT = 8
+
+# Landing systems (LawParams.landing_system).
+cdef enum:
+    LANDING_SKY_CRANE = 0                # rover lowered on a bridle, tether cut, flyaway
+    LANDING_LEGS = 1                     # lander on legs, engine cutoff on leg contact
 
 # Discrete events, bit flags. Command.events holds every event commanded so
 # far (latched), so a lost command never loses an event.
@@ -59,7 +65,7 @@ cdef struct SensorFrame:
     double thrust_measured_N             # throttle feedback: delivered total thrust
     int32_t engines_active
     double bridle_tension_N
-    int32_t contact                      # leg/wheel contact bits (none on a sky crane)
+    int32_t contact                      # leg contact bits, bit i = leg i (none on a sky crane)
     int32_t hazard_map_ready             # a new hazard map comes with this frame
 
 cdef struct HazardMap:
@@ -80,6 +86,7 @@ cdef struct Command:
 
 cdef struct LawParams:
     # vehicle, as the flight software knows it
+    int32_t landing_system               # LANDING_*
     double control_rate_Hz
     double gravity_mps2
     int32_t engine_count
@@ -112,6 +119,7 @@ cdef struct LawParams:
     double horizontal_gain_per_s
     double horizontal_speed_max_mps
     double sky_crane_horizontal_speed_max_mps
+    double radar_velocity_gate_mps       # radar velocity used within this of the navigation's
     # hazard avoidance
     double site_cost_safe_max
     double site_clearance_min_m
@@ -127,7 +135,9 @@ cdef struct LawParams:
     double td_persistence_s
     double td_filter_time_s
     double td_arm_settle_s
-    double td_gate_altitude_m
+    double td_gate_altitude_m            # highest altitude a touchdown is plausible at
+    double td_arm_altitude_m             # legs: contact sensing is armed below this
+    int32_t td_contact_samples           # legs: consecutive contact samples for touchdown
     double tether_cut_delay_s
     # flyaway
     double flyaway_climb_s
@@ -150,6 +160,7 @@ cdef struct LawState:
     double throttle
     double td_ratio_filtered
     double td_below_s
+    int32_t td_contact_count             # legs: consecutive samples with a leg contact
     double release_s
     double declared_s
     double cut_s

@@ -27,15 +27,18 @@ C. Terminal descent: a_t = (v^2 - v_sc^2) / (2 (h - h_sc)) from the state at
    sky_crane_altitude_m within RELEASE_SPEED_MARGIN_MPS of the sky-crane
    speed (or RELEASE_DEPTH_MAX_M lower): released while the stage still
    brakes, the bridle took 8-12 kN instead of 4.5-5.5 kN.
-D. Touchdown: r = |a_desired| / g is the thrust needed to hold the profile
-   over the hover thrust of the vehicle as the law knows it (rover on the
-   bridle). When the rover's weight leaves the bridle, r drops to about
-   m_stage / m_vehicle (about 0.55 for MSL). Declared when the low-passed r
-   stays below td_thrust_ratio for td_persistence_s, counting only samples
-   below td_gate_altitude_m.
+D. Touchdown (_touchdown.pyx): the sky crane senses the rover's weight
+   leaving the bridle; a legged lander (LANDING_LEGS) arms below
+   td_arm_altitude_m, flies the same profile to the ground at
+   sky_crane_speed_mps, and cuts its engines on consecutive plausible
+   leg-contact samples (PHASE_LANDED).
 E. Throttle: the desired thrust m a goes into the tilt cone, then into
    [T_min, T_max] of the engines still firing (vertical priority when
    saturated), then the per-step throttle change is rate limited.
+F. Measured velocity: the radar's where valid and within
+   radar_velocity_gate_mps of the navigation's, else the navigation's;
+   decided sample by sample, so a dust outlier is dropped and the radar is
+   never rejected for good (the Hakuto-R lesson, mars-landers.md §3.7).
 """
 
 from libc.math cimport sqrt, cos, sin, tan, fabs, fmax, fmin
@@ -45,6 +48,9 @@ from hilander.controller._guidance cimport (
     TgoProblem, coast_and_brake_s, guidance_accel, tgo_search, tgo_violation,
 )
 from hilander.controller._sites cimport SiteQuery, select_site
+from hilander.controller._touchdown cimport (
+    arm_touchdown, detect_leg_touchdown, detect_touchdown, flyaway, flyaway_heading,
+)
 
 
 cdef double G0 = 9.80665  # standard gravity for Isp [m/s^2], exact by definition
@@ -84,10 +90,16 @@ cdef double altitude_m(const LawState* s, const SensorFrame* f) noexcept nogil:
     return f.nav_position_S_m[2] - s.site_S_m[2]
 
 
-cdef void measured_velocity(const SensorFrame* f, double v[3]) noexcept nogil:
+cdef void measured_velocity(const LawParams* p, const SensorFrame* f, double v[3]) noexcept nogil:
+    """Radar where valid and within the gate of the navigation, sample by sample (F)."""
+    cdef double dx = f.radar_velocity_S_mps[0] - f.nav_velocity_S_mps[0]
+    cdef double dy = f.radar_velocity_S_mps[1] - f.nav_velocity_S_mps[1]
+    cdef double dz = f.radar_velocity_S_mps[2] - f.nav_velocity_S_mps[2]
+    cdef bint use_radar = (f.radar_velocity_valid
+                           and sqrt(dx * dx + dy * dy + dz * dz) <= p.radar_velocity_gate_mps)
     cdef int i
     for i in range(3):
-        v[i] = f.radar_velocity_S_mps[i] if f.radar_velocity_valid else f.nav_velocity_S_mps[i]
+        v[i] = f.radar_velocity_S_mps[i] if use_radar else f.nav_velocity_S_mps[i]
 
 
 cdef void start(LawState* s, const LawParams* p, const SensorFrame* f) noexcept nogil:
@@ -209,7 +221,7 @@ cdef void begin_terminal(LawState* s, const LawParams* p, const SensorFrame* f) 
     cdef double h = altitude_m(s, f) - p.sky_crane_altitude_m
     cdef double v_sc = p.sky_crane_speed_mps
     cdef double decel = p.final_decel_mps2
-    measured_velocity(f, v)
+    measured_velocity(p, f, v)
     if h > 0.0 and -v[2] > v_sc:
         decel = (v[2] * v[2] - v_sc * v_sc) / (2.0 * h)
     s.terminal_decel_mps2 = fmin(DECEL_MAX_OVER_GATE * gate_decel_mps2(p),
@@ -234,7 +246,7 @@ cdef void terminal(LawState* s, const LawParams* p, const SensorFrame* f, double
     cdef double dt = 1.0 / p.control_rate_Hz
     cdef double e, vx, vy, vh, cap
     cdef double limit = 0.6 * p.gravity_mps2 / p.vertical_integral_gain_per_s2
-    measured_velocity(f, v)
+    measured_velocity(p, f, v)
     e = -speed - v[2]
     s.vz_integral_mps = fmin(limit, fmax(-limit, s.vz_integral_mps + e * dt))
     a[2] = (p.gravity_mps2 + accel_ff + p.vertical_gain_per_s * e
@@ -247,40 +259,19 @@ cdef void terminal(LawState* s, const LawParams* p, const SensorFrame* f, double
     a[1] = p.horizontal_gain_per_s * (cap * vy - v[1])
 
 
-cdef void detect_touchdown(LawState* s, const LawParams* p, const SensorFrame* f,
-                           double h, const double* a) noexcept nogil:
-    """Persistence on the low-passed thrust-needed ratio, gated by altitude."""
-    cdef double dt = 1.0 / p.control_rate_Hz
-    cdef double ratio = sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]) / p.gravity_mps2
-    s.td_ratio_filtered += (ratio - s.td_ratio_filtered) * dt / (p.td_filter_time_s + dt)
-    if (f.radar_altitude_valid and h <= p.td_gate_altitude_m
-            and s.td_ratio_filtered < p.td_thrust_ratio):
-        s.td_below_s += dt
-    else:
-        s.td_below_s = 0.0
-    if s.td_below_s >= p.td_persistence_s - 1e-9:
-        s.events |= EVENT_TOUCHDOWN_DECLARED
-        s.declared_s = f.time_s
-        set_phase(s, PHASE_TETHER_CUT, f.time_s)
-
-
-cdef void arm_touchdown(LawState* s, double t) noexcept nogil:
-    """Arm detection with every latch cleared (the Mars Polar Lander lesson)."""
-    s.td_ratio_filtered = 1.0
-    s.td_below_s = 0.0
-    set_phase(s, PHASE_TOUCHDOWN_DETECTION, t)
-
-
 cdef void descend(LawState* s, const LawParams* p, const SensorFrame* f,
                   double a[3]) noexcept nogil:
     """Phases 2 to 5: the terminal descent over the site."""
     cdef double h = altitude_m(s, f)
     cdef double ff = 0.0, speed
     cdef double v[3]
+    if p.landing_system == LANDING_LEGS:
+        descend_on_legs(s, p, f, h, a)
+        return
     if s.phase == PHASE_CONSTANT_VELOCITY:
         speed = profile_speed(s, p, h, &ff)
         terminal(s, p, f, speed, ff, p.horizontal_speed_max_mps, a)
-        measured_velocity(f, v)
+        measured_velocity(p, f, v)
         if h <= p.sky_crane_altitude_m and (
                 -v[2] <= p.sky_crane_speed_mps + RELEASE_SPEED_MARGIN_MPS
                 or h <= p.sky_crane_altitude_m - RELEASE_DEPTH_MAX_M):
@@ -302,32 +293,20 @@ cdef void descend(LawState* s, const LawParams* p, const SensorFrame* f,
         set_phase(s, PHASE_FLYAWAY, f.time_s)
 
 
-cdef void flyaway_heading(LawState* s) noexcept nogil:
-    """Fly on along the approach ground track, away from the rover."""
-    cdef double dx = s.site_S_m[0] - s.start_position_S_m[0]
-    cdef double dy = s.site_S_m[1] - s.start_position_S_m[1]
-    cdef double d = norm2(dx, dy)
-    s.flyaway_heading_S[0] = dx / d if d > 1.0 else 1.0
-    s.flyaway_heading_S[1] = dy / d if d > 1.0 else 0.0
-
-
-cdef void flyaway(LawState* s, const LawParams* p, const SensorFrame* f,
-                  double a[3]) noexcept nogil:
-    """Climb, then tilt away at a thrust that still holds altitude; then cut off."""
-    cdef double t = f.time_s - s.cut_s
-    cdef double g = p.gravity_mps2
-    cdef double horizontal
-    if t < p.flyaway_climb_s:
-        a[0] = 0.0
-        a[1] = 0.0
-        a[2] = p.flyaway_climb_thrust_factor * g
-    elif t < p.flyaway_climb_s + p.flyaway_burn_s:
-        horizontal = p.flyaway_thrust_factor * g * tan(p.flyaway_tilt_rad)
-        a[0] = horizontal * s.flyaway_heading_S[0]
-        a[1] = horizontal * s.flyaway_heading_S[1]
-        a[2] = p.flyaway_thrust_factor * g
+cdef void descend_on_legs(LawState* s, const LawParams* p, const SensorFrame* f, double h,
+                          double a[3]) noexcept nogil:
+    """A legged lander: the profile down to the ground, armed below td_arm_altitude_m."""
+    cdef double ff = 0.0
+    cdef double speed = profile_speed(s, p, h, &ff)
+    cdef double cap = p.horizontal_speed_max_mps
+    if h <= p.sky_crane_altitude_m:
+        cap = p.sky_crane_horizontal_speed_max_mps
+    terminal(s, p, f, speed, ff, cap, a)
+    if s.phase == PHASE_CONSTANT_VELOCITY:
+        if h <= p.td_arm_altitude_m:
+            arm_touchdown(s, f.time_s)
     else:
-        s.events |= EVENT_ENGINE_CUTOFF
+        detect_leg_touchdown(s, p, f, h)
 
 
 cdef void throttle_stage(LawState* s, const LawParams* p, const SensorFrame* f,
@@ -389,7 +368,7 @@ cdef void law_step(LawState* s, const LawParams* p, const SensorFrame* f,
         approach(s, p, f, a, &c.status)
     elif s.phase <= PHASE_TETHER_CUT:
         descend(s, p, f, a)
-    else:
+    elif s.phase == PHASE_FLYAWAY:
         flyaway(s, p, f, a)
     throttle_stage(s, p, f, a, c)
     c.step = f.step

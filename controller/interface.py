@@ -22,7 +22,7 @@ HAZARD_MAP_MAX_CELLS = 64
 
 
 class Phase(enum.IntEnum):
-    """Phases of a sky-crane descent, in order."""
+    """Phases of a descent, in order (a legged lander skips SKY_CRANE to FLYAWAY)."""
 
     POWERED_APPROACH = 0
     DIVERT = 1
@@ -31,6 +31,7 @@ class Phase(enum.IntEnum):
     TOUCHDOWN_DETECTION = 4
     TETHER_CUT = 5
     FLYAWAY = 6
+    LANDED = 7
 
     @property
     def label(self) -> str:

@@ -27,6 +27,9 @@ DEG = math.pi / 180.0
 # The terminal deceleration's cap over the gate's; the same constant is in
 # _law.pyx and hl_law.c.
 DECEL_MAX_OVER_GATE = 1.5
+# LawConfig.landing_system, as in _law.pxd.
+LANDING_SKY_CRANE = 0
+LANDING_LEGS = 1
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,9 @@ class LawConfig:
     """Every parameter of the landing law, SI units."""
 
     # -- the vehicle as the flight software knows it (from the preset) --
+    landing_system: int = param(
+        unit="-", doc="0: sky crane (bridle, tether cut); 1: legs (engine cutoff)", ge=0, le=1
+    )
     control_rate_Hz: float = param(unit="Hz", doc="control (guidance) rate", gt=0, le=1000)
     engine_count: int = param(unit="-", doc="engines on the descent stage", ge=1, le=64)
     engine_thrust_max_N: float = param(unit="N", doc="maximum thrust of one engine", gt=0)
@@ -100,6 +106,16 @@ class LawConfig:
     sky_crane_horizontal_speed_max_mps: float = param(
         0.2, unit="m/s", doc="horizontal speed cap on the sky crane", gt=0
     )
+    # MSL's radar gave sporadic velocity errors near the ground, from dust
+    # kicked up by the plumes (Chen & Pollard 2014, mars-landers.md §1.4, A);
+    # its NavFilter edited its data (§1.4, B). 1 m/s is about ten sigma of
+    # the radar-navigation difference, chosen by measurement.
+    radar_velocity_gate_mps: float = param(
+        1.0,
+        unit="m/s",
+        doc="radar velocity used only within this of the navigation's, sample by sample",
+        gt=0,
+    )
     # -- hazard avoidance --
     site_cost_safe_max: float = param(
         0.03, unit="-", doc="hazard cost below which a cell is safe", gt=0, le=1
@@ -133,7 +149,19 @@ class LawConfig:
         1.0, unit="s", doc="wait after the bridle is out before arming", ge=0
     )
     td_gate_margin_m: float = param(
-        5.0, unit="m", doc="arming height above bridle plus rover height", ge=0
+        5.0,
+        unit="m",
+        doc="touchdown plausible this high above the bridle and rover (legs: above ground)",
+        ge=0,
+    )
+    # Mars Polar Lander's touchdown sensing was enabled at 40 m and took two
+    # consecutive leg-sensor readings as a touchdown (JPL SRB report quoted in
+    # mars-landers.md §3.1, A); the law arms there too, with its latches cleared.
+    td_arm_altitude_m: float = param(
+        40.0, unit="m", doc="legs: height below which leg-contact sensing is armed", gt=0
+    )
+    td_contact_samples: int = param(
+        2, unit="-", doc="legs: consecutive leg-contact samples that make a touchdown", ge=1
     )
     # "waits two seconds to confirm ... fires pyros" (SciAm, B): persistence
     # 1 s plus filter lag plus this delay come to about 2 s.
@@ -180,7 +208,10 @@ class LawConfig:
 
     @property
     def td_gate_altitude_m(self) -> float:
-        """Highest descent-stage altitude at which a touchdown is plausible."""
+        """Highest descent-stage altitude at which a touchdown is plausible: the
+        rover on its bridle below the stage, or a lander on its legs."""
+        if self.landing_system == LANDING_LEGS:
+            return self.td_gate_margin_m
         return self.bridle_length_m + self.rover_height_m + self.td_gate_margin_m
 
     def replace(self, **changes: Any) -> LawConfig:

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 
 from hilander.controller.interface import Command, Event, HazardMap, Phase, SensorFrame, Status
-from hilander.controller.law import DECEL_MAX_OVER_GATE, LawConfig
+from hilander.controller.law import DECEL_MAX_OVER_GATE, LANDING_LEGS, LawConfig
 from hilander.controller.reference_guidance import (
     SiteQuery,
     TgoProblem,
@@ -22,6 +22,11 @@ from hilander.controller.reference_guidance import (
     plan_cost,
     select_site,
     tgo_search,
+)
+from hilander.controller.reference_touchdown import (
+    arm_touchdown,
+    detect_leg_touchdown,
+    detect_touchdown,
 )
 
 G0 = 9.80665  # standard gravity for Isp [m/s^2]
@@ -53,6 +58,7 @@ class ReferenceState:
     throttle: float = 0.0
     td_ratio_filtered: float = 1.0
     td_below_s: float = 0.0
+    td_contact_count: int = 0
     release_s: float = 0.0
     declared_s: float = 0.0
     cut_s: float = 0.0
@@ -94,7 +100,7 @@ class ReferenceLaw:
             a, status = self.approach(f, status)
         elif s.phase <= Phase.TETHER_CUT:
             a = self.descend(f)
-        else:
+        elif s.phase == Phase.FLYAWAY:
             a = self.flyaway(f)
         thrust, throttle, status = self.throttle_stage(f, a, status)
         return Command(
@@ -121,9 +127,13 @@ class ReferenceLaw:
             return f.radar_altitude_m
         return f.nav_position_S_m[2] - self.s.site_S_m[2]
 
-    @staticmethod
-    def measured_velocity(f: SensorFrame) -> tuple[float, float, float]:
-        return f.radar_velocity_S_mps if f.radar_velocity_valid else f.nav_velocity_S_mps
+    def measured_velocity(self, f: SensorFrame) -> tuple[float, float, float]:
+        """Radar where valid and within the gate of the navigation, sample by sample."""
+        assert self.p is not None
+        r, n = f.radar_velocity_S_mps, f.nav_velocity_S_mps
+        dx, dy, dz = r[0] - n[0], r[1] - n[1], r[2] - n[2]
+        near = math.sqrt(dx * dx + dy * dy + dz * dz) <= self.p.radar_velocity_gate_mps
+        return r if f.radar_velocity_valid and near else n
 
     def gate_problem(self, f: SensorFrame) -> TgoProblem:
         p, s = self.p, self.s
@@ -268,6 +278,8 @@ class ReferenceLaw:
         p, s = self.p, self.s
         assert p is not None
         h = self.altitude_m(f)
+        if p.landing_system == LANDING_LEGS:
+            return self.descend_on_legs(f, h)
         if s.phase == Phase.CONSTANT_VELOCITY:
             speed, ff = self.profile_speed(h)
             a = self.terminal(f, speed, ff, p.horizontal_speed_max_mps)
@@ -287,10 +299,9 @@ class ReferenceLaw:
                 and f.radar_altitude_valid
                 and h <= p.td_gate_altitude_m
             ):
-                s.td_ratio_filtered, s.td_below_s = 1.0, 0.0  # arm with latches cleared
-                self.set_phase(Phase.TOUCHDOWN_DETECTION, f.time_s)
+                arm_touchdown(s, f.time_s)
         elif s.phase == Phase.TOUCHDOWN_DETECTION:
-            self.detect_touchdown(f, h, a)
+            detect_touchdown(p, s, f, h, a)
         elif f.time_s - s.declared_s >= p.tether_cut_delay_s - 1e-9:
             s.events |= Event.TETHER_CUT
             s.cut_s = f.time_s
@@ -301,22 +312,21 @@ class ReferenceLaw:
             self.set_phase(Phase.FLYAWAY, f.time_s)
         return a
 
-    def detect_touchdown(self, f: SensorFrame, h: float, a: list[float]) -> None:
+    def descend_on_legs(self, f: SensorFrame, h: float) -> list[float]:
+        """A legged lander: the profile down to the ground, armed below td_arm_altitude_m."""
         p, s = self.p, self.s
         assert p is not None
-        ratio = math.sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]) / p.gravity_mps2
-        s.td_ratio_filtered += (
-            (ratio - s.td_ratio_filtered) * self.dt / (p.td_filter_time_s + self.dt)
-        )
-        low = s.td_ratio_filtered < p.td_thrust_ratio
-        if f.radar_altitude_valid and h <= p.td_gate_altitude_m and low:
-            s.td_below_s += self.dt
+        speed, ff = self.profile_speed(h)
+        cap = p.horizontal_speed_max_mps
+        if h <= p.sky_crane_altitude_m:
+            cap = p.sky_crane_horizontal_speed_max_mps
+        a = self.terminal(f, speed, ff, cap)
+        if s.phase == Phase.CONSTANT_VELOCITY:
+            if h <= p.td_arm_altitude_m:
+                arm_touchdown(s, f.time_s)
         else:
-            s.td_below_s = 0.0
-        if s.td_below_s >= p.td_persistence_s - 1e-9:
-            s.events |= Event.TOUCHDOWN_DECLARED
-            s.declared_s = f.time_s
-            self.set_phase(Phase.TETHER_CUT, f.time_s)
+            detect_leg_touchdown(p, s, f, h)
+        return a
 
     def flyaway(self, f: SensorFrame) -> list[float]:
         p, s = self.p, self.s

@@ -40,9 +40,11 @@ from hilander.hil.output import OutputError, to_json, write_run
 from hilander.hil.record import RecordingError
 from hilander.hil.report import text_report
 from hilander.hil.transport import PortError
+from hilander.sim.catalog import FAULTS, lander_scenarios, other_scenarios
+from hilander.sim.presets import PRESETS
 from hilander.sim.result import summarize
 from hilander.sim.run import fly
-from hilander.sim.scenario import builtin_names, load_scenario
+from hilander.sim.scenario import builtin_description
 from hilander.sim.schema import ScenarioError
 
 EXIT_PASS, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_PIPE = 0, 1, 2, 130, 141
@@ -81,7 +83,7 @@ def build_parser() -> Parser:
     sim = sub.add_parser("sim", help="fly a landing on the desk simulation")
     add_run_arguments(sim, seed_type)
     add_controller_option(sim, "the flight computer")
-    sub.add_parser("scenarios", help="list the built-in scenarios")
+    sub.add_parser("scenarios", help="list the landers, the faults of history and the scenarios")
     add_campaign_commands(sub, seed_type)
     add_optimal_command(sub, seed_type, run_index)
     add_link_commands(sub, seed_type)
@@ -116,8 +118,18 @@ def run_sim(args: argparse.Namespace) -> int:
 
 
 def run_scenarios() -> int:
-    for name in builtin_names():
-        print(f"{name:<24} {load_scenario(name).description}")
+    print("Landers: `hilander sim NAME` flies the lander's own scenario")
+    for preset, scenario in lander_scenarios().items():
+        own = "" if scenario == preset else f" (scenario {scenario})"
+        print(f"  {preset:<21} {PRESETS[preset]['description']}{own}")
+        print(f"  {'':<21} source: {PRESETS[preset]['source']}")
+    print("Faults from history: each passes; a naive version of the logic fails it")
+    for fault in FAULTS:
+        print(f"  {fault.name:<21} {builtin_description(fault.name)}")
+        print(f"  {'':<21} source: {fault.source}")
+    print("Other scenarios")
+    for name in other_scenarios():
+        print(f"  {name:<21} {builtin_description(name)}")
     return EXIT_PASS
 
 

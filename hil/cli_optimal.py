@@ -76,6 +76,19 @@ def run_optimal(args: argparse.Namespace) -> int:
     return EXIT_PASS
 
 
+def _target_what(s: Any) -> str:
+    if s.vehicle.legged:
+        return (
+            "the lander's state where the law arms leg-contact sensing "
+            f"({s.law.td_arm_altitude_m:g} m above the ground)"
+        )
+    return (
+        "the descent stage's state at the law's sky-crane start (its aim: "
+        f"{s.law.sky_crane_altitude_m:g} m above its site, descending at "
+        f"{s.law.sky_crane_speed_mps:g} m/s)"
+    )
+
+
 def optimal_summary(
     s: Any, controller: str, seg: Any, best: Solution, solves: int, opt: Options
 ) -> dict[str, Any]:
@@ -83,9 +96,7 @@ def optimal_summary(
     return {
         "scenario": {"name": s.name, "source": s.source, "seed": s.seed, "preset": s.preset},
         "target": {
-            "what": "the descent stage's state at the law's sky-crane start (its aim: "
-            f"{s.law.sky_crane_altitude_m:g} m above its site, descending at "
-            f"{s.law.sky_crane_speed_mps:g} m/s)",
+            "what": _target_what(s),
             "position_m": [round(x, 3) for x in seg.target.position_m],
             "velocity_mps": [round(x, 4) for x in seg.target.velocity_mps],
         },

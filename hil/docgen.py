@@ -19,6 +19,7 @@ from hilander.sim.presets import PRESETS
 from hilander.sim.schema import defaults
 from hilander.sim.settings import (
     EnvironmentParams,
+    FaultParams,
     InitialState,
     SimParams,
     TerrainParams,
@@ -69,6 +70,7 @@ def generated() -> str:
         ("[terrain]", TerrainParams, defaults(TerrainParams), None),
         ("[wind]", WindParams, defaults(WindParams), None),
         ("[environment]", EnvironmentParams, defaults(EnvironmentParams), None),
+        ("[faults]", FaultParams, defaults(FaultParams), None),
         ("[sim]", SimParams, defaults(SimParams), None),
     ]
     lines = [BEGIN, ""]

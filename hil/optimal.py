@@ -297,7 +297,9 @@ def law_segment(landing: Landing) -> LawSegment | None:
     the descent stage's state there: the terminal state the optimum is asked
     to reach, so that a law that arrives faster or off its aim (its site,
     sky_crane_altitude_m above it, descending at sky_crane_speed_mps) is
-    compared on what it did. None if the law never got there."""
+    compared on what it did. A legged lander has no sky crane: its segment
+    ends where the law arms leg-contact sensing (the first phase past
+    constant_velocity, as for the sky crane). None if the law never got there."""
     reached = np.flatnonzero(landing.column("phase") >= Phase.SKY_CRANE)
     if not len(reached):
         return None

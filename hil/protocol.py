@@ -133,14 +133,14 @@ SENSOR_FIELDS = (
     _f("thrust_measured_N", "f32", "N", "throttle feedback: delivered total thrust"),
     _f("engines_active", "u8", "-", "engines firing", py=int),
     _f("bridle_tension_N", "f32", "N", "tension in the bridle"),
-    _f("contact", "u8", "-", "leg/wheel contact bits", py=int),
+    _f("contact", "u8", "-", "leg contact bits, bit i = leg i", py=int),
     _f("hazard_map_ready", "u8", "-", "1: a new hazard map came before this frame", py=bool),
 )
 COMMAND_FIELDS = (
     _f("step", "u32", "-", "echo of SensorFrame.step", py=int),
     _f("thrust_S_N", "f32", "N", "total thrust vector", V3),
     _f("throttle", "f32", "-", "per-engine fraction of max thrust, 0 = off"),
-    _f("phase", "u8", "-", "Phase (0..6)", py=int),
+    _f("phase", "u8", "-", "Phase (0..7)", py=int),
     _f("events", "u16", "-", "latched EVENT_* bits", py=int),
     _f("site_S_m", "f32", "m", "selected landing site (x, y, ground z)", V3),
     _f("status", "u16", "-", "STATUS_* bits of this step", py=int),

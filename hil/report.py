@@ -21,13 +21,17 @@ def text_report(s: dict[str, Any], command: str = "sim") -> str:
     cut = s["tether_cut"]
     if cut:
         lines.append(f"  tether cut   {_f(cut['after_touchdown_s'], '.2f')} s after touchdown")
+    cutoff = s.get("engine_cutoff")
+    if cutoff:
+        lines.append(f"  cutoff       {_f(cutoff['after_touchdown_s'], '.2f')} s after touchdown")
     if s["flyaway"]:
         lines.append(
             f"  flyaway      stage down {s['flyaway']['impact_distance_m']:.0f} m from the rover"
         )
     lines.append(
         f"  propellant   {_f(s['propellant_used_kg'], '.1f')} kg used, "
-        f"{_f(s['propellant_at_cut_kg'], '.1f')} kg left at the cut"
+        f"{_f(s['propellant_at_cut_kg'], '.1f')} kg left at the "
+        + ("cutoff" if s["scenario"].get("landing_system") == "legs" else "cut")
     )
     phases = "  ".join(f"{p['name']} {p['start_s']:.1f}" for p in s["phases"])
     lines.append(f"  phases [s]   {phases}")

@@ -8,7 +8,10 @@ A. Bodies: descent stage and rover, point masses in 3-D. Until the rover is
    rover_stowed_offset_m below the stage reference point. The thrust
    direction stands for the stage attitude (3-DOF translation with a
    slew-limited thrust axis), the usual model for powered-descent guidance.
-B. Engines: n active engines, throttle with a first-order lag, thrust along
+B. Engines: n active engines, throttle with a first-order lag (pulsed
+   engines: the throttle is the duty cycle of on/off pulses, latched at the
+   start of each pulse period, as Phoenix's and InSight's 10 Hz thrusters;
+   thrust_scale, a fault, delivers more or less than nominal), thrust along
    the thrust axis T = n f T_max cos(cant); propellant flow n f T_max / (Isp g0)
    (the cant loses axial thrust, not flow); no thrust when the propellant is
    gone; engine-out removes engines from engine_out_time_s on.
@@ -17,8 +20,11 @@ C. Bridle: a one-sided spring-damper between the stage reference point and
    is paid out at up to bridle_payout_rate_mps with a ramp of
    bridle_payout_accel_mps2 at both ends, so the rover is lowered, not
    dropped. Tension only when taut: T = max(0, k s + c ds/dt) for s > 0.
-D. Ground contact (rover wheels): penalty spring-damper along the terrain
-   normal, Coulomb friction regularised below V_STICK. The stage's ground
+D. Ground contact (rover wheels, or a legged lander's footpads): penalty
+   spring-damper along the terrain normal, Coulomb friction regularised
+   below V_STICK. Footpads sit leg_radius_m from the stage axis, the stage
+   held upright (attitude is not modelled): each touches on its own and sets
+   its bit of leg_contact; their forces act on the stage. The stage's ground
    contact is its impact: recorded, and the landing ends. A rover cut loose
    and still (below REST_SPEED for REST_TIME) is at rest and no longer
    integrated: nothing acts on it any more, and the regularised friction's
@@ -32,7 +38,7 @@ F. Integration: semi-implicit (symplectic) Euler at the plant rate: velocity
    would pump energy into them.
 """
 
-from libc.math cimport cos, exp, isnan, sqrt, tan
+from libc.math cimport cos, exp, isnan, sin, sqrt, tan, M_PI, lround
 
 from hilander.sim._types cimport WorldParams, WorldState, Terrain, Body, TickConstants
 
@@ -133,17 +139,29 @@ cdef void slew(WorldState* w, const TickConstants* k) noexcept nogil:
         u[i] /= n
 
 
+cdef double pulse(WorldState* w, const WorldParams* p, double duty) noexcept nogil:
+    """1 while the engines' pulse is on: duty latched at the period's start."""
+    cdef bint on
+    if w.pulse_step == 0:
+        w.pulse_on_steps = lround(duty * p.pulse_period_steps)
+    on = w.pulse_step < w.pulse_on_steps
+    w.pulse_step = (w.pulse_step + 1) % p.pulse_period_steps
+    return 1.0 if on else 0.0
+
+
 cdef void engines(WorldState* w, const WorldParams* p, const TickConstants* k) noexcept nogil:
-    """Engine-out, throttle lag, slew, thrust and propellant flow."""
+    """Engine-out, throttle lag (or pulses), slew, thrust and propellant flow."""
     cdef double target = 0.0, full
     w.engines_active = p.engine_count
     if w.time_s >= p.engine_out_time_s:
         w.engines_active = p.engine_count - p.engines_out
     if not w.engines_off and w.propellant_kg > 0.0 and w.throttle_cmd > 0.0:
         target = dmin(1.0, dmax(p.throttle_min, w.throttle_cmd))
+    if p.pulse_period_steps > 0:
+        target = pulse(w, p, target)
     w.throttle += (target - w.throttle) * k.throttle_alpha
     slew(w, k)
-    full = w.engines_active * p.engine_thrust_max_N * w.throttle
+    full = w.engines_active * p.engine_thrust_max_N * w.throttle * p.thrust_scale
     if w.propellant_kg <= 0.0:
         w.thrust_N = 0.0
         return
@@ -222,9 +240,10 @@ cdef void record_touchdown(WorldState* w, const Terrain* t, const Body* b) noexc
     w.rec.touchdown_attached = w.rover_attached
 
 
-cdef void add_contact(WorldState* w, const WorldParams* p, const Terrain* t,
-                      const Body* b, double f[3]) noexcept nogil:
-    """Wheel-ground force on the rover (normal spring-damper and friction)."""
+cdef int add_contact(WorldState* w, const WorldParams* p, const Terrain* t,
+                     const Body* b, double f[3]) noexcept nogil:
+    """Ground force on a wheel or footpad (normal spring-damper and friction);
+    1 if it touches."""
     cdef double g[2]
     cdef double n[3]
     cdef double vt[3]
@@ -232,11 +251,11 @@ cdef void add_contact(WorldState* w, const WorldParams* p, const Terrain* t,
     cdef double h, depth, norm, vn = 0.0, fn, speed_t, friction
     cdef int i
     if clear_of_ground(t, x, y, z):
-        return
+        return 0
     h = height_and_gradient(t, x, y, g)
     depth = h - z
     if depth <= 0.0:
-        return
+        return 0
     if isnan(w.rec.touchdown_time_s):
         record_touchdown(w, t, b)
     norm = sqrt(1.0 + g[0] * g[0] + g[1] * g[1])
@@ -247,13 +266,34 @@ cdef void add_contact(WorldState* w, const WorldParams* p, const Terrain* t,
         vn += b.velocity_S_mps[i] * n[i]
     fn = p.contact_stiffness_N_per_m * depth * n[2] - p.contact_damping_N_s_per_m * vn
     if fn <= 0.0:
-        return
+        return 1
     for i in range(3):
         vt[i] = b.velocity_S_mps[i] - vn * n[i]
     speed_t = sqrt(vt[0] * vt[0] + vt[1] * vt[1] + vt[2] * vt[2])
     friction = p.friction_coefficient * fn / dmax(speed_t, V_STICK)
     for i in range(3):
         f[i] += fn * n[i] - friction * vt[i]
+    return 1
+
+
+cdef void add_leg_contacts(WorldState* w, const WorldParams* p, const Terrain* t,
+                           double f[3]) noexcept nogil:
+    """A legged lander's footpads on the ground; their bits in leg_contact."""
+    cdef Body foot
+    cdef double angle
+    cdef bint first = isnan(w.rec.touchdown_time_s)
+    cdef int i
+    w.leg_contact = 0
+    foot.velocity_S_mps = w.stage.velocity_S_mps
+    for i in range(p.leg_count):
+        angle = 2.0 * M_PI * i / p.leg_count
+        foot.position_S_m[0] = w.stage.position_S_m[0] + p.leg_radius_m * cos(angle)
+        foot.position_S_m[1] = w.stage.position_S_m[1] + p.leg_radius_m * sin(angle)
+        foot.position_S_m[2] = w.stage.position_S_m[2] - p.rover_stowed_offset_m
+        if add_contact(w, p, t, &foot, f):
+            w.leg_contact |= 1 << i
+    if first and not isnan(w.rec.touchdown_time_s):
+        record_touchdown(w, t, &w.rover)        # the lander's axis, not the first foot
 
 
 cdef inline void integrate(Body* b, const double f[3], double m, double g,
@@ -312,7 +352,10 @@ cdef void plant_step(WorldState* w, const WorldParams* p, const Terrain* t,
         fr[i] = 0.0
     add_drag(w, p, k, &w.stage, p.descent_stage_drag_area_m2, fs)
     if w.rover_attached:
-        add_contact(w, p, t, &w.rover, fs)
+        if p.leg_count > 0:
+            add_leg_contacts(w, p, t, fs)
+        else:
+            add_contact(w, p, t, &w.rover, fs)
         for i in range(3):
             w.specific_force_S_mps2[i] = fs[i] / (ms + mr)
         integrate(&w.stage, fs, ms + mr, p.gravity_mps2, p.dt_s)

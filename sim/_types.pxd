@@ -44,6 +44,10 @@ cdef struct WorldParams:
     double rover_stowed_offset_m
     double rover_height_m
     double descent_stage_bottom_m
+    int32_t landing_system               # LANDING_* of _law.pxd
+    int32_t leg_count                    # footpads on a circle of leg_radius_m
+    double leg_radius_m
+    int32_t pulse_period_steps           # PWM engines: plant steps per pulse (0: throttled)
     int32_t engine_count
     int32_t engines_out
     double engine_out_time_s
@@ -81,6 +85,17 @@ cdef struct WorldParams:
     double thrust_feedback_noise
     double bridle_load_noise_N
     double hazard_altitude_m
+    # faults (FaultParams)
+    int64_t leg_contact_pulse_tick
+    int32_t leg_contact_pulse_samples
+    double imu_saturation_time_s
+    double imu_saturation_duration_s
+    double radar_outlier_altitude_m
+    double radar_outlier_probability
+    double radar_outlier_mps
+    double radar_dropout_time_s
+    double radar_dropout_duration_s
+    double thrust_scale
 
 cdef struct TickConstants:               # computed once per control tick
     double throttle_alpha                # 1 - exp(-dt / throttle time constant)
@@ -131,6 +146,9 @@ cdef struct WorldState:
     int32_t rover_resting                # cut loose and still: no longer integrated
     double rover_still_s                 # how long it has been slower than REST_SPEED
     int32_t engines_off
+    int32_t leg_contact                  # footpads on the ground, bit i = leg i
+    int32_t pulse_step                   # PWM: plant step within the pulse period
+    int32_t pulse_on_steps               # PWM: steps on in this period
     double bridle_paid_m
     double bridle_rate_mps
     double bridle_tension_N
@@ -155,3 +173,4 @@ cdef struct WorldState:
     Rng rng_nav
     Rng rng_imu
     Rng rng_misc
+    Rng rng_fault

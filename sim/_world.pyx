@@ -18,7 +18,7 @@ D. World is the Python handle used by both loops: the compiled one
    sense/command/advance/record with dicts.
 """
 
-from libc.math cimport acos, cos, exp, fmin, hypot, sin, sqrt, NAN
+from libc.math cimport acos, cos, exp, fmin, hypot, isnan, sin, sqrt, NAN
 from libc.string cimport memset
 from libc.stdint cimport int32_t, uint64_t
 
@@ -88,6 +88,8 @@ cdef void apply_command(WorldState* w, const WorldParams* p, const Command* c) n
     if new & EVENT_ENGINE_CUTOFF:
         w.engines_off = 1
         w.rec.cutoff_time_s = w.time_s
+        if isnan(w.rec.propellant_at_cut_kg):   # a legged lander: at cutoff
+            w.rec.propellant_at_cut_kg = w.propellant_kg
     w.events |= c.events
 
 
@@ -240,6 +242,7 @@ cdef class World:
         rng_seed(&w.rng_nav, seed, 3)
         rng_seed(&w.rng_imu, seed, 4)
         rng_seed(&w.rng_misc, seed, 5)
+        rng_seed(&w.rng_fault, seed, 6)
         for i in range(3):
             w.stage.position_S_m[i] = position_S_m[i]
             w.stage.velocity_S_mps[i] = velocity_S_mps[i]

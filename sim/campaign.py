@@ -41,6 +41,7 @@ METRICS = (
     Metric("distance_to_target_m", "both", 0.5, "touchdown to the nominal target"),
     Metric("touchdown_time_s", "both", 0.1, "time of touchdown"),
     Metric("tether_cut_delay_s", "both", 0.02, "tether cut after touchdown"),
+    Metric("engine_cutoff_delay_s", "up", 0.02, "legs: engine cutoff after the first contact"),
     Metric("propellant_used_kg", "up", 0.5, "propellant burnt in the whole flight"),
     Metric("propellant_at_cut_kg", "down", 0.5, "propellant left at the tether cut"),
     Metric("flyaway_distance_m", "down", 1.0, "descent-stage impact to the rover"),
@@ -116,6 +117,7 @@ def metrics(summary: dict[str, Any], lim: Limits) -> dict[str, float]:
     """The METRICS of one landing's summary (NaN where it has none)."""
     td = summary["touchdown"] or {}
     cut = summary["tether_cut"] or {}
+    cutoff = summary.get("engine_cutoff") or {}
     fa = summary["flyaway"] or {}
     out = {
         "touchdown_vertical_speed_mps": td.get("vertical_speed_mps"),
@@ -124,20 +126,23 @@ def metrics(summary: dict[str, Any], lim: Limits) -> dict[str, float]:
         "distance_to_target_m": td.get("distance_to_target_m"),
         "touchdown_time_s": td.get("time_s"),
         "tether_cut_delay_s": cut.get("after_touchdown_s"),
+        "engine_cutoff_delay_s": cutoff.get("after_touchdown_s"),
         "propellant_used_kg": summary["propellant_used_kg"],
         "propellant_at_cut_kg": summary["propellant_at_cut_kg"],
         "flyaway_distance_m": fa.get("impact_distance_m"),
         "bridle_tension_max_N": summary["events"]["bridle_tension_max_N"],
     }
     figures = {k: math.nan if v is None else float(v) for k, v in out.items()}
-    figures["limit_use"] = limit_use(figures, lim)
+    legged = summary["scenario"].get("landing_system") == "legs"
+    figures["limit_use"] = limit_use(figures, lim, legged)
     figures["propellant_ratio"] = math.nan  # filled in on the runs sampled for it
     return figures
 
 
-def limit_use(f: dict[str, float], lim: Limits) -> float:
+def limit_use(f: dict[str, float], lim: Limits, legged: bool = False) -> float:
     """The largest fraction of a limit the landing used: 0 in the middle of
-    every band, 1 at the edge of one, above 1 past it; NaN with no touchdown."""
+    every band, 1 at the edge of one, above 1 past it; NaN with no touchdown
+    (or no tether cut; on legs, no engine cutoff after touchdown)."""
 
     def band(value: float, low: float, high: float) -> float:
         half = (high - low) / 2
@@ -151,7 +156,9 @@ def limit_use(f: dict[str, float], lim: Limits) -> float:
         ),
         f["touchdown_horizontal_speed_mps"] / lim.touchdown_horizontal_speed_max_mps,
         f["distance_to_site_m"] / lim.site_miss_max_m,
-        band(f["tether_cut_delay_s"], lim.tether_cut_delay_min_s, lim.tether_cut_delay_max_s),
+        f["engine_cutoff_delay_s"] / lim.engine_cutoff_delay_max_s
+        if legged
+        else band(f["tether_cut_delay_s"], lim.tether_cut_delay_min_s, lim.tether_cut_delay_max_s),
     ]
     if lim.propellant_reserve_kg > 0:
         uses.append(lim.propellant_reserve_kg / max(f["propellant_at_cut_kg"], 1e-9))

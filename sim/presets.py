@@ -9,9 +9,15 @@ source, the comment says so; override it in a scenario's [vehicle] table.
 import math
 from typing import Any
 
+from hilander.sim.presets_legs import LEGGED_PRESETS
+
 DEG = math.pi / 180.0
 
 MSL_VEHICLE: dict[str, Any] = {
+    # Sky crane: rover lowered on bridles, tether cut, flyaway (§1.3, A/B).
+    "landing_system": "sky_crane",
+    "leg_count": 0,
+    "leg_radius_m": 0.0,
     # Rover 899 kg: NASA figures quoted by roamingastronomer (§1.1, A/B).
     "rover_mass_kg": 899.0,
     # Descent stage dry ≈800-850 kg (§1.1, C).
@@ -40,6 +46,8 @@ MSL_VEHICLE: dict[str, Any] = {
     "isp_s": 220.0,
     "engines_out": 0,
     "engine_out_time_s": 0.0,
+    # Throttled Mars Lander Engines, not pulsed.
+    "thrust_pulse_rate_Hz": 0.0,
     # Drag areas and coefficient: hilander estimates (C); Mars air barely
     # matters at these speeds (≈0.02 kg/m^3, §5).
     "descent_stage_drag_area_m2": 7.0,
@@ -115,6 +123,8 @@ MSL_LIMITS: dict[str, Any] = {
     "flyaway_distance_min_m": 150.0,
     # Enough for the flyaway burn (hilander choice, C).
     "propellant_reserve_kg": 20.0,
+    # Legs only; a sky crane has no engine cutoff on contact.
+    "engine_cutoff_delay_max_s": 1.0,
 }
 
 # Perseverance (Mars 2020): the MSL design with a heavier rover and shorter
@@ -134,6 +144,8 @@ M2020_VEHICLE: dict[str, Any] = {
 PRESETS: dict[str, dict[str, Any]] = {
     "msl": {
         "description": "Curiosity (MSL, 2012) sky crane: 8 MLEs, 899 kg rover, 7.5 m bridle",
+        "source": "mars-landers.md §1 (JPL TRS 2014/44159, A; NavFilter slides, B)",
+        "scenario": "default",
         "vehicle": MSL_VEHICLE,
         "limits": MSL_LIMITS,
         "law": {},
@@ -142,8 +154,11 @@ PRESETS: dict[str, dict[str, Any]] = {
         "description": (
             "Perseverance (M2020, 2021) sky crane: 8 MR-80Bs, 1,025 kg rover, 6.4 m bridles"
         ),
+        "source": "mars-landers.md §1 (JPL press kit, A/B; NASA caption, A)",
+        "scenario": "m2020",
         "vehicle": M2020_VEHICLE,
         "limits": MSL_LIMITS,
         "law": {},
     },
+    **LEGGED_PRESETS,
 }

@@ -10,6 +10,7 @@ import math
 from typing import Any
 
 from hilander.controller.interface import Phase
+from hilander.sim.result_legs import engine_cutoff, legged_violations
 from hilander.sim.run import Landing
 from hilander.sim.vehicle import Limits
 
@@ -46,7 +47,7 @@ def touchdown(landing: Landing) -> dict[str, Any] | None:
         "distance_to_target_m": _num(math.hypot(x, y), 3),
         "distance_to_site_m": _num(math.hypot(x - site[0], y - site[1]), 3),
         "on_hazard": bool(rec["touchdown_on_hazard"]),
-        "stowed": bool(rec["touchdown_attached"]),
+        "stowed": bool(rec["touchdown_attached"]) and not landing.scenario.vehicle.legged,
     }
 
 
@@ -89,13 +90,14 @@ def summarize(landing: Landing) -> dict[str, Any]:
     td = touchdown(landing)
     site = site_S_m(landing)
     summary: dict[str, Any] = {
-        "scenario": {"name": s.name, "source": s.source, "seed": s.seed, "preset": s.preset},
+        "scenario": _scenario(landing),
         "controller": landing.controller,
         "verdict": "pass",
         "violations": [],
         "violation_kinds": [],
         "touchdown": td,
         "tether_cut": tether_cut(rec, td is not None),
+        "engine_cutoff": engine_cutoff(rec, td is not None) if s.vehicle.legged else None,
         "propellant_used_kg": _num(
             s.vehicle.propellant_mass_kg - _last(landing.column("propellant_kg")), 3
         ),
@@ -109,7 +111,7 @@ def summarize(landing: Landing) -> dict[str, Any]:
         "events": _events(rec),
         "sim": _sim(landing),
     }
-    found = violations(summary, rec, s.limits)
+    found = violations(summary, rec, s.limits, legged=s.vehicle.legged)
     if landing.aborted is not None:
         found.insert(0, ("aborted", f"flight aborted: {landing.aborted.reason}"))
     summary["violations"] = [text for _, text in found]
@@ -118,6 +120,17 @@ def summarize(landing: Landing) -> dict[str, Any]:
     if landing.aborted is not None:
         summary["verdict"] = landing.aborted.kind
     return summary
+
+
+def _scenario(landing: Landing) -> dict[str, Any]:
+    s = landing.scenario
+    return {
+        "name": s.name,
+        "source": s.source,
+        "seed": s.seed,
+        "preset": s.preset,
+        "landing_system": s.vehicle.landing_system,
+    }
 
 
 def _last(column: Any) -> float:
@@ -148,10 +161,15 @@ def _events(rec: dict[str, Any]) -> dict[str, float | None]:
 Violation = tuple[str, str]  # (kind, sentence): the kind is a short stable code
 
 
-def violations(summary: dict[str, Any], rec: dict[str, Any], lim: Limits) -> list[Violation]:
+def violations(
+    summary: dict[str, Any], rec: dict[str, Any], lim: Limits, legged: bool = False
+) -> list[Violation]:
     """Every limit the landing broke, as (kind, one sentence)."""
+    touchdown = _touchdown_violations(summary["touchdown"], lim, legged)
+    if legged:
+        return touchdown + legged_violations(summary, rec, lim)
     return (
-        _touchdown_violations(summary["touchdown"], lim)
+        touchdown
         + _tether_violations(summary, lim)
         + _stage_violations(summary, rec, lim)
         + _propellant_violations(summary, rec, lim)
@@ -210,10 +228,12 @@ def _tether_violations(summary: dict[str, Any], lim: Limits) -> list[Violation]:
     return []
 
 
-def _touchdown_violations(td: dict[str, Any] | None, lim: Limits) -> list[Violation]:
+def _touchdown_violations(
+    td: dict[str, Any] | None, lim: Limits, legged: bool = False
+) -> list[Violation]:
     if td is None:
-        return [("no_touchdown", "rover never touched down")]
-    if td["stowed"]:
+        return [("no_touchdown", f"{'lander' if legged else 'rover'} never touched down")]
+    if td["stowed"] and not legged:
         text = (
             "rover hit the ground still stowed under the descent stage at "
             f"{td['vertical_speed_mps']} m/s"

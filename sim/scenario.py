@@ -9,6 +9,7 @@ docs/scenarios.md lists every key.
 from __future__ import annotations
 
 import dataclasses
+import math
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -21,6 +22,7 @@ from hilander.sim.presets import PRESETS
 from hilander.sim.schema import ScenarioError, defaults, load_params, where
 from hilander.sim.settings import (
     EnvironmentParams,
+    FaultParams,
     InitialState,
     SimParams,
     TerrainParams,
@@ -28,7 +30,17 @@ from hilander.sim.settings import (
 )
 from hilander.sim.vehicle import Limits, VehicleParams
 
-TABLES = ("vehicle", "law", "initial", "terrain", "wind", "environment", "limits", "sim")
+TABLES = (
+    "vehicle",
+    "law",
+    "initial",
+    "terrain",
+    "wind",
+    "environment",
+    "faults",
+    "limits",
+    "sim",
+)
 TOP_KEYS = ("name", "description", "seed", *TABLES, "dispersions")
 SEED_MAX = 2**63 - 1
 
@@ -61,6 +73,7 @@ class Scenario:
     terrain: TerrainParams
     wind: WindParams
     environment: EnvironmentParams
+    faults: FaultParams
     limits: Limits
     sim: SimParams
     source: str
@@ -86,6 +99,11 @@ def builtin_text(name: str) -> str:
     return (resources.files("hilander.sim") / "scenarios" / f"{name}.toml").read_text("utf-8")
 
 
+def builtin_description(name: str) -> str:
+    """The description of a built-in scenario, read without validating it."""
+    return str(tomllib.loads(builtin_text(name)).get("description", ""))
+
+
 def load_scenario(spec: str) -> Scenario:
     """A scenario from a TOML path or a built-in name."""
     path = Path(spec)
@@ -97,6 +115,8 @@ def load_scenario(spec: str) -> Scenario:
         return parse_scenario(text, spec)
     if spec in builtin_names():
         return parse_scenario(builtin_text(spec), spec)
+    if spec in PRESETS:  # a lander's name flies its own scenario
+        return parse_scenario(builtin_text(PRESETS[spec]["scenario"]), spec)
     if path.suffix == ".toml" or "/" in spec:
         raise ScenarioError(f"{spec}: no such file")
     raise ScenarioError(
@@ -104,8 +124,8 @@ def load_scenario(spec: str) -> Scenario:
     )
 
 
-def parse_scenario(text: str, source: str) -> Scenario:
-    """A scenario from TOML text; ``source`` names it in error messages."""
+def _top_level(text: str, source: str) -> tuple[dict[str, Any], str, int]:
+    """The TOML's tables, its name and its seed, checked."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
@@ -117,11 +137,19 @@ def parse_scenario(text: str, source: str) -> Scenario:
     seed = _scalar(data, "seed", int, source, default=0)
     if not 0 <= seed <= SEED_MAX:
         raise ScenarioError(f"{source}: seed = {seed}: must be between 0 and 2**63 - 1")
+    return data, name, seed
+
+
+def parse_scenario(text: str, source: str) -> Scenario:
+    """A scenario from TOML text; ``source`` names it in error messages."""
+    data, name, seed = _top_level(text, source)
     preset_name, vehicle_table = _vehicle_table(data.get("vehicle", "msl"), source)
     preset = PRESETS[preset_name]
     vehicle = load_params(VehicleParams, vehicle_table, preset["vehicle"], source, "vehicle")
     sim = load_params(SimParams, _table(data, "sim", source), defaults(SimParams), source, "sim")
     _check_rates(vehicle, sim, source)
+    environment = _load_defaulted(EnvironmentParams, data, "environment", source)
+    check_thrust(vehicle, environment, source)
     scenario = Scenario(
         name=name,
         description=_scalar(data, "description", str, source, default=""),
@@ -134,7 +162,8 @@ def parse_scenario(text: str, source: str) -> Scenario:
         ),
         terrain=_load_defaulted(TerrainParams, data, "terrain", source),
         wind=_load_defaulted(WindParams, data, "wind", source),
-        environment=_load_defaulted(EnvironmentParams, data, "environment", source),
+        environment=environment,
+        faults=_load_defaulted(FaultParams, data, "faults", source),
         limits=load_params(
             Limits, _table(data, "limits", source), preset["limits"], source, "limits"
         ),
@@ -207,15 +236,41 @@ def _law_config(
     vehicle: VehicleParams, preset_law: dict[str, Any], table: dict[str, Any], source: str
 ) -> LawConfig:
     for key in table:
-        if key in LAW_VEHICLE_FIELDS or key == "bridle_payout_time_s":
+        if key in (*LAW_VEHICLE_FIELDS, "bridle_payout_time_s", "landing_system"):
             raise ScenarioError(
                 f"{where(source, 'law', key)}: describes the vehicle; set it in [vehicle]"
             )
     base = {name: getattr(vehicle, name) for name in LAW_VEHICLE_FIELDS}
+    base["landing_system"] = vehicle.landing_system_index
     base["bridle_payout_time_s"] = vehicle.bridle_payout_time_s
     base.update({k: v for k, v in defaults(LawConfig).items() if k in law_field_names()})
     base.update(preset_law)
     return load_params(LawConfig, table, base, source, "law")
+
+
+THRUST_TO_WEIGHT_MIN = 1.2
+LBF_N = 4.4482216152605  # one pound-force in newtons, exact by definition
+
+
+def check_thrust(vehicle: VehicleParams, env: EnvironmentParams, source: str) -> None:
+    """The engines must lift the vehicle with a margin: a thrust given in
+    pound-force where newtons were expected (Mars Climate Orbiter's units,
+    mars-landers.md §3.3) is refused here, never flown."""
+    v = vehicle
+    mass_kg = v.descent_stage_dry_mass_kg + v.propellant_mass_kg + v.rover_mass_kg
+    weight_N = mass_kg * env.gravity_mps2
+    thrust_N = v.engine_count * v.engine_thrust_max_N * math.cos(v.cant_rad)
+    if thrust_N >= THRUST_TO_WEIGHT_MIN * weight_N:
+        return
+    hint = ""
+    if thrust_N * LBF_N >= THRUST_TO_WEIGHT_MIN * weight_N:
+        newtons = v.engine_thrust_max_N * LBF_N
+        hint = f"; in pound-force? {v.engine_thrust_max_N:g} lbf is {newtons:.0f} N"
+    raise ScenarioError(
+        f"{where(source, 'vehicle', 'engine_thrust_max_N')} = {v.engine_thrust_max_N:g}: "
+        f"{v.engine_count} engines lift {thrust_N:.0f} N, under {THRUST_TO_WEIGHT_MIN:g} times "
+        f"the weight at the start ({weight_N:.0f} N){hint}"
+    )
 
 
 def _check_rates(vehicle: VehicleParams, sim: SimParams, source: str) -> None:

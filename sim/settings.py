@@ -54,6 +54,16 @@ class TerrainParams:
     target_hazard: str = param(
         "none", unit="-", doc="hazard placed at the nominal target: none, crater, rock_field"
     )
+    # A cliff, as the crater rim Hakuto-R crossed (mars-landers.md §3.7, B-/C).
+    step_height_m: float = param(
+        0.0, unit="m", doc="height of a plateau beyond a straight cliff (0: none)", ge=0
+    )
+    step_distance_m: float = param(
+        200.0, unit="m", doc="distance of the cliff from the nominal target", gt=0
+    )
+    step_azimuth_rad: float = param(
+        0.0, unit="rad", doc="direction from the target to the plateau, from east"
+    )
 
     def __post_init__(self) -> None:
         check(self)
@@ -83,6 +93,46 @@ class EnvironmentParams:
     # ≈0.020 kg/m^3 (NSSDC, §0, C); scale height 11.1 km (Exploratorium, §0, B).
     surface_density_kgpm3: float = param(0.020, unit="kg/m^3", doc="air density at z = 0", ge=0)
     scale_height_m: float = param(11100.0, unit="m", doc="density scale height", gt=0)
+
+
+@dataclass(frozen=True)
+class FaultParams:
+    """Faults the world injects, after the failures of Mars history
+    (docs/scenarios.md, "Faults"). Every fault is off by default."""
+
+    # Mars Polar Lander: a leg-deployment transient, two readings long (§3.1, A).
+    leg_contact_pulse_time_s: float = param(
+        0.0, unit="s", doc="when a spurious leg-contact pulse starts", ge=0
+    )
+    leg_contact_pulse_samples: int = param(
+        0, unit="-", doc="control ticks the spurious pulse lasts (0: none)", ge=0
+    )
+    # Schiaparelli: IMU saturation for about 1 s drove the estimated altitude
+    # negative (ESA statement, §3.2, A).
+    imu_saturation_time_s: float = param(0.0, unit="s", doc="when the IMU saturates", ge=0)
+    imu_saturation_duration_s: float = param(
+        0.0, unit="s", doc="how long: the navigation altitude reads negative (0: none)", ge=0
+    )
+    # MSL: sporadic TDS velocity errors from plume-kicked dust near the ground
+    # (Chen & Pollard 2014, §1.4, A).
+    radar_outlier_altitude_m: float = param(
+        0.0, unit="m", doc="below this, radar velocity samples may be outliers (0: none)", ge=0
+    )
+    radar_outlier_probability: float = param(
+        0.0, unit="-", doc="chance a radar sample is an outlier", ge=0, le=1
+    )
+    radar_outlier_mps: float = param(0.0, unit="m/s", doc="size of an outlier", ge=0)
+    radar_dropout_time_s: float = param(0.0, unit="s", doc="when the radar drops out", ge=0)
+    radar_dropout_duration_s: float = param(
+        0.0, unit="s", doc="how long it reads invalid (0: none)", ge=0
+    )
+    # MSL: "higher than expected delivered thrust" (Baker et al. 2014, §1.1, A).
+    thrust_scale: float = param(
+        1.0, unit="-", doc="thrust and flow delivered over nominal", gt=0, le=10
+    )
+
+    def __post_init__(self) -> None:
+        check(self)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ A. Height = regional plane + local relief on a square grid centred on the
    scattered rocks and dense rock fields (paraboloid caps, height half the
    diameter), tapered to zero at the grid edge; beyond the grid, the plane.
    The relief is shifted so that the ground at the nominal target is z = 0.
+   A plateau beyond a straight cliff (step_height_m, not tapered: it stops
+   at the grid's edge) stands for a crater rim under the approach.
 B. Truth hazard mask: a node is a hazard for a rover centred on it when a
    rock taller than rover_rock_height_max_m lies within its footprint, or
    the slope across its footprint exceeds rover_slope_max_rad.
@@ -189,6 +191,16 @@ def _footprint_tan2(h: F64, reach: int, res: float, gradient: tuple[float, float
     return np.asarray(gx * gx + gy * gy)
 
 
+def _plateau(t: TerrainParams, xs: F64, ys: F64) -> F64 | float:
+    """step_height_m beyond the cliff at step_distance_m toward step_azimuth_rad,
+    the cliff a ramp two grid steps wide."""
+    if t.step_height_m <= 0:
+        return 0.0
+    along = xs[None, :] * math.cos(t.step_azimuth_rad) + ys[:, None] * math.sin(t.step_azimuth_rad)
+    ramp = np.clip((along - t.step_distance_m) / (2.0 * t.resolution_m) + 0.5, 0.0, 1.0)
+    return np.asarray(t.step_height_m * ramp)
+
+
 def _taper(n: int, res: float, width_m: float = 16.0) -> F64:
     ramp = np.clip(np.minimum(np.arange(n), np.arange(n)[::-1]) * res / width_m, 0.0, 1.0)
     return np.outer(ramp, ramp)
@@ -217,7 +229,7 @@ def _terrain(
     if t.target_hazard == "crater":
         _add_crater(smooth, xs, ys, *TARGET_OFFSET_M, TARGET_CRATER_DIAMETER_M)
     taper = _taper(n, res)
-    smooth *= taper
+    smooth = smooth * taper + _plateau(t, xs, ys)
     rocks = _rocks(rng, t, n, x0) * taper
     relief = smooth + rocks
     relief -= relief[n // 2, n // 2]

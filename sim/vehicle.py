@@ -10,20 +10,31 @@ from dataclasses import dataclass
 
 from hilander.controller.params import check, param
 
+# How the vehicle lands; the index is LawConfig.landing_system.
+LANDING_SYSTEMS = ("sky_crane", "legs")
+
 
 @dataclass(frozen=True)
 class VehicleParams:
-    """A sky-crane vehicle: descent stage, rover, engines, bridle, sensors."""
+    """A lander: descent stage (with its legs, or a rover on a bridle), engines, sensors.
 
+    A legged lander has no rover: its mass is the stage's, the rover fields
+    are unused but for ``rover_stowed_offset_m``, the footpads below the stage
+    reference point, and the ``contact_*`` fields are its footpads' contact.
+    """
+
+    landing_system: str = param(unit="-", doc="sky_crane or legs")
     # -- masses and geometry --
-    rover_mass_kg: float = param(unit="kg", doc="rover mass", gt=0)
+    rover_mass_kg: float = param(unit="kg", doc="rover mass (0 on a legged lander)", ge=0)
     descent_stage_dry_mass_kg: float = param(
         unit="kg", doc="descent stage without propellant", gt=0
     )
     propellant_mass_kg: float = param(unit="kg", doc="propellant at powered-descent start", ge=0)
     rover_stowed_offset_m: float = param(
-        unit="m", doc="stage reference point to rover wheels, stowed", gt=0
+        unit="m", doc="stage reference point to rover wheels, stowed (legs: to the footpads)", gt=0
     )
+    leg_count: int = param(unit="-", doc="landing legs (0 on a sky crane)", ge=0, le=8)
+    leg_radius_m: float = param(unit="m", doc="footpads from the stage axis", ge=0)
     rover_height_m: float = param(unit="m", doc="rover wheels to bridle attachment", ge=0)
     descent_stage_bottom_m: float = param(unit="m", doc="stage reference point to its bottom", ge=0)
     # -- propulsion --
@@ -40,6 +51,9 @@ class VehicleParams:
     isp_s: float = param(unit="s", doc="specific impulse", gt=0)
     engines_out: int = param(unit="-", doc="engines that fail", ge=0)
     engine_out_time_s: float = param(unit="s", doc="when they fail", ge=0)
+    thrust_pulse_rate_Hz: float = param(
+        unit="Hz", doc="pulse-width modulated engines: pulses per second (0: throttled)", ge=0
+    )
     # -- aerodynamics --
     descent_stage_drag_area_m2: float = param(unit="m^2", doc="stage reference area", ge=0)
     rover_drag_area_m2: float = param(unit="m^2", doc="rover reference area", ge=0)
@@ -83,7 +97,9 @@ class VehicleParams:
     mass_estimate_error: float = param(unit="-", doc="relative mass estimate error (1 sigma)", ge=0)
     thrust_feedback_noise: float = param(unit="-", doc="relative thrust feedback noise", ge=0)
     bridle_load_noise_N: float = param(unit="N", doc="bridle load noise (1 sigma)", ge=0)
-    hazard_altitude_m: float = param(unit="m", doc="height at which the hazard map comes", gt=0)
+    hazard_altitude_m: float = param(
+        unit="m", doc="height at which the hazard map comes (0: no hazard sensor)", ge=0
+    )
     hazard_map_cells: int = param(unit="-", doc="hazard map cells a side", ge=4, le=64)
     hazard_cell_size_m: float = param(unit="m", doc="hazard map cell size", gt=0)
     hazard_cost_noise: float = param(unit="-", doc="hazard cost noise (1 sigma)", ge=0)
@@ -101,8 +117,31 @@ class VehicleParams:
         check(self)
         if self.engines_out >= self.engine_count:
             raise ValueError("engines_out must leave at least one engine")
+        if self.landing_system not in LANDING_SYSTEMS:
+            raise ValueError(f"landing_system must be one of {', '.join(LANDING_SYSTEMS)}")
+        if self.landing_system == "legs":
+            self._check_legs()
+            return
+        if self.rover_mass_kg <= 0:
+            raise ValueError("rover_mass_kg must be > 0 on a sky crane")
         if self.rover_stowed_offset_m <= self.rover_height_m:
             raise ValueError("rover_stowed_offset_m must exceed rover_height_m")
+
+    def _check_legs(self) -> None:
+        if self.rover_mass_kg != 0:
+            raise ValueError("rover_mass_kg must be 0 on a legged lander (no rover to lower)")
+        if self.leg_count < 3:
+            raise ValueError("leg_count: a legged lander stands on at least 3 legs")
+        if self.rover_stowed_offset_m <= self.descent_stage_bottom_m:
+            raise ValueError("rover_stowed_offset_m (the footpads) must be below the stage bottom")
+
+    @property
+    def legged(self) -> bool:
+        return self.landing_system == "legs"
+
+    @property
+    def landing_system_index(self) -> int:
+        return LANDING_SYSTEMS.index(self.landing_system)
 
     @property
     def bridle_payout_time_s(self) -> float:
@@ -130,7 +169,12 @@ class Limits:
     flyaway_distance_min_m: float = param(
         unit="m", doc="descent-stage impact distance from the rover", ge=0
     )
-    propellant_reserve_kg: float = param(unit="kg", doc="propellant left at the cut", ge=0)
+    propellant_reserve_kg: float = param(
+        unit="kg", doc="propellant left at the cut (legs: at engine cutoff)", ge=0
+    )
+    engine_cutoff_delay_max_s: float = param(
+        unit="s", doc="legs: latest engine cutoff after the first leg contact", gt=0
+    )
 
     def __post_init__(self) -> None:
         check(self)

@@ -23,6 +23,7 @@ def world_params(s: Scenario) -> dict[str, Any]:
 
     params: dict[str, Any] = dataclasses.asdict(v)
     params.update(dataclasses.asdict(s.environment))
+    params.update(dataclasses.asdict(s.faults))
     params.update(
         dt_s=1.0 / rate,
         steps_per_tick=round(rate / v.control_rate_Hz),
@@ -35,6 +36,9 @@ def world_params(s: Scenario) -> dict[str, Any]:
         radar_period_steps=period(v.radar_rate_Hz),
         nav_period_steps=period(v.nav_rate_Hz),
         imu_period_steps=period(v.imu_rate_Hz),
+        landing_system=v.landing_system_index,
+        leg_contact_pulse_tick=round(s.faults.leg_contact_pulse_time_s * v.control_rate_Hz),
+        pulse_period_steps=period(v.thrust_pulse_rate_Hz) if v.thrust_pulse_rate_Hz > 0 else 0,
     )
     return params
 

@@ -6,6 +6,7 @@
 
 #include "hl_guidance.h"
 #include "hl_sites.h"
+#include "hl_touchdown.h"
 
 static const hl_real G0 = R(9.80665); /* standard gravity for Isp [m/s^2] */
 static const double HORIZONTAL_GAIN = 6.0;     /* ZEM/ZEV across: the final horizontal thrust is free */
@@ -43,11 +44,18 @@ static hl_real altitude_m(const hl_law_state_t *s, const hl_sensor_frame_t *f)
     return (hl_real)f->nav_position_S_m[2] - s->site_S_m[2];
 }
 
-static void measured_velocity(const hl_sensor_frame_t *f, hl_real v[3])
+/* radar velocity where valid and within the gate of the navigation's, else the
+ * navigation's: sample by sample, so the radar is never rejected for good */
+static void measured_velocity(const hl_law_params_t *p, const hl_sensor_frame_t *f, hl_real v[3])
 {
+    hl_real dx = (hl_real)f->radar_velocity_S_mps[0] - (hl_real)f->nav_velocity_S_mps[0];
+    hl_real dy = (hl_real)f->radar_velocity_S_mps[1] - (hl_real)f->nav_velocity_S_mps[1];
+    hl_real dz = (hl_real)f->radar_velocity_S_mps[2] - (hl_real)f->nav_velocity_S_mps[2];
+    int use_radar = f->radar_velocity_valid
+                    && hl_sqrt(dx * dx + dy * dy + dz * dz) <= p->radar_velocity_gate_mps;
     int i;
     for (i = 0; i < 3; i++) {
-        v[i] = (hl_real)(f->radar_velocity_valid ? f->radar_velocity_S_mps[i] : f->nav_velocity_S_mps[i]);
+        v[i] = (hl_real)(use_radar ? f->radar_velocity_S_mps[i] : f->nav_velocity_S_mps[i]);
     }
 }
 
@@ -133,7 +141,7 @@ static void begin_terminal(hl_law_state_t *s, const hl_law_params_t *p, const hl
     hl_real h = altitude_m(s, f) - p->sky_crane_altitude_m;
     hl_real v_sc = p->sky_crane_speed_mps;
     hl_real decel = p->final_decel_mps2;
-    measured_velocity(f, v);
+    measured_velocity(p, f, v);
     if (h > R(0.0) && -v[2] > v_sc) decel = (v[2] * v[2] - v_sc * v_sc) / (R(2.0) * h);
     s->terminal_decel_mps2 = hl_fmin(DECEL_MAX_OVER_GATE * gate_decel_mps2(p),
                                      hl_fmax(p->final_decel_mps2, decel));
@@ -212,7 +220,7 @@ static void terminal(hl_law_state_t *s, const hl_law_params_t *p, const hl_senso
     hl_real dt = R(1.0) / p->control_rate_Hz;
     hl_real limit = R(0.6) * p->gravity_mps2 / p->vertical_integral_gain_per_s2;
     hl_real e, vx, vy, vh, cap;
-    measured_velocity(f, v);
+    measured_velocity(p, f, v);
     e = -speed - v[2];
     s->vz_integral_mps = hl_fmin(limit, hl_fmax(-limit, s->vz_integral_mps + e * dt));
     a[2] = p->gravity_mps2 + accel_ff + p->vertical_gain_per_s * e
@@ -226,35 +234,6 @@ static void terminal(hl_law_state_t *s, const hl_law_params_t *p, const hl_senso
 }
 
 /* persistence on the low-passed thrust-needed ratio, gated by altitude */
-static void detect_touchdown(hl_law_state_t *s, const hl_law_params_t *p,
-                             const hl_sensor_frame_t *f, hl_real h, const hl_real *a)
-{
-    hl_real dt = R(1.0) / p->control_rate_Hz;
-    hl_real ratio = hl_sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]) / p->gravity_mps2;
-    s->td_ratio_filtered += (ratio - s->td_ratio_filtered) * dt / (p->td_filter_time_s + dt);
-    if (f->radar_altitude_valid && h <= p->td_gate_altitude_m
-        && s->td_ratio_filtered < p->td_thrust_ratio) {
-        s->td_below_s += dt;
-    } else {
-        s->td_below_s = R(0.0);
-    }
-    /* half a step of slack: dt summed in float32 falls short of the persistence
-     * by a few ulps (the Cython law, in double, allows 1e-9; the decisions agree) */
-    if (s->td_below_s >= p->td_persistence_s - R(0.5) * dt) {
-        s->events |= HL_EVENT_TOUCHDOWN_DECLARED;
-        s->declared_s = (hl_real)f->time_s;
-        set_phase(s, HL_PHASE_TETHER_CUT, (hl_real)f->time_s);
-    }
-}
-
-/* arm detection with every latch cleared (the Mars Polar Lander lesson) */
-static void arm_touchdown(hl_law_state_t *s, hl_real t)
-{
-    s->td_ratio_filtered = R(1.0);
-    s->td_below_s = R(0.0);
-    set_phase(s, HL_PHASE_TOUCHDOWN_DETECTION, t);
-}
-
 /* fly on along the approach ground track, away from the rover */
 static void flyaway_heading(hl_law_state_t *s)
 {
@@ -265,17 +244,37 @@ static void flyaway_heading(hl_law_state_t *s)
     s->flyaway_heading_S[1] = d > R(1.0) ? dy / d : R(0.0);
 }
 
+/* a legged lander: the profile down to the ground, armed below td_arm_altitude_m */
+static void descend_on_legs(hl_law_state_t *s, const hl_law_params_t *p,
+                            const hl_sensor_frame_t *f, hl_real h, hl_real a[3])
+{
+    hl_real ff = R(0.0);
+    hl_real speed = profile_speed(s, p, h, &ff);
+    hl_real cap = p->horizontal_speed_max_mps;
+    if (h <= p->sky_crane_altitude_m) cap = p->sky_crane_horizontal_speed_max_mps;
+    terminal(s, p, f, speed, ff, cap, a);
+    if (s->phase == HL_PHASE_CONSTANT_VELOCITY) {
+        if (h <= p->td_arm_altitude_m) hl_arm_touchdown(s, (hl_real)f->time_s);
+    } else {
+        hl_detect_leg_touchdown(s, p, f, h);
+    }
+}
+
 /* phases 2 to 5: the terminal descent over the site */
 static void descend(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
                     hl_real a[3])
 {
     hl_real h = altitude_m(s, f), t = (hl_real)f->time_s;
     hl_real ff = R(0.0);
+    if (p->landing_system == HL_LANDING_LEGS) {
+        descend_on_legs(s, p, f, h, a);
+        return;
+    }
     if (s->phase == HL_PHASE_CONSTANT_VELOCITY) {
         hl_real speed = profile_speed(s, p, h, &ff);
         hl_real v[3];
         terminal(s, p, f, speed, ff, p->horizontal_speed_max_mps, a);
-        measured_velocity(f, v);
+        measured_velocity(p, f, v);
         if (h <= p->sky_crane_altitude_m
             && (-v[2] <= p->sky_crane_speed_mps + RELEASE_SPEED_MARGIN_MPS
                 || h <= p->sky_crane_altitude_m - RELEASE_DEPTH_MAX_M)) {
@@ -289,10 +288,10 @@ static void descend(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor
     if (s->phase == HL_PHASE_SKY_CRANE) {
         if (t - s->release_s >= p->bridle_payout_time_s + p->td_arm_settle_s
             && f->radar_altitude_valid && h <= p->td_gate_altitude_m) {
-            arm_touchdown(s, t);
+            hl_arm_touchdown(s, t);
         }
     } else if (s->phase == HL_PHASE_TOUCHDOWN_DETECTION) {
-        detect_touchdown(s, p, f, h, a);
+        hl_detect_touchdown(s, p, f, h, a);
     } else if (t - s->declared_s >= p->tether_cut_delay_s - R(0.5) / p->control_rate_Hz) {
         s->events |= HL_EVENT_TETHER_CUT;
         s->cut_s = t;
@@ -387,7 +386,7 @@ void hl_law_step(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_fr
         approach(s, p, f, a, &c->status);
     } else if (s->phase <= HL_PHASE_TETHER_CUT) {
         descend(s, p, f, a);
-    } else {
+    } else if (s->phase == HL_PHASE_FLYAWAY) {
         flyaway(s, p, f, a);
     }
     throttle_stage(s, p, f, a, c);

@@ -12,6 +12,10 @@
 #define HL_HAZARD_MAP_MAX_CELLS 64
 #define HL_HAZARD_MAP_MAX_SIZE (HL_HAZARD_MAP_MAX_CELLS * HL_HAZARD_MAP_MAX_CELLS)
 
+/* landing systems (hl_law_params_t.landing_system), as in controller/_law.pxd */
+#define HL_LANDING_SKY_CRANE 0 /* rover lowered on a bridle, tether cut, flyaway */
+#define HL_LANDING_LEGS 1      /* lander on legs, engine cutoff on leg contact */
+
 /* HL_PHASE_*, HL_EVENT_*, HL_STATUS_*: generated into hl_messages.h from
  * hilander.controller.interface. */
 
@@ -24,6 +28,7 @@ typedef struct hl_hazard_map {
 } hl_hazard_map_t;
 
 typedef struct hl_law_params {
+    int32_t landing_system; /* HL_LANDING_* */
     hl_real control_rate_Hz, gravity_mps2;
     int32_t engine_count;
     hl_real engine_thrust_max_N, throttle_min, throttle_rate_max_per_s, cant_rad, tilt_max_rad;
@@ -34,11 +39,13 @@ typedef struct hl_law_params {
     hl_real sky_crane_altitude_m, sky_crane_speed_mps, final_decel_mps2;
     hl_real vertical_gain_per_s, vertical_integral_gain_per_s2, position_gain_per_s;
     hl_real horizontal_gain_per_s, horizontal_speed_max_mps, sky_crane_horizontal_speed_max_mps;
+    hl_real radar_velocity_gate_mps;
     hl_real site_cost_safe_max, site_clearance_min_m, site_clearance_pref_m, divert_max_m;
     hl_real divert_accel_fraction, site_weight_clearance, site_weight_distance;
     hl_real site_weight_propellant, site_propellant_scale_kg;
     hl_real td_thrust_ratio, td_persistence_s, td_filter_time_s, td_arm_settle_s;
-    hl_real td_gate_altitude_m, tether_cut_delay_s;
+    hl_real td_gate_altitude_m, td_arm_altitude_m, tether_cut_delay_s;
+    int32_t td_contact_samples; /* legs: consecutive contact samples for touchdown */
     hl_real flyaway_climb_s, flyaway_climb_thrust_factor, flyaway_tilt_rad, flyaway_burn_s;
     hl_real flyaway_thrust_factor;
 } hl_law_params_t;
@@ -54,6 +61,7 @@ typedef struct hl_law_state {
     double next_replan_s;  /* a time, kept in double: float32 moves replans by a step */
     hl_real vz_integral_mps, terminal_decel_mps2, throttle;
     hl_real td_ratio_filtered, td_below_s, release_s, declared_s, cut_s;
+    int32_t td_contact_count; /* legs: consecutive samples with a leg contact */
     hl_real flyaway_heading_S[2];
     hl_real start_position_S_m[2];
     float clearance_m[HL_HAZARD_MAP_MAX_SIZE];  /* work buffer of site selection */

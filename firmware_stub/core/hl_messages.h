@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #define HL_PROTOCOL_VERSION 1u
-#define HL_SCHEMA_HASH 0x560F909Eu
+#define HL_SCHEMA_HASH 0xAB5AEE7Eu
 #define HL_HEADER_SIZE 9u
 #define HL_CRC_SIZE 4u
 #define HL_MAX_PAYLOAD 1024u
@@ -48,58 +48,62 @@
 #define HL_GOODBYE_SIZE 1u  /* fixed part of the payload */
 
 /* Indices into PARAMS.values: the law's configuration, in schema order. */
-#define HL_PARAM_COUNT 50u
+#define HL_PARAM_COUNT 54u
 enum hl_param {
-    HL_PARAM_control_rate_Hz = 0,
-    HL_PARAM_engine_count = 1,
-    HL_PARAM_engine_thrust_max_N = 2,
-    HL_PARAM_throttle_min = 3,
-    HL_PARAM_throttle_rate_max_per_s = 4,
-    HL_PARAM_cant_rad = 5,
-    HL_PARAM_tilt_max_rad = 6,
-    HL_PARAM_isp_s = 7,
-    HL_PARAM_bridle_length_m = 8,
-    HL_PARAM_bridle_payout_time_s = 9,
-    HL_PARAM_rover_height_m = 10,
-    HL_PARAM_gravity_mps2 = 11,
-    HL_PARAM_gate_altitude_m = 12,
-    HL_PARAM_gate_speed_mps = 13,
-    HL_PARAM_guidance_gain = 14,
-    HL_PARAM_turn_speed_error_mps = 15,
-    HL_PARAM_tgo_min_s = 16,
-    HL_PARAM_tgo_max_s = 17,
-    HL_PARAM_tgo_switch_s = 18,
-    HL_PARAM_tgo_freeze_s = 19,
-    HL_PARAM_replan_period_s = 20,
-    HL_PARAM_sky_crane_altitude_m = 21,
-    HL_PARAM_sky_crane_speed_mps = 22,
-    HL_PARAM_final_decel_mps2 = 23,
-    HL_PARAM_vertical_gain_per_s = 24,
-    HL_PARAM_vertical_integral_gain_per_s2 = 25,
-    HL_PARAM_position_gain_per_s = 26,
-    HL_PARAM_horizontal_gain_per_s = 27,
-    HL_PARAM_horizontal_speed_max_mps = 28,
-    HL_PARAM_sky_crane_horizontal_speed_max_mps = 29,
-    HL_PARAM_site_cost_safe_max = 30,
-    HL_PARAM_site_clearance_min_m = 31,
-    HL_PARAM_site_clearance_pref_m = 32,
-    HL_PARAM_divert_max_m = 33,
-    HL_PARAM_divert_accel_fraction = 34,
-    HL_PARAM_site_weight_clearance = 35,
-    HL_PARAM_site_weight_distance = 36,
-    HL_PARAM_site_weight_propellant = 37,
-    HL_PARAM_site_propellant_scale_kg = 38,
-    HL_PARAM_td_thrust_ratio = 39,
-    HL_PARAM_td_persistence_s = 40,
-    HL_PARAM_td_filter_time_s = 41,
-    HL_PARAM_td_arm_settle_s = 42,
-    HL_PARAM_td_gate_margin_m = 43,
-    HL_PARAM_tether_cut_delay_s = 44,
-    HL_PARAM_flyaway_climb_s = 45,
-    HL_PARAM_flyaway_climb_thrust_factor = 46,
-    HL_PARAM_flyaway_tilt_rad = 47,
-    HL_PARAM_flyaway_burn_s = 48,
-    HL_PARAM_flyaway_thrust_factor = 49,
+    HL_PARAM_landing_system = 0,
+    HL_PARAM_control_rate_Hz = 1,
+    HL_PARAM_engine_count = 2,
+    HL_PARAM_engine_thrust_max_N = 3,
+    HL_PARAM_throttle_min = 4,
+    HL_PARAM_throttle_rate_max_per_s = 5,
+    HL_PARAM_cant_rad = 6,
+    HL_PARAM_tilt_max_rad = 7,
+    HL_PARAM_isp_s = 8,
+    HL_PARAM_bridle_length_m = 9,
+    HL_PARAM_bridle_payout_time_s = 10,
+    HL_PARAM_rover_height_m = 11,
+    HL_PARAM_gravity_mps2 = 12,
+    HL_PARAM_gate_altitude_m = 13,
+    HL_PARAM_gate_speed_mps = 14,
+    HL_PARAM_guidance_gain = 15,
+    HL_PARAM_turn_speed_error_mps = 16,
+    HL_PARAM_tgo_min_s = 17,
+    HL_PARAM_tgo_max_s = 18,
+    HL_PARAM_tgo_switch_s = 19,
+    HL_PARAM_tgo_freeze_s = 20,
+    HL_PARAM_replan_period_s = 21,
+    HL_PARAM_sky_crane_altitude_m = 22,
+    HL_PARAM_sky_crane_speed_mps = 23,
+    HL_PARAM_final_decel_mps2 = 24,
+    HL_PARAM_vertical_gain_per_s = 25,
+    HL_PARAM_vertical_integral_gain_per_s2 = 26,
+    HL_PARAM_position_gain_per_s = 27,
+    HL_PARAM_horizontal_gain_per_s = 28,
+    HL_PARAM_horizontal_speed_max_mps = 29,
+    HL_PARAM_sky_crane_horizontal_speed_max_mps = 30,
+    HL_PARAM_radar_velocity_gate_mps = 31,
+    HL_PARAM_site_cost_safe_max = 32,
+    HL_PARAM_site_clearance_min_m = 33,
+    HL_PARAM_site_clearance_pref_m = 34,
+    HL_PARAM_divert_max_m = 35,
+    HL_PARAM_divert_accel_fraction = 36,
+    HL_PARAM_site_weight_clearance = 37,
+    HL_PARAM_site_weight_distance = 38,
+    HL_PARAM_site_weight_propellant = 39,
+    HL_PARAM_site_propellant_scale_kg = 40,
+    HL_PARAM_td_thrust_ratio = 41,
+    HL_PARAM_td_persistence_s = 42,
+    HL_PARAM_td_filter_time_s = 43,
+    HL_PARAM_td_arm_settle_s = 44,
+    HL_PARAM_td_gate_margin_m = 45,
+    HL_PARAM_td_arm_altitude_m = 46,
+    HL_PARAM_td_contact_samples = 47,
+    HL_PARAM_tether_cut_delay_s = 48,
+    HL_PARAM_flyaway_climb_s = 49,
+    HL_PARAM_flyaway_climb_thrust_factor = 50,
+    HL_PARAM_flyaway_tilt_rad = 51,
+    HL_PARAM_flyaway_burn_s = 52,
+    HL_PARAM_flyaway_thrust_factor = 53,
 };
 
 /* Enumerations: hilander.hil.protocol and hilander.controller.interface. */
@@ -147,6 +151,7 @@ enum { /* Phase */
     HL_PHASE_TOUCHDOWN_DETECTION = 4,
     HL_PHASE_TETHER_CUT = 5,
     HL_PHASE_FLYAWAY = 6,
+    HL_PHASE_LANDED = 7,
 };
 enum { /* Event */
     HL_EVENT_SITE_SELECTED = 1,
@@ -204,7 +209,7 @@ typedef struct hl_sensor_frame {
     float thrust_measured_N;  /* N: throttle feedback: delivered total thrust */
     uint8_t engines_active;  /* -: engines firing */
     float bridle_tension_N;  /* N: tension in the bridle */
-    uint8_t contact;  /* -: leg/wheel contact bits */
+    uint8_t contact;  /* -: leg contact bits, bit i = leg i */
     uint8_t hazard_map_ready;  /* -: 1: a new hazard map came before this frame */
 } hl_sensor_frame_t;
 
@@ -213,7 +218,7 @@ typedef struct hl_command {
     uint32_t step;  /* -: echo of SensorFrame.step */
     float thrust_S_N[3];  /* N: total thrust vector */
     float throttle;  /* -: per-engine fraction of max thrust, 0 = off */
-    uint8_t phase;  /* -: Phase (0..6) */
+    uint8_t phase;  /* -: Phase (0..7) */
     uint16_t events;  /* -: latched EVENT_* bits */
     float site_S_m[3];  /* m: selected landing site (x, y, ground z) */
     uint16_t status;  /* -: STATUS_* bits of this step */

@@ -5,6 +5,7 @@
 
 void hl_law_params_from(const double *v, hl_law_params_t *p)
 {
+    p->landing_system = (int32_t)v[HL_PARAM_landing_system];
     p->control_rate_Hz = P(control_rate_Hz);
     p->gravity_mps2 = P(gravity_mps2);
     p->engine_count = (int32_t)v[HL_PARAM_engine_count];
@@ -35,6 +36,7 @@ void hl_law_params_from(const double *v, hl_law_params_t *p)
     p->horizontal_gain_per_s = P(horizontal_gain_per_s);
     p->horizontal_speed_max_mps = P(horizontal_speed_max_mps);
     p->sky_crane_horizontal_speed_max_mps = P(sky_crane_horizontal_speed_max_mps);
+    p->radar_velocity_gate_mps = P(radar_velocity_gate_mps);
     p->site_cost_safe_max = P(site_cost_safe_max);
     p->site_clearance_min_m = P(site_clearance_min_m);
     p->site_clearance_pref_m = P(site_clearance_pref_m);
@@ -48,9 +50,13 @@ void hl_law_params_from(const double *v, hl_law_params_t *p)
     p->td_persistence_s = P(td_persistence_s);
     p->td_filter_time_s = P(td_filter_time_s);
     p->td_arm_settle_s = P(td_arm_settle_s);
-    /* the highest descent-stage altitude at which a touchdown is plausible */
+    /* the highest descent-stage altitude at which a touchdown is plausible:
+     * the rover on its bridle below the stage, or a lander on its legs */
     p->td_gate_altitude_m = (hl_real)(v[HL_PARAM_bridle_length_m] + v[HL_PARAM_rover_height_m]
                                       + v[HL_PARAM_td_gate_margin_m]);
+    if (p->landing_system == HL_LANDING_LEGS) p->td_gate_altitude_m = P(td_gate_margin_m);
+    p->td_arm_altitude_m = P(td_arm_altitude_m);
+    p->td_contact_samples = (int32_t)v[HL_PARAM_td_contact_samples];
     p->tether_cut_delay_s = P(tether_cut_delay_s);
     p->flyaway_climb_s = P(flyaway_climb_s);
     p->flyaway_climb_thrust_factor = P(flyaway_climb_thrust_factor);

@@ -14,6 +14,7 @@ from hilander.controller import CompiledLaw, HazardMap, LawConfig, ReferenceLaw,
 # An MSL-like vehicle as its flight software knows it (hilander.sim.presets
 # holds the sourced numbers; the law's tests do not import the world).
 VEHICLE: dict[str, Any] = {
+    "landing_system": 0,
     "control_rate_Hz": 50.0,
     "engine_count": 8,
     "engine_thrust_max_N": 3125.0,

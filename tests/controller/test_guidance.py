@@ -49,7 +49,11 @@ def plan_accel(c1: list[float], c2: list[float], e: list[float], s: float) -> np
 def test_plan_starts_with_the_commanded_acceleration(p: dict[str, Any], t: float) -> None:
     c1, c2, e = _guidance.py_plan(p, t)
     a_now = _guidance.py_guidance_accel(p, t)
-    np.testing.assert_allclose(plan_accel(c1, c2, e, t), a_now, rtol=1e-7, atol=1e-7)
+    # At k = 9 the plan's exponent is nudged off 1 by 1e-3 (s^e and s nearly
+    # coincide): the plan then stands for the law's profile to about 1e-3.
+    nudged = any(abs(k / 3.0 - 3.0) < 1e-3 for k in p["gain"])
+    tolerance = 1e-3 if nudged else 1e-7
+    np.testing.assert_allclose(plan_accel(c1, c2, e, t), a_now, rtol=tolerance, atol=tolerance)
 
 
 @given(problems(), st.floats(5.0, 60.0))

@@ -152,6 +152,10 @@ class Flight:
     def time_s(self) -> float:
         return self.step / self.config.control_rate_Hz
 
+    @property
+    def tick_s(self) -> float:
+        return 1.0 / self.config.control_rate_Hz
+
     def fly(self, seconds: float, altitude_m: float, vz_mps: float, **fields: Any) -> Command:
         for _ in range(round(seconds * self.config.control_rate_Hz)):
             c = self.law.step(hover(self.step, self.config, altitude_m, vz_mps, **fields))
@@ -299,11 +303,13 @@ def test_config_rejects_bad_values() -> None:
 
 
 def test_constants_match_the_compiled_law() -> None:
-    from hilander.controller import Status, _core  # noqa: PLC0415
+    from hilander.controller import Status, _core, law  # noqa: PLC0415
 
     for enum, prefix in ((Phase, "PHASE_"), (Event, "EVENT_"), (Status, "STATUS_")):
         for member in enum:
             assert _core.CONSTANTS[prefix + str(member.name)] == member.value
+    assert _core.CONSTANTS["LANDING_SKY_CRANE"] == law.LANDING_SKY_CRANE
+    assert _core.CONSTANTS["LANDING_LEGS"] == law.LANDING_LEGS
 
 
 # -- the turn-round -----------------------------------------------------------

@@ -10,6 +10,9 @@ from typing import Any
 import pytest
 
 from hilander.hil.cli import main
+from hilander.sim.catalog import FAULTS
+from hilander.sim.presets import PRESETS
+from hilander.sim.scenario import builtin_names
 
 REQUIRED = {
     "verdict",
@@ -106,7 +109,7 @@ def test_reference_controller(capsys: pytest.CaptureFixture[str]) -> None:
 def test_a_failed_landing_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     p = tmp_path / "weak.toml"
     p.write_text(
-        'name = "weak"\n[vehicle]\nengine_thrust_max_N = 300.0\n'
+        'name = "weak"\n[vehicle]\nengine_thrust_max_N = 1200.0\n'
         "[initial]\nposition_m = [0.0, 0.0, 1500.0]\nvelocity_mps = [0.0, 0.0, -70.0]\n"
     )
     code, s = sim_json(capsys, str(p))
@@ -157,10 +160,29 @@ def test_unwritable_out(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
     assert code == 2 and "cannot write" in err and err.count("\n") == 1
 
 
-def test_scenarios_lists_the_builtins(capsys: pytest.CaptureFixture[str]) -> None:
+def test_scenarios_lists_landers_faults_and_the_rest(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "scenarios")
-    names = [line.split()[0] for line in out.splitlines()]
-    assert code == 0 and "default" in names and names == sorted(names)
+    entries = [
+        line.split()[0]
+        for line in out.splitlines()
+        if line.startswith("  ") and not line.split()[0].startswith("source:")
+    ]
+    assert code == 0
+    for name in ("viking", "phoenix", "insight", "msl", "m2020", "mpl-leg-latch", "mco-units"):
+        assert name in entries
+    assert set(entries) >= set(builtin_names()) - {"default"}
+    assert out.count("source: mars-landers.md §") == len(PRESETS) + len(FAULTS)
+
+
+def test_a_landers_name_flies_its_scenario(capsys: pytest.CaptureFixture[str]) -> None:
+    code, s = sim_json(capsys, "msl")
+    assert code == 0 and s["scenario"]["name"] == "default" and s["scenario"]["preset"] == "msl"
+
+
+def test_a_thrust_in_pound_force_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "sim", "mco-units")
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "in pound-force? 702.5 lbf is 3125 N" in err
 
 
 def test_user_controller_by_module_and_class(capsys: pytest.CaptureFixture[str]) -> None:

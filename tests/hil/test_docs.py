@@ -60,7 +60,11 @@ def test_the_campaign_docs_name_every_figure_key_kind_and_option() -> None:
     empty = CampaignResult(Campaign(load_scenario("default"), 1, 1), [], 1.0, "serial")
     for key in summarize_campaign(empty):
         assert f"| `{key}` |" in text, key
-    kinds = re.findall(r'\(\s*"([a-z_]+)",', (ROOT / "sim" / "result.py").read_text())
+    kinds = [
+        kind
+        for module in ("result.py", "result_legs.py")
+        for kind in re.findall(r'\(\s*"([a-z_]+)",', (ROOT / "sim" / module).read_text())
+    ]
     assert len(kinds) >= 14 and result.Violation is not None
     for kind in kinds:
         assert f"`{kind}`" in text, kind
@@ -72,3 +76,17 @@ def test_the_campaign_docs_name_every_figure_key_kind_and_option() -> None:
             for flag in action.option_strings:
                 if flag not in ("-h", "--help"):
                     assert f"`{flag}" in doc, flag
+
+
+def test_the_scenario_docs_name_every_lander_and_fault_with_its_source() -> None:
+    from hilander.sim.catalog import FAULTS  # noqa: PLC0415
+    from hilander.sim.presets import PRESETS  # noqa: PLC0415
+
+    text = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    for name in PRESETS:
+        assert f"| `{name}` |" in text, name
+    for fault in FAULTS:
+        row = next(
+            (line for line in text.splitlines() if line.startswith(f"| `{fault.name}` |")), ""
+        )
+        assert "§" in row, fault.name

@@ -12,9 +12,10 @@ from hilander.hil.link import Link
 from hilander.hil.protocol import Mode
 from hilander.hil.session import RemoteController, SessionOptions, remote_summary
 from hilander.hil.transport import open_port
+from hilander.sim.catalog import flyable_names
 from hilander.sim.result import summarize
 from hilander.sim.run import fly
-from hilander.sim.scenario import builtin_names, load_scenario
+from hilander.sim.scenario import load_scenario
 
 pytestmark = pytest.mark.board
 
@@ -24,7 +25,7 @@ def port(request: pytest.FixtureRequest) -> str:
     return str(request.config.getoption("--hil-port"))
 
 
-@pytest.mark.parametrize("name", builtin_names())
+@pytest.mark.parametrize("name", flyable_names())
 def test_the_board_lands_every_builtin_scenario_in_lockstep(port: str, name: str) -> None:
     transport = open_port(port)
     rc = RemoteController(Link(transport), SessionOptions(mode=Mode.LOCKSTEP))

@@ -72,7 +72,7 @@ NORMAL = '[dispersions.initial.position_m]\ndistribution = "normal"\n'
         ),
         (
             '[dispersions.vehicle.rover_mass_kg]\ndistribution = "uniform"\nmin = -1\nmax = 900\n',
-            r"rover_mass_kg: min = -1: the parameter must be > 0",
+            r"rover_mass_kg: min = -1: the parameter must be >= 0",
         ),
         (
             '[dispersions.terrain.seed]\ndistribution = "normal"\nsigma = 1\nmin = 0\nmax = 9\n',

@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 
 from hilander.controller import Command, CompiledLaw, ReferenceLaw, SensorFrame
+from hilander.sim.catalog import flyable_names
 from hilander.sim.result import summarize
 from hilander.sim.run import fly
-from hilander.sim.scenario import Scenario, builtin_names, load_scenario
+from hilander.sim.scenario import Scenario, load_scenario
 
 
 def without_wall_time(summary: dict[str, object]) -> dict[str, object]:
@@ -35,7 +36,7 @@ def test_default_landing_passes(default_scenario: Scenario) -> None:
     assert s["touchdown"]["distance_to_target_m"] > 10.0  # the divert was flown
 
 
-@pytest.mark.parametrize("name", builtin_names())
+@pytest.mark.parametrize("name", flyable_names())
 def test_every_builtin_scenario_passes(name: str) -> None:
     s = summarize(fly(load_scenario(name)))
     assert s["verdict"] == "pass", s["violations"]
@@ -50,8 +51,10 @@ def test_general_loop_with_the_compiled_law_is_identical(default_scenario: Scena
     )
 
 
-def test_reference_law_flies_the_same_landing(default_scenario: Scenario) -> None:
-    a, b = fly(default_scenario), fly(default_scenario, ReferenceLaw())
+@pytest.mark.parametrize("name", ["default", "phoenix"])
+def test_reference_law_flies_the_same_landing(name: str) -> None:
+    scenario = load_scenario(name)
+    a, b = fly(scenario), fly(scenario, ReferenceLaw())
     assert a.telemetry.shape == b.telemetry.shape
     assert np.nanmax(np.abs(a.telemetry - b.telemetry)) < 1e-6
     assert without_wall_time(summarize(a)) == without_wall_time(summarize(b))

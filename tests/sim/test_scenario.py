@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from hilander.sim.catalog import flyable_names
 from hilander.sim.scenario import (
     builtin_names,
     load_scenario,
@@ -26,7 +27,7 @@ velocity_mps = [0.0, 0.0, -70.0]
 
 def test_builtins_load() -> None:
     assert "default" in builtin_names()
-    for name in builtin_names():
+    for name in flyable_names():
         s = load_scenario(name)
         assert s.name and s.initial.position_m[2] > 0
 
@@ -84,7 +85,8 @@ def test_vehicle_as_a_preset_name() -> None:
         ),
         (
             GOOD + '[vehicle]\npreset = "apollo"\n',
-            "t.toml: [vehicle] preset: unknown preset 'apollo' (known: m2020, msl)",
+            "t.toml: [vehicle] preset: unknown preset 'apollo' "
+            "(known: insight, m2020, msl, phoenix, viking)",
         ),
         (
             GOOD + "[vehicle]\ncontrol_rate_Hz = 64\n",
@@ -151,7 +153,7 @@ def test_unreadable_file(tmp_path: Path) -> None:
         load_scenario(str(p))
 
 
-@pytest.mark.parametrize("name", builtin_names())
+@pytest.mark.parametrize("name", flyable_names())
 def test_resolved_toml_loads_back_to_the_same_scenario(name: str) -> None:
     s = load_scenario(name)
     again = parse_scenario(scenario_to_toml(s), "resolved.toml")

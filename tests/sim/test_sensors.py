@@ -88,3 +88,65 @@ def test_normals_and_uniforms_have_their_moments() -> None:
     assert abs(np.mean(x**3)) < 0.03 and np.mean(x**4) == pytest.approx(3.0, abs=0.06)
     u = np.array(_rng.uniform_sample(5, 1, 100_000))
     assert u.min() >= 0.0 and u.max() < 1.0 and u.mean() == pytest.approx(0.5, abs=0.005)
+
+
+# -- faults (FaultParams) -------------------------------------------------------
+
+
+def sensed(world: object, seconds: float) -> list[dict[str, object]]:
+    frames = []
+    for _ in range(round(seconds * 50)):
+        frames.append(world.sense())  # type: ignore[attr-defined]
+        world.advance()  # type: ignore[attr-defined]
+    return frames
+
+
+def test_a_contact_pulse_lasts_its_samples() -> None:
+    world = hovering(leg_contact_pulse_tick=10, leg_contact_pulse_samples=2)
+    contact = [f["contact"] for f in sensed(world, 1.0)]
+    assert [k for k, c in enumerate(contact) if c] == [10, 11]
+
+
+def test_imu_saturation_mirrors_the_navigation_altitude_below_ground() -> None:
+    world = hovering(imu_saturation_time_s=0.5, imu_saturation_duration_s=1.0)
+    frames = sensed(world, 2.0)
+    z = np.array([f["nav_position_S_m"][2] for f in frames])
+    force = np.array([f["specific_force_S_mps2"] for f in frames])
+    t = np.arange(len(frames)) * 0.02
+    inside = (t > 0.55) & (t < 1.45)
+    assert np.allclose(z[inside], -1000.0) and np.all(force[inside] == 0.0)
+    assert np.allclose(z[(t < 0.45) | (t > 1.55)], 1000.0)
+
+
+def test_radar_outliers_only_below_their_altitude() -> None:
+    low = hovering(
+        position_m=(0.0, 0.0, 10.0),
+        radar_outlier_altitude_m=20.0,
+        radar_outlier_probability=0.5,
+        radar_outlier_mps=5.0,
+    )
+    errors = [np.linalg.norm(f["radar_velocity_S_mps"]) for f in sensed(low, 4.0)]
+    off = [e for e in errors if e > 0.0]
+    assert 0.25 < len(off) / len(errors) < 0.75
+    assert np.allclose(off, 5.0)
+    high = hovering(
+        radar_outlier_altitude_m=20.0, radar_outlier_probability=1.0, radar_outlier_mps=5.0
+    )
+    assert all(np.linalg.norm(f["radar_velocity_S_mps"]) == 0.0 for f in sensed(high, 1.0))
+
+
+def test_a_radar_dropout_reads_invalid_zeros_then_recovers() -> None:
+    world = hovering(radar_dropout_time_s=0.5, radar_dropout_duration_s=0.5)
+    frames = sensed(world, 1.5)
+    valid = [bool(f["radar_altitude_valid"]) for f in frames]
+    assert not all(valid[30:50]) and valid[-1] and valid[0]
+    gone = [f for f in frames if not f["radar_altitude_valid"]]
+    assert all(f["radar_altitude_m"] == 0.0 and not f["radar_velocity_valid"] for f in gone)
+
+
+def test_thrust_scale_delivers_more_than_nominal() -> None:
+    nominal, strong = bare_world(), bare_world(thrust_scale=1.02)
+    for world in (nominal, strong):
+        run(world, 1.0, command((0.0, 0.0, 1.0), throttle=0.5))
+    ratio = strong.sense()["thrust_measured_N"] / nominal.sense()["thrust_measured_N"]
+    assert ratio == pytest.approx(1.02, rel=1e-9)

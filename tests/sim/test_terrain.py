@@ -94,3 +94,15 @@ def test_hazard_map_elevation_follows_the_ground(default_scenario: Scenario) -> 
     x, y = m.cell_center_S_m(i, j)
     assert m.elevation_m[i, j] == pytest.approx(t.height_m(x, y), abs=3.0)
     assert math.isfinite(float(m.elevation_m.mean()))
+
+
+def test_a_plateau_stands_beyond_its_cliff() -> None:
+    from hilander.sim.scenario import load_scenario  # noqa: PLC0415
+
+    s = load_scenario("hakuto-terrain-step")
+    t = generate_terrain(s.terrain, s.vehicle, s.terrain_seed)
+    assert s.terrain.step_height_m == 200.0
+    beyond, short = t.height_m(-500.0, 0.0), t.height_m(-100.0, 0.0)
+    assert beyond - short == pytest.approx(200.0, abs=15.0)
+    assert t.height_m(0.0, 0.0) == pytest.approx(0.0, abs=1e-9)
+    assert t.hazard[t.relief_m.shape[0] // 2, round((-300.0 - t.x0_m) / t.resolution_m)]

@@ -1,0 +1,19 @@
+/* Touchdown sensing, ported from controller/_touchdown.pyx: the sky crane's
+ * thrust-needed drop and a legged lander's leg contact (docs/law.md). */
+#ifndef HL_TOUCHDOWN_H
+#define HL_TOUCHDOWN_H
+
+#include "hl_law.h"
+
+/* arm detection with every latch cleared (the Mars Polar Lander lesson) */
+void hl_arm_touchdown(hl_law_state_t *s, hl_real t);
+
+/* sky crane: persistence on the low-passed thrust-needed ratio, gated by altitude */
+void hl_detect_touchdown(hl_law_state_t *s, const hl_law_params_t *p,
+                         const hl_sensor_frame_t *f, hl_real h, const hl_real *a);
+
+/* legs: consecutive plausible leg-contact samples declare touchdown; engines off */
+void hl_detect_leg_touchdown(hl_law_state_t *s, const hl_law_params_t *p,
+                             const hl_sensor_frame_t *f, hl_real h);
+
+#endif

@@ -1,0 +1,182 @@
+"""Legged landers: retrorockets to the ground on legs, engine cutoff on contact.
+
+Each number cites its entry in mars-landers.md (section and mark: A official,
+B secondary, C recalled/unverified, R recomputed) or says it is a hilander
+modelling choice. These landers had no onboard hazard map: their scenarios
+fly to the nominal target (hazard_altitude_m = 0, no sensor).
+"""
+
+import math
+from typing import Any
+
+DEG = math.pi / 180.0
+
+# What every legged lander here shares: the sensors and flight software of
+# MSL_VEHICLE are reused where the reference has nothing of its own (C).
+LEGGED_BASE: dict[str, Any] = {
+    "landing_system": "legs",
+    # No rover: the rover fields are unused but for the footpad height.
+    "rover_mass_kg": 0.0,
+    "rover_height_m": 0.0,
+    "rover_drag_area_m2": 0.0,
+    "bridle_length_m": 1.0,
+    "bridle_stiffness_N_per_m": 3.0e5,
+    "bridle_damping_N_s_per_m": 5000.0,
+    "bridle_payout_rate_mps": 1.0,
+    "bridle_payout_accel_mps2": 1.0,
+    "bridle_load_noise_N": 0.0,
+    # Footpad-ground contact, per footpad: hilander choices (C), a few cm of
+    # stroke at 2.4 m/s, standing in for the crushable leg struts.
+    "contact_stiffness_N_per_m": 1.0e5,
+    "contact_damping_N_s_per_m": 1.3e4,
+    "friction_coefficient": 0.5,
+    "cant_rad": 0.0,
+    "engines_out": 0,
+    "engine_out_time_s": 0.0,
+    "drag_coefficient": 1.0,
+    # The whole lander tilts to point its engines: hilander choices (C).
+    "slew_rate_max_radps": 20 * DEG,
+    "tilt_max_rad": 30 * DEG,
+    # Hydrazine monopropellant ≈220 s (as the MLE, §1.1, C).
+    "isp_s": 220.0,
+    # Sensors as MSL_VEHICLE (§1.4; C for these vehicles).
+    "control_rate_Hz": 50.0,
+    "radar_rate_Hz": 20.0,
+    "radar_range_max_m": 6000.0,
+    "radar_altitude_noise_fraction": 0.005,
+    "radar_altitude_noise_floor_m": 0.1,
+    "radar_velocity_noise_mps": 0.033,
+    "nav_rate_Hz": 50.0,
+    "nav_position_bias_m": 2.0,
+    "nav_position_drift_mps": 0.05,
+    "nav_position_noise_m": 0.2,
+    "nav_velocity_noise_mps": 0.03,
+    "imu_rate_Hz": 200.0,
+    "imu_noise_mps2": 0.01,
+    "mass_estimate_error": 0.01,
+    "thrust_feedback_noise": 0.01,
+    # No hazard sensor: the map fields are placeholders.
+    "hazard_altitude_m": 0.0,
+    "hazard_map_cells": 64,
+    "hazard_cell_size_m": 8.0,
+    "hazard_cost_noise": 0.0,
+    "hazard_false_safe_rate": 0.0,
+    "hazard_false_hazard_rate": 0.0,
+    "hazard_elevation_noise_m": 0.0,
+    # What the lander survives under its footprint: hilander choices (C).
+    "rover_footprint_m": 3.0,
+    "rover_rock_height_max_m": 0.35,
+    "rover_slope_max_rad": 16 * DEG,
+}
+
+VIKING_VEHICLE: dict[str, Any] = {
+    **LEGGED_BASE,
+    # Lander ≈657 kg at launch with 85 kg of hydrazine (NASA fact sheet via
+    # heroicrelics.org, §2, A): 572 kg dry (R).
+    "descent_stage_dry_mass_kg": 572.0,
+    "propellant_mass_kg": 85.0,
+    # Geometry: hilander choices (C): footpads 1.2 m below the reference
+    # point, body bottom 0.45 m below it, footpads 1.3 m from the axis.
+    "rover_stowed_offset_m": 1.2,
+    "descent_stage_bottom_m": 0.75,
+    "leg_count": 3,
+    "leg_radius_m": 1.3,
+    # Three terminal descent engines, throttleable 276-2,667 N each (§2, A).
+    "engine_count": 3,
+    "engine_thrust_max_N": 2667.0,
+    "throttle_min": 276.0 / 2667.0,
+    "throttle_time_constant_s": 0.05,
+    "throttle_rate_max_per_s": 2.0,
+    "thrust_pulse_rate_Hz": 0.0,
+    "descent_stage_drag_area_m2": 7.0,
+}
+
+PHOENIX_VEHICLE: dict[str, Any] = {
+    **LEGGED_BASE,
+    # Lander ≈350 kg dry and ≈65 kg of hydrazine at powered-descent start:
+    # not in the reference (C, hilander estimates).
+    "descent_stage_dry_mass_kg": 350.0,
+    "propellant_mass_kg": 65.0,
+    # Geometry: hilander choices (C).
+    "rover_stowed_offset_m": 1.0,
+    "descent_stage_bottom_m": 0.55,
+    "leg_count": 3,
+    "leg_radius_m": 1.1,
+    # Twelve pulsed hydrazine thrusters of ≈68 lbf (≈300 N), pulsing 10 times
+    # a second (InSight, same EDL as Phoenix: Spaceflight Now, §2 and §1.4, B).
+    "engine_count": 12,
+    "engine_thrust_max_N": 300.0,
+    "thrust_pulse_rate_Hz": 10.0,
+    # Shortest useful pulse, 5 % of the period; the valves open in about
+    # 10 ms; the duty may change at once (hilander choices, C).
+    "throttle_min": 0.05,
+    "throttle_time_constant_s": 0.01,
+    "throttle_rate_max_per_s": 10.0,
+    "descent_stage_drag_area_m2": 4.0,
+}
+
+INSIGHT_VEHICLE: dict[str, Any] = {
+    **PHOENIX_VEHICLE,
+    # InSight: the Phoenix design (§2, B), ≈360 kg dry with ≈67 kg of
+    # hydrazine (C, hilander estimates).
+    "descent_stage_dry_mass_kg": 360.0,
+    "propellant_mass_kg": 67.0,
+}
+
+LEGGED_LIMITS: dict[str, Any] = {
+    # Legged touchdown ≈2.4 m/s nominal (Phoenix, InSight, MPL; Viking ≈2
+    # m/s: §6 and §2, B/C); the band and the horizontal cap are hilander
+    # choices (C) for crushable legs.
+    "touchdown_vertical_speed_min_mps": 1.0,
+    "touchdown_vertical_speed_max_mps": 3.5,
+    "touchdown_horizontal_speed_max_mps": 1.0,
+    "site_miss_max_m": 20.0,
+    # No tether: these two are unused.
+    "tether_cut_delay_min_s": 0.0,
+    "tether_cut_delay_max_s": 1.0,
+    "flyaway_distance_min_m": 0.0,
+    # Propellant left at cutoff (hilander choice, C).
+    "propellant_reserve_kg": 2.0,
+    # Engines off on touchdown (Phoenix "safes" the propulsion, §2, B); two
+    # 50 Hz samples make 40 ms; 0.5 s allows a late sample (C).
+    "engine_cutoff_delay_max_s": 0.5,
+}
+
+# The law's terminal descent for legs: the profile ends at
+# sky_crane_altitude_m, then a constant 2.4 m/s to the ground (the legged
+# touchdown speed, §6, B/C); Viking's predesign stabilised at 1.5 m/s from
+# 25 m (SP-4212, §2, A). Contact sensing arms at 40 m (MPL, §3.1, A).
+LEGGED_LAW: dict[str, Any] = {
+    "sky_crane_altitude_m": 15.0,
+    "sky_crane_speed_mps": 2.4,
+    "sky_crane_horizontal_speed_max_mps": 0.3,
+    "td_arm_altitude_m": 40.0,
+    "td_contact_samples": 2,
+}
+
+LEGGED_PRESETS: dict[str, dict[str, Any]] = {
+    "viking": {
+        "scenario": "viking",
+        "description": "Viking 1/2 (1976) on legs: 3 throttled engines, 276-2,667 N each",
+        "source": "mars-landers.md §2 (NASA fact sheet via heroicrelics.org, A)",
+        "vehicle": VIKING_VEHICLE,
+        "limits": LEGGED_LIMITS,
+        "law": LEGGED_LAW,
+    },
+    "phoenix": {
+        "scenario": "phoenix",
+        "description": "Phoenix (2008) on legs: 12 pulsed 300 N thrusters at 10 Hz",
+        "source": "mars-landers.md §2 (Spaceflight Now, space.com, B)",
+        "vehicle": PHOENIX_VEHICLE,
+        "limits": LEGGED_LIMITS,
+        "law": LEGGED_LAW,
+    },
+    "insight": {
+        "scenario": "insight",
+        "description": "InSight (2018), Phoenix's design: 12 pulsed 300 N thrusters at 10 Hz",
+        "source": "mars-landers.md §2 (Spaceflight Now via soylentnews, cbsnews, B)",
+        "vehicle": INSIGHT_VEHICLE,
+        "limits": LEGGED_LIMITS,
+        "law": LEGGED_LAW,
+    },
+}
