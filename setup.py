@@ -50,6 +50,8 @@ EXTENSIONS = [
     extension("_guidance", "controller"),
     extension("_sites", "controller"),
     extension("_touchdown", "controller"),
+    extension("_throttle", "controller"),
+    extension("_airbags", "controller"),
     extension("_law", "controller"),
     extension("_core", "controller"),
     extension("_rng", "sim"),

@@ -14,7 +14,9 @@ cdef enum:
     HAZARD_MAP_MAX_CELLS = 64            # cells per side of the hazard map
     HAZARD_MAP_MAX_SIZE = 4096           # HAZARD_MAP_MAX_CELLS ** 2
 
-# Phases of a descent, in order (a legged lander skips 3, 5 and 6).
+# Phases of a descent, in order (a legged lander skips 3, 5 and 6; a lander
+# that hovers to map flies PHASE_HOVER between 1 and 2; an airbag lander
+# flies PHASE_PARACHUTE, PHASE_RAD_BURN, PHASE_LANDED).
 cdef enum:
     PHASE_POWERED_APPROACH = 0
     PHASE_DIVERT = 1
@@ -24,12 +26,16 @@ cdef enum:
     PHASE_TETHER_CUT = 5
     PHASE_FLYAWAY = 6
     PHASE_LANDED = 7                     # legged lander: engines cut off on its legs
-    PHASE_COUNT = 8
+    PHASE_HOVER = 8                      # hover-and-map, between the approach and phase 2
+    PHASE_PARACHUTE = 9                  # airbags: on the parachute, RADs not yet fired
+    PHASE_RAD_BURN = 10                  # airbags: RADs fired, bridle not yet cut
+    PHASE_COUNT = 11
 
 # Landing systems (LawParams.landing_system).
 cdef enum:
     LANDING_SKY_CRANE = 0                # rover lowered on a bridle, tether cut, flyaway
     LANDING_LEGS = 1                     # lander on legs, engine cutoff on leg contact
+    LANDING_AIRBAGS = 2                  # lander in airbags on a bridle: RAD fire, bridle cut
 
 # Discrete events, bit flags. Command.events holds every event commanded so
 # far (latched), so a lost command never loses an event.
@@ -39,8 +45,8 @@ cdef enum:
     EVENT_TOUCHDOWN_DECLARED = 4
     EVENT_TETHER_CUT = 8
     EVENT_ENGINE_CUTOFF = 16
-    EVENT_RAD_FIRE = 32                  # reserved: airbag landers
-    EVENT_BRIDLE_CUT = 64                # reserved: airbag landers
+    EVENT_RAD_FIRE = 32                  # airbag landers: the solid rockets fired
+    EVENT_BRIDLE_CUT = 64                # airbag landers: the lander let go
 
 # Status bits of one step (not latched).
 cdef enum:
@@ -109,6 +115,7 @@ cdef struct LawParams:
     double tgo_switch_s
     double tgo_freeze_s
     double replan_period_s
+    double hover_s                       # hover-and-map at the gate this long (0: none)
     # terminal descent
     double sky_crane_altitude_m
     double sky_crane_speed_mps
@@ -139,6 +146,9 @@ cdef struct LawParams:
     double td_arm_altitude_m             # legs: contact sensing is armed below this
     int32_t td_contact_samples           # legs: consecutive contact samples for touchdown
     double tether_cut_delay_s
+    # airbags
+    double airbag_release_altitude_m     # the lander's bottom this high when it is let go
+    double airbag_cut_speed_mps          # the bridle is cut once descending this slowly
     # flyaway
     double flyaway_climb_s
     double flyaway_climb_thrust_factor

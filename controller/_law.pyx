@@ -32,22 +32,31 @@ D. Touchdown (_touchdown.pyx): the sky crane senses the rover's weight
    td_arm_altitude_m, flies the same profile to the ground at
    sky_crane_speed_mps, and cuts its engines on consecutive plausible
    leg-contact samples (PHASE_LANDED).
-E. Throttle: the desired thrust m a goes into the tilt cone, then into
-   [T_min, T_max] of the engines still firing (vertical priority when
-   saturated), then the per-step throttle change is rate limited.
+E. Throttle (_throttle.pyx): the desired acceleration into thrust within every limit.
+   An airbag lander (LANDING_AIRBAGS) flies none of this: _airbags.pyx
+   fires its RAD rockets and cuts its bridle.
 F. Measured velocity: the radar's where valid and within
    radar_velocity_gate_mps of the navigation's, else the navigation's;
    decided sample by sample, so a dust outlier is dropped and the radar is
    never rejected for good (the Hakuto-R lesson, mars-landers.md §3.7).
+G. Hover-and-map (Tianwen-1 hovered near 100 m to map and pick a flat spot,
+   mars-landers.md §2, A): with hover_s > 0 the approach hands over at the
+   gate to PHASE_HOVER, which holds the gate's height (a descent speed of
+   position_gain_per_s times the height error, within gate_speed_mps) over
+   the site; a hazard map that comes in the hover moves the
+   site, and the horizontal loop carries the lander over it; after hover_s,
+   once within HOVER_ARRIVAL_M of the site, the terminal descent begins.
 """
 
-from libc.math cimport sqrt, cos, sin, tan, fabs, fmax, fmin
+from libc.math cimport sqrt, cos, sin, fmax, fmin
 from libc.string cimport memset
 
+from hilander.controller._airbags cimport airbag_step
 from hilander.controller._guidance cimport (
     TgoProblem, coast_and_brake_s, guidance_accel, tgo_search, tgo_violation,
 )
 from hilander.controller._sites cimport SiteQuery, select_site
+from hilander.controller._throttle cimport norm2, throttle_stage, thrust_max_N
 from hilander.controller._touchdown cimport (
     arm_touchdown, detect_leg_touchdown, detect_touchdown, flyaway, flyaway_heading,
 )
@@ -61,21 +70,14 @@ cdef double DECEL_MAX_OVER_GATE = 1.5  # terminal deceleration cap, over the gat
 cdef double FADE_SPEED_MPS = 2.0       # the fed-forward deceleration fades over this
 cdef double RELEASE_SPEED_MARGIN_MPS = 0.25  # release within this of the sky-crane speed,
 cdef double RELEASE_DEPTH_MAX_M = 3.0         # or this far below sky_crane_altitude_m
+cdef double HOVER_ARRIVAL_M = 2.0      # the hover ends this close to the site,
+cdef double HOVER_WAIT_MAX = 3.0       # or after this many times hover_s
 
 
 cdef void law_reset(LawState* s) noexcept nogil:
     memset(s, 0, sizeof(LawState))
     s.phase = PHASE_POWERED_APPROACH
     s.td_ratio_filtered = 1.0
-
-
-cdef inline double norm2(double x, double y) noexcept nogil:
-    """sqrt(x^2 + y^2) (not libm's hypot, so that Python's reference matches)."""
-    return sqrt(x * x + y * y)
-
-
-cdef inline double thrust_max_N(const LawParams* p, int engines) noexcept nogil:
-    return engines * p.engine_thrust_max_N * cos(p.cant_rad)
 
 
 cdef inline void set_phase(LawState* s, int phase, double t) noexcept nogil:
@@ -153,6 +155,8 @@ cdef void choose_site(LawState* s, const LawParams* p, const SensorFrame* f,
     q.current_S_m[0] = s.site_S_m[0]
     q.current_S_m[1] = s.site_S_m[1]
     q.tgo_s = s.tgo_s if s.tgo_s > p.tgo_switch_s else tgo_search(&g)
+    if s.phase == PHASE_HOVER:
+        q.tgo_s = p.hover_s             # the hover's time is the time to move
     q.accel_divert_mps2 = p.divert_accel_fraction * g.accel_max * sin(p.tilt_max_rad)
     q.mass_kg = fmax(f.mass_estimate_kg, 1.0)
     q.exhaust_velocity_mps = p.isp_s * G0
@@ -167,7 +171,8 @@ cdef void choose_site(LawState* s, const LawParams* p, const SensorFrame* f,
     status[0] |= select_site(m, &q, s.clearance_m, s.site_S_m)
     s.events |= EVENT_SITE_SELECTED
     s.tgo_s = 0.0                       # new target: search the time-to-go again
-    set_phase(s, PHASE_DIVERT, f.time_s)
+    if s.phase != PHASE_HOVER:
+        set_phase(s, PHASE_DIVERT, f.time_s)
 
 
 cdef int turn_round(LawState* s, const LawParams* p, const TgoProblem* q,
@@ -211,6 +216,24 @@ cdef void approach(LawState* s, const LawParams* p, const SensorFrame* f,
     guidance_accel(&q, fmax(s.tgo_s, p.tgo_switch_s), a)
     s.tgo_s -= 1.0 / p.control_rate_Hz
     if s.tgo_s <= p.tgo_switch_s or altitude_m(s, f) <= p.gate_altitude_m:
+        if p.hover_s > 0.0:
+            s.vz_integral_mps = 0.0
+            set_phase(s, PHASE_HOVER, f.time_s)
+        else:
+            begin_terminal(s, p, f)
+
+
+cdef void hover(LawState* s, const LawParams* p, const SensorFrame* f,
+                double a[3]) noexcept nogil:
+    """Hold the gate's height over the site (moved there if the map picked
+    another) for hover_s, then descend once within HOVER_ARRIVAL_M of it (G)."""
+    cdef double t = f.time_s - s.phase_start_s
+    cdef double dx = s.site_S_m[0] - f.nav_position_S_m[0]
+    cdef double dy = s.site_S_m[1] - f.nav_position_S_m[1]
+    cdef double speed = p.position_gain_per_s * (altitude_m(s, f) - p.gate_altitude_m)
+    terminal(s, p, f, fmax(-p.gate_speed_mps, fmin(p.gate_speed_mps, speed)), 0.0,
+             p.horizontal_speed_max_mps, a)
+    if t >= p.hover_s and (norm2(dx, dy) <= HOVER_ARRIVAL_M or t >= HOVER_WAIT_MAX * p.hover_s):
         begin_terminal(s, p, f)
 
 
@@ -309,70 +332,41 @@ cdef void descend_on_legs(LawState* s, const LawParams* p, const SensorFrame* f,
         detect_leg_touchdown(s, p, f, h)
 
 
-cdef void throttle_stage(LawState* s, const LawParams* p, const SensorFrame* f,
-                         const double* a, Command* c) noexcept nogil:
-    """Desired acceleration -> thrust vector and throttle within every limit."""
-    cdef double m = fmax(f.mass_estimate_kg, 1.0)
-    cdef double tmax = thrust_max_N(p, f.engines_active)
-    cdef double tmin = p.throttle_min * tmax
-    cdef double ah = norm2(a[0], a[1])
-    cdef double ux = a[0] / ah if ah > 0.0 else 0.0
-    cdef double uy = a[1] / ah if ah > 0.0 else 0.0
-    cdef double th = m * ah, tz, mag, throttle, step_max, scale
-    if tmax <= 0.0 or s.events & EVENT_ENGINE_CUTOFF:
-        c.thrust_S_N[0] = c.thrust_S_N[1] = c.thrust_S_N[2] = 0.0
-        c.throttle = s.throttle = 0.0
-        return
-    tz = fmax(m * a[2], fmax(tmin, 1e-6 * tmax) * cos(p.tilt_max_rad))
-    if th > tz * tan(p.tilt_max_rad):
-        c.status |= STATUS_TILT_LIMITED
-        th = tz * tan(p.tilt_max_rad)
-    mag = norm2(tz, th)
-    if mag > tmax:
-        c.status |= STATUS_THRUST_SATURATED
-        tz = fmin(tz, tmax)
-        th = fmin(th, sqrt(fmax(0.0, tmax * tmax - tz * tz)))
-    elif mag < tmin:
-        c.status |= STATUS_THRUST_SATURATED
-        th *= tmin / mag
-        tz *= tmin / mag
-    mag = norm2(tz, th)
-    throttle = mag / tmax
-    step_max = p.throttle_rate_max_per_s / p.control_rate_Hz
-    if fabs(throttle - s.throttle) > step_max:
-        c.status |= STATUS_THROTTLE_RATE_LIMITED
-        throttle = s.throttle + (step_max if throttle > s.throttle else -step_max)
-    s.throttle = throttle
-    scale = throttle * tmax / mag
-    c.thrust_S_N[0] = ux * th * scale
-    c.thrust_S_N[1] = uy * th * scale
-    c.thrust_S_N[2] = tz * scale
-    c.throttle = throttle
-
-
 cdef void law_step(LawState* s, const LawParams* p, const SensorFrame* f,
                    const HazardMap* hazard_map, Command* c) noexcept nogil:
-    cdef double a[3]
     cdef int i
-    a[0] = 0.0
-    a[1] = 0.0
-    a[2] = p.gravity_mps2
     c.status = 0
     if not s.started:
         start(s, p, f)
     if not f.radar_altitude_valid:
         c.status |= STATUS_RADAR_INVALID
-    if f.hazard_map_ready and hazard_map != NULL and s.phase <= PHASE_DIVERT:
-        choose_site(s, p, f, hazard_map, &c.status)
-    if s.phase <= PHASE_DIVERT:
-        approach(s, p, f, a, &c.status)
-    elif s.phase <= PHASE_TETHER_CUT:
-        descend(s, p, f, a)
-    elif s.phase == PHASE_FLYAWAY:
-        flyaway(s, p, f, a)
-    throttle_stage(s, p, f, a, c)
+    if p.landing_system == LANDING_AIRBAGS:
+        airbag_step(s, p, f, c)
+    else:
+        guided_step(s, p, f, hazard_map, c)
     c.step = f.step
     c.phase = s.phase
     c.events = s.events
     for i in range(3):
         c.site_S_m[i] = s.site_S_m[i]
+
+
+cdef void guided_step(LawState* s, const LawParams* p, const SensorFrame* f,
+                      const HazardMap* hazard_map, Command* c) noexcept nogil:
+    """A powered descent: guidance, terminal descent, touchdown, throttle."""
+    cdef double a[3]
+    a[0] = 0.0
+    a[1] = 0.0
+    a[2] = p.gravity_mps2
+    if f.hazard_map_ready and hazard_map != NULL and (
+            s.phase <= PHASE_DIVERT or s.phase == PHASE_HOVER):
+        choose_site(s, p, f, hazard_map, &c.status)
+    if s.phase <= PHASE_DIVERT:
+        approach(s, p, f, a, &c.status)
+    elif s.phase == PHASE_HOVER:
+        hover(s, p, f, a)
+    elif s.phase <= PHASE_TETHER_CUT:
+        descend(s, p, f, a)
+    elif s.phase == PHASE_FLYAWAY:
+        flyaway(s, p, f, a)
+    throttle_stage(s, p, f, a, c)

@@ -22,7 +22,9 @@ HAZARD_MAP_MAX_CELLS = 64
 
 
 class Phase(enum.IntEnum):
-    """Phases of a descent, in order (a legged lander skips SKY_CRANE to FLYAWAY)."""
+    """Phases of a descent, in order (a legged lander skips SKY_CRANE, TETHER_CUT
+    and FLYAWAY; a lander that hovers to map flies HOVER between DIVERT and
+    CONSTANT_VELOCITY; an airbag lander flies PARACHUTE, RAD_BURN, LANDED)."""
 
     POWERED_APPROACH = 0
     DIVERT = 1
@@ -32,6 +34,9 @@ class Phase(enum.IntEnum):
     TETHER_CUT = 5
     FLYAWAY = 6
     LANDED = 7
+    HOVER = 8
+    PARACHUTE = 9
+    RAD_BURN = 10
 
     @property
     def label(self) -> str:

@@ -30,6 +30,7 @@ DECEL_MAX_OVER_GATE = 1.5
 # LawConfig.landing_system, as in _law.pxd.
 LANDING_SKY_CRANE = 0
 LANDING_LEGS = 1
+LANDING_AIRBAGS = 2
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,10 @@ class LawConfig:
 
     # -- the vehicle as the flight software knows it (from the preset) --
     landing_system: int = param(
-        unit="-", doc="0: sky crane (bridle, tether cut); 1: legs (engine cutoff)", ge=0, le=1
+        unit="-",
+        doc="0: sky crane (tether cut); 1: legs (engine cutoff); 2: airbags (RAD, bridle cut)",
+        ge=0,
+        le=2,
     )
     control_rate_Hz: float = param(unit="Hz", doc="control (guidance) rate", gt=0, le=1000)
     engine_count: int = param(unit="-", doc="engines on the descent stage", ge=1, le=64)
@@ -82,6 +86,11 @@ class LawConfig:
         6.0, unit="s", doc="time-to-go below which it counts down without search", gt=0
     )
     replan_period_s: float = param(0.5, unit="s", doc="time-to-go search period", gt=0)
+    # Tianwen-1 hovered near 100 m to map the ground and pick a flat spot
+    # (Xinhua, mars-landers.md §2, A).
+    hover_s: float = param(
+        0.0, unit="s", doc="hover at the gate this long to map and pick a site (0: no hover)", ge=0
+    )
     # -- terminal descent --
     # Sky crane starts about 20 m up at 0.75 m/s: NASA M2020 caption (A),
     # SciAm MSL graphic (B); planetary.org (A) for the rate (mars-landers.md §1.2-1.3).
@@ -167,6 +176,15 @@ class LawConfig:
     # 1 s plus filter lag plus this delay come to about 2 s.
     tether_cut_delay_s: float = param(
         0.5, unit="s", doc="delay from touchdown declared to tether cut", ge=0
+    )
+    # -- airbags --
+    # MER's RADs brought the vertical speed to about 0 at 10-15 m, then a
+    # pyro cutter released the lander (JPL FAQ text, mars-landers.md §2, B).
+    airbag_release_altitude_m: float = param(
+        12.0, unit="m", doc="airbags: the lander's bottom this high when it is let go", gt=0
+    )
+    airbag_cut_speed_mps: float = param(
+        1.0, unit="m/s", doc="airbags: the bridle is cut once descending this slowly", gt=0
     )
     # -- flyaway --
     # Throttle up, pitch away about 45-50 deg (mars-landers.md §1.3, A/C).

@@ -13,7 +13,8 @@ import math
 from dataclasses import dataclass, field
 
 from hilander.controller.interface import Command, Event, HazardMap, Phase, SensorFrame, Status
-from hilander.controller.law import DECEL_MAX_OVER_GATE, LANDING_LEGS, LawConfig
+from hilander.controller.law import DECEL_MAX_OVER_GATE, LANDING_AIRBAGS, LANDING_LEGS, LawConfig
+from hilander.controller.reference_airbags import airbag_step
 from hilander.controller.reference_guidance import (
     SiteQuery,
     TgoProblem,
@@ -23,6 +24,7 @@ from hilander.controller.reference_guidance import (
     select_site,
     tgo_search,
 )
+from hilander.controller.reference_throttle import norm2, throttle_stage, thrust_max_N
 from hilander.controller.reference_touchdown import (
     arm_touchdown,
     detect_leg_touchdown,
@@ -36,11 +38,8 @@ TURN_TILT_FRACTION = 0.99  # of the tilt cone's edge, to stay off it
 FADE_SPEED_MPS = 2.0  # the fed-forward deceleration fades over this
 RELEASE_SPEED_MARGIN_MPS = 0.25  # release within this of the sky-crane speed,
 RELEASE_DEPTH_MAX_M = 3.0  # or this far below sky_crane_altitude_m
-
-
-def norm2(x: float, y: float) -> float:
-    """sqrt(x^2 + y^2) as the compiled law computes it (math.hypot rounds differently)."""
-    return math.sqrt(x * x + y * y)
+HOVER_ARRIVAL_M = 2.0  # the hover ends this close to the site,
+HOVER_WAIT_MAX = 3.0  # or after this many times hover_s
 
 
 @dataclass
@@ -93,16 +92,28 @@ class ReferenceLaw:
             s.start_position_S_m = (f.nav_position_S_m[0], f.nav_position_S_m[1])
         if not f.radar_altitude_valid:
             status |= Status.RADAR_INVALID
-        if f.hazard_map_ready and f.hazard_map is not None and s.phase <= Phase.DIVERT:
+        if p.landing_system == LANDING_AIRBAGS:
+            thrust, throttle = airbag_step(p, s, f)
+            return self.command(f, thrust, throttle, status)
+        mapping = s.phase <= Phase.DIVERT or s.phase == Phase.HOVER
+        if f.hazard_map_ready and f.hazard_map is not None and mapping:
             status |= self.choose_site(f, f.hazard_map)
         a = [0.0, 0.0, p.gravity_mps2]
         if s.phase <= Phase.DIVERT:
             a, status = self.approach(f, status)
+        elif s.phase == Phase.HOVER:
+            a = self.hover(f)
         elif s.phase <= Phase.TETHER_CUT:
             a = self.descend(f)
         elif s.phase == Phase.FLYAWAY:
             a = self.flyaway(f)
-        thrust, throttle, status = self.throttle_stage(f, a, status)
+        thrust, throttle, status = throttle_stage(p, s, f, a, status)
+        return self.command(f, thrust, throttle, status)
+
+    def command(
+        self, f: SensorFrame, thrust: tuple[float, float, float], throttle: float, status: Status
+    ) -> Command:
+        s = self.s
         return Command(
             f.step,
             thrust,
@@ -117,10 +128,6 @@ class ReferenceLaw:
 
     def set_phase(self, phase: Phase, t: float) -> None:
         self.s.phase, self.s.phase_start_s = phase, t
-
-    def thrust_max_N(self, engines: int) -> float:
-        assert self.p is not None
-        return engines * self.p.engine_thrust_max_N * math.cos(self.p.cant_rad)
 
     def altitude_m(self, f: SensorFrame) -> float:
         if f.radar_altitude_valid:
@@ -139,7 +146,7 @@ class ReferenceLaw:
         p, s = self.p, self.s
         assert p is not None
         m = max(f.mass_estimate_kg, 1.0)
-        tmax = self.thrust_max_N(f.engines_active)
+        tmax = thrust_max_N(p, f.engines_active)
         rf = [s.site_S_m[0], s.site_S_m[1], s.site_S_m[2] + p.gate_altitude_m]
         return TgoProblem(
             r=list(f.nav_position_S_m),
@@ -166,7 +173,9 @@ class ReferenceLaw:
         q = SiteQuery(
             nominal_S_m=(0.0, 0.0),
             current_S_m=(s.site_S_m[0], s.site_S_m[1]),
-            tgo_s=s.tgo_s if s.tgo_s > p.tgo_switch_s else tgo_search(g),
+            tgo_s=p.hover_s
+            if s.phase == Phase.HOVER
+            else (s.tgo_s if s.tgo_s > p.tgo_switch_s else tgo_search(g)),
             accel_divert_mps2=p.divert_accel_fraction * g.accel_max * math.sin(p.tilt_max_rad),
             mass_kg=max(f.mass_estimate_kg, 1.0),
             exhaust_velocity_mps=p.isp_s * G0,
@@ -184,7 +193,8 @@ class ReferenceLaw:
             s.site_S_m = list(site)
         s.events |= Event.SITE_SELECTED
         s.tgo_s = 0.0  # new target: search the time-to-go again
-        self.set_phase(Phase.DIVERT, f.time_s)
+        if s.phase != Phase.HOVER:
+            self.set_phase(Phase.DIVERT, f.time_s)
         return Status.NO_SAFE_SITE if no_safe else Status(0)
 
     def approach(self, f: SensorFrame, status: Status) -> tuple[list[float], Status]:
@@ -202,8 +212,25 @@ class ReferenceLaw:
         a = guidance_accel(q, max(s.tgo_s, p.tgo_switch_s))
         s.tgo_s -= 1.0 / p.control_rate_Hz
         if s.tgo_s <= p.tgo_switch_s or self.altitude_m(f) <= p.gate_altitude_m:
-            self.begin_terminal(f)
+            if p.hover_s > 0.0:
+                s.vz_integral_mps = 0.0
+                self.set_phase(Phase.HOVER, f.time_s)
+            else:
+                self.begin_terminal(f)
         return a, status
+
+    def hover(self, f: SensorFrame) -> list[float]:
+        """Hold the gate's height over the site for hover_s, then descend once over it."""
+        p, s = self.p, self.s
+        assert p is not None
+        t = f.time_s - s.phase_start_s
+        dx, dy = s.site_S_m[0] - f.nav_position_S_m[0], s.site_S_m[1] - f.nav_position_S_m[1]
+        speed = p.position_gain_per_s * (self.altitude_m(f) - p.gate_altitude_m)
+        speed = max(-p.gate_speed_mps, min(p.gate_speed_mps, speed))
+        a = self.terminal(f, speed, 0.0, p.horizontal_speed_max_mps)
+        if t >= p.hover_s and (norm2(dx, dy) <= HOVER_ARRIVAL_M or t >= HOVER_WAIT_MAX * p.hover_s):
+            self.begin_terminal(f)
+        return a
 
     def turn_round(self, q: TgoProblem) -> list[float] | None:
         """The turn-round burn's acceleration, or None once it is over."""
@@ -343,39 +370,3 @@ class ReferenceLaw:
             ]
         s.events |= Event.ENGINE_CUTOFF
         return [0.0, 0.0, g]
-
-    def throttle_stage(
-        self, f: SensorFrame, a: list[float], status: Status
-    ) -> tuple[tuple[float, float, float], float, Status]:
-        p, s = self.p, self.s
-        assert p is not None
-        m = max(f.mass_estimate_kg, 1.0)
-        tmax = self.thrust_max_N(f.engines_active)
-        tmin = p.throttle_min * tmax
-        if tmax <= 0.0 or s.events & Event.ENGINE_CUTOFF:
-            s.throttle = 0.0
-            return (0.0, 0.0, 0.0), 0.0, status
-        ah = norm2(a[0], a[1])
-        ux, uy = (a[0] / ah, a[1] / ah) if ah > 0.0 else (0.0, 0.0)
-        th = m * ah
-        tz = max(m * a[2], max(tmin, 1e-6 * tmax) * math.cos(p.tilt_max_rad))
-        if th > tz * math.tan(p.tilt_max_rad):
-            status |= Status.TILT_LIMITED
-            th = tz * math.tan(p.tilt_max_rad)
-        mag = norm2(tz, th)
-        if mag > tmax:
-            status |= Status.THRUST_SATURATED
-            tz = min(tz, tmax)
-            th = min(th, math.sqrt(max(0.0, tmax * tmax - tz * tz)))
-        elif mag < tmin:
-            status |= Status.THRUST_SATURATED
-            th, tz = th * (tmin / mag), tz * (tmin / mag)  # the compiled law's order
-        mag = norm2(tz, th)
-        throttle = mag / tmax
-        step_max = p.throttle_rate_max_per_s / p.control_rate_Hz
-        if abs(throttle - s.throttle) > step_max:
-            status |= Status.THROTTLE_RATE_LIMITED
-            throttle = s.throttle + (step_max if throttle > s.throttle else -step_max)
-        s.throttle = throttle
-        scale = throttle * tmax / mag
-        return (ux * th * scale, uy * th * scale, tz * scale), throttle, status

@@ -55,6 +55,8 @@ def add_optimal_command(sub: Any, seed_type: Any, run_type: Any) -> None:
 
 def run_optimal(args: argparse.Namespace) -> int:
     s = resolve_scenario(args)
+    if s.vehicle.landing_system == "airbags":
+        raise OptimalError(f"{s.name}: an airbag lander flies no powered descent to compare")
     make = desk_factory(args.controller)
     landing = fly(
         s, None if make is None else make(), name=None if make is None else args.controller

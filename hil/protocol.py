@@ -140,7 +140,7 @@ COMMAND_FIELDS = (
     _f("step", "u32", "-", "echo of SensorFrame.step", py=int),
     _f("thrust_S_N", "f32", "N", "total thrust vector", V3),
     _f("throttle", "f32", "-", "per-engine fraction of max thrust, 0 = off"),
-    _f("phase", "u8", "-", "Phase (0..7)", py=int),
+    _f("phase", "u8", "-", "Phase (0..10)", py=int),
     _f("events", "u16", "-", "latched EVENT_* bits", py=int),
     _f("site_S_m", "f32", "m", "selected landing site (x, y, ground z)", V3),
     _f("status", "u16", "-", "STATUS_* bits of this step", py=int),

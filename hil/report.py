@@ -18,16 +18,7 @@ def text_report(s: dict[str, Any], command: str = "sim") -> str:
     ]
     if s["touchdown"]:
         lines += _touchdown_lines(s["touchdown"])
-    cut = s["tether_cut"]
-    if cut:
-        lines.append(f"  tether cut   {_f(cut['after_touchdown_s'], '.2f')} s after touchdown")
-    cutoff = s.get("engine_cutoff")
-    if cutoff:
-        lines.append(f"  cutoff       {_f(cutoff['after_touchdown_s'], '.2f')} s after touchdown")
-    if s["flyaway"]:
-        lines.append(
-            f"  flyaway      stage down {s['flyaway']['impact_distance_m']:.0f} m from the rover"
-        )
+    lines += _event_lines(s)
     lines.append(
         f"  propellant   {_f(s['propellant_used_kg'], '.1f')} kg used, "
         f"{_f(s['propellant_at_cut_kg'], '.1f')} kg left at the "
@@ -44,6 +35,31 @@ def text_report(s: dict[str, Any], command: str = "sim") -> str:
         lines += link_lines(s)
     lines += [f"  VIOLATION    {v}" for v in s["violations"]]
     return "\n".join(lines)
+
+
+def _event_lines(s: dict[str, Any]) -> list[str]:
+    """The tether cut and flyaway, the RADs and bridle, or the engine cutoff."""
+    lines: list[str] = []
+    cut = s["tether_cut"]
+    if cut:
+        lines.append(f"  tether cut   {_f(cut['after_touchdown_s'], '.2f')} s after touchdown")
+    bridle = s.get("bridle_cut")
+    if bridle:
+        rad = s["events"].get("rad_fire_s")
+        lines.append(
+            f"  RAD / cut    RADs fired at {_f(rad, '.2f')} s, bridle cut "
+            f"{_f(bridle['before_touchdown_s'], '.2f')} s before the first impact"
+        )
+    cutoff = s.get("engine_cutoff")
+    if cutoff:
+        lines.append(f"  cutoff       {_f(cutoff['after_touchdown_s'], '.2f')} s after touchdown")
+    if s["flyaway"]:
+        what = "backshell down" if bridle else "stage down"
+        whom = "lander" if bridle else "rover"
+        lines.append(
+            f"  flyaway      {what} {s['flyaway']['impact_distance_m']:.0f} m from the {whom}"
+        )
+    return lines
 
 
 def _touchdown_lines(td: dict[str, Any]) -> list[str]:

@@ -11,7 +11,9 @@ A. Bodies: descent stage and rover, point masses in 3-D. Until the rover is
 B. Engines: n active engines, throttle with a first-order lag (pulsed
    engines: the throttle is the duty cycle of on/off pulses, latched at the
    start of each pulse period, as Phoenix's and InSight's 10 Hz thrusters;
-   thrust_scale, a fault, delivers more or less than nominal), thrust along
+   thrust_scale, a fault, delivers more or less than nominal; an airbag
+   lander's solid RAD rockets burn at full from RAD fire until their
+   propellant is gone), thrust along
    the thrust axis T = n f T_max cos(cant); propellant flow n f T_max / (Isp g0)
    (the cant loses axial thrust, not flow); no thrust when the propellant is
    gone; engine-out removes engines from engine_out_time_s on.
@@ -40,6 +42,7 @@ F. Integration: semi-implicit (symplectic) Euler at the plant rate: velocity
 
 from libc.math cimport cos, exp, isnan, sin, sqrt, tan, M_PI, lround
 
+from hilander.controller._law cimport EVENT_RAD_FIRE, LANDING_AIRBAGS
 from hilander.sim._types cimport WorldParams, WorldState, Terrain, Body, TickConstants
 
 cdef double G0 = 9.80665       # standard gravity for Isp [m/s^2], exact
@@ -157,6 +160,8 @@ cdef void engines(WorldState* w, const WorldParams* p, const TickConstants* k) n
         w.engines_active = p.engine_count - p.engines_out
     if not w.engines_off and w.propellant_kg > 0.0 and w.throttle_cmd > 0.0:
         target = dmin(1.0, dmax(p.throttle_min, w.throttle_cmd))
+    if p.landing_system == LANDING_AIRBAGS:    # solid rockets: lit once, burn out
+        target = 1.0 if w.events & EVENT_RAD_FIRE else 0.0
     if p.pulse_period_steps > 0:
         target = pulse(w, p, target)
     w.throttle += (target - w.throttle) * k.throttle_alpha

@@ -32,7 +32,7 @@ H. Faults (FaultParams, all off by default): a spurious leg-contact pulse
 
 from libc.math cimport sqrt
 
-from hilander.controller._law cimport SensorFrame, EVENT_ROVER_RELEASE
+from hilander.controller._law cimport SensorFrame
 from hilander.sim._types cimport WorldParams, WorldState, Terrain
 from hilander.sim._rng cimport rng_normal, rng_uniform
 from hilander.sim._plant cimport terrain_height
@@ -134,7 +134,7 @@ cdef void sensors_sample(WorldState* w, const WorldParams* p, const Terrain* t) 
 cdef void world_sense(WorldState* w, const WorldParams* p, const Terrain* t,
                       SensorFrame* f) noexcept nogil:
     """The SensorFrame of this control tick."""
-    cdef bint hanging = (w.events & EVENT_ROVER_RELEASE) and not w.tether_cut
+    cdef bint hanging = not w.rover_attached and not w.tether_cut
     cdef double booked = p.descent_stage_dry_mass_kg + w.propellant_kg
     if not w.tether_cut:
         booked += p.rover_mass_kg

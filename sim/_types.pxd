@@ -117,6 +117,7 @@ cdef struct Records:
     double release_time_s
     double cut_time_s
     double cutoff_time_s
+    double rad_fire_time_s               # airbags: the RAD rockets lit
     double propellant_at_cut_kg
     double propellant_out_time_s
     double hazard_time_s

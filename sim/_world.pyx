@@ -6,8 +6,9 @@ Design
 A. A command takes effect latency_steps plant steps after it is given
    (zero-order hold until the next one); events are latched in the command
    and the plant acts on each the first time it sees it: rover release
-   starts the bridle payout, tether cut frees the rover, engine cutoff
-   shuts the engines.
+   starts the bridle payout, tether cut (or an airbag lander's bridle cut)
+   frees the rover, engine cutoff shuts the engines, RAD fire lights the
+   solid rockets. An airbag lander starts hanging on its paid-out bridle.
 B. world_advance runs the plant for one control tick: due commands, plant
    step, sensor samples, wind gusts (a first-order Gauss-Markov process per
    horizontal axis), end conditions.
@@ -26,8 +27,8 @@ import numpy as np
 
 from hilander.controller._core cimport fill_hazard_map
 from hilander.controller._law cimport (
-    SensorFrame, Command, HazardMap,
-    EVENT_ROVER_RELEASE, EVENT_TETHER_CUT, EVENT_ENGINE_CUTOFF,
+    SensorFrame, Command, HazardMap, LANDING_AIRBAGS,
+    EVENT_ROVER_RELEASE, EVENT_TETHER_CUT, EVENT_ENGINE_CUTOFF, EVENT_BRIDLE_CUT, EVENT_RAD_FIRE,
 )
 from hilander.sim._types cimport (
     WorldParams, WorldState, Terrain, TickConstants, COMMAND_QUEUE_SIZE, TELEMETRY_COLUMNS,
@@ -79,12 +80,14 @@ cdef void apply_command(WorldState* w, const WorldParams* p, const Command* c) n
         w.rover_attached = 0
         w.rec.release_time_s = w.time_s
         w.bridle_paid_m = p.rover_stowed_offset_m - p.rover_height_m
-    if new & EVENT_TETHER_CUT and not w.tether_cut:
+    if new & (EVENT_TETHER_CUT | EVENT_BRIDLE_CUT) and not w.tether_cut:
         w.rover_attached = 0
         w.tether_cut = 1
         w.bridle_tension_N = 0.0
         w.rec.cut_time_s = w.time_s
         w.rec.propellant_at_cut_kg = w.propellant_kg
+    if new & EVENT_RAD_FIRE:
+        w.rec.rad_fire_time_s = w.time_s
     if new & EVENT_ENGINE_CUTOFF:
         w.engines_off = 1
         w.rec.cutoff_time_s = w.time_s
@@ -177,12 +180,21 @@ cdef void world_record(const WorldState* w, const WorldParams* p, const Terrain*
     row[32] = rr[2] - terrain_height(t, rr[0], rr[1])
 
 
+cdef void hang_lander(WorldState* w, const WorldParams* p) noexcept nogil:
+    """An airbag lander starts on its bridle, paid out, below the backshell."""
+    w.rover_attached = 0
+    w.bridle_paid_m = p.bridle_length_m
+    w.rover.position_S_m[2] = w.stage.position_S_m[2] - p.bridle_length_m - p.rover_height_m
+    w.rec.release_time_s = 0.0
+
+
 cdef void nan_records(WorldState* w) noexcept nogil:
     cdef int i
     w.rec.touchdown_time_s = NAN
     w.rec.release_time_s = NAN
     w.rec.cut_time_s = NAN
     w.rec.cutoff_time_s = NAN
+    w.rec.rad_fire_time_s = NAN
     w.rec.propellant_at_cut_kg = NAN
     w.rec.propellant_out_time_s = NAN
     w.rec.hazard_time_s = NAN
@@ -249,6 +261,8 @@ cdef class World:
         w.thrust_dir_S[2] = w.thrust_dir_cmd_S[2] = 1.0
         w.rover_attached = 1
         stow_rover(w, &self.params)
+        if self.params.landing_system == LANDING_AIRBAGS:
+            hang_lander(w, &self.params)
         w.propellant_kg = self.params.propellant_mass_kg
         w.throttle = self.params.throttle_min
         w.engines_active = self.params.engine_count

@@ -133,13 +133,12 @@ def metrics(summary: dict[str, Any], lim: Limits) -> dict[str, float]:
         "bridle_tension_max_N": summary["events"]["bridle_tension_max_N"],
     }
     figures = {k: math.nan if v is None else float(v) for k, v in out.items()}
-    legged = summary["scenario"].get("landing_system") == "legs"
-    figures["limit_use"] = limit_use(figures, lim, legged)
+    figures["limit_use"] = limit_use(figures, lim, summary["scenario"].get("landing_system"))
     figures["propellant_ratio"] = math.nan  # filled in on the runs sampled for it
     return figures
 
 
-def limit_use(f: dict[str, float], lim: Limits, legged: bool = False) -> float:
+def limit_use(f: dict[str, float], lim: Limits, system: str | None = "sky_crane") -> float:
     """The largest fraction of a limit the landing used: 0 in the middle of
     every band, 1 at the edge of one, above 1 past it; NaN with no touchdown
     (or no tether cut; on legs, no engine cutoff after touchdown)."""
@@ -156,10 +155,13 @@ def limit_use(f: dict[str, float], lim: Limits, legged: bool = False) -> float:
         ),
         f["touchdown_horizontal_speed_mps"] / lim.touchdown_horizontal_speed_max_mps,
         f["distance_to_site_m"] / lim.site_miss_max_m,
-        f["engine_cutoff_delay_s"] / lim.engine_cutoff_delay_max_s
-        if legged
-        else band(f["tether_cut_delay_s"], lim.tether_cut_delay_min_s, lim.tether_cut_delay_max_s),
     ]
+    if system == "legs":
+        uses.append(f["engine_cutoff_delay_s"] / lim.engine_cutoff_delay_max_s)
+    elif system != "airbags":
+        uses.append(
+            band(f["tether_cut_delay_s"], lim.tether_cut_delay_min_s, lim.tether_cut_delay_max_s)
+        )
     if lim.propellant_reserve_kg > 0:
         uses.append(lim.propellant_reserve_kg / max(f["propellant_at_cut_kg"], 1e-9))
     if lim.flyaway_distance_min_m > 0:

@@ -9,6 +9,7 @@ source, the comment says so; override it in a scenario's [vehicle] table.
 import math
 from typing import Any
 
+from hilander.sim.presets_airbags import AIRBAG_PRESETS
 from hilander.sim.presets_legs import LEGGED_PRESETS
 
 DEG = math.pi / 180.0
@@ -139,6 +140,13 @@ M2020_VEHICLE: dict[str, Any] = {
     "propellant_mass_kg": 400.0,
     # Bridles 21 ft ≈ 6.4 m (NASA caption, §1.3, A).
     "bridle_length_m": 6.4,
+    # Safe Target Selection picks the target from the onboard hazard map once
+    # the Lander Vision System has its fix, near 4 km on the parachute (§1.6,
+    # A for the architecture, C for the altitude): the map is there when
+    # powered descent starts, and the divert is flown right after backshell
+    # separation (§1.6, C). TRN's 5 m landing accuracy (§1.5, A) is the
+    # navigation bias above, already MSL_VEHICLE's.
+    "hazard_altitude_m": 4200.0,
 }
 
 PRESETS: dict[str, dict[str, Any]] = {
@@ -161,4 +169,5 @@ PRESETS: dict[str, dict[str, Any]] = {
         "law": {},
     },
     **LEGGED_PRESETS,
+    **AIRBAG_PRESETS,
 }

@@ -123,6 +123,39 @@ INSIGHT_VEHICLE: dict[str, Any] = {
     "propellant_mass_kg": 67.0,
 }
 
+TIANWEN1_VEHICLE: dict[str, Any] = {
+    **LEGGED_BASE,
+    # Lander with Zhurong aboard: masses are not in the reference (C,
+    # hilander estimates that let the one engine brake from 100 m/s in 2 km).
+    "descent_stage_dry_mass_kg": 750.0,
+    "propellant_mass_kg": 220.0,
+    # Four buffer legs (§2, A); geometry hilander choices (C).
+    "rover_stowed_offset_m": 1.3,
+    "descent_stage_bottom_m": 0.7,
+    "leg_count": 4,
+    "leg_radius_m": 1.6,
+    # One 7,500 N variable-thrust engine (Xinhua, §2, A); its floor and lag,
+    # and a bipropellant's ≈310 s, are hilander choices (C).
+    "engine_count": 1,
+    "engine_thrust_max_N": 7500.0,
+    "throttle_min": 0.2,
+    "throttle_time_constant_s": 0.05,
+    "throttle_rate_max_per_s": 2.0,
+    "thrust_pulse_rate_Hz": 0.0,
+    "isp_s": 310.0,
+    "descent_stage_drag_area_m2": 6.0,
+    # Laser 3-D imaging at the hover near 100 m (§2, A): a 100 m square map of
+    # 2 m cells (C), delivered 5 m above the hover point, as the lander slows
+    # into it.
+    "hazard_altitude_m": 105.0,
+    "hazard_map_cells": 50,
+    "hazard_cell_size_m": 2.0,
+    "hazard_cost_noise": 0.005,
+    "hazard_false_safe_rate": 0.002,
+    "hazard_false_hazard_rate": 0.02,
+    "hazard_elevation_noise_m": 0.1,
+}
+
 LEGGED_LIMITS: dict[str, Any] = {
     # Legged touchdown ≈2.4 m/s nominal (Phoenix, InSight, MPL; Viking ≈2
     # m/s: §6 and §2, B/C); the band and the horizontal cap are hilander
@@ -154,6 +187,21 @@ LEGGED_LAW: dict[str, Any] = {
     "td_contact_samples": 2,
 }
 
+# Tianwen-1: hover near 100 m to map and pick a flat spot, then descend
+# slowly (Xinhua, §2, A): the gate is the hover point; the pace of the slow
+# descent (1.5 m/s from 15 m) and the 10 s hover are hilander choices (C).
+TIANWEN1_LAW: dict[str, Any] = {
+    **LEGGED_LAW,
+    "gate_altitude_m": 100.0,
+    "gate_speed_mps": 4.0,
+    "hover_s": 10.0,
+    "sky_crane_speed_mps": 1.5,
+    "final_decel_mps2": 0.1,
+    "divert_max_m": 40.0,
+    "site_clearance_min_m": 8.0,
+    "site_clearance_pref_m": 15.0,
+}
+
 LEGGED_PRESETS: dict[str, dict[str, Any]] = {
     "viking": {
         "scenario": "viking",
@@ -170,6 +218,14 @@ LEGGED_PRESETS: dict[str, dict[str, Any]] = {
         "vehicle": PHOENIX_VEHICLE,
         "limits": LEGGED_LIMITS,
         "law": LEGGED_LAW,
+    },
+    "tianwen1": {
+        "scenario": "tianwen1",
+        "description": "Tianwen-1 (2021) on 4 legs: one 7,500 N engine, hover at 100 m to map",
+        "source": "mars-landers.md §2 (Xinhua text, A; China News Service, B)",
+        "vehicle": TIANWEN1_VEHICLE,
+        "limits": LEGGED_LIMITS,
+        "law": TIANWEN1_LAW,
     },
     "insight": {
         "scenario": "insight",

@@ -10,6 +10,7 @@ import math
 from typing import Any
 
 from hilander.controller.interface import Phase
+from hilander.sim.result_airbags import airbag_violations, bridle_cut
 from hilander.sim.result_legs import engine_cutoff, legged_violations
 from hilander.sim.run import Landing
 from hilander.sim.vehicle import Limits
@@ -89,6 +90,7 @@ def summarize(landing: Landing) -> dict[str, Any]:
     rec, s = landing.records, landing.scenario
     td = touchdown(landing)
     site = site_S_m(landing)
+    system = s.vehicle.landing_system
     summary: dict[str, Any] = {
         "scenario": _scenario(landing),
         "controller": landing.controller,
@@ -96,8 +98,9 @@ def summarize(landing: Landing) -> dict[str, Any]:
         "violations": [],
         "violation_kinds": [],
         "touchdown": td,
-        "tether_cut": tether_cut(rec, td is not None),
-        "engine_cutoff": engine_cutoff(rec, td is not None) if s.vehicle.legged else None,
+        "tether_cut": tether_cut(rec, td is not None) if system == "sky_crane" else None,
+        "engine_cutoff": engine_cutoff(rec, td is not None) if system == "legs" else None,
+        "bridle_cut": bridle_cut(rec, td is not None) if system == "airbags" else None,
         "propellant_used_kg": _num(
             s.vehicle.propellant_mass_kg - _last(landing.column("propellant_kg")), 3
         ),
@@ -111,7 +114,7 @@ def summarize(landing: Landing) -> dict[str, Any]:
         "events": _events(rec),
         "sim": _sim(landing),
     }
-    found = violations(summary, rec, s.limits, legged=s.vehicle.legged)
+    found = violations(summary, rec, s.limits, system)
     if landing.aborted is not None:
         found.insert(0, ("aborted", f"flight aborted: {landing.aborted.reason}"))
     summary["violations"] = [text for _, text in found]
@@ -153,6 +156,7 @@ def _events(rec: dict[str, Any]) -> dict[str, float | None]:
         "rover_release_s": _num(rec["release_time_s"], 3),
         "tether_cut_s": _num(rec["cut_time_s"], 3),
         "engine_cutoff_s": _num(rec["cutoff_time_s"], 3),
+        "rad_fire_s": _num(rec["rad_fire_time_s"], 3),
         "propellant_out_s": _num(rec["propellant_out_time_s"], 3),
         "bridle_tension_max_N": _num(rec["bridle_tension_max_N"], 1),
     }
@@ -162,12 +166,14 @@ Violation = tuple[str, str]  # (kind, sentence): the kind is a short stable code
 
 
 def violations(
-    summary: dict[str, Any], rec: dict[str, Any], lim: Limits, legged: bool = False
+    summary: dict[str, Any], rec: dict[str, Any], lim: Limits, system: str = "sky_crane"
 ) -> list[Violation]:
     """Every limit the landing broke, as (kind, one sentence)."""
-    touchdown = _touchdown_violations(summary["touchdown"], lim, legged)
-    if legged:
+    touchdown = _touchdown_violations(summary["touchdown"], lim, system)
+    if system == "legs":
         return touchdown + legged_violations(summary, rec, lim)
+    if system == "airbags":
+        return touchdown + airbag_violations(summary, rec) + _flyaway_violations(summary, lim)
     return (
         touchdown
         + _tether_violations(summary, lim)
@@ -184,6 +190,10 @@ def _stage_violations(summary: dict[str, Any], rec: dict[str, Any], lim: Limits)
     if cut is not None and summary["flyaway"] is None:
         text = "descent stage still flying when the simulation ended (max_time_s)"
         return [("stage_still_flying", text)]
+    return _flyaway_violations(summary, lim)
+
+
+def _flyaway_violations(summary: dict[str, Any], lim: Limits) -> list[Violation]:
     fa = summary["flyaway"]
     if fa and fa["impact_distance_m"] < lim.flyaway_distance_min_m:
         text = (
@@ -229,11 +239,13 @@ def _tether_violations(summary: dict[str, Any], lim: Limits) -> list[Violation]:
 
 
 def _touchdown_violations(
-    td: dict[str, Any] | None, lim: Limits, legged: bool = False
+    td: dict[str, Any] | None, lim: Limits, system: str = "sky_crane"
 ) -> list[Violation]:
     if td is None:
-        return [("no_touchdown", f"{'lander' if legged else 'rover'} never touched down")]
-    if td["stowed"] and not legged:
+        return [
+            ("no_touchdown", f"{'rover' if system == 'sky_crane' else 'lander'} never touched down")
+        ]
+    if td["stowed"]:
         text = (
             "rover hit the ground still stowed under the descent stage at "
             f"{td['vertical_speed_mps']} m/s"

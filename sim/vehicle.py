@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from hilander.controller.params import check, param
 
 # How the vehicle lands; the index is LawConfig.landing_system.
-LANDING_SYSTEMS = ("sky_crane", "legs")
+LANDING_SYSTEMS = ("sky_crane", "legs", "airbags")
 
 
 @dataclass(frozen=True)
@@ -21,9 +21,13 @@ class VehicleParams:
     A legged lander has no rover: its mass is the stage's, the rover fields
     are unused but for ``rover_stowed_offset_m``, the footpads below the stage
     reference point, and the ``contact_*`` fields are its footpads' contact.
+    An airbag lander's "descent stage" is the backshell on its parachute (the
+    drag area is the chute's) with the RAD rockets (the engines); its
+    "rover" is the lander in its airbags, hanging on the bridle from the
+    start; the ``contact_*`` fields are the airbags'.
     """
 
-    landing_system: str = param(unit="-", doc="sky_crane or legs")
+    landing_system: str = param(unit="-", doc="sky_crane, legs or airbags")
     # -- masses and geometry --
     rover_mass_kg: float = param(unit="kg", doc="rover mass (0 on a legged lander)", ge=0)
     descent_stage_dry_mass_kg: float = param(
@@ -123,7 +127,11 @@ class VehicleParams:
             self._check_legs()
             return
         if self.rover_mass_kg <= 0:
-            raise ValueError("rover_mass_kg must be > 0 on a sky crane")
+            raise ValueError(f"rover_mass_kg must be > 0 on a {self.landing_system} lander")
+        if self.leg_count != 0:
+            raise ValueError(f"leg_count must be 0 on a {self.landing_system} lander")
+        if self.landing_system == "airbags":
+            return
         if self.rover_stowed_offset_m <= self.rover_height_m:
             raise ValueError("rover_stowed_offset_m must exceed rover_height_m")
 

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "hl_airbags.h"
 #include "hl_guidance.h"
 #include "hl_sites.h"
 #include "hl_touchdown.h"
@@ -16,6 +17,8 @@ static const hl_real DECEL_MAX_OVER_GATE = R(1.5); /* terminal deceleration cap,
 static const hl_real FADE_SPEED_MPS = R(2.0);      /* the fed-forward deceleration fades over this */
 static const hl_real RELEASE_SPEED_MARGIN_MPS = R(0.25); /* release within this of the sky-crane speed, */
 static const hl_real RELEASE_DEPTH_MAX_M = R(3.0);       /* or this far below sky_crane_altitude_m */
+static const hl_real HOVER_ARRIVAL_M = R(2.0); /* the hover ends this close to the site, */
+static const hl_real HOVER_WAIT_MAX = R(3.0);  /* or after this many times hover_s */
 
 void hl_law_reset(hl_law_state_t *s)
 {
@@ -116,6 +119,7 @@ static void choose_site(hl_law_state_t *s, const hl_law_params_t *p, const hl_se
     q.current_S_m[0] = s->site_S_m[0];
     q.current_S_m[1] = s->site_S_m[1];
     q.tgo_s = (hl_real)(s->tgo_s > (double)p->tgo_switch_s ? s->tgo_s : hl_tgo_search(&g));
+    if (s->phase == HL_PHASE_HOVER) q.tgo_s = p->hover_s; /* the hover's time is the time to move */
     q.accel_divert_mps2 = p->divert_accel_fraction * (hl_real)g.accel_max * hl_sin(p->tilt_max_rad);
     q.mass_kg = hl_fmax((hl_real)f->mass_estimate_kg, R(1.0));
     q.exhaust_velocity_mps = p->isp_s * G0;
@@ -130,7 +134,7 @@ static void choose_site(hl_law_state_t *s, const hl_law_params_t *p, const hl_se
     *status = (uint16_t)(*status | hl_select_site(m, &q, s->clearance_m, s->site_S_m));
     s->events |= HL_EVENT_SITE_SELECTED;
     s->tgo_s = 0.0; /* new target: search the time-to-go again */
-    set_phase(s, HL_PHASE_DIVERT, (hl_real)f->time_s);
+    if (s->phase != HL_PHASE_HOVER) set_phase(s, HL_PHASE_DIVERT, (hl_real)f->time_s);
 }
 
 /* fix the terminal deceleration that takes the vehicle from where it is to
@@ -197,8 +201,14 @@ static void approach(hl_law_state_t *s, const hl_law_params_t *p, const hl_senso
     hl_guidance_accel(&q, fmax(s->tgo_s, (double)p->tgo_switch_s), ad);
     for (i = 0; i < 3; i++) a[i] = (hl_real)ad[i];
     s->tgo_s -= 1.0 / (double)p->control_rate_Hz;
-    if (s->tgo_s <= (double)p->tgo_switch_s || altitude_m(s, f) <= p->gate_altitude_m)
-        begin_terminal(s, p, f);
+    if (s->tgo_s <= (double)p->tgo_switch_s || altitude_m(s, f) <= p->gate_altitude_m) {
+        if (p->hover_s > R(0.0)) {
+            s->vz_integral_mps = R(0.0);
+            set_phase(s, HL_PHASE_HOVER, t);
+        } else {
+            begin_terminal(s, p, f);
+        }
+    }
 }
 
 /* descent speed of the constant-deceleration profile at h */
@@ -242,6 +252,21 @@ static void flyaway_heading(hl_law_state_t *s)
     hl_real d = norm2(dx, dy);
     s->flyaway_heading_S[0] = d > R(1.0) ? dx / d : R(1.0);
     s->flyaway_heading_S[1] = d > R(1.0) ? dy / d : R(0.0);
+}
+
+/* hold the gate's height over the site (moved there if the map picked another) for
+ * hover_s, then descend once within HOVER_ARRIVAL_M of it */
+static void hover(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
+                  hl_real a[3])
+{
+    hl_real t = (hl_real)f->time_s - s->phase_start_s;
+    hl_real dx = s->site_S_m[0] - (hl_real)f->nav_position_S_m[0];
+    hl_real dy = s->site_S_m[1] - (hl_real)f->nav_position_S_m[1];
+    hl_real speed = p->position_gain_per_s * (altitude_m(s, f) - p->gate_altitude_m);
+    terminal(s, p, f, hl_fmax(-p->gate_speed_mps, hl_fmin(p->gate_speed_mps, speed)), R(0.0),
+             p->horizontal_speed_max_mps, a);
+    if (t >= p->hover_s && (norm2(dx, dy) <= HOVER_ARRIVAL_M || t >= HOVER_WAIT_MAX * p->hover_s))
+        begin_terminal(s, p, f);
 }
 
 /* a legged lander: the profile down to the ground, armed below td_arm_altitude_m */
@@ -368,28 +393,42 @@ static void throttle_stage(hl_law_state_t *s, const hl_law_params_t *p,
     c->throttle = (float)throttle;
 }
 
-void hl_law_step(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
-                 const hl_hazard_map_t *hazard_map, hl_command_t *c)
+/* a powered descent: guidance, terminal descent, touchdown, throttle */
+static void guided_step(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
+                        const hl_hazard_map_t *hazard_map, hl_command_t *c)
 {
     hl_real a[3];
-    int i;
     a[0] = R(0.0);
     a[1] = R(0.0);
     a[2] = p->gravity_mps2;
-    c->status = 0;
-    if (!s->started) start(s, p, f);
-    if (!f->radar_altitude_valid) c->status |= HL_STATUS_RADAR_INVALID;
-    if (f->hazard_map_ready && hazard_map != NULL && s->phase <= HL_PHASE_DIVERT) {
+    if (f->hazard_map_ready && hazard_map != NULL
+        && (s->phase <= HL_PHASE_DIVERT || s->phase == HL_PHASE_HOVER)) {
         choose_site(s, p, f, hazard_map, &c->status);
     }
     if (s->phase <= HL_PHASE_DIVERT) {
         approach(s, p, f, a, &c->status);
+    } else if (s->phase == HL_PHASE_HOVER) {
+        hover(s, p, f, a);
     } else if (s->phase <= HL_PHASE_TETHER_CUT) {
         descend(s, p, f, a);
     } else if (s->phase == HL_PHASE_FLYAWAY) {
         flyaway(s, p, f, a);
     }
     throttle_stage(s, p, f, a, c);
+}
+
+void hl_law_step(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
+                 const hl_hazard_map_t *hazard_map, hl_command_t *c)
+{
+    int i;
+    c->status = 0;
+    if (!s->started) start(s, p, f);
+    if (!f->radar_altitude_valid) c->status |= HL_STATUS_RADAR_INVALID;
+    if (p->landing_system == HL_LANDING_AIRBAGS) {
+        hl_airbag_step(s, p, f, c);
+    } else {
+        guided_step(s, p, f, hazard_map, c);
+    }
     c->step = f->step;
     c->phase = (uint8_t)s->phase;
     c->events = (uint16_t)s->events;

@@ -15,6 +15,7 @@
 /* landing systems (hl_law_params_t.landing_system), as in controller/_law.pxd */
 #define HL_LANDING_SKY_CRANE 0 /* rover lowered on a bridle, tether cut, flyaway */
 #define HL_LANDING_LEGS 1      /* lander on legs, engine cutoff on leg contact */
+#define HL_LANDING_AIRBAGS 2   /* lander in airbags on a bridle: RAD fire, bridle cut */
 
 /* HL_PHASE_*, HL_EVENT_*, HL_STATUS_*: generated into hl_messages.h from
  * hilander.controller.interface. */
@@ -35,7 +36,7 @@ typedef struct hl_law_params {
     hl_real isp_s, bridle_length_m, bridle_payout_time_s, rover_height_m;
     hl_real gate_altitude_m, gate_speed_mps, guidance_gain, turn_speed_error_mps;
     hl_real tgo_min_s, tgo_max_s;
-    hl_real tgo_switch_s, tgo_freeze_s, replan_period_s;
+    hl_real tgo_switch_s, tgo_freeze_s, replan_period_s, hover_s;
     hl_real sky_crane_altitude_m, sky_crane_speed_mps, final_decel_mps2;
     hl_real vertical_gain_per_s, vertical_integral_gain_per_s2, position_gain_per_s;
     hl_real horizontal_gain_per_s, horizontal_speed_max_mps, sky_crane_horizontal_speed_max_mps;
@@ -48,6 +49,7 @@ typedef struct hl_law_params {
     int32_t td_contact_samples; /* legs: consecutive contact samples for touchdown */
     hl_real flyaway_climb_s, flyaway_climb_thrust_factor, flyaway_tilt_rad, flyaway_burn_s;
     hl_real flyaway_thrust_factor;
+    hl_real airbag_release_altitude_m, airbag_cut_speed_mps;
 } hl_law_params_t;
 
 typedef struct hl_law_state {

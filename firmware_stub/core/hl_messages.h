@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #define HL_PROTOCOL_VERSION 1u
-#define HL_SCHEMA_HASH 0xAB5AEE7Eu
+#define HL_SCHEMA_HASH 0xAF22CB85u
 #define HL_HEADER_SIZE 9u
 #define HL_CRC_SIZE 4u
 #define HL_MAX_PAYLOAD 1024u
@@ -48,7 +48,7 @@
 #define HL_GOODBYE_SIZE 1u  /* fixed part of the payload */
 
 /* Indices into PARAMS.values: the law's configuration, in schema order. */
-#define HL_PARAM_COUNT 54u
+#define HL_PARAM_COUNT 57u
 enum hl_param {
     HL_PARAM_landing_system = 0,
     HL_PARAM_control_rate_Hz = 1,
@@ -72,38 +72,41 @@ enum hl_param {
     HL_PARAM_tgo_switch_s = 19,
     HL_PARAM_tgo_freeze_s = 20,
     HL_PARAM_replan_period_s = 21,
-    HL_PARAM_sky_crane_altitude_m = 22,
-    HL_PARAM_sky_crane_speed_mps = 23,
-    HL_PARAM_final_decel_mps2 = 24,
-    HL_PARAM_vertical_gain_per_s = 25,
-    HL_PARAM_vertical_integral_gain_per_s2 = 26,
-    HL_PARAM_position_gain_per_s = 27,
-    HL_PARAM_horizontal_gain_per_s = 28,
-    HL_PARAM_horizontal_speed_max_mps = 29,
-    HL_PARAM_sky_crane_horizontal_speed_max_mps = 30,
-    HL_PARAM_radar_velocity_gate_mps = 31,
-    HL_PARAM_site_cost_safe_max = 32,
-    HL_PARAM_site_clearance_min_m = 33,
-    HL_PARAM_site_clearance_pref_m = 34,
-    HL_PARAM_divert_max_m = 35,
-    HL_PARAM_divert_accel_fraction = 36,
-    HL_PARAM_site_weight_clearance = 37,
-    HL_PARAM_site_weight_distance = 38,
-    HL_PARAM_site_weight_propellant = 39,
-    HL_PARAM_site_propellant_scale_kg = 40,
-    HL_PARAM_td_thrust_ratio = 41,
-    HL_PARAM_td_persistence_s = 42,
-    HL_PARAM_td_filter_time_s = 43,
-    HL_PARAM_td_arm_settle_s = 44,
-    HL_PARAM_td_gate_margin_m = 45,
-    HL_PARAM_td_arm_altitude_m = 46,
-    HL_PARAM_td_contact_samples = 47,
-    HL_PARAM_tether_cut_delay_s = 48,
-    HL_PARAM_flyaway_climb_s = 49,
-    HL_PARAM_flyaway_climb_thrust_factor = 50,
-    HL_PARAM_flyaway_tilt_rad = 51,
-    HL_PARAM_flyaway_burn_s = 52,
-    HL_PARAM_flyaway_thrust_factor = 53,
+    HL_PARAM_hover_s = 22,
+    HL_PARAM_sky_crane_altitude_m = 23,
+    HL_PARAM_sky_crane_speed_mps = 24,
+    HL_PARAM_final_decel_mps2 = 25,
+    HL_PARAM_vertical_gain_per_s = 26,
+    HL_PARAM_vertical_integral_gain_per_s2 = 27,
+    HL_PARAM_position_gain_per_s = 28,
+    HL_PARAM_horizontal_gain_per_s = 29,
+    HL_PARAM_horizontal_speed_max_mps = 30,
+    HL_PARAM_sky_crane_horizontal_speed_max_mps = 31,
+    HL_PARAM_radar_velocity_gate_mps = 32,
+    HL_PARAM_site_cost_safe_max = 33,
+    HL_PARAM_site_clearance_min_m = 34,
+    HL_PARAM_site_clearance_pref_m = 35,
+    HL_PARAM_divert_max_m = 36,
+    HL_PARAM_divert_accel_fraction = 37,
+    HL_PARAM_site_weight_clearance = 38,
+    HL_PARAM_site_weight_distance = 39,
+    HL_PARAM_site_weight_propellant = 40,
+    HL_PARAM_site_propellant_scale_kg = 41,
+    HL_PARAM_td_thrust_ratio = 42,
+    HL_PARAM_td_persistence_s = 43,
+    HL_PARAM_td_filter_time_s = 44,
+    HL_PARAM_td_arm_settle_s = 45,
+    HL_PARAM_td_gate_margin_m = 46,
+    HL_PARAM_td_arm_altitude_m = 47,
+    HL_PARAM_td_contact_samples = 48,
+    HL_PARAM_tether_cut_delay_s = 49,
+    HL_PARAM_airbag_release_altitude_m = 50,
+    HL_PARAM_airbag_cut_speed_mps = 51,
+    HL_PARAM_flyaway_climb_s = 52,
+    HL_PARAM_flyaway_climb_thrust_factor = 53,
+    HL_PARAM_flyaway_tilt_rad = 54,
+    HL_PARAM_flyaway_burn_s = 55,
+    HL_PARAM_flyaway_thrust_factor = 56,
 };
 
 /* Enumerations: hilander.hil.protocol and hilander.controller.interface. */
@@ -152,6 +155,9 @@ enum { /* Phase */
     HL_PHASE_TETHER_CUT = 5,
     HL_PHASE_FLYAWAY = 6,
     HL_PHASE_LANDED = 7,
+    HL_PHASE_HOVER = 8,
+    HL_PHASE_PARACHUTE = 9,
+    HL_PHASE_RAD_BURN = 10,
 };
 enum { /* Event */
     HL_EVENT_SITE_SELECTED = 1,
@@ -218,7 +224,7 @@ typedef struct hl_command {
     uint32_t step;  /* -: echo of SensorFrame.step */
     float thrust_S_N[3];  /* N: total thrust vector */
     float throttle;  /* -: per-engine fraction of max thrust, 0 = off */
-    uint8_t phase;  /* -: Phase (0..7) */
+    uint8_t phase;  /* -: Phase (0..10) */
     uint16_t events;  /* -: latched EVENT_* bits */
     float site_S_m[3];  /* m: selected landing site (x, y, ground z) */
     uint16_t status;  /* -: STATUS_* bits of this step */

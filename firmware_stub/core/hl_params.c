@@ -27,6 +27,7 @@ void hl_law_params_from(const double *v, hl_law_params_t *p)
     p->tgo_switch_s = P(tgo_switch_s);
     p->tgo_freeze_s = P(tgo_freeze_s);
     p->replan_period_s = P(replan_period_s);
+    p->hover_s = P(hover_s);
     p->sky_crane_altitude_m = P(sky_crane_altitude_m);
     p->sky_crane_speed_mps = P(sky_crane_speed_mps);
     p->final_decel_mps2 = P(final_decel_mps2);
@@ -63,4 +64,6 @@ void hl_law_params_from(const double *v, hl_law_params_t *p)
     p->flyaway_tilt_rad = P(flyaway_tilt_rad);
     p->flyaway_burn_s = P(flyaway_burn_s);
     p->flyaway_thrust_factor = P(flyaway_thrust_factor);
+    p->airbag_release_altitude_m = P(airbag_release_altitude_m);
+    p->airbag_cut_speed_mps = P(airbag_cut_speed_mps);
 }

@@ -3,11 +3,13 @@ plausible leg-contact samples, engines off for good (both implementations)."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from hilander.controller import Event, LawConfig, Phase
 from hilander.controller.law import LANDING_LEGS
-from tests.controller.conftest import VEHICLE
+from tests.controller.conftest import VEHICLE, flat_map, hover, with_map
 from tests.controller.test_law import Flight
 
 LEGS = LawConfig(
@@ -95,3 +97,56 @@ def test_the_number_of_samples_is_a_parameter(law_cls: type, samples: int) -> No
     assert flight.phase() == Phase.TOUCHDOWN_DETECTION or samples == 1
     flight.fly(flight.tick_s, ON_LEGS_M, -2.4, contact=1)
     assert flight.phase() == Phase.LANDED
+
+
+# -- hover-and-map (Tianwen-1) --------------------------------------------------
+
+HOVERING = LEGS.replace(
+    gate_altitude_m=100.0,
+    gate_speed_mps=4.0,
+    sky_crane_speed_mps=1.5,
+    final_decel_mps2=0.1,
+    hover_s=5.0,
+)
+
+
+def test_the_approach_hands_over_to_a_hover_that_holds_the_height(law_cls: type) -> None:
+    flight = Flight(law_cls, HOVERING)
+    flight.fly(0.1, 100.0, -4.0)
+    assert flight.phase() == Phase.HOVER
+    up = flight.fly(1.0, 100.0, -1.0)  # sinking: the vertical loop pushes back
+    assert up.thrust_S_N[2] > HOVERING.gravity_mps2 * 2109.0
+    flight.fly(3.0, 100.0, 0.0)
+    assert flight.phase() == Phase.HOVER
+
+
+def test_a_map_in_the_hover_moves_the_site_and_keeps_hovering(law_cls: type) -> None:
+    flight = Flight(law_cls, HOVERING)
+    flight.fly(0.1, 100.0, -4.0)
+    rocks = flat_map(
+        cells=16, cell_m=8.0, hazards=[(i, j) for i in range(6, 10) for j in range(6, 10)]
+    )
+    law, step = flight.law, flight.step
+    c = law.step(with_map(hover(step, HOVERING, 100.0, 0.0), rocks))
+    flight.commands.append(c)
+    flight.step += 1
+    assert c.phase == Phase.HOVER and c.events & Event.SITE_SELECTED
+    assert math.hypot(c.site_S_m[0], c.site_S_m[1]) > 10.0
+    # still over the nominal target after hover_s: too far from the new site to descend
+    flight.fly(HOVERING.hover_s + 1.0, 100.0, 0.0)
+    assert flight.phase() == Phase.HOVER
+
+
+def test_the_hover_ends_over_the_site_after_its_time(law_cls: type) -> None:
+    flight = Flight(law_cls, HOVERING)
+    flight.fly(0.1, 100.0, -4.0)
+    flight.fly(HOVERING.hover_s - 0.2, 100.0, 0.0)
+    assert flight.phase() == Phase.HOVER
+    flight.fly(0.4, 100.0, 0.0)
+    assert flight.phase() == Phase.CONSTANT_VELOCITY
+
+
+def test_no_hover_without_hover_time(law_cls: type) -> None:
+    flight = Flight(law_cls, HOVERING.replace(hover_s=0.0))
+    flight.fly(0.1, 100.0, -4.0)
+    assert flight.phase() == Phase.CONSTANT_VELOCITY

@@ -31,7 +31,17 @@ from tests.firmware.test_core_codec import FIRMWARE, core  # noqa: F401 - fixtur
 THRUST_TOLERANCE_N = 0.1  # of about 10 kN (measured: at most 0.02 N)
 THROTTLE_TOLERANCE = 1e-5
 SITE_TOLERANCE_M = 1e-3
-SCENARIOS = ["default", "away", "engine-out", "windy", "latency", "viking", "phoenix"]
+SCENARIOS = [
+    "default",
+    "away",
+    "engine-out",
+    "windy",
+    "latency",
+    "viking",
+    "phoenix",
+    "tianwen1",
+    "mer",
+]
 
 
 @dataclass

@@ -85,8 +85,14 @@ def test_realtime_lands_with_its_figures(board: VirtualBoard) -> None:
     # a missed deadline holds the last command for a tick: close to the desk, not equal
     desk = summarize(fly(load_scenario("default")))["touchdown"]
     td = summary["touchdown"]
-    assert abs(td["time_s"] - desk["time_s"]) < 0.5
-    assert abs(td["vertical_speed_mps"] - desk["vertical_speed_mps"]) < 0.05
+    # What to read if this fails on a loaded machine (it did once, 58.0 s
+    # against 41.4 s): how many commands came late, and where the phases went.
+    why = (
+        f"deadline misses {rc.stats.deadline_misses}, stale {rc.stats.stale_commands}, "
+        f"phases {summary['phases']}"
+    )
+    assert abs(td["time_s"] - desk["time_s"]) < 0.5, why
+    assert abs(td["vertical_speed_mps"] - desk["vertical_speed_mps"]) < 0.05, why
     if rc.stats.deadline_misses == 0:
         lockstep, _ = fly_board(board.path)
         assert np.array_equal(landing.telemetry, lockstep.telemetry)

@@ -62,7 +62,7 @@ def test_the_campaign_docs_name_every_figure_key_kind_and_option() -> None:
         assert f"| `{key}` |" in text, key
     kinds = [
         kind
-        for module in ("result.py", "result_legs.py")
+        for module in ("result.py", "result_legs.py", "result_airbags.py")
         for kind in re.findall(r'\(\s*"([a-z_]+)",', (ROOT / "sim" / module).read_text())
     ]
     assert len(kinds) >= 14 and result.Violation is not None

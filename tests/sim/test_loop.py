@@ -51,7 +51,7 @@ def test_general_loop_with_the_compiled_law_is_identical(default_scenario: Scena
     )
 
 
-@pytest.mark.parametrize("name", ["default", "phoenix"])
+@pytest.mark.parametrize("name", ["default", "phoenix", "tianwen1", "mer"])
 def test_reference_law_flies_the_same_landing(name: str) -> None:
     scenario = load_scenario(name)
     a, b = fly(scenario), fly(scenario, ReferenceLaw())

@@ -1,0 +1,57 @@
+# cython: language_level=3
+"""The throttle stage of the landing law.
+
+Design
+------
+A. The desired thrust m a goes into the tilt cone, then into
+   [T_min, T_max] of the engines still firing (vertical priority when
+   saturated), then the per-step throttle change is rate limited.
+"""
+
+from libc.math cimport fabs, fmax, fmin, sqrt, tan
+
+from hilander.controller._law cimport (
+    Command, LawParams, LawState, SensorFrame, EVENT_ENGINE_CUTOFF,
+    STATUS_THROTTLE_RATE_LIMITED, STATUS_THRUST_SATURATED, STATUS_TILT_LIMITED,
+)
+
+
+cdef void throttle_stage(LawState* s, const LawParams* p, const SensorFrame* f,
+                         const double* a, Command* c) noexcept nogil:
+    """Desired acceleration -> thrust vector and throttle within every limit."""
+    cdef double m = fmax(f.mass_estimate_kg, 1.0)
+    cdef double tmax = thrust_max_N(p, f.engines_active)
+    cdef double tmin = p.throttle_min * tmax
+    cdef double ah = norm2(a[0], a[1])
+    cdef double ux = a[0] / ah if ah > 0.0 else 0.0
+    cdef double uy = a[1] / ah if ah > 0.0 else 0.0
+    cdef double th = m * ah, tz, mag, throttle, step_max, scale
+    if tmax <= 0.0 or s.events & EVENT_ENGINE_CUTOFF:
+        c.thrust_S_N[0] = c.thrust_S_N[1] = c.thrust_S_N[2] = 0.0
+        c.throttle = s.throttle = 0.0
+        return
+    tz = fmax(m * a[2], fmax(tmin, 1e-6 * tmax) * cos(p.tilt_max_rad))
+    if th > tz * tan(p.tilt_max_rad):
+        c.status |= STATUS_TILT_LIMITED
+        th = tz * tan(p.tilt_max_rad)
+    mag = norm2(tz, th)
+    if mag > tmax:
+        c.status |= STATUS_THRUST_SATURATED
+        tz = fmin(tz, tmax)
+        th = fmin(th, sqrt(fmax(0.0, tmax * tmax - tz * tz)))
+    elif mag < tmin:
+        c.status |= STATUS_THRUST_SATURATED
+        th *= tmin / mag
+        tz *= tmin / mag
+    mag = norm2(tz, th)
+    throttle = mag / tmax
+    step_max = p.throttle_rate_max_per_s / p.control_rate_Hz
+    if fabs(throttle - s.throttle) > step_max:
+        c.status |= STATUS_THROTTLE_RATE_LIMITED
+        throttle = s.throttle + (step_max if throttle > s.throttle else -step_max)
+    s.throttle = throttle
+    scale = throttle * tmax / mag
+    c.thrust_S_N[0] = ux * th * scale
+    c.thrust_S_N[1] = uy * th * scale
+    c.thrust_S_N[2] = tz * scale
+    c.throttle = throttle
