@@ -95,12 +95,13 @@ def recorded_frames(s: Scenario) -> list[SensorFrame]:
 
 def replay_time(s: Scenario, frames: list[SensorFrame]) -> float:
     """Seconds per step of the compiled law replayed in C (best of 5)."""
-    m = next(f.hazard_map for f in frames if f.hazard_map is not None)
+    m = next((f.hazard_map for f in frames if f.hazard_map is not None), None)
     dicts = [frame_to_dict(f) for f in frames]
     best = float("inf")
     for _ in range(5):
         law = LawCore(s.law.to_params())
-        law.load_hazard_map(m.cost, m.elevation_m, m.cell_size_m, m.origin_S_m)
+        if m is not None:  # a lander without a hazard sensor has none
+            law.load_hazard_map(m.cost, m.elevation_m, m.cell_size_m, m.origin_S_m)
         best = min(best, replay_law(law, dicts)[1])
     return best / len(frames)
 

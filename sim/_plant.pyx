@@ -40,7 +40,7 @@ F. Integration: semi-implicit (symplectic) Euler at the plant rate: velocity
    would pump energy into them.
 """
 
-from libc.math cimport cos, exp, isnan, sin, sqrt, tan, M_PI, lround
+from libc.math cimport cos, exp, fabs, isnan, sin, sqrt, tan, M_PI, lround
 
 from hilander.controller._law cimport EVENT_RAD_FIRE, LANDING_AIRBAGS
 from hilander.sim._types cimport WorldParams, WorldState, Terrain, Body, TickConstants
@@ -287,8 +287,12 @@ cdef void add_leg_contacts(WorldState* w, const WorldParams* p, const Terrain* t
     cdef Body foot
     cdef double angle
     cdef bint first = isnan(w.rec.touchdown_time_s)
+    cdef double feet_z = w.stage.position_S_m[2] - p.rover_stowed_offset_m
+    cdef double reach = p.leg_radius_m * (fabs(t.gradient[0]) + fabs(t.gradient[1]))
     cdef int i
     w.leg_contact = 0
+    if clear_of_ground(t, w.stage.position_S_m[0], w.stage.position_S_m[1], feet_z - reach):
+        return                                   # high up: no footpad can touch
     foot.velocity_S_mps = w.stage.velocity_S_mps
     for i in range(p.leg_count):
         angle = 2.0 * M_PI * i / p.leg_count
