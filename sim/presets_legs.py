@@ -9,7 +9,28 @@ fly to the nominal target (hazard_altitude_m = 0, no sensor).
 import math
 from typing import Any
 
+from hilander.sim.presets_msl import MSL_VEHICLE
+
 DEG = math.pi / 180.0
+
+# The sensor and flight-software fields the landers here take from MSL.
+SENSOR_KEYS = (
+    "control_rate_Hz",
+    "radar_rate_Hz",
+    "radar_range_max_m",
+    "radar_altitude_noise_fraction",
+    "radar_altitude_noise_floor_m",
+    "radar_velocity_noise_mps",
+    "nav_rate_Hz",
+    "nav_position_bias_m",
+    "nav_position_drift_mps",
+    "nav_position_noise_m",
+    "nav_velocity_noise_mps",
+    "imu_rate_Hz",
+    "imu_noise_mps2",
+    "mass_estimate_error",
+    "thrust_feedback_noise",
+)
 
 # What every legged lander here shares: the sensors and flight software of
 # MSL_VEHICLE are reused where the reference has nothing of its own (C).
@@ -39,22 +60,8 @@ LEGGED_BASE: dict[str, Any] = {
     "tilt_max_rad": 30 * DEG,
     # Hydrazine monopropellant ≈220 s (as the MLE, §1.1, C).
     "isp_s": 220.0,
-    # Sensors as MSL_VEHICLE (§1.4; C for these vehicles).
-    "control_rate_Hz": 50.0,
-    "radar_rate_Hz": 20.0,
-    "radar_range_max_m": 6000.0,
-    "radar_altitude_noise_fraction": 0.005,
-    "radar_altitude_noise_floor_m": 0.1,
-    "radar_velocity_noise_mps": 0.033,
-    "nav_rate_Hz": 50.0,
-    "nav_position_bias_m": 2.0,
-    "nav_position_drift_mps": 0.05,
-    "nav_position_noise_m": 0.2,
-    "nav_velocity_noise_mps": 0.03,
-    "imu_rate_Hz": 200.0,
-    "imu_noise_mps2": 0.01,
-    "mass_estimate_error": 0.01,
-    "thrust_feedback_noise": 0.01,
+    # Sensors and flight-software rates as MSL's (§1.4; C for these vehicles).
+    **{key: MSL_VEHICLE[key] for key in SENSOR_KEYS},
     # No hazard sensor: the map fields are placeholders.
     "hazard_altitude_m": 0.0,
     "hazard_map_cells": 64,
