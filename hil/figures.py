@@ -1,0 +1,206 @@
+"""The figures of one landing, as PNG bytes (matplotlib, headless).
+
+The only module that imports matplotlib (an optional extra: `pip install
+'hilander[report]'`); the law and the world never plot. Each figure is a
+function of a Landing and its summary, so that a report can be rebuilt from a
+flown landing at any time.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from hilander.controller.interface import Event, Phase
+from hilander.sim.run import Landing
+
+plt: Any
+try:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+except ImportError:  # pragma: no cover - the extra is not installed
+    plt = None
+
+EXTRA_HINT = "the report needs matplotlib: pip install 'hilander[report]'"
+EVENT_MARKS = (
+    (Event.SITE_SELECTED, "site selected"),
+    (Event.ROVER_RELEASE, "rover release"),
+    (Event.TOUCHDOWN_DECLARED, "touchdown declared"),
+    (Event.TETHER_CUT, "tether cut"),
+    (Event.RAD_FIRE, "RAD fire"),
+    (Event.BRIDLE_CUT, "bridle cut"),
+    (Event.ENGINE_CUTOFF, "engine cutoff"),
+)
+
+
+class ReportUnavailableError(RuntimeError):
+    """matplotlib is not installed; str() is one line."""
+
+
+def available() -> bool:
+    return plt is not None
+
+
+def _png(fig: Figure) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=90)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def _event_times(landing: Landing) -> list[tuple[float, str]]:
+    """(time, label) of the first command carrying each event."""
+    events, t = landing.column("events").astype(np.int64), landing.column("time_s")
+    out = []
+    for bit, label in EVENT_MARKS:
+        hit = np.flatnonzero(events & int(bit))
+        if len(hit):
+            out.append((float(t[hit[0]]), label))
+    td = landing.records["touchdown_time_s"]
+    if not math.isnan(td):
+        out.append((float(td), "touchdown"))
+    return sorted(out)
+
+
+def _mark_events(ax: Any, landing: Landing) -> None:
+    for t, _ in _event_times(landing):
+        ax.axvline(t, color="0.6", lw=0.8, ls=":")
+
+
+def altitude_speed(landing: Landing) -> bytes:
+    """Altitude, and the vertical and horizontal speeds, against time."""
+    t = landing.column("time_s")
+    fig, (a1, a2) = plt.subplots(2, 1, figsize=(8, 5.5), sharex=True)
+    a1.plot(t, landing.column("altitude_m"), label="stage, true")
+    a1.plot(t, landing.column("rover_clearance_m"), label="rover / lander, true", lw=0.8)
+    a1.set_ylabel("altitude [m]")
+    a1.set_yscale("symlog", linthresh=30.0)
+    a1.legend(loc="upper right")
+    vh = np.hypot(landing.column("stage_vx_mps"), landing.column("stage_vy_mps"))
+    a2.plot(t, -landing.column("stage_vz_mps"), label="descent speed (stage)")
+    a2.plot(t, vh, label="horizontal speed (stage)")
+    a2.set_ylabel("speed [m/s]")
+    a2.set_xlabel("time [s]")
+    a2.legend(loc="upper right")
+    for ax in (a1, a2):
+        _mark_events(ax, landing)
+        ax.grid(alpha=0.3)
+    fig.suptitle("altitude and speeds (dotted: events)")
+    return _png(fig)
+
+
+def thrust_throttle(landing: Landing) -> bytes:
+    """Thrust delivered and commanded within its bounds, and the throttle."""
+    t, v = landing.column("time_s"), landing.scenario.vehicle
+    full = v.engine_count * v.engine_thrust_max_N * math.cos(v.cant_rad)
+    fig, (a1, a2) = plt.subplots(2, 1, figsize=(8, 5.5), sharex=True)
+    a1.plot(t, landing.column("thrust_N"), label="delivered", lw=0.8)
+    a1.plot(t, landing.column("thrust_command_N"), label="commanded", lw=0.8)
+    a1.axhline(full, color="r", ls="--", lw=0.8, label="maximum")
+    a1.axhline(v.throttle_min * full, color="r", ls=":", lw=0.8, label="floor")
+    a1.set_ylabel("thrust [N]")
+    a1.legend(loc="upper right")
+    a2.plot(t, landing.column("throttle"), label="throttle", lw=0.8)
+    a2.plot(t, landing.column("throttle_command"), label="commanded", lw=0.8)
+    a2.set_ylabel("throttle [-]")
+    a2.set_xlabel("time [s]")
+    a2.legend(loc="upper right")
+    for ax in (a1, a2):
+        _mark_events(ax, landing)
+        ax.grid(alpha=0.3)
+    fig.suptitle("thrust and throttle")
+    return _png(fig)
+
+
+def bridle_load(landing: Landing) -> bytes:
+    """Bridle tension and the length paid out."""
+    t = landing.column("time_s")
+    fig, ax = plt.subplots(figsize=(8, 3.2))
+    ax.plot(t, landing.column("bridle_tension_N"), label="tension [N]")
+    ax.set_ylabel("tension [N]")
+    ax.set_xlabel("time [s]")
+    twin = ax.twinx()
+    twin.plot(t, landing.column("bridle_paid_m"), color="C1", lw=0.8, label="paid out [m]")
+    twin.set_ylabel("paid out [m]")
+    _mark_events(ax, landing)
+    ax.grid(alpha=0.3)
+    fig.suptitle("bridle")
+    return _png(fig)
+
+
+def timeline(landing: Landing) -> bytes:
+    """The phases flown, as bars, and the events, as marks."""
+    t, phase = landing.column("time_s"), landing.column("phase").astype(int)
+    fig, ax = plt.subplots(figsize=(8, 2.6))
+    change = np.flatnonzero(np.diff(phase)) + 1
+    starts = np.r_[0, change]
+    ends = np.r_[change, len(phase) - 1]
+    for k, (i, j) in enumerate(zip(starts, ends, strict=True)):
+        ax.barh(0, t[j] - t[i], left=t[i], color=f"C{k % 10}", edgecolor="k", lw=0.5)
+        ax.text(t[i], 0.45, Phase(phase[i]).label, fontsize=7, rotation=30, va="bottom")
+    for when, label in _event_times(landing):
+        ax.plot([when], [-0.6], "kv", ms=5)
+        ax.text(when, -0.75, label, fontsize=7, rotation=30, ha="right", va="top")
+    ax.set_ylim(-2.2, 2.0)
+    ax.set_yticks([])
+    ax.set_xlabel("time [s]")
+    fig.suptitle("phases and events")
+    fig.tight_layout()
+    return _png(fig)
+
+
+def ground_track(landing: Landing, summary: dict[str, Any]) -> bytes:
+    """The ground track over the truth hazard mask: the nominal target, the
+    site chosen, the touchdown and where the descent stage came down."""
+    terrain = landing.terrain
+    xs, ys = terrain.node_coordinates()
+    fig, ax = plt.subplots(figsize=(6.5, 6.5))
+    ax.imshow(
+        terrain.hazard,
+        origin="lower",
+        extent=(xs[0], xs[-1], ys[0], ys[-1]),
+        cmap="Reds",
+        alpha=0.5,
+        vmin=0,
+        vmax=2,
+    )
+    ax.plot(landing.column("stage_x_m"), landing.column("stage_y_m"), lw=1, label="stage track")
+    ax.plot([0.0], [0.0], "k+", ms=14, mew=2, label="nominal target")
+    site = summary["site"]["position_m"]
+    ax.plot([site[0]], [site[1]], "go", mfc="none", ms=12, mew=2, label="chosen site")
+    td = summary["touchdown"]
+    if td:
+        ax.plot(*td["position_m"], "bx", ms=10, mew=2, label="touchdown")
+    impact = landing.records["stage_impact_position_S_m"]
+    if not math.isnan(impact[0]):
+        ax.plot([impact[0]], [impact[1]], "ms", ms=7, label="stage down")
+    half = 0.5 * (xs[-1] - xs[0])
+    ax.set_xlim(-half, half)
+    ax.set_ylim(-half, half)
+    ax.set_xlabel("east [m]")
+    ax.set_ylabel("north [m]")
+    ax.legend(loc="upper right", fontsize=8)
+    ax.set_title("ground track over the hazard mask (red: hazard)")
+    return _png(fig)
+
+
+def run_figures(landing: Landing, summary: dict[str, Any]) -> dict[str, bytes]:
+    """Every figure of one landing, by file name (PNG bytes)."""
+    if not available():
+        raise ReportUnavailableError(EXTRA_HINT)
+    makers: dict[str, Callable[[], bytes]] = {
+        "altitude_speed.png": lambda: altitude_speed(landing),
+        "thrust_throttle.png": lambda: thrust_throttle(landing),
+        "timeline.png": lambda: timeline(landing),
+        "ground_track.png": lambda: ground_track(landing, summary),
+    }
+    if landing.scenario.vehicle.landing_system != "legs":
+        makers["bridle.png"] = lambda: bridle_load(landing)
+    return {name: make() for name, make in makers.items()}
