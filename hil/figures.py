@@ -82,17 +82,21 @@ def altitude_speed(landing: Landing) -> bytes:
     a1.plot(t, landing.column("rover_clearance_m"), label="rover / lander, true", lw=0.8)
     a1.set_ylabel("altitude [m]")
     a1.set_yscale("symlog", linthresh=30.0)
-    a1.legend(loc="upper right")
     vh = np.hypot(landing.column("stage_vx_mps"), landing.column("stage_vy_mps"))
     a2.plot(t, -landing.column("stage_vz_mps"), label="descent speed (stage)")
     a2.plot(t, vh, label="horizontal speed (stage)")
     a2.set_ylabel("speed [m/s]")
-    a2.set_xlabel("time [s]")
-    a2.legend(loc="upper right")
-    for ax in (a1, a2):
+    return _two_panels(fig, (a1, a2), landing, "altitude and speeds (dotted: events)")
+
+
+def _two_panels(fig: Figure, axes: tuple[Any, Any], landing: Landing, title: str) -> bytes:
+    """Legends, events, grid and titles of a figure of two panels over time."""
+    for ax in axes:
+        ax.legend(loc="upper right")
         _mark_events(ax, landing)
         ax.grid(alpha=0.3)
-    fig.suptitle("altitude and speeds (dotted: events)")
+    axes[1].set_xlabel("time [s]")
+    fig.suptitle(title)
     return _png(fig)
 
 
@@ -106,17 +110,10 @@ def thrust_throttle(landing: Landing) -> bytes:
     a1.axhline(full, color="r", ls="--", lw=0.8, label="maximum")
     a1.axhline(v.throttle_min * full, color="r", ls=":", lw=0.8, label="floor")
     a1.set_ylabel("thrust [N]")
-    a1.legend(loc="upper right")
     a2.plot(t, landing.column("throttle"), label="throttle", lw=0.8)
     a2.plot(t, landing.column("throttle_command"), label="commanded", lw=0.8)
     a2.set_ylabel("throttle [-]")
-    a2.set_xlabel("time [s]")
-    a2.legend(loc="upper right")
-    for ax in (a1, a2):
-        _mark_events(ax, landing)
-        ax.grid(alpha=0.3)
-    fig.suptitle("thrust and throttle")
-    return _png(fig)
+    return _two_panels(fig, (a1, a2), landing, "thrust and throttle")
 
 
 def bridle_load(landing: Landing) -> bytes:
