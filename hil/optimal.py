@@ -299,7 +299,10 @@ def law_segment(landing: Landing) -> LawSegment | None:
     sky_crane_altitude_m above it, descending at sky_crane_speed_mps) is
     compared on what it did. A legged lander has no sky crane: its segment
     ends where the law arms leg-contact sensing (the first phase past
-    constant_velocity, as for the sky crane). None if the law never got there."""
+    constant_velocity, as for the sky crane). None if the law never got there,
+    and for an airbag lander, which flies no powered descent."""
+    if landing.scenario.vehicle.landing_system == "airbags":
+        return None
     reached = np.flatnonzero(landing.column("phase") >= Phase.SKY_CRANE)
     if not len(reached):
         return None

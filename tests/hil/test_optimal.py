@@ -188,3 +188,12 @@ def test_a_campaign_samples_the_propellant_ratio() -> None:
     assert all(1.0 < ratios[k] < 1.5 for k in (0, 2))
     assert all(math.isnan(ratios[k]) for k in (1, 3))
     assert summarize_campaign(result)["metrics"]["propellant_ratio"]["count"] == 2
+
+
+def test_an_airbag_lander_has_no_segment_to_compare() -> None:
+    """No powered descent: no ratio, and no solve spent on one."""
+    from hilander.hil.optimal import law_segment, propellant_ratio  # noqa: PLC0415
+
+    landing = fly(load_scenario("mer"))
+    assert law_segment(landing) is None
+    assert math.isnan(propellant_ratio(landing))
