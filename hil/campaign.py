@@ -10,9 +10,11 @@ changes nothing. Rows come back sorted by run index.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import math
 import multiprocessing
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -126,10 +128,13 @@ def _processes(c: Campaign, workers: int) -> Iterator[list[dict[str, Any]]]:
     pool = cf.ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_leave_ctrl_c_to_the_parent
     )
-    futures = {
-        pool.submit(run_chunk, c.scenario, c.seed, c.controller, runs, c.optimal_every): runs
-        for runs in chunk_runs(c.runs, workers)
-    }
+    chunks = chunk_runs(c.runs, workers)
+    futures: dict[cf.Future[list[dict[str, Any]]], list[int]] = {}
+    for k, runs in enumerate(chunks):
+        # the pool starts one worker a submit until it has them all
+        with _born_ignoring_ctrl_c() if k < workers else contextlib.nullcontext():
+            future = pool.submit(run_chunk, c.scenario, c.seed, c.controller, runs, c.optimal_every)
+        futures[future] = runs
     try:
         for future in cf.as_completed(futures):
             yield _chunk_result(future, futures[future])
@@ -137,6 +142,22 @@ def _processes(c: Campaign, workers: int) -> Iterator[list[dict[str, Any]]]:
         for future in futures:
             future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def _born_ignoring_ctrl_c() -> Iterator[None]:
+    """Ignore SIGINT while the workers are started: an ignored signal stays
+    ignored across exec, and Python then installs no handler of its own, so
+    a Ctrl-C while a worker still imports finds it ignoring, not printing a
+    traceback. The parent's handler is back as soon as they are started."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _leave_ctrl_c_to_the_parent() -> None:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from hilander.hil.campaign import Campaign, CampaignResult
-from hilander.sim.campaign import METRIC_NAMES, VERDICT_ERROR
+from hilander.sim.campaign import METRIC_NAMES, POSITION_NAMES, VERDICT_ERROR
 
 PERCENTILES = (1, 5, 50, 95, 99)
 WORST_RUNS = 10
@@ -44,6 +44,7 @@ def runs_csv(result: CampaignResult) -> str:
         "seed",
         "verdict",
         *METRIC_NAMES,
+        *POSITION_NAMES,
         *dispersion_columns(result.campaign),
         "violations",
         "error",

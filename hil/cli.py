@@ -17,20 +17,15 @@ from typing import Any, NoReturn
 from hilander.controller import FlightComputer
 from hilander.hil.baseline import BaselineError
 from hilander.hil.campaign import SchedulerError
-from hilander.hil.cli_campaign import add_campaign_commands, run_baseline, run_campaign
-from hilander.hil.cli_link import (
+from hilander.hil.cli_args import (
     add_controller_option,
     add_link_commands,
     add_run_arguments,
     resolve_scenario,
-    run_board,
-    run_hil,
     run_index,
-    run_ports,
-    run_replay,
-    run_serve,
-    version,
 )
+from hilander.hil.cli_campaign import add_campaign_commands, run_baseline, run_campaign
+from hilander.hil.cli_link import run_board, run_hil, run_ports, run_replay, run_serve, version
 from hilander.hil.cli_optimal import add_optimal_command, run_optimal
 from hilander.hil.controllers import ControllerError, desk_factory, flight_computer_factory
 from hilander.hil.faults import FaultSpecError

@@ -18,8 +18,10 @@ from hilander.hil.baseline import (
     read_baseline,
 )
 from hilander.hil.campaign import Campaign, CampaignResult, fly_campaign
+from hilander.hil.campaign_report import write_campaign_report
 from hilander.hil.campaign_summary import campaign_text, runs_csv, summarize_campaign
-from hilander.hil.cli_link import add_controller_option, add_scenario_argument, version
+from hilander.hil.cli_args import add_controller_option, add_scenario_argument
+from hilander.hil.cli_link import version
 from hilander.hil.controllers import flight_computer_factory
 from hilander.hil.optimal import require_analysis
 from hilander.hil.output import OutputError, to_json, write_atomic
@@ -40,7 +42,12 @@ def add_campaign_commands(sub: Any, seed_type: Any) -> None:
     p.add_argument("-n", "--runs", type=_runs, default=100, metavar="N", help="runs (%(default)s)")
     p.add_argument("--seed", type=seed_type, help="campaign seed (default: the scenario's seed)")
     _add_executor_options(p)
-    p.add_argument("--out", type=Path, metavar="DIR", help="write runs.csv and summary.json here")
+    p.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="write runs.csv, summary.json and report.html here",
+    )
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     p.add_argument(
         "--min-success",
@@ -94,7 +101,7 @@ def run_campaign(args: argparse.Namespace) -> int:
     result = _fly(campaign, args.workers, args.scheduler, "campaign")
     summary = summarize_campaign(result)
     if args.out is not None:
-        write_campaign(args.out, result, summary)
+        write_campaign(args.out, result, summary, args.min_success)
     print(to_json(summary) if args.json else campaign_text(summary))
     if result.interrupted:
         return EXIT_INTERRUPTED
@@ -117,16 +124,28 @@ def _prepare(out: Path) -> None:
         raise OutputError(f"{out}: cannot write: {e.strerror or e}") from None
 
 
-def write_campaign(out: Path, result: CampaignResult, summary: dict[str, Any]) -> list[Path]:
-    """Write runs.csv and summary.json (which lists both) into ``out``."""
+def write_campaign(
+    out: Path, result: CampaignResult, summary: dict[str, Any], min_success: float = 1.0
+) -> list[Path]:
+    """Write runs.csv and summary.json, then the report (report.html, its
+    figures, the worst runs flown again), then summary.json again listing
+    them all: a Ctrl-C while the report is drawn loses no data."""
     paths = [out / "runs.csv", out / "summary.json"]
-    summary["files"] = [str(p) for p in paths]
     try:
         write_atomic(paths[0], runs_csv(result))
-        write_atomic(paths[1], to_json(summary) + "\n")
+        _write_summary(paths, summary)
+        paths += write_campaign_report(out, result, summary, min_success)
+        _write_summary(paths, summary)
+    except OutputError:
+        raise
     except OSError as e:
         raise OutputError(f"{out}: cannot write: {e.strerror or e}") from None
     return paths
+
+
+def _write_summary(paths: list[Path], summary: dict[str, Any]) -> None:
+    summary["files"] = [str(p) for p in paths]
+    write_atomic(paths[1], to_json(summary) + "\n")
 
 
 def run_baseline(args: argparse.Namespace) -> int:

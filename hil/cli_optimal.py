@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import io
 import math
+import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from hilander.hil.argtypes import integer, number
-from hilander.hil.cli_link import add_controller_option, add_scenario_argument, resolve_scenario
+from hilander.hil.cli_args import add_controller_option, add_scenario_argument, resolve_scenario
 from hilander.hil.controllers import desk_factory
 from hilander.hil.optimal import (
     OptimalError,
@@ -21,7 +22,9 @@ from hilander.hil.optimal import (
     law_segment,
     optimum_for,
 )
-from hilander.hil.output import OutputError, to_json, write_atomic
+from hilander.hil.output import OutputError, to_json, write_atomic, write_report
+from hilander.hil.progress import SolveProgress
+from hilander.hil.reports import optimal_html_report
 from hilander.sim.result import summarize
 from hilander.sim.run import fly
 
@@ -49,7 +52,12 @@ def add_optimal_command(sub: Any, seed_type: Any, run_type: Any) -> None:
         help="keep above this slope from the horizontal at the target (default: none)",
     )
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
-    p.add_argument("--out", type=Path, metavar="DIR", help="write trajectory.csv, summary.json")
+    p.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="write trajectory.csv, summary.json and report.html here",
+    )
     add_controller_option(p, "the flight computer compared")
 
 
@@ -69,11 +77,16 @@ def run_optimal(args: argparse.Namespace) -> int:
         )
     glide = None if args.glide_slope_deg is None else math.radians(args.glide_slope_deg)
     opt = Options(nodes=args.nodes, glide_slope_rad=glide)
-    best, solves = optimum_for(s, seg.target, opt)
+    progress = SolveProgress(sys.stderr, "optimal")
+    try:
+        best, solves = optimum_for(s, seg.target, opt, progress)
+    finally:
+        progress.finish()
     summary = optimal_summary(s, args.controller, seg, best, solves, opt)
     summary["law"]["verdict"] = summarize(landing)["verdict"]
     if args.out is not None:
-        summary["files"] = [str(p) for p in _write(args.out, best, summary)]
+        report = lambda: optimal_html_report(landing, best, seg.time_s, summary)  # noqa: E731
+        summary["files"] = [str(p) for p in _write(args.out, best, summary, report)]
     print(to_json(summary) if args.json else optimal_text(summary))
     return EXIT_PASS
 
@@ -160,13 +173,16 @@ def trajectory_csv(best: Solution) -> str:
     return buf.getvalue()
 
 
-def _write(out: Path, best: Solution, summary: dict[str, Any]) -> list[Path]:
-    paths = [out / "trajectory.csv", out / "summary.json"]
-    summary["files"] = [str(p) for p in paths]
+def _write(out: Path, best: Solution, summary: dict[str, Any], report: Any) -> list[Path]:
+    """trajectory.csv, the report (figures, report.html), then summary.json listing them."""
     try:
         out.mkdir(parents=True, exist_ok=True)
-        write_atomic(paths[0], trajectory_csv(best))
-        write_atomic(paths[1], to_json(summary) + "\n")
+        write_atomic(out / "trajectory.csv", trajectory_csv(best))
+        paths = [out / "trajectory.csv", out / "summary.json", *write_report(out, report)]
+        summary["files"] = [str(p) for p in paths]
+        write_atomic(out / "summary.json", to_json(summary) + "\n")
+    except OutputError:
+        raise
     except OSError as e:
         raise OutputError(f"{out}: cannot write: {e.strerror or e}") from None
     return paths

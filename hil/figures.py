@@ -1,14 +1,13 @@
 """The figures of one landing, as PNG bytes (matplotlib, headless).
 
-The only module that imports matplotlib (an optional extra: `pip install
-'hilander[report]'`); the law and the world never plot. Each figure is a
-function of a Landing and its summary, so that a report can be rebuilt from a
-flown landing at any time.
+Drawn through hilander.hil.plotting, the only module that imports matplotlib
+(the optional `report` extra); the law and the world never plot. Each figure
+is a function of a Landing and its summary, so that a report can be rebuilt
+from a flown landing at any time.
 """
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Callable
 from typing import Any
@@ -16,21 +15,13 @@ from typing import Any
 import numpy as np
 
 from hilander.controller.interface import Event, Phase
+from hilander.hil.plotting import ReportUnavailableError, available, hazard_background, png, pyplot
 from hilander.sim.run import Landing
 
-plt: Any
-try:
-    import matplotlib
+__all__ = ["ReportUnavailableError", "available", "run_figures"]
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.figure import Figure
-except ImportError:  # pragma: no cover - the extra is not installed
-    plt = None
-
-EXTRA_HINT = "the report needs matplotlib: pip install 'hilander[report]'"
 EVENT_MARKS = (
-    (Event.SITE_SELECTED, "site selected"),
+    (Event.SITE_SELECTED, "site selected (divert)"),
     (Event.ROVER_RELEASE, "rover release"),
     (Event.TOUCHDOWN_DECLARED, "touchdown declared"),
     (Event.TETHER_CUT, "tether cut"),
@@ -38,21 +29,8 @@ EVENT_MARKS = (
     (Event.BRIDLE_CUT, "bridle cut"),
     (Event.ENGINE_CUTOFF, "engine cutoff"),
 )
-
-
-class ReportUnavailableError(RuntimeError):
-    """matplotlib is not installed; str() is one line."""
-
-
-def available() -> bool:
-    return plt is not None
-
-
-def _png(fig: Figure) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90)
-    plt.close(fig)
-    return buffer.getvalue()
+LABEL_ROWS = 3  # labels that would overlap stack on up to three rows
+LABEL_CHAR = 1 / 120  # a character of a 7-point label, as a fraction of the time axis
 
 
 def _event_times(landing: Landing) -> list[tuple[float, str]]:
@@ -77,7 +55,7 @@ def _mark_events(ax: Any, landing: Landing) -> None:
 def altitude_speed(landing: Landing) -> bytes:
     """Altitude, and the vertical and horizontal speeds, against time."""
     t = landing.column("time_s")
-    fig, (a1, a2) = plt.subplots(2, 1, figsize=(8, 5.5), sharex=True)
+    fig, (a1, a2) = pyplot().subplots(2, 1, figsize=(8, 5.5), sharex=True)
     a1.plot(t, landing.column("altitude_m"), label="stage, true")
     a1.plot(t, landing.column("rover_clearance_m"), label="rover / lander, true", lw=0.8)
     a1.set_ylabel("altitude [m]")
@@ -89,7 +67,7 @@ def altitude_speed(landing: Landing) -> bytes:
     return _two_panels(fig, (a1, a2), landing, "altitude and speeds (dotted: events)")
 
 
-def _two_panels(fig: Figure, axes: tuple[Any, Any], landing: Landing, title: str) -> bytes:
+def _two_panels(fig: Any, axes: tuple[Any, Any], landing: Landing, title: str) -> bytes:
     """Legends, events, grid and titles of a figure of two panels over time."""
     for ax in axes:
         ax.legend(loc="upper right")
@@ -97,14 +75,14 @@ def _two_panels(fig: Figure, axes: tuple[Any, Any], landing: Landing, title: str
         ax.grid(alpha=0.3)
     axes[1].set_xlabel("time [s]")
     fig.suptitle(title)
-    return _png(fig)
+    return png(fig)
 
 
 def thrust_throttle(landing: Landing) -> bytes:
     """Thrust delivered and commanded within its bounds, and the throttle."""
     t, v = landing.column("time_s"), landing.scenario.vehicle
     full = v.engine_count * v.engine_thrust_max_N * math.cos(v.cant_rad)
-    fig, (a1, a2) = plt.subplots(2, 1, figsize=(8, 5.5), sharex=True)
+    fig, (a1, a2) = pyplot().subplots(2, 1, figsize=(8, 5.5), sharex=True)
     a1.plot(t, landing.column("thrust_N"), label="delivered", lw=0.8)
     a1.plot(t, landing.column("thrust_command_N"), label="commanded", lw=0.8)
     a1.axhline(full, color="r", ls="--", lw=0.8, label="maximum")
@@ -119,7 +97,7 @@ def thrust_throttle(landing: Landing) -> bytes:
 def bridle_load(landing: Landing) -> bytes:
     """Bridle tension and the length paid out."""
     t = landing.column("time_s")
-    fig, ax = plt.subplots(figsize=(8, 3.2))
+    fig, ax = pyplot().subplots(figsize=(8, 3.2))
     ax.plot(t, landing.column("bridle_tension_N"), label="tension [N]")
     ax.set_ylabel("tension [N]")
     ax.set_xlabel("time [s]")
@@ -129,45 +107,58 @@ def bridle_load(landing: Landing) -> bytes:
     _mark_events(ax, landing)
     ax.grid(alpha=0.3)
     fig.suptitle("bridle")
-    return _png(fig)
+    return png(fig)
+
+
+def label_rows(extents: list[tuple[float, float]]) -> list[int]:
+    """A row for each label, given where it starts and ends on the time axis,
+    so that labels that would overlap stack (the first free row, else 0)."""
+    ends = [-math.inf] * LABEL_ROWS
+    rows = []
+    for start, end in extents:
+        row = next((r for r in range(LABEL_ROWS) if start > ends[r]), 0)
+        ends[row] = end
+        rows.append(row)
+    return rows
 
 
 def timeline(landing: Landing) -> bytes:
-    """The phases flown, as bars, and the events, as marks."""
+    """The phases flown, as bars labelled above, and the events, as marks below."""
     t, phase = landing.column("time_s"), landing.column("phase").astype(int)
-    fig, ax = plt.subplots(figsize=(8, 2.6))
+    fig, ax = pyplot().subplots(figsize=(8, 3.2))
     change = np.flatnonzero(np.diff(phase)) + 1
-    starts = np.r_[0, change]
-    ends = np.r_[change, len(phase) - 1]
+    starts, ends = np.r_[0, change], np.r_[change, len(phase) - 1]
+    span = max(float(t[-1] - t[0]), 1e-9)
+    char = span * LABEL_CHAR  # the width of one character of the labels, in seconds
+    names = [Phase(phase[i]).label for i in starts]
+    rows = label_rows([(t[i], t[i] + char * len(n)) for i, n in zip(starts, names, strict=True)])
     for k, (i, j) in enumerate(zip(starts, ends, strict=True)):
         ax.barh(0, t[j] - t[i], left=t[i], color=f"C{k % 10}", edgecolor="k", lw=0.5)
-        ax.text(t[i], 0.45, Phase(phase[i]).label, fontsize=7, rotation=30, va="bottom")
-    for when, label in _event_times(landing):
-        ax.plot([when], [-0.6], "kv", ms=5)
-        ax.text(when, -0.75, label, fontsize=7, rotation=30, ha="right", va="top")
-    ax.set_ylim(-2.2, 2.0)
+        y = 0.5 + 0.5 * rows[k]
+        ax.plot([t[i], t[i]], [0.4, y], color="0.4", lw=0.6)
+        ax.text(t[i], y, names[k], fontsize=7, va="bottom")
+    events = _event_times(landing)
+    half = [0.5 * char * len(label) for _, label in events]
+    extents = [(when - h, when + h) for (when, _), h in zip(events, half, strict=True)]
+    for (when, label), row in zip(events, label_rows(extents), strict=True):
+        y = -0.6 - 0.55 * row
+        ax.plot([when, when], [-0.45, y], color="0.4", lw=0.6)
+        ax.plot([when], [-0.45], "kv", ms=5)
+        ax.text(when, y - 0.05, label, fontsize=7, ha="center", va="top")
+    ax.set_ylim(-0.6 - 0.55 * LABEL_ROWS - 0.3, 0.5 + 0.5 * LABEL_ROWS + 0.2)
+    ax.set_xlim(t[0] - 0.02 * span, t[-1] + 0.08 * span)
     ax.set_yticks([])
     ax.set_xlabel("time [s]")
-    fig.suptitle("phases and events")
+    fig.suptitle("phases (above) and events (below)")
     fig.tight_layout()
-    return _png(fig)
+    return png(fig)
 
 
 def ground_track(landing: Landing, summary: dict[str, Any]) -> bytes:
     """The ground track over the truth hazard mask: the nominal target, the
     site chosen, the touchdown and where the descent stage came down."""
-    terrain = landing.terrain
-    xs, ys = terrain.node_coordinates()
-    fig, ax = plt.subplots(figsize=(6.5, 6.5))
-    ax.imshow(
-        terrain.hazard,
-        origin="lower",
-        extent=(xs[0], xs[-1], ys[0], ys[-1]),
-        cmap="Reds",
-        alpha=0.5,
-        vmin=0,
-        vmax=2,
-    )
+    fig, ax = pyplot().subplots(figsize=(6.5, 6.5))
+    hazard_background(ax, landing.terrain)
     ax.plot(landing.column("stage_x_m"), landing.column("stage_y_m"), lw=1, label="stage track")
     ax.plot([0.0], [0.0], "k+", ms=14, mew=2, label="nominal target")
     site = summary["site"]["position_m"]
@@ -178,20 +169,14 @@ def ground_track(landing: Landing, summary: dict[str, Any]) -> bytes:
     impact = landing.records["stage_impact_position_S_m"]
     if not math.isnan(impact[0]):
         ax.plot([impact[0]], [impact[1]], "ms", ms=7, label="stage down")
-    half = 0.5 * (xs[-1] - xs[0])
-    ax.set_xlim(-half, half)
-    ax.set_ylim(-half, half)
-    ax.set_xlabel("east [m]")
-    ax.set_ylabel("north [m]")
     ax.legend(loc="upper right", fontsize=8)
     ax.set_title("ground track over the hazard mask (red: hazard)")
-    return _png(fig)
+    return png(fig)
 
 
 def run_figures(landing: Landing, summary: dict[str, Any]) -> dict[str, bytes]:
     """Every figure of one landing, by file name (PNG bytes)."""
-    if not available():
-        raise ReportUnavailableError(EXTRA_HINT)
+    pyplot()  # a one-line error where matplotlib is missing
     makers: dict[str, Callable[[], bytes]] = {
         "altitude_speed.png": lambda: altitude_speed(landing),
         "thrust_throttle.png": lambda: thrust_throttle(landing),

@@ -21,7 +21,10 @@ KEEP_REPORTS = 20  # board faults and text lines kept for the summary
 @dataclass
 class LinkStats:
     latencies_s: list[float] = field(default_factory=list)
+    answer_time_s: list[float] = field(default_factory=list)  # sim time of each latency
     compute_us: list[int] = field(default_factory=list)  # the board's own step times
+    miss_time_s: list[float] = field(default_factory=list)  # real time: each deadline miss
+    timeout_time_s: list[float] = field(default_factory=list)  # lockstep: each timeout
     deadline_misses: int = 0
     timeouts: int = 0
     stalls: int = 0
@@ -36,9 +39,20 @@ class LinkStats:
     board_heartbeat: Heartbeat | None = None
     _heard_at: float = 0.0
 
-    def latency(self, seconds: float) -> None:
+    def answered(self, time_s: float, seconds: float, compute_us: int) -> None:
+        """The command of the step at sim time ``time_s`` came ``seconds`` after its frame."""
         self.latencies_s.append(seconds)
+        self.answer_time_s.append(time_s)
+        self.compute_us.append(compute_us)
         self.heard()
+
+    def missed(self, time_s: float) -> None:
+        self.deadline_misses += 1
+        self.miss_time_s.append(time_s)
+
+    def timed_out(self, time_s: float) -> None:
+        self.timeouts += 1
+        self.timeout_time_s.append(time_s)
 
     def heard(self) -> None:
         self._heard_at = time.monotonic()
@@ -87,6 +101,7 @@ class LinkStats:
             "board_text": list(self.text),
             "timeout_s": options.timeout_s,
             "retries": options.retries,
+            "speedup": options.speedup,
         }
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +45,7 @@ GOLDEN = 12
 INV_PHI = 0.6180339887498949
 
 F64 = npt.NDArray[np.float64]
+SolveProgress = Callable[[float, float | None], None]  # final time, propellant or None
 
 
 class OptimalError(RuntimeError):
@@ -251,15 +253,19 @@ def solve_free_time(
     v0: tuple[float, ...],
     target: Target,
     opt: Options = Options(),
+    progress: SolveProgress | None = None,
 ) -> tuple[Solution, int]:
     """The best final time: a grid over [time_min, time_max], then golden
-    section around the best feasible point. Returns it and the solves made."""
+    section around the best feasible point. Returns it and the solves made;
+    ``progress`` hears each final time tried and its propellant (None: infeasible)."""
     cache: dict[float, Solution | None] = {}
     problem = _Problem(veh, r0, v0, target, opt)
 
     def cost(tf: float) -> float:
         if tf not in cache:
-            cache[tf] = problem.solve(tf)
+            cache[tf] = found = problem.solve(tf)
+            if progress is not None:
+                progress(tf, None if found is None else found.propellant_kg)
         found = cache[tf]
         return math.inf if found is None else found.propellant_kg
 
@@ -320,9 +326,12 @@ def law_segment(landing: Landing) -> LawSegment | None:
     )
 
 
-def optimum_for(s: Scenario, target: Target, opt: Options = Options()) -> tuple[Solution, int]:
+def optimum_for(
+    s: Scenario, target: Target, opt: Options = Options(), progress: SolveProgress | None = None
+) -> tuple[Solution, int]:
     """The free-final-time optimum from the scenario's initial state."""
-    return solve_free_time(Vehicle.of(s), s.initial.position_m, s.initial.velocity_mps, target, opt)
+    r0, v0 = s.initial.position_m, s.initial.velocity_mps
+    return solve_free_time(Vehicle.of(s), r0, v0, target, opt, progress)
 
 
 def propellant_ratio(landing: Landing, opt: Options = Options()) -> float:

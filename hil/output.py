@@ -1,6 +1,7 @@
 """Writing a run's results: summary JSON, telemetry CSV, resolved scenario,
-and the report (PNG figures and a self-contained report.html) where
-matplotlib is installed (the `report` extra).
+a board session's link figures, and the report (PNG figures and a
+self-contained report.html) where matplotlib is installed (the `report`
+extra).
 
 Files are written to a temporary name and renamed, so that an interrupted
 run never leaves a half-written file in place of a good one.
@@ -13,12 +14,15 @@ import json
 import math
 import os
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from hilander.hil import figures, html_report
+from hilander.hil import html_report, plotting, reports
+from hilander.hil.backtoback import BackToBack
+from hilander.hil.linkstats import LinkStats
 from hilander.sim.run import Landing
 from hilander.sim.scenario import scenario_to_toml
 
@@ -50,27 +54,63 @@ def telemetry_csv(landing: Landing) -> str:
     return buf.getvalue()
 
 
-def write_run(out: Path, landing: Landing, summary: dict[str, Any]) -> list[Path]:
-    """Write summary.json, telemetry.csv and scenario.toml into `out`, then
-    the figures and report.html (skipped, with a one-line note on stderr,
-    where matplotlib is missing: the data files are written first)."""
+def write_run(
+    out: Path,
+    landing: Landing,
+    summary: dict[str, Any],
+    link: LinkStats | None = None,
+    tally: BackToBack | None = None,
+) -> list[Path]:
+    """Write summary.json, telemetry.csv and scenario.toml into `out` (and a
+    board session's link.csv, and back_to_back.csv where a reference ran),
+    then the figures and report.html."""
     files: dict[str, str | bytes] = {
         "summary.json": to_json(summary) + "\n",
         "telemetry.csv": telemetry_csv(landing),
         "scenario.toml": scenario_to_toml(landing.scenario),
     }
-    written = _write_files(out, files)
-    if not figures.available():
-        print(f"hilander: note: no report.html: {figures.EXTRA_HINT}", file=sys.stderr)
-        return written
-    pngs = figures.run_figures(landing, summary)
-    title = f"hilander: {landing.scenario.name} ({landing.controller})"
-    report: dict[str, str | bytes] = {**pngs}
-    report["report.html"] = html_report.render(summary, pngs, title)
-    return written + _write_files(out, report)
+    if link is not None:
+        files["link.csv"] = link_csv(link)
+    if tally is not None:
+        files["back_to_back.csv"] = back_to_back_csv(tally)
+    written = write_files(out, files)
+    return written + write_report(out, lambda: reports.run_report(landing, summary, link, tally))
 
 
-def _write_files(out: Path, files: dict[str, str | bytes]) -> list[Path]:
+def write_report(out: Path, make: Callable[[], html_report.Report]) -> list[Path]:
+    """The figures (PNG) and report.html of ``make()``; where matplotlib is
+    missing, nothing, and a one-line note on stderr (the data files that the
+    caller wrote first are kept)."""
+    if not plotting.available():
+        print(f"hilander: note: no report.html: {plotting.EXTRA_HINT}", file=sys.stderr)
+        return []
+    report = make()
+    files: dict[str, str | bytes] = {**report.figures}
+    files["report.html"] = html_report.render(report)
+    return write_files(out, files)
+
+
+def link_csv(link: LinkStats) -> str:
+    """One row per event of the session: each command's round trip and the
+    board's own step time, each deadline miss, each lockstep timeout."""
+    lines = ["time_s,event,latency_us,board_compute_us"]
+    for t, lat, compute in zip(link.answer_time_s, link.latencies_s, link.compute_us, strict=True):
+        lines.append(f"{t:.9g},command,{lat * 1e6:.1f},{compute}")
+    lines += [f"{t:.9g},deadline_miss,," for t in link.miss_time_s]
+    lines += [f"{t:.9g},timeout,," for t in link.timeout_time_s]
+    return "\n".join(lines) + "\n"
+
+
+def back_to_back_csv(tally: BackToBack) -> str:
+    """One row per step compared: the relative difference of each field."""
+    names = list(tally.difference)
+    lines = [",".join(["time_s", *names])]
+    for i, t in enumerate(tally.time_s):
+        lines.append(",".join([f"{t:.9g}", *(f"{tally.difference[n][i]:.6g}" for n in names)]))
+    return "\n".join(lines) + "\n"
+
+
+def write_files(out: Path, files: Mapping[str, str | bytes]) -> list[Path]:
     try:
         out.mkdir(parents=True, exist_ok=True)
         for name, content in files.items():

@@ -1,4 +1,4 @@
-"""The progress line of a board session, on standard error.
+"""Progress on standard error: a board session, a campaign, a solve.
 
 On a terminal, one line rewritten in place a few times a second; in a log
 (not a terminal), a line every ten seconds, so that CI logs stay short.
@@ -16,10 +16,21 @@ TTY_PERIOD_S = 0.25
 LOG_PERIOD_S = 10.0
 
 
+def bar(fraction: float, width: int) -> str:
+    filled = int(width * min(max(fraction, 0.0), 1.0))
+    return f"[{'#' * filled}{'.' * (width - filled)}]"
+
+
 class Progress:
-    def __init__(self, stream: TextIO, mode: str) -> None:
+    """A board session's bar: the height descended so far (the navigation
+    altitude against the start's), the phase, and the link's figures."""
+
+    WIDTH = 20
+
+    def __init__(self, stream: TextIO, mode: str, start_altitude_m: float = 0.0) -> None:
         self.stream = stream
         self.mode = mode
+        self.start_altitude_m = start_altitude_m
         self.tty = stream.isatty()
         self._period = TTY_PERIOD_S if self.tty else LOG_PERIOD_S
         self._next = time.monotonic() + self._period
@@ -32,9 +43,11 @@ class Progress:
         self._next = now + self._period
         s = rc.stats
         p50 = s.latency_us()["p50"]
+        done = 1.0 - rc.altitude_m / self.start_altitude_m if self.start_altitude_m > 0 else 0.0
         line = (
-            f"hilander hil: {self.mode} t = {rc.time_s:6.1f} s  step {rc.step_index}  "
-            f"rtt p50 {'-' if p50 is None else f'{p50:.0f} us'}  misses {s.deadline_misses}  "
+            f"hilander hil: {bar(done, self.WIDTH)} {rc.altitude_m:6.0f} m {rc.phase:<19} "
+            f"t = {rc.time_s:5.1f} s  {self.mode}  rtt p50 "
+            f"{'-' if p50 is None else f'{p50:.0f} us'}  misses {s.deadline_misses}  "
             f"timeouts {s.timeouts}  resets {s.resets}  crc {rc.link.decoder.counters.crc_errors}"
         )
         self.stream.write(f"\r{line}\033[K" if self.tty else line + "\n")
@@ -43,6 +56,33 @@ class Progress:
 
     def done(self) -> None:
         if self.tty and self._shown:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+class SolveProgress:
+    """The line of a long solve (``hilander optimal``): each final time tried,
+    rewritten in place on a terminal; in a log, nothing until the end."""
+
+    def __init__(self, stream: TextIO, label: str) -> None:
+        self.stream, self.label = stream, label
+        self.tty = stream.isatty()
+        self._start = time.monotonic()
+        self.solves = 0
+
+    def __call__(self, time_of_flight_s: float, propellant_kg: float | None) -> None:
+        self.solves += 1
+        if not self.tty:
+            return
+        cost = "infeasible" if propellant_kg is None else f"{propellant_kg:.2f} kg"
+        self.stream.write(
+            f"\rhilander {self.label}: solve {self.solves}, final time {time_of_flight_s:6.2f} s:"
+            f" {cost}  ({time.monotonic() - self._start:.1f} s)\033[K"
+        )
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self.tty and self.solves:
             self.stream.write("\n")
             self.stream.flush()
 
@@ -72,11 +112,10 @@ class CampaignProgress:
 
     def _show(self, now: float) -> None:
         fraction = self.done / self.total if self.total else 1.0
-        filled = int(self.WIDTH * fraction)
         elapsed = now - self._start
         left = elapsed / fraction - elapsed if fraction > 0 else 0.0
         line = (
-            f"hilander {self.label}: [{'#' * filled}{'.' * (self.WIDTH - filled)}] "
+            f"hilander {self.label}: {bar(fraction, self.WIDTH)} "
             f"{self.done}/{self.total} {100 * fraction:3.0f} %  failed {self.failed}  "
             f"errors {self.errors}  {elapsed:.0f} s, {left:.0f} s left"
         )

@@ -8,13 +8,13 @@ recorded scenario and seed again on the desk, through ``WireRounded``.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
-from dataclasses import fields
+from dataclasses import dataclass
 from typing import Any
 
 from hilander.controller.interface import Command, FlightComputer, SensorFrame
 from hilander.controller.law import CompiledLaw, LawConfig
+from hilander.hil.backtoback import BackToBack
 from hilander.hil.codec import Decoder, Packet, wire_round
 from hilander.hil.mapxfer import MapAssembler
 from hilander.hil.protocol import (
@@ -30,13 +30,6 @@ from hilander.hil.record import RX, TX, Recording
 from hilander.sim.result import summarize
 from hilander.sim.run import fly
 from hilander.sim.scenario import parse_scenario
-
-EXACT_FIELDS = ("phase", "events")  # decisions: must agree exactly
-# status bits are diagnostics of one step (saturated, tilt-limited...): a
-# float32 board may set one on a boundary where the law did not; counted apart
-COMPARED = tuple(
-    f.name for f in fields(Command) if f.name not in ("step", "status", "compute_time_us")
-)
 
 
 class WireRounded:
@@ -108,78 +101,35 @@ def compare_commands(
     make: Callable[[], FlightComputer] = CompiledLaw,
     tolerance: float = 1e-3,
 ) -> dict[str, Any]:
+    """The ``back_to_back`` object of the replay summary."""
+    return compare(recording, make, tolerance).summary()
+
+
+def compare(
+    recording: Recording,
+    make: Callable[[], FlightComputer] = CompiledLaw,
+    tolerance: float = 1e-3,
+) -> ReplayComparison:
+    """The law fed the recorded frames, its commands beside the board's."""
     r = _Replayer(make)
     for kind, packet in _packets(recording):
         (r.host_sent if kind == TX else r.board_sent)(packet)
-    both = sorted(set(r.ours) & set(r.board))
-    worst: dict[str, float] = dict.fromkeys(COMPARED, 0.0)
-    identical, within, first = _tally(r, both, tolerance, worst)
-    status = sum(r.ours[k][1].status != r.board[k].status for k in both)
-    different = len(both) - identical - within
-    return {
-        "sessions": r.sessions,
-        "frames": len(r.ours),
-        "commands_compared": len(both),
-        "identical": identical,
-        "within_tolerance": within,
-        "different": different,
-        "unanswered_frames": len(set(r.ours) - set(r.board)),
-        "status_bits_differ": status,
-        "tolerance": tolerance,
-        "max_relative_difference": {k: float(f"{v:.3g}") for k, v in worst.items()},
-        "first_difference": first,
-        "verdict": "identical"
-        if identical == len(both) and not status
-        else ("within_tolerance" if not different else "different"),
-    }
-
-
-def _tally(
-    r: _Replayer, both: list[tuple[int, int]], tolerance: float, worst: dict[str, float]
-) -> tuple[int, int, dict[str, Any] | None]:
-    """Identical and within-tolerance counts, and the first real difference."""
-    first: dict[str, Any] | None = None
-    identical = within = 0
-    for key in both:
+    tally = BackToBack(tolerance)
+    for key in sorted(set(r.ours) & set(r.board)):
         time_s, ours = r.ours[key]
-        diffs = _differences(ours, r.board[key], worst)
-        if not diffs:
-            identical += 1
-            continue
-        exact_fields_agree = not any(name in EXACT_FIELDS for name in diffs)
-        if exact_fields_agree and max(diffs.values()) <= tolerance:
-            within += 1
-            continue
-        if first is None:
-            name = next(iter(diffs))
-            first = {
-                "session_id": key[0],
-                "step": key[1],
-                "time_s": round(time_s, 4),
-                "field": name,
-                "board": getattr(r.board[key], name),
-                "law": getattr(ours, name),
-            }
-    return identical, within, first
+        tally.add(key, time_s, ours, r.board[key])
+    tally.unanswered = len(set(r.ours) - set(r.board))
+    return ReplayComparison(r.sessions, len(r.ours), tally)
 
 
-def _differences(a: Command, b: Command, worst: dict[str, float]) -> dict[str, float]:
-    """Per field, the relative difference where there is one."""
-    out: dict[str, float] = {}
-    for name in COMPARED:
-        x, y = getattr(a, name), getattr(b, name)
-        pairs = zip(x, y, strict=True) if isinstance(x, tuple) else [(x, y)]
-        d = max(_relative(u, v) for u, v in pairs)
-        if d:
-            out[name] = d
-            worst[name] = max(worst[name], d)
-    return out
+@dataclass
+class ReplayComparison:
+    sessions: int
+    frames: int
+    tally: BackToBack
 
-
-def _relative(u: float, v: float) -> float:
-    if u == v or (math.isnan(u) and math.isnan(v)):
-        return 0.0
-    return abs(u - v) / max(abs(u), abs(v), 1.0)
+    def summary(self) -> dict[str, Any]:
+        return {"sessions": self.sessions, "frames": self.frames, **self.tally.summary()}
 
 
 def refly(recording: Recording) -> dict[str, Any]:

@@ -89,6 +89,12 @@ def link_lines(s: dict[str, Any]) -> list[str]:
     if "faults" in s:
         injected = ", ".join(f"{n} {v}" for n, v in s["faults"]["injected"].items() if v)
         lines.append(f"  faults       {' '.join(s['faults']['plan'])}: {injected or 'none hit'}")
+    if (b := s.get("back_to_back")) is not None:
+        lines.append(
+            f"  back2back    {b['verdict'].upper()} against the {b['reference']} law: "
+            f"{b['identical']} identical, {b['within_tolerance']} within {b['tolerance']:g}, "
+            f"{b['different']} different of {b['commands_compared']}"
+        )
     lines += [f"  UNSUPPORTED  {u}" for u in k["unsupported_faults"]]
     lines += [f"  board fault  {f}" for f in k["board_fault_reports"][:5]]
     return lines

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from hilander.controller.interface import Command, HazardMap, SensorFrame
+from hilander.controller.interface import Command, HazardMap, Phase, SensorFrame
 from hilander.controller.law import LawConfig
 from hilander.hil.handshake import HandshakeError, Handshaker
 from hilander.hil.link import Link
@@ -63,6 +63,8 @@ class RemoteController:
         self._set_time = getattr(link.transport, "set_time", None)  # fault injection clock
         self.time_s = 0.0
         self.step_index = -1
+        self.altitude_m = 0.0  # the navigation altitude of the last frame (progress)
+        self.phase = "-"  # the phase of the last command (progress)
 
     # -- the FlightComputer protocol ---------------------------------------
 
@@ -75,6 +77,7 @@ class RemoteController:
 
     def step(self, frame: SensorFrame) -> Command:
         self.time_s, self.step_index = frame.time_s, frame.step
+        self.altitude_m = frame.nav_position_S_m[2]
         if self._set_time is not None:
             self._set_time(frame.time_s)
         try:
@@ -114,7 +117,7 @@ class RemoteController:
                 self._prepare(frame)
                 attempt = 0
                 continue
-            self.stats.timeouts += 1
+            self.stats.timed_out(frame.time_s)
             attempt += 1
         self.stats.stalls += 1
         alive = "alive (it sent other frames)" if self.stats.heard_since(first_sent) else "silent"
@@ -143,7 +146,7 @@ class RemoteController:
         if self.hand.rebooted:
             self._recover()
         if command is None:
-            self.stats.deadline_misses += 1
+            self.stats.missed(frame.time_s)
             return self._held or _idle_command(frame.step)
         self._held = command
         return command
@@ -155,8 +158,8 @@ class RemoteController:
             msg = p.msg
             if isinstance(msg, Command) and p.session_id == self.link.session_id:
                 if msg.step == frame.step:
-                    self.stats.latency(time.monotonic() - sent)
-                    self.stats.compute_us.append(msg.compute_time_us)
+                    self.stats.answered(frame.time_s, time.monotonic() - sent, msg.compute_time_us)
+                    self.phase = _phase_label(msg.phase)
                     return msg
                 self.stats.stale_commands += 1
             else:
@@ -195,6 +198,11 @@ class RemoteController:
             return
         if not self.hand.request(FaultInject(InjectKind.RESET, 0)):
             self.stats.unsupported.append("reset: the board refused FAULT_INJECT RESET")
+
+
+def _phase_label(value: int) -> str:
+    known = value in Phase._value2member_map_
+    return Phase(value).label if known else f"phase {value}"
 
 
 def _idle_command(step: int) -> Command:

@@ -55,6 +55,9 @@ METRICS = (
     ),
 )
 METRIC_NAMES = tuple(m.name for m in METRICS)
+# where each run came down and where its law aimed (site frame: east, north);
+# per-run columns for the campaign's map, not figures a baseline checks
+POSITION_NAMES = ("touchdown_x_m", "touchdown_y_m", "site_x_m", "site_y_m")
 VERDICT_ERROR = "error"
 
 
@@ -107,6 +110,7 @@ def fly_run(
         return row
     row["verdict"] = summary["verdict"]
     row.update(metrics(summary, s.limits))
+    row.update(positions(summary))
     row.update(figures)
     row["violations"] = "; ".join(summary["violations"])
     row["violation_kinds"] = summary["violation_kinds"]
@@ -136,6 +140,18 @@ def metrics(summary: dict[str, Any], lim: Limits) -> dict[str, float]:
     figures["limit_use"] = limit_use(figures, lim, summary["scenario"].get("landing_system"))
     figures["propellant_ratio"] = math.nan  # filled in on the runs sampled for it
     return figures
+
+
+def positions(summary: dict[str, Any]) -> dict[str, float]:
+    """The POSITION_NAMES of one landing (NaN where it has none)."""
+
+    def xy(p: Any) -> tuple[float, float]:
+        ok = p and p[0] is not None and p[1] is not None
+        return (float(p[0]), float(p[1])) if ok else (math.nan, math.nan)
+
+    td = xy((summary["touchdown"] or {}).get("position_m"))
+    site = xy((summary.get("site") or {}).get("position_m"))
+    return dict(zip(POSITION_NAMES, (*td, *site), strict=True))
 
 
 def limit_use(f: dict[str, float], lim: Limits, system: str | None = "sky_crane") -> float:

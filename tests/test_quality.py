@@ -151,3 +151,23 @@ def test_function_size(path: Path) -> None:
     functions = python_functions(path) if path.suffix == ".py" else cython_functions(path)
     long = [(name, n) for name, n in functions if n > FUNCTION_LINES_MAX]
     assert not long, f"{path.name}: functions over {FUNCTION_LINES_MAX} lines: {long}"
+
+
+def _imports(path: Path) -> set[str]:
+    """The top-level names of the modules a Python file imports."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_only_the_plotting_module_imports_matplotlib() -> None:
+    importers = [
+        p.relative_to(ROOT).as_posix()
+        for p in source_files()
+        if p.suffix == ".py" and "matplotlib" in _imports(p)
+    ]
+    assert importers == ["hil/plotting.py"]

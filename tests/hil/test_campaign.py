@@ -94,7 +94,9 @@ def test_the_campaign_command_writes_its_table_and_summary(
     assert code == 0, stderr
     summary = json.loads(stdout)
     assert summary == json.loads((out / "summary.json").read_text())
-    assert summary["files"] == [str(out / "runs.csv"), str(out / "summary.json")]
+    assert summary["files"][:2] == [str(out / "runs.csv"), str(out / "summary.json")]
+    assert str(out / "report.html") in summary["files"]
+    assert all(Path(f).exists() for f in summary["files"])
     assert summary["outcome"]["success_rate"] == 1.0 and summary["violations"] == {}
     m = summary["metrics"]["touchdown_vertical_speed_mps"]
     assert m["count"] == 30 and m["min"] <= m["p1"] <= m["p50"] <= m["p99"] <= m["max"]
@@ -180,3 +182,23 @@ def test_the_campaign_command_on_a_dask_cluster(
         capsys, "campaign", "-n", "12", "--workers", "1", "--out", str(tmp_path / "s")
     )
     assert (tmp_path / "dask/runs.csv").read_text() == (tmp_path / "s/runs.csv").read_text()
+
+
+def test_workers_are_born_ignoring_ctrl_c_and_the_parent_keeps_its_handler() -> None:
+    """A Ctrl-C while a worker still imports must not print its traceback:
+    a process started inside the window ignores SIGINT from its first line."""
+    import signal  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    from hilander.hil.campaign import _born_ignoring_ctrl_c  # noqa: PLC0415
+
+    before = signal.getsignal(signal.SIGINT)
+    probe = "import signal; print(signal.getsignal(signal.SIGINT) == signal.SIG_IGN)"
+    command = [sys.executable, "-c", probe]
+    with _born_ignoring_ctrl_c():
+        inside = subprocess.run(command, check=True, capture_output=True, text=True)
+    outside = subprocess.run(command, check=True, capture_output=True, text=True)
+    assert inside.stdout.strip() == "True"
+    assert signal.getsignal(signal.SIGINT) is before
+    assert outside.stdout.strip() == str(before == signal.SIG_IGN)

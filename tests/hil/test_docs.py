@@ -90,3 +90,14 @@ def test_the_scenario_docs_name_every_lander_and_fault_with_its_source() -> None
             (line for line in text.splitlines() if line.startswith(f"| `{fault.name}` |")), ""
         )
         assert "§" in row, fault.name
+
+
+def test_the_report_docs_name_every_figure_and_data_file() -> None:
+    from hilander.hil import campaign_report, reports  # noqa: PLC0415
+
+    text = (ROOT / "docs" / "reports.md").read_text()
+    names = [*reports.CAPTIONS, *reports.OPTIMAL_CAPTIONS, *campaign_report.CAPTIONS]
+    for name in [*names, "link.csv", "back_to_back.csv", "runs.csv", "trajectory.csv"]:
+        assert f"`{name}`" in text, name
+    for column in ("time_s", "event", "latency_us", "board_compute_us", "unanswered_frames"):
+        assert f"`{column}`" in text, column

@@ -1,0 +1,148 @@
+"""The report of a campaign: report.html with the outcome, the figures'
+percentiles, the worst runs and the campaign's figures; and, beside it, the
+worst runs flown again, each with its own report, linked from the table.
+
+A run is a pure function of (scenario, campaign seed, run index, controller),
+so the run flown again here is the run of the campaign, bit for bit: the
+same as ``hilander sim SCENARIO --seed S --run K``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from hilander.hil import figures_campaign, plotting
+from hilander.hil.campaign import CampaignResult
+from hilander.hil.campaign_summary import dispersion_columns, repro_command
+from hilander.hil.controllers import desk_factory
+from hilander.hil.html_report import Code, Link, Report, Table
+from hilander.hil.output import write_report, write_run
+from hilander.sim.campaign import METRIC_NAMES, VERDICT_ERROR, dispersed
+from hilander.sim.result import summarize
+from hilander.sim.run import fly
+from hilander.sim.world import build_world
+
+WORST_FLOWN = 5  # the worst runs flown again, each with a report of its own
+WORST_DIR = "worst"
+CAPTIONS = {
+    "touchdown_map.png": "where each run touched down, and the site its law chose",
+    "touchdown_speeds.png": "touchdown speeds and the miss of the chosen site, limits dashed",
+    "success_by_parameter.png": "success and closeness to a limit by each dispersed value",
+}
+
+
+def write_campaign_report(
+    out: Path, result: CampaignResult, summary: dict[str, Any], min_success: float
+) -> list[Path]:
+    """The worst runs' folders, then report.html and its figures (nothing,
+    and a one-line note, where matplotlib is missing)."""
+    if not plotting.available():
+        return write_report(out, lambda: campaign_report(result, summary, {}, min_success))
+    worst = [w for w in summary["worst_runs"] if w["verdict"] != VERDICT_ERROR][:WORST_FLOWN]
+    links: dict[int, str] = {}
+    written: list[Path] = []
+    for w in worst:
+        run = int(w["run"])
+        folder = out / WORST_DIR / f"run-{run}"
+        files = refly_run(folder, result, run)
+        written += files
+        if any(p.name == "report.html" for p in files):
+            links[run] = f"{WORST_DIR}/run-{run}/report.html"
+    return written + write_report(out, lambda: campaign_report(result, summary, links, min_success))
+
+
+def refly_run(folder: Path, result: CampaignResult, run: int) -> list[Path]:
+    """Run ``run`` of the campaign flown again, its files written in ``folder``."""
+    c = result.campaign
+    make = desk_factory(c.controller)
+    scenario = dispersed(c.scenario, c.seed, run)
+    landing = fly(
+        scenario, None if make is None else make(), None if make is None else c.controller
+    )
+    return write_run(folder, landing, summarize(landing))
+
+
+def campaign_report(
+    result: CampaignResult, summary: dict[str, Any], links: dict[int, str], min_success: float
+) -> Report:
+    c = result.campaign
+    terrain = build_world(c.scenario)[1]
+    varies = c.scenario.terrain.seed < 0 or any(
+        d.name.startswith("terrain.") for d in c.scenario.dispersions
+    )
+    pngs = {
+        "touchdown_map.png": figures_campaign.touchdown_map(result.rows, terrain, varies),
+        "touchdown_speeds.png": figures_campaign.touchdown_histograms(
+            result.rows, c.scenario.limits
+        ),
+    }
+    columns = dispersion_columns(c)
+    if columns:
+        pngs["success_by_parameter.png"] = figures_campaign.success_by_parameter(
+            result.rows, columns
+        )
+    return Report(
+        title=f"hilander campaign: {c.scenario.name} ({summary['campaign']['flown']} runs)",
+        verdict=_verdict(summary, min_success),
+        violations=[
+            f"{kind}: {v['runs']} runs ({100 * v['fraction']:.2f} %)"
+            for kind, v in summary["violations"].items()
+        ]
+        + [f"run {e['run']}: {e['error']}" for e in summary["errors"]],
+        summary=_summary_rows(summary, min_success),
+        tables=[_metrics_table(summary), _worst_table(result, summary, links)],
+        figures=pngs,
+        captions=CAPTIONS,
+    )
+
+
+def _verdict(summary: dict[str, Any], min_success: float) -> str:
+    if summary["campaign"]["interrupted"]:
+        return "interrupted"
+    rate = summary["outcome"]["success_rate"] or 0.0
+    return "pass" if rate >= min_success else "fail"
+
+
+def _summary_rows(s: dict[str, Any], min_success: float) -> list[tuple[str, Any]]:
+    c, o, t = s["campaign"], s["outcome"], s["timing"]
+    lo, hi = o["success_rate_ci95"] or (0.0, 0.0)
+    return [
+        ("scenario", f"{c['scenario']} ({c['source']})"),
+        ("campaign seed", c["seed"]),
+        ("runs", f"{c['flown']} of {c['runs']}"),
+        ("controller", c["controller"]),
+        ("dispersed", ", ".join(c["dispersions"]) or "nothing: runs differ by their seed"),
+        ("passed / failed / errors", f"{o['pass']} / {o['fail']} / {o['error']}"),
+        (
+            "success rate",
+            f"{100 * (o['success_rate'] or 0):.2f} % (95 % interval {100 * lo:.2f}-"
+            f"{100 * hi:.2f} %; needed {100 * min_success:g} %)",
+        ),
+        ("executor", c["executor"]),
+        ("wall time [s]", t["wall_time_s"]),
+    ]
+
+
+def _metrics_table(s: dict[str, Any]) -> Table:
+    keys = ("count", "mean", "p1", "p50", "p99", "max")
+    rows: list[list[Any]] = [
+        [name, *(s["metrics"][name][k] for k in keys)] for name in METRIC_NAMES
+    ]
+    return Table("Figures over the runs", ["figure", *keys], rows)
+
+
+def _worst_table(result: CampaignResult, s: dict[str, Any], links: dict[int, str]) -> Table:
+    rows: list[list[Any]] = []
+    for w in s["worst_runs"]:
+        run = int(w["run"])
+        report = Link("report", links[run]) if run in links else None
+        command = Code(repro_command(result.campaign, run))
+        rows.append([run, w["verdict"], w["limit_use"], w["violations"] or "-", report, command])
+    note = (
+        f"errors first, then failures, then the runs closest to a limit; the first "
+        f"{WORST_FLOWN} flown again beside this report, each command flies its run alone"
+    )
+    return Table(
+        "Worst runs", ["run", "verdict", "limit use", "violations", "report", "re-fly"], rows, note
+    )

@@ -1,0 +1,81 @@
+"""The figures of a board session: how late the board's commands were, when
+it missed, and how far its commands were from a law's (back to back).
+
+Drawn through hilander.hil.plotting (the only module that imports matplotlib).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from hilander.hil.backtoback import BackToBack
+from hilander.hil.linkstats import LinkStats
+from hilander.hil.plotting import finish, png, pyplot
+
+FLOOR = 1e-18  # a difference of exactly zero, on a log axis
+
+
+def latency(stats: LinkStats, mode: str, period_s: float) -> bytes:
+    """The round trip of each step: its histogram (p50, p99 and, in real time,
+    the deadline), and over the flight with the misses and timeouts marked."""
+    us = np.asarray(stats.latencies_s) * 1e6
+    fig, (a1, a2) = pyplot().subplots(2, 1, figsize=(8, 6))
+    if len(us):
+        a1.hist(us, bins=60, color="C0", alpha=0.8)
+        for q, style in ((50, "--"), (99, ":")):
+            a1.axvline(float(np.percentile(us, q)), color="k", ls=style, lw=1, label=f"p{q}")
+    if mode == "realtime":
+        a1.axvline(period_s * 1e6, color="r", lw=1.2, label="deadline (one period)")
+    a1.set_xlabel("round trip, frame sent to command received [us]")
+    a1.set_ylabel("steps")
+    a1.set_yscale("log")
+    a2.plot(stats.answer_time_s, us, ".", ms=1.5, label="round trip")
+    a2.plot(stats.answer_time_s, stats.compute_us, ".", ms=1.5, label="board's own step")
+    top = float(us.max()) if len(us) else 1.0
+    _ticks(a2, stats.miss_time_s, top, "r", "deadline miss")
+    _ticks(a2, stats.timeout_time_s, top, "darkorange", "timeout (resent)")
+    a2.set_xlabel("time [s]")
+    a2.set_ylabel("[us]")
+    a2.set_yscale("log")
+    title = (
+        f"latency ({mode}): {len(us)} commands, {stats.deadline_misses} deadline misses, "
+        f"{stats.timeouts} timeouts"
+    )
+    return finish(fig, (a1, a2), title)
+
+
+def _ticks(ax: Any, times: list[float], top: float, colour: str, label: str) -> None:
+    if times:
+        ax.plot(times, np.full(len(times), 1.3 * top), "|", color=colour, ms=10, label=label)
+
+
+def back_to_back(tally: BackToBack, what: str) -> bytes:
+    """The largest relative difference of each command field, step by step."""
+    fig, ax = pyplot().subplots(figsize=(8, 4))
+    t = np.asarray(tally.time_s)
+    drawn, identical = 0, []
+    for name, series in tally.difference.items():
+        d = np.asarray(series)
+        if not d.any():
+            identical.append(name)
+            continue
+        ax.plot(t, np.maximum(d, FLOOR), lw=0.8, label=name)
+        drawn += 1
+    ax.axhline(tally.tolerance, color="r", ls="--", lw=1, label="tolerance")
+    ax.set_yscale("log")
+    ax.set_ylim(bottom=1e-9)
+    ax.set_xlabel("time [s]")
+    ax.set_ylabel("relative difference")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper right", fontsize=8, ncol=2)
+    same = ", ".join(identical) if identical else "none"
+    ax.set_title(f"{what}: identical at every step: {same}", fontsize=9)
+    if not drawn:
+        ax.text(0.5, 0.5, "every command identical", transform=ax.transAxes, ha="center")
+    fig.suptitle(
+        f"back to back: {tally.identical} identical, {tally.within} within "
+        f"{tally.tolerance:g}, {len(t) - tally.identical - tally.within} different"
+    )
+    return png(fig)

@@ -1,0 +1,200 @@
+"""The reports of a landing, a board session, an optimal solve and a replay:
+each a Report (html_report) of tables and figures, built from what the
+command already computed. The campaign's is in campaign_report.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hilander.hil import figures, figures_link
+from hilander.hil.backtoback import BackToBack
+from hilander.hil.html_report import Report, Table
+from hilander.hil.linkstats import LinkStats
+from hilander.sim.result import summarize
+from hilander.sim.run import Landing
+
+CAPTIONS = {
+    "altitude_speed.png": "altitude above the ground, descent and horizontal speed; events dotted",
+    "thrust_throttle.png": "thrust delivered and commanded within its bounds, and the throttle",
+    "timeline.png": "the phases flown and the events",
+    "ground_track.png": "the ground track over the truth hazard mask",
+    "bridle.png": "bridle tension and the length paid out",
+    "latency.png": "the board's round trip per step, its histogram, misses and timeouts",
+    "back_to_back.png": "the board's commands against the reference law's, step by step",
+}
+OPTIMAL_CAPTIONS = {
+    "optimal_trajectory.png": "height and ground track: the law and the fuel optimum",
+    "optimal_thrust.png": "thrust within its bounds, and the propellant burnt",
+}
+
+
+def summary_rows(s: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The key/value table of a landing's summary."""
+    sc, td = s["scenario"], s["touchdown"] or {}
+    rows: list[tuple[str, Any]] = [
+        ("scenario", f"{sc['name']} (seed {sc['seed']}, preset {sc['preset']})"),
+        ("landing system", sc.get("landing_system", "sky_crane")),
+        ("controller", s["controller"]),
+    ]
+    if td:
+        rows += [
+            ("touchdown time [s]", td["time_s"]),
+            ("vertical speed [m/s]", td["vertical_speed_mps"]),
+            ("horizontal speed [m/s]", td["horizontal_speed_mps"]),
+            ("distance to the chosen site [m]", td["distance_to_site_m"]),
+            ("on a hazard", td["on_hazard"]),
+        ]
+    rows += [("propellant used [kg]", s["propellant_used_kg"])]
+    rows += [(p["name"], f"from {p['start_s']} s") for p in s["phases"]]
+    return rows
+
+
+LINK_COUNTERS = (
+    "frames_sent",
+    "frames_received",
+    "deadline_misses",
+    "timeouts",
+    "stalls",
+    "resets",
+    "crc_errors",
+    "resyncs",
+    "framing_errors",
+    "seq_gaps",
+    "duplicates",
+    "stale_commands",
+    "late_acks",
+    "host_overruns",
+    "board_faults",
+)
+
+
+def link_table(s: dict[str, Any]) -> Table:
+    k = s["link"]
+    rows: list[list[Any]] = [
+        [f"latency {q} [us]", k["latency_us"][q]] for q in ("p50", "p99", "max")
+    ]
+    rows += [[f"board's step {q} [us]", k["board_compute_us"][q]] for q in ("p50", "max")]
+    rows += [[name, k[name]] for name in LINK_COUNTERS]
+    rows += [["unsupported fault", u] for u in k["unsupported_faults"]]
+    rows += [["board fault", f] for f in k["board_fault_reports"]]
+    if "faults" in s:
+        rows += [[f"injected {n}", v] for n, v in s["faults"]["injected"].items()]
+    note = f"{s['mode']} on {k['port']} with board '{k['board']}'"
+    return Table("Link", ["counter", "value"], rows, note)
+
+
+def back_to_back_table(b2b: dict[str, Any], what: str) -> Table:
+    rows: list[list[Any]] = [
+        [key, b2b[key]]
+        for key in (
+            "verdict",
+            "commands_compared",
+            "identical",
+            "within_tolerance",
+            "different",
+            "unanswered_frames",
+            "status_bits_differ",
+            "tolerance",
+        )
+    ]
+    rows += [[f"largest difference: {k}", v] for k, v in b2b["max_relative_difference"].items()]
+    if (d := b2b["first_difference"]) is not None:
+        rows.append(
+            [
+                "first difference",
+                f"step {d['step']} ({d['time_s']} s): {d['field']} "
+                f"board {d['board']} vs law {d['law']}",
+            ]
+        )
+    return Table("Back to back", ["item", "value"], rows, what)
+
+
+def run_report(
+    landing: Landing,
+    summary: dict[str, Any],
+    link: LinkStats | None = None,
+    tally: BackToBack | None = None,
+) -> Report:
+    """A landing's report; a board session's adds its link, and the back to
+    back comparison where a reference law was run beside the board."""
+    pngs = figures.run_figures(landing, summary)
+    tables = []
+    if link is not None and "link" in summary:
+        period_s = 1.0 / landing.scenario.vehicle.control_rate_Hz
+        speedup = summary["link"]["speedup"]
+        pngs["latency.png"] = figures_link.latency(link, summary["mode"], period_s / speedup)
+        tables.append(link_table(summary))
+    if tally is not None and "back_to_back" in summary:
+        what = f"the board against the {summary['back_to_back']['reference']} law, same frames"
+        pngs["back_to_back.png"] = figures_link.back_to_back(tally, what)
+        tables.append(back_to_back_table(summary["back_to_back"], what))
+    return Report(
+        title=f"hilander: {landing.scenario.name} ({landing.controller})",
+        verdict=str(summary["verdict"]),
+        violations=list(summary["violations"]),
+        summary=summary_rows(summary),
+        tables=tables,
+        figures=pngs,
+        captions=CAPTIONS,
+    )
+
+
+def replay_html_report(report: dict[str, Any], tally: BackToBack) -> Report:
+    """The replay's report: the law against the recorded board."""
+    b = report["back_to_back"]
+    what = f"the board recorded in {report['recording']} against the law, same frames"
+    rows: list[tuple[str, Any]] = [
+        ("recording", report["recording"]),
+        ("scenario", f"{report['scenario']} (seed {report['seed']})"),
+        ("sessions", b["sessions"]),
+        ("frames", b["frames"]),
+        ("truncated", report["truncated"]),
+    ]
+    if (f := report.get("refly")) is not None:
+        rows += [("refly verdict", f["verdict"]), ("same touchdown", f.get("same_touchdown"))]
+    first = b["first_difference"]
+    violations = [] if first is None else [f"first difference at step {first['step']}"]
+    return Report(
+        title=f"hilander replay: {report['scenario']}",
+        verdict=str(b["verdict"]),
+        violations=violations,
+        summary=rows,
+        tables=[back_to_back_table(b, what)],
+        figures={"back_to_back.png": figures_link.back_to_back(tally, what)},
+        captions=CAPTIONS,
+    )
+
+
+def optimal_html_report(
+    landing: Landing, best: Any, segment_time_s: float, summary: dict[str, Any]
+) -> Report:
+    """The optimal solve's report: the law's descent beside the optimum."""
+    from hilander.hil import figures_optimal  # noqa: PLC0415 - needs the analysis extra's types
+    from hilander.hil.optimal import Vehicle  # noqa: PLC0415
+
+    o, law, sc = summary["optimal"], summary["law"], summary["scenario"]
+    rows: list[tuple[str, Any]] = [
+        ("scenario", f"{sc['name']} (seed {sc['seed']}, preset {sc['preset']})"),
+        ("segment end", summary["target"]["what"]),
+        ("law", f"{law['propellant_kg']} kg in {law['time_of_flight_s']} s ({law['controller']})"),
+        ("fuel optimum", f"{o['propellant_kg']} kg in {o['time_of_flight_s']} s"),
+        ("ratio (law / optimum)", summary["ratio"]),
+        ("nodes, solves", f"{o['nodes']}, {o['solves']}"),
+        ("thrust bounds [N]", f"{o['thrust_min_N']} - {o['thrust_max_N']}"),
+        ("glide slope [deg]", o["glide_slope_deg"] or "none"),
+    ]
+    veh = Vehicle.of(landing.scenario)
+    return Report(
+        title=f"hilander optimal: {sc['name']}",
+        verdict=str(law["verdict"]),
+        violations=list(summarize(landing)["violations"]),
+        summary=rows,
+        figures={
+            "optimal_trajectory.png": figures_optimal.trajectories(landing, best, segment_time_s),
+            "optimal_thrust.png": figures_optimal.thrust_propellant(
+                landing, best, segment_time_s, veh
+            ),
+        },
+        captions=OPTIMAL_CAPTIONS,
+    )
