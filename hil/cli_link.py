@@ -38,7 +38,9 @@ EXIT_PASS, EXIT_FAIL, EXIT_LINK, EXIT_INTERRUPTED = 0, 1, 3, 130
 def run_hil(args: argparse.Namespace) -> int:
     scenario = resolve_scenario(args)
     plan = parse_faults(args.fault or [])
-    reference = None if args.reference is None else flight_computer_factory(args.reference)
+    reference = (
+        None if args.reference is None else flight_computer_factory(args.reference, "--reference")
+    )
     options = _session_options(args, plan)
     transport: Transport = open_port(args.port, args.baud)
     if plan.on_transport:

@@ -19,11 +19,17 @@ FLOOR = 1e-18  # a difference of exactly zero, on a log axis
 
 def latency(stats: LinkStats, mode: str, period_s: float) -> bytes:
     """The round trip of each step: its histogram (p50, p99 and, in real time,
-    the deadline), and over the flight with the misses and timeouts marked."""
+    the deadline), on time and late (answers after their deadline or
+    timeout, dropped); and over the flight, with the misses and timeouts."""
     us = np.asarray(stats.latencies_s) * 1e6
+    late = np.asarray(stats.late_latencies_s) * 1e6
     fig, (a1, a2) = pyplot().subplots(2, 1, figsize=(8, 6))
+    both = np.r_[us, late]
+    if len(both):
+        bins = np.linspace(float(both.min()), float(both.max()) + 1.0, 61)
+        a1.hist(us, bins=bins, color="C0", alpha=0.8, label="on time")
+        a1.hist(late, bins=bins, color="C3", alpha=0.6, label="late (dropped)")
     if len(us):
-        a1.hist(us, bins=60, color="C0", alpha=0.8)
         for q, style in ((50, "--"), (99, ":")):
             a1.axvline(float(np.percentile(us, q)), color="k", ls=style, lw=1, label=f"p{q}")
     if mode == "realtime":
@@ -32,16 +38,17 @@ def latency(stats: LinkStats, mode: str, period_s: float) -> bytes:
     a1.set_ylabel("steps")
     a1.set_yscale("log")
     a2.plot(stats.answer_time_s, us, ".", ms=1.5, label="round trip")
+    a2.plot(stats.late_time_s, late, ".", color="C3", ms=1.5, label="late answer (dropped)")
     a2.plot(stats.answer_time_s, stats.compute_us, ".", ms=1.5, label="board's own step")
-    top = float(us.max()) if len(us) else 1.0
+    top = float(both.max()) if len(both) else 1.0
     _ticks(a2, stats.miss_time_s, top, "r", "deadline miss")
     _ticks(a2, stats.timeout_time_s, top, "darkorange", "timeout (resent)")
     a2.set_xlabel("time [s]")
     a2.set_ylabel("[us]")
     a2.set_yscale("log")
     title = (
-        f"latency ({mode}): {len(us)} commands, {stats.deadline_misses} deadline misses, "
-        f"{stats.timeouts} timeouts"
+        f"latency ({mode}): {len(us)} on time, {len(late)} late, "
+        f"{stats.deadline_misses} deadline misses, {stats.timeouts} timeouts"
     )
     return finish(fig, (a1, a2), title)
 

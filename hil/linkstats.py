@@ -24,6 +24,8 @@ class LinkStats:
     answer_time_s: list[float] = field(default_factory=list)  # sim time of each latency
     compute_us: list[int] = field(default_factory=list)  # the board's own step times
     miss_time_s: list[float] = field(default_factory=list)  # real time: each deadline miss
+    late_latencies_s: list[float] = field(default_factory=list)  # answers after the deadline
+    late_time_s: list[float] = field(default_factory=list)  # sim time of each late answer
     timeout_time_s: list[float] = field(default_factory=list)  # lockstep: each timeout
     deadline_misses: int = 0
     timeouts: int = 0
@@ -45,6 +47,11 @@ class LinkStats:
         self.answer_time_s.append(time_s)
         self.compute_us.append(compute_us)
         self.heard()
+
+    def late(self, time_s: float, seconds: float) -> None:
+        """The command of the step at ``time_s`` came after it was given up on."""
+        self.late_latencies_s.append(seconds)
+        self.late_time_s.append(time_s)
 
     def missed(self, time_s: float) -> None:
         self.deadline_misses += 1
@@ -82,6 +89,7 @@ class LinkStats:
             "frames_sent": c["frames_sent"],
             "frames_received": c["frames_received"],
             "latency_us": self.latency_us(),
+            "late_latency_us": _percentiles(np.asarray(self.late_latencies_s) * 1e6),
             "board_compute_us": _percentiles(np.asarray(self.compute_us, float)),
             "deadline_misses": self.deadline_misses,
             "crc_errors": c["crc_errors"],

@@ -86,6 +86,12 @@ def link_lines(s: dict[str, Any]) -> list[str]:
         f"resyncs {k['resyncs']}, timeouts {k['timeouts']}, stalls {k['stalls']}, "
         f"resets {k['resets']}",
     ]
+    late = k["late_latency_us"]
+    if late["max"] is not None:
+        lines.append(
+            f"               late answers (dropped) p50 {_f(late['p50'], '.0f')} us, max "
+            f"{_f(late['max'], '.0f')} us; stale commands {k['stale_commands']}"
+        )
     if "faults" in s:
         injected = ", ".join(f"{n} {v}" for n, v in s["faults"]["injected"].items() if v)
         lines.append(f"  faults       {' '.join(s['faults']['plan'])}: {injected or 'none hit'}")

@@ -74,6 +74,7 @@ def link_table(s: dict[str, Any]) -> Table:
     rows: list[list[Any]] = [
         [f"latency {q} [us]", k["latency_us"][q]] for q in ("p50", "p99", "max")
     ]
+    rows += [[f"late answer {q} [us]", k["late_latency_us"][q]] for q in ("p50", "max")]
     rows += [[f"board's step {q} [us]", k["board_compute_us"][q]] for q in ("p50", "max")]
     rows += [[name, k[name]] for name in LINK_COUNTERS]
     rows += [["unsupported fault", u] for u in k["unsupported_faults"]]

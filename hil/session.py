@@ -34,6 +34,7 @@ from hilander.hil.transport import LinkLost
 from hilander.sim.run import FlightAborted
 
 MAX_RESETS = 5
+LATE_STEPS_KEPT = 1000  # a command more steps late than this is counted stale, not late
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class RemoteController:
         self.step_index = -1
         self.altitude_m = 0.0  # the navigation altitude of the last frame (progress)
         self.phase = "-"  # the phase of the last command (progress)
+        self._awaiting: dict[int, tuple[float, float]] = {}  # step -> (sim time, sent at)
 
     # -- the FlightComputer protocol ---------------------------------------
 
@@ -154,19 +156,31 @@ class RemoteController:
     # -- both --------------------------------------------------------------
 
     def _await(self, frame: SensorFrame, sent: float, deadline: float) -> Command | None:
+        self._awaiting[frame.step] = (frame.time_s, sent)
+        self._awaiting.pop(frame.step - LATE_STEPS_KEPT, None)
         while (p := self.link.receive(deadline - time.monotonic())) is not None:
             msg = p.msg
             if isinstance(msg, Command) and p.session_id == self.link.session_id:
                 if msg.step == frame.step:
+                    del self._awaiting[frame.step]
                     self.stats.answered(frame.time_s, time.monotonic() - sent, msg.compute_time_us)
                     self.phase = _phase_label(msg.phase)
                     return msg
-                self.stats.stale_commands += 1
+                self._stale(msg)
             else:
                 self.hand.late(p)
                 if self.hand.rebooted:
                     return None
         return None
+
+    def _stale(self, msg: Command) -> None:
+        """A command for another step: the first answer to a step given up on
+        is late (its round trip is kept); any other is a repeat."""
+        self.stats.stale_commands += 1
+        given_up = self._awaiting.pop(msg.step, None)
+        if given_up is not None:
+            time_s, sent = given_up
+            self.stats.late(time_s, time.monotonic() - sent)
 
     def _prepare(self, frame: SensorFrame) -> None:
         """Send a new hazard map before its frame, or the last one again if the

@@ -99,5 +99,6 @@ def test_the_report_docs_name_every_figure_and_data_file() -> None:
     names = [*reports.CAPTIONS, *reports.OPTIMAL_CAPTIONS, *campaign_report.CAPTIONS]
     for name in [*names, "link.csv", "back_to_back.csv", "runs.csv", "trajectory.csv"]:
         assert f"`{name}`" in text, name
-    for column in ("time_s", "event", "latency_us", "board_compute_us", "unanswered_frames"):
+    columns = ("time_s", "event", "latency_us", "board_compute_us", "late_command")
+    for column in (*columns, "unanswered_frames", "late_latency_us", "speedup"):
         assert f"`{column}`" in text, column

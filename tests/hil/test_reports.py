@@ -75,6 +75,10 @@ def test_a_late_board_report_counts_its_deadline_misses(
     assert misses > 0 and summary["link"]["speedup"] == 20.0
     link = _csv(out / "link.csv")
     assert sum(r["event"] == "deadline_miss" for r in link) == misses
+    # the late commands came after all: their round trips are kept, over the deadline
+    late = [float(r["latency_us"]) for r in link if r["event"] == "late_command"]
+    assert late and min(late) > 1e6 / 50 / 20
+    assert summary["link"]["late_latency_us"]["max"] == round(max(late), 1)
     assert summary["back_to_back"]["unanswered_frames"] == misses
     assert "latency.png" in parse_report(out).images
 
@@ -82,9 +86,10 @@ def test_a_late_board_report_counts_its_deadline_misses(
 def test_a_bad_reference_is_one_line_before_the_port_is_opened(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code = main(["hil", "--port", "/dev/nonexistent-port", "--reference", "nosuch"])
+    code = main(["hil", "--port", "/dev/nonexistent-port", "--reference", "nosuch:Law"])
     err = capsys.readouterr().err
-    assert code == 2 and err.count("\n") == 1 and "nosuch" in err and "nonexistent" not in err
+    assert code == 2 and err.count("\n") == 1 and "nonexistent" not in err
+    assert err.startswith("hilander: error: --reference nosuch:")
 
 
 def test_a_replay_report_shows_the_differences_step_by_step(
