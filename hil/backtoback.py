@@ -68,6 +68,8 @@ class BackToBack:
         verdict = "different" if different else "within_tolerance"
         if self.identical == compared and not self.status_differ:
             verdict = "identical"
+        if not compared:
+            verdict = "not_compared"  # no step had both commands: nothing is shown
         return {
             "commands_compared": compared,
             "identical": self.identical,

@@ -206,4 +206,5 @@ def run_replay(args: argparse.Namespace, make: Callable[[], FlightComputer]) -> 
         )
         report["files"] = [str(p) for p in files]
     print(to_json(report) if args.json else replay_report(report))
-    return EXIT_FAIL if report["back_to_back"]["verdict"] == "different" else EXIT_PASS
+    failed = report["back_to_back"]["verdict"] in ("different", "not_compared")
+    return EXIT_FAIL if failed else EXIT_PASS

@@ -18,7 +18,8 @@ STYLE = """
 body { font-family: sans-serif; margin: 2em; max-width: 62em; color: #222; }
 h1 { font-size: 1.4em; } h2 { font-size: 1.1em; margin-top: 1.6em; }
 .pass, .identical, .within_tolerance { color: #176f2c; }
-.fail, .aborted, .interrupted, .stalled, .stall, .link_lost, .different { color: #b3261e; }
+.fail, .aborted, .interrupted, .stalled, .stall, .link_lost,
+.different, .not_compared { color: #b3261e; }
 table { border-collapse: collapse; } td, th { padding: 0.15em 0.8em; text-align: left; }
 tr:nth-child(even) { background: #f3f3f3; } thead th { border-bottom: 1px solid #999; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }

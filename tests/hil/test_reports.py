@@ -228,3 +228,18 @@ def test_a_board_session_shows_a_bar_of_the_height_descended() -> None:
     line = log.getvalue()
     assert "[###############.....]" in line and "450 m sky_crane" in line
     assert "rtt p50 140 us" in line and line.endswith("\n")
+
+
+def test_nothing_compared_is_not_identical(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rec = tmp_path / "run.hlr"
+    with VirtualBoard() as board:
+        assert main(["hil", "--port", board.path, "--record", str(rec)]) == 0
+    data = rec.read_bytes()
+    header_end = 14 + 4 + int.from_bytes(data[14:18], "little")
+    (tmp_path / "cut.hlr").write_bytes(data[:header_end])  # the header, no byte of the link
+    capsys.readouterr()
+    code = main(["replay", str(tmp_path / "cut.hlr"), "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1 and report["back_to_back"]["verdict"] == "not_compared"
