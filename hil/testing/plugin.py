@@ -13,7 +13,9 @@ Markers: ``hilander_board`` (runs only with --hil-port), ``hilander_desk``
 ``hilander_scenario(name, seed=None)``.
 
 Every flight adds a ``hilander`` property to its test's report, so that
-``--junitxml`` carries scenario, seed, verdict and touchdown figures.
+``--junitxml`` carries scenario, seed, verdict and touchdown figures. With
+``--hil-report DIR``, a test that fails leaves the report (report.html,
+figures, telemetry) of its last flights in ``DIR``, for a CI job to keep.
 
 hilander itself is imported only when a fixture is used: the plugin costs
 nothing in a test session that does not fly.
@@ -21,7 +23,9 @@ nothing in a test session that does not fly.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Generator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -30,7 +34,10 @@ if TYPE_CHECKING:
     from hilander.testing import Flight, Lander
 
 PROPERTIES_MAX = 20  # flights reported per test (a hypothesis test flies many)
+FLIGHTS_KEPT = 3  # the last flights of a test, reported if it fails (hypothesis: the shrunk one)
 _CURRENT: list[pytest.Item] = []
+_FLIGHTS = pytest.StashKey[list["Flight"]]()
+_WRITTEN = pytest.StashKey[list[str]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -43,6 +50,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "pyserial URL; tests marked hilander_board run only with it",
     )
     group.addoption("--hil-baud", type=int, default=921600, metavar="N", help="baud rate (921600)")
+    group.addoption(
+        "--hil-report",
+        default=None,
+        metavar="DIR",
+        help="write the report of the last flights of each failed test into DIR",
+    )
     group.addoption(
         "--hil-controller",
         default="compiled",
@@ -89,6 +102,7 @@ def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, object, object
         return (yield)
     finally:
         _CURRENT.pop()
+        item.stash[_FLIGHTS] = []  # a landing is a megabyte: none outlives its test
 
 
 class _ReportingLander:
@@ -101,8 +115,51 @@ class _ReportingLander:
     def fly(self, scenario: Any = "default", seed: int | None = None) -> Flight:
         flight = self._lander.fly(scenario, seed)
         if _CURRENT:
-            _report(_CURRENT[-1], flight)
+            item = _CURRENT[-1]
+            _report(item, flight)
+            if item.config.getoption("--hil-report"):
+                kept = item.stash.setdefault(_FLIGHTS, [])
+                kept[:] = [*kept[-(FLIGHTS_KEPT - 1) :], flight]
         return flight
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    folder = item.config.getoption("--hil-report")
+    if folder and report.failed and call.when != "teardown":
+        written = _write_reports(Path(folder), item, item.stash.get(_FLIGHTS, []))
+        item.config.stash.setdefault(_WRITTEN, []).extend(written)
+        item.stash[_FLIGHTS] = []  # a failed set-up and its call: once
+    return report
+
+
+def _write_reports(folder: Path, item: pytest.Item, flights: list[Flight]) -> list[str]:
+    """report.html and its files of each flight, in DIR/TEST/K-SCENARIO-seed-N."""
+    from hilander.hil.output import OutputError, write_run  # noqa: PLC0415 - lazy: see above
+
+    test = re.sub(r"[^A-Za-z0-9_.-]+", "_", item.nodeid).strip("_")
+    written = []
+    for k, flight in enumerate(flights):
+        s = flight.summary["scenario"]
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{k}-{s['name']}-seed-{s['seed']}")
+        out = folder / test / name
+        try:
+            files = write_run(out, flight.landing, flight.summary)
+        except OutputError as e:
+            written.append(f"not written: {e}")
+            continue
+        html = [str(f) for f in files if f.name == "report.html"]
+        written += html or [f"{out}/ (the data: no report.html without matplotlib)"]
+    return written
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    written = config.stash.get(_WRITTEN, [])
+    if written:
+        terminalreporter.section("hilander reports of failed tests")
+        for line in written:
+            terminalreporter.write_line(line)
 
 
 def _report(item: pytest.Item, flight: Flight) -> None:

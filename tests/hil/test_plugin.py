@@ -119,3 +119,32 @@ def test_the_same_tests_fly_on_a_board_with_hil_port(
     result.assert_outcomes(passed=4, skipped=1, deselected=1)
     result.stdout.fnmatch_lines([f"*desk only; --hil-port {board.path} flies on a board*"])
     assert board.error is None
+
+
+def test_a_failed_test_leaves_the_reports_of_its_last_flights(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        def test_too_strict(lander):
+            for seed in (1, 2, 3, 4):
+                flight = lander.fly("default", seed)
+            assert flight.touchdown["vertical_speed_mps"] < 0.5
+
+        def test_passes(lander):
+            lander.fly("default").assert_lands()
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider", "--hil-report", "reports")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*hilander reports of failed tests*", "*report.html"])
+    reports = sorted((pytester.path / "reports").glob("*/*/report.html"))
+    # the last three flights of the failing test, none of the passing one
+    assert [r.parent.name for r in reports] == [
+        "0-default-seed-2",
+        "1-default-seed-3",
+        "2-default-seed-4",
+    ]
+    test = "test_a_failed_test_leaves_the_reports_of_its_last_flights.py_test_too_strict"
+    assert {r.parent.parent.name for r in reports} == {test}
+    assert "Verdict: <strong" in reports[-1].read_text(encoding="utf-8")
