@@ -28,7 +28,8 @@ def latency(stats: LinkStats, mode: str, period_s: float) -> bytes:
     if len(both):
         bins = np.linspace(float(both.min()), float(both.max()) + 1.0, 61)
         a1.hist(us, bins=bins, color="C0", alpha=0.8, label="on time")
-        a1.hist(late, bins=bins, color="C3", alpha=0.6, label="late (dropped)")
+        if len(late):
+            a1.hist(late, bins=bins, color="C3", alpha=0.6, label="late (dropped)")
     if len(us):
         for q, style in ((50, "--"), (99, ":")):
             a1.axvline(float(np.percentile(us, q)), color="k", ls=style, lw=1, label=f"p{q}")
@@ -38,7 +39,8 @@ def latency(stats: LinkStats, mode: str, period_s: float) -> bytes:
     a1.set_ylabel("steps")
     a1.set_yscale("log")
     a2.plot(stats.answer_time_s, us, ".", ms=1.5, label="round trip")
-    a2.plot(stats.late_time_s, late, ".", color="C3", ms=1.5, label="late answer (dropped)")
+    if len(late):
+        a2.plot(stats.late_time_s, late, ".", color="C3", ms=1.5, label="late answer (dropped)")
     a2.plot(stats.answer_time_s, stats.compute_us, ".", ms=1.5, label="board's own step")
     top = float(both.max()) if len(both) else 1.0
     _ticks(a2, stats.miss_time_s, top, "r", "deadline miss")
