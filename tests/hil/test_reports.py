@@ -92,12 +92,19 @@ def test_a_bad_reference_is_one_line_before_the_port_is_opened(
     assert err.startswith("hilander: error: --reference nosuch:")
 
 
-def test_a_replay_report_shows_the_differences_step_by_step(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    rec = tmp_path / "run.hlr"
+@pytest.fixture(scope="module")
+def recording(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default landing flown on a virtual board, recorded."""
+    rec = tmp_path_factory.mktemp("recording") / "run.hlr"
     with VirtualBoard() as board:
-        assert main(["hil", "--port", board.path, "--record", str(rec)]) == 0
+        assert main(["hil", "--port", board.path, "--record", str(rec), "--json"]) == 0
+    return rec
+
+
+def test_a_replay_report_shows_the_differences_step_by_step(
+    recording: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rec = recording
     capsys.readouterr()
     out = tmp_path / "replay"
     assert main(["replay", str(rec), "--out", str(out), "--json"]) == 0
@@ -231,12 +238,9 @@ def test_a_board_session_shows_a_bar_of_the_height_descended() -> None:
 
 
 def test_nothing_compared_is_not_identical(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    recording: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    rec = tmp_path / "run.hlr"
-    with VirtualBoard() as board:
-        assert main(["hil", "--port", board.path, "--record", str(rec)]) == 0
-    data = rec.read_bytes()
+    data = recording.read_bytes()
     header_end = 14 + 4 + int.from_bytes(data[14:18], "little")
     (tmp_path / "cut.hlr").write_bytes(data[:header_end])  # the header, no byte of the link
     capsys.readouterr()
