@@ -6,6 +6,7 @@ import argparse
 import io
 import math
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import numpy as np
 from hilander.hil.argtypes import integer, number
 from hilander.hil.cli_args import add_controller_option, add_scenario_argument, resolve_scenario
 from hilander.hil.controllers import desk_factory
+from hilander.hil.html_report import Report
 from hilander.hil.optimal import (
     OptimalError,
     Options,
@@ -85,8 +87,10 @@ def run_optimal(args: argparse.Namespace) -> int:
     summary = optimal_summary(s, args.controller, seg, best, solves, opt)
     summary["law"]["verdict"] = summarize(landing)["verdict"]
     if args.out is not None:
-        report = lambda: optimal_html_report(landing, best, seg.time_s, summary)  # noqa: E731
-        summary["files"] = [str(p) for p in _write(args.out, best, summary, report)]
+        files = _write(
+            args.out, best, summary, lambda: optimal_html_report(landing, best, seg.time_s, summary)
+        )
+        summary["files"] = [str(p) for p in files]
     print(to_json(summary) if args.json else optimal_text(summary))
     return EXIT_PASS
 
@@ -173,7 +177,9 @@ def trajectory_csv(best: Solution) -> str:
     return buf.getvalue()
 
 
-def _write(out: Path, best: Solution, summary: dict[str, Any], report: Any) -> list[Path]:
+def _write(
+    out: Path, best: Solution, summary: dict[str, Any], report: Callable[[], Report]
+) -> list[Path]:
     """trajectory.csv, the report (figures, report.html), then summary.json listing them."""
     try:
         out.mkdir(parents=True, exist_ok=True)

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from hilander.hil import figures, figures_link
+from hilander.hil import figures, figures_link, figures_optimal
 from hilander.hil.backtoback import BackToBack
 from hilander.hil.html_report import Report, Table
 from hilander.hil.linkstats import LinkStats
+from hilander.hil.optimal import Solution, Vehicle
 from hilander.sim.result import summarize
 from hilander.sim.run import Landing
 
@@ -168,12 +169,9 @@ def replay_html_report(report: dict[str, Any], tally: BackToBack) -> Report:
 
 
 def optimal_html_report(
-    landing: Landing, best: Any, segment_time_s: float, summary: dict[str, Any]
+    landing: Landing, best: Solution, segment_time_s: float, summary: dict[str, Any]
 ) -> Report:
     """The optimal solve's report: the law's descent beside the optimum."""
-    from hilander.hil import figures_optimal  # noqa: PLC0415 - needs the analysis extra's types
-    from hilander.hil.optimal import Vehicle  # noqa: PLC0415
-
     o, law, sc = summary["optimal"], summary["law"], summary["scenario"]
     rows: list[tuple[str, Any]] = [
         ("scenario", f"{sc['name']} (seed {sc['seed']}, preset {sc['preset']})"),
