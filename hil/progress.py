@@ -9,11 +9,20 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, TextIO
 
+from hilander.controller.interface import Phase
+
 if TYPE_CHECKING:
     from hilander.hil.session import RemoteController
 
 TTY_PERIOD_S = 0.25
 LOG_PERIOD_S = 10.0
+
+
+def phase_label(value: int | None) -> str:
+    """The name of a phase a board sent ('-' before its first command)."""
+    if value is None:
+        return "-"
+    return Phase(value).label if value in Phase._value2member_map_ else f"phase {value}"
 
 
 def bar(fraction: float, width: int) -> str:
@@ -44,8 +53,9 @@ class Progress:
         s = rc.stats
         p50 = s.latency_us()["p50"]
         done = 1.0 - rc.altitude_m / self.start_altitude_m if self.start_altitude_m > 0 else 0.0
+        phase = phase_label(rc.phase)
         line = (
-            f"hilander hil: {bar(done, self.WIDTH)} {rc.altitude_m:6.0f} m {rc.phase:<19} "
+            f"hilander hil: {bar(done, self.WIDTH)} {rc.altitude_m:6.0f} m {phase:<19} "
             f"t = {rc.time_s:5.1f} s  {self.mode}  rtt p50 "
             f"{'-' if p50 is None else f'{p50:.0f} us'}  misses {s.deadline_misses}  "
             f"timeouts {s.timeouts}  resets {s.resets}  crc {rc.link.decoder.counters.crc_errors}"

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from hilander.controller.interface import Command, HazardMap, Phase, SensorFrame
+from hilander.controller.interface import Command, HazardMap, SensorFrame
 from hilander.controller.law import LawConfig
 from hilander.hil.handshake import HandshakeError, Handshaker
 from hilander.hil.link import Link
@@ -65,7 +65,7 @@ class RemoteController:
         self.time_s = 0.0
         self.step_index = -1
         self.altitude_m = 0.0  # the navigation altitude of the last frame (progress)
-        self.phase = "-"  # the phase of the last command (progress)
+        self.phase: int | None = None  # the phase of the last command (progress)
         self._awaiting: dict[int, tuple[float, float]] = {}  # step -> (sim time, sent at)
 
     # -- the FlightComputer protocol ---------------------------------------
@@ -164,7 +164,7 @@ class RemoteController:
                 if msg.step == frame.step:
                     del self._awaiting[frame.step]
                     self.stats.answered(frame.time_s, time.monotonic() - sent, msg.compute_time_us)
-                    self.phase = _phase_label(msg.phase)
+                    self.phase = msg.phase
                     return msg
                 self._stale(msg)
             else:
@@ -212,11 +212,6 @@ class RemoteController:
             return
         if not self.hand.request(FaultInject(InjectKind.RESET, 0)):
             self.stats.unsupported.append("reset: the board refused FAULT_INJECT RESET")
-
-
-def _phase_label(value: int) -> str:
-    known = value in Phase._value2member_map_
-    return Phase(value).label if known else f"phase {value}"
 
 
 def _idle_command(step: int) -> Command:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from hilander.controller.interface import Phase
 from hilander.hil import plotting
 from hilander.hil.board import BoardOptions
 from hilander.hil.campaign import Campaign, CampaignResult, fly_campaign
@@ -214,7 +215,7 @@ def test_a_solve_shows_each_final_time_on_a_terminal_and_nothing_in_a_log() -> N
 
 def test_a_board_session_shows_a_bar_of_the_height_descended() -> None:
     class Session:
-        altitude_m, phase, time_s, step_index = 450.0, "sky_crane", 30.0, 1500
+        altitude_m, phase, time_s, step_index = 450.0, int(Phase.SKY_CRANE), 30.0, 1500
 
         class stats:  # noqa: N801 - the attribute of a RemoteController
             deadline_misses = timeouts = resets = 0
