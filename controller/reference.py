@@ -12,8 +12,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from hilander.controller.config import DECEL_MAX_OVER_GATE, LANDING_AIRBAGS, LANDING_LEGS, LawConfig
 from hilander.controller.interface import Command, Event, HazardMap, Phase, SensorFrame, Status
-from hilander.controller.law import DECEL_MAX_OVER_GATE, LANDING_AIRBAGS, LANDING_LEGS, LawConfig
 from hilander.controller.reference_airbags import airbag_step
 from hilander.controller.reference_guidance import (
     SiteQuery,

@@ -11,7 +11,7 @@ from hilander.controller.reference_throttle import norm2, thrust_max_N
 from hilander.controller.reference_touchdown import enter
 
 if TYPE_CHECKING:
-    from hilander.controller.law import LawConfig
+    from hilander.controller.config import LawConfig
     from hilander.controller.reference import ReferenceState
 
 CUT_DEPTH_M = 5.0  # cut this far below the release height, whatever the speed

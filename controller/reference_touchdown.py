@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from hilander.controller.interface import Event, Phase, SensorFrame
 
 if TYPE_CHECKING:
-    from hilander.controller.law import LawConfig
+    from hilander.controller.config import LawConfig
     from hilander.controller.reference import ReferenceState
 
 

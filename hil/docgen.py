@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from hilander.controller.law import LawConfig, law_field_names
+from hilander.controller.config import LawConfig, law_field_names
 from hilander.controller.params import range_text
 from hilander.sim.presets import PRESETS
 from hilander.sim.schema import defaults

@@ -10,8 +10,8 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from hilander.controller.config import LawConfig
 from hilander.controller.interface import HazardMap
-from hilander.controller.law import LawConfig
 from hilander.hil.codec import Packet, VersionMismatch
 from hilander.hil.link import Link
 from hilander.hil.linkstats import LinkStats

@@ -18,8 +18,8 @@ from typing import Any
 
 import crc32c
 
+from hilander.controller.config import LawConfig
 from hilander.controller.interface import Command, SensorFrame
-from hilander.controller.law import LawConfig
 from hilander.hil.messages import (
     Ack,
     AckStatus,

@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from hilander.controller.config import LawConfig
 from hilander.controller.interface import Command, FlightComputer, SensorFrame
-from hilander.controller.law import CompiledLaw, LawConfig
+from hilander.controller.law import CompiledLaw
 from hilander.hil.backtoback import BackToBack
 from hilander.hil.codec import Decoder, Packet, wire_round
 from hilander.hil.mapxfer import MapAssembler

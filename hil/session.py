@@ -17,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from hilander.controller.config import LawConfig
 from hilander.controller.interface import Command, HazardMap, SensorFrame
-from hilander.controller.law import LawConfig
 from hilander.hil.handshake import HandshakeError, Handshaker
 from hilander.hil.link import Link
 from hilander.hil.linkstats import LinkStats

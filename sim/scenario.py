@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from hilander.controller.law import LawConfig, law_field_names
+from hilander.controller.config import LawConfig, law_field_names
 from hilander.sim.dispersions import Dispersion, parse_dispersions
 from hilander.sim.presets import PRESETS
 from hilander.sim.schema import ScenarioError, defaults, load_params, where

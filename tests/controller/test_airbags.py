@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from hilander.controller import Event, LawConfig, Phase
-from hilander.controller.law import LANDING_AIRBAGS
+from hilander.controller.config import LANDING_AIRBAGS
 from tests.controller.conftest import VEHICLE, hover
 
 # MER-like: three 9.8 kN RADs under a 794 kg system, a 20 m bridle and the

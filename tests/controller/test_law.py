@@ -303,13 +303,13 @@ def test_config_rejects_bad_values() -> None:
 
 
 def test_constants_match_the_compiled_law() -> None:
-    from hilander.controller import Status, _core, law  # noqa: PLC0415
+    from hilander.controller import Status, _core, config  # noqa: PLC0415
 
     for enum, prefix in ((Phase, "PHASE_"), (Event, "EVENT_"), (Status, "STATUS_")):
         for member in enum:
             assert _core.CONSTANTS[prefix + str(member.name)] == member.value
-    assert _core.CONSTANTS["LANDING_SKY_CRANE"] == law.LANDING_SKY_CRANE
-    assert _core.CONSTANTS["LANDING_LEGS"] == law.LANDING_LEGS
+    assert _core.CONSTANTS["LANDING_SKY_CRANE"] == config.LANDING_SKY_CRANE
+    assert _core.CONSTANTS["LANDING_LEGS"] == config.LANDING_LEGS
 
 
 # -- the turn-round -----------------------------------------------------------

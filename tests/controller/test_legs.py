@@ -8,7 +8,7 @@ import math
 import pytest
 
 from hilander.controller import Event, LawConfig, Phase
-from hilander.controller.law import LANDING_LEGS
+from hilander.controller.config import LANDING_LEGS
 from tests.controller.conftest import VEHICLE, flat_map, hover, with_map
 from tests.controller.test_law import Flight
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import os
 
+from hilander.controller.config import LawConfig
 from hilander.controller.interface import Command, SensorFrame
-from hilander.controller.law import CompiledLaw, LawConfig
+from hilander.controller.law import CompiledLaw
 
 REFUSE_ABOVE_M = 1850.0
 

@@ -12,7 +12,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from hilander.controller.law import LawConfig
+from hilander.controller.config import LawConfig
 from hilander.hil.codec import MAX_ENCODED
 from hilander.hil.link import Link
 from hilander.hil.session import MAX_RESETS, RemoteController, SessionOptions
