@@ -25,8 +25,8 @@ import platform
 import time
 from typing import Any
 
-from hilander.hil.campaign import Campaign, fly_campaign, run_chunk
-from hilander.hil.campaign_summary import runs_csv
+from hilander.hil.campaign.executors import Campaign, fly_campaign, run_chunk
+from hilander.hil.campaign.summary import runs_csv
 from hilander.sim.scenario import load_scenario
 
 

@@ -30,12 +30,9 @@ from typing import Any
 import numpy as np
 
 from hilander.controller.interface import Command, SensorFrame
-from hilander.hil.codec import Decoder, encode
-from hilander.hil.link import Link
-from hilander.hil.session import RemoteController, SessionOptions, remote_summary
-from hilander.hil.transport import open_port
+from hilander.hil.session import open_board
+from hilander.hil.wire.codec import Decoder, encode
 from hilander.sim.result import summarize
-from hilander.sim.run import fly
 from hilander.sim.scenario import load_scenario
 
 FRAME = SensorFrame(
@@ -78,16 +75,14 @@ def start_board(kind: str) -> tuple[subprocess.Popen[str], str]:
 
 
 def exchanges(port: str, n: int) -> dict[str, Any]:
-    transport = open_port(port)
-    rc = RemoteController(Link(transport), SessionOptions())
-    rc.reset(load_scenario("default").law)
-    start = time.perf_counter()
-    for k in range(n):
-        FRAME.step = k
-        rc.step(FRAME)
-    elapsed = time.perf_counter() - start
-    rc.close()
-    transport.close()
+    with open_board(port) as board:
+        rc = board.controller
+        rc.reset(load_scenario("default").law)
+        start = time.perf_counter()
+        for k in range(n):
+            FRAME.step = k
+            rc.step(FRAME)
+        elapsed = time.perf_counter() - start
     rtt = np.asarray(rc.stats.latencies_s) * 1e6
     return {
         "exchanges_per_s": n / elapsed,
@@ -96,18 +91,15 @@ def exchanges(port: str, n: int) -> dict[str, Any]:
             "p99": float(np.percentile(rtt, 99)),
             "max": float(rtt.max()),
         },
-        "board_step_us": remote_summary(rc)["board_compute_us"],
+        "board_step_us": board.link_summary().board_compute_us.to_dict(),
     }
 
 
 def landing(port: str) -> dict[str, Any]:
-    transport = open_port(port)
-    rc = RemoteController(Link(transport), SessionOptions())
-    start = time.perf_counter()
-    summary = summarize(fly(load_scenario("default"), rc))
-    elapsed = time.perf_counter() - start
-    rc.close()
-    transport.close()
+    with open_board(port) as board:
+        start = time.perf_counter()
+        summary = summarize(board.fly(load_scenario("default")))
+        elapsed = time.perf_counter() - start
     ticks = summary["sim"]["control_ticks"]
     return {
         "verdict": summary["verdict"],

@@ -24,11 +24,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from hilander.hil import figures, figures_campaign
-from hilander.hil.campaign import Campaign, fly_campaign
-from hilander.hil.campaign_report import write_campaign_report
-from hilander.hil.campaign_summary import dispersion_columns, summarize_campaign
-from hilander.hil.output import write_run
+from hilander.hil.campaign.executors import Campaign, fly_campaign
+from hilander.hil.campaign.summary import dispersion_columns, summarize_campaign
+from hilander.hil.report.campaign_page import write_campaign_report
+from hilander.hil.report.figures import campaign as campaign_fig
+from hilander.hil.report.figures import landing as landing_fig
+from hilander.hil.report.files import write_run
 from hilander.sim.result import summarize
 from hilander.sim.run import fly
 from hilander.sim.scenario import load_scenario
@@ -48,11 +49,11 @@ def landing_figures(repeat: int, out: Path) -> dict[str, float]:
     landing = fly(load_scenario("default"))
     summary = summarize(landing)
     makers: dict[str, Callable[[], Any]] = {
-        "altitude_speed": lambda: figures.altitude_speed(landing),
-        "thrust_throttle": lambda: figures.thrust_throttle(landing),
-        "timeline": lambda: figures.timeline(landing),
-        "ground_track": lambda: figures.ground_track(landing, summary),
-        "bridle": lambda: figures.bridle_load(landing),
+        "altitude_speed": lambda: landing_fig.altitude_speed(landing),
+        "thrust_throttle": lambda: landing_fig.thrust_throttle(landing),
+        "timeline": lambda: landing_fig.timeline(landing),
+        "ground_track": lambda: landing_fig.ground_track(landing, summary),
+        "bridle": lambda: landing_fig.bridle_load(landing),
     }
     result = {f"{name}_s": best_s(repeat, make) for name, make in makers.items()}
     result["report_s"] = best_s(repeat, lambda: write_run(out / "sim", landing, summary))
@@ -69,14 +70,12 @@ def campaign_figures(runs: int, repeat: int, out: Path) -> dict[str, float]:
     rows = campaign.rows
     return {
         "runs": runs,
-        "touchdown_map_s": best_s(
-            repeat, lambda: figures_campaign.touchdown_map(rows, terrain, False)
-        ),
+        "touchdown_map_s": best_s(repeat, lambda: campaign_fig.touchdown_map(rows, terrain, False)),
         "touchdown_speeds_s": best_s(
-            repeat, lambda: figures_campaign.touchdown_histograms(rows, scenario.limits)
+            repeat, lambda: campaign_fig.touchdown_histograms(rows, scenario.limits)
         ),
         "success_by_parameter_s": best_s(
-            repeat, lambda: figures_campaign.success_by_parameter(rows, columns)
+            repeat, lambda: campaign_fig.success_by_parameter(rows, columns)
         ),
         "report_s": best_s(
             repeat, lambda: write_campaign_report(out / "campaign", campaign, summary, 1.0)

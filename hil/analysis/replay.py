@@ -15,10 +15,11 @@ from typing import Any
 from hilander.controller.config import LawConfig
 from hilander.controller.interface import Command, FlightComputer, SensorFrame
 from hilander.controller.law import CompiledLaw
-from hilander.hil.backtoback import BackToBack
-from hilander.hil.codec import Decoder, Packet, wire_round
-from hilander.hil.mapxfer import MapAssembler
-from hilander.hil.protocol import (
+from hilander.hil.analysis.backtoback import BackToBack
+from hilander.hil.link.record import RX, TX, Recording
+from hilander.hil.wire.codec import Decoder, Packet, wire_round
+from hilander.hil.wire.mapxfer import MapAssembler
+from hilander.hil.wire.protocol import (
     HazardMapBegin,
     HazardMapChunk,
     HazardMapEnd,
@@ -27,7 +28,6 @@ from hilander.hil.protocol import (
     config_from_params,
     params_message,
 )
-from hilander.hil.record import RX, TX, Recording
 from hilander.sim.result import summarize
 from hilander.sim.run import fly
 from hilander.sim.scenario import parse_scenario

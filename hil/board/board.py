@@ -17,10 +17,11 @@ from typing import Any
 
 from hilander.controller.interface import Command, FlightComputer, SensorFrame
 from hilander.controller.law import CompiledLaw
-from hilander.hil.codec import Packet, VersionMismatch
-from hilander.hil.link import Link
-from hilander.hil.mapxfer import MapAssembler
-from hilander.hil.protocol import (
+from hilander.hil.link.link import Link
+from hilander.hil.link.transport import Transport
+from hilander.hil.wire.codec import Packet, VersionMismatch
+from hilander.hil.wire.mapxfer import MapAssembler
+from hilander.hil.wire.protocol import (
     FLAG_ACK_REQUEST,
     PROTOCOL_VERSION,
     SCHEMA_HASH,
@@ -42,7 +43,6 @@ from hilander.hil.protocol import (
     Params,
     config_from_params,
 )
-from hilander.hil.transport import Transport
 
 HEARTBEAT_PERIOD_S = 1.0
 HELLO_ID = SPEC_BY_CLASS[Hello].type_id

@@ -1,19 +1,15 @@
-"""The C firmware from the command line: `hilander board --firmware host|host-asan|qemu`.
+"""The C firmware, built and started: the host build on a pseudo-terminal, or
+the Cortex-M build under QEMU (`hilander board --firmware host|host-asan|qemu`).
 
 Builds it with make if needed (firmware_stub/ of a clone), starts it, and
-prints the port to give `hilander hil --port`.
+reads the port it serves (to give `hilander hil --port`).
 """
 
 from __future__ import annotations
 
-import argparse
 import re
-import signal
 import subprocess
-import sys
 from pathlib import Path
-
-EXIT_PASS = 0
 
 FIRMWARE_BUILDS = {
     "host": "build/host/hilander-fw",
@@ -40,36 +36,27 @@ def firmware_port(first_line: str) -> str:
     return match.group(1)
 
 
-def run_firmware(args: argparse.Namespace) -> int:
-    """Build the C firmware if needed, start it, print its port, wait."""
-    folder = firmware_dir(args.firmware_dir)
+def start_firmware(folder: Path, build: str, name: str | None) -> tuple[subprocess.Popen[str], str]:
+    """Build the firmware if needed (make), start it, and read its port."""
     done = subprocess.run(
-        ["make", "-s", "-C", str(folder), args.firmware],
+        ["make", "-s", "-C", str(folder), build],
         capture_output=True,
         text=True,
         check=False,
     )
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["make failed"])[-1]
-        raise FirmwareError(f"cannot build the {args.firmware} firmware in {folder}: {last}")
+        raise FirmwareError(f"cannot build the {build} firmware in {folder}: {last}")
     proc = subprocess.Popen(
-        firmware_command(folder, args.firmware, args.name), stdout=subprocess.PIPE, text=True
+        firmware_command(folder, build, name), stdout=subprocess.PIPE, text=True
     )
     assert proc.stdout is not None
-    port = firmware_port(proc.stdout.readline())
-    print(port, flush=True)
-    print(f"hilander board: {args.firmware} firmware on {port}; Ctrl-C to stop", file=sys.stderr)
-    signal.signal(signal.SIGTERM, _interrupt)
     try:
-        proc.wait()
-    except KeyboardInterrupt:
+        return proc, firmware_port(proc.stdout.readline())
+    except FirmwareError:
         proc.terminate()
         proc.wait(timeout=10)
-    return EXIT_PASS
-
-
-def _interrupt(*_: object) -> None:
-    raise KeyboardInterrupt
+        raise
 
 
 class FirmwareError(OSError):

@@ -12,8 +12,8 @@ from types import TracebackType
 
 from hilander.controller.interface import FlightComputer
 from hilander.controller.law import CompiledLaw
-from hilander.hil.board import Board, BoardOptions
-from hilander.hil.transport import PtyPair
+from hilander.hil.board.board import Board, BoardOptions
+from hilander.hil.link.transport import PtyPair
 
 
 class VirtualBoard:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hilander.hil.campaign import Campaign
+from hilander.hil.campaign.executors import Campaign
 from hilander.sim.campaign import METRICS
 from hilander.sim.scenario import load_scenario
 from hilander.sim.schema import ScenarioError

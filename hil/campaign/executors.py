@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from hilander.hil.controllers import desk_factory
+from hilander.hil.board.controllers import desk_factory
 from hilander.sim.campaign import VERDICT_ERROR, fly_run
 from hilander.sim.run import Landing
 from hilander.sim.scenario import Scenario
@@ -73,7 +73,7 @@ def _sampled(run: int, every: int) -> bool:
 
 def _ratio(landing: Landing) -> dict[str, float]:
     """The propellant ratio to the fuel optimum (NaN if it has none)."""
-    from hilander.hil.optimal import OptimalError, Options, propellant_ratio  # noqa: PLC0415
+    from hilander.hil.analysis.optimal import OptimalError, Options, propellant_ratio  # noqa: PLC0415
 
     try:
         return {"propellant_ratio": propellant_ratio(landing, Options(nodes=OPTIMAL_NODES))}

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from hilander.hil.campaign import Campaign, CampaignResult
+from hilander.hil.campaign.executors import Campaign, CampaignResult
 from hilander.sim.campaign import METRIC_NAMES, POSITION_NAMES, VERDICT_ERROR
 
 PERCENTILES = (1, 5, 50, 95, 99)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from hilander.hil.firmware import FIRMWARE_BUILDS
+from hilander.hil.board.firmware import FIRMWARE_BUILDS
 from hilander.sim.campaign import dispersed
 from hilander.sim.scenario import Scenario, load_scenario
 

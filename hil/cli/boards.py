@@ -12,69 +12,82 @@ from importlib import metadata
 from typing import Any
 
 from hilander.controller.interface import FlightComputer
-from hilander.hil.backtoback import Shadowed
-from hilander.hil.board import Board, BoardOptions
-from hilander.hil.cli_args import resolve_scenario
-from hilander.hil.controllers import flight_computer_factory
-from hilander.hil.faults import FaultPlan, FaultyTransport, parse_faults
-from hilander.hil.handshake import HandshakeError
-from hilander.hil.link import Link
-from hilander.hil.output import back_to_back_csv, to_json, write_files, write_report, write_run
-from hilander.hil.progress import Progress
-from hilander.hil.protocol import PROTOCOL_VERSION, SCHEMA_HASH, Mode
-from hilander.hil.record import Recorder, read_recording
-from hilander.hil.replay import WireRounded, compare, refly
-from hilander.hil.report import replay_report, text_report
-from hilander.hil.reports import replay_html_report
-from hilander.hil.session import RemoteController, SessionOptions, remote_summary
-from hilander.hil.transport import PtyPair, Transport, open_port
+from hilander.hil.analysis.backtoback import Shadowed
+from hilander.hil.analysis.replay import WireRounded, compare, refly
+from hilander.hil.board.board import Board, BoardOptions
+from hilander.hil.board.controllers import flight_computer_factory
+from hilander.hil.board.firmware import firmware_dir, start_firmware
+from hilander.hil.cli.args import resolve_scenario
+from hilander.hil.cli.exits import Exit, of_verdict
+from hilander.hil.cli.progress import Progress
+from hilander.hil.link.faults import FaultPlan, parse_faults
+from hilander.hil.link.record import Recorder, read_recording
+from hilander.hil.link.transport import PtyPair, open_port
+from hilander.hil.report.files import (
+    back_to_back_csv,
+    to_json,
+    write_files,
+    write_report,
+    write_run,
+)
+from hilander.hil.report.pages import replay_html_report
+from hilander.hil.report.text import replay_report, text_report
+from hilander.hil.session import BoardSession, HandshakeError, SessionOptions, open_board
+from hilander.hil.session.open import FaultSetting
+from hilander.hil.wire.protocol import PROTOCOL_VERSION, SCHEMA_HASH, Mode
 from hilander.sim.result import summarize
-from hilander.sim.run import fly
+from hilander.sim.run import Landing
 from hilander.sim.scenario import Scenario, scenario_to_toml
-
-EXIT_PASS, EXIT_FAIL, EXIT_LINK, EXIT_INTERRUPTED = 0, 1, 3, 130
 
 
 def run_hil(args: argparse.Namespace) -> int:
     scenario = resolve_scenario(args)
     plan = parse_faults(args.fault or [])
-    reference = (
-        None if args.reference is None else flight_computer_factory(args.reference, "--reference")
-    )
-    options = _session_options(args, plan)
-    transport: Transport = open_port(args.port, args.baud)
-    if plan.on_transport:
-        seed = scenario.seed if args.fault_seed is None else args.fault_seed
-        transport = FaultyTransport(transport, plan, seed)
     recorder = Recorder(args.record, _header(args, scenario, plan)) if args.record else None
-    rc = RemoteController(Link(transport, recorder), options, session_seed=scenario.seed)
-    rc.progress = Progress(sys.stderr, args.mode, scenario.initial.position_m[2])
-    shadow = None if reference is None else Shadowed(rc, lambda: WireRounded(reference()))
     try:
-        try:
-            rc.reset(scenario.law)
-            landing = fly(scenario, shadow or rc, name=f"board '{rc.hand.board_name}'")
-        finally:
-            rc.progress.done()
-            rc.close()
-            transport.close()
-        summary = _hil_summary(landing, rc, args.mode, plan, transport)
-        if shadow is not None:
-            summary["back_to_back"] = {"reference": args.reference, **shadow.compared.summary()}
+        landing, summary, board, shadow = _fly_on_board(args, scenario, plan, recorder)
         if recorder is not None:
             recorder.summary(summary)
     except HandshakeError as e:
         print(f"hilander: error: {args.port}: {e}", file=sys.stderr)
-        return EXIT_LINK
+        return Exit.LINK
     finally:
         if recorder is not None:
             recorder.close()
     if args.out is not None:
         tally = None if shadow is None else shadow.compared
-        files = write_run(args.out, landing, summary, rc.stats, tally)
+        files = write_run(args.out, landing, summary, board.controller.stats, tally)
         summary["files"] = [str(p) for p in files]
     print(to_json(summary) if args.json else text_report(summary, "hil"))
-    return _exit_status(summary["verdict"])
+    return of_verdict(summary["verdict"], Exit.LINK)
+
+
+def _fly_on_board(
+    args: argparse.Namespace, scenario: Scenario, plan: FaultPlan, recorder: Recorder | None
+) -> tuple[Landing, dict[str, Any], BoardSession, Shadowed | None]:
+    """The landing with the board at --port, beside --reference if given."""
+    reference = (
+        None if args.reference is None else flight_computer_factory(args.reference, "--reference")
+    )
+    seed = scenario.seed if args.fault_seed is None else args.fault_seed
+    progress = Progress(sys.stderr, args.mode, scenario.initial.position_m[2])
+    options = _session_options(args, plan)
+    faults = FaultSetting(plan, seed)
+    with open_board(
+        args.port, options, baud=args.baud, seed=scenario.seed, faults=faults, recorder=recorder
+    ) as board:
+        board.controller.progress = progress
+        shadow = None
+        if reference is not None:
+            shadow = Shadowed(board.controller, lambda: WireRounded(reference()))
+        try:
+            landing = board.fly(scenario, shadow)
+        finally:
+            progress.done()
+    summary = _hil_summary(landing, board, args.mode, plan)
+    if shadow is not None:
+        summary["back_to_back"] = {"reference": args.reference, **shadow.compared.summary()}
+    return landing, summary, board, shadow
 
 
 def _session_options(args: argparse.Namespace, plan: FaultPlan) -> SessionOptions:
@@ -87,24 +100,13 @@ def _session_options(args: argparse.Namespace, plan: FaultPlan) -> SessionOption
     )
 
 
-def _hil_summary(
-    landing: Any, rc: RemoteController, mode: str, plan: FaultPlan, transport: Transport
-) -> dict[str, Any]:
+def _hil_summary(landing: Any, board: BoardSession, mode: str, plan: FaultPlan) -> dict[str, Any]:
     summary = summarize(landing)
     summary["mode"] = mode
-    summary["link"] = remote_summary(rc)
+    summary["link"] = board.link_summary().to_dict()
     if plan.describe():
-        injected = dict(getattr(transport, "counts", {}))
-        if plan.reset is not None:
-            injected["reset_requested"] = int(rc.reset_requested)
-        summary["faults"] = {"plan": plan.describe(), "injected": injected}
+        summary["faults"] = {"plan": plan.describe(), "injected": board.injected()}
     return summary
-
-
-def _exit_status(verdict: str) -> int:
-    return {"pass": EXIT_PASS, "fail": EXIT_FAIL, "interrupted": EXIT_INTERRUPTED}.get(
-        verdict, EXIT_LINK
-    )
 
 
 def version() -> str:
@@ -172,7 +174,26 @@ def _serve(board: Board, once: bool) -> int:
         f"{board.resets} injected resets",
         file=sys.stderr,
     )
-    return EXIT_PASS
+    return Exit.PASS
+
+
+def run_firmware(args: argparse.Namespace) -> int:
+    """Build the C firmware if needed, start it, print its port, wait."""
+    folder = firmware_dir(args.firmware_dir)
+    proc, port = start_firmware(folder, args.firmware, args.name)
+    print(port, flush=True)
+    print(f"hilander board: {args.firmware} firmware on {port}; Ctrl-C to stop", file=sys.stderr)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        proc.wait(timeout=10)
+    return Exit.PASS
+
+
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
 
 
 def run_ports() -> int:
@@ -183,7 +204,7 @@ def run_ports() -> int:
         print("no serial ports found (a virtual board: hilander board --virtual)")
     for p in ports:
         print(f"{p.device:<24} {p.description or '-'}  [{p.hwid or '-'}]")
-    return EXIT_PASS
+    return Exit.PASS
 
 
 def run_replay(args: argparse.Namespace, make: Callable[[], FlightComputer]) -> int:
@@ -207,4 +228,4 @@ def run_replay(args: argparse.Namespace, make: Callable[[], FlightComputer]) -> 
         report["files"] = [str(p) for p in files]
     print(to_json(report) if args.json else replay_report(report))
     failed = report["back_to_back"]["verdict"] in ("different", "not_compared")
-    return EXIT_FAIL if failed else EXIT_PASS
+    return Exit.FAIL if failed else Exit.PASS

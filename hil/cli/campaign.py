@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from hilander.hil.argtypes import integer, number
-from hilander.hil.baseline import (
+from hilander.hil.analysis.optimal import require_analysis
+from hilander.hil.board.controllers import flight_computer_factory
+from hilander.hil.campaign.baseline import (
     Suite,
     baseline_record,
     check_table,
@@ -17,18 +18,17 @@ from hilander.hil.baseline import (
     load_suite,
     read_baseline,
 )
-from hilander.hil.campaign import Campaign, CampaignResult, fly_campaign
-from hilander.hil.campaign_report import write_campaign_report
-from hilander.hil.campaign_summary import campaign_text, runs_csv, summarize_campaign
-from hilander.hil.cli_args import add_controller_option, add_scenario_argument
-from hilander.hil.cli_link import version
-from hilander.hil.controllers import flight_computer_factory
-from hilander.hil.optimal import require_analysis
-from hilander.hil.output import OutputError, to_json, write_atomic
-from hilander.hil.progress import CampaignProgress
+from hilander.hil.campaign.executors import Campaign, CampaignResult, fly_campaign
+from hilander.hil.campaign.summary import campaign_text, runs_csv, summarize_campaign
+from hilander.hil.cli.args import add_controller_option, add_scenario_argument
+from hilander.hil.cli.argtypes import integer, number
+from hilander.hil.cli.boards import version
+from hilander.hil.cli.exits import Exit
+from hilander.hil.cli.progress import CampaignProgress
+from hilander.hil.report.campaign_page import write_campaign_report
+from hilander.hil.report.files import OutputError, to_json, write_atomic
 from hilander.sim.scenario import load_scenario
 
-EXIT_PASS, EXIT_FAIL, EXIT_INTERRUPTED = 0, 1, 130
 RUNS_MAX = 10_000_000
 _runs = integer("runs", 1, RUNS_MAX)
 _every = integer("sampling", 0, RUNS_MAX)
@@ -104,9 +104,9 @@ def run_campaign(args: argparse.Namespace) -> int:
         write_campaign(args.out, result, summary, args.min_success)
     print(to_json(summary) if args.json else campaign_text(summary))
     if result.interrupted:
-        return EXIT_INTERRUPTED
+        return Exit.INTERRUPTED
     rate = summary["outcome"]["success_rate"] or 0.0
-    return EXIT_PASS if rate >= args.min_success else EXIT_FAIL
+    return Exit.PASS if rate >= args.min_success else Exit.FAIL
 
 
 def _fly(campaign: Campaign, workers: int, scheduler: str | None, label: str) -> CampaignResult:
@@ -158,7 +158,7 @@ def run_baseline(args: argparse.Namespace) -> int:
             require_analysis()
         result = _fly(campaign, args.workers, args.scheduler, f"baseline {label}")
         if result.interrupted:
-            return EXIT_INTERRUPTED
+            return Exit.INTERRUPTED
         summaries[label] = summarize_campaign(result)
     if recorded is None:
         return _record(suite, summaries)
@@ -170,7 +170,7 @@ def run_baseline(args: argparse.Namespace) -> int:
         print(f"baseline check: {suite.path} against {suite.baseline}")
         print(table)
         print("FAIL: figures moved beyond their tolerance" if failed else "OK")
-    return EXIT_FAIL if failed else EXIT_PASS
+    return Exit.FAIL if failed else Exit.PASS
 
 
 def _record(suite: Suite, summaries: dict[str, dict[str, Any]]) -> int:
@@ -182,7 +182,7 @@ def _record(suite: Suite, summaries: dict[str, dict[str, Any]]) -> int:
         raise OutputError(f"{suite.baseline}: cannot write: {e.strerror or e}") from None
     figures = len(content["figures"])
     print(f"baseline recorded: {suite.baseline} ({figures} figures, {len(summaries)} campaigns)")
-    return EXIT_PASS
+    return Exit.PASS
 
 
 def _move_dict(m: Any) -> dict[str, Any]:

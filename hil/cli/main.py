@@ -1,9 +1,8 @@
 """The hilander command line.
 
-Exit status: 0 the landing passed, 1 it failed its limits, 2 bad input
-(arguments, scenario file, output folder, port, recording), 3 the link failed
-(no session, a stall, the port went away), 130 interrupted, 141 the output
-pipe was closed (as in `hilander sim | head -1`).
+Exit statuses are in ``exits``: 0 the landing passed, 1 it failed its
+limits, 2 bad input, 3 the link failed, 130 interrupted, 141 the output pipe
+was closed.
 """
 
 from __future__ import annotations
@@ -15,34 +14,34 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from hilander.controller import FlightComputer
-from hilander.hil.baseline import BaselineError
-from hilander.hil.campaign import SchedulerError
-from hilander.hil.cli_args import (
+from hilander.hil.board.controllers import desk_factory, flight_computer_factory
+from hilander.hil.cli.args import (
     add_controller_option,
     add_link_commands,
     add_run_arguments,
     resolve_scenario,
     run_index,
 )
-from hilander.hil.cli_campaign import add_campaign_commands, run_baseline, run_campaign
-from hilander.hil.cli_link import run_board, run_hil, run_ports, run_replay, run_serve, version
-from hilander.hil.cli_optimal import add_optimal_command, run_optimal
-from hilander.hil.controllers import ControllerError, desk_factory, flight_computer_factory
-from hilander.hil.faults import FaultSpecError
-from hilander.hil.firmware import run_firmware
-from hilander.hil.optimal import OptimalError
-from hilander.hil.output import OutputError, to_json, write_run
-from hilander.hil.record import RecordingError
-from hilander.hil.report import text_report
-from hilander.hil.transport import PortError
+from hilander.hil.cli.boards import (
+    run_board,
+    run_firmware,
+    run_hil,
+    run_ports,
+    run_replay,
+    run_serve,
+    version,
+)
+from hilander.hil.cli.campaign import add_campaign_commands, run_baseline, run_campaign
+from hilander.hil.cli.exits import BAD_INPUT, Exit, UsageError, of_verdict
+from hilander.hil.cli.optimal import add_optimal_command, run_optimal
+from hilander.hil.report.files import to_json, write_run
+from hilander.hil.report.text import text_report
 from hilander.sim.catalog import FAULTS, lander_scenarios, other_scenarios
 from hilander.sim.presets import PRESETS
 from hilander.sim.result import summarize
 from hilander.sim.run import fly
 from hilander.sim.scenario import builtin_description
-from hilander.sim.schema import ScenarioError
 
-EXIT_PASS, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_PIPE = 0, 1, 2, 130, 141
 COMMANDS = (
     "sim",
     "scenarios",
@@ -55,10 +54,6 @@ COMMANDS = (
     "ports",
     "replay",
 )
-
-
-class UsageError(Exception):
-    """Bad input from the user; str() is the one-line message."""
 
 
 class Parser(argparse.ArgumentParser):
@@ -109,7 +104,7 @@ def run_sim(args: argparse.Namespace) -> int:
     if args.out is not None:
         summary["files"] = [str(p) for p in write_run(args.out, landing, summary)]
     print(to_json(summary) if args.json else text_report(summary))
-    return {"pass": EXIT_PASS, "interrupted": EXIT_INTERRUPTED}.get(summary["verdict"], EXIT_FAIL)
+    return of_verdict(summary["verdict"])
 
 
 def run_scenarios() -> int:
@@ -125,7 +120,7 @@ def run_scenarios() -> int:
     print("Other scenarios")
     for name in other_scenarios():
         print(f"  {name:<21} {builtin_description(name)}")
-    return EXIT_PASS
+    return Exit.PASS
 
 
 def link_command(args: argparse.Namespace) -> int:
@@ -175,27 +170,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "scenarios":
             return run_scenarios()
         return link_command(args)
-    except (
-        UsageError,
-        ScenarioError,
-        OutputError,
-        PortError,
-        RecordingError,
-        FaultSpecError,
-        ControllerError,
-        BaselineError,
-        SchedulerError,
-        OptimalError,
-    ) as e:
+    except BAD_INPUT as e:
         print(f"hilander: error: {e}", file=sys.stderr)
-        return EXIT_USAGE
+        return Exit.USAGE
     except KeyboardInterrupt:
         print("hilander: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return Exit.INTERRUPTED
     except BrokenPipeError:
         # the reader went away: say nothing more (Python's own advice for SIGPIPE)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_PIPE
+        return Exit.PIPE
 
 
 def entry() -> Any:  # pragma: no cover - the console script

@@ -12,11 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from hilander.hil.argtypes import integer, number
-from hilander.hil.cli_args import add_controller_option, add_scenario_argument, resolve_scenario
-from hilander.hil.controllers import desk_factory
-from hilander.hil.html_report import Report
-from hilander.hil.optimal import (
+from hilander.hil.analysis.optimal import (
     OptimalError,
     Options,
     Solution,
@@ -24,13 +20,17 @@ from hilander.hil.optimal import (
     law_segment,
     optimum_for,
 )
-from hilander.hil.output import OutputError, to_json, write_atomic, write_report
-from hilander.hil.progress import SolveProgress
-from hilander.hil.reports import optimal_html_report
+from hilander.hil.board.controllers import desk_factory
+from hilander.hil.cli.args import add_controller_option, add_scenario_argument, resolve_scenario
+from hilander.hil.cli.argtypes import integer, number
+from hilander.hil.cli.exits import Exit
+from hilander.hil.cli.progress import SolveProgress
+from hilander.hil.report.files import OutputError, to_json, write_atomic, write_report
+from hilander.hil.report.html import Report
+from hilander.hil.report.pages import optimal_html_report
 from hilander.sim.result import summarize
 from hilander.sim.run import fly
 
-EXIT_PASS = 0
 _nodes = integer("nodes", 10, 1000)
 _angle = number("angle", 0.0, 90.0, below_high=True)
 
@@ -92,7 +92,7 @@ def run_optimal(args: argparse.Namespace) -> int:
         )
         summary["files"] = [str(p) for p in files]
     print(to_json(summary) if args.json else optimal_text(summary))
-    return EXIT_PASS
+    return Exit.PASS
 
 
 def _target_what(s: Any) -> str:

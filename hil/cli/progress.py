@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 from hilander.controller.interface import Phase
 
 if TYPE_CHECKING:
-    from hilander.hil.session import RemoteController
+    from hilander.hil.session.remote import SessionSnapshot
 
 TTY_PERIOD_S = 0.25
 LOG_PERIOD_S = 10.0
@@ -45,20 +45,22 @@ class Progress:
         self._next = time.monotonic() + self._period
         self._shown = False
 
-    def __call__(self, rc: RemoteController) -> None:
+    def due(self) -> bool:
         now = time.monotonic()
         if now < self._next:
-            return
+            return False
         self._next = now + self._period
-        s = rc.stats
-        p50 = s.latency_us()["p50"]
-        done = 1.0 - rc.altitude_m / self.start_altitude_m if self.start_altitude_m > 0 else 0.0
-        phase = phase_label(rc.phase)
+        return True
+
+    def show(self, snap: SessionSnapshot) -> None:
+        p50 = snap.latency_p50_us
+        start = self.start_altitude_m
+        done = 1.0 - snap.altitude_m / start if start > 0 else 0.0
         line = (
-            f"hilander hil: {bar(done, self.WIDTH)} {rc.altitude_m:6.0f} m {phase:<19} "
-            f"t = {rc.time_s:5.1f} s  {self.mode}  rtt p50 "
-            f"{'-' if p50 is None else f'{p50:.0f} us'}  misses {s.deadline_misses}  "
-            f"timeouts {s.timeouts}  resets {s.resets}  crc {rc.link.decoder.counters.crc_errors}"
+            f"hilander hil: {bar(done, self.WIDTH)} {snap.altitude_m:6.0f} m "
+            f"{phase_label(snap.phase):<19} t = {snap.time_s:5.1f} s  {self.mode}  rtt p50 "
+            f"{'-' if p50 is None else f'{p50:.0f} us'}  misses {snap.deadline_misses}  "
+            f"timeouts {snap.timeouts}  resets {snap.resets}  crc {snap.crc_errors}"
         )
         self.stream.write(f"\r{line}\033[K" if self.tty else line + "\n")
         self.stream.flush()

@@ -1,6 +1,6 @@
 """The generated part of docs/protocol.md: message tables, sizes, line use.
 
-    python -m hilander.hil.protocol_doc docs/protocol.md   # rewrite the generated part
+    python -m hilander.hil.gen.protocol_docs docs/protocol.md   # rewrite the generated part
 
 A test checks that the file matches, so the spec cannot drift from the codec.
 """
@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 from hilander.controller.interface import Command, SensorFrame
-from hilander.hil.codec import encode
-from hilander.hil.docgen import rewrite
-from hilander.hil.protocol import (
+from hilander.hil.gen.scenario_docs import rewrite
+from hilander.hil.wire.codec import encode
+from hilander.hil.wire.protocol import (
     CRC_SIZE,
     HEADER_SIZE,
     PARAM_NAMES,
@@ -24,7 +24,7 @@ from hilander.hil.protocol import (
     Spec,
 )
 
-BEGIN = "<!-- BEGIN GENERATED: python -m hilander.hil.protocol_doc docs/protocol.md -->"
+BEGIN = "<!-- BEGIN GENERATED: python -m hilander.hil.gen.protocol_docs docs/protocol.md -->"
 RATES_HZ = (20, 50, 100, 200, 500, 1000)
 BAUDS = (115200, 230400, 460800, 921600)
 BITS_PER_BYTE = 10  # 8N1: start bit, 8 data bits, stop bit

@@ -1,6 +1,6 @@
 """The scenario reference tables of docs/scenarios.md, from the declarations.
 
-    python -m hilander.hil.docgen docs/scenarios.md   # rewrite the generated part
+    python -m hilander.hil.gen.scenario_docs docs/scenarios.md   # rewrite the generated part
 
 A test checks that the file matches, so the reference cannot drift from the code.
 """
@@ -27,7 +27,7 @@ from hilander.sim.settings import (
 )
 from hilander.sim.vehicle import Limits, VehicleParams
 
-BEGIN = "<!-- BEGIN GENERATED: python -m hilander.hil.docgen docs/scenarios.md -->"
+BEGIN = "<!-- BEGIN GENERATED: python -m hilander.hil.gen.scenario_docs docs/scenarios.md -->"
 END = "<!-- END GENERATED -->"
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from hilander.hil.transport import LinkLost, Transport
+from hilander.hil.link.transport import LinkLost, Transport
 
 MAX_GARBAGE_BYTES = 64
 
@@ -195,6 +195,10 @@ class FaultyTransport:
         while self._held and self._held[0][0] <= now:
             out += self._held.popleft()[1]
         return out
+
+    def injected(self) -> dict[str, int]:
+        """How many faults of each kind were committed so far."""
+        return dict(self.counts)
 
     def set_time(self, time_s: float) -> None:
         self.time_s = time_s

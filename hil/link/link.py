@@ -11,10 +11,10 @@ import time
 from collections import deque
 from typing import Any
 
-from hilander.hil.codec import Decoder, Packet, encode
-from hilander.hil.protocol import PROTOCOL_VERSION
-from hilander.hil.record import Recorder
-from hilander.hil.transport import Transport
+from hilander.hil.link.record import Recorder
+from hilander.hil.link.transport import Transport
+from hilander.hil.wire.codec import Decoder, Packet, encode
+from hilander.hil.wire.protocol import PROTOCOL_VERSION
 
 
 class Link:

@@ -40,6 +40,13 @@ class Transport(Protocol):
     def close(self) -> None: ...
 
 
+class SimClock(Protocol):
+    """Something on the link that follows simulated time (a fault injector's
+    stalls and unplugs): the session tells it the time of each frame."""
+
+    def set_time(self, time_s: float) -> None: ...
+
+
 def _oneline(e: BaseException) -> str:
     return " ".join(str(e).split()) or type(e).__name__
 

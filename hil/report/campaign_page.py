@@ -12,12 +12,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from hilander.hil import figures_campaign, plotting
-from hilander.hil.campaign import CampaignResult
-from hilander.hil.campaign_summary import dispersion_columns, repro_command
-from hilander.hil.controllers import desk_factory
-from hilander.hil.html_report import Code, Link, Report, Table
-from hilander.hil.output import write_report, write_run
+from hilander.hil.board.controllers import desk_factory
+from hilander.hil.campaign.executors import CampaignResult
+from hilander.hil.campaign.summary import dispersion_columns, repro_command
+from hilander.hil.report.figures import campaign as campaign_figures
+from hilander.hil.report.figures import plotting
+from hilander.hil.report.files import write_report, write_run
+from hilander.hil.report.html import Code, Link, Report, Table
 from hilander.sim.campaign import METRIC_NAMES, VERDICT_ERROR, dispersed
 from hilander.sim.result import summarize
 from hilander.sim.run import fly
@@ -72,14 +73,14 @@ def campaign_report(
         d.name.startswith("terrain.") for d in c.scenario.dispersions
     )
     pngs = {
-        "touchdown_map.png": figures_campaign.touchdown_map(result.rows, terrain, varies),
-        "touchdown_speeds.png": figures_campaign.touchdown_histograms(
+        "touchdown_map.png": campaign_figures.touchdown_map(result.rows, terrain, varies),
+        "touchdown_speeds.png": campaign_figures.touchdown_histograms(
             result.rows, c.scenario.limits
         ),
     }
     columns = dispersion_columns(c)
     if columns:
-        pngs["success_by_parameter.png"] = figures_campaign.success_by_parameter(
+        pngs["success_by_parameter.png"] = campaign_figures.success_by_parameter(
             result.rows, columns
         )
     return Report(

@@ -20,9 +20,10 @@ from typing import Any
 
 import numpy as np
 
-from hilander.hil import html_report, plotting, reports
-from hilander.hil.backtoback import BackToBack
-from hilander.hil.linkstats import LinkStats
+from hilander.hil.analysis.backtoback import BackToBack
+from hilander.hil.report import html, pages
+from hilander.hil.report.figures import plotting
+from hilander.hil.session.linkstats import LinkStats
 from hilander.sim.run import Landing
 from hilander.sim.scenario import scenario_to_toml
 
@@ -74,10 +75,10 @@ def write_run(
     if tally is not None:
         files["back_to_back.csv"] = back_to_back_csv(tally)
     written = write_files(out, files)
-    return written + write_report(out, lambda: reports.run_report(landing, summary, link, tally))
+    return written + write_report(out, lambda: pages.run_report(landing, summary, link, tally))
 
 
-def write_report(out: Path, make: Callable[[], html_report.Report]) -> list[Path]:
+def write_report(out: Path, make: Callable[[], html.Report]) -> list[Path]:
     """The figures (PNG) and report.html of ``make()``; where matplotlib is
     missing, nothing, and a one-line note on stderr (the data files that the
     caller wrote first are kept)."""
@@ -86,7 +87,7 @@ def write_report(out: Path, make: Callable[[], html_report.Report]) -> list[Path
         return []
     report = make()
     files: dict[str, str | bytes] = {**report.figures}
-    files["report.html"] = html_report.render(report)
+    files["report.html"] = html.render(report)
     return write_files(out, files)
 
 

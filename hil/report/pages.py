@@ -1,17 +1,19 @@
 """The reports of a landing, a board session, an optimal solve and a replay:
 each a Report (html_report) of tables and figures, built from what the
-command already computed. The campaign's is in campaign_report.
+command already computed. The campaign's is in campaign_page.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from hilander.hil import figures, figures_link, figures_optimal
-from hilander.hil.backtoback import BackToBack
-from hilander.hil.html_report import Report, Table
-from hilander.hil.linkstats import LinkStats
-from hilander.hil.optimal import Solution, Vehicle
+from hilander.hil.analysis.backtoback import BackToBack
+from hilander.hil.analysis.optimal import Solution, Vehicle
+from hilander.hil.report.figures import landing as landing_figures
+from hilander.hil.report.figures import link as link_figures
+from hilander.hil.report.figures import optimal as optimal_figures
+from hilander.hil.report.html import Report, Table
+from hilander.hil.session.linkstats import LinkStats
 from hilander.sim.result import summarize
 from hilander.sim.run import Landing
 
@@ -120,16 +122,16 @@ def run_report(
 ) -> Report:
     """A landing's report; a board session's adds its link, and the back to
     back comparison where a reference law was run beside the board."""
-    pngs = figures.run_figures(landing, summary)
+    pngs = landing_figures.run_figures(landing, summary)
     tables = []
     if link is not None:
         period_s = 1.0 / landing.scenario.vehicle.control_rate_Hz
         speedup = summary["link"]["speedup"]
-        pngs["latency.png"] = figures_link.latency(link, summary["mode"], period_s / speedup)
+        pngs["latency.png"] = link_figures.latency(link, summary["mode"], period_s / speedup)
         tables.append(link_table(summary))
     if tally is not None:
         what = f"the board against the {summary['back_to_back']['reference']} law, same frames"
-        pngs["back_to_back.png"] = figures_link.back_to_back(tally, what)
+        pngs["back_to_back.png"] = link_figures.back_to_back(tally, what)
         tables.append(back_to_back_table(summary["back_to_back"], what))
     return Report(
         title=f"hilander: {landing.scenario.name} ({landing.controller})",
@@ -163,7 +165,7 @@ def replay_html_report(report: dict[str, Any], tally: BackToBack) -> Report:
         violations=violations,
         summary=rows,
         tables=[back_to_back_table(b, what)],
-        figures={"back_to_back.png": figures_link.back_to_back(tally, what)},
+        figures={"back_to_back.png": link_figures.back_to_back(tally, what)},
         captions=CAPTIONS,
     )
 
@@ -190,8 +192,8 @@ def optimal_html_report(
         violations=list(summarize(landing)["violations"]),
         summary=rows,
         figures={
-            "optimal_trajectory.png": figures_optimal.trajectories(landing, best, segment_time_s),
-            "optimal_thrust.png": figures_optimal.thrust_propellant(
+            "optimal_trajectory.png": optimal_figures.trajectories(landing, best, segment_time_s),
+            "optimal_thrust.png": optimal_figures.thrust_propellant(
                 landing, best, segment_time_s, veh
             ),
         },

@@ -8,15 +8,16 @@ a hazard map goes as BEGIN, chunks, END -> ACK. Every wait is bounded.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hilander.controller.config import LawConfig
 from hilander.controller.interface import HazardMap
-from hilander.hil.codec import Packet, VersionMismatch
-from hilander.hil.link import Link
-from hilander.hil.linkstats import LinkStats
-from hilander.hil.mapxfer import map_messages
-from hilander.hil.protocol import (
+from hilander.hil.link.link import Link
+from hilander.hil.session.linkstats import LinkStats
+from hilander.hil.session.options import SessionOptions
+from hilander.hil.wire.codec import Packet, VersionMismatch
+from hilander.hil.wire.mapxfer import map_messages
+from hilander.hil.wire.protocol import (
     FLAG_ACK_REQUEST,
     FLAG_RESEND,
     PROTOCOL_VERSION,
@@ -35,9 +36,6 @@ from hilander.hil.protocol import (
     Text,
     params_message,
 )
-
-if TYPE_CHECKING:
-    from hilander.hil.session import SessionOptions
 
 WANTED = Capability.LOCKSTEP | Capability.HAZARD_MAP
 MAP_CHUNK_TRIES = 10  # the map is not time-critical in lockstep: be patient on bad lines

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 import numpy as np
 
-from hilander.hil.protocol import Fault, FaultCode, Heartbeat
-
-if TYPE_CHECKING:
-    from hilander.hil.handshake import Handshaker
-    from hilander.hil.link import Link
-    from hilander.hil.session import SessionOptions
+from hilander.hil.link.link import Link
+from hilander.hil.session.options import SessionOptions
+from hilander.hil.wire.protocol import Fault, FaultCode, Heartbeat
 
 KEEP_REPORTS = 20  # board faults and text lines kept for the summary
 
@@ -78,47 +75,98 @@ class LinkStats:
         if len(self.text) < KEEP_REPORTS:
             self.text.append(text)
 
-    def latency_us(self) -> dict[str, float | None]:
-        return _percentiles(np.asarray(self.latencies_s) * 1e6)
+    def latency_us(self) -> Percentiles:
+        return Percentiles.of(np.asarray(self.latencies_s) * 1e6)
 
-    def summary(self, link: Link, options: SessionOptions, hand: Handshaker) -> dict[str, Any]:
+    def summary(self, link: Link, options: SessionOptions, board_name: str) -> LinkSummary:
         c = link.counters()
+        return LinkSummary(
+            port=link.transport.name,
+            board=board_name,
+            frames_sent=c["frames_sent"],
+            frames_received=c["frames_received"],
+            latency_us=self.latency_us(),
+            late_latency_us=Percentiles.of(np.asarray(self.late_latencies_s) * 1e6),
+            board_compute_us=Percentiles.of(np.asarray(self.compute_us, float)),
+            deadline_misses=self.deadline_misses,
+            crc_errors=c["crc_errors"],
+            resyncs=c["resyncs"],
+            timeouts=self.timeouts,
+            stalls=self.stalls,
+            resets=self.resets,
+            framing_errors=c["framing_errors"],
+            seq_gaps=c["seq_gaps"],
+            duplicates=c["duplicates"],
+            stale_commands=self.stale_commands,
+            late_acks=self.late_acks,
+            host_overruns=self.host_overruns,
+            unsupported_faults=list(self.unsupported),
+            board_faults=self.fault_count,
+            board_fault_reports=list(self.faults),
+            board_text=list(self.text),
+            timeout_s=options.timeout_s,
+            retries=options.retries,
+            speedup=options.speedup,
+        )
+
+
+@dataclass(frozen=True)
+class Percentiles:
+    """p50, p99 and max of microsecond figures (None for none), rounded to 0.1 us."""
+
+    p50: float | None = None
+    p99: float | None = None
+    max: float | None = None
+
+    @classmethod
+    def of(cls, us: Any) -> Percentiles:
+        if not len(us):
+            return cls()
+        return cls(
+            p50=round(float(np.percentile(us, 50)), 1),
+            p99=round(float(np.percentile(us, 99)), 1),
+            max=round(float(us.max()), 1),
+        )
+
+    def to_dict(self) -> dict[str, float | None]:
+        return {"p50": self.p50, "p99": self.p99, "max": self.max}
+
+
+@dataclass(frozen=True)
+class LinkSummary:
+    """The ``link`` object of a board session's summary (docs/quickstart.md)."""
+
+    port: str
+    board: str
+    frames_sent: int
+    frames_received: int
+    latency_us: Percentiles
+    late_latency_us: Percentiles
+    board_compute_us: Percentiles
+    deadline_misses: int
+    crc_errors: int
+    resyncs: int
+    timeouts: int
+    stalls: int
+    resets: int
+    framing_errors: int
+    seq_gaps: int
+    duplicates: int
+    stale_commands: int
+    late_acks: int
+    host_overruns: int
+    unsupported_faults: list[str]
+    board_faults: int
+    board_fault_reports: list[str]
+    board_text: list[str]
+    timeout_s: float
+    retries: int
+    speedup: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """The plain data, keys in the order of the output contract."""
         return {
-            "port": link.transport.name,
-            "board": hand.board_name,
-            "frames_sent": c["frames_sent"],
-            "frames_received": c["frames_received"],
-            "latency_us": self.latency_us(),
-            "late_latency_us": _percentiles(np.asarray(self.late_latencies_s) * 1e6),
-            "board_compute_us": _percentiles(np.asarray(self.compute_us, float)),
-            "deadline_misses": self.deadline_misses,
-            "crc_errors": c["crc_errors"],
-            "resyncs": c["resyncs"],
-            "timeouts": self.timeouts,
-            "stalls": self.stalls,
-            "resets": self.resets,
-            "framing_errors": c["framing_errors"],
-            "seq_gaps": c["seq_gaps"],
-            "duplicates": c["duplicates"],
-            "stale_commands": self.stale_commands,
-            "late_acks": self.late_acks,
-            "host_overruns": self.host_overruns,
-            "unsupported_faults": list(self.unsupported),
-            "board_faults": self.fault_count,
-            "board_fault_reports": list(self.faults),
-            "board_text": list(self.text),
-            "timeout_s": options.timeout_s,
-            "retries": options.retries,
-            "speedup": options.speedup,
+            f.name: v.to_dict() if isinstance(v, Percentiles) else v
+            for f in fields(self)
+            for v in (getattr(self, f.name),)
         }
-
-
-def _percentiles(us: Any) -> dict[str, float | None]:
-    """p50, p99 and max of microsecond figures (None for none)."""
-    if not len(us):
-        return {"p50": None, "p99": None, "max": None}
-    return {
-        "p50": round(float(np.percentile(us, 50)), 1),
-        "p99": round(float(np.percentile(us, 99)), 1),
-        "max": round(float(us.max()), 1),
-    }

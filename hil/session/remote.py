@@ -13,16 +13,17 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Protocol
 
 from hilander.controller.config import LawConfig
 from hilander.controller.interface import Command, HazardMap, SensorFrame
-from hilander.hil.handshake import HandshakeError, Handshaker
-from hilander.hil.link import Link
-from hilander.hil.linkstats import LinkStats
-from hilander.hil.protocol import (
+from hilander.hil.link.link import Link
+from hilander.hil.link.transport import LinkLost, SimClock
+from hilander.hil.session.handshake import HandshakeError, Handshaker
+from hilander.hil.session.linkstats import LinkStats, LinkSummary
+from hilander.hil.session.options import SessionOptions
+from hilander.hil.wire.protocol import (
     FLAG_RESEND,
     Capability,
     FaultInject,
@@ -30,7 +31,6 @@ from hilander.hil.protocol import (
     InjectKind,
     Mode,
 )
-from hilander.hil.transport import LinkLost
 from hilander.sim.run import FlightAborted
 
 MAX_RESETS = 5
@@ -38,18 +38,38 @@ LATE_STEPS_KEPT = 1000  # a command more steps late than this is counted stale, 
 
 
 @dataclass(frozen=True)
-class SessionOptions:
-    mode: Mode = Mode.LOCKSTEP
-    timeout_s: float = 0.25  # lockstep: wait for a command before resending
-    retries: int = 3  # lockstep: resends before the stall verdict
-    speedup: float = 1.0  # real time: simulated seconds per wall second
-    reset_at_s: float | None = None  # ask the board to reboot at this sim time
+class SessionSnapshot:
+    """A board session as a progress line shows it."""
+
+    time_s: float
+    altitude_m: float  # the navigation altitude of the last frame
+    phase: int | None  # the phase of the last command (None before the first)
+    latency_p50_us: float | None
+    deadline_misses: int
+    timeouts: int
+    resets: int
+    crc_errors: int
+
+
+class ProgressHook(Protocol):
+    """Shown a snapshot after a step, when it says it is due (a few times a
+    second at most: the snapshot costs a percentile)."""
+
+    def due(self) -> bool: ...
+
+    def show(self, snapshot: SessionSnapshot) -> None: ...
 
 
 class RemoteController:
     """A flight computer on the other end of a link."""
 
-    def __init__(self, link: Link, options: SessionOptions, session_seed: int = 1) -> None:
+    def __init__(
+        self,
+        link: Link,
+        options: SessionOptions,
+        session_seed: int = 1,
+        sim_clock: SimClock | None = None,
+    ) -> None:
         self.link = link
         self.options = options
         self.stats = LinkStats()
@@ -60,10 +80,9 @@ class RemoteController:
         self._t0: float | None = None
         self.reset_requested = False
         self._map_due = False
-        self.progress: Callable[[RemoteController], None] | None = None
-        self._set_time = getattr(link.transport, "set_time", None)  # fault injection clock
+        self.progress: ProgressHook | None = None
+        self._sim_clock = sim_clock  # told the sim time of each frame (link faults)
         self.time_s = 0.0
-        self.step_index = -1
         self.altitude_m = 0.0  # the navigation altitude of the last frame (progress)
         self.phase: int | None = None  # the phase of the last command (progress)
         self._awaiting: dict[int, tuple[float, float]] = {}  # step -> (sim time, sent at)
@@ -78,10 +97,10 @@ class RemoteController:
             self.hand.connect(config)
 
     def step(self, frame: SensorFrame) -> Command:
-        self.time_s, self.step_index = frame.time_s, frame.step
+        self.time_s = frame.time_s
         self.altitude_m = frame.nav_position_S_m[2]
-        if self._set_time is not None:
-            self._set_time(frame.time_s)
+        if self._sim_clock is not None:
+            self._sim_clock.set_time(frame.time_s)
         try:
             self._maybe_inject_reset(frame)
             self._prepare(frame)
@@ -93,8 +112,26 @@ class RemoteController:
         except KeyboardInterrupt:
             raise FlightAborted("interrupted", f"interrupted at t = {frame.time_s:.2f} s") from None
         finally:
-            if self.progress is not None:
-                self.progress(self)
+            if self.progress is not None and self.progress.due():
+                self.progress.show(self.snapshot())
+
+    def snapshot(self) -> SessionSnapshot:
+        """Where the session is, for a progress line."""
+        s = self.stats
+        return SessionSnapshot(
+            time_s=self.time_s,
+            altitude_m=self.altitude_m,
+            phase=self.phase,
+            latency_p50_us=s.latency_us().p50,
+            deadline_misses=s.deadline_misses,
+            timeouts=s.timeouts,
+            resets=s.resets,
+            crc_errors=self.link.decoder.counters.crc_errors,
+        )
+
+    def link_summary(self) -> LinkSummary:
+        """The ``link`` object of the summary."""
+        return self.stats.summary(self.link, self.options, self.hand.board_name)
 
     def close(self) -> None:
         """End the session (best effort: the port may be gone)."""
@@ -218,8 +255,3 @@ def _idle_command(step: int) -> Command:
     """What is held before any command came: engines at zero, nothing decided."""
     zero = (0.0, 0.0, 0.0)
     return Command(step, zero, 0.0, 0, 0, zero, 0)
-
-
-def remote_summary(rc: RemoteController) -> dict[str, Any]:
-    """The ``link`` object of the summary."""
-    return rc.stats.summary(rc.link, rc.options, rc.hand)

@@ -20,11 +20,9 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from hilander.hil.controllers import desk_factory
-from hilander.hil.link import Link
-from hilander.hil.protocol import Mode
-from hilander.hil.session import RemoteController, SessionOptions, remote_summary
-from hilander.hil.transport import open_port
+from hilander.hil.board.controllers import desk_factory
+from hilander.hil.session import SessionOptions, open_board
+from hilander.hil.wire.protocol import Mode
 from hilander.sim.campaign import apply_draws, dispersed
 from hilander.sim.dispersions import SEED_MAX, Dispersion
 from hilander.sim.result import summarize
@@ -100,16 +98,11 @@ class Lander:
 
     def _fly_board(self, s: Scenario) -> Flight:
         assert self.port is not None
-        transport = open_port(self.port, self.baud)
-        rc = RemoteController(Link(transport), SessionOptions(mode=Mode.LOCKSTEP), s.seed)
-        try:
-            rc.reset(s.law)
-            landing = fly(s, rc, name=f"board '{rc.hand.board_name}'")
-        finally:
-            rc.close()
-            transport.close()
+        options = SessionOptions(mode=Mode.LOCKSTEP)
+        with open_board(self.port, options, baud=self.baud, seed=s.seed) as board:
+            landing = board.fly(s)
         summary = summarize(landing)
-        summary["link"] = remote_summary(rc)
+        summary["link"] = board.link_summary().to_dict()
         return Flight(summary, landing, self.where)
 
 

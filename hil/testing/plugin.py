@@ -67,7 +67,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     controller = config.getoption("--hil-controller")
     if controller != "compiled":  # a bad name stops the session before any test
-        from hilander.hil.controllers import (  # noqa: PLC0415 - lazy: see above
+        from hilander.hil.board.controllers import (  # noqa: PLC0415 - lazy: see above
             ControllerError,
             flight_computer_factory,
         )
@@ -136,7 +136,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 def _write_reports(folder: Path, item: pytest.Item, flights: list[Flight]) -> list[str]:
     """report.html and its files of each flight, in DIR/TEST/K-SCENARIO-seed-N."""
-    from hilander.hil.output import OutputError, write_run  # noqa: PLC0415 - lazy: see above
+    from hilander.hil.report.files import OutputError, write_run  # noqa: PLC0415 - lazy: see above
 
     test = re.sub(r"[^A-Za-z0-9_.-]+", "_", item.nodeid).strip("_")
     written = []

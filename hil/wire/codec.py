@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 import crc32c
 from cobs import cobs
 
-from hilander.hil.protocol import (
+from hilander.hil.wire.protocol import (
     CRC_SIZE,
     HEADER,
     HEADER_SIZE,

@@ -8,7 +8,7 @@ import crc32c
 import numpy as np
 
 from hilander.controller.interface import HAZARD_MAP_MAX_CELLS, HazardMap
-from hilander.hil.protocol import (
+from hilander.hil.wire.protocol import (
     MAP_CHUNK_VALUES,
     HazardMapBegin,
     HazardMapChunk,

@@ -1,6 +1,6 @@
 """The messages of the wire protocol as Python records, and their enumerations.
 
-The layout of each on the wire is in ``hilander.hil.protocol`` (field tables,
+The layout of each on the wire is in ``hilander.hil.wire.protocol`` (field tables,
 the source of truth); SENSOR_FRAME and COMMAND are the law's own records,
 ``hilander.controller.interface.SensorFrame`` and ``Command``.
 """

@@ -20,7 +20,7 @@ import crc32c
 
 from hilander.controller.config import LawConfig
 from hilander.controller.interface import Command, SensorFrame
-from hilander.hil.messages import (
+from hilander.hil.wire.messages import (
     Ack,
     AckStatus,
     Capability,

@@ -17,9 +17,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hilander.hil import cgen
-from hilander.hil.codec import Decoder, encode
-from hilander.hil.protocol import SPEC_BY_CLASS, SPECS, Spec
+from hilander.hil.gen import cmessages
+from hilander.hil.wire.codec import Decoder, encode
+from hilander.hil.wire.protocol import SPEC_BY_CLASS, SPECS, Spec
 from tests.hil.golden import GOLDEN, PATH
 from tests.hil.test_codec import MESSAGES, STREAM, U8, U16
 
@@ -51,7 +51,7 @@ def _struct(spec: Spec) -> type[ctypes.Structure]:
         if f.wire == "char16":
             fields.append((f.name, ctypes.c_char * 17))
         elif not f.count:
-            cap = cgen.tail_max(spec, f)
+            cap = cmessages.tail_max(spec, f)
             if f.wire == "utf8":
                 fields += [(f.name, ctypes.c_char * (cap + 1)), (f"{f.name}_len", ctypes.c_uint16)]
             else:
@@ -120,9 +120,9 @@ def reencode(core: ctypes.CDLL, wire: bytes) -> bytes:
 
 def test_generated_sources_are_current() -> None:
     core = FIRMWARE / "core"
-    assert (core / "hl_messages.h").read_text() == cgen.header_text()
-    assert (core / "hl_messages.c").read_text() == cgen.source_text(), (
-        "run: python -m hilander.hil.cgen firmware_stub/core"
+    assert (core / "hl_messages.h").read_text() == cmessages.header_text()
+    assert (core / "hl_messages.c").read_text() == cmessages.source_text(), (
+        "run: python -m hilander.hil.gen.cmessages firmware_stub/core"
     )
 
 

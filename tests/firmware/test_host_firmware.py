@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from hilander.hil.cli import main
+from hilander.hil.cli.main import main
 from hilander.sim.result import summarize
 from hilander.sim.run import fly
 from hilander.sim.scenario import load_scenario

@@ -21,9 +21,9 @@ import pytest
 
 from hilander.controller.interface import Command, Phase, SensorFrame, Status
 from hilander.controller.law import CompiledLaw
-from hilander.hil.codec import Decoder, encode, wire_round
-from hilander.hil.protocol import params_message
-from hilander.hil.replay import WireRounded
+from hilander.hil.analysis.replay import WireRounded
+from hilander.hil.wire.codec import Decoder, encode, wire_round
+from hilander.hil.wire.protocol import params_message
 from hilander.sim.run import fly
 from hilander.sim.scenario import load_scenario
 from tests.firmware.test_core_codec import FIRMWARE, core  # noqa: F401 - fixture

@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from hilander.hil.cli import main
-from hilander.hil.firmware import QEMU, firmware_command, firmware_port
+from hilander.hil.board.firmware import QEMU, firmware_command, firmware_port
+from hilander.hil.cli.main import main
 from tests.firmware.test_core_codec import FIRMWARE
 
 pytestmark = pytest.mark.qemu

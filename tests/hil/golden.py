@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from hilander.controller.interface import Command, SensorFrame
-from hilander.hil.codec import encode
-from hilander.hil.protocol import (
+from hilander.hil.wire.codec import encode
+from hilander.hil.wire.protocol import (
     FLAG_ACK_REQUEST,
     FLAG_RESEND,
     SCHEMA_HASH,

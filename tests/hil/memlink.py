@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from hilander.controller.interface import Command, SensorFrame
-from hilander.hil.board import Board
+from hilander.hil.board.board import Board
 
 
 @dataclass

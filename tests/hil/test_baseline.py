@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from hilander.hil.baseline import Move, _move, check_table, load_suite, read_baseline
-from hilander.hil.cli import main
+from hilander.hil.campaign.baseline import Move, _move, check_table, load_suite, read_baseline
+from hilander.hil.cli.main import main
 from hilander.sim.campaign import METRICS
 
 DEFAULT_TOML = (Path(__file__).parents[2] / "sim/scenarios/default.toml").read_text()

@@ -15,14 +15,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-from hilander.hil.cli import main
-from hilander.hil.link import Link
-from hilander.hil.protocol import Mode
-from hilander.hil.record import read_recording
-from hilander.hil.replay import WireRounded, compare_commands, refly
-from hilander.hil.session import RemoteController, SessionOptions
-from hilander.hil.transport import open_port
-from hilander.hil.virtual import VirtualBoard
+from hilander.hil.analysis.replay import WireRounded, compare_commands, refly
+from hilander.hil.board.virtual import VirtualBoard
+from hilander.hil.cli.main import main
+from hilander.hil.link.link import Link
+from hilander.hil.link.record import read_recording
+from hilander.hil.session import RemoteController, SessionOptions, open_board
+from hilander.hil.wire.protocol import Mode
 from hilander.sim.result import summarize
 from hilander.sim.run import Landing, fly
 from hilander.sim.scenario import load_scenario
@@ -48,14 +47,9 @@ def board() -> Iterator[VirtualBoard]:
 
 
 def fly_board(path: str, mode: Mode = Mode.LOCKSTEP, **options: Any) -> tuple[Landing, Any]:
-    transport = open_port(path)
-    rc = RemoteController(Link(transport), SessionOptions(mode=mode, **options))
-    try:
-        landing = fly(load_scenario("default"), rc, name="virtual board")
-    finally:
-        rc.close()
-        transport.close()
-    return landing, rc
+    with open_board(path, SessionOptions(mode=mode, **options)) as board:
+        landing = board.fly(load_scenario("default"))
+    return landing, board.controller
 
 
 def test_lockstep_equals_the_desk_sim_through_the_wire(board: VirtualBoard) -> None:
@@ -80,7 +74,8 @@ def test_realtime_lands_with_its_figures(board: VirtualBoard) -> None:
     summary = summarize(landing)
     assert summary["verdict"] == "pass", summary["violations"]
     latency = rc.stats.latency_us()
-    assert latency["p50"] is not None and latency["p50"] <= latency["p99"] <= latency["max"]
+    assert latency.p50 is not None and latency.p99 is not None and latency.max is not None
+    assert latency.p50 <= latency.p99 <= latency.max
     assert rc.link.counters()["frames_sent"] >= len(landing.telemetry)
     # a missed deadline holds the last command for a tick: close to the desk, not equal
     desk = summarize(fly(load_scenario("default")))["touchdown"]
@@ -99,7 +94,7 @@ def test_realtime_lands_with_its_figures(board: VirtualBoard) -> None:
 
 
 def test_a_slow_board_misses_deadlines_in_real_time() -> None:
-    from hilander.hil.board import BoardOptions  # noqa: PLC0415
+    from hilander.hil.board.board import BoardOptions  # noqa: PLC0415
 
     with VirtualBoard(BoardOptions(step_delay_s=0.006)) as slow:
         landing, rc = fly_board(slow.path, Mode.REALTIME, speedup=20.0)
@@ -184,7 +179,7 @@ def test_serve_answers_a_world_on_the_other_end(capsys: pytest.CaptureFixture[st
     """Host as the controller: `hilander serve` on one end of a line, a world on the other."""
     import threading  # noqa: PLC0415
 
-    from hilander.hil.transport import PtyPair  # noqa: PLC0415
+    from hilander.hil.link.transport import PtyPair  # noqa: PLC0415
 
     pty = PtyPair()
     codes: list[int] = []
@@ -211,8 +206,8 @@ def test_a_board_on_a_tcp_socket_as_qemu_serves_its_uart(
     import socket  # noqa: PLC0415
     import threading  # noqa: PLC0415
 
-    from hilander.hil.board import Board  # noqa: PLC0415
-    from hilander.hil.transport import FdTransport  # noqa: PLC0415
+    from hilander.hil.board.board import Board  # noqa: PLC0415
+    from hilander.hil.link.transport import FdTransport  # noqa: PLC0415
 
     server = socket.create_server(("127.0.0.1", 0))
     port = server.getsockname()[1]

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from hilander.hil.campaign import Campaign, chunk_runs, fly_campaign
-from hilander.hil.campaign_summary import runs_csv, summarize_campaign, wilson_interval
-from hilander.hil.cli import main
+from hilander.hil.campaign.executors import Campaign, chunk_runs, fly_campaign
+from hilander.hil.campaign.summary import runs_csv, summarize_campaign, wilson_interval
+from hilander.hil.cli.main import main
 from hilander.sim.scenario import load_scenario
 
 DEFAULT = load_scenario("default")
@@ -191,7 +191,7 @@ def test_workers_are_born_ignoring_ctrl_c_and_the_parent_keeps_its_handler() -> 
     import subprocess  # noqa: PLC0415
     import sys  # noqa: PLC0415
 
-    from hilander.hil.campaign import _born_ignoring_ctrl_c  # noqa: PLC0415
+    from hilander.hil.campaign.executors import _born_ignoring_ctrl_c  # noqa: PLC0415
 
     before = signal.getsignal(signal.SIGINT)
     probe = "import signal; print(signal.getsignal(signal.SIGINT) == signal.SIG_IGN)"

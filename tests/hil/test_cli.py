@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from hilander.hil.cli import main
+from hilander.hil.cli.main import main
 from hilander.sim.catalog import FAULTS
 from hilander.sim.presets import PRESETS
 from hilander.sim.scenario import builtin_names

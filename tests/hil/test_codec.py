@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hilander.controller.interface import Command, SensorFrame
-from hilander.hil.codec import MAX_ENCODED, Decoder, EncodeError, VersionMismatch, encode
-from hilander.hil.protocol import (
+from hilander.hil.wire.codec import MAX_ENCODED, Decoder, EncodeError, VersionMismatch, encode
+from hilander.hil.wire.protocol import (
     HEADER,
     MAP_CHUNK_VALUES,
     MAX_PAYLOAD,
@@ -203,7 +203,7 @@ def test_counters_say_what_was_thrown_away() -> None:
 
 
 def test_unknown_type_and_bad_length_are_counted() -> None:
-    from hilander.hil import codec  # noqa: PLC0415
+    from hilander.hil.wire import codec  # noqa: PLC0415
 
     raw = HEADER.pack(1, 0x7F, 0, 0, 0, 0)
     from cobs import cobs  # noqa: PLC0415

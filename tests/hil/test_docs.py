@@ -6,21 +6,21 @@ import re
 from importlib.metadata import version
 from pathlib import Path
 
-from hilander.hil import protocol_doc
-from hilander.hil.docgen import generated
+from hilander.hil.gen import protocol_docs
+from hilander.hil.gen.scenario_docs import generated
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_scenario_reference_is_generated_from_the_code() -> None:
     text = (ROOT / "docs" / "scenarios.md").read_text()
-    assert generated() in text, "run: python -m hilander.hil.docgen docs/scenarios.md"
+    assert generated() in text, "run: python -m hilander.hil.gen.scenario_docs docs/scenarios.md"
 
 
 def test_protocol_reference_is_generated_from_the_codec() -> None:
     text = (ROOT / "docs" / "protocol.md").read_text()
-    assert protocol_doc.generated() in text, (
-        "run: python -m hilander.hil.protocol_doc docs/protocol.md"
+    assert protocol_docs.generated() in text, (
+        "run: python -m hilander.hil.gen.protocol_docs docs/protocol.md"
     )
 
 
@@ -47,9 +47,9 @@ def test_docs_link_to_files_that_exist() -> None:
 
 
 def test_the_campaign_docs_name_every_figure_key_kind_and_option() -> None:
-    from hilander.hil.campaign import Campaign, CampaignResult  # noqa: PLC0415
-    from hilander.hil.campaign_summary import summarize_campaign  # noqa: PLC0415
-    from hilander.hil.cli import build_parser  # noqa: PLC0415
+    from hilander.hil.campaign.executors import Campaign, CampaignResult  # noqa: PLC0415
+    from hilander.hil.campaign.summary import summarize_campaign  # noqa: PLC0415
+    from hilander.hil.cli.main import build_parser  # noqa: PLC0415
     from hilander.sim import result  # noqa: PLC0415
     from hilander.sim.campaign import METRICS  # noqa: PLC0415
     from hilander.sim.scenario import load_scenario  # noqa: PLC0415
@@ -93,10 +93,10 @@ def test_the_scenario_docs_name_every_lander_and_fault_with_its_source() -> None
 
 
 def test_the_report_docs_name_every_figure_and_data_file() -> None:
-    from hilander.hil import campaign_report, reports  # noqa: PLC0415
+    from hilander.hil.report import campaign_page, pages  # noqa: PLC0415
 
     text = (ROOT / "docs" / "reports.md").read_text()
-    names = [*reports.CAPTIONS, *reports.OPTIMAL_CAPTIONS, *campaign_report.CAPTIONS]
+    names = [*pages.CAPTIONS, *pages.OPTIMAL_CAPTIONS, *campaign_page.CAPTIONS]
     for name in [*names, "link.csv", "back_to_back.csv", "runs.csv", "trajectory.csv"]:
         assert f"`{name}`" in text, name
     columns = ("time_s", "event", "latency_us", "board_compute_us", "late_command")

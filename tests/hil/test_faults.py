@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 
-from hilander.hil.board import BoardOptions
-from hilander.hil.cli import main
-from hilander.hil.faults import FaultPlan, parse_faults
-from hilander.hil.protocol import SCHEMA_HASH
-from hilander.hil.record import read_recording
-from hilander.hil.transport import PtyPair
-from hilander.hil.virtual import VirtualBoard
+from hilander.hil.board.board import BoardOptions
+from hilander.hil.board.virtual import VirtualBoard
+from hilander.hil.cli.main import main
+from hilander.hil.link.faults import FaultPlan, parse_faults
+from hilander.hil.link.record import read_recording
+from hilander.hil.link.transport import PtyPair
+from hilander.hil.wire.protocol import SCHEMA_HASH
 
 FAST = ["--timeout", "0.05"]
 

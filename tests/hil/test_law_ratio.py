@@ -11,7 +11,7 @@ import pytest
 
 pytest.importorskip("cvxpy", reason="the analysis extra (cvxpy, Clarabel) is not installed")
 
-from hilander.hil.optimal import Options, propellant_ratio
+from hilander.hil.analysis.optimal import Options, propellant_ratio
 from hilander.sim.campaign import dispersed
 from hilander.sim.run import fly
 from hilander.sim.scenario import Scenario, load_scenario

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from hilander.controller.config import LawConfig
-from hilander.hil.codec import MAX_ENCODED
-from hilander.hil.link import Link
-from hilander.hil.session import MAX_RESETS, RemoteController, SessionOptions
+from hilander.hil.link.link import Link
+from hilander.hil.session.remote import MAX_RESETS, RemoteController, SessionOptions
+from hilander.hil.wire.codec import MAX_ENCODED
 from hilander.sim.presets import PRESETS
 from hilander.sim.run import FlightAborted
 from tests.hil.memlink import EchoLaw, MemoryLine, make_frame

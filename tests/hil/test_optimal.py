@@ -16,8 +16,7 @@ pytest.importorskip("cvxpy", reason="the analysis extra (cvxpy, Clarabel) is not
 from scipy.optimize import brentq
 
 from hilander.controller.interface import Command, Phase, SensorFrame
-from hilander.hil.cli import main
-from hilander.hil.optimal import (
+from hilander.hil.analysis.optimal import (
     Options,
     Target,
     Vehicle,
@@ -26,6 +25,7 @@ from hilander.hil.optimal import (
     solve_fixed_time,
     solve_free_time,
 )
+from hilander.hil.cli.main import main
 from hilander.sim.run import fly
 from hilander.sim.scenario import load_scenario
 from hilander.sim.settings import EnvironmentParams, WindParams
@@ -180,8 +180,8 @@ def test_bad_optimal_arguments(
 
 
 def test_a_campaign_samples_the_propellant_ratio() -> None:
-    from hilander.hil.campaign import Campaign, fly_campaign  # noqa: PLC0415
-    from hilander.hil.campaign_summary import summarize_campaign  # noqa: PLC0415
+    from hilander.hil.campaign.executors import Campaign, fly_campaign  # noqa: PLC0415
+    from hilander.hil.campaign.summary import summarize_campaign  # noqa: PLC0415
 
     result = fly_campaign(Campaign(load_scenario("default"), 4, 1, optimal_every=2), workers=2)
     ratios = [r["propellant_ratio"] for r in result.rows]
@@ -192,7 +192,7 @@ def test_a_campaign_samples_the_propellant_ratio() -> None:
 
 def test_an_airbag_lander_has_no_segment_to_compare() -> None:
     """No powered descent: no ratio, and no solve spent on one."""
-    from hilander.hil.optimal import law_segment, propellant_ratio  # noqa: PLC0415
+    from hilander.hil.analysis.optimal import law_segment, propellant_ratio  # noqa: PLC0415
 
     landing = fly(load_scenario("mer"))
     assert law_segment(landing) is None

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from hilander.hil.virtual import VirtualBoard
+from hilander.hil.board.virtual import VirtualBoard
 
 EXAMPLE = Path(__file__).parents[2] / "docs/examples/test_landing.py"
 

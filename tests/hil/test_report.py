@@ -12,10 +12,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from hilander.hil import plotting
-from hilander.hil.cli import main
-from hilander.hil.output import write_run
-from hilander.hil.virtual import VirtualBoard
+from hilander.hil.board.virtual import VirtualBoard
+from hilander.hil.cli.main import main
+from hilander.hil.report.figures import plotting
+from hilander.hil.report.files import write_run
 from hilander.sim.result import summarize
 from hilander.sim.run import fly
 from hilander.sim.scenario import load_scenario

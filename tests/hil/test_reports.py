@@ -14,14 +14,15 @@ from pathlib import Path
 import pytest
 
 from hilander.controller.interface import Phase
-from hilander.hil import plotting
-from hilander.hil.board import BoardOptions
-from hilander.hil.campaign import Campaign, CampaignResult, fly_campaign
-from hilander.hil.campaign_summary import summarize_campaign
-from hilander.hil.cli import main
-from hilander.hil.cli_campaign import write_campaign
-from hilander.hil.progress import Progress, SolveProgress
-from hilander.hil.virtual import VirtualBoard
+from hilander.hil.board.board import BoardOptions
+from hilander.hil.board.virtual import VirtualBoard
+from hilander.hil.campaign.executors import Campaign, CampaignResult, fly_campaign
+from hilander.hil.campaign.summary import summarize_campaign
+from hilander.hil.cli.campaign import write_campaign
+from hilander.hil.cli.main import main
+from hilander.hil.cli.progress import Progress, SolveProgress
+from hilander.hil.report.figures import plotting
+from hilander.hil.session.remote import SessionSnapshot
 from hilander.sim.campaign import POSITION_NAMES
 from hilander.sim.scenario import load_scenario
 from tests.hil.reportparse import parse_report
@@ -214,25 +215,21 @@ def test_a_solve_shows_each_final_time_on_a_terminal_and_nothing_in_a_log() -> N
 
 
 def test_a_board_session_shows_a_bar_of_the_height_descended() -> None:
-    class Session:
-        altitude_m, phase, time_s, step_index = 450.0, int(Phase.SKY_CRANE), 30.0, 1500
-
-        class stats:  # noqa: N801 - the attribute of a RemoteController
-            deadline_misses = timeouts = resets = 0
-
-            @staticmethod
-            def latency_us() -> dict[str, float]:
-                return {"p50": 140.0}
-
-        class link:  # noqa: N801
-            class decoder:  # noqa: N801
-                class counters:  # noqa: N801
-                    crc_errors = 0
-
+    snapshot = SessionSnapshot(
+        time_s=30.0,
+        altitude_m=450.0,
+        phase=int(Phase.SKY_CRANE),
+        latency_p50_us=140.0,
+        deadline_misses=0,
+        timeouts=0,
+        resets=0,
+        crc_errors=0,
+    )
     log = io.StringIO()
     p = Progress(log, "lockstep", 1800.0)
     p._next = 0.0
-    p(Session())  # type: ignore[arg-type]
+    assert p.due() and not p.due()  # once, then not again before its period
+    p.show(snapshot)
     line = log.getvalue()
     assert "[###############.....]" in line and "450 m sky_crane" in line
     assert "rtt p50 140 us" in line and line.endswith("\n")

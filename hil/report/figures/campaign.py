@@ -1,7 +1,7 @@
 """The figures of a campaign: where the landings fell on the hazard map, the
 touchdown figures against their limits, and success by dispersed parameter.
 
-Drawn through hilander.hil.plotting (the only module that imports matplotlib).
+Drawn through hilander.hil.report.figures.plotting (the only module that imports matplotlib).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from hilander.hil.plotting import hazard_background, png, pyplot
+from hilander.hil.report.figures.plotting import hazard_background, png, pyplot
 from hilander.sim.campaign import VERDICT_ERROR
 from hilander.sim.terrain import TerrainModel
 from hilander.sim.vehicle import Limits

@@ -1,6 +1,6 @@
 """The figures of one landing, as PNG bytes (matplotlib, headless).
 
-Drawn through hilander.hil.plotting, the only module that imports matplotlib
+Drawn through hilander.hil.report.figures.plotting, the only module that imports matplotlib
 (the optional `report` extra); the law and the world never plot. Each figure
 is a function of a Landing and its summary, so that a report can be rebuilt
 from a flown landing at any time.
@@ -15,7 +15,13 @@ from typing import Any
 import numpy as np
 
 from hilander.controller.interface import Event, Phase
-from hilander.hil.plotting import ReportUnavailableError, available, hazard_background, png, pyplot
+from hilander.hil.report.figures.plotting import (
+    ReportUnavailableError,
+    available,
+    hazard_background,
+    png,
+    pyplot,
+)
 from hilander.sim.run import Landing
 
 __all__ = ["ReportUnavailableError", "available", "run_figures"]

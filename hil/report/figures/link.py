@@ -1,7 +1,7 @@
 """The figures of a board session: how late the board's commands were, when
 it missed, and how far its commands were from a law's (back to back).
 
-Drawn through hilander.hil.plotting (the only module that imports matplotlib).
+Drawn through hilander.hil.report.figures.plotting (the only module that imports matplotlib).
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from typing import Any
 
 import numpy as np
 
-from hilander.hil.backtoback import BackToBack
-from hilander.hil.linkstats import LinkStats
-from hilander.hil.plotting import finish, png, pyplot
+from hilander.hil.analysis.backtoback import BackToBack
+from hilander.hil.report.figures.plotting import finish, png, pyplot
+from hilander.hil.session.linkstats import LinkStats
 
 FLOOR = 1e-18  # a difference of exactly zero, on a log axis
 

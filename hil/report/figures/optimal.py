@@ -1,15 +1,15 @@
 """The figures of ``hilander optimal``: the law's flight to its segment's end
 beside the fuel-optimal descent to the same state.
 
-Drawn through hilander.hil.plotting (the only module that imports matplotlib).
+Drawn through hilander.hil.report.figures.plotting (the only module that imports matplotlib).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from hilander.hil.optimal import Solution, Vehicle
-from hilander.hil.plotting import finish, pyplot
+from hilander.hil.analysis.optimal import Solution, Vehicle
+from hilander.hil.report.figures.plotting import finish, pyplot
 from hilander.sim.run import Landing
 
 

@@ -1,0 +1,103 @@
+"""``open_board``: the one way to open a board for landings.
+
+    with open_board("/dev/ttyACM0", SessionOptions(mode=Mode.REALTIME)) as board:
+        landing = board.fly(scenario)
+    summary = board.summary(landing)
+
+It opens the port (any pyserial URL, or a pseudo-terminal path), wraps it in
+the fault plan if one is given, frames it in a ``Link`` (recorded if a
+``Recorder`` is given) and puts a ``RemoteController`` at its end. On the way
+out, whatever happened, it says GOODBYE (best effort) and closes the port;
+the recorder stays the caller's, who may still add the summary to it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from hilander.controller.interface import FlightComputer
+from hilander.hil.link.faults import FaultPlan, FaultyTransport
+from hilander.hil.link.link import Link
+from hilander.hil.link.record import Recorder
+from hilander.hil.link.transport import Transport, open_port
+from hilander.hil.session.linkstats import LinkSummary
+from hilander.hil.session.options import SessionOptions
+from hilander.hil.session.remote import RemoteController
+from hilander.sim.run import Landing, fly
+from hilander.sim.scenario import Scenario
+
+DEFAULT_BAUD = 921600
+
+
+@dataclass(frozen=True)
+class FaultSetting:
+    """A fault plan and the seed of its random draws."""
+
+    plan: FaultPlan
+    seed: int
+
+
+@dataclass
+class BoardSession:
+    """A board opened for landings: its transport, link and remote controller."""
+
+    url: str
+    transport: Transport
+    controller: RemoteController
+    faults: FaultyTransport | None = None
+
+    @property
+    def board_name(self) -> str:
+        """The name the board gave in HELLO_ACK ('' before the handshake)."""
+        return self.controller.hand.board_name
+
+    def fly(self, scenario: Scenario, flight_computer: FlightComputer | None = None) -> Landing:
+        """Configure the board for the scenario (HELLO, PARAMS) and fly it.
+
+        ``flight_computer`` flies in the board's place if given: a wrapper
+        around ``controller`` (a law stepped beside the board, say)."""
+        self.controller.reset(scenario.law)
+        name = f"board '{self.board_name}'"
+        return fly(scenario, flight_computer or self.controller, name=name)
+
+    def link_summary(self) -> LinkSummary:
+        """What the session measured, as the ``link`` object of the summary."""
+        return self.controller.link_summary()
+
+    def injected(self) -> dict[str, int]:
+        """The faults committed on the transport, and a reboot asked for."""
+        counts = {} if self.faults is None else self.faults.injected()
+        if self.controller.options.reset_at_s is not None:
+            counts["reset_requested"] = int(self.controller.reset_requested)
+        return counts
+
+
+@contextlib.contextmanager
+def open_board(
+    url: str,
+    options: SessionOptions | None = None,
+    *,
+    baud: int = DEFAULT_BAUD,
+    seed: int = 1,
+    faults: FaultSetting | None = None,
+    recorder: Recorder | None = None,
+) -> Iterator[BoardSession]:
+    """Open the board at ``url`` and close it on the way out.
+
+    Raises ``PortError`` (one line) if the port cannot be opened. ``seed``
+    numbers the sessions (HELLO's session id)."""
+    transport: Transport = open_port(url, baud)
+    faulty = None
+    if faults is not None and faults.plan.on_transport:
+        faulty = FaultyTransport(transport, faults.plan, faults.seed)
+        transport = faulty
+    options = options or SessionOptions()
+    link = Link(transport, recorder)
+    controller = RemoteController(link, options, session_seed=seed, sim_clock=faulty)
+    try:
+        yield BoardSession(url, transport, controller, faulty)
+    finally:
+        controller.close()
+        transport.close()
