@@ -1,7 +1,7 @@
 """The one module that imports matplotlib (headless, Agg), on the first
 figure drawn: the optional `report` extra (`pip install 'hilander[report]'`).
-The figure modules (figures, figures_link, figures_campaign, figures_optimal)
-draw through ``pyplot()``; the law and the world never plot.
+The figure modules (landing, link, campaign, optimal) draw through
+``pyplot()``; the law and the world never plot.
 """
 
 from __future__ import annotations
