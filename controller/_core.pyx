@@ -5,7 +5,8 @@ LawCore holds one law's parameters, state and hazard-map buffer; the
 compiled loop (hilander.sim._loop) reaches into its structs, the Python
 facade (hilander.controller.CompiledLaw) calls step() with dicts.
 fill_hazard_map is the one place a HazardMap struct is filled from arrays;
-py_clearance and py_select_site open site selection to the tests.
+py_clearance and py_select_site open site selection to the tests, and
+phase_table the law's phase table.
 """
 
 from libc.math cimport isnan, NAN
@@ -16,8 +17,8 @@ import numpy as np
 from hilander.controller._sites cimport SiteQuery, clearance_transform, select_site
 
 from hilander.controller._law cimport (
-    SensorFrame, Command, HazardMap, law_reset, law_step, HAZARD_MAP_MAX_CELLS,
-    HAZARD_MAP_MAX_SIZE,
+    SensorFrame, Command, HazardMap, law_phase, law_reset, law_step, HAZARD_MAP_MAX_CELLS,
+    HAZARD_MAP_MAX_SIZE, PHASE_COUNT, PHASE_MAPS,
     PHASE_POWERED_APPROACH, PHASE_DIVERT, PHASE_CONSTANT_VELOCITY, PHASE_SKY_CRANE,
     PHASE_TOUCHDOWN_DETECTION, PHASE_TETHER_CUT, PHASE_FLYAWAY, PHASE_LANDED,
     PHASE_HOVER, PHASE_PARACHUTE, PHASE_RAD_BURN,
@@ -42,6 +43,8 @@ CONSTANTS = {
     "PHASE_HOVER": PHASE_HOVER,
     "PHASE_PARACHUTE": PHASE_PARACHUTE,
     "PHASE_RAD_BURN": PHASE_RAD_BURN,
+    "PHASE_COUNT": PHASE_COUNT,
+    "PHASE_MAPS": PHASE_MAPS,
     "LANDING_SKY_CRANE": LANDING_SKY_CRANE,
     "LANDING_LEGS": LANDING_LEGS,
     "LANDING_AIRBAGS": LANDING_AIRBAGS,
@@ -136,3 +139,17 @@ def py_select_site(cost, elevation_m, double cell_size_m, origin_S_m, dict query
     fill_hazard_map(&m, cost, elevation_m, cell_size_m, origin_S_m)
     status = select_site(&m, &q, work, site)
     return (None if isnan(site[0]) else (site[0], site[1], site[2])), status
+
+
+def phase_table():
+    """(handler, flags) of each row of the law's phase table, in phase order;
+    the handler is named by the first phase flown by the same function
+    (-1: none). For tests."""
+    cdef int i, j
+    rows = []
+    for i in range(PHASE_COUNT):
+        j = 0
+        while law_phase(j).fly != law_phase(i).fly:
+            j += 1
+        rows.append((j if law_phase(i).fly != NULL else -1, law_phase(i).flags))
+    return rows

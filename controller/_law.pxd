@@ -14,9 +14,10 @@ cdef enum:
     HAZARD_MAP_MAX_CELLS = 64            # cells per side of the hazard map
     HAZARD_MAP_MAX_SIZE = 4096           # HAZARD_MAP_MAX_CELLS ** 2
 
-# Phases of a descent, in order (a legged lander skips 3, 5 and 6; a lander
-# that hovers to map flies PHASE_HOVER between 1 and 2; an airbag lander
-# flies PHASE_PARACHUTE, PHASE_RAD_BURN, PHASE_LANDED).
+# Phases of a descent (a legged lander skips 3, 5 and 6; a lander that
+# hovers to map flies PHASE_HOVER between 1 and 2; an airbag lander flies
+# PHASE_PARACHUTE, PHASE_RAD_BURN, PHASE_LANDED). A value is a name, not a
+# place in the flight: the law reads the phase table (PhaseRow, below).
 cdef enum:
     PHASE_POWERED_APPROACH = 0
     PHASE_DIVERT = 1
@@ -178,6 +179,21 @@ cdef struct LawState:
     double start_position_S_m[2]
     float clearance_m[HAZARD_MAP_MAX_SIZE]   # work buffer of site selection
 
+# The phase table (_law.pyx, design A): one row per phase, indexed by its
+# value, so that no decision hangs on the order of the PHASE_* values.
+cdef enum:
+    PHASE_MAPS = 1                       # flag: a hazard map that comes in moves the site
+
+# How the guided law flies a phase: the desired acceleration into a (preset
+# to gravity's, up), status bits into status.
+ctypedef void (*PhaseFly)(LawState* s, const LawParams* p, const SensorFrame* f, double* a,
+                          uint32_t* status) noexcept nogil
+
+cdef struct PhaseRow:
+    PhaseFly fly
+    uint32_t flags                       # PHASE_MAPS
+
+cdef const PhaseRow* law_phase(int32_t phase) noexcept nogil
 cdef void law_reset(LawState* s) noexcept nogil
 cdef void law_step(LawState* s, const LawParams* p, const SensorFrame* f,
                    const HazardMap* hazard_map, Command* c) noexcept nogil

@@ -7,6 +7,9 @@ A. Phases (PHASE_*): powered approach; at the hazard map, site selection
    and divert; the terminal descent over the site (PHASE_CONSTANT_VELOCITY);
    sky crane; touchdown detection (armed after the bridle settles, below a
    plausible altitude, latches cleared); tether cut after a delay; flyaway.
+   PHASES, one row per phase indexed by its value, says how each is flown
+   and whether a hazard map moves the site in it (PHASE_MAPS): the values
+   are names, not flight order (HOVER, PARACHUTE, RAD_BURN came last).
 B. Approach: augmented Apollo guidance (_guidance.pyx), k = 6 across and
    guidance_gain vertically, to the gate (gate_altitude_m over the site at
    gate_speed_mps) on the terminal's braking thrust (a_f = g + a_gate up,
@@ -200,8 +203,8 @@ cdef int turn_round(LawState* s, const LawParams* p, const TgoProblem* q,
     return 1
 
 
-cdef void approach(LawState* s, const LawParams* p, const SensorFrame* f,
-                   double a[3], uint32_t* status) noexcept nogil:
+cdef void approach(LawState* s, const LawParams* p, const SensorFrame* f, double* a,
+                   uint32_t* status) noexcept nogil:
     """Augmented Apollo guidance to the approach gate over the site (phases 0, 1),
     after a turn-round burn if the start needs one."""
     cdef TgoProblem q
@@ -223,8 +226,8 @@ cdef void approach(LawState* s, const LawParams* p, const SensorFrame* f,
             begin_terminal(s, p, f)
 
 
-cdef void hover(LawState* s, const LawParams* p, const SensorFrame* f,
-                double a[3]) noexcept nogil:
+cdef void hover(LawState* s, const LawParams* p, const SensorFrame* f, double* a,
+                uint32_t* status) noexcept nogil:
     """Hold the gate's height over the site (moved there if the map picked
     another) for hover_s, then descend once within HOVER_ARRIVAL_M of it (G)."""
     cdef double t = f.time_s - s.phase_start_s
@@ -282,8 +285,8 @@ cdef void terminal(LawState* s, const LawParams* p, const SensorFrame* f, double
     a[1] = p.horizontal_gain_per_s * (cap * vy - v[1])
 
 
-cdef void descend(LawState* s, const LawParams* p, const SensorFrame* f,
-                  double a[3]) noexcept nogil:
+cdef void descend(LawState* s, const LawParams* p, const SensorFrame* f, double* a,
+                  uint32_t* status) noexcept nogil:
     """Phases 2 to 5: the terminal descent over the site."""
     cdef double h = altitude_m(s, f)
     cdef double ff = 0.0, speed
@@ -358,15 +361,32 @@ cdef void guided_step(LawState* s, const LawParams* p, const SensorFrame* f,
     a[0] = 0.0
     a[1] = 0.0
     a[2] = p.gravity_mps2
-    if f.hazard_map_ready and hazard_map != NULL and (
-            s.phase <= PHASE_DIVERT or s.phase == PHASE_HOVER):
+    if f.hazard_map_ready and hazard_map != NULL and PHASES[s.phase].flags & PHASE_MAPS:
         choose_site(s, p, f, hazard_map, &c.status)
-    if s.phase <= PHASE_DIVERT:
-        approach(s, p, f, a, &c.status)
-    elif s.phase == PHASE_HOVER:
-        hover(s, p, f, a)
-    elif s.phase <= PHASE_TETHER_CUT:
-        descend(s, p, f, a)
-    elif s.phase == PHASE_FLYAWAY:
-        flyaway(s, p, f, a)
+    PHASES[s.phase].fly(s, p, f, a, &c.status)   # after choose_site: it may enter DIVERT
     throttle_stage(s, p, f, a, c)
+
+
+cdef void hold(LawState* s, const LawParams* p, const SensorFrame* f, double* a,
+               uint32_t* status) noexcept nogil:
+    """Nothing to fly: gravity's acceleration (the engines are off once landed)."""
+
+
+# The phase table (design A): how each phase is flown, and its flags.
+cdef PhaseRow PHASES[PHASE_COUNT]
+PHASES[PHASE_POWERED_APPROACH] = PhaseRow(approach, PHASE_MAPS)
+PHASES[PHASE_DIVERT] = PhaseRow(approach, PHASE_MAPS)
+PHASES[PHASE_CONSTANT_VELOCITY] = PhaseRow(descend, 0)
+PHASES[PHASE_SKY_CRANE] = PhaseRow(descend, 0)
+PHASES[PHASE_TOUCHDOWN_DETECTION] = PhaseRow(descend, 0)
+PHASES[PHASE_TETHER_CUT] = PhaseRow(descend, 0)
+PHASES[PHASE_FLYAWAY] = PhaseRow(flyaway, 0)
+PHASES[PHASE_LANDED] = PhaseRow(hold, 0)
+PHASES[PHASE_HOVER] = PhaseRow(hover, PHASE_MAPS)
+PHASES[PHASE_PARACHUTE] = PhaseRow(hold, 0)            # airbags: airbag_step flies these
+PHASES[PHASE_RAD_BURN] = PhaseRow(hold, 0)
+assert all(PHASES[i].fly != NULL for i in range(PHASE_COUNT)), "a phase without a row"
+
+
+cdef const PhaseRow* law_phase(int32_t phase) noexcept nogil:
+    return &PHASES[phase]

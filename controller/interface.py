@@ -22,9 +22,11 @@ HAZARD_MAP_MAX_CELLS = 64
 
 
 class Phase(enum.IntEnum):
-    """Phases of a descent, in order (a legged lander skips SKY_CRANE, TETHER_CUT
-    and FLYAWAY; a lander that hovers to map flies HOVER between DIVERT and
-    CONSTANT_VELOCITY; an airbag lander flies PARACHUTE, RAD_BURN, LANDED)."""
+    """Phases of a descent (a legged lander skips SKY_CRANE, TETHER_CUT and
+    FLYAWAY; a lander that hovers to map flies HOVER between DIVERT and
+    CONSTANT_VELOCITY; an airbag lander flies PARACHUTE, RAD_BURN, LANDED).
+    A value is a name, not a place in the flight: the law looks each phase up
+    in its phase table (reference.PHASES), never compares values by order."""
 
     POWERED_APPROACH = 0
     DIVERT = 1

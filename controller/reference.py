@@ -10,7 +10,9 @@ rounding (the tests hold them to 1e-9). See ``_law.pyx`` for the design.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from hilander.controller.config import DECEL_MAX_OVER_GATE, LANDING_AIRBAGS, LANDING_LEGS, LawConfig
 from hilander.controller.interface import Command, Event, HazardMap, Phase, SensorFrame, Status
@@ -29,6 +31,8 @@ from hilander.controller.reference_touchdown import (
     arm_touchdown,
     detect_leg_touchdown,
     detect_touchdown,
+    flyaway,
+    flyaway_heading,
 )
 
 G0 = 9.80665  # standard gravity for Isp [m/s^2]
@@ -40,6 +44,7 @@ RELEASE_SPEED_MARGIN_MPS = 0.25  # release within this of the sky-crane speed,
 RELEASE_DEPTH_MAX_M = 3.0  # or this far below sky_crane_altitude_m
 HOVER_ARRIVAL_M = 2.0  # the hover ends this close to the site,
 HOVER_WAIT_MAX = 3.0  # or after this many times hover_s
+PHASE_MAPS = 1  # phase flag: a hazard map that comes in moves the site
 
 
 @dataclass
@@ -95,18 +100,9 @@ class ReferenceLaw:
         if p.landing_system == LANDING_AIRBAGS:
             thrust, throttle = airbag_step(p, s, f)
             return self.command(f, thrust, throttle, status)
-        mapping = s.phase <= Phase.DIVERT or s.phase == Phase.HOVER
-        if f.hazard_map_ready and f.hazard_map is not None and mapping:
+        if f.hazard_map_ready and f.hazard_map is not None and PHASES[s.phase].flags & PHASE_MAPS:
             status |= self.choose_site(f, f.hazard_map)
-        a = [0.0, 0.0, p.gravity_mps2]
-        if s.phase <= Phase.DIVERT:
-            a, status = self.approach(f, status)
-        elif s.phase == Phase.HOVER:
-            a = self.hover(f)
-        elif s.phase <= Phase.TETHER_CUT:
-            a = self.descend(f)
-        elif s.phase == Phase.FLYAWAY:
-            a = self.flyaway(f)
+        a, status = PHASES[s.phase].fly(self, f, status)  # choose_site may enter DIVERT
         thrust, throttle, status = throttle_stage(p, s, f, a, status)
         return self.command(f, thrust, throttle, status)
 
@@ -219,7 +215,7 @@ class ReferenceLaw:
                 self.begin_terminal(f)
         return a, status
 
-    def hover(self, f: SensorFrame) -> list[float]:
+    def hover(self, f: SensorFrame, status: Status) -> tuple[list[float], Status]:
         """Hold the gate's height over the site for hover_s, then descend once over it."""
         p, s = self.p, self.s
         assert p is not None
@@ -230,7 +226,7 @@ class ReferenceLaw:
         a = self.terminal(f, speed, 0.0, p.horizontal_speed_max_mps)
         if t >= p.hover_s and (norm2(dx, dy) <= HOVER_ARRIVAL_M or t >= HOVER_WAIT_MAX * p.hover_s):
             self.begin_terminal(f)
-        return a
+        return a, status
 
     def turn_round(self, q: TgoProblem) -> list[float] | None:
         """The turn-round burn's acceleration, or None once it is over."""
@@ -301,12 +297,12 @@ class ReferenceLaw:
             az,
         ]
 
-    def descend(self, f: SensorFrame) -> list[float]:
+    def descend(self, f: SensorFrame, status: Status) -> tuple[list[float], Status]:
         p, s = self.p, self.s
         assert p is not None
         h = self.altitude_m(f)
         if p.landing_system == LANDING_LEGS:
-            return self.descend_on_legs(f, h)
+            return self.descend_on_legs(f, h), status
         if s.phase == Phase.CONSTANT_VELOCITY:
             speed, ff = self.profile_speed(h)
             a = self.terminal(f, speed, ff, p.horizontal_speed_max_mps)
@@ -318,7 +314,7 @@ class ReferenceLaw:
                 s.events |= Event.ROVER_RELEASE
                 s.release_s = f.time_s
                 self.set_phase(Phase.SKY_CRANE, f.time_s)
-            return a
+            return a, status
         a = self.terminal(f, p.sky_crane_speed_mps, 0.0, p.sky_crane_horizontal_speed_max_mps)
         if s.phase == Phase.SKY_CRANE:
             if (
@@ -332,12 +328,9 @@ class ReferenceLaw:
         elif f.time_s - s.declared_s >= p.tether_cut_delay_s - 1e-9:
             s.events |= Event.TETHER_CUT
             s.cut_s = f.time_s
-            dx = s.site_S_m[0] - s.start_position_S_m[0]
-            dy = s.site_S_m[1] - s.start_position_S_m[1]
-            d = norm2(dx, dy)
-            s.flyaway_heading_S = (dx / d, dy / d) if d > 1.0 else (1.0, 0.0)
+            flyaway_heading(s)
             self.set_phase(Phase.FLYAWAY, f.time_s)
-        return a
+        return a, status
 
     def descend_on_legs(self, f: SensorFrame, h: float) -> list[float]:
         """A legged lander: the profile down to the ground, armed below td_arm_altitude_m."""
@@ -355,18 +348,36 @@ class ReferenceLaw:
             detect_leg_touchdown(p, s, f, h)
         return a
 
-    def flyaway(self, f: SensorFrame) -> list[float]:
-        p, s = self.p, self.s
-        assert p is not None
-        t, g = f.time_s - s.cut_s, p.gravity_mps2
-        if t < p.flyaway_climb_s:
-            return [0.0, 0.0, p.flyaway_climb_thrust_factor * g]
-        if t < p.flyaway_climb_s + p.flyaway_burn_s:
-            horizontal = p.flyaway_thrust_factor * g * math.tan(p.flyaway_tilt_rad)
-            return [
-                horizontal * s.flyaway_heading_S[0],
-                horizontal * s.flyaway_heading_S[1],
-                p.flyaway_thrust_factor * g,
-            ]
-        s.events |= Event.ENGINE_CUTOFF
-        return [0.0, 0.0, g]
+    def flyaway(self, f: SensorFrame, status: Status) -> tuple[list[float], Status]:
+        assert self.p is not None
+        return flyaway(self.p, self.s, f), status
+
+    def hold(self, f: SensorFrame, status: Status) -> tuple[list[float], Status]:
+        """Nothing to fly: gravity's acceleration (the engines are off once landed)."""
+        assert self.p is not None
+        return [0.0, 0.0, self.p.gravity_mps2], status
+
+
+class PhaseRow(NamedTuple):
+    """A row of the phase table: how the guided law flies the phase, and its flags."""
+
+    phase: Phase
+    fly: Callable[[ReferenceLaw, SensorFrame, Status], tuple[list[float], Status]]
+    flags: int
+
+
+# One row per phase, indexed by its value (the values are names, not flight order).
+PHASES = (
+    PhaseRow(Phase.POWERED_APPROACH, ReferenceLaw.approach, PHASE_MAPS),
+    PhaseRow(Phase.DIVERT, ReferenceLaw.approach, PHASE_MAPS),
+    PhaseRow(Phase.CONSTANT_VELOCITY, ReferenceLaw.descend, 0),
+    PhaseRow(Phase.SKY_CRANE, ReferenceLaw.descend, 0),
+    PhaseRow(Phase.TOUCHDOWN_DETECTION, ReferenceLaw.descend, 0),
+    PhaseRow(Phase.TETHER_CUT, ReferenceLaw.descend, 0),
+    PhaseRow(Phase.FLYAWAY, ReferenceLaw.flyaway, 0),
+    PhaseRow(Phase.LANDED, ReferenceLaw.hold, 0),
+    PhaseRow(Phase.HOVER, ReferenceLaw.hover, PHASE_MAPS),
+    PhaseRow(Phase.PARACHUTE, ReferenceLaw.hold, 0),  # airbags: airbag_step flies these
+    PhaseRow(Phase.RAD_BURN, ReferenceLaw.hold, 0),
+)
+assert [row.phase for row in PHASES] == [Phase(i) for i in range(len(Phase))], "a row per phase"

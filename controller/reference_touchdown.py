@@ -7,6 +7,7 @@ import math
 from typing import TYPE_CHECKING
 
 from hilander.controller.interface import Event, Phase, SensorFrame
+from hilander.controller.reference_throttle import norm2
 
 if TYPE_CHECKING:
     from hilander.controller.config import LawConfig
@@ -51,3 +52,27 @@ def detect_leg_touchdown(p: LawConfig, s: ReferenceState, f: SensorFrame, h: flo
         s.events |= Event.TOUCHDOWN_DECLARED | Event.ENGINE_CUTOFF
         s.declared_s = f.time_s
         enter(s, Phase.LANDED, f.time_s)
+
+
+def flyaway_heading(s: ReferenceState) -> None:
+    """Fly on along the approach ground track, away from the rover."""
+    dx = s.site_S_m[0] - s.start_position_S_m[0]
+    dy = s.site_S_m[1] - s.start_position_S_m[1]
+    d = norm2(dx, dy)
+    s.flyaway_heading_S = (dx / d, dy / d) if d > 1.0 else (1.0, 0.0)
+
+
+def flyaway(p: LawConfig, s: ReferenceState, f: SensorFrame) -> list[float]:
+    """Climb, then tilt away at a thrust that still holds altitude; then cut off."""
+    t, g = f.time_s - s.cut_s, p.gravity_mps2
+    if t < p.flyaway_climb_s:
+        return [0.0, 0.0, p.flyaway_climb_thrust_factor * g]
+    if t < p.flyaway_climb_s + p.flyaway_burn_s:
+        horizontal = p.flyaway_thrust_factor * g * math.tan(p.flyaway_tilt_rad)
+        return [
+            horizontal * s.flyaway_heading_S[0],
+            horizontal * s.flyaway_heading_S[1],
+            p.flyaway_thrust_factor * g,
+        ]
+    s.events |= Event.ENGINE_CUTOFF
+    return [0.0, 0.0, g]

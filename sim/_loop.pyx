@@ -18,6 +18,7 @@ from hilander.controller._law cimport SensorFrame, Command, law_step
 from hilander.controller._core cimport LawCore
 from hilander.sim._world cimport World, world_command, world_advance, world_record
 from hilander.sim._sensors cimport world_sense
+from hilander.sim._types cimport TELEMETRY_COLUMNS
 
 
 def fly_compiled(World world, LawCore law, double[:, ::1] telemetry):
@@ -25,8 +26,8 @@ def fly_compiled(World world, LawCore law, double[:, ::1] telemetry):
     cdef SensorFrame f
     cdef Command c
     cdef Py_ssize_t rows = telemetry.shape[0]
-    if telemetry.shape[1] != 33:
-        raise ValueError("telemetry needs 33 columns")
+    if telemetry.shape[1] != TELEMETRY_COLUMNS:
+        raise ValueError(f"telemetry needs {TELEMETRY_COLUMNS} columns")
     with nogil:
         while not world.state.done and world.state.tick < rows:
             world_sense(&world.state, &world.params, &world.terrain, &f)

@@ -1,5 +1,6 @@
 /* The landing law: phase machine, guidance, throttle, touchdown detection.
- * A line-by-line port of controller/_law.pyx; docs/law.md explains it. */
+ * A line-by-line port of controller/_law.pyx; docs/law.md explains it.
+ * PHASES, at the end, says how each phase is flown and what holds in it. */
 #include "hl_law.h"
 
 #include <string.h>
@@ -243,26 +244,16 @@ static void terminal(hl_law_state_t *s, const hl_law_params_t *p, const hl_senso
     a[1] = p->horizontal_gain_per_s * (cap * vy - v[1]);
 }
 
-/* persistence on the low-passed thrust-needed ratio, gated by altitude */
-/* fly on along the approach ground track, away from the rover */
-static void flyaway_heading(hl_law_state_t *s)
-{
-    hl_real dx = s->site_S_m[0] - s->start_position_S_m[0];
-    hl_real dy = s->site_S_m[1] - s->start_position_S_m[1];
-    hl_real d = norm2(dx, dy);
-    s->flyaway_heading_S[0] = d > R(1.0) ? dx / d : R(1.0);
-    s->flyaway_heading_S[1] = d > R(1.0) ? dy / d : R(0.0);
-}
-
 /* hold the gate's height over the site (moved there if the map picked another) for
  * hover_s, then descend once within HOVER_ARRIVAL_M of it */
 static void hover(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
-                  hl_real a[3])
+                  hl_real a[3], uint16_t *status)
 {
     hl_real t = (hl_real)f->time_s - s->phase_start_s;
     hl_real dx = s->site_S_m[0] - (hl_real)f->nav_position_S_m[0];
     hl_real dy = s->site_S_m[1] - (hl_real)f->nav_position_S_m[1];
     hl_real speed = p->position_gain_per_s * (altitude_m(s, f) - p->gate_altitude_m);
+    (void)status;
     terminal(s, p, f, hl_fmax(-p->gate_speed_mps, hl_fmin(p->gate_speed_mps, speed)), R(0.0),
              p->horizontal_speed_max_mps, a);
     if (t >= p->hover_s && (norm2(dx, dy) <= HOVER_ARRIVAL_M || t >= HOVER_WAIT_MAX * p->hover_s))
@@ -287,10 +278,11 @@ static void descend_on_legs(hl_law_state_t *s, const hl_law_params_t *p,
 
 /* phases 2 to 5: the terminal descent over the site */
 static void descend(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
-                    hl_real a[3])
+                    hl_real a[3], uint16_t *status)
 {
     hl_real h = altitude_m(s, f), t = (hl_real)f->time_s;
     hl_real ff = R(0.0);
+    (void)status;
     if (p->landing_system == HL_LANDING_LEGS) {
         descend_on_legs(s, p, f, h, a);
         return;
@@ -320,28 +312,8 @@ static void descend(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor
     } else if (t - s->declared_s >= p->tether_cut_delay_s - R(0.5) / p->control_rate_Hz) {
         s->events |= HL_EVENT_TETHER_CUT;
         s->cut_s = t;
-        flyaway_heading(s);
+        hl_flyaway_heading(s);
         set_phase(s, HL_PHASE_FLYAWAY, t);
-    }
-}
-
-/* climb, then tilt away at a thrust that still holds altitude; then cut off */
-static void flyaway(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
-                    hl_real a[3])
-{
-    hl_real t = (hl_real)f->time_s - s->cut_s;
-    hl_real g = p->gravity_mps2;
-    if (t < p->flyaway_climb_s) {
-        a[0] = R(0.0);
-        a[1] = R(0.0);
-        a[2] = p->flyaway_climb_thrust_factor * g;
-    } else if (t < p->flyaway_climb_s + p->flyaway_burn_s) {
-        hl_real horizontal = p->flyaway_thrust_factor * g * hl_tan(p->flyaway_tilt_rad);
-        a[0] = horizontal * s->flyaway_heading_S[0];
-        a[1] = horizontal * s->flyaway_heading_S[1];
-        a[2] = p->flyaway_thrust_factor * g;
-    } else {
-        s->events |= HL_EVENT_ENGINE_CUTOFF;
     }
 }
 
@@ -393,6 +365,36 @@ static void throttle_stage(hl_law_state_t *s, const hl_law_params_t *p,
     c->throttle = (float)throttle;
 }
 
+/* nothing to fly: gravity's acceleration (the engines are off once landed) */
+static void hold(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
+                 hl_real a[3], uint16_t *status)
+{
+    (void)s, (void)p, (void)f, (void)a, (void)status;
+}
+
+/* the phase table: how each phase is flown, and its flags */
+static const hl_phase_row_t PHASES[] = {
+    [HL_PHASE_POWERED_APPROACH] = {approach, HL_PHASE_MAPS},
+    [HL_PHASE_DIVERT] = {approach, HL_PHASE_MAPS},
+    [HL_PHASE_CONSTANT_VELOCITY] = {descend, 0},
+    [HL_PHASE_SKY_CRANE] = {descend, 0},
+    [HL_PHASE_TOUCHDOWN_DETECTION] = {descend, 0},
+    [HL_PHASE_TETHER_CUT] = {descend, 0},
+    [HL_PHASE_FLYAWAY] = {hl_flyaway, 0},
+    [HL_PHASE_LANDED] = {hold, 0},
+    [HL_PHASE_HOVER] = {hover, HL_PHASE_MAPS},
+    [HL_PHASE_PARACHUTE] = {hold, 0}, /* airbags: hl_airbag_step flies these */
+    [HL_PHASE_RAD_BURN] = {hold, 0},
+};
+/* C99 has no _Static_assert: an array of -1 elements fails to compile */
+typedef char hl_phase_table_has_one_row_per_phase
+    [sizeof PHASES / sizeof PHASES[0] == HL_PHASE_COUNT ? 1 : -1];
+
+const hl_phase_row_t *hl_law_phase(int32_t phase)
+{
+    return phase >= 0 && phase < HL_PHASE_COUNT ? &PHASES[phase] : NULL;
+}
+
 /* a powered descent: guidance, terminal descent, touchdown, throttle */
 static void guided_step(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
                         const hl_hazard_map_t *hazard_map, hl_command_t *c)
@@ -401,19 +403,10 @@ static void guided_step(hl_law_state_t *s, const hl_law_params_t *p, const hl_se
     a[0] = R(0.0);
     a[1] = R(0.0);
     a[2] = p->gravity_mps2;
-    if (f->hazard_map_ready && hazard_map != NULL
-        && (s->phase <= HL_PHASE_DIVERT || s->phase == HL_PHASE_HOVER)) {
+    if (f->hazard_map_ready && hazard_map != NULL && (PHASES[s->phase].flags & HL_PHASE_MAPS)) {
         choose_site(s, p, f, hazard_map, &c->status);
     }
-    if (s->phase <= HL_PHASE_DIVERT) {
-        approach(s, p, f, a, &c->status);
-    } else if (s->phase == HL_PHASE_HOVER) {
-        hover(s, p, f, a);
-    } else if (s->phase <= HL_PHASE_TETHER_CUT) {
-        descend(s, p, f, a);
-    } else if (s->phase == HL_PHASE_FLYAWAY) {
-        flyaway(s, p, f, a);
-    }
+    PHASES[s->phase].fly(s, p, f, a, &c->status); /* after choose_site: it may enter DIVERT */
     throttle_stage(s, p, f, a, c);
 }
 

@@ -69,6 +69,25 @@ typedef struct hl_law_state {
     float clearance_m[HL_HAZARD_MAP_MAX_SIZE];  /* work buffer of site selection */
 } hl_law_state_t;
 
+/* The phase table (hl_law.c, as controller/_law.pyx's PHASES): one row per
+ * HL_PHASE_*, indexed by its value, so that no decision hangs on the order of
+ * the values (HOVER, PARACHUTE and RAD_BURN came last). */
+#define HL_PHASE_COUNT 11 /* rows: one per HL_PHASE_* (tests/controller/test_phases.py) */
+#define HL_PHASE_MAPS 1u  /* flag: a hazard map that comes in moves the site */
+
+/* how the guided law flies a phase: the desired acceleration into a (preset to
+ * gravity's, up), status bits into status */
+typedef void (*hl_phase_fly_t)(hl_law_state_t *s, const hl_law_params_t *p,
+                               const hl_sensor_frame_t *f, hl_real a[3], uint16_t *status);
+
+typedef struct hl_phase_row {
+    hl_phase_fly_t fly;
+    uint32_t flags; /* HL_PHASE_MAPS */
+} hl_phase_row_t;
+
+/* The phase table's row of a phase; NULL outside 0 <= phase < HL_PHASE_COUNT. */
+const hl_phase_row_t *hl_law_phase(int32_t phase);
+
 /* PARAMS.values (LawConfig, schema order) -> the law's parameters. */
 void hl_law_params_from(const double *values, hl_law_params_t *p);
 

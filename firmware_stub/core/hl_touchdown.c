@@ -50,3 +50,32 @@ void hl_detect_leg_touchdown(hl_law_state_t *s, const hl_law_params_t *p,
         enter(s, HL_PHASE_LANDED, (hl_real)f->time_s);
     }
 }
+
+void hl_flyaway_heading(hl_law_state_t *s)
+{
+    hl_real dx = s->site_S_m[0] - s->start_position_S_m[0];
+    hl_real dy = s->site_S_m[1] - s->start_position_S_m[1];
+    hl_real d = hl_sqrt(dx * dx + dy * dy);
+    s->flyaway_heading_S[0] = d > R(1.0) ? dx / d : R(1.0);
+    s->flyaway_heading_S[1] = d > R(1.0) ? dy / d : R(0.0);
+}
+
+void hl_flyaway(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
+                hl_real a[3], uint16_t *status)
+{
+    hl_real t = (hl_real)f->time_s - s->cut_s;
+    hl_real g = p->gravity_mps2;
+    (void)status;
+    if (t < p->flyaway_climb_s) {
+        a[0] = R(0.0);
+        a[1] = R(0.0);
+        a[2] = p->flyaway_climb_thrust_factor * g;
+    } else if (t < p->flyaway_climb_s + p->flyaway_burn_s) {
+        hl_real horizontal = p->flyaway_thrust_factor * g * hl_tan(p->flyaway_tilt_rad);
+        a[0] = horizontal * s->flyaway_heading_S[0];
+        a[1] = horizontal * s->flyaway_heading_S[1];
+        a[2] = p->flyaway_thrust_factor * g;
+    } else {
+        s->events |= HL_EVENT_ENGINE_CUTOFF;
+    }
+}

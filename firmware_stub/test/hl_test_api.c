@@ -111,3 +111,20 @@ int hl_test_law_step(const uint8_t *wire, size_t n, uint8_t *out, size_t cap)
                 &reply.msg.command);
     return hl_encode(&reply, out, cap);
 }
+
+/* ---- the law's phase table (tests/controller/test_phases.py) ---- */
+
+int hl_test_phase_count(void) { return HL_PHASE_COUNT; }
+
+/* A phase's row: its flags, and its handler named by the first phase flown by
+ * the same function; returns -1 for a phase with no row or no handler. */
+int hl_test_phase_row(int32_t phase, uint32_t *flags, int32_t *handler)
+{
+    const hl_phase_row_t *row = hl_law_phase(phase);
+    int32_t first = 0;
+    if (row == NULL || row->fly == NULL) return -1;
+    while (hl_law_phase(first)->fly != row->fly) first++;
+    *flags = row->flags;
+    *handler = first;
+    return 0;
+}
