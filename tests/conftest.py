@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 
-pytest_plugins = ["pytester"]  # the plugin's own tests (tests/hil/test_plugin.py)
+pytest_plugins = ["pytester"]  # the plugin's own tests (tests/hil/testing/test_plugin.py)
 
 settings.register_profile("dev", max_examples=30, deadline=None)
 settings.register_profile(
@@ -41,8 +41,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[Any]) -> No
         "libnewlib-arm-none-eabi qemu-system-arm; .ci/run installs them)"
     )
     skip_board = pytest.mark.skip(reason="needs a board: give --hil-port URL")
-    for item in items:
-        if "board" in item.keywords and not config.getoption("--hil-port"):
+    for item in items:  # markers, not keywords: tests/hil/board/ is a folder named board
+        if item.get_closest_marker("board") and not config.getoption("--hil-port"):
             item.add_marker(skip_board)
-        if "qemu" in item.keywords and missing:
+        if item.get_closest_marker("qemu") and missing:
             item.add_marker(skip_qemu)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.acceptance.test_console import ROOT, hilander
+from tests.common.console import ROOT, hilander
 
 SCRIPT = Path(sys.executable).parent / "hilander"
 
@@ -88,7 +88,7 @@ def test_the_board_tests_run_with_hil_port(board_port: str) -> None:
             "-q",
             "-p",
             "no:cacheprovider",
-            str(ROOT / "tests" / "hil" / "test_real_board.py"),
+            str(ROOT / "tests" / "hil" / "session" / "test_real_board.py"),
             "--hil-port",
             board_port,
         ],

@@ -11,20 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def hilander(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    script = Path(sys.executable).parent / "hilander"
-    assert script.exists(), "the hilander console script is installed with the package"
-    return subprocess.run(
-        [str(script), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, **env},
-        check=False,
-    )
+from tests.common.console import ROOT, hilander
 
 
 def test_hilander_sim_json_passes_on_the_default_scenario() -> None:

@@ -1,5 +1,5 @@
 """The failures of Mars history as regression tests: each fault scenario
-passes, and a naive version of the logic that failed (tests/sim/naive.py)
+passes, and a naive version of the logic that failed (tests/common/naive.py)
 fails it the way history did."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from hilander.sim.result import summarize
 from hilander.sim.run import fly
 from hilander.sim.scenario import builtin_text, load_scenario
 from hilander.sim.schema import ScenarioError
-from tests.sim.naive import NAIVE
+from tests.common.naive import NAIVE
 
 
 def flown(name: str, naive: bool = False) -> dict[str, Any]:

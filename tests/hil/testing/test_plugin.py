@@ -12,7 +12,7 @@ import pytest
 
 from hilander.hil.board.virtual import VirtualBoard
 
-EXAMPLE = Path(__file__).parents[2] / "docs/examples/test_landing.py"
+EXAMPLE = Path(__file__).parents[3] / "docs/examples/test_landing.py"
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from hilander.hil.cli.main import main
 from hilander.sim.scenario import load_scenario
 
 DEFAULT = load_scenario("default")
-FLAKY = "tests.hil.flaky_law:FlakyLaw"
+FLAKY = "tests.common.flaky_law:FlakyLaw"
 
 
 def test_serial_local_processes_and_dask_fly_identical_runs() -> None:
@@ -114,7 +114,7 @@ def test_the_campaign_command_writes_its_table_and_summary(
 def test_failures_are_counted_by_kind_and_exit_1(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    text = (Path(__file__).parents[2] / "sim/scenarios/default.toml").read_text()
+    text = (Path(__file__).parents[3] / "sim/scenarios/default.toml").read_text()
     tight = tmp_path / "tight.toml"
     tight.write_text(text + "\n[limits]\ntouchdown_vertical_speed_max_mps = 0.75\n")
     code, stdout, _ = run_cli(capsys, "campaign", str(tight), "-n", "20", "--workers", "1")
@@ -152,7 +152,7 @@ def test_an_unreachable_scheduler_is_one_line(capsys: pytest.CaptureFixture[str]
 
 
 def test_a_worker_that_dies_costs_its_runs_not_the_campaign() -> None:
-    result = fly_campaign(Campaign(DEFAULT, 40, 1, "tests.hil.flaky_law:DyingLaw"), workers=2)
+    result = fly_campaign(Campaign(DEFAULT, 40, 1, "tests.common.flaky_law:DyingLaw"), workers=2)
     assert [r["run"] for r in result.rows] == list(range(40))
     died = [r for r in result.rows if r["verdict"] == "error"]
     assert died and all(r["error"].startswith("task failed: BrokenProcessPool") for r in died)

@@ -19,7 +19,7 @@ from hilander.hil.report.files import write_run
 from hilander.sim.result import summarize
 from hilander.sim.run import fly
 from hilander.sim.scenario import load_scenario
-from tests.hil.reportparse import Parsed, parse_report
+from tests.common.reportparse import Parsed, parse_report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 

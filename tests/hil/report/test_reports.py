@@ -13,19 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from hilander.controller.interface import Phase
 from hilander.hil.board.board import BoardOptions
 from hilander.hil.board.virtual import VirtualBoard
 from hilander.hil.campaign.executors import Campaign, CampaignResult, fly_campaign
 from hilander.hil.campaign.summary import summarize_campaign
 from hilander.hil.cli.campaign import write_campaign
 from hilander.hil.cli.main import main
-from hilander.hil.cli.progress import Progress, SolveProgress
 from hilander.hil.report.figures import plotting
-from hilander.hil.session.remote import SessionSnapshot
 from hilander.sim.campaign import POSITION_NAMES
 from hilander.sim.scenario import load_scenario
-from tests.hil.reportparse import parse_report
+from tests.common.reportparse import parse_report
 
 RUN_FIGURES = {
     "altitude_speed.png",
@@ -83,15 +80,6 @@ def test_a_late_board_report_counts_its_deadline_misses(
     assert summary["link"]["late_latency_us"]["max"] == round(max(late), 1)
     assert summary["back_to_back"]["unanswered_frames"] == misses
     assert "latency.png" in parse_report(out).images
-
-
-def test_a_bad_reference_is_one_line_before_the_port_is_opened(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    code = main(["hil", "--port", "/dev/nonexistent-port", "--reference", "nosuch:Law"])
-    err = capsys.readouterr().err
-    assert code == 2 and err.count("\n") == 1 and "nonexistent" not in err
-    assert err.startswith("hilander: error: --reference nosuch:")
 
 
 @pytest.fixture(scope="module")
@@ -195,44 +183,6 @@ def test_an_optimal_report_puts_the_law_beside_the_optimum(
     assert set(parsed.images) == {"optimal_trajectory.png", "optimal_thrust.png"}
     on_disk = json.loads((out / "summary.json").read_text())
     assert on_disk["files"] == summary["files"] and str(out / "report.html") in summary["files"]
-
-
-class _Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-def test_a_solve_shows_each_final_time_on_a_terminal_and_nothing_in_a_log() -> None:
-    tty, log = _Terminal(), io.StringIO()
-    for stream in (tty, log):
-        p = SolveProgress(stream, "optimal")
-        p(20.0, None)
-        p(24.5, 160.81)
-        p.finish()
-    assert tty.getvalue().count("\r") == 2 and tty.getvalue().endswith("\n")
-    assert "solve 2, final time  24.50 s: 160.81 kg" in tty.getvalue()
-    assert "infeasible" in tty.getvalue() and log.getvalue() == ""
-
-
-def test_a_board_session_shows_a_bar_of_the_height_descended() -> None:
-    snapshot = SessionSnapshot(
-        time_s=30.0,
-        altitude_m=450.0,
-        phase=int(Phase.SKY_CRANE),
-        latency_p50_us=140.0,
-        deadline_misses=0,
-        timeouts=0,
-        resets=0,
-        crc_errors=0,
-    )
-    log = io.StringIO()
-    p = Progress(log, "lockstep", 1800.0)
-    p._next = 0.0
-    assert p.due() and not p.due()  # once, then not again before its period
-    p.show(snapshot)
-    line = log.getvalue()
-    assert "[###############.....]" in line and "450 m sky_crane" in line
-    assert "rtt p50 140 us" in line and line.endswith("\n")
 
 
 def test_nothing_compared_is_not_identical(

@@ -9,7 +9,7 @@ from pathlib import Path
 from hilander.hil.gen import protocol_docs
 from hilander.hil.gen.scenario_docs import generated
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_scenario_reference_is_generated_from_the_code() -> None:

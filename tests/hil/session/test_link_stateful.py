@@ -18,7 +18,7 @@ from hilander.hil.session.remote import MAX_RESETS, RemoteController, SessionOpt
 from hilander.hil.wire.codec import MAX_ENCODED
 from hilander.sim.presets import PRESETS
 from hilander.sim.run import FlightAborted
-from tests.hil.memlink import EchoLaw, MemoryLine, make_frame
+from tests.common.memlink import EchoLaw, MemoryLine, make_frame
 
 RETRIES = 3
 

@@ -23,7 +23,8 @@ from hilander.hil.wire.protocol import (
     Params,
     Text,
 )
-from tests.hil.golden import GOLDEN, PATH, vectors
+from tests.common.golden import GOLDEN, PATH, vectors
+from tests.common.messages import MESSAGES, STREAM, U8, U16
 
 # -- independent oracles, written from the specifications -----------------
 
@@ -76,7 +77,7 @@ def test_golden_vectors_are_what_the_spec_says(vector: dict[str, Any]) -> None:
 
 def test_golden_vectors_file_is_current() -> None:
     stored = json.loads(PATH.read_text())
-    assert stored == json.loads(json.dumps(vectors())), "run: python tests/hil/golden.py"
+    assert stored == json.loads(json.dumps(vectors())), "run: python tests/common/golden.py"
     assert {v["type"] for v in stored["vectors"]} == {s.cls.__name__ for s in SPECS}
 
 
@@ -104,26 +105,6 @@ def test_a_sensor_frame_takes_at_most_96_bytes() -> None:
 
 # -- round trips of every message ------------------------------------------
 
-F32 = st.floats(width=32, allow_nan=False)
-U8, U16, U32 = (st.integers(0, 2**n - 1) for n in (8, 16, 32))
-
-
-def _strategy(f: Any) -> Any:
-    ints = {"u8": U8, "u16": U16, "u32": U32}
-    if f.py is str:
-        text = st.text(st.characters(exclude_characters="\0", codec="utf-8"), max_size=5)
-        return text if f.count else st.text(max_size=200)
-    if f.wire in ints:
-        base = st.booleans() if f.py is bool else ints[f.wire]
-    else:
-        base = F32 if f.wire == "f32" else st.floats(allow_nan=False)
-    if f.count == 0:
-        return st.lists(base, max_size=MAP_CHUNK_VALUES).map(tuple)
-    return st.tuples(*[base] * f.count) if f.count > 1 else base
-
-
-MESSAGES = st.one_of(*[st.builds(s.cls, **{f.name: _strategy(f) for f in s.fields}) for s in SPECS])
-
 
 @given(MESSAGES, U16, U16, U8)
 def test_round_trip_of_every_message(msg: Any, session: int, seq: int, flags: int) -> None:
@@ -145,8 +126,6 @@ def test_values_out_of_range_do_not_encode() -> None:
 
 
 # -- corruption, garbage, splits -------------------------------------------
-
-STREAM = [m for _, m, *_ in GOLDEN]
 
 
 @given(st.sampled_from(STREAM), st.lists(st.integers(0, 10_000), min_size=1, max_size=32))

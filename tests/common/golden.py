@@ -1,6 +1,6 @@
 """The golden messages: one or more of every type, with fixed header fields.
 
-    python tests/hil/golden.py      # rewrite tests/data/protocol_vectors.json
+    python tests/common/golden.py      # rewrite tests/data/protocol_vectors.json
 
 The vectors file is what a firmware author tests a codec against; the test
 suite checks that the codec still produces it byte for byte, and checks it

@@ -12,7 +12,7 @@ from hilander.hil.campaign.baseline import Move, _move, check_table, load_suite,
 from hilander.hil.cli.main import main
 from hilander.sim.campaign import METRICS
 
-DEFAULT_TOML = (Path(__file__).parents[2] / "sim/scenarios/default.toml").read_text()
+DEFAULT_TOML = (Path(__file__).parents[3] / "sim/scenarios/default.toml").read_text()
 SUITE = """
 [[campaign]]
 scenario = "law.toml"
@@ -150,6 +150,6 @@ def test_checking_without_a_baseline_or_after_the_suite_changed(
 
 def test_the_ci_baseline_is_a_recording_of_its_suite() -> None:
     """.ci/run checks .ci/baseline.toml; edit the suite, record it again."""
-    suite = load_suite(Path(__file__).parents[2] / ".ci" / "baseline.toml")
+    suite = load_suite(Path(__file__).parents[3] / ".ci" / "baseline.toml")
     per_campaign = 2 + 4 * len(METRICS)
     assert len(read_baseline(suite)["figures"]) == per_campaign * len(suite.campaigns)

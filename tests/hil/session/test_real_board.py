@@ -1,7 +1,7 @@
 """The board tests: run only with `--hil-port URL` (a real board, or any port
 where a board answers, such as `hilander board --virtual`'s pseudo-terminal).
 
-    python -m pytest tests/hil/test_real_board.py --hil-port /dev/ttyACM0
+    python -m pytest tests/hil/session/test_real_board.py --hil-port /dev/ttyACM0
 """
 
 from __future__ import annotations

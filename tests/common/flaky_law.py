@@ -1,6 +1,6 @@
 """A flight computer that raises on some runs: the compiled law, except that
 it refuses to fly when it starts above 1,850 m (about a third of the default
-campaign's runs). Campaign tests name it as tests.hil.flaky_law:FlakyLaw."""
+campaign's runs). Campaign tests name it as tests.common.flaky_law:FlakyLaw."""
 
 from __future__ import annotations
 

@@ -87,7 +87,7 @@ def test_ctrl_c_keeps_the_flight_so_far(capsys: pytest.CaptureFixture[str], tmp_
     """Ctrl-C inside the loop (here in the flight computer, 2 s in) ends the
     flight: exit 130, the summary says so, and the telemetry flown is written."""
     out = tmp_path / "run"
-    law = "tests.hil.flaky_law:InterruptedLaw"
+    law = "tests.common.flaky_law:InterruptedLaw"
     code, s = sim_json(capsys, "--controller", law, "--out", str(out))
     assert code == 130 and s["verdict"] == "interrupted"
     assert any("interrupted at t = 2.00 s" in v for v in s["violations"])
@@ -198,3 +198,12 @@ def test_board_options_that_the_firmware_cannot_take_are_refused(
     assert err == "hilander: error: board --firmware: --delay, --once apply to --virtual\n"
     assert main(["board"]) == 2
     assert "--virtual" in capsys.readouterr()[1]
+
+
+def test_a_bad_reference_is_one_line_before_the_port_is_opened(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = main(["hil", "--port", "/dev/nonexistent-port", "--reference", "nosuch:Law"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "nonexistent" not in err
+    assert err.startswith("hilander: error: --reference nosuch:")
