@@ -298,6 +298,21 @@ class LawSegment:
     target: Target
 
 
+# The phases past the guided descent: the segment ends at the first of them.
+# A set, not an order: HOVER's value is above SKY_CRANE's, but a lander
+# hovers before its constant-velocity descent (tianwen1).
+PAST_THE_DESCENT = [
+    int(p)
+    for p in (
+        Phase.SKY_CRANE,
+        Phase.TOUCHDOWN_DETECTION,
+        Phase.TETHER_CUT,
+        Phase.FLYAWAY,
+        Phase.LANDED,
+    )
+]
+
+
 def law_segment(landing: Landing) -> LawSegment | None:
     """Propellant and time to the sky-crane start (the rover's release), and
     the descent stage's state there: the terminal state the optimum is asked
@@ -309,7 +324,7 @@ def law_segment(landing: Landing) -> LawSegment | None:
     and for an airbag lander, which flies no powered descent."""
     if landing.scenario.vehicle.landing_system == "airbags":
         return None
-    reached = np.flatnonzero(landing.column("phase") >= Phase.SKY_CRANE)
+    reached = np.flatnonzero(np.isin(landing.column("phase"), PAST_THE_DESCENT))
     if not len(reached):
         return None
     i, s = int(reached[0]), landing.scenario

@@ -27,38 +27,38 @@ LEGGED = sorted(LEGGED_PRESETS)
 def test_each_legged_lander_lands_on_its_legs(name: str) -> None:
     scenario = load_scenario(name)
     s = summarize(fly(scenario))
-    assert s["verdict"] == "pass", s["violations"]
+    assert s.verdict == "pass", s.violations
     hovers = ["hover"] if scenario.law.hover_s > 0 else []
-    assert [p["name"] for p in s["phases"]] == [
+    assert [p.name for p in s.phases] == [
         "powered_approach",
         *hovers,
         "constant_velocity",
         "touchdown_detection",
         "landed",
     ]
-    assert s["scenario"]["landing_system"] == "legs"
-    assert s["tether_cut"] is None and s["flyaway"] is None
-    assert 0.0 <= s["engine_cutoff"]["after_touchdown_s"] <= 0.1
+    assert s.scenario.landing_system == "legs"
+    assert s.tether_cut is None and s.flyaway is None
+    assert 0.0 <= s.engine_cutoff.after_touchdown_s <= 0.1
     # Each preset's final descent speed: 2.4 m/s (mars-landers.md §6), 1.5 m/s
     # for Tianwen-1's slow descent.
     speed = scenario.law.sky_crane_speed_mps
-    assert s["touchdown"]["vertical_speed_mps"] == pytest.approx(speed, abs=0.3)
+    assert s.touchdown.vertical_speed_mps == pytest.approx(speed, abs=0.3)
 
 
 def test_tianwen1_maps_in_its_hover_and_moves_off_the_rocks() -> None:
     s = summarize(fly(load_scenario("tianwen1")))
-    hover = next(p["start_s"] for p in s["phases"] if p["name"] == "hover")
-    descent = next(p["start_s"] for p in s["phases"] if p["name"] == "constant_velocity")
-    assert hover <= s["events"]["hazard_map_s"] < descent
+    hover = next(p.start_s for p in s.phases if p.name == "hover")
+    descent = next(p.start_s for p in s.phases if p.name == "constant_velocity")
+    assert hover <= s.events.hazard_map_s < descent
     assert descent - hover >= load_scenario("tianwen1").law.hover_s
-    assert s["site"]["distance_to_target_m"] > 2.0 and not s["touchdown"]["on_hazard"]
+    assert s.site.distance_to_target_m > 2.0 and not s.touchdown.on_hazard
 
 
 def thrust_windows(name: str, full_N: float, ticks: int) -> tuple[Any, Any]:
     """Delivered thrust over full, and the throttle asked, in windows of `ticks`
     control ticks, while the engines fly (the first row is before any step)."""
     landing = fly(load_scenario(name))
-    flying = landing.column("phase") < Phase.LANDED
+    flying = landing.column("phase") != Phase.LANDED
     thrust = landing.column("thrust_N")[flying][1:] / full_N
     asked = landing.column("throttle_command")[flying][1:]
     n = len(thrust) // ticks * ticks
@@ -114,7 +114,7 @@ def test_engines_never_cut_is_a_violation() -> None:
     s = load_scenario("viking")
     never = dataclasses.replace(s, law=s.law.replace(td_contact_samples=10**6))
     summary = summarize(fly(never))
-    assert "engine_not_cut" in summary["violation_kinds"]
+    assert "engine_not_cut" in summary.violation_kinds
 
 
 def test_a_lander_on_its_belly_is_a_violation() -> None:
@@ -128,7 +128,7 @@ def test_a_lander_on_its_belly_is_a_violation() -> None:
         s, terrain=flat, vehicle=dataclasses.replace(s.vehicle, descent_stage_bottom_m=1.19)
     )
     summary = summarize(fly(low))
-    assert "body_impact" in summary["violation_kinds"]
+    assert "body_impact" in summary.violation_kinds
 
 
 @st.composite
@@ -162,4 +162,4 @@ def small_envelope(draw: st.DrawFn, name: str) -> Scenario:
 def test_every_landing_in_a_small_envelope_meets_its_limits(name: str, data: Any) -> None:
     scenario = data.draw(small_envelope(name))
     s = summarize(fly(scenario))
-    assert s["verdict"] == "pass", (scenario.initial, s["violations"])
+    assert s.verdict == "pass", (scenario.initial, s.violations)

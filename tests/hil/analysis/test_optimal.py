@@ -187,7 +187,7 @@ def test_a_campaign_samples_the_propellant_ratio() -> None:
     ratios = [r["propellant_ratio"] for r in result.rows]
     assert all(1.0 < ratios[k] < 1.5 for k in (0, 2))
     assert all(math.isnan(ratios[k]) for k in (1, 3))
-    assert summarize_campaign(result)["metrics"]["propellant_ratio"]["count"] == 2
+    assert summarize_campaign(result).metrics["propellant_ratio"].count == 2
 
 
 def test_an_airbag_lander_has_no_segment_to_compare() -> None:
@@ -197,3 +197,18 @@ def test_an_airbag_lander_has_no_segment_to_compare() -> None:
     landing = fly(load_scenario("mer"))
     assert law_segment(landing) is None
     assert math.isnan(propellant_ratio(landing))
+
+
+def test_a_lander_that_hovers_is_compared_after_its_hover_not_at_it() -> None:
+    """tianwen1 hovers (Phase.HOVER, whose value is above SKY_CRANE's) before
+    its constant-velocity descent: the segment ends where leg-contact sensing
+    arms, as for the other legged landers, not where the hover starts (0.6
+    compared phase values by order and ended it at the hover)."""
+    from hilander.hil.analysis.optimal import law_segment  # noqa: PLC0415
+
+    landing = fly(load_scenario("tianwen1"))
+    seg = law_segment(landing)
+    phase, time_s = landing.column("phase"), landing.column("time_s")
+    armed = time_s[np.flatnonzero(phase == Phase.TOUCHDOWN_DETECTION)[0]]
+    hover_end = time_s[np.flatnonzero(phase == Phase.HOVER)[-1]]
+    assert seg is not None and seg.time_s == armed > hover_end
