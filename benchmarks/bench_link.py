@@ -100,9 +100,9 @@ def landing(port: str) -> dict[str, Any]:
         start = time.perf_counter()
         summary = summarize(board.fly(load_scenario("default")))
         elapsed = time.perf_counter() - start
-    ticks = summary["sim"]["control_ticks"]
+    ticks = summary.sim.control_ticks
     return {
-        "verdict": summary["verdict"],
+        "verdict": summary.verdict,
         "wall_s": elapsed,
         "ticks": ticks,
         "ticks_per_s": ticks / elapsed,

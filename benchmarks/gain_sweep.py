@@ -71,8 +71,8 @@ def main() -> None:
         used, failed = [], 0
         for position, velocity, mass in cases():
             s = summarize(fly(scenario(base, gain, position, velocity, mass)))
-            used.append(s["propellant_used_kg"])
-            failed += s["verdict"] != "pass"
+            used.append(s.propellant_used_kg)
+            failed += s.verdict != "pass"
         print(
             f"| {gain:g} | {len(used)} | {failed} | {np.mean(used):.1f} | "
             f"{np.percentile(used, 95):.1f} | {np.max(used):.1f} |"

@@ -20,6 +20,7 @@ from hilander.sim.result import summarize
 from hilander.sim.run import Landing, fly
 from hilander.sim.scenario import Scenario
 from hilander.sim.schema import ScenarioError
+from hilander.sim.summary import LandingSummary
 from hilander.sim.vehicle import Limits
 
 
@@ -108,49 +109,48 @@ def fly_run(
     except Exception as e:  # a run that raises is recorded, never fatal
         row["error"] = f"{type(e).__name__}: {e}".splitlines()[0]
         return row
-    row["verdict"] = summary["verdict"]
+    row["verdict"] = summary.verdict
     row.update(metrics(summary, s.limits))
     row.update(positions(summary))
     row.update(figures)
-    row["violations"] = "; ".join(summary["violations"])
-    row["violation_kinds"] = summary["violation_kinds"]
+    row["violations"] = "; ".join(summary.violations)
+    row["violation_kinds"] = summary.violation_kinds
     return row
 
 
-def metrics(summary: dict[str, Any], lim: Limits) -> dict[str, float]:
+def metrics(summary: LandingSummary, lim: Limits) -> dict[str, float]:
     """The METRICS of one landing's summary (NaN where it has none)."""
-    td = summary["touchdown"] or {}
-    cut = summary["tether_cut"] or {}
-    cutoff = summary.get("engine_cutoff") or {}
-    fa = summary["flyaway"] or {}
-    out = {
-        "touchdown_vertical_speed_mps": td.get("vertical_speed_mps"),
-        "touchdown_horizontal_speed_mps": td.get("horizontal_speed_mps"),
-        "distance_to_site_m": td.get("distance_to_site_m"),
-        "distance_to_target_m": td.get("distance_to_target_m"),
-        "touchdown_time_s": td.get("time_s"),
-        "tether_cut_delay_s": cut.get("after_touchdown_s"),
-        "engine_cutoff_delay_s": cutoff.get("after_touchdown_s"),
-        "propellant_used_kg": summary["propellant_used_kg"],
-        "propellant_at_cut_kg": summary["propellant_at_cut_kg"],
-        "flyaway_distance_m": fa.get("impact_distance_m"),
-        "bridle_tension_max_N": summary["events"]["bridle_tension_max_N"],
+    td, cut, cutoff = summary.touchdown, summary.tether_cut, summary.engine_cutoff
+    fa = summary.flyaway
+    out: dict[str, float | None] = {
+        "touchdown_vertical_speed_mps": td.vertical_speed_mps if td else None,
+        "touchdown_horizontal_speed_mps": td.horizontal_speed_mps if td else None,
+        "distance_to_site_m": td.distance_to_site_m if td else None,
+        "distance_to_target_m": td.distance_to_target_m if td else None,
+        "touchdown_time_s": td.time_s if td else None,
+        "tether_cut_delay_s": cut.after_touchdown_s if cut else None,
+        "engine_cutoff_delay_s": cutoff.after_touchdown_s if cutoff else None,
+        "propellant_used_kg": summary.propellant_used_kg,
+        "propellant_at_cut_kg": summary.propellant_at_cut_kg,
+        "flyaway_distance_m": fa.impact_distance_m if fa else None,
+        "bridle_tension_max_N": summary.events.bridle_tension_max_N,
     }
     figures = {k: math.nan if v is None else float(v) for k, v in out.items()}
-    figures["limit_use"] = limit_use(figures, lim, summary["scenario"].get("landing_system"))
+    figures["limit_use"] = limit_use(figures, lim, summary.scenario.landing_system)
     figures["propellant_ratio"] = math.nan  # filled in on the runs sampled for it
     return figures
 
 
-def positions(summary: dict[str, Any]) -> dict[str, float]:
+def positions(summary: LandingSummary) -> dict[str, float]:
     """The POSITION_NAMES of one landing (NaN where it has none)."""
 
-    def xy(p: Any) -> tuple[float, float]:
-        ok = p and p[0] is not None and p[1] is not None
-        return (float(p[0]), float(p[1])) if ok else (math.nan, math.nan)
+    def xy(p: tuple[float | None, float | None] | None) -> tuple[float, float]:
+        if p is None or p[0] is None or p[1] is None:
+            return (math.nan, math.nan)
+        return (float(p[0]), float(p[1]))
 
-    td = xy((summary["touchdown"] or {}).get("position_m"))
-    site = xy((summary.get("site") or {}).get("position_m"))
+    td = xy(summary.touchdown.position_m if summary.touchdown else None)
+    site = xy(summary.site.position_m)
     return dict(zip(POSITION_NAMES, (*td, *site), strict=True))
 
 

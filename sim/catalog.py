@@ -12,7 +12,7 @@ from hilander.sim.scenario import builtin_names
 @dataclass(frozen=True)
 class Fault:
     """A fault scenario from history: it passes, and a naive version of the
-    logic fails it (tests/sim/test_faults.py); a refused one is caught when the
+    logic fails it (tests/sim/test_history.py); a refused one is caught when the
     file is read, before any flight."""
 
     name: str

@@ -11,23 +11,24 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from hilander.sim.summary import EngineCutoff, LandingSummary
 from hilander.sim.vehicle import Limits
 
 Violation = tuple[str, str]  # (kind, sentence): the kind is a short stable code
 
 
-def engine_cutoff(rec: dict[str, Any], touched: bool) -> dict[str, Any] | None:
+def engine_cutoff(rec: dict[str, Any], touched: bool) -> EngineCutoff | None:
     """When the engines were cut off, and how long after the first leg contact."""
     if math.isnan(rec["cutoff_time_s"]):
         return None
     after = rec["cutoff_time_s"] - rec["touchdown_time_s"] if touched else math.nan
-    return {
-        "time_s": round(rec["cutoff_time_s"], 3),
-        "after_touchdown_s": None if math.isnan(after) else round(after, 3),
-    }
+    return EngineCutoff(
+        time_s=round(rec["cutoff_time_s"], 3),
+        after_touchdown_s=None if math.isnan(after) else round(after, 3),
+    )
 
 
-def legged_violations(summary: dict[str, Any], rec: dict[str, Any], lim: Limits) -> list[Violation]:
+def legged_violations(summary: LandingSummary, rec: dict[str, Any], lim: Limits) -> list[Violation]:
     """Every limit a legged landing broke, as (kind, one sentence)."""
     return (
         _cutoff_violations(summary, lim)
@@ -36,13 +37,13 @@ def legged_violations(summary: dict[str, Any], rec: dict[str, Any], lim: Limits)
     )
 
 
-def _cutoff_violations(summary: dict[str, Any], lim: Limits) -> list[Violation]:
-    cut = summary["engine_cutoff"]
+def _cutoff_violations(summary: LandingSummary, lim: Limits) -> list[Violation]:
+    cut = summary.engine_cutoff
     if cut is None:
         return [("engine_not_cut", "engines never cut off")]
-    after = cut["after_touchdown_s"]
+    after = cut.after_touchdown_s
     if after is None or after < 0:
-        text = f"engines cut off at {cut['time_s']} s, in the air before the legs touched"
+        text = f"engines cut off at {cut.time_s} s, in the air before the legs touched"
         return [("engine_cutoff_early", text)]
     if after > lim.engine_cutoff_delay_max_s:
         text = (
@@ -63,12 +64,12 @@ def _body_violations(rec: dict[str, Any]) -> list[Violation]:
 
 
 def _propellant_violations(
-    summary: dict[str, Any], rec: dict[str, Any], lim: Limits
+    summary: LandingSummary, rec: dict[str, Any], lim: Limits
 ) -> list[Violation]:
     out_s, cutoff_s = rec["propellant_out_time_s"], rec["cutoff_time_s"]
     if not math.isnan(out_s) and (math.isnan(cutoff_s) or out_s < cutoff_s):
         return [("propellant_exhausted", f"propellant exhausted at {out_s:.2f} s, before cutoff")]
-    left = summary["propellant_at_cut_kg"]
+    left = summary.propellant_at_cut_kg
     if left is not None and left < lim.propellant_reserve_kg:
         text = (
             f"{left} kg of propellant left at engine cutoff, "

@@ -12,18 +12,6 @@ import hilander.hil
 TESTS = Path(__file__).resolve().parent
 HIL = Path(hilander.hil.__file__).resolve().parent
 
-# Test modules still imported by others, in folders whose owners are moving
-# what they share out (issue 16): (importer, test module imported). Drop an
-# entry when its import is gone.
-WAITING = {
-    ("controller/test_legs.py", "tests.controller.test_law"),
-    ("firmware/test_core_codec.py", "tests.hil.test_codec"),
-    ("firmware/test_fuzz.py", "tests.firmware.test_core_codec"),
-    ("firmware/test_host_firmware.py", "tests.firmware.test_core_codec"),
-    ("firmware/test_law_back_to_back.py", "tests.firmware.test_core_codec"),
-    ("firmware/test_qemu_firmware.py", "tests.firmware.test_core_codec"),
-}
-
 
 def _folders(root: Path) -> set[Path]:
     """The folders under ``root``, caches (``__pycache__``, ``.hypothesis``) aside."""
@@ -71,7 +59,4 @@ def test_no_test_module_imports_another() -> None:
         for path in sorted(TESTS.rglob("*.py"))
         for module in imported_test_modules(path)
     }
-    new = sorted(imports - WAITING)
-    assert not new, f"move what they share to tests/common/ or a conftest.py: {new}"
-    gone = sorted(WAITING - imports)
-    assert not gone, f"gone, drop from WAITING: {gone}"
+    assert not imports, f"move what they share to tests/common/ or a conftest.py: {sorted(imports)}"

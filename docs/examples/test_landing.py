@@ -22,14 +22,14 @@ VERTICAL_MPS = (0.65, 0.85)
 def test_the_default_landing_passes(landing: Flight) -> None:
     landing.assert_lands()
     assert landing.touchdown is not None
-    assert VERTICAL_MPS[0] <= landing.touchdown["vertical_speed_mps"] <= VERTICAL_MPS[1]
+    assert VERTICAL_MPS[0] <= landing.touchdown.vertical_speed_mps <= VERTICAL_MPS[1]
 
 
 @pytest.mark.hilander_scenario("windy", seed=3)
 def test_a_windy_landing_stays_on_its_site(landing: Flight) -> None:
     landing.assert_lands()
     assert landing.touchdown is not None
-    assert landing.touchdown["distance_to_site_m"] < 10.0
+    assert landing.touchdown.distance_to_site_m < 10.0
 
 
 @settings(max_examples=10, deadline=None)
@@ -46,6 +46,6 @@ def test_campaign_runs_land(lander: Lander, scenario: Scenario) -> None:
 
 @pytest.mark.hilander_desk
 def test_the_tether_is_cut_after_touchdown(landing: Flight) -> None:
-    events = landing.summary["events"]
-    touchdown = landing.touchdown
-    assert touchdown is not None and events["tether_cut_s"] > touchdown["time_s"]
+    cut_s, touchdown = landing.landing_summary.events.tether_cut_s, landing.touchdown
+    assert touchdown is not None and touchdown.time_s is not None and cut_s is not None
+    assert cut_s > touchdown.time_s

@@ -139,12 +139,13 @@ def refly(recording: Recording) -> dict[str, Any]:
     scenario = parse_scenario(h["scenario_toml"], f"{h.get('scenario', 'recording')} (recorded)")
     summary = summarize(fly(scenario, WireRounded(), name="compiled (wire-rounded)"))
     recorded = recording.summary
+    touchdown = None if summary.touchdown is None else summary.touchdown.to_dict()
     out: dict[str, Any] = {
-        "verdict": summary["verdict"],
-        "touchdown": summary["touchdown"],
+        "verdict": summary.verdict,
+        "touchdown": touchdown,
         "recorded_faults": h.get("faults", []),
     }
     if recorded is not None:
         out["recorded_verdict"] = recorded.get("verdict")
-        out["same_touchdown"] = recorded.get("touchdown") == summary["touchdown"]
+        out["same_touchdown"] = recorded.get("touchdown") == touchdown
     return out

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from hilander.hil.campaign.executors import Campaign
+from hilander.hil.campaign.summary import CampaignSummary
 from hilander.sim.campaign import METRICS
 from hilander.sim.scenario import load_scenario
 from hilander.sim.schema import ScenarioError
@@ -153,24 +154,21 @@ def _nonneg(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and v >= 0
 
 
-def figures(label: str, summary: dict[str, Any]) -> dict[str, tuple[float | None, str, float]]:
+def figures(label: str, summary: CampaignSummary) -> dict[str, tuple[float | None, str, float]]:
     """(value, worse direction, default tolerance) of each figure of one campaign."""
     out: dict[str, tuple[float | None, str, float]] = {
-        f"{label}.success_rate": (summary["outcome"]["success_rate"], "down", 0.0),
-        f"{label}.errors": (float(summary["outcome"]["error"]), "up", 0.0),
+        f"{label}.success_rate": (summary.outcome.success_rate, "down", 0.0),
+        f"{label}.errors": (float(summary.outcome.error), "up", 0.0),
     }
     for m in METRICS:
+        stats = summary.metrics[m.name].to_dict()
         for stat in STATS:
-            out[f"{label}.{m.name}.{stat}"] = (
-                summary["metrics"][m.name][stat],
-                m.worse,
-                m.tolerance,
-            )
+            out[f"{label}.{m.name}.{stat}"] = (stats[stat], m.worse, m.tolerance)
     return out
 
 
 def baseline_record(
-    suite: Suite, summaries: dict[str, dict[str, Any]], version: str
+    suite: Suite, summaries: dict[str, CampaignSummary], version: str
 ) -> dict[str, Any]:
     """The baseline file's content: every figure with its tolerance."""
     entries: dict[str, Any] = {}
@@ -219,7 +217,7 @@ class Move:
         return self.now - self.baseline
 
 
-def compare(recorded: dict[str, Any], summaries: dict[str, dict[str, Any]]) -> list[Move]:
+def compare(recorded: dict[str, Any], summaries: dict[str, CampaignSummary]) -> list[Move]:
     """Each recorded figure against the one just flown."""
     now = {
         name: value

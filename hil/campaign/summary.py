@@ -1,5 +1,5 @@
-"""The results of a campaign: the per-run table (CSV), the summary (JSON)
-and the text a person reads.
+"""The results of a campaign: the per-run table (CSV) and the summary, a
+typed record (its JSON is ``hilander campaign --json``).
 
 The summary is the output contract of ``hilander campaign --json``; every
 key is listed in docs/campaigns.md.
@@ -8,16 +8,19 @@ key is listed in docs/campaigns.md.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import math
 import shlex
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from hilander.hil.campaign.executors import Campaign, CampaignResult
 from hilander.sim.campaign import METRIC_NAMES, POSITION_NAMES, VERDICT_ERROR
+from hilander.sim.records import OMIT_NONE, Record, json_key
 
 PERCENTILES = (1, 5, 50, 95, 99)
 WORST_RUNS = 10
@@ -63,50 +66,136 @@ def _cell(value: Any) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
-def summarize_campaign(result: CampaignResult) -> dict[str, Any]:
-    """The summary dict of a campaign."""
+@dataclass(frozen=True)
+class CampaignFacts(Record):
+    """What was flown: the scenario, the seed, how many runs, how."""
+
+    scenario: str
+    source: str
+    seed: int
+    runs: int
+    flown: int
+    controller: str
+    dispersions: list[str]
+    executor: str
+    interrupted: bool
+
+
+@dataclass(frozen=True)
+class Outcome(Record):
+    """How many runs passed, failed or raised; the success rate and its interval."""
+
+    passed: int = field(metadata=json_key("pass"))
+    fail: int
+    error: int
+    success_rate: float | None
+    success_rate_ci95: list[float] | None
+    verdicts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Statistics(Record):
+    """A figure over the runs: count, mean, min, percentiles (PERCENTILES), max."""
+
+    count: int
+    mean: float | None = None
+    min: float | None = None
+    p1: float | None = None
+    p5: float | None = None
+    p50: float | None = None
+    p95: float | None = None
+    p99: float | None = None
+    max: float | None = None
+
+
+@dataclass(frozen=True)
+class ViolationCount(Record):
+    runs: int
+    fraction: float
+
+
+@dataclass(frozen=True)
+class WorstRun(Record):
+    run: int
+    seed: int
+    verdict: str
+    limit_use: float | None
+    violations: str
+    command: str  # flies this run alone
+
+
+@dataclass(frozen=True)
+class RunError(Record):
+    run: int
+    error: str
+    command: str
+
+
+@dataclass(frozen=True)
+class Timing(Record):
+    wall_time_s: float
+    runs_per_s: float | None
+
+
+@dataclass(frozen=True)
+class CampaignSummary(Record):
+    """The summary of a campaign: ``hilander campaign --json``."""
+
+    campaign: CampaignFacts
+    outcome: Outcome
+    metrics: dict[str, Statistics]
+    violations: dict[str, ViolationCount]
+    worst_runs: list[WorstRun]
+    errors: list[RunError]
+    timing: Timing
+    files: list[str] | None = field(default=None, metadata=OMIT_NONE)  # what --out wrote
+
+    def with_files(self, files: list[str]) -> CampaignSummary:
+        return dataclasses.replace(self, files=files)
+
+
+def summarize_campaign(result: CampaignResult) -> CampaignSummary:
+    """The summary of a campaign."""
     c, rows = result.campaign, result.rows
     flown = [r for r in rows if r["verdict"] != VERDICT_ERROR]
     errors = [r for r in rows if r["verdict"] == VERDICT_ERROR]
-    return {
-        "campaign": {
-            "scenario": c.scenario.name,
-            "source": c.scenario.source,
-            "seed": c.seed,
-            "runs": c.runs,
-            "flown": len(rows),
-            "controller": c.controller,
-            "dispersions": [d.name for d in c.scenario.dispersions],
-            "executor": result.executor,
-            "interrupted": result.interrupted,
-        },
-        "outcome": outcome(rows),
-        "metrics": {name: statistics([r.get(name) for r in flown]) for name in METRIC_NAMES},
-        "violations": violation_counts(rows),
-        "worst_runs": worst_runs(c, rows),
-        "errors": [
-            {"run": r["run"], "error": r.get("error", ""), "command": repro_command(c, r["run"])}
+    wall = result.wall_time_s
+    return CampaignSummary(
+        campaign=CampaignFacts(
+            scenario=c.scenario.name,
+            source=c.scenario.source,
+            seed=c.seed,
+            runs=c.runs,
+            flown=len(rows),
+            controller=c.controller,
+            dispersions=[d.name for d in c.scenario.dispersions],
+            executor=result.executor,
+            interrupted=result.interrupted,
+        ),
+        outcome=outcome(rows),
+        metrics={name: statistics([r.get(name) for r in flown]) for name in METRIC_NAMES},
+        violations=violation_counts(rows),
+        worst_runs=worst_runs(c, rows),
+        errors=[
+            RunError(r["run"], r.get("error", ""), repro_command(c, r["run"]))
             for r in errors[:ERRORS_LISTED]
         ],
-        "timing": {
-            "wall_time_s": round(result.wall_time_s, 3),
-            "runs_per_s": round(len(rows) / result.wall_time_s, 1) if result.wall_time_s else None,
-        },
-    }
+        timing=Timing(round(wall, 3), round(len(rows) / wall, 1) if wall else None),
+    )
 
 
-def outcome(rows: list[dict[str, Any]]) -> dict[str, Any]:
+def outcome(rows: list[dict[str, Any]]) -> Outcome:
     verdicts = Counter(r["verdict"] for r in rows)
     n, passes = len(rows), verdicts.get("pass", 0)
     errors = verdicts.get(VERDICT_ERROR, 0)
-    return {
-        "pass": passes,
-        "fail": n - passes - errors,
-        "error": errors,
-        "success_rate": round(passes / n, 6) if n else None,
-        "success_rate_ci95": wilson_interval(passes, n),
-        "verdicts": dict(sorted(verdicts.items())),
-    }
+    return Outcome(
+        passed=passes,
+        fail=n - passes - errors,
+        error=errors,
+        success_rate=round(passes / n, 6) if n else None,
+        success_rate_ci95=wilson_interval(passes, n),
+        verdicts=dict(sorted(verdicts.items())),
+    )
 
 
 def wilson_interval(successes: int, n: int) -> list[float] | None:
@@ -119,29 +208,37 @@ def wilson_interval(successes: int, n: int) -> list[float] | None:
     return [round(max(0.0, centre - half), 6), round(min(1.0, centre + half), 6)]
 
 
-def statistics(values: list[Any]) -> dict[str, float | int | None]:
+def statistics(values: list[Any]) -> Statistics:
     """Count, mean, min, percentiles and max of the finite values."""
     x = np.array([v for v in values if v is not None], dtype=np.float64)
     x = x[np.isfinite(x)]
-    keys = ["mean", "min", *(f"p{p}" for p in PERCENTILES), "max"]
-    out: dict[str, float | int | None] = {"count": int(x.size)}
     if not x.size:
-        return out | dict.fromkeys(keys)
-    figures = [x.mean(), x.min(), *np.percentile(x, PERCENTILES), x.max()]
-    return out | {k: round(float(v), 6) for k, v in zip(keys, figures, strict=True)}
+        return Statistics(count=0)
+    p1, p5, p50, p95, p99 = (round(float(v), 6) for v in np.percentile(x, PERCENTILES))
+    return Statistics(
+        count=int(x.size),
+        mean=round(float(x.mean()), 6),
+        min=round(float(x.min()), 6),
+        p1=p1,
+        p5=p5,
+        p50=p50,
+        p95=p95,
+        p99=p99,
+        max=round(float(x.max()), 6),
+    )
 
 
-def violation_counts(rows: list[dict[str, Any]]) -> dict[str, dict[str, float | int]]:
+def violation_counts(rows: list[dict[str, Any]]) -> dict[str, ViolationCount]:
     """How many runs broke each kind of limit, most frequent first."""
     counts = Counter(kind for r in rows for kind in set(r.get("violation_kinds", ())))
     n = len(rows) or 1
     return {
-        kind: {"runs": count, "fraction": round(count / n, 6)}
+        kind: ViolationCount(count, round(count / n, 6))
         for kind, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     }
 
 
-def worst_runs(c: Campaign, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def worst_runs(c: Campaign, rows: list[dict[str, Any]]) -> list[WorstRun]:
     """Errors first, then failures, then the runs closest to a limit."""
 
     def severity(r: dict[str, Any]) -> tuple[int, float, int]:
@@ -150,61 +247,17 @@ def worst_runs(c: Campaign, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return (rank, -math.inf if math.isnan(use) else -use, int(r["run"]))
 
     return [
-        {
-            "run": r["run"],
-            "seed": r["seed"],
-            "verdict": r["verdict"],
-            "limit_use": _rounded(r.get("limit_use")),
-            "violations": r.get("violations") or r.get("error", ""),
-            "command": repro_command(c, r["run"]),
-        }
+        WorstRun(
+            run=r["run"],
+            seed=r["seed"],
+            verdict=r["verdict"],
+            limit_use=_rounded(r.get("limit_use")),
+            violations=r.get("violations") or r.get("error", ""),
+            command=repro_command(c, r["run"]),
+        )
         for r in sorted(rows, key=severity)[:WORST_RUNS]
     ]
 
 
 def _rounded(x: Any) -> float | None:
     return None if x is None or math.isnan(x) else round(float(x), 4)
-
-
-def campaign_text(s: dict[str, Any]) -> str:
-    """The summary for people."""
-    c, o, t = s["campaign"], s["outcome"], s["timing"]
-    lo, hi = o["success_rate_ci95"] or (0.0, 0.0)
-    lines = [
-        f"campaign {c['scenario']}: {c['flown']} of {c['runs']} runs (seed {c['seed']}, "
-        f"{c['controller']}, {c['executor']}) in {t['wall_time_s']:.1f} s, "
-        f"{t['runs_per_s']} runs/s" + (" - INTERRUPTED" if c["interrupted"] else ""),
-        f"{o['pass']} passed, {o['fail']} failed, {o['error']} errors: success "
-        f"{100 * (o['success_rate'] or 0):.2f} % (95 % interval {100 * lo:.2f}-{100 * hi:.2f} %)",
-        "dispersed: "
-        + (
-            ", ".join(c["dispersions"])
-            or "nothing (the scenario has no [dispersions]: runs differ by their seed only)"
-        ),
-        "",
-        f"{'figure':<32}{'p1':>10}{'p50':>10}{'p99':>10}{'max':>10}",
-    ]
-    for name in METRIC_NAMES:
-        m = s["metrics"][name]
-        lines.append(f"{name:<32}" + "".join(_fmt(m[k]) for k in ("p1", "p50", "p99", "max")))
-    lines.append("")
-    lines += _violation_lines(s["violations"])
-    lines += ["", "worst runs (errors, failures, then closest to a limit):"]
-    for w in s["worst_runs"][:5]:
-        use = "-" if w["limit_use"] is None else f"{w['limit_use']:.3f}"
-        lines.append(f"  run {w['run']:<6} {w['verdict']:<6} limit use {use:<7} {w['command']}")
-        if w["violations"]:
-            lines.append(f"      {w['violations']}")
-    return "\n".join(lines)
-
-
-def _fmt(x: float | None) -> str:
-    return f"{'-':>10}" if x is None else f"{x:>10.4g}"
-
-
-def _violation_lines(counts: dict[str, dict[str, Any]]) -> list[str]:
-    if not counts:
-        return ["violations: none"]
-    return ["violations (runs):"] + [
-        f"  {kind:<30}{v['runs']:>7}  {100 * v['fraction']:.2f} %" for kind, v in counts.items()
-    ]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from hilander.hil.board.firmware import FIRMWARE_BUILDS
+from hilander.hil.link.transport import DEFAULT_BAUD
 from hilander.sim.campaign import dispersed
 from hilander.sim.scenario import Scenario, load_scenario
 
@@ -159,7 +160,11 @@ def _add_port(p: Any) -> None:
         help="serial device or pyserial URL (socket://host:port, loop://, spy://...)",
     )
     p.add_argument(
-        "--baud", type=_baud, default=921600, metavar="N", help="baud rate (default %(default)s)"
+        "--baud",
+        type=_baud,
+        default=DEFAULT_BAUD,
+        metavar="N",
+        help="baud rate (default %(default)s)",
     )
 
 

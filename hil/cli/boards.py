@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import signal
 import sys
 import threading
@@ -25,17 +26,22 @@ from hilander.hil.link.record import Recorder, read_recording
 from hilander.hil.link.transport import PtyPair, open_port
 from hilander.hil.report.files import (
     back_to_back_csv,
-    to_json,
     write_files,
     write_report,
     write_run,
 )
 from hilander.hil.report.pages import replay_html_report
 from hilander.hil.report.text import replay_report, text_report
-from hilander.hil.session import BoardSession, HandshakeError, SessionOptions, open_board
+from hilander.hil.session import (
+    BoardSession,
+    BoardSummary,
+    HandshakeError,
+    SessionOptions,
+    open_board,
+)
 from hilander.hil.session.open import FaultSetting
 from hilander.hil.wire.protocol import PROTOCOL_VERSION, SCHEMA_HASH, Mode
-from hilander.sim.result import summarize
+from hilander.sim.records import to_json
 from hilander.sim.run import Landing
 from hilander.sim.scenario import Scenario, scenario_to_toml
 
@@ -47,7 +53,7 @@ def run_hil(args: argparse.Namespace) -> int:
     try:
         landing, summary, board, shadow = _fly_on_board(args, scenario, plan, recorder)
         if recorder is not None:
-            recorder.summary(summary)
+            recorder.summary(summary.to_dict())
     except HandshakeError as e:
         print(f"hilander: error: {args.port}: {e}", file=sys.stderr)
         return Exit.LINK
@@ -57,14 +63,14 @@ def run_hil(args: argparse.Namespace) -> int:
     if args.out is not None:
         tally = None if shadow is None else shadow.compared
         files = write_run(args.out, landing, summary, board.controller.stats, tally)
-        summary["files"] = [str(p) for p in files]
-    print(to_json(summary) if args.json else text_report(summary, "hil"))
-    return of_verdict(summary["verdict"], Exit.LINK)
+        summary = summary.with_files([str(p) for p in files])
+    print(summary.to_json() if args.json else text_report(summary))
+    return of_verdict(summary.verdict, Exit.LINK)
 
 
 def _fly_on_board(
     args: argparse.Namespace, scenario: Scenario, plan: FaultPlan, recorder: Recorder | None
-) -> tuple[Landing, dict[str, Any], BoardSession, Shadowed | None]:
+) -> tuple[Landing, BoardSummary, BoardSession, Shadowed | None]:
     """The landing with the board at --port, beside --reference if given."""
     reference = (
         None if args.reference is None else flight_computer_factory(args.reference, "--reference")
@@ -84,9 +90,10 @@ def _fly_on_board(
             landing = board.fly(scenario, shadow)
         finally:
             progress.done()
-    summary = _hil_summary(landing, board, args.mode, plan)
+    summary = board.summary(landing)
     if shadow is not None:
-        summary["back_to_back"] = {"reference": args.reference, **shadow.compared.summary()}
+        compared = {"reference": args.reference, **shadow.compared.summary()}
+        summary = dataclasses.replace(summary, back_to_back=compared)
     return landing, summary, board, shadow
 
 
@@ -96,17 +103,7 @@ def _session_options(args: argparse.Namespace, plan: FaultPlan) -> SessionOption
         timeout_s=args.timeout,
         retries=args.retries,
         speedup=args.speedup,
-        reset_at_s=plan.reset,
     )
-
-
-def _hil_summary(landing: Any, board: BoardSession, mode: str, plan: FaultPlan) -> dict[str, Any]:
-    summary = summarize(landing)
-    summary["mode"] = mode
-    summary["link"] = board.link_summary().to_dict()
-    if plan.describe():
-        summary["faults"] = {"plan": plan.describe(), "injected": board.injected()}
-    return summary
 
 
 def version() -> str:

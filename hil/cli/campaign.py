@@ -19,14 +19,16 @@ from hilander.hil.campaign.baseline import (
     read_baseline,
 )
 from hilander.hil.campaign.executors import Campaign, CampaignResult, fly_campaign
-from hilander.hil.campaign.summary import campaign_text, runs_csv, summarize_campaign
+from hilander.hil.campaign.summary import CampaignSummary, summarize_campaign
 from hilander.hil.cli.args import add_controller_option, add_scenario_argument
 from hilander.hil.cli.argtypes import integer, number
 from hilander.hil.cli.boards import version
 from hilander.hil.cli.exits import Exit
 from hilander.hil.cli.progress import CampaignProgress
-from hilander.hil.report.campaign_page import write_campaign_report
-from hilander.hil.report.files import OutputError, to_json, write_atomic
+from hilander.hil.report.campaign_page import write_campaign
+from hilander.hil.report.files import OutputError, write_atomic
+from hilander.hil.report.text import campaign_text
+from hilander.sim.records import to_json
 from hilander.sim.scenario import load_scenario
 
 RUNS_MAX = 10_000_000
@@ -101,11 +103,11 @@ def run_campaign(args: argparse.Namespace) -> int:
     result = _fly(campaign, args.workers, args.scheduler, "campaign")
     summary = summarize_campaign(result)
     if args.out is not None:
-        write_campaign(args.out, result, summary, args.min_success)
-    print(to_json(summary) if args.json else campaign_text(summary))
+        summary = write_campaign(args.out, result, summary, args.min_success)
+    print(summary.to_json() if args.json else campaign_text(summary))
     if result.interrupted:
         return Exit.INTERRUPTED
-    rate = summary["outcome"]["success_rate"] or 0.0
+    rate = summary.outcome.success_rate or 0.0
     return Exit.PASS if rate >= args.min_success else Exit.FAIL
 
 
@@ -124,34 +126,10 @@ def _prepare(out: Path) -> None:
         raise OutputError(f"{out}: cannot write: {e.strerror or e}") from None
 
 
-def write_campaign(
-    out: Path, result: CampaignResult, summary: dict[str, Any], min_success: float = 1.0
-) -> list[Path]:
-    """Write runs.csv and summary.json, then the report (report.html, its
-    figures, the worst runs flown again), then summary.json again listing
-    them all: a Ctrl-C while the report is drawn loses no data."""
-    paths = [out / "runs.csv", out / "summary.json"]
-    try:
-        write_atomic(paths[0], runs_csv(result))
-        _write_summary(paths, summary)
-        paths += write_campaign_report(out, result, summary, min_success)
-        _write_summary(paths, summary)
-    except OutputError:
-        raise
-    except OSError as e:
-        raise OutputError(f"{out}: cannot write: {e.strerror or e}") from None
-    return paths
-
-
-def _write_summary(paths: list[Path], summary: dict[str, Any]) -> None:
-    summary["files"] = [str(p) for p in paths]
-    write_atomic(paths[1], to_json(summary) + "\n")
-
-
 def run_baseline(args: argparse.Namespace) -> int:
     suite = load_suite(args.suite, args.baseline)
     recorded = read_baseline(suite) if args.action == "check" else None
-    summaries: dict[str, dict[str, Any]] = {}
+    summaries: dict[str, CampaignSummary] = {}
     for label, campaign in suite.campaigns.items():
         flight_computer_factory(campaign.controller)
         if campaign.optimal_every:
@@ -173,7 +151,7 @@ def run_baseline(args: argparse.Namespace) -> int:
     return Exit.FAIL if failed else Exit.PASS
 
 
-def _record(suite: Suite, summaries: dict[str, dict[str, Any]]) -> int:
+def _record(suite: Suite, summaries: dict[str, CampaignSummary]) -> int:
     content = baseline_record(suite, summaries, version())
     try:
         suite.baseline.parent.mkdir(parents=True, exist_ok=True)

@@ -34,7 +34,7 @@ from hilander.hil.cli.boards import (
 from hilander.hil.cli.campaign import add_campaign_commands, run_baseline, run_campaign
 from hilander.hil.cli.exits import BAD_INPUT, Exit, UsageError, of_verdict
 from hilander.hil.cli.optimal import add_optimal_command, run_optimal
-from hilander.hil.report.files import to_json, write_run
+from hilander.hil.report.files import write_run
 from hilander.hil.report.text import text_report
 from hilander.sim.catalog import FAULTS, lander_scenarios, other_scenarios
 from hilander.sim.presets import PRESETS
@@ -102,9 +102,9 @@ def run_sim(args: argparse.Namespace) -> int:
     landing = fly(scenario, fc, name=args.controller if fc is not None else None)
     summary = summarize(landing)
     if args.out is not None:
-        summary["files"] = [str(p) for p in write_run(args.out, landing, summary)]
-    print(to_json(summary) if args.json else text_report(summary))
-    return of_verdict(summary["verdict"])
+        summary = summary.with_files([str(p) for p in write_run(args.out, landing, summary)])
+    print(summary.to_json() if args.json else text_report(summary))
+    return of_verdict(summary.verdict)
 
 
 def run_scenarios() -> int:

@@ -25,9 +25,10 @@ from hilander.hil.cli.args import add_controller_option, add_scenario_argument, 
 from hilander.hil.cli.argtypes import integer, number
 from hilander.hil.cli.exits import Exit
 from hilander.hil.cli.progress import SolveProgress
-from hilander.hil.report.files import OutputError, to_json, write_atomic, write_report
+from hilander.hil.report.files import OutputError, write_atomic, write_report
 from hilander.hil.report.html import Report
 from hilander.hil.report.pages import optimal_html_report
+from hilander.sim.records import to_json
 from hilander.sim.result import summarize
 from hilander.sim.run import fly
 
@@ -75,7 +76,7 @@ def run_optimal(args: argparse.Namespace) -> int:
     if seg is None:
         raise OptimalError(
             f"{s.name}: the law never reached the sky-crane start "
-            f"({summarize(landing)['verdict']}): nothing to compare against"
+            f"({summarize(landing).verdict}): nothing to compare against"
         )
     glide = None if args.glide_slope_deg is None else math.radians(args.glide_slope_deg)
     opt = Options(nodes=args.nodes, glide_slope_rad=glide)
@@ -85,7 +86,7 @@ def run_optimal(args: argparse.Namespace) -> int:
     finally:
         progress.finish()
     summary = optimal_summary(s, args.controller, seg, best, solves, opt)
-    summary["law"]["verdict"] = summarize(landing)["verdict"]
+    summary["law"]["verdict"] = summarize(landing).verdict
     if args.out is not None:
         files = _write(
             args.out, best, summary, lambda: optimal_html_report(landing, best, seg.time_s, summary)

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 import serial
 
+DEFAULT_BAUD = 921600  # what a USB CDC port ignores and a UART at 1 Mbit/s takes
 WRITE_TIMEOUT_S = 2.0
 READ_SIZE = 4096
 
@@ -91,7 +92,7 @@ class SerialTransport:
             self._port.close()
 
 
-def open_port(url: str, baud: int = 921600) -> SerialTransport:
+def open_port(url: str, baud: int = DEFAULT_BAUD) -> SerialTransport:
     """A device path or pyserial URL, opened raw, 8N1, non-blocking reads."""
     try:
         port = serial.serial_for_url(url, baudrate=baud, timeout=0, write_timeout=WRITE_TIMEOUT_S)

@@ -9,13 +9,12 @@ PNGs (through ``figures.plotting``, the one module that imports matplotlib).
 """
 
 from hilander.hil.report.campaign_page import write_campaign_report
-from hilander.hil.report.files import OutputError, to_json, write_report, write_run
+from hilander.hil.report.files import OutputError, write_report, write_run
 from hilander.hil.report.text import text_report
 
 __all__ = [
     "OutputError",
     "text_report",
-    "to_json",
     "write_campaign_report",
     "write_report",
     "write_run",

@@ -14,10 +14,15 @@ from typing import Any
 
 from hilander.hil.board.controllers import desk_factory
 from hilander.hil.campaign.executors import CampaignResult
-from hilander.hil.campaign.summary import dispersion_columns, repro_command
+from hilander.hil.campaign.summary import (
+    CampaignSummary,
+    dispersion_columns,
+    repro_command,
+    runs_csv,
+)
 from hilander.hil.report.figures import campaign as campaign_figures
 from hilander.hil.report.figures import plotting
-from hilander.hil.report.files import write_report, write_run
+from hilander.hil.report.files import OutputError, write_atomic, write_report, write_run
 from hilander.hil.report.html import Code, Link, Report, Table
 from hilander.sim.campaign import METRIC_NAMES, VERDICT_ERROR, dispersed
 from hilander.sim.result import summarize
@@ -33,18 +38,43 @@ CAPTIONS = {
 }
 
 
+def write_campaign(
+    out: Path, result: CampaignResult, summary: CampaignSummary, min_success: float = 1.0
+) -> CampaignSummary:
+    """Write runs.csv and summary.json, then the report (report.html, its
+    figures, the worst runs flown again), then summary.json again listing
+    them all: a Ctrl-C while the report is drawn loses no data. Returns the
+    summary with the files it wrote."""
+    paths = [out / "runs.csv", out / "summary.json"]
+    try:
+        write_atomic(paths[0], runs_csv(result))
+        summary = _write_summary(paths, summary)
+        paths += write_campaign_report(out, result, summary, min_success)
+        return _write_summary(paths, summary)
+    except OutputError:
+        raise
+    except OSError as e:
+        raise OutputError(f"{out}: cannot write: {e.strerror or e}") from None
+
+
+def _write_summary(paths: list[Path], summary: CampaignSummary) -> CampaignSummary:
+    summary = summary.with_files([str(p) for p in paths])
+    write_atomic(paths[1], summary.to_json() + "\n")
+    return summary
+
+
 def write_campaign_report(
-    out: Path, result: CampaignResult, summary: dict[str, Any], min_success: float
+    out: Path, result: CampaignResult, summary: CampaignSummary, min_success: float
 ) -> list[Path]:
     """The worst runs' folders, then report.html and its figures (nothing,
     and a one-line note, where matplotlib is missing)."""
     if not plotting.available():
         return write_report(out, lambda: campaign_report(result, summary, {}, min_success))
-    worst = [w for w in summary["worst_runs"] if w["verdict"] != VERDICT_ERROR][:WORST_FLOWN]
+    worst = [w for w in summary.worst_runs if w.verdict != VERDICT_ERROR][:WORST_FLOWN]
     links: dict[int, str] = {}
     written: list[Path] = []
     for w in worst:
-        run = int(w["run"])
+        run = w.run
         folder = out / WORST_DIR / f"run-{run}"
         files = refly_run(folder, result, run)
         written += files
@@ -65,7 +95,7 @@ def refly_run(folder: Path, result: CampaignResult, run: int) -> list[Path]:
 
 
 def campaign_report(
-    result: CampaignResult, summary: dict[str, Any], links: dict[int, str], min_success: float
+    result: CampaignResult, summary: CampaignSummary, links: dict[int, str], min_success: float
 ) -> Report:
     c = result.campaign
     terrain = build_world(c.scenario)[1]
@@ -84,13 +114,13 @@ def campaign_report(
             result.rows, columns
         )
     return Report(
-        title=f"hilander campaign: {c.scenario.name} ({summary['campaign']['flown']} runs)",
+        title=f"hilander campaign: {c.scenario.name} ({summary.campaign.flown} runs)",
         verdict=_verdict(summary, min_success),
         violations=[
-            f"{kind}: {v['runs']} runs ({100 * v['fraction']:.2f} %)"
-            for kind, v in summary["violations"].items()
+            f"{kind}: {v.runs} runs ({100 * v.fraction:.2f} %)"
+            for kind, v in summary.violations.items()
         ]
-        + [f"run {e['run']}: {e['error']}" for e in summary["errors"]],
+        + [f"run {e.run}: {e.error}" for e in summary.errors],
         summary=_summary_rows(summary, min_success),
         tables=[_metrics_table(summary), _worst_table(result, summary, links)],
         figures=pngs,
@@ -98,48 +128,48 @@ def campaign_report(
     )
 
 
-def _verdict(summary: dict[str, Any], min_success: float) -> str:
-    if summary["campaign"]["interrupted"]:
+def _verdict(summary: CampaignSummary, min_success: float) -> str:
+    if summary.campaign.interrupted:
         return "interrupted"
-    rate = summary["outcome"]["success_rate"] or 0.0
+    rate = summary.outcome.success_rate or 0.0
     return "pass" if rate >= min_success else "fail"
 
 
-def _summary_rows(s: dict[str, Any], min_success: float) -> list[tuple[str, Any]]:
-    c, o, t = s["campaign"], s["outcome"], s["timing"]
-    lo, hi = o["success_rate_ci95"] or (0.0, 0.0)
+def _summary_rows(s: CampaignSummary, min_success: float) -> list[tuple[str, Any]]:
+    c, o, t = s.campaign, s.outcome, s.timing
+    lo, hi = o.success_rate_ci95 or (0.0, 0.0)
     return [
-        ("scenario", f"{c['scenario']} ({c['source']})"),
-        ("campaign seed", c["seed"]),
-        ("runs", f"{c['flown']} of {c['runs']}"),
-        ("controller", c["controller"]),
-        ("dispersed", ", ".join(c["dispersions"]) or "nothing: runs differ by their seed"),
-        ("passed / failed / errors", f"{o['pass']} / {o['fail']} / {o['error']}"),
+        ("scenario", f"{c.scenario} ({c.source})"),
+        ("campaign seed", c.seed),
+        ("runs", f"{c.flown} of {c.runs}"),
+        ("controller", c.controller),
+        ("dispersed", ", ".join(c.dispersions) or "nothing: runs differ by their seed"),
+        ("passed / failed / errors", f"{o.passed} / {o.fail} / {o.error}"),
         (
             "success rate",
-            f"{100 * (o['success_rate'] or 0):.2f} % (95 % interval {100 * lo:.2f}-"
+            f"{100 * (o.success_rate or 0):.2f} % (95 % interval {100 * lo:.2f}-"
             f"{100 * hi:.2f} %; needed {100 * min_success:g} %)",
         ),
-        ("executor", c["executor"]),
-        ("wall time [s]", t["wall_time_s"]),
+        ("executor", c.executor),
+        ("wall time [s]", t.wall_time_s),
     ]
 
 
-def _metrics_table(s: dict[str, Any]) -> Table:
+def _metrics_table(s: CampaignSummary) -> Table:
     keys = ("count", "mean", "p1", "p50", "p99", "max")
-    rows: list[list[Any]] = [
-        [name, *(s["metrics"][name][k] for k in keys)] for name in METRIC_NAMES
-    ]
+    rows: list[list[Any]] = []
+    for name in METRIC_NAMES:
+        stats = s.metrics[name].to_dict()
+        rows.append([name, *(stats[k] for k in keys)])
     return Table("Figures over the runs", ["figure", *keys], rows)
 
 
-def _worst_table(result: CampaignResult, s: dict[str, Any], links: dict[int, str]) -> Table:
+def _worst_table(result: CampaignResult, s: CampaignSummary, links: dict[int, str]) -> Table:
     rows: list[list[Any]] = []
-    for w in s["worst_runs"]:
-        run = int(w["run"])
-        report = Link("report", links[run]) if run in links else None
-        command = Code(repro_command(result.campaign, run))
-        rows.append([run, w["verdict"], w["limit_use"], w["violations"] or "-", report, command])
+    for w in s.worst_runs:
+        report = Link("report", links[w.run]) if w.run in links else None
+        command = Code(repro_command(result.campaign, w.run))
+        rows.append([w.run, w.verdict, w.limit_use, w.violations or "-", report, command])
     note = (
         f"errors first, then failures, then the runs closest to a limit; the first "
         f"{WORST_FLOWN} flown again beside this report, each command flies its run alone"

@@ -10,13 +10,10 @@ run never leaves a half-written file in place of a good one.
 from __future__ import annotations
 
 import io
-import json
-import math
 import os
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -24,6 +21,7 @@ from hilander.hil.analysis.backtoback import BackToBack
 from hilander.hil.report import html, pages
 from hilander.hil.report.figures import plotting
 from hilander.hil.session.linkstats import LinkStats
+from hilander.hil.session.summary import Summary
 from hilander.sim.run import Landing
 from hilander.sim.scenario import scenario_to_toml
 
@@ -58,7 +56,7 @@ def telemetry_csv(landing: Landing) -> str:
 def write_run(
     out: Path,
     landing: Landing,
-    summary: dict[str, Any],
+    summary: Summary,
     link: LinkStats | None = None,
     tally: BackToBack | None = None,
 ) -> list[Path]:
@@ -66,7 +64,7 @@ def write_run(
     board session's link.csv, and back_to_back.csv where a reference ran),
     then the figures and report.html."""
     files: dict[str, str | bytes] = {
-        "summary.json": to_json(summary) + "\n",
+        "summary.json": summary.to_json() + "\n",
         "telemetry.csv": telemetry_csv(landing),
         "scenario.toml": scenario_to_toml(landing.scenario),
     }
@@ -122,18 +120,3 @@ def write_files(out: Path, files: Mapping[str, str | bytes]) -> list[Path]:
     except OSError as e:
         raise OutputError(f"{out}: cannot write: {e.strerror or e}") from None
     return [out / name for name in files]
-
-
-def _clean(x: Any) -> Any:
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    if isinstance(x, dict):
-        return {k: _clean(v) for k, v in x.items()}
-    if isinstance(x, list | tuple):
-        return [_clean(v) for v in x]
-    return x
-
-
-def to_json(summary: dict[str, Any]) -> str:
-    """Strict JSON (no NaN), keys in their given order."""
-    return json.dumps(_clean(summary), indent=2, allow_nan=False)

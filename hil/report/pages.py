@@ -1,5 +1,5 @@
 """The reports of a landing, a board session, an optimal solve and a replay:
-each a Report (html_report) of tables and figures, built from what the
+each a Report (report.html) of tables and figures, built from what the
 command already computed. The campaign's is in campaign_page.
 """
 
@@ -14,8 +14,10 @@ from hilander.hil.report.figures import link as link_figures
 from hilander.hil.report.figures import optimal as optimal_figures
 from hilander.hil.report.html import Report, Table
 from hilander.hil.session.linkstats import LinkStats
+from hilander.hil.session.summary import BoardSummary, Summary, landing_of
 from hilander.sim.result import summarize
 from hilander.sim.run import Landing
+from hilander.sim.summary import LandingSummary
 
 CAPTIONS = {
     "altitude_speed.png": "altitude above the ground, descent and horizontal speed; events dotted",
@@ -32,24 +34,24 @@ OPTIMAL_CAPTIONS = {
 }
 
 
-def summary_rows(s: dict[str, Any]) -> list[tuple[str, Any]]:
+def summary_rows(s: LandingSummary) -> list[tuple[str, Any]]:
     """The key/value table of a landing's summary."""
-    sc, td = s["scenario"], s["touchdown"] or {}
+    sc, td = s.scenario, s.touchdown
     rows: list[tuple[str, Any]] = [
-        ("scenario", f"{sc['name']} (seed {sc['seed']}, preset {sc['preset']})"),
-        ("landing system", sc.get("landing_system", "sky_crane")),
-        ("controller", s["controller"]),
+        ("scenario", f"{sc.name} (seed {sc.seed}, preset {sc.preset})"),
+        ("landing system", sc.landing_system),
+        ("controller", s.controller),
     ]
     if td:
         rows += [
-            ("touchdown time [s]", td["time_s"]),
-            ("vertical speed [m/s]", td["vertical_speed_mps"]),
-            ("horizontal speed [m/s]", td["horizontal_speed_mps"]),
-            ("distance to the chosen site [m]", td["distance_to_site_m"]),
-            ("on a hazard", td["on_hazard"]),
+            ("touchdown time [s]", td.time_s),
+            ("vertical speed [m/s]", td.vertical_speed_mps),
+            ("horizontal speed [m/s]", td.horizontal_speed_mps),
+            ("distance to the chosen site [m]", td.distance_to_site_m),
+            ("on a hazard", td.on_hazard),
         ]
-    rows += [("propellant used [kg]", s["propellant_used_kg"])]
-    rows += [(p["name"], f"from {p['start_s']} s") for p in s["phases"]]
+    rows += [("propellant used [kg]", s.propellant_used_kg)]
+    rows += [(p.name, f"from {p.start_s} s") for p in s.phases]
     return rows
 
 
@@ -72,19 +74,25 @@ LINK_COUNTERS = (
 )
 
 
-def link_table(s: dict[str, Any]) -> Table:
-    k = s["link"]
+def link_table(s: BoardSummary) -> Table:
+    k = s.link
+    lat, late, step = k.latency_us, k.late_latency_us, k.board_compute_us
     rows: list[list[Any]] = [
-        [f"latency {q} [us]", k["latency_us"][q]] for q in ("p50", "p99", "max")
+        ["latency p50 [us]", lat.p50],
+        ["latency p99 [us]", lat.p99],
+        ["latency max [us]", lat.max],
+        ["late answer p50 [us]", late.p50],
+        ["late answer max [us]", late.max],
+        ["board's step p50 [us]", step.p50],
+        ["board's step max [us]", step.max],
     ]
-    rows += [[f"late answer {q} [us]", k["late_latency_us"][q]] for q in ("p50", "max")]
-    rows += [[f"board's step {q} [us]", k["board_compute_us"][q]] for q in ("p50", "max")]
-    rows += [[name, k[name]] for name in LINK_COUNTERS]
-    rows += [["unsupported fault", u] for u in k["unsupported_faults"]]
-    rows += [["board fault", f] for f in k["board_fault_reports"]]
-    if "faults" in s:
-        rows += [[f"injected {n}", v] for n, v in s["faults"]["injected"].items()]
-    note = f"{s['mode']} on {k['port']} with board '{k['board']}'"
+    counters = k.to_dict()
+    rows += [[name, counters[name]] for name in LINK_COUNTERS]
+    rows += [["unsupported fault", u] for u in k.unsupported_faults]
+    rows += [["board fault", f] for f in k.board_fault_reports]
+    if s.faults is not None:
+        rows += [[f"injected {n}", v] for n, v in s.faults.injected.items()]
+    note = f"{s.mode} on {k.port} with board '{k.board}'"
     return Table("Link", ["counter", "value"], rows, note)
 
 
@@ -116,28 +124,29 @@ def back_to_back_table(b2b: dict[str, Any], what: str) -> Table:
 
 def run_report(
     landing: Landing,
-    summary: dict[str, Any],
+    summary: Summary,
     link: LinkStats | None = None,
     tally: BackToBack | None = None,
 ) -> Report:
     """A landing's report; a board session's adds its link, and the back to
     back comparison where a reference law was run beside the board."""
-    pngs = landing_figures.run_figures(landing, summary)
+    own = landing_of(summary)
+    pngs = landing_figures.run_figures(landing, own)
     tables = []
-    if link is not None:
+    if link is not None and isinstance(summary, BoardSummary):
         period_s = 1.0 / landing.scenario.vehicle.control_rate_Hz
-        speedup = summary["link"]["speedup"]
-        pngs["latency.png"] = link_figures.latency(link, summary["mode"], period_s / speedup)
+        deadline_s = period_s / summary.link.speedup
+        pngs["latency.png"] = link_figures.latency(link, summary.mode, deadline_s)
         tables.append(link_table(summary))
-    if tally is not None:
-        what = f"the board against the {summary['back_to_back']['reference']} law, same frames"
+    if tally is not None and isinstance(summary, BoardSummary) and summary.back_to_back:
+        what = f"the board against the {summary.back_to_back['reference']} law, same frames"
         pngs["back_to_back.png"] = link_figures.back_to_back(tally, what)
-        tables.append(back_to_back_table(summary["back_to_back"], what))
+        tables.append(back_to_back_table(summary.back_to_back, what))
     return Report(
         title=f"hilander: {landing.scenario.name} ({landing.controller})",
-        verdict=str(summary["verdict"]),
-        violations=list(summary["violations"]),
-        summary=summary_rows(summary),
+        verdict=own.verdict,
+        violations=list(own.violations),
+        summary=summary_rows(own),
         tables=tables,
         figures=pngs,
         captions=CAPTIONS,
@@ -189,7 +198,7 @@ def optimal_html_report(
     return Report(
         title=f"hilander optimal: {sc['name']}",
         verdict=str(law["verdict"]),
-        violations=list(summarize(landing)["violations"]),
+        violations=list(summarize(landing).violations),
         summary=rows,
         figures={
             "optimal_trajectory.png": optimal_figures.trajectories(landing, best, segment_time_s),

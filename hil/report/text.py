@@ -1,108 +1,110 @@
-"""A landing summary as text for a person at a terminal."""
+"""Summaries as text for a person at a terminal: a landing (on the desk or
+with a board), a replay and a campaign."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from hilander.hil.campaign.summary import CampaignSummary, ViolationCount
+from hilander.hil.session.summary import BoardSummary, Summary, landing_of
+from hilander.sim.campaign import METRIC_NAMES
+from hilander.sim.summary import LandingSummary, Touchdown
 
 
 def _f(x: Any, fmt: str = ".3f") -> str:
     return "-" if x is None else format(x, fmt)
 
 
-def text_report(s: dict[str, Any], command: str = "sim") -> str:
-    sc = s["scenario"]
-    who = s["controller"] if command == "hil" else f"{s['controller']} law"
+def text_report(summary: Summary) -> str:
+    """The summary of a landing, on the desk or with a board (``hilander hil``)."""
+    s = landing_of(summary)
+    sc = s.scenario
+    board = summary if isinstance(summary, BoardSummary) else None
+    command, who = ("hil", s.controller) if board else ("sim", f"{s.controller} law")
     lines = [
-        f"hilander {command}: {sc['name']} (seed {sc['seed']}, {sc['preset']}, "
-        f"{who}): {s['verdict'].upper()}"
+        f"hilander {command}: {sc.name} (seed {sc.seed}, {sc.preset}, {who}): {s.verdict.upper()}"
     ]
-    if s["touchdown"]:
-        lines += _touchdown_lines(s["touchdown"])
+    if s.touchdown:
+        lines += _touchdown_lines(s.touchdown)
     lines += _event_lines(s)
     lines.append(
-        f"  propellant   {_f(s['propellant_used_kg'], '.1f')} kg used, "
-        f"{_f(s['propellant_at_cut_kg'], '.1f')} kg left at the "
-        + ("cutoff" if s["scenario"].get("landing_system") == "legs" else "cut")
+        f"  propellant   {_f(s.propellant_used_kg, '.1f')} kg used, "
+        f"{_f(s.propellant_at_cut_kg, '.1f')} kg left at the "
+        + ("cutoff" if sc.landing_system == "legs" else "cut")
     )
-    phases = "  ".join(f"{p['name']} {p['start_s']:.1f}" for p in s["phases"])
+    phases = "  ".join(f"{p.name} {_f(p.start_s, '.1f')}" for p in s.phases)
     lines.append(f"  phases [s]   {phases}")
-    sim = s["sim"]
+    sim = s.sim
     lines.append(
-        f"  sim          {sim['steps']} plant steps, {sim['control_ticks']} control "
-        f"ticks, {sim['wall_time_s'] * 1e3:.1f} ms"
+        f"  sim          {sim.steps} plant steps, {sim.control_ticks} control "
+        f"ticks, {sim.wall_time_s * 1e3:.1f} ms"
     )
-    if "link" in s:
-        lines += link_lines(s)
-    lines += [f"  VIOLATION    {v}" for v in s["violations"]]
+    if board:
+        lines += link_lines(board)
+    lines += [f"  VIOLATION    {v}" for v in s.violations]
     return "\n".join(lines)
 
 
-def _event_lines(s: dict[str, Any]) -> list[str]:
+def _event_lines(s: LandingSummary) -> list[str]:
     """The tether cut and flyaway, the RADs and bridle, or the engine cutoff."""
     lines: list[str] = []
-    cut = s["tether_cut"]
-    if cut:
-        lines.append(f"  tether cut   {_f(cut['after_touchdown_s'], '.2f')} s after touchdown")
-    bridle = s.get("bridle_cut")
-    if bridle:
-        rad = s["events"].get("rad_fire_s")
+    if cut := s.tether_cut:
+        lines.append(f"  tether cut   {_f(cut.after_touchdown_s, '.2f')} s after touchdown")
+    if bridle := s.bridle_cut:
         lines.append(
-            f"  RAD / cut    RADs fired at {_f(rad, '.2f')} s, bridle cut "
-            f"{_f(bridle['before_touchdown_s'], '.2f')} s before the first impact"
+            f"  RAD / cut    RADs fired at {_f(s.events.rad_fire_s, '.2f')} s, bridle cut "
+            f"{_f(bridle.before_touchdown_s, '.2f')} s before the first impact"
         )
-    cutoff = s.get("engine_cutoff")
-    if cutoff:
-        lines.append(f"  cutoff       {_f(cutoff['after_touchdown_s'], '.2f')} s after touchdown")
-    if s["flyaway"]:
+    if cutoff := s.engine_cutoff:
+        lines.append(f"  cutoff       {_f(cutoff.after_touchdown_s, '.2f')} s after touchdown")
+    if fa := s.flyaway:
         what = "backshell down" if bridle else "stage down"
         whom = "lander" if bridle else "rover"
-        lines.append(
-            f"  flyaway      {what} {s['flyaway']['impact_distance_m']:.0f} m from the {whom}"
-        )
+        lines.append(f"  flyaway      {what} {_f(fa.impact_distance_m, '.0f')} m from the {whom}")
     return lines
 
 
-def _touchdown_lines(td: dict[str, Any]) -> list[str]:
-    place = "on a HAZARD" if td["on_hazard"] else "clear of hazards"
+def _touchdown_lines(td: Touchdown) -> list[str]:
+    place = "on a HAZARD" if td.on_hazard else "clear of hazards"
+    x, y = td.position_m
     return [
-        f"  touchdown    t = {_f(td['time_s'], '.2f')} s, vertical "
-        f"{_f(td['vertical_speed_mps'])} m/s, horizontal {_f(td['horizontal_speed_mps'])} m/s",
-        f"               at ({td['position_m'][0]:.1f}, {td['position_m'][1]:.1f}) m, "
-        f"{td['distance_to_target_m']:.1f} m from the target, "
-        f"{td['distance_to_site_m']:.1f} m from the chosen site, {place}",
+        f"  touchdown    t = {_f(td.time_s, '.2f')} s, vertical "
+        f"{_f(td.vertical_speed_mps)} m/s, horizontal {_f(td.horizontal_speed_mps)} m/s",
+        f"               at ({_f(x, '.1f')}, {_f(y, '.1f')}) m, "
+        f"{_f(td.distance_to_target_m, '.1f')} m from the target, "
+        f"{_f(td.distance_to_site_m, '.1f')} m from the chosen site, {place}",
     ]
 
 
-def link_lines(s: dict[str, Any]) -> list[str]:
-    k = s["link"]
-    lat, step = k["latency_us"], k["board_compute_us"]
+def link_lines(s: BoardSummary) -> list[str]:
+    k = s.link
+    lat, step, late = k.latency_us, k.board_compute_us, k.late_latency_us
     lines = [
-        f"  link         {s['mode']} on {k['port']}: {k['frames_sent']} frames sent, "
-        f"{k['frames_received']} received",
-        f"               latency p50 {_f(lat['p50'], '.0f')} us, p99 {_f(lat['p99'], '.0f')} us,"
-        f" max {_f(lat['max'], '.0f')} us; the board's step p50 {_f(step['p50'], '.0f')} us,"
-        f" max {_f(step['max'], '.0f')} us",
-        f"               deadline misses {k['deadline_misses']}, CRC errors {k['crc_errors']}, "
-        f"resyncs {k['resyncs']}, timeouts {k['timeouts']}, stalls {k['stalls']}, "
-        f"resets {k['resets']}",
+        f"  link         {s.mode} on {k.port}: {k.frames_sent} frames sent, "
+        f"{k.frames_received} received",
+        f"               latency p50 {_f(lat.p50, '.0f')} us, p99 {_f(lat.p99, '.0f')} us,"
+        f" max {_f(lat.max, '.0f')} us; the board's step p50 {_f(step.p50, '.0f')} us,"
+        f" max {_f(step.max, '.0f')} us",
+        f"               deadline misses {k.deadline_misses}, CRC errors {k.crc_errors}, "
+        f"resyncs {k.resyncs}, timeouts {k.timeouts}, stalls {k.stalls}, "
+        f"resets {k.resets}",
     ]
-    late = k["late_latency_us"]
-    if late["max"] is not None:
+    if late.max is not None:
         lines.append(
-            f"               late answers (dropped) p50 {_f(late['p50'], '.0f')} us, max "
-            f"{_f(late['max'], '.0f')} us; stale commands {k['stale_commands']}"
+            f"               late answers (dropped) p50 {_f(late.p50, '.0f')} us, max "
+            f"{_f(late.max, '.0f')} us; stale commands {k.stale_commands}"
         )
-    if "faults" in s:
-        injected = ", ".join(f"{n} {v}" for n, v in s["faults"]["injected"].items() if v)
-        lines.append(f"  faults       {' '.join(s['faults']['plan'])}: {injected or 'none hit'}")
-    if (b := s.get("back_to_back")) is not None:
+    if s.faults is not None:
+        injected = ", ".join(f"{n} {v}" for n, v in s.faults.injected.items() if v)
+        lines.append(f"  faults       {' '.join(s.faults.plan)}: {injected or 'none hit'}")
+    if (b := s.back_to_back) is not None:
         lines.append(
             f"  back2back    {b['verdict'].upper()} against the {b['reference']} law: "
             f"{b['identical']} identical, {b['within_tolerance']} within {b['tolerance']:g}, "
             f"{b['different']} different of {b['commands_compared']}"
         )
-    lines += [f"  UNSUPPORTED  {u}" for u in k["unsupported_faults"]]
-    lines += [f"  board fault  {f}" for f in k["board_fault_reports"][:5]]
+    lines += [f"  UNSUPPORTED  {u}" for u in k.unsupported_faults]
+    lines += [f"  board fault  {f}" for f in k.board_fault_reports[:5]]
     return lines
 
 
@@ -135,3 +137,47 @@ def replay_report(r: dict[str, Any]) -> str:
             + (f" (recorded under faults: {' '.join(faults)})" if faults else "")
         )
     return "\n".join(lines)
+
+
+def campaign_text(s: CampaignSummary) -> str:
+    """A campaign's summary for people."""
+    c, o, t = s.campaign, s.outcome, s.timing
+    lo, hi = o.success_rate_ci95 or (0.0, 0.0)
+    lines = [
+        f"campaign {c.scenario}: {c.flown} of {c.runs} runs (seed {c.seed}, "
+        f"{c.controller}, {c.executor}) in {t.wall_time_s:.1f} s, "
+        f"{t.runs_per_s} runs/s" + (" - INTERRUPTED" if c.interrupted else ""),
+        f"{o.passed} passed, {o.fail} failed, {o.error} errors: success "
+        f"{100 * (o.success_rate or 0):.2f} % (95 % interval {100 * lo:.2f}-{100 * hi:.2f} %)",
+        "dispersed: "
+        + (
+            ", ".join(c.dispersions)
+            or "nothing (the scenario has no [dispersions]: runs differ by their seed only)"
+        ),
+        "",
+        f"{'figure':<32}{'p1':>10}{'p50':>10}{'p99':>10}{'max':>10}",
+    ]
+    for name in METRIC_NAMES:
+        m = s.metrics[name]
+        lines.append(f"{name:<32}" + "".join(_fmt(x) for x in (m.p1, m.p50, m.p99, m.max)))
+    lines.append("")
+    lines += _violation_lines(s.violations)
+    lines += ["", "worst runs (errors, failures, then closest to a limit):"]
+    for w in s.worst_runs[:5]:
+        use = "-" if w.limit_use is None else f"{w.limit_use:.3f}"
+        lines.append(f"  run {w.run:<6} {w.verdict:<6} limit use {use:<7} {w.command}")
+        if w.violations:
+            lines.append(f"      {w.violations}")
+    return "\n".join(lines)
+
+
+def _fmt(x: float | None) -> str:
+    return f"{'-':>10}" if x is None else f"{x:>10.4g}"
+
+
+def _violation_lines(counts: dict[str, ViolationCount]) -> list[str]:
+    if not counts:
+        return ["violations: none"]
+    return ["violations (runs):"] + [
+        f"  {kind:<30}{v.runs:>7}  {100 * v.fraction:.2f} %" for kind, v in counts.items()
+    ]

@@ -7,16 +7,15 @@ ACKs, ``linkstats`` measures it, ``options`` says how it runs.
 """
 
 from hilander.hil.session.handshake import HandshakeError
-from hilander.hil.session.linkstats import LinkStats
 from hilander.hil.session.open import BoardSession, open_board
 from hilander.hil.session.options import SessionOptions
-from hilander.hil.session.remote import RemoteController
+from hilander.hil.session.summary import BoardSummary, LinkSummary
 
 __all__ = [
     "BoardSession",
+    "BoardSummary",
     "HandshakeError",
-    "LinkStats",
-    "RemoteController",
+    "LinkSummary",
     "SessionOptions",
     "open_board",
 ]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, fields
-from typing import Any
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from hilander.hil.link.link import Link
 from hilander.hil.session.options import SessionOptions
+from hilander.hil.session.summary import LinkSummary, Percentiles
 from hilander.hil.wire.protocol import Fault, FaultCode, Heartbeat
 
 KEEP_REPORTS = 20  # board faults and text lines kept for the summary
@@ -108,65 +108,3 @@ class LinkStats:
             retries=options.retries,
             speedup=options.speedup,
         )
-
-
-@dataclass(frozen=True)
-class Percentiles:
-    """p50, p99 and max of microsecond figures (None for none), rounded to 0.1 us."""
-
-    p50: float | None = None
-    p99: float | None = None
-    max: float | None = None
-
-    @classmethod
-    def of(cls, us: Any) -> Percentiles:
-        if not len(us):
-            return cls()
-        return cls(
-            p50=round(float(np.percentile(us, 50)), 1),
-            p99=round(float(np.percentile(us, 99)), 1),
-            max=round(float(us.max()), 1),
-        )
-
-    def to_dict(self) -> dict[str, float | None]:
-        return {"p50": self.p50, "p99": self.p99, "max": self.max}
-
-
-@dataclass(frozen=True)
-class LinkSummary:
-    """The ``link`` object of a board session's summary (docs/quickstart.md)."""
-
-    port: str
-    board: str
-    frames_sent: int
-    frames_received: int
-    latency_us: Percentiles
-    late_latency_us: Percentiles
-    board_compute_us: Percentiles
-    deadline_misses: int
-    crc_errors: int
-    resyncs: int
-    timeouts: int
-    stalls: int
-    resets: int
-    framing_errors: int
-    seq_gaps: int
-    duplicates: int
-    stale_commands: int
-    late_acks: int
-    host_overruns: int
-    unsupported_faults: list[str]
-    board_faults: int
-    board_fault_reports: list[str]
-    board_text: list[str]
-    timeout_s: float
-    retries: int
-    speedup: float
-
-    def to_dict(self) -> dict[str, Any]:
-        """The plain data, keys in the order of the output contract."""
-        return {
-            f.name: v.to_dict() if isinstance(v, Percentiles) else v
-            for f in fields(self)
-            for v in (getattr(self, f.name),)
-        }

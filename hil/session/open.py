@@ -2,7 +2,7 @@
 
     with open_board("/dev/ttyACM0", SessionOptions(mode=Mode.REALTIME)) as board:
         landing = board.fly(scenario)
-    summary = board.summary(landing)
+    summary = board.summary(landing)  # a BoardSummary: the landing, then the link
 
 It opens the port (any pyserial URL, or a pseudo-terminal path), wraps it in
 the fault plan if one is given, frames it in a ``Link`` (recorded if a
@@ -14,6 +14,7 @@ the recorder stays the caller's, who may still add the summary to it.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -21,14 +22,13 @@ from hilander.controller.interface import FlightComputer
 from hilander.hil.link.faults import FaultPlan, FaultyTransport
 from hilander.hil.link.link import Link
 from hilander.hil.link.record import Recorder
-from hilander.hil.link.transport import Transport, open_port
-from hilander.hil.session.linkstats import LinkSummary
+from hilander.hil.link.transport import DEFAULT_BAUD, Transport, open_port
 from hilander.hil.session.options import SessionOptions
 from hilander.hil.session.remote import RemoteController
+from hilander.hil.session.summary import BoardSummary, FaultsSummary, LinkSummary
+from hilander.sim.result import summarize
 from hilander.sim.run import Landing, fly
 from hilander.sim.scenario import Scenario
-
-DEFAULT_BAUD = 921600
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ class BoardSession:
     transport: Transport
     controller: RemoteController
     faults: FaultyTransport | None = None
+    fault_plan: FaultPlan | None = None
 
     @property
     def board_name(self) -> str:
@@ -65,6 +66,16 @@ class BoardSession:
     def link_summary(self) -> LinkSummary:
         """What the session measured, as the ``link`` object of the summary."""
         return self.controller.link_summary()
+
+    def summary(self, landing: Landing) -> BoardSummary:
+        """The landing's summary with the session's figures after it."""
+        plan = self.fault_plan.describe() if self.fault_plan is not None else []
+        return BoardSummary(
+            landing=summarize(landing),
+            mode=self.controller.options.mode.name.lower(),
+            link=self.link_summary(),
+            faults=FaultsSummary(plan, self.injected()) if plan else None,
+        )
 
     def injected(self) -> dict[str, int]:
         """The faults committed on the transport, and a reboot asked for."""
@@ -87,17 +98,21 @@ def open_board(
     """Open the board at ``url`` and close it on the way out.
 
     Raises ``PortError`` (one line) if the port cannot be opened. ``seed``
-    numbers the sessions (HELLO's session id)."""
+    numbers the sessions (HELLO's session id). A fault plan's byte faults
+    wrap the transport; its ``reset`` asks the board to reboot then."""
     transport: Transport = open_port(url, baud)
     faulty = None
     if faults is not None and faults.plan.on_transport:
         faulty = FaultyTransport(transport, faults.plan, faults.seed)
         transport = faulty
     options = options or SessionOptions()
+    if faults is not None and faults.plan.reset is not None:
+        options = dataclasses.replace(options, reset_at_s=faults.plan.reset)
     link = Link(transport, recorder)
     controller = RemoteController(link, options, session_seed=seed, sim_clock=faulty)
     try:
-        yield BoardSession(url, transport, controller, faulty)
+        plan = faults.plan if faults is not None else None
+        yield BoardSession(url, transport, controller, faulty, plan)
     finally:
         controller.close()
         transport.close()

@@ -21,8 +21,9 @@ from hilander.controller.interface import Command, HazardMap, SensorFrame
 from hilander.hil.link.link import Link
 from hilander.hil.link.transport import LinkLost, SimClock
 from hilander.hil.session.handshake import HandshakeError, Handshaker
-from hilander.hil.session.linkstats import LinkStats, LinkSummary
+from hilander.hil.session.linkstats import LinkStats
 from hilander.hil.session.options import SessionOptions
+from hilander.hil.session.summary import LinkSummary
 from hilander.hil.wire.protocol import (
     FLAG_RESEND,
     Capability,

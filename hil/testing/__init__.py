@@ -21,13 +21,16 @@ from typing import Any
 from hypothesis import strategies as st
 
 from hilander.hil.board.controllers import desk_factory
-from hilander.hil.session import SessionOptions, open_board
+from hilander.hil.link.transport import DEFAULT_BAUD
+from hilander.hil.session import BoardSummary, LinkSummary, SessionOptions, open_board
+from hilander.hil.session.summary import landing_of
 from hilander.hil.wire.protocol import Mode
 from hilander.sim.campaign import apply_draws, dispersed
 from hilander.sim.dispersions import SEED_MAX, Dispersion
 from hilander.sim.result import summarize
 from hilander.sim.run import Landing, fly
 from hilander.sim.scenario import Scenario, load_scenario
+from hilander.sim.summary import LandingSummary, Touchdown
 
 __all__ = [
     "Flight",
@@ -42,34 +45,45 @@ __all__ = [
 
 @dataclass(repr=False)
 class Flight:
-    """One flown landing: the summary of ``hilander sim --json`` and the telemetry."""
+    """One flown landing: its summary (the typed record behind ``hilander sim
+    --json``; with a board, ``hilander hil --json``'s) and the telemetry."""
 
-    summary: dict[str, Any]
+    summary: LandingSummary | BoardSummary
     landing: Landing
     where: str
 
     @property
+    def landing_summary(self) -> LandingSummary:
+        """The landing's own summary (without a board session's figures)."""
+        return landing_of(self.summary)
+
+    @property
     def verdict(self) -> str:
-        return str(self.summary["verdict"])
+        return self.landing_summary.verdict
 
     @property
     def violations(self) -> list[str]:
-        return list(self.summary["violations"])
+        return list(self.landing_summary.violations)
 
     @property
-    def touchdown(self) -> dict[str, Any] | None:
-        return self.summary["touchdown"]  # type: ignore[no-any-return]
+    def touchdown(self) -> Touchdown | None:
+        return self.landing_summary.touchdown
+
+    @property
+    def link(self) -> LinkSummary | None:
+        """A board session's link figures (None on the desk)."""
+        return self.summary.link if isinstance(self.summary, BoardSummary) else None
 
     def __repr__(self) -> str:
-        s = self.summary["scenario"]
-        return f"<Flight {s['name']} seed {s['seed']} on the {self.where}: {self.verdict}>"
+        s = self.landing_summary.scenario
+        return f"<Flight {s.name} seed {s.seed} on the {self.where}: {self.verdict}>"
 
     def assert_lands(self) -> None:
         """Fail with the scenario, the seed and every violation unless it passed."""
         if self.verdict != "pass":
-            s = self.summary["scenario"]
+            s = self.landing_summary.scenario
             raise AssertionError(
-                f"{s['name']} (seed {s['seed']}) on the {self.where}: {self.verdict}: "
+                f"{s.name} (seed {s.seed}) on the {self.where}: {self.verdict}: "
                 + "; ".join(self.violations)
             )
 
@@ -79,7 +93,7 @@ class Lander:
     on the board at ``port`` (lockstep over the hilander protocol)."""
 
     def __init__(
-        self, port: str | None = None, baud: int = 921600, controller: str = "compiled"
+        self, port: str | None = None, baud: int = DEFAULT_BAUD, controller: str = "compiled"
     ) -> None:
         self.port, self.baud, self.controller = port, baud, controller
         self.make = desk_factory(controller, "--hil-controller") if port is None else None
@@ -101,9 +115,7 @@ class Lander:
         options = SessionOptions(mode=Mode.LOCKSTEP)
         with open_board(self.port, options, baud=self.baud, seed=s.seed) as board:
             landing = board.fly(s)
-        summary = summarize(landing)
-        summary["link"] = board.link_summary().to_dict()
-        return Flight(summary, landing, self.where)
+        return Flight(board.summary(landing), landing, self.where)
 
 
 def scenario_of(scenario: str | Scenario) -> Scenario:

@@ -49,6 +49,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="fly the lander fixture's landings on the board at this serial port or "
         "pyserial URL; tests marked hilander_board run only with it",
     )
+    # 921600: hilander.hil.link.transport.DEFAULT_BAUD, not imported here: the
+    # plugin loads nothing of hilander until a test uses it
     group.addoption("--hil-baud", type=int, default=921600, metavar="N", help="baud rate (921600)")
     group.addoption(
         "--hil-report",
@@ -141,8 +143,8 @@ def _write_reports(folder: Path, item: pytest.Item, flights: list[Flight]) -> li
     test = re.sub(r"[^A-Za-z0-9_.-]+", "_", item.nodeid).strip("_")
     written = []
     for k, flight in enumerate(flights):
-        s = flight.summary["scenario"]
-        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{k}-{s['name']}-seed-{s['seed']}")
+        s = flight.landing_summary.scenario
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{k}-{s.name}-seed-{s.seed}")
         out = folder / test / name
         try:
             files = write_run(out, flight.landing, flight.summary)
@@ -165,12 +167,12 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
 def _report(item: pytest.Item, flight: Flight) -> None:
     if sum(name == "hilander" for name, _ in item.user_properties) >= PROPERTIES_MAX:
         return
-    s, td = flight.summary, flight.touchdown or {}
+    s, td = flight.landing_summary, flight.touchdown
     text = (
-        f"{s['scenario']['name']} seed {s['scenario']['seed']} on the {flight.where}: "
-        f"{flight.verdict}; touchdown {td.get('vertical_speed_mps')} m/s vertical, "
-        f"{td.get('horizontal_speed_mps')} m/s horizontal; "
-        f"{s['propellant_used_kg']} kg propellant"
+        f"{s.scenario.name} seed {s.scenario.seed} on the {flight.where}: "
+        f"{flight.verdict}; touchdown {td and td.vertical_speed_mps} m/s vertical, "
+        f"{td and td.horizontal_speed_mps} m/s horizontal; "
+        f"{s.propellant_used_kg} kg propellant"
     )
     item.user_properties.append(("hilander", text))
 

@@ -9,7 +9,16 @@ from typing import Any
 import numpy as np
 import pytest
 
-from hilander.controller import CompiledLaw, HazardMap, LawConfig, ReferenceLaw, SensorFrame
+from hilander.controller import (
+    Command,
+    CompiledLaw,
+    Event,
+    HazardMap,
+    LawConfig,
+    Phase,
+    ReferenceLaw,
+    SensorFrame,
+)
 
 # An MSL-like vehicle as its flight software knows it (hilander.sim.presets
 # holds the sourced numbers; the law's tests do not import the world).
@@ -90,3 +99,55 @@ def flat_map(
 
 def with_map(f: SensorFrame, m: HazardMap) -> SensorFrame:
     return dataclasses.replace(f, hazard_map_ready=True, hazard_map=m)
+
+
+# -- driving the phase machine ---------------------------------------------------
+
+CONFIG = LawConfig(**VEHICLE)
+# At the gate on its own profile: the terminal descent starts without a jolt.
+GATE = (CONFIG.gate_altitude_m, -CONFIG.gate_speed_mps)
+
+
+class Flight:
+    """Feeds a law hover frames over the target and keeps its commands."""
+
+    def __init__(self, law_cls: type, config: LawConfig = CONFIG) -> None:
+        self.law, self.config, self.step = law_cls(), config, 0
+        self.law.reset(config)
+        self.commands: list[Command] = []
+
+    @property
+    def time_s(self) -> float:
+        return self.step / self.config.control_rate_Hz
+
+    @property
+    def tick_s(self) -> float:
+        return 1.0 / self.config.control_rate_Hz
+
+    def fly(self, seconds: float, altitude_m: float, vz_mps: float, **fields: Any) -> Command:
+        for _ in range(round(seconds * self.config.control_rate_Hz)):
+            c = self.law.step(hover(self.step, self.config, altitude_m, vz_mps, **fields))
+            self.commands.append(c)
+            self.step += 1
+        return self.commands[-1]
+
+    def phase(self) -> Phase:
+        return Phase(self.commands[-1].phase)
+
+    def arm(self) -> float:
+        """Through constant velocity and rover release to armed detection; arm time."""
+        self.fly(0.1, *GATE)
+        assert self.phase() == Phase.CONSTANT_VELOCITY
+        self.fly(0.1, 19.0, -0.75)
+        assert self.phase() == Phase.SKY_CRANE
+        assert self.commands[-1].events & Event.ROVER_RELEASE
+        wait = self.config.bridle_payout_time_s + self.config.td_arm_settle_s
+        self.fly(wait + 0.1, 12.0, -0.75)
+        assert self.phase() == Phase.TOUCHDOWN_DETECTION
+        return next(self.time_at(c) for c in self.commands if c.phase == Phase.TOUCHDOWN_DETECTION)
+
+    def time_at(self, c: Command) -> float:
+        return c.step / self.config.control_rate_Hz
+
+    def first(self, phase: Phase) -> Command | None:
+        return next((c for c in self.commands if c.phase == phase), None)

@@ -12,15 +12,13 @@ be compared across languages.
 from __future__ import annotations
 
 import ctypes
-import subprocess
-from pathlib import Path
 
 import pytest
 
 from hilander.controller import Phase, _core
 from hilander.controller.reference import PHASE_MAPS, PHASES, ReferenceLaw
+from tests.common.firmware import HOST_BUILD, make
 
-FIRMWARE = Path(__file__).resolve().parents[2] / "firmware_stub"
 Table = list[tuple[int, int]]
 
 # How the guided law flies each phase: the specification the tables carry.
@@ -47,11 +45,8 @@ def reference_table() -> Table:
 
 @pytest.fixture(scope="module", params=["libhlcore.so", "libhlcore_double.so"])
 def c_lib(request: pytest.FixtureRequest) -> ctypes.CDLL:
-    done = subprocess.run(
-        ["make", "-s", "-C", str(FIRMWARE), "lib"], capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    lib = ctypes.CDLL(str(FIRMWARE / "build" / "host" / request.param))
+    make("lib")
+    lib = ctypes.CDLL(str(HOST_BUILD / request.param))
     lib.hl_test_phase_row.argtypes = [
         ctypes.c_int32,
         ctypes.POINTER(ctypes.c_uint32),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ctypes
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +19,10 @@ from hypothesis import strategies as st
 from hilander.hil.gen import cmessages
 from hilander.hil.wire.codec import Decoder, encode
 from hilander.hil.wire.protocol import SPEC_BY_CLASS, SPECS, Spec
-from tests.hil.golden import GOLDEN, PATH
-from tests.hil.test_codec import MESSAGES, STREAM, U8, U16
+from tests.common.firmware import FIRMWARE
+from tests.common.golden import GOLDEN, PATH
+from tests.common.messages import MESSAGES, STREAM, U8, U16
 
-ROOT = Path(__file__).resolve().parents[2]
-FIRMWARE = ROOT / "firmware_stub"
 C_TYPES = {
     "u8": ctypes.c_uint8,
     "u16": ctypes.c_uint16,
@@ -86,12 +84,8 @@ class Counters(ctypes.Structure):
 
 
 @pytest.fixture(scope="module")
-def core() -> ctypes.CDLL:
-    done = subprocess.run(
-        ["make", "-s", "-C", str(FIRMWARE), "lib"], capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    lib = ctypes.CDLL(str(FIRMWARE / "build" / "host" / "libhlcore.so"))
+def core(host_lib: Path) -> ctypes.CDLL:
+    lib = ctypes.CDLL(str(host_lib / "libhlcore.so"))
     lib.hl_test_reencode.argtypes = [
         ctypes.c_char_p,
         ctypes.c_size_t,

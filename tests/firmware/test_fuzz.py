@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from tests.firmware.test_core_codec import FIRMWARE
+from tests.common.firmware import FIRMWARE
 
 FUZZ_SECONDS = 30
 

@@ -16,7 +16,7 @@ from hilander.hil.cli.main import main
 from hilander.sim.result import summarize
 from hilander.sim.run import fly
 from hilander.sim.scenario import load_scenario
-from tests.firmware.test_core_codec import FIRMWARE
+from tests.common.firmware import FIRMWARE
 
 BUILDS = {"host": "build/host/hilander-fw", "host-asan": "build/host-asan/hilander-fw"}
 
@@ -55,7 +55,7 @@ def test_the_firmware_lands_the_default_scenario_in_lockstep(
     firmware: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, s = hil(capsys, "--port", firmware)
-    desk = summarize(fly(load_scenario("default")))
+    desk = summarize(fly(load_scenario("default"))).to_dict()
     assert code == 0 and s["verdict"] == desk["verdict"] == "pass"
     a, b = s["touchdown"], desk["touchdown"]
     assert abs(a["time_s"] - b["time_s"]) < 0.1

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ctypes
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -26,7 +26,7 @@ from hilander.hil.wire.codec import Decoder, encode, wire_round
 from hilander.hil.wire.protocol import params_message
 from hilander.sim.run import fly
 from hilander.sim.scenario import load_scenario
-from tests.firmware.test_core_codec import FIRMWARE, core  # noqa: F401 - fixture
+from tests.common.firmware import HOST_BUILD
 
 THRUST_TOLERANCE_N = 0.1  # of about 10 kN (measured: at most 0.02 N)
 THROTTLE_TOLERANCE = 1e-5
@@ -75,7 +75,7 @@ def stream(request: pytest.FixtureRequest) -> Stream:
 
 
 def _load(name: str) -> ctypes.CDLL:
-    lib = ctypes.CDLL(str(FIRMWARE / "build" / "host" / name))
+    lib = ctypes.CDLL(str(HOST_BUILD / name))
     lib.hl_test_law_reset.argtypes = [ctypes.POINTER(ctypes.c_double), ctypes.c_size_t]
     f32p = np.ctypeslib.ndpointer(np.float32, flags="C_CONTIGUOUS")
     lib.hl_test_law_map.argtypes = [
@@ -122,7 +122,7 @@ def c_commands(lib: ctypes.CDLL, s: Stream) -> list[Command]:
     return commands
 
 
-def test_the_double_build_equals_the_cython_law(core: Any, stream: Stream) -> None:  # noqa: F811
+def test_the_double_build_equals_the_cython_law(host_lib: Path, stream: Stream) -> None:
     ours = c_commands(_load("libhlcore_double.so"), stream)
     first = next(
         (k for k, (a, b) in enumerate(zip(ours, stream.commands, strict=True)) if a != b), None
@@ -140,7 +140,7 @@ def _rounding_edge(ours: Command, theirs: Command) -> bool:
     return only_saturation and abs(theirs.throttle - 1.0) < 1e-6
 
 
-def test_the_float32_build_within_tolerance(core: Any, stream: Stream) -> None:  # noqa: F811
+def test_the_float32_build_within_tolerance(host_lib: Path, stream: Stream) -> None:
     ours = c_commands(_load("libhlcore.so"), stream)
     theirs = stream.commands
     for name in ("phase", "events", "status"):

@@ -14,7 +14,7 @@ import pytest
 
 from hilander.hil.board.firmware import QEMU, firmware_command, firmware_port
 from hilander.hil.cli.main import main
-from tests.firmware.test_core_codec import FIRMWARE
+from tests.common.firmware import FIRMWARE
 
 pytestmark = pytest.mark.qemu
 

@@ -33,12 +33,12 @@ def at_event(name: str, event: Event) -> dict[str, float]:
 @pytest.mark.parametrize("name", AIRBAG)
 def test_each_airbag_lander_lands(name: str) -> None:
     s = summarize(fly(load_scenario(name)))
-    assert s["verdict"] == "pass", s["violations"]
-    assert [p["name"] for p in s["phases"]] == ["parachute", "rad_burn", "landed"]
-    assert s["scenario"]["landing_system"] == "airbags"
-    assert s["tether_cut"] is None and s["engine_cutoff"] is None
-    assert s["bridle_cut"]["before_touchdown_s"] > 0.5
-    assert s["flyaway"]["impact_distance_m"] > 20.0  # the backshell away from the lander
+    assert s.verdict == "pass", s.violations
+    assert [p.name for p in s.phases] == ["parachute", "rad_burn", "landed"]
+    assert s.scenario.landing_system == "airbags"
+    assert s.tether_cut is None and s.engine_cutoff is None
+    assert s.bridle_cut.before_touchdown_s > 0.5
+    assert s.flyaway.impact_distance_m > 20.0  # the backshell away from the lander
 
 
 def test_mer_fires_near_100_m_and_lets_go_10_to_15_m_up() -> None:
@@ -79,9 +79,7 @@ class Masked:
 
 def test_rads_never_fired_is_a_crash() -> None:
     s = summarize(fly(load_scenario("mer"), Masked(int(Event.RAD_FIRE | Event.BRIDLE_CUT))))
-    assert {"rad_not_fired", "bridle_not_cut", "touchdown_vertical_speed"} <= set(
-        s["violation_kinds"]
-    )
+    assert {"rad_not_fired", "bridle_not_cut", "touchdown_vertical_speed"} <= set(s.violation_kinds)
 
 
 def test_solid_rockets_burn_out_whatever_the_throttle() -> None:
@@ -116,4 +114,4 @@ def small_envelope(draw: st.DrawFn, name: str) -> Scenario:
 def test_every_landing_in_a_small_envelope_meets_its_limits(name: str, data: Any) -> None:
     scenario = data.draw(small_envelope(name))
     s = summarize(fly(scenario))
-    assert s["verdict"] == "pass", (scenario.initial, scenario.wind, s["violations"])
+    assert s.verdict == "pass", (scenario.initial, scenario.wind, s.violations)

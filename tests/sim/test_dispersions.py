@@ -153,9 +153,10 @@ def test_a_dispersed_vehicle_is_the_true_one_the_law_keeps_the_nominal() -> None
 def test_fly_run_is_the_landing_of_the_dispersed_scenario() -> None:
     row = fly_run(DEFAULT, 1, 3)
     summary = summarize(fly(dispersed(DEFAULT, 1, 3)))
-    assert row["verdict"] == summary["verdict"] == "pass"
-    assert row["touchdown_vertical_speed_mps"] == summary["touchdown"]["vertical_speed_mps"]
-    assert row["propellant_used_kg"] == summary["propellant_used_kg"]
+    assert row["verdict"] == summary.verdict == "pass"
+    assert summary.touchdown is not None
+    assert row["touchdown_vertical_speed_mps"] == summary.touchdown.vertical_speed_mps
+    assert row["propellant_used_kg"] == summary.propellant_used_kg
     assert 0 < row["limit_use"] < 1
     assert row["initial.position_m[2]"] == dispersed(DEFAULT, 1, 3).initial.position_m[2]
 
@@ -187,4 +188,4 @@ def test_the_envelope_campaign_file_covers_the_envelope() -> None:
         vx, vy, vz = r.initial.velocity_mps
         assert max(abs(x), abs(y)) <= 600 and 1500 <= z <= 2200
         assert max(abs(vx), abs(vy)) <= 40 and -100 <= vz <= -60
-        assert summarize(fly(r))["verdict"] == "pass"
+        assert summarize(fly(r)).verdict == "pass"

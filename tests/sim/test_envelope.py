@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -56,13 +55,13 @@ def envelope(draw: st.DrawFn) -> Scenario:
 
 @given(envelope())
 def test_every_landing_in_the_envelope_meets_its_limits(scenario: Scenario) -> None:
-    s: dict[str, Any] = summarize(fly(scenario))
-    lim, td, cut = scenario.limits, s["touchdown"], s["tether_cut"]
-    assert td is not None and not td["stowed"], s["violations"]
-    v = td["vertical_speed_mps"]
+    s = summarize(fly(scenario))
+    lim, td, cut = scenario.limits, s.touchdown, s.tether_cut
+    assert td is not None and not td.stowed, s.violations
+    v = td.vertical_speed_mps
     assert lim.touchdown_vertical_speed_min_mps <= v <= lim.touchdown_vertical_speed_max_mps
-    assert td["horizontal_speed_mps"] <= lim.touchdown_horizontal_speed_max_mps
-    assert not td["on_hazard"], td["position_m"]
+    assert td.horizontal_speed_mps <= lim.touchdown_horizontal_speed_max_mps
+    assert not td.on_hazard, td.position_m
     assert cut is not None
-    assert lim.tether_cut_delay_min_s <= cut["after_touchdown_s"] <= lim.tether_cut_delay_max_s
-    assert s["verdict"] == "pass", s["violations"]
+    assert lim.tether_cut_delay_min_s <= cut.after_touchdown_s <= lim.tether_cut_delay_max_s
+    assert s.verdict == "pass", s.violations

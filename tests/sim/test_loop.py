@@ -13,18 +13,18 @@ from hilander.sim.catalog import flyable_names
 from hilander.sim.result import summarize
 from hilander.sim.run import fly
 from hilander.sim.scenario import Scenario, load_scenario
+from hilander.sim.summary import LandingSummary
 
 
-def without_wall_time(summary: dict[str, object]) -> dict[str, object]:
-    sim = dict(summary["sim"])  # type: ignore[call-overload]
-    del sim["wall_time_s"]
-    return {**summary, "sim": sim, "controller": None}
+def without_wall_time(summary: LandingSummary) -> LandingSummary:
+    sim = dataclasses.replace(summary.sim, wall_time_s=0.0)
+    return dataclasses.replace(summary, sim=sim, controller="")
 
 
 def test_default_landing_passes(default_scenario: Scenario) -> None:
     s = summarize(fly(default_scenario))
-    assert s["verdict"] == "pass", s["violations"]
-    assert [p["name"] for p in s["phases"]] == [
+    assert s.verdict == "pass", s.violations
+    assert [p.name for p in s.phases] == [
         "powered_approach",
         "divert",
         "constant_velocity",
@@ -33,13 +33,13 @@ def test_default_landing_passes(default_scenario: Scenario) -> None:
         "tether_cut",
         "flyaway",
     ]
-    assert s["touchdown"]["distance_to_target_m"] > 10.0  # the divert was flown
+    assert s.touchdown.distance_to_target_m > 10.0  # the divert was flown
 
 
 @pytest.mark.parametrize("name", flyable_names())
 def test_every_builtin_scenario_passes(name: str) -> None:
     s = summarize(fly(load_scenario(name)))
-    assert s["verdict"] == "pass", s["violations"]
+    assert s.verdict == "pass", s.violations
 
 
 def test_general_loop_with_the_compiled_law_is_identical(default_scenario: Scenario) -> None:
@@ -64,7 +64,7 @@ def test_same_seed_same_result_other_seed_other_result(default_scenario: Scenari
     first = without_wall_time(summarize(fly(default_scenario)))
     assert first == without_wall_time(summarize(fly(default_scenario)))
     other = summarize(fly(default_scenario.with_seed(99)))
-    assert other["touchdown"]["position_m"] != first["touchdown"]["position_m"]
+    assert other.touchdown.position_m != first.touchdown.position_m
 
 
 def test_command_latency_is_flown(default_scenario: Scenario) -> None:
@@ -72,8 +72,8 @@ def test_command_latency_is_flown(default_scenario: Scenario) -> None:
         default_scenario, sim=dataclasses.replace(default_scenario.sim, command_latency_s=0.1)
     )
     s0, s1 = summarize(fly(default_scenario)), summarize(fly(late))
-    assert s1["verdict"] == "pass", s1["violations"]
-    assert s1["touchdown"]["time_s"] != s0["touchdown"]["time_s"]
+    assert s1.verdict == "pass", s1.violations
+    assert s1.touchdown.time_s != s0.touchdown.time_s
 
 
 class Wrapped:
@@ -95,7 +95,7 @@ def test_any_flight_computer_plugs_in(default_scenario: Scenario) -> None:
     fc = Wrapped()
     landing = fly(default_scenario, fc, name="wrapped")
     assert fc.frames == len(landing.telemetry)
-    assert summarize(landing)["controller"] == "wrapped"
+    assert summarize(landing).controller == "wrapped"
 
 
 class Recorder:
@@ -154,5 +154,5 @@ def test_a_crash_is_judged(default_scenario: Scenario) -> None:
             )
         )
     )
-    assert s["verdict"] == "fail"
-    assert any("stowed" in v or "before the tether cut" in v for v in s["violations"])
+    assert s.verdict == "fail"
+    assert any("stowed" in v or "before the tether cut" in v for v in s.violations)

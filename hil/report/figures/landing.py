@@ -23,6 +23,7 @@ from hilander.hil.report.figures.plotting import (
     pyplot,
 )
 from hilander.sim.run import Landing
+from hilander.sim.summary import LandingSummary
 
 __all__ = ["ReportUnavailableError", "available", "run_figures"]
 
@@ -160,18 +161,18 @@ def timeline(landing: Landing) -> bytes:
     return png(fig)
 
 
-def ground_track(landing: Landing, summary: dict[str, Any]) -> bytes:
+def ground_track(landing: Landing, summary: LandingSummary) -> bytes:
     """The ground track over the truth hazard mask: the nominal target, the
     site chosen, the touchdown and where the descent stage came down."""
     fig, ax = pyplot().subplots(figsize=(6.5, 6.5))
     hazard_background(ax, landing.terrain)
     ax.plot(landing.column("stage_x_m"), landing.column("stage_y_m"), lw=1, label="stage track")
     ax.plot([0.0], [0.0], "k+", ms=14, mew=2, label="nominal target")
-    site = summary["site"]["position_m"]
+    site = summary.site.position_m
     ax.plot([site[0]], [site[1]], "go", mfc="none", ms=12, mew=2, label="chosen site")
-    td = summary["touchdown"]
+    td = summary.touchdown
     if td:
-        ax.plot(*td["position_m"], "bx", ms=10, mew=2, label="touchdown")
+        ax.plot(*td.position_m, "bx", ms=10, mew=2, label="touchdown")
     impact = landing.records["stage_impact_position_S_m"]
     if not math.isnan(impact[0]):
         ax.plot([impact[0]], [impact[1]], "ms", ms=7, label="stage down")
@@ -180,7 +181,7 @@ def ground_track(landing: Landing, summary: dict[str, Any]) -> bytes:
     return png(fig)
 
 
-def run_figures(landing: Landing, summary: dict[str, Any]) -> dict[str, bytes]:
+def run_figures(landing: Landing, summary: LandingSummary) -> dict[str, bytes]:
     """Every figure of one landing, by file name (PNG bytes)."""
     pyplot()  # a one-line error where matplotlib is missing
     makers: dict[str, Callable[[], bytes]] = {

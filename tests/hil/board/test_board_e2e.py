@@ -20,7 +20,8 @@ from hilander.hil.board.virtual import VirtualBoard
 from hilander.hil.cli.main import main
 from hilander.hil.link.link import Link
 from hilander.hil.link.record import read_recording
-from hilander.hil.session import RemoteController, SessionOptions, open_board
+from hilander.hil.session import SessionOptions, open_board
+from hilander.hil.session.remote import RemoteController
 from hilander.hil.wire.protocol import Mode
 from hilander.sim.result import summarize
 from hilander.sim.run import Landing, fly
@@ -58,8 +59,8 @@ def test_lockstep_equals_the_desk_sim_through_the_wire(board: VirtualBoard) -> N
     rounded = fly(scenario, WireRounded())
     assert np.array_equal(landing.telemetry, rounded.telemetry), "not bit for bit"
     hil, desk = summarize(landing), summarize(fly(scenario))
-    assert hil["verdict"] == desk["verdict"] == "pass"
-    a, b = hil["touchdown"], desk["touchdown"]
+    assert hil.verdict == desk.verdict == "pass"
+    a, b = hil.to_dict()["touchdown"], desk.to_dict()["touchdown"]
     assert abs(a["time_s"] - b["time_s"]) < 0.05
     assert abs(a["vertical_speed_mps"] - b["vertical_speed_mps"]) < 0.005
     assert abs(a["horizontal_speed_mps"] - b["horizontal_speed_mps"]) < 0.02
@@ -71,14 +72,14 @@ def test_lockstep_equals_the_desk_sim_through_the_wire(board: VirtualBoard) -> N
 
 def test_realtime_lands_with_its_figures(board: VirtualBoard) -> None:
     landing, rc = fly_board(board.path, Mode.REALTIME, speedup=25.0)
-    summary = summarize(landing)
+    summary = summarize(landing).to_dict()
     assert summary["verdict"] == "pass", summary["violations"]
     latency = rc.stats.latency_us()
     assert latency.p50 is not None and latency.p99 is not None and latency.max is not None
     assert latency.p50 <= latency.p99 <= latency.max
     assert rc.link.counters()["frames_sent"] >= len(landing.telemetry)
     # a missed deadline holds the last command for a tick: close to the desk, not equal
-    desk = summarize(fly(load_scenario("default")))["touchdown"]
+    desk = summarize(fly(load_scenario("default"))).to_dict()["touchdown"]
     td = summary["touchdown"]
     # What to read if this fails on a loaded machine (it did once, 58.0 s
     # against 41.4 s): how many commands came late, and where the phases went.
@@ -100,7 +101,7 @@ def test_a_slow_board_misses_deadlines_in_real_time() -> None:
         landing, rc = fly_board(slow.path, Mode.REALTIME, speedup=20.0)
     assert rc.stats.deadline_misses > 0
     assert rc.stats.stale_commands > 0  # the late ones came after all, and were dropped
-    assert summarize(landing)["verdict"] in ("pass", "fail")
+    assert summarize(landing).verdict in ("pass", "fail")
 
 
 def test_hil_cli_records_and_replay_agrees(
@@ -194,7 +195,7 @@ def test_serve_answers_a_world_on_the_other_end(capsys: pytest.CaptureFixture[st
         rc.close()
         server.join(timeout=10)
         pty.close()
-    assert summary["verdict"] == "pass" and codes == [0]
+    assert summary.verdict == "pass" and codes == [0]
     _, err = capsys.readouterr()
     assert "stopped after 1 session(s)" in err
 

@@ -49,14 +49,14 @@ def test_a_run_that_raises_is_recorded_and_the_campaign_goes_on(workers: int) ->
     s = summarize_campaign(result)
     errors = [r for r in result.rows if r["verdict"] == "error"]
     assert 0 < len(errors) < 24 and len(result.rows) == 24
-    assert s["outcome"]["error"] == len(errors) and s["outcome"]["pass"] == 24 - len(errors)
-    first = s["errors"][0]
-    assert first["error"].startswith("ValueError: refusing to fly from")
-    assert first["command"] == (
-        f"hilander sim default --seed 1 --run {first['run']} --controller {FLAKY}"
+    assert s.outcome.error == len(errors) and s.outcome.passed == 24 - len(errors)
+    first = s.errors[0]
+    assert first.error.startswith("ValueError: refusing to fly from")
+    assert first.command == (
+        f"hilander sim default --seed 1 --run {first.run} --controller {FLAKY}"
     )
-    assert s["worst_runs"][0]["verdict"] == "error"
-    assert s["metrics"]["touchdown_vertical_speed_mps"]["count"] == 24 - len(errors)
+    assert s.worst_runs[0].verdict == "error"
+    assert s.metrics["touchdown_vertical_speed_mps"].count == 24 - len(errors)
 
 
 def test_ctrl_c_keeps_the_runs_already_flown() -> None:
@@ -69,7 +69,7 @@ def test_ctrl_c_keeps_the_runs_already_flown() -> None:
 
     result = fly_campaign(Campaign(DEFAULT, 50, 1), progress=progress)
     assert result.interrupted and [r["run"] for r in result.rows] == list(range(5))
-    assert summarize_campaign(result)["campaign"]["interrupted"] is True
+    assert summarize_campaign(result).campaign.interrupted is True
 
 
 def test_the_wilson_interval() -> None:
@@ -157,7 +157,7 @@ def test_a_worker_that_dies_costs_its_runs_not_the_campaign() -> None:
     died = [r for r in result.rows if r["verdict"] == "error"]
     assert died and all(r["error"].startswith("task failed: BrokenProcessPool") for r in died)
     s = summarize_campaign(result)
-    assert s["outcome"]["error"] == len(died) and s["errors"][0]["command"].endswith("DyingLaw")
+    assert s.outcome.error == len(died) and s.errors[0].command.endswith("DyingLaw")
 
 
 def test_the_campaign_command_on_a_dask_cluster(

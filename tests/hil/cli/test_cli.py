@@ -200,6 +200,17 @@ def test_board_options_that_the_firmware_cannot_take_are_refused(
     assert "--virtual" in capsys.readouterr()[1]
 
 
+def test_a_firmware_folder_that_is_not_there_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """0.6 let FirmwareError out as a traceback."""
+    missing = tmp_path / "no-firmware"
+    assert main(["board", "--firmware", "host", "--firmware-dir", str(missing)]) == 2
+    _, err = capsys.readouterr()
+    assert err.startswith("hilander: error: ") and err.count("\n") == 1
+    assert "firmware_stub/ not found" in err
+
+
 def test_a_bad_reference_is_one_line_before_the_port_is_opened(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -50,8 +50,8 @@ def test_a_failed_landing_shows_its_violations(tmp_path: Path) -> None:
     summary = summarize(landing)
     write_run(tmp_path, landing, summary)
     text = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert summary["verdict"] == "fail" and ">FAIL<" in text
-    assert all(v.split()[0] in text for v in summary["violations"])
+    assert summary.verdict == "fail" and ">FAIL<" in text
+    assert all(v.split()[0] in text for v in summary.violations)
 
 
 def test_without_matplotlib_the_data_files_are_written_and_a_note_says_why(

@@ -16,9 +16,9 @@ import pytest
 from hilander.hil.board.board import BoardOptions
 from hilander.hil.board.virtual import VirtualBoard
 from hilander.hil.campaign.executors import Campaign, CampaignResult, fly_campaign
-from hilander.hil.campaign.summary import summarize_campaign
-from hilander.hil.cli.campaign import write_campaign
+from hilander.hil.campaign.summary import CampaignSummary, summarize_campaign
 from hilander.hil.cli.main import main
+from hilander.hil.report.campaign_page import write_campaign
 from hilander.hil.report.figures import plotting
 from hilander.sim.campaign import POSITION_NAMES
 from hilander.sim.scenario import load_scenario
@@ -108,7 +108,7 @@ def test_a_replay_report_shows_the_differences_step_by_step(
     )
 
 
-def _campaign(tmp_path: Path, runs: int, **limits: float) -> tuple[dict, Path]:  # type: ignore[type-arg]
+def _campaign(tmp_path: Path, runs: int, **limits: float) -> tuple[CampaignSummary, Path]:
     s = load_scenario("default")
     if limits:
         s = dataclasses.replace(s, limits=dataclasses.replace(s.limits, **limits))
@@ -116,8 +116,7 @@ def _campaign(tmp_path: Path, runs: int, **limits: float) -> tuple[dict, Path]: 
     summary = summarize_campaign(result)
     out = tmp_path / "campaign"
     out.mkdir()
-    write_campaign(out, result, summary)
-    return summary, out
+    return write_campaign(out, result, summary), out
 
 
 def test_a_campaign_report_maps_the_runs_and_links_the_worst(tmp_path: Path) -> None:
@@ -148,7 +147,7 @@ def test_a_campaign_report_maps_the_runs_and_links_the_worst(tmp_path: Path) -> 
 def test_a_failing_campaign_report_says_fail_and_why(tmp_path: Path) -> None:
     summary, out = _campaign(tmp_path, 8, touchdown_vertical_speed_max_mps=0.74)
     parsed = parse_report(out)
-    assert summary["outcome"]["fail"] > 0 and parsed.verdict == "FAIL"
+    assert summary.outcome.fail > 0 and parsed.verdict == "FAIL"
     assert any(v.startswith("touchdown_vertical_speed") for v in parsed.violations)
 
 

@@ -26,7 +26,7 @@ def port(request: pytest.FixtureRequest) -> str:
 def test_the_board_lands_every_builtin_scenario_in_lockstep(port: str, name: str) -> None:
     with open_board(port, SessionOptions(mode=Mode.LOCKSTEP)) as board:
         summary = summarize(board.fly(load_scenario(name)))
-    assert summary["verdict"] == "pass", summary["violations"]
+    assert summary.verdict == "pass", summary.violations
     link = board.link_summary()
     assert link.stalls == 0 and link.resets == 0
-    assert link.frames_received >= summary["sim"]["control_ticks"]
+    assert link.frames_received >= summary.sim.control_ticks

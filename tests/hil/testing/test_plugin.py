@@ -67,7 +67,7 @@ def test_your_own_law_on_the_desk(pytester: pytest.Pytester) -> None:
         def test_reference(lander):
             flight = lander.fly("default")
             flight.assert_lands()
-            assert flight.summary["controller"] == "reference"
+            assert flight.landing_summary.controller == "reference"
         """
     )
     result = pytester.runpytest("-p", "no:cacheprovider", "--hil-controller", "reference")
@@ -110,7 +110,7 @@ def test_the_same_tests_fly_on_a_board_with_hil_port(
             flight = lander.fly("default")
             flight.assert_lands()
             assert flight.where.startswith("board at ")
-            assert flight.summary["link"]["frames_received"] > 1000
+            assert flight.link is not None and flight.link.frames_received > 1000
         """
     )
     result = user_repo.runpytest(
@@ -129,7 +129,7 @@ def test_a_failed_test_leaves_the_reports_of_its_last_flights(
         def test_too_strict(lander):
             for seed in (1, 2, 3, 4):
                 flight = lander.fly("default", seed)
-            assert flight.touchdown["vertical_speed_mps"] < 0.5
+            assert flight.touchdown.vertical_speed_mps < 0.5
 
         def test_passes(lander):
             lander.fly("default").assert_lands()

@@ -34,11 +34,12 @@ def test_every_landing_in_the_dispersion_envelope_meets_its_limits(s: Scenario) 
     lim = s.limits
     assert (
         lim.touchdown_vertical_speed_min_mps
-        <= td["vertical_speed_mps"]
+        <= td.vertical_speed_mps
         <= lim.touchdown_vertical_speed_max_mps
     )
-    assert td["horizontal_speed_mps"] <= lim.touchdown_horizontal_speed_max_mps
-    cut = flight.summary["tether_cut"]["after_touchdown_s"]
+    assert td.horizontal_speed_mps <= lim.touchdown_horizontal_speed_max_mps
+    assert flight.landing_summary.tether_cut is not None
+    cut = flight.landing_summary.tether_cut.after_touchdown_s
     assert lim.tether_cut_delay_min_s <= cut <= lim.tether_cut_delay_max_s
 
 
