@@ -1,7 +1,8 @@
 """hilander.hil: the boundary and the application, in layers.
 
 Each subpackage imports only those below it (import-linter holds this; see
-docs/architecture.md), and code outside hil imports a subpackage's facade::
+docs/architecture.md). A subpackage's ``__init__`` names the few things others
+use most; code above may also import a named module inside it::
 
     cli | gen            the hilander command | code generators
        ^

@@ -26,6 +26,7 @@ from hilander.sim.summary import (
     Site,
     TetherCut,
     Touchdown,
+    Violation,
 )
 from hilander.sim.vehicle import Limits
 
@@ -167,9 +168,6 @@ def _events(rec: dict[str, Any]) -> Events:
         propellant_out_s=_num(rec["propellant_out_time_s"], 3),
         bridle_tension_max_N=_num(rec["bridle_tension_max_N"], 1),
     )
-
-
-Violation = tuple[str, str]  # (kind, sentence): the kind is a short stable code
 
 
 def num(x: Number) -> float:

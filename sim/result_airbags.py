@@ -11,9 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from hilander.sim.summary import BridleCut, LandingSummary
-
-Violation = tuple[str, str]  # (kind, sentence): the kind is a short stable code
+from hilander.sim.summary import BridleCut, LandingSummary, Violation
 
 
 def bridle_cut(rec: dict[str, Any], touched: bool) -> BridleCut | None:

@@ -11,10 +11,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from hilander.sim.summary import EngineCutoff, LandingSummary
+from hilander.sim.summary import EngineCutoff, LandingSummary, Violation
 from hilander.sim.vehicle import Limits
-
-Violation = tuple[str, str]  # (kind, sentence): the kind is a short stable code
 
 
 def engine_cutoff(rec: dict[str, Any], touched: bool) -> EngineCutoff | None:

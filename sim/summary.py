@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from hilander.sim.records import OMIT_NONE, Record
 
 Number = float | None  # a figure rounded for people; None where it has none (NaN)
+Violation = tuple[str, str]  # (kind, sentence): the kind is a short stable code
 
 
 @dataclass(frozen=True)

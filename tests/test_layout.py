@@ -7,10 +7,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import hilander.hil
-
 TESTS = Path(__file__).resolve().parent
-HIL = Path(hilander.hil.__file__).resolve().parent
+# The source tree, not the installed package: hil/testing installs as
+# hilander.testing, so only the source has it under hil/.
+HIL = TESTS.parent / "hil"
 
 
 def _folders(root: Path) -> set[Path]:

@@ -2,19 +2,16 @@
 
 ``Board`` answers a world over any transport with a flight computer;
 ``VirtualBoard`` runs one behind a pseudo-terminal in a thread; ``firmware``
-builds and starts the C firmware (host or QEMU); ``controllers`` names the
-flight computers (``compiled``, ``reference``, ``module:Class``).
+builds and starts the C firmware (host or QEMU). Flight computers by name
+(``compiled``, ``reference``, ``module:Class``) are the world's:
+``hilander.sim.controllers``.
 """
 
 from hilander.hil.board.board import Board, BoardOptions
-from hilander.hil.board.controllers import ControllerError, desk_factory, flight_computer_factory
 from hilander.hil.board.virtual import VirtualBoard
 
 __all__ = [
     "Board",
     "BoardOptions",
-    "ControllerError",
     "VirtualBoard",
-    "desk_factory",
-    "flight_computer_factory",
 ]

@@ -38,18 +38,17 @@ def firmware_port(first_line: str) -> str:
 
 def start_firmware(folder: Path, build: str, name: str | None) -> tuple[subprocess.Popen[str], str]:
     """Build the firmware if needed (make), start it, and read its port."""
-    done = subprocess.run(
-        ["make", "-s", "-C", str(folder), build],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["make failed"])[-1]
-        raise FirmwareError(f"cannot build the {build} firmware in {folder}: {last}")
-    proc = subprocess.Popen(
-        firmware_command(folder, build, name), stdout=subprocess.PIPE, text=True
-    )
+    try:
+        done = subprocess.run(
+            ["make", "-s", "-C", str(folder), build], capture_output=True, text=True, check=False
+        )
+        if done.returncode != 0:
+            last = (done.stderr.strip().splitlines() or ["make failed"])[-1]
+            raise FirmwareError(f"cannot build the {build} firmware in {folder}: {last}")
+        command = firmware_command(folder, build, name)
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    except FileNotFoundError as e:  # no make, or no qemu-system-arm
+        raise FirmwareError(f"cannot start the {build} firmware: {e.filename} not found") from None
     assert proc.stdout is not None
     try:
         return proc, firmware_port(proc.stdout.readline())
@@ -71,7 +70,7 @@ def firmware_dir(given: Path | None) -> Path:
         if given
         else [
             *(d / "firmware_stub" for d in (here, *here.parents)),
-            Path(__file__).resolve().parents[1] / "firmware_stub",
+            Path(__file__).resolve().parents[2] / "firmware_stub",  # hil/board/ -> the clone
         ]
     )
     for folder in candidates:

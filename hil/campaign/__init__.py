@@ -7,6 +7,13 @@ campaign's summary and table; ``baseline`` records and checks golden figures.
 
 from hilander.hil.campaign.baseline import load_suite
 from hilander.hil.campaign.executors import Campaign, CampaignResult, fly_campaign
-from hilander.hil.campaign.summary import summarize_campaign
+from hilander.hil.campaign.summary import CampaignSummary, summarize_campaign
 
-__all__ = ["Campaign", "CampaignResult", "fly_campaign", "load_suite", "summarize_campaign"]
+__all__ = [
+    "Campaign",
+    "CampaignResult",
+    "CampaignSummary",
+    "fly_campaign",
+    "load_suite",
+    "summarize_campaign",
+]

@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from hilander.hil.board.controllers import desk_factory
 from hilander.sim.campaign import VERDICT_ERROR, fly_run
+from hilander.sim.controllers import desk_factory
 from hilander.sim.run import Landing
 from hilander.sim.scenario import Scenario
 

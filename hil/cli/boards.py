@@ -16,13 +16,12 @@ from hilander.controller.interface import FlightComputer
 from hilander.hil.analysis.backtoback import Shadowed
 from hilander.hil.analysis.replay import WireRounded, compare, refly
 from hilander.hil.board.board import Board, BoardOptions
-from hilander.hil.board.controllers import flight_computer_factory
 from hilander.hil.board.firmware import firmware_dir, start_firmware
 from hilander.hil.cli.args import resolve_scenario
 from hilander.hil.cli.exits import Exit, of_verdict
 from hilander.hil.cli.progress import Progress
 from hilander.hil.link.faults import FaultPlan, parse_faults
-from hilander.hil.link.record import Recorder, read_recording
+from hilander.hil.link.record import read_recording
 from hilander.hil.link.transport import PtyPair, open_port
 from hilander.hil.report.files import (
     back_to_back_csv,
@@ -33,14 +32,16 @@ from hilander.hil.report.files import (
 from hilander.hil.report.pages import replay_html_report
 from hilander.hil.report.text import replay_report, text_report
 from hilander.hil.session import (
-    BoardSession,
     BoardSummary,
-    HandshakeError,
+    FaultSetting,
+    RecordTo,
     SessionOptions,
     open_board,
 )
-from hilander.hil.session.open import FaultSetting
+from hilander.hil.session.handshake import HandshakeError
+from hilander.hil.session.linkstats import LinkStats
 from hilander.hil.wire.protocol import PROTOCOL_VERSION, SCHEMA_HASH, Mode
+from hilander.sim.controllers import flight_computer_factory
 from hilander.sim.records import to_json
 from hilander.sim.run import Landing
 from hilander.sim.scenario import Scenario, scenario_to_toml
@@ -49,38 +50,37 @@ from hilander.sim.scenario import Scenario, scenario_to_toml
 def run_hil(args: argparse.Namespace) -> int:
     scenario = resolve_scenario(args)
     plan = parse_faults(args.fault or [])
-    recorder = Recorder(args.record, _header(args, scenario, plan)) if args.record else None
     try:
-        landing, summary, board, shadow = _fly_on_board(args, scenario, plan, recorder)
-        if recorder is not None:
-            recorder.summary(summary.to_dict())
+        landing, summary, stats, shadow = _fly_on_board(args, scenario, plan)
     except HandshakeError as e:
         print(f"hilander: error: {args.port}: {e}", file=sys.stderr)
         return Exit.LINK
-    finally:
-        if recorder is not None:
-            recorder.close()
     if args.out is not None:
         tally = None if shadow is None else shadow.compared
-        files = write_run(args.out, landing, summary, board.controller.stats, tally)
+        files = write_run(args.out, landing, summary, stats, tally)
         summary = summary.with_files([str(p) for p in files])
     print(summary.to_json() if args.json else text_report(summary))
     return of_verdict(summary.verdict, Exit.LINK)
 
 
 def _fly_on_board(
-    args: argparse.Namespace, scenario: Scenario, plan: FaultPlan, recorder: Recorder | None
-) -> tuple[Landing, BoardSummary, BoardSession, Shadowed | None]:
-    """The landing with the board at --port, beside --reference if given."""
+    args: argparse.Namespace, scenario: Scenario, plan: FaultPlan
+) -> tuple[Landing, BoardSummary, LinkStats, Shadowed | None]:
+    """The landing with the board at --port, beside --reference if given,
+    recorded with --record."""
     reference = (
         None if args.reference is None else flight_computer_factory(args.reference, "--reference")
     )
-    seed = scenario.seed if args.fault_seed is None else args.fault_seed
+    faults = FaultSetting(plan, scenario.seed if args.fault_seed is None else args.fault_seed)
+    record = RecordTo(args.record, _header(args, scenario, plan)) if args.record else None
     progress = Progress(sys.stderr, args.mode, scenario.initial.position_m[2])
-    options = _session_options(args, plan)
-    faults = FaultSetting(plan, seed)
     with open_board(
-        args.port, options, baud=args.baud, seed=scenario.seed, faults=faults, recorder=recorder
+        args.port,
+        _session_options(args),
+        baud=args.baud,
+        seed=scenario.seed,
+        faults=faults,
+        record=record,
     ) as board:
         board.controller.progress = progress
         shadow = None
@@ -90,14 +90,16 @@ def _fly_on_board(
             landing = board.fly(scenario, shadow)
         finally:
             progress.done()
-    summary = board.summary(landing)
-    if shadow is not None:
-        compared = {"reference": args.reference, **shadow.compared.summary()}
-        summary = dataclasses.replace(summary, back_to_back=compared)
-    return landing, summary, board, shadow
+        board.end()  # the GOODBYE counted in the summary, which the recording keeps
+        summary = board.summary(landing)
+        if shadow is not None:
+            compared = {"reference": args.reference, **shadow.compared.summary()}
+            summary = dataclasses.replace(summary, back_to_back=compared)
+        board.record(summary)
+    return landing, summary, board.controller.stats, shadow
 
 
-def _session_options(args: argparse.Namespace, plan: FaultPlan) -> SessionOptions:
+def _session_options(args: argparse.Namespace) -> SessionOptions:
     return SessionOptions(
         mode=Mode[args.mode.upper()],
         timeout_s=args.timeout,

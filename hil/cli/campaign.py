@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from hilander.hil.analysis.optimal import require_analysis
-from hilander.hil.board.controllers import flight_computer_factory
 from hilander.hil.campaign.baseline import (
     Suite,
     baseline_record,
@@ -26,8 +25,9 @@ from hilander.hil.cli.boards import version
 from hilander.hil.cli.exits import Exit
 from hilander.hil.cli.progress import CampaignProgress
 from hilander.hil.report.campaign_page import write_campaign
-from hilander.hil.report.files import OutputError, write_atomic
+from hilander.hil.report.files import prepare, write_json
 from hilander.hil.report.text import campaign_text
+from hilander.sim.controllers import flight_computer_factory
 from hilander.sim.records import to_json
 from hilander.sim.scenario import load_scenario
 
@@ -99,7 +99,7 @@ def run_campaign(args: argparse.Namespace) -> int:
     if args.optimal_every:
         require_analysis()
     if args.out is not None:
-        _prepare(args.out)
+        prepare(args.out)
     result = _fly(campaign, args.workers, args.scheduler, "campaign")
     summary = summarize_campaign(result)
     if args.out is not None:
@@ -117,13 +117,6 @@ def _fly(campaign: Campaign, workers: int, scheduler: str | None, label: str) ->
         return fly_campaign(campaign, workers, scheduler, progress)
     finally:
         progress.finish()
-
-
-def _prepare(out: Path) -> None:
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise OutputError(f"{out}: cannot write: {e.strerror or e}") from None
 
 
 def run_baseline(args: argparse.Namespace) -> int:
@@ -153,11 +146,7 @@ def run_baseline(args: argparse.Namespace) -> int:
 
 def _record(suite: Suite, summaries: dict[str, CampaignSummary]) -> int:
     content = baseline_record(suite, summaries, version())
-    try:
-        suite.baseline.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(suite.baseline, to_json(content) + "\n")
-    except OSError as e:
-        raise OutputError(f"{suite.baseline}: cannot write: {e.strerror or e}") from None
+    write_json(suite.baseline, content)
     figures = len(content["figures"])
     print(f"baseline recorded: {suite.baseline} ({figures} figures, {len(summaries)} campaigns)")
     return Exit.PASS

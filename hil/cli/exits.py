@@ -15,7 +15,6 @@ from __future__ import annotations
 import enum
 
 from hilander.hil.analysis.optimal import OptimalError
-from hilander.hil.board.controllers import ControllerError
 from hilander.hil.board.firmware import FirmwareError
 from hilander.hil.campaign.baseline import BaselineError
 from hilander.hil.campaign.executors import SchedulerError
@@ -23,6 +22,7 @@ from hilander.hil.link.faults import FaultSpecError
 from hilander.hil.link.record import RecordingError
 from hilander.hil.link.transport import PortError
 from hilander.hil.report.files import OutputError
+from hilander.sim.controllers import ControllerError
 from hilander.sim.schema import ScenarioError
 
 

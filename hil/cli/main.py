@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from hilander.controller import FlightComputer
-from hilander.hil.board.controllers import desk_factory, flight_computer_factory
 from hilander.hil.cli.args import (
     add_controller_option,
     add_link_commands,
@@ -37,6 +36,7 @@ from hilander.hil.cli.optimal import add_optimal_command, run_optimal
 from hilander.hil.report.files import write_run
 from hilander.hil.report.text import text_report
 from hilander.sim.catalog import FAULTS, lander_scenarios, other_scenarios
+from hilander.sim.controllers import desk_factory, flight_computer_factory
 from hilander.sim.presets import PRESETS
 from hilander.sim.result import summarize
 from hilander.sim.run import fly

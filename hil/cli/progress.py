@@ -7,12 +7,10 @@ On a terminal, one line rewritten in place a few times a second; in a log
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 from hilander.controller.interface import Phase
-
-if TYPE_CHECKING:
-    from hilander.hil.session.remote import SessionSnapshot
+from hilander.hil.session.remote import SessionSnapshot
 
 TTY_PERIOD_S = 0.25
 LOG_PERIOD_S = 10.0

@@ -113,6 +113,14 @@ def _fault_value(name: str, text: str, spec: str) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class FaultSetting:
+    """A fault plan and the seed of its random draws."""
+
+    plan: FaultPlan
+    seed: int
+
+
 class FaultyTransport:
     """Wraps a transport and commits the plan's byte faults on it."""
 
@@ -125,7 +133,7 @@ class FaultyTransport:
         self._garbage_at = time.monotonic()
         self._stall_until: float | None = None
         self._held: deque[tuple[float, bytes]] = deque()
-        self.counts = {
+        self._counts = {
             "dropped": 0,
             "flipped": 0,
             "garbage": 0,
@@ -136,7 +144,7 @@ class FaultyTransport:
 
     def _check_plug(self) -> None:
         if self.plan.unplug is not None and self.time_s >= self.plan.unplug:
-            self.counts["unplugged"] = 1
+            self._counts["unplugged"] = 1
             raise LinkLost(
                 f"{self.name}: the port disappeared (injected at t = {self.plan.unplug:g} s)"
             )
@@ -153,10 +161,10 @@ class FaultyTransport:
     def write(self, data: bytes) -> None:
         self._check_plug()
         if self._stalled():
-            self.counts["stalled"] += len(data)
+            self._counts["stalled"] += len(data)
             return
         if self.plan.dup and data.endswith(b"\0") and self.rng.random() < self.plan.dup:
-            self.counts["duplicated"] += 1
+            self._counts["duplicated"] += 1
             data = data + data
         self.inner.write(self._corrupt(data))
 
@@ -168,7 +176,7 @@ class FaultyTransport:
         deadline = time.monotonic() + timeout_s
         data = self.inner.read(self._wait(timeout_s))
         if self._stalled():
-            self.counts["stalled"] += len(data)
+            self._counts["stalled"] += len(data)
             return b""
         data = self._garbage() + self._corrupt(data)
         if self.plan.delay or self.plan.jitter:
@@ -198,7 +206,7 @@ class FaultyTransport:
 
     def injected(self) -> dict[str, int]:
         """How many faults of each kind were committed so far."""
-        return dict(self.counts)
+        return dict(self._counts)
 
     def set_time(self, time_s: float) -> None:
         self.time_s = time_s
@@ -211,7 +219,7 @@ class FaultyTransport:
         if not rate or self.rng.random() >= min(1.0, rate * elapsed):
             return b""
         n = int(self.rng.integers(1, MAX_GARBAGE_BYTES + 1))
-        self.counts["garbage"] += n
+        self._counts["garbage"] += n
         return bytes(self.rng.integers(0, 256, n, dtype=np.uint8))
 
     def _corrupt(self, data: bytes) -> bytes:
@@ -223,10 +231,10 @@ class FaultyTransport:
             hit = self.rng.random(len(buf)) < p.flip
             bits = self.rng.integers(0, 8, len(buf))
             buf[hit] ^= (1 << bits[hit]).astype(np.uint8)
-            self.counts["flipped"] += int(hit.sum())
+            self._counts["flipped"] += int(hit.sum())
         if p.drop:
             keep = self.rng.random(len(buf)) >= p.drop
-            self.counts["dropped"] += int((~keep).sum())
+            self._counts["dropped"] += int((~keep).sum())
             buf = buf[keep]
         return buf.tobytes()
 

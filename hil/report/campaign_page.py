@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from hilander.hil.board.controllers import desk_factory
 from hilander.hil.campaign.executors import CampaignResult
 from hilander.hil.campaign.summary import (
     CampaignSummary,
@@ -22,9 +21,10 @@ from hilander.hil.campaign.summary import (
 )
 from hilander.hil.report.figures import campaign as campaign_figures
 from hilander.hil.report.figures import plotting
-from hilander.hil.report.files import OutputError, write_atomic, write_report, write_run
+from hilander.hil.report.files import write_atomic, write_report, write_run, writing
 from hilander.hil.report.html import Code, Link, Report, Table
 from hilander.sim.campaign import METRIC_NAMES, VERDICT_ERROR, dispersed
+from hilander.sim.controllers import desk_factory
 from hilander.sim.result import summarize
 from hilander.sim.run import fly
 from hilander.sim.world import build_world
@@ -46,15 +46,11 @@ def write_campaign(
     them all: a Ctrl-C while the report is drawn loses no data. Returns the
     summary with the files it wrote."""
     paths = [out / "runs.csv", out / "summary.json"]
-    try:
+    with writing(out):
         write_atomic(paths[0], runs_csv(result))
         summary = _write_summary(paths, summary)
         paths += write_campaign_report(out, result, summary, min_success)
         return _write_summary(paths, summary)
-    except OutputError:
-        raise
-    except OSError as e:
-        raise OutputError(f"{out}: cannot write: {e.strerror or e}") from None
 
 
 def _write_summary(paths: list[Path], summary: CampaignSummary) -> CampaignSummary:

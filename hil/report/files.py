@@ -9,19 +9,23 @@ run never leaves a half-written file in place of a good one.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from hilander.hil.analysis.backtoback import BackToBack
+from hilander.hil.analysis.optimal import Solution
 from hilander.hil.report import html, pages
 from hilander.hil.report.figures import plotting
 from hilander.hil.session.linkstats import LinkStats
 from hilander.hil.session.summary import Summary
+from hilander.sim.records import to_json
 from hilander.sim.run import Landing
 from hilander.sim.scenario import scenario_to_toml
 
@@ -112,11 +116,68 @@ def back_to_back_csv(tally: BackToBack) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_files(out: Path, files: Mapping[str, str | bytes]) -> list[Path]:
+@contextlib.contextmanager
+def writing(out: Path) -> Iterator[None]:
+    """An OSError while writing under ``out`` becomes a one-line OutputError."""
     try:
+        yield
+    except OutputError:
+        raise
+    except OSError as e:
+        raise OutputError(f"{out}: cannot write: {e.strerror or e}") from None
+
+
+def prepare(out: Path) -> None:
+    """The output folder, made before anything is flown into it."""
+    with writing(out):
+        out.mkdir(parents=True, exist_ok=True)
+
+
+def write_files(out: Path, files: Mapping[str, str | bytes]) -> list[Path]:
+    with writing(out):
         out.mkdir(parents=True, exist_ok=True)
         for name, content in files.items():
             write_atomic(out / name, content)
-    except OSError as e:
-        raise OutputError(f"{out}: cannot write: {e.strerror or e}") from None
     return [out / name for name in files]
+
+
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    """A JSON file (a baseline, say), its folder made if needed."""
+    with writing(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, to_json(data) + "\n")
+
+
+def trajectory_csv(best: Solution) -> str:
+    """One row per node; the thrust held from that node to the next (none on the last)."""
+    thrust = np.vstack([best.thrust_N, np.full((1, 3), np.nan)])
+    table = np.column_stack(
+        [
+            best.time_s,
+            best.position_m,
+            best.velocity_mps,
+            best.mass_kg,
+            thrust,
+            np.linalg.norm(thrust, axis=1),
+        ]
+    )
+    header = (
+        "time_s,x_m,y_m,z_m,vx_mps,vy_mps,vz_mps,mass_kg,thrust_x_N,thrust_y_N,thrust_z_N,thrust_N"
+    )
+    buf = io.StringIO()
+    np.savetxt(buf, table, delimiter=",", fmt="%.9g", header=header, comments="")
+    return buf.getvalue()
+
+
+def write_optimal(
+    out: Path, best: Solution, summary: dict[str, Any], report: Callable[[], html.Report]
+) -> list[Path]:
+    """trajectory.csv, the report (figures, report.html), then summary.json
+    listing them (into ``summary["files"]``)."""
+    with writing(out):
+        out.mkdir(parents=True, exist_ok=True)
+        write_atomic(out / "trajectory.csv", trajectory_csv(best))
+        paths = [out / "trajectory.csv", out / "summary.json", *write_report(out, report)]
+        summary["files"] = [str(p) for p in paths]
+        write_atomic(out / "summary.json", to_json(summary) + "\n")
+    return paths

@@ -181,3 +181,19 @@ def _violation_lines(counts: dict[str, ViolationCount]) -> list[str]:
     return ["violations (runs):"] + [
         f"  {kind:<30}{v.runs:>7}  {100 * v.fraction:.2f} %" for kind, v in counts.items()
     ]
+
+
+def optimal_text(summary: dict[str, Any]) -> str:
+    o, law, sc = summary["optimal"], summary["law"], summary["scenario"]
+    return "\n".join(
+        [
+            f"hilander optimal: {sc['name']} (seed {sc['seed']}, {sc['preset']})",
+            f"  target       {summary['target']['what']}",
+            f"  optimum      {o['propellant_kg']:.1f} kg in {o['time_of_flight_s']:.1f} s "
+            f"({o['nodes']} nodes, {o['solves']} solves; thrust {o['thrust_min_N']:.0f}-"
+            f"{o['thrust_max_N']:.0f} N)",
+            f"  law          {law['propellant_kg']:.1f} kg in {law['time_of_flight_s']:.1f} s "
+            f"({law['controller']}, landing {law['verdict']})",
+            f"  ratio        {summary['ratio']:.3f} (law / optimum)",
+        ]
+    )

@@ -6,16 +6,16 @@ board) behind a context manager. ``handshake`` opens the session and waits for
 ACKs, ``linkstats`` measures it, ``options`` says how it runs.
 """
 
-from hilander.hil.session.handshake import HandshakeError
-from hilander.hil.session.open import BoardSession, open_board
+from hilander.hil.link.faults import FaultSetting
+from hilander.hil.session.open import BoardSession, RecordTo, open_board
 from hilander.hil.session.options import SessionOptions
-from hilander.hil.session.summary import BoardSummary, LinkSummary
+from hilander.hil.session.summary import BoardSummary
 
 __all__ = [
     "BoardSession",
     "BoardSummary",
-    "HandshakeError",
-    "LinkSummary",
+    "FaultSetting",
+    "RecordTo",
     "SessionOptions",
     "open_board",
 ]

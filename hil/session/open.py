@@ -5,10 +5,12 @@
     summary = board.summary(landing)  # a BoardSummary: the landing, then the link
 
 It opens the port (any pyserial URL, or a pseudo-terminal path), wraps it in
-the fault plan if one is given, frames it in a ``Link`` (recorded if a
-``Recorder`` is given) and puts a ``RemoteController`` at its end. On the way
-out, whatever happened, it says GOODBYE (best effort) and closes the port;
-the recorder stays the caller's, who may still add the summary to it.
+the fault plan if one is given, starts the recording if one is asked for
+(only once the port is open, so a bad port never empties an old recording),
+frames it in a ``Link`` and puts a ``RemoteController`` at its end. On the
+way out, whatever happened, it says GOODBYE (best effort), closes the port
+and then the recording. ``end()`` says GOODBYE earlier, so that the summary
+can be written into the recording before it closes.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ import contextlib
 import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from hilander.controller.interface import FlightComputer
-from hilander.hil.link.faults import FaultPlan, FaultyTransport
+from hilander.hil.link.faults import FaultPlan, FaultSetting, FaultyTransport
 from hilander.hil.link.link import Link
 from hilander.hil.link.record import Recorder
 from hilander.hil.link.transport import DEFAULT_BAUD, Transport, open_port
@@ -32,11 +36,11 @@ from hilander.sim.scenario import Scenario
 
 
 @dataclass(frozen=True)
-class FaultSetting:
-    """A fault plan and the seed of its random draws."""
+class RecordTo:
+    """Where to record every byte of the session, and the header to start with."""
 
-    plan: FaultPlan
-    seed: int
+    path: Path
+    header: dict[str, Any]
 
 
 @dataclass
@@ -48,6 +52,7 @@ class BoardSession:
     controller: RemoteController
     faults: FaultyTransport | None = None
     fault_plan: FaultPlan | None = None
+    recorder: Recorder | None = None
 
     @property
     def board_name(self) -> str:
@@ -62,6 +67,15 @@ class BoardSession:
         self.controller.reset(scenario.law)
         name = f"board '{self.board_name}'"
         return fly(scenario, flight_computer or self.controller, name=name)
+
+    def end(self) -> None:
+        """End the session (GOODBYE, best effort); the port stays open."""
+        self.controller.close()
+
+    def record(self, summary: BoardSummary) -> None:
+        """Keep the summary at the end of the recording, if there is one."""
+        if self.recorder is not None:
+            self.recorder.summary(summary.to_dict())
 
     def link_summary(self) -> LinkSummary:
         """What the session measured, as the ``link`` object of the summary."""
@@ -93,7 +107,7 @@ def open_board(
     baud: int = DEFAULT_BAUD,
     seed: int = 1,
     faults: FaultSetting | None = None,
-    recorder: Recorder | None = None,
+    record: RecordTo | None = None,
 ) -> Iterator[BoardSession]:
     """Open the board at ``url`` and close it on the way out.
 
@@ -108,11 +122,17 @@ def open_board(
     options = options or SessionOptions()
     if faults is not None and faults.plan.reset is not None:
         options = dataclasses.replace(options, reset_at_s=faults.plan.reset)
-    link = Link(transport, recorder)
-    controller = RemoteController(link, options, session_seed=seed, sim_clock=faulty)
+    recorder = None
     try:
+        recorder = None if record is None else Recorder(record.path, record.header)
+        link = Link(transport, recorder)
+        controller = RemoteController(link, options, session_seed=seed, sim_clock=faulty)
         plan = faults.plan if faults is not None else None
-        yield BoardSession(url, transport, controller, faulty, plan)
+        try:
+            yield BoardSession(url, transport, controller, faulty, plan, recorder)
+        finally:
+            controller.close()
     finally:
-        controller.close()
         transport.close()
+        if recorder is not None:
+            recorder.close()

@@ -95,7 +95,11 @@ class RemoteController:
             raise TypeError("RemoteController.reset needs a LawConfig")
         if config != self._config or not self.hand.open:
             self._config = config
-            self.hand.connect(config)
+            try:
+                self.hand.connect(config)
+            except LinkLost as e:  # the port went away before the landing
+                why = str(e).removeprefix(f"{self.link.transport.name}: ")
+                raise HandshakeError(f"lost before the landing: {why}") from None
 
     def step(self, frame: SensorFrame) -> Command:
         self.time_s = frame.time_s
@@ -137,6 +141,7 @@ class RemoteController:
     def close(self) -> None:
         """End the session (best effort: the port may be gone)."""
         if self.hand.open:
+            self.hand.open = False
             with contextlib.suppress(LinkLost):
                 self.link.send(Goodbye(0))
 

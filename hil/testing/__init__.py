@@ -20,12 +20,12 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from hilander.hil.board.controllers import desk_factory
 from hilander.hil.link.transport import DEFAULT_BAUD
-from hilander.hil.session import BoardSummary, LinkSummary, SessionOptions, open_board
-from hilander.hil.session.summary import landing_of
+from hilander.hil.session import BoardSummary, SessionOptions, open_board
+from hilander.hil.session.summary import LinkSummary, landing_of
 from hilander.hil.wire.protocol import Mode
 from hilander.sim.campaign import apply_draws, dispersed
+from hilander.sim.controllers import desk_factory
 from hilander.sim.dispersions import SEED_MAX, Dispersion
 from hilander.sim.result import summarize
 from hilander.sim.run import Landing, fly

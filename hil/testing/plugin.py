@@ -69,7 +69,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     controller = config.getoption("--hil-controller")
     if controller != "compiled":  # a bad name stops the session before any test
-        from hilander.hil.board.controllers import (  # noqa: PLC0415 - lazy: see above
+        from hilander.sim.controllers import (  # noqa: PLC0415 - lazy: see above
             ControllerError,
             flight_computer_factory,
         )

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from tests.sim.conftest import CUT, RELEASE, G, bare_world, command, run
+from tests.common.world import CUT, RELEASE, G, bare_world, command, run
 
 G0 = 9.80665
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from hilander.sim import _rng
-from tests.sim.conftest import bare_world, command, run
+from tests.common.world import bare_world, command, run
 
 
 def hovering(**overrides: object) -> object:

@@ -229,3 +229,20 @@ def test_a_board_on_a_tcp_socket_as_qemu_serves_its_uart(
         server.close()
     out, _ = capsys.readouterr()
     assert code == 0 and json.loads(out)["verdict"] == "pass"
+
+
+def test_the_firmware_is_found_from_the_source_tree_wherever_one_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From outside the clone, an editable install still finds firmware_stub/
+    beside its source (two folders up from hil/board/); an installed package
+    has no source tree and says so."""
+    from hilander.hil.board import firmware  # noqa: PLC0415
+
+    monkeypatch.chdir(tmp_path)
+    beside = Path(firmware.__file__).resolve().parents[2] / "firmware_stub"
+    if (beside / "Makefile").exists():
+        assert firmware.firmware_dir(None) == beside
+    else:
+        with pytest.raises(firmware.FirmwareError, match="firmware_stub/ not found"):
+            firmware.firmware_dir(None)

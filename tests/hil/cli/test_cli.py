@@ -218,3 +218,28 @@ def test_a_bad_reference_is_one_line_before_the_port_is_opened(
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "nonexistent" not in err
     assert err.startswith("hilander: error: --reference nosuch:")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--port", "/dev/hilander-no-such-port"], ["--port", "loop://", "--reference", "nope"]],
+)
+def test_a_bad_port_or_reference_leaves_an_old_recording_alone(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, args: list[str]
+) -> None:
+    """The recording starts only once the port is open (0.6 order)."""
+    old = tmp_path / "run.hlr"
+    old.write_bytes(b"an earlier recording")
+    assert main(["hil", *args, "--record", str(old)]) == 2
+    assert old.read_bytes() == b"an earlier recording"
+    assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_a_machine_without_make_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    firmware = Path(__file__).resolve().parents[3] / "firmware_stub"
+    monkeypatch.setenv("PATH", str(tmp_path))  # nothing on it: no make, no qemu
+    code = main(["board", "--firmware", "host", "--firmware-dir", str(firmware)])
+    err = capsys.readouterr().err
+    assert code == 2 and err == "hilander: error: cannot start the host firmware: make not found\n"

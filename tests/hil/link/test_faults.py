@@ -199,3 +199,13 @@ def test_fault_plans_parse_and_describe_themselves() -> None:
 def test_a_line_that_echoes_says_so(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = hil(capsys, "loop://")
     assert code == 3 and "echoes what is sent" in err
+
+
+def test_a_port_lost_before_the_landing_is_a_link_error_not_a_traceback(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """An unplug at t = 0 comes during HELLO/PARAMS, outside any step."""
+    assert main(["hil", "--port", "loop://", "--fault", "unplug=0"]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("hilander: error: loop://: lost before the landing: ")
+    assert err.count("\n") == 1 and "Traceback" not in err

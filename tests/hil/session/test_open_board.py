@@ -12,8 +12,8 @@ import pytest
 from hilander.hil.board.virtual import VirtualBoard
 from hilander.hil.link.faults import FaultPlan
 from hilander.hil.link.transport import PortError
-from hilander.hil.session import BoardSummary, LinkSummary, SessionOptions, open_board
-from hilander.hil.session.open import FaultSetting
+from hilander.hil.session import BoardSummary, FaultSetting, SessionOptions, open_board
+from hilander.hil.session.summary import LinkSummary
 from hilander.sim.result import summarize
 from hilander.sim.scenario import load_scenario
 
