@@ -99,6 +99,10 @@ cdef class LawCore:
         del s["clearance_m"]
         return s
 
+    def set_phase(self, int phase):
+        """Put the law in a phase, any value: for tests (a value off the table holds)."""
+        self.state.phase = phase
+
 
 cdef int fill_hazard_map(HazardMap* m, cost, elevation_m, double cell_size_m,
                          origin_S_m) except -1:

@@ -14,8 +14,9 @@ cdef enum:
     HAZARD_MAP_MAX_CELLS = 64            # cells per side of the hazard map
     HAZARD_MAP_MAX_SIZE = 4096           # HAZARD_MAP_MAX_CELLS ** 2
 
-# Phases of a descent (a legged lander skips 3, 5 and 6; a lander that
-# hovers to map flies PHASE_HOVER between 1 and 2; an airbag lander flies
+# Phases of a descent (a legged lander skips PHASE_SKY_CRANE, PHASE_TETHER_CUT
+# and PHASE_FLYAWAY; a lander that hovers to map flies PHASE_HOVER between
+# PHASE_DIVERT and PHASE_CONSTANT_VELOCITY; an airbag lander flies
 # PHASE_PARACHUTE, PHASE_RAD_BURN, PHASE_LANDED). A value is a name, not a
 # place in the flight: the law reads the phase table (PhaseRow, below).
 cdef enum:
@@ -27,7 +28,7 @@ cdef enum:
     PHASE_TETHER_CUT = 5
     PHASE_FLYAWAY = 6
     PHASE_LANDED = 7                     # legged lander: engines cut off on its legs
-    PHASE_HOVER = 8                      # hover-and-map, between the approach and phase 2
+    PHASE_HOVER = 8                      # hover-and-map, after the approach, before the descent
     PHASE_PARACHUTE = 9                  # airbags: on the parachute, RADs not yet fired
     PHASE_RAD_BURN = 10                  # airbags: RADs fired, bridle not yet cut
     PHASE_COUNT = 11
@@ -193,6 +194,8 @@ cdef struct PhaseRow:
     PhaseFly fly
     uint32_t flags                       # PHASE_MAPS
 
+# The phase table's row of a phase; NULL outside 0 <= phase < PHASE_COUNT
+# (law_step then holds: gravity's acceleration, no map).
 cdef const PhaseRow* law_phase(int32_t phase) noexcept nogil
 cdef void law_reset(LawState* s) noexcept nogil
 cdef void law_step(LawState* s, const LawParams* p, const SensorFrame* f,

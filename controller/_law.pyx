@@ -46,9 +46,9 @@ G. Hover-and-map (Tianwen-1 hovered near 100 m to map and pick a flat spot,
    mars-landers.md §2, A): with hover_s > 0 the approach hands over at the
    gate to PHASE_HOVER, which holds the gate's height (a descent speed of
    position_gain_per_s times the height error, within gate_speed_mps) over
-   the site; a hazard map that comes in the hover moves the
-   site, and the horizontal loop carries the lander over it; after hover_s,
-   once within HOVER_ARRIVAL_M of the site, the terminal descent begins.
+   the site; a hazard map that comes in the hover moves the site, and the
+   horizontal loop carries the lander over it; after hover_s, once within
+   HOVER_ARRIVAL_M of the site, the terminal descent begins.
 """
 
 from libc.math cimport sqrt, cos, sin, fmax, fmin
@@ -205,8 +205,8 @@ cdef int turn_round(LawState* s, const LawParams* p, const TgoProblem* q,
 
 cdef void approach(LawState* s, const LawParams* p, const SensorFrame* f, double* a,
                    uint32_t* status) noexcept nogil:
-    """Augmented Apollo guidance to the approach gate over the site (phases 0, 1),
-    after a turn-round burn if the start needs one."""
+    """Augmented Apollo guidance to the approach gate over the site (powered
+    approach, divert), after a turn-round burn if the start needs one."""
     cdef TgoProblem q
     gate_problem(s, p, f, &q)
     if turn_round(s, p, &q, a):
@@ -287,7 +287,7 @@ cdef void terminal(LawState* s, const LawParams* p, const SensorFrame* f, double
 
 cdef void descend(LawState* s, const LawParams* p, const SensorFrame* f, double* a,
                   uint32_t* status) noexcept nogil:
-    """Phases 2 to 5: the terminal descent over the site."""
+    """The terminal descent over the site, constant velocity to tether cut."""
     cdef double h = altitude_m(s, f)
     cdef double ff = 0.0, speed
     cdef double v[3]
@@ -361,9 +361,9 @@ cdef void guided_step(LawState* s, const LawParams* p, const SensorFrame* f,
     a[0] = 0.0
     a[1] = 0.0
     a[2] = p.gravity_mps2
-    if f.hazard_map_ready and hazard_map != NULL and PHASES[s.phase].flags & PHASE_MAPS:
+    if f.hazard_map_ready and hazard_map != NULL and phase_row(s.phase).flags & PHASE_MAPS:
         choose_site(s, p, f, hazard_map, &c.status)
-    PHASES[s.phase].fly(s, p, f, a, &c.status)   # after choose_site: it may enter DIVERT
+    phase_row(s.phase).fly(s, p, f, a, &c.status)   # after choose_site: it may enter DIVERT
     throttle_stage(s, p, f, a, c)
 
 
@@ -386,7 +386,15 @@ PHASES[PHASE_HOVER] = PhaseRow(hover, PHASE_MAPS)
 PHASES[PHASE_PARACHUTE] = PhaseRow(hold, 0)            # airbags: airbag_step flies these
 PHASES[PHASE_RAD_BURN] = PhaseRow(hold, 0)
 assert all(PHASES[i].fly != NULL for i in range(PHASE_COUNT)), "a phase without a row"
+# A phase outside the table (a corrupted value) holds: gravity's acceleration, no map.
+cdef PhaseRow HOLDS = PhaseRow(hold, 0)
 
 
 cdef const PhaseRow* law_phase(int32_t phase) noexcept nogil:
-    return &PHASES[phase]
+    return &PHASES[phase] if 0 <= phase < PHASE_COUNT else NULL
+
+
+cdef inline const PhaseRow* phase_row(int32_t phase) noexcept nogil:
+    """The row the step flies: the table's, or HOLDS outside it."""
+    cdef const PhaseRow* row = law_phase(phase)
+    return row if row != NULL else &HOLDS

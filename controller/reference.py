@@ -46,6 +46,8 @@ HOVER_ARRIVAL_M = 2.0  # the hover ends this close to the site,
 HOVER_WAIT_MAX = 3.0  # or after this many times hover_s
 PHASE_MAPS = 1  # phase flag: a hazard map that comes in moves the site
 
+Fly = Callable[[SensorFrame, Status], tuple[list[float], Status]]  # a phase's handler, bound
+
 
 @dataclass
 class ReferenceState:
@@ -100,9 +102,11 @@ class ReferenceLaw:
         if p.landing_system == LANDING_AIRBAGS:
             thrust, throttle = airbag_step(p, s, f)
             return self.command(f, thrust, throttle, status)
-        if f.hazard_map_ready and f.hazard_map is not None and PHASES[s.phase].flags & PHASE_MAPS:
+        row = law_phase(s.phase)
+        maps = row is not None and row.flags & PHASE_MAPS
+        if maps and f.hazard_map_ready and f.hazard_map is not None:
             status |= self.choose_site(f, f.hazard_map)
-        a, status = PHASES[s.phase].fly(self, f, status)  # choose_site may enter DIVERT
+        a, status = self.fly_phase(f, status)  # after choose_site: it may enter DIVERT
         thrust, throttle, status = throttle_stage(p, s, f, a, status)
         return self.command(f, thrust, throttle, status)
 
@@ -161,6 +165,12 @@ class ReferenceLaw:
         )
 
     # -- phases --------------------------------------------------------------
+
+    def fly_phase(self, f: SensorFrame, status: Status) -> tuple[list[float], Status]:
+        """The phase's handler, called on self (a subclass's override flies); off table: hold."""
+        row = law_phase(self.s.phase)
+        fly: Fly = self.hold if row is None else getattr(self, row.fly.__name__)
+        return fly(f, status)
 
     def choose_site(self, f: SensorFrame, m: HazardMap) -> Status:
         p, s = self.p, self.s
@@ -381,3 +391,8 @@ PHASES = (
     PhaseRow(Phase.RAD_BURN, ReferenceLaw.hold, 0),
 )
 assert [row.phase for row in PHASES] == [Phase(i) for i in range(len(Phase))], "a row per phase"
+
+
+def law_phase(phase: int) -> PhaseRow | None:
+    """The table's row of a phase; None outside it (a corrupted value: the law holds)."""
+    return PHASES[phase] if 0 <= phase < len(PHASES) else None

@@ -6,12 +6,12 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from hilander.controller.config import LawConfig
 from hilander.controller.interface import Event, Phase, SensorFrame
 from hilander.controller.reference_throttle import norm2, thrust_max_N
 from hilander.controller.reference_touchdown import enter
 
-if TYPE_CHECKING:
-    from hilander.controller.config import LawConfig
+if TYPE_CHECKING:  # reference imports this module
     from hilander.controller.reference import ReferenceState
 
 CUT_DEPTH_M = 5.0  # cut this far below the release height, whatever the speed

@@ -6,10 +6,10 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from hilander.controller.config import LawConfig
 from hilander.controller.interface import Event, SensorFrame, Status
 
-if TYPE_CHECKING:
-    from hilander.controller.config import LawConfig
+if TYPE_CHECKING:  # reference imports this module
     from hilander.controller.reference import ReferenceState
 
 

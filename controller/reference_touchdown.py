@@ -6,11 +6,11 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from hilander.controller.config import LawConfig
 from hilander.controller.interface import Event, Phase, SensorFrame
 from hilander.controller.reference_throttle import norm2
 
-if TYPE_CHECKING:
-    from hilander.controller.config import LawConfig
+if TYPE_CHECKING:  # reference imports this module
     from hilander.controller.reference import ReferenceState
 
 

@@ -1,4 +1,5 @@
-/* The landing law: phase machine, guidance, throttle, touchdown detection.
+/* The landing law: phase machine, guidance, terminal descent (the throttle
+ * stage: hl_throttle.c; touchdown detection: hl_touchdown.c).
  * A line-by-line port of controller/_law.pyx; docs/law.md explains it.
  * PHASES, at the end, says how each phase is flown and what holds in it. */
 #include "hl_law.h"
@@ -8,6 +9,7 @@
 #include "hl_airbags.h"
 #include "hl_guidance.h"
 #include "hl_sites.h"
+#include "hl_throttle.h"
 #include "hl_touchdown.h"
 
 static const hl_real G0 = R(9.80665); /* standard gravity for Isp [m/s^2] */
@@ -26,13 +28,6 @@ void hl_law_reset(hl_law_state_t *s)
     memset(s, 0, sizeof *s);
     s->phase = HL_PHASE_POWERED_APPROACH;
     s->td_ratio_filtered = R(1.0);
-}
-
-static hl_real norm2(hl_real x, hl_real y) { return hl_sqrt(x * x + y * y); }
-
-static hl_real thrust_max_N(const hl_law_params_t *p, int engines)
-{
-    return (hl_real)engines * p->engine_thrust_max_N * hl_cos(p->cant_rad);
 }
 
 static void set_phase(hl_law_state_t *s, int32_t phase, hl_real t)
@@ -180,8 +175,8 @@ static int turn_round(hl_law_state_t *s, const hl_law_params_t *p, const hl_tgo_
     return 1;
 }
 
-/* augmented Apollo guidance to the approach gate over the site (phases 0, 1),
- * after a turn-round burn if the start needs one */
+/* augmented Apollo guidance to the approach gate over the site (powered
+ * approach, divert), after a turn-round burn if the start needs one */
 static void approach(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
                      hl_real a[3], uint16_t *status)
 {
@@ -238,7 +233,7 @@ static void terminal(hl_law_state_t *s, const hl_law_params_t *p, const hl_senso
            + p->vertical_integral_gain_per_s2 * s->vz_integral_mps;
     vx = p->position_gain_per_s * (s->site_S_m[0] - (hl_real)f->nav_position_S_m[0]);
     vy = p->position_gain_per_s * (s->site_S_m[1] - (hl_real)f->nav_position_S_m[1]);
-    vh = norm2(vx, vy);
+    vh = hl_norm2(vx, vy);
     cap = vh <= speed_h_max ? R(1.0) : speed_h_max / vh;
     a[0] = p->horizontal_gain_per_s * (cap * vx - v[0]);
     a[1] = p->horizontal_gain_per_s * (cap * vy - v[1]);
@@ -256,8 +251,10 @@ static void hover(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_f
     (void)status;
     terminal(s, p, f, hl_fmax(-p->gate_speed_mps, hl_fmin(p->gate_speed_mps, speed)), R(0.0),
              p->horizontal_speed_max_mps, a);
-    if (t >= p->hover_s && (norm2(dx, dy) <= HOVER_ARRIVAL_M || t >= HOVER_WAIT_MAX * p->hover_s))
+    if (t >= p->hover_s
+        && (hl_norm2(dx, dy) <= HOVER_ARRIVAL_M || t >= HOVER_WAIT_MAX * p->hover_s)) {
         begin_terminal(s, p, f);
+    }
 }
 
 /* a legged lander: the profile down to the ground, armed below td_arm_altitude_m */
@@ -276,7 +273,7 @@ static void descend_on_legs(hl_law_state_t *s, const hl_law_params_t *p,
     }
 }
 
-/* phases 2 to 5: the terminal descent over the site */
+/* the terminal descent over the site, constant velocity to tether cut */
 static void descend(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
                     hl_real a[3], uint16_t *status)
 {
@@ -317,54 +314,6 @@ static void descend(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor
     }
 }
 
-/* desired acceleration -> thrust vector and throttle within every limit:
- * the tilt cone, [T_min, T_max] (vertical priority), the throttle rate */
-static void throttle_stage(hl_law_state_t *s, const hl_law_params_t *p,
-                           const hl_sensor_frame_t *f, const hl_real *a, hl_command_t *c)
-{
-    hl_real m = hl_fmax((hl_real)f->mass_estimate_kg, R(1.0));
-    hl_real tmax = thrust_max_N(p, f->engines_active);
-    hl_real tmin = p->throttle_min * tmax;
-    hl_real ah = norm2(a[0], a[1]);
-    hl_real ux = ah > R(0.0) ? a[0] / ah : R(0.0);
-    hl_real uy = ah > R(0.0) ? a[1] / ah : R(0.0);
-    hl_real th = m * ah, tz, mag, throttle, step_max, scale;
-    if (tmax <= R(0.0) || (s->events & HL_EVENT_ENGINE_CUTOFF)) {
-        c->thrust_S_N[0] = c->thrust_S_N[1] = c->thrust_S_N[2] = 0.0f;
-        s->throttle = R(0.0);
-        c->throttle = 0.0f;
-        return;
-    }
-    tz = hl_fmax(m * a[2], hl_fmax(tmin, R(1e-6) * tmax) * hl_cos(p->tilt_max_rad));
-    if (th > tz * hl_tan(p->tilt_max_rad)) {
-        c->status |= HL_STATUS_TILT_LIMITED;
-        th = tz * hl_tan(p->tilt_max_rad);
-    }
-    mag = norm2(tz, th);
-    if (mag > tmax) {
-        c->status |= HL_STATUS_THRUST_SATURATED;
-        tz = hl_fmin(tz, tmax);
-        th = hl_fmin(th, hl_sqrt(hl_fmax(R(0.0), tmax * tmax - tz * tz)));
-    } else if (mag < tmin) {
-        c->status |= HL_STATUS_THRUST_SATURATED;
-        th *= tmin / mag;
-        tz *= tmin / mag;
-    }
-    mag = norm2(tz, th);
-    throttle = mag / tmax;
-    step_max = p->throttle_rate_max_per_s / p->control_rate_Hz;
-    if (hl_fabs(throttle - s->throttle) > step_max) {
-        c->status |= HL_STATUS_THROTTLE_RATE_LIMITED;
-        throttle = s->throttle + (throttle > s->throttle ? step_max : -step_max);
-    }
-    s->throttle = throttle;
-    scale = throttle * tmax / mag;
-    c->thrust_S_N[0] = (float)(ux * th * scale);
-    c->thrust_S_N[1] = (float)(uy * th * scale);
-    c->thrust_S_N[2] = (float)(tz * scale);
-    c->throttle = (float)throttle;
-}
-
 /* nothing to fly: gravity's acceleration (the engines are off once landed) */
 static void hold(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
                  hl_real a[3], uint16_t *status)
@@ -395,6 +344,16 @@ const hl_phase_row_t *hl_law_phase(int32_t phase)
     return phase >= 0 && phase < HL_PHASE_COUNT ? &PHASES[phase] : NULL;
 }
 
+/* a phase outside the table (a corrupted value) holds: gravity's acceleration, no map */
+static const hl_phase_row_t HOLDS = {hold, 0};
+
+/* the row the step flies: the table's, or HOLDS outside it */
+static const hl_phase_row_t *phase_row(int32_t phase)
+{
+    const hl_phase_row_t *row = hl_law_phase(phase);
+    return row != NULL ? row : &HOLDS;
+}
+
 /* a powered descent: guidance, terminal descent, touchdown, throttle */
 static void guided_step(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
                         const hl_hazard_map_t *hazard_map, hl_command_t *c)
@@ -403,11 +362,11 @@ static void guided_step(hl_law_state_t *s, const hl_law_params_t *p, const hl_se
     a[0] = R(0.0);
     a[1] = R(0.0);
     a[2] = p->gravity_mps2;
-    if (f->hazard_map_ready && hazard_map != NULL && (PHASES[s->phase].flags & HL_PHASE_MAPS)) {
+    if (f->hazard_map_ready && hazard_map != NULL && (phase_row(s->phase)->flags & HL_PHASE_MAPS)) {
         choose_site(s, p, f, hazard_map, &c->status);
     }
-    PHASES[s->phase].fly(s, p, f, a, &c->status); /* after choose_site: it may enter DIVERT */
-    throttle_stage(s, p, f, a, c);
+    phase_row(s->phase)->fly(s, p, f, a, &c->status); /* after choose_site: it may enter DIVERT */
+    hl_throttle_stage(s, p, f, a, c);
 }
 
 void hl_law_step(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,

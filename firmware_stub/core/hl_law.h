@@ -85,7 +85,8 @@ typedef struct hl_phase_row {
     uint32_t flags; /* HL_PHASE_MAPS */
 } hl_phase_row_t;
 
-/* The phase table's row of a phase; NULL outside 0 <= phase < HL_PHASE_COUNT. */
+/* The phase table's row of a phase; NULL outside 0 <= phase < HL_PHASE_COUNT
+ * (hl_law_step then holds: gravity's acceleration, no map). */
 const hl_phase_row_t *hl_law_phase(int32_t phase);
 
 /* PARAMS.values (LawConfig, schema order) -> the law's parameters. */

@@ -112,6 +112,10 @@ int hl_test_law_step(const uint8_t *wire, size_t n, uint8_t *out, size_t cap)
     return hl_encode(&reply, out, cap);
 }
 
+/* Put the law in a phase, any value: a corrupted phase holds
+ * (tests/firmware/test_law_phase_guard.py). */
+void hl_test_law_set_phase(int32_t phase) { law_state.phase = phase; }
+
 /* ---- the law's phase table (tests/controller/test_phases.py) ---- */
 
 int hl_test_phase_count(void) { return HL_PHASE_COUNT; }
