@@ -30,8 +30,9 @@ def test_the_hil_tests_mirror_the_subpackages_of_hil() -> None:
 
 
 def imported_test_modules(path: Path) -> set[str]:
-    """The test modules (``tests.…test_*``) that ``path`` imports, relative
-    imports resolved; ``from package import test_x`` counts."""
+    """The test modules (``tests.…test_*``) and conftest modules that ``path``
+    imports, relative imports resolved; ``from package import test_x`` counts.
+    pytest gives a test its fixtures; a helper is imported from tests/common."""
     package = list(path.relative_to(TESTS.parent).with_suffix("").parts[:-1])
     names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -47,16 +48,16 @@ def imported_test_modules(path: Path) -> set[str]:
         if parts[0] != "tests":
             continue
         for i, part in enumerate(parts):
-            if part.startswith("test_"):
+            if part.startswith("test_") or part == "conftest":
                 found.add(".".join(parts[: i + 1]))
                 break
     return found
 
 
-def test_no_test_module_imports_another() -> None:
+def test_no_test_module_imports_another_or_a_conftest() -> None:
     imports = {
         (path.relative_to(TESTS).as_posix(), module)
         for path in sorted(TESTS.rglob("*.py"))
         for module in imported_test_modules(path)
     }
-    assert not imports, f"move what they share to tests/common/ or a conftest.py: {sorted(imports)}"
+    assert not imports, f"move what they share to tests/common/ (helpers): {sorted(imports)}"

@@ -7,7 +7,7 @@ import pytest
 
 from hilander.controller import Event, LawConfig, Phase
 from hilander.controller.config import LANDING_AIRBAGS
-from tests.controller.conftest import VEHICLE, hover
+from tests.common.law import VEHICLE, hover
 
 # MER-like: three 9.8 kN RADs under a 794 kg system, a 20 m bridle and the
 # airbags' 5.2 m below the backshell (sim/presets_airbags.py).

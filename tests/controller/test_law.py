@@ -24,7 +24,7 @@ from hilander.controller import (
     ReferenceLaw,
     SensorFrame,
 )
-from tests.controller.conftest import (
+from tests.common.law import (
     CONFIG,
     GATE,
     VEHICLE,

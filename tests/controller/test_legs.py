@@ -9,7 +9,7 @@ import pytest
 
 from hilander.controller import Event, LawConfig, Phase
 from hilander.controller.config import LANDING_LEGS
-from tests.controller.conftest import VEHICLE, Flight, flat_map, hover, with_map
+from tests.common.law import VEHICLE, Flight, flat_map, hover, with_map
 
 LEGS = LawConfig(
     **{**VEHICLE, "landing_system": LANDING_LEGS},

@@ -22,7 +22,7 @@ import pytest
 from hilander.controller import Command, Event, Phase, SensorFrame, Status, _core
 from hilander.controller.reference import PHASE_MAPS, PHASES, ReferenceLaw
 from tests.common.firmware import HOST_BUILD, make
-from tests.controller.conftest import GATE, Flight, flat_map
+from tests.common.law import GATE, Flight, flat_map
 
 Table = list[tuple[int, int]]
 

@@ -7,6 +7,8 @@ key renamed, reordered or rounded differently fails here."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -54,3 +56,13 @@ def test_the_record_is_typed_and_its_dict_is_the_json() -> None:
     with_files = summary.with_files(["a/summary.json"])
     assert list(with_files.to_dict())[-1] == "files"
     assert with_files.to_dict()["files"] == ["a/summary.json"]
+
+
+def test_the_summary_benchmark_runs() -> None:
+    """The command docs/performance.md shows (its figures are not asserted)."""
+    script = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_summary.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--repeat", "1"], capture_output=True, text=True, check=True
+    )
+    names = [line.split()[0] for line in done.stdout.splitlines()]
+    assert names == ["summarize_us", "to_json_us", "landing_us"]
