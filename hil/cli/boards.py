@@ -90,8 +90,7 @@ def _fly_on_board(
             landing = board.fly(scenario, shadow)
         finally:
             progress.done()
-        board.end()  # the GOODBYE counted in the summary, which the recording keeps
-        summary = board.summary(landing)
+        summary = board.summary(landing)  # GOODBYE first: the recording keeps the summary
         if shadow is not None:
             compared = {"reference": args.reference, **shadow.compared.summary()}
             summary = dataclasses.replace(summary, back_to_back=compared)

@@ -9,8 +9,8 @@ the fault plan if one is given, starts the recording if one is asked for
 (only once the port is open, so a bad port never empties an old recording),
 frames it in a ``Link`` and puts a ``RemoteController`` at its end. On the
 way out, whatever happened, it says GOODBYE (best effort), closes the port
-and then the recording. ``end()`` says GOODBYE earlier, so that the summary
-can be written into the recording before it closes.
+and then the recording. ``summary(landing)`` says GOODBYE first, so that the
+summary counts it and can still be kept in the recording (``record``).
 """
 
 from __future__ import annotations
@@ -82,7 +82,9 @@ class BoardSession:
         return self.controller.link_summary()
 
     def summary(self, landing: Landing) -> BoardSummary:
-        """The landing's summary with the session's figures after it."""
+        """End the session (GOODBYE, counted in the figures) and summarise it:
+        the landing's summary with the session's figures after it."""
+        self.end()
         plan = self.fault_plan.describe() if self.fault_plan is not None else []
         return BoardSummary(
             landing=summarize(landing),
