@@ -5,7 +5,8 @@ in order. ``to_dict()`` gives the plain data (nested records, lists and
 dicts converted), ``to_json()`` the exact text the command prints. A field
 whose metadata says ``omit_none`` is left out while it is None (the parts a
 command adds, such as ``files``); ``key`` names a JSON key that is no Python
-name (``pass``).
+name (``pass``); ``inline`` puts a nested record's keys in place of its own
+(a board session's summary: the landing's keys, then the session's).
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-from typing import Any
+from typing import Any, Self
 
 OMIT_NONE = {"omit_none": True}
+INLINE = {"inline": True}
 
 
 def json_key(key: str) -> dict[str, str]:
@@ -32,11 +34,18 @@ class Record:
             value = getattr(self, f.name)
             if value is None and f.metadata.get("omit_none"):
                 continue
-            out[f.metadata.get("key", f.name)] = plain(value)
+            if f.metadata.get("inline"):
+                out.update(plain(value))
+            else:
+                out[f.metadata.get("key", f.name)] = plain(value)
         return out
 
     def to_json(self) -> str:
         return to_json(self.to_dict())
+
+    def with_files(self, files: list[str]) -> Self:
+        """The record with the files a command wrote (its ``files`` field)."""
+        return dataclasses.replace(self, files=files)  # type: ignore[type-var]
 
 
 def plain(value: Any) -> Any:

@@ -9,7 +9,6 @@ error, not a grep. ``LandingSummary.to_json()`` is the text ``hilander sim
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 
 from hilander.sim.records import OMIT_NONE, Record
@@ -137,6 +136,3 @@ class LandingSummary(Record):
     events: Events
     sim: SimFigures
     files: list[str] | None = field(default=None, metadata=OMIT_NONE)  # what --out wrote
-
-    def with_files(self, files: list[str]) -> LandingSummary:
-        return dataclasses.replace(self, files=files)

@@ -8,7 +8,6 @@ key is listed in docs/campaigns.md.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import math
 import shlex
@@ -149,9 +148,6 @@ class CampaignSummary(Record):
     errors: list[RunError]
     timing: Timing
     files: list[str] | None = field(default=None, metadata=OMIT_NONE)  # what --out wrote
-
-    def with_files(self, files: list[str]) -> CampaignSummary:
-        return dataclasses.replace(self, files=files)
 
 
 def summarize_campaign(result: CampaignResult) -> CampaignSummary:

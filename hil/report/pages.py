@@ -14,7 +14,7 @@ from hilander.hil.report.figures import link as link_figures
 from hilander.hil.report.figures import optimal as optimal_figures
 from hilander.hil.report.html import Report, Table
 from hilander.hil.session.linkstats import LinkStats
-from hilander.hil.session.summary import BoardSummary, Summary, landing_of
+from hilander.hil.session.summary import BoardSummary, LinkSummary, Summary, landing_of
 from hilander.sim.result import summarize
 from hilander.sim.run import Landing
 from hilander.sim.summary import LandingSummary
@@ -55,23 +55,25 @@ def summary_rows(s: LandingSummary) -> list[tuple[str, Any]]:
     return rows
 
 
-LINK_COUNTERS = (
-    "frames_sent",
-    "frames_received",
-    "deadline_misses",
-    "timeouts",
-    "stalls",
-    "resets",
-    "crc_errors",
-    "resyncs",
-    "framing_errors",
-    "seq_gaps",
-    "duplicates",
-    "stale_commands",
-    "late_acks",
-    "host_overruns",
-    "board_faults",
-)
+def link_counters(k: LinkSummary) -> list[tuple[str, int]]:
+    """The link's counters, named as in the summary's ``link`` object."""
+    return [
+        ("frames_sent", k.frames_sent),
+        ("frames_received", k.frames_received),
+        ("deadline_misses", k.deadline_misses),
+        ("timeouts", k.timeouts),
+        ("stalls", k.stalls),
+        ("resets", k.resets),
+        ("crc_errors", k.crc_errors),
+        ("resyncs", k.resyncs),
+        ("framing_errors", k.framing_errors),
+        ("seq_gaps", k.seq_gaps),
+        ("duplicates", k.duplicates),
+        ("stale_commands", k.stale_commands),
+        ("late_acks", k.late_acks),
+        ("host_overruns", k.host_overruns),
+        ("board_faults", k.board_faults),
+    ]
 
 
 def link_table(s: BoardSummary) -> Table:
@@ -86,8 +88,7 @@ def link_table(s: BoardSummary) -> Table:
         ["board's step p50 [us]", step.p50],
         ["board's step max [us]", step.max],
     ]
-    counters = k.to_dict()
-    rows += [[name, counters[name]] for name in LINK_COUNTERS]
+    rows += [[name, value] for name, value in link_counters(k)]
     rows += [["unsupported fault", u] for u in k.unsupported_faults]
     rows += [["board fault", f] for f in k.board_fault_reports]
     if s.faults is not None:

@@ -9,13 +9,12 @@ hil --json`` prints. docs/quickstart.md lists every key.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from hilander.sim.records import OMIT_NONE, Record
+from hilander.sim.records import INLINE, OMIT_NONE, Record
 from hilander.sim.summary import LandingSummary
 
 
@@ -82,7 +81,7 @@ class FaultsSummary(Record):
 class BoardSummary(Record):
     """A landing flown with the law on a board: the landing, then the session."""
 
-    landing: LandingSummary
+    landing: LandingSummary = field(metadata=INLINE)  # its keys first, not nested
     mode: str
     link: LinkSummary
     faults: FaultsSummary | None = field(default=None, metadata=OMIT_NONE)
@@ -93,15 +92,6 @@ class BoardSummary(Record):
     @property
     def verdict(self) -> str:
         return self.landing.verdict
-
-    def to_dict(self) -> dict[str, Any]:
-        """The landing's keys, then the session's (the landing's object is not nested)."""
-        session = super().to_dict()
-        del session["landing"]
-        return self.landing.to_dict() | session
-
-    def with_files(self, files: list[str]) -> BoardSummary:
-        return dataclasses.replace(self, files=files)
 
 
 Summary = LandingSummary | BoardSummary  # a landing on the desk, or with the law on a board
