@@ -135,9 +135,10 @@ def judged(summary: LandingSummary, landing: Landing, rec: dict[str, Any]) -> La
     found = violations(summary, rec, s.limits, s.vehicle.landing_system)
     verdict = "fail" if found else "pass"
     if landing.aborted is not None:
-        kind = NUMERICAL_FAULT if landing.aborted.kind == NUMERICAL_FAULT else "aborted"
-        found.insert(0, (kind, f"flight aborted: {landing.aborted.reason}"))
         verdict = landing.aborted.kind
+        found.insert(0, ("aborted", f"flight aborted: {landing.aborted.reason}"))
+        if verdict == NUMERICAL_FAULT:  # what else it broke is moot: the numbers failed
+            found = [(NUMERICAL_FAULT, landing.aborted.reason)]
     fault_s = rec["numerical_fault_time_s"]
     if not math.isnan(fault_s):  # what else it broke is moot: the numbers went wrong
         text = (

@@ -136,7 +136,7 @@ class VehicleParams:
         unit="m", doc="height at which the hazard map comes (0: no hazard sensor)", ge=0, le=1e5
     )
     hazard_map_cells: int = param(unit="-", doc="hazard map cells a side", ge=4, le=64)
-    hazard_cell_size_m: float = param(unit="m", doc="hazard map cell size", gt=0, le=100)
+    hazard_cell_size_m: float = param(unit="m", doc="hazard map cell size", ge=0.01, le=100)
     hazard_cost_noise: float = param(unit="-", doc="hazard cost noise (1 sigma)", ge=0, le=1)
     hazard_false_safe_rate: float = param(
         unit="-", doc="chance a hazardous cell reads safe", ge=0, le=1
