@@ -106,6 +106,8 @@ def run_inprocess(argv: list[str]) -> Outcome:
 def run_forked(argv: list[str], timeout_s: float = 60.0) -> Outcome:
     """``main(argv)`` in a forked child with a memory cap; its exit status,
     signal or timeout classified. The child's output goes through files."""
+    from hilander.hil.cli.main import main  # noqa: PLC0415, F401 - loaded before the fork
+
     with tempfile.TemporaryDirectory(prefix="hilander-fuzz-") as tmp:
         out_path, err_path = Path(tmp, "out"), Path(tmp, "err")
         pid = os.fork()
