@@ -2,10 +2,11 @@
 
 tomllib parses nested arrays and inline tables by recursion, so a file nested
 a few thousand deep raises RecursionError, and a huge file takes memory and
-time before any key is checked. Here a file is refused before parsing when it
-is larger than TOML_BYTES_MAX or nests deeper than TOML_DEPTH_MAX (a scan of
-the brackets and braces outside strings and comments), and whatever tomllib
-still refuses becomes a ScenarioError whose text is one line.
+time before any key is checked, and a dotted key of thousands of parts takes
+time quadratic in them. Here a file is refused before parsing when it is
+larger than TOML_BYTES_MAX or nests deeper than TOML_DEPTH_MAX (a scan of the
+brackets, braces and key dots outside strings and comments), and whatever
+tomllib still refuses becomes a ScenarioError whose text is one line.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 from hilander.sim.schema import ScenarioError, shorten
 
 TOML_BYTES_MAX = 1_000_000  # a scenario is a few kB; the largest built-in is under 3 kB
-TOML_DEPTH_MAX = 32  # nested [ and { in a value; a scenario needs 2 (a list in a table)
+TOML_DEPTH_MAX = 32  # nested [ and {, or a dotted key's parts; a scenario needs 3
 
 
 def is_file(path: Path) -> bool:
@@ -68,15 +69,17 @@ def parse(text: str, source: str) -> dict[str, Any]:
 
 
 def nesting(text: str) -> tuple[int, int]:
-    """(deepest nesting of [ and { in values, its line): a scan that skips
-    strings and comments; table headers ([a], [[a]]) count as they nest."""
-    depth = deepest = 0
+    """(deepest nesting, its line): of [ and { in values and table headers,
+    or of a dotted key (a.b.c is 3 deep; tomllib takes time quadratic in
+    it). A scan that skips strings and comments; a dot between two digits
+    (a float, a time) is not a key's."""
+    depth = deepest = dots = 0
     line = deepest_line = 1
     i, n = 0, len(text)
     while i < n:
         c = text[i]
         if c == "\n":
-            line += 1
+            line, dots = line + 1, 0
         elif c == "#":
             end = text.find("\n", i)
             i = n if end < 0 else end
@@ -86,10 +89,12 @@ def nesting(text: str) -> tuple[int, int]:
             continue
         elif c in "[{":
             depth += 1
-            if depth > deepest:
-                deepest, deepest_line = depth, line
         elif c in "]}":
             depth = max(0, depth - 1)
+        elif c == "." and not (text[i - 1 : i].isdigit() and text[i + 1 : i + 2].isdigit()):
+            dots += 1
+        if max(depth, dots + 1) > deepest:
+            deepest, deepest_line = max(depth, dots + 1), line
         i += 1
     return deepest, deepest_line
 
