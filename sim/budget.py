@@ -10,12 +10,14 @@ under about 5 s on the compiled loop (docs/performance.md).
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hilander.sim.schema import ScenarioError, shorten
 
 if TYPE_CHECKING:
+    from hilander.sim.dispersions import Dispersion
     from hilander.sim.scenario import Scenario
     from hilander.sim.vehicle import VehicleParams
 
@@ -154,3 +156,35 @@ def integration_error(v: VehicleParams, plant_rate_Hz: float) -> str | None:
                 f"{load:.3g}, over {STIFFNESS_MARGIN:g}): raise the masses or the plant rate"
             )
     return None
+
+
+def _corner_value(d: Dispersion, values: tuple[float, ...]) -> Any:
+    return int(values[0]) if d.integer else values if d.vector else values[0]
+
+
+def check_corners(s: Scenario) -> Scenario:
+    """The scenario, or a ScenarioError if a campaign's draw could break a
+    bound across tables: each dispersion at its min and at its max, then all
+    at their mins and all at their maxes (the bounds within one table are
+    checked as the dispersions load)."""
+    singles = [
+        (f"{d.name} = {side}", [(d, v)])
+        for d in s.dispersions
+        for side, v in (("min", d.low), ("max", d.high))
+    ]
+    both = [
+        (f"every {side}", [(d, getattr(d, attr)) for d in s.dispersions])
+        for side, attr in (("min", "low"), ("max", "high"))
+    ]
+    for label, corner in singles + both:
+        by_table: dict[str, dict[str, Any]] = {}
+        for d, values in corner:
+            by_table.setdefault(d.table, {})[d.field] = _corner_value(d, values)
+        try:
+            tables = {t: dataclasses.replace(getattr(s, t), **f) for t, f in by_table.items()}
+        except ValueError:
+            continue
+        reason = flight_error(dataclasses.replace(s, **tables))
+        if reason:
+            raise ScenarioError(f"{shorten(s.source, 320)}: [dispersions] at {label}: {reason}")
+    return s

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from hilander.controller.config import LawConfig, law_field_names
-from hilander.sim.budget import check_flight
+from hilander.sim.budget import check_corners, check_flight
 from hilander.sim.dispersions import Dispersion, parse_dispersions
 from hilander.sim.presets import PRESETS
 from hilander.sim.schema import ScenarioError, defaults, load_params, where
@@ -111,11 +111,12 @@ def load_scenario(spec: str) -> Scenario:
     """A scenario from a TOML path or a built-in name."""
     path = Path(spec)
     if is_file(path):
-        return check_flight(parse_scenario(read_text(path, spec), spec))
+        return check_corners(check_flight(parse_scenario(read_text(path, spec), spec)))
     if spec in builtin_names():
-        return check_flight(parse_scenario(builtin_text(spec), spec))
+        return check_corners(check_flight(parse_scenario(builtin_text(spec), spec)))
     if spec in PRESETS:  # a lander's name flies its own scenario
-        return check_flight(parse_scenario(builtin_text(PRESETS[spec]["scenario"]), spec))
+        text = builtin_text(PRESETS[spec]["scenario"])
+        return check_corners(check_flight(parse_scenario(text, spec)))
     if path.suffix == ".toml" or "/" in spec:
         raise ScenarioError(f"{spec}: no such file")
     raise ScenarioError(

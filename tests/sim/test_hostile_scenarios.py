@@ -228,3 +228,13 @@ def test_the_builtin_texts_are_well_inside_the_caps() -> None:
         text = builtin_text(name)
         assert len(text.encode()) < TOML_BYTES_MAX // 100
         assert nesting(text)[0] <= 3
+
+
+def test_a_dispersion_that_could_draw_past_a_bound_is_refused(tmp_path: Path) -> None:
+    light = BASE.replace("min = 854.0  # 899 kg +/- 5 %", "min = 1.0")
+    text = _error(_write(tmp_path, light))
+    assert "[dispersions] at vehicle.rover_mass_kg = min: [vehicle] bridle_stiffness" in text
+    long = BASE + "\n[dispersions.sim.max_time_s]\ndistribution = \"uniform\"\n"
+    long += "min = 100.0\nmax = 3600.0\n"
+    text = _error(_write(tmp_path, with_key("vehicle", "control_rate_Hz", "200.0", long), "l.toml"))
+    assert "at sim.max_time_s = max: [sim] max_time_s = 3600" in text
