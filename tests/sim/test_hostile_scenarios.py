@@ -234,7 +234,7 @@ def test_a_dispersion_that_could_draw_past_a_bound_is_refused(tmp_path: Path) ->
     light = BASE.replace("min = 854.0  # 899 kg +/- 5 %", "min = 1.0")
     text = _error(_write(tmp_path, light))
     assert "[dispersions] at vehicle.rover_mass_kg = min: [vehicle] bridle_stiffness" in text
-    long = BASE + "\n[dispersions.sim.max_time_s]\ndistribution = \"uniform\"\n"
+    long = BASE + '\n[dispersions.sim.max_time_s]\ndistribution = "uniform"\n'
     long += "min = 100.0\nmax = 3600.0\n"
     text = _error(_write(tmp_path, with_key("vehicle", "control_rate_Hz", "200.0", long), "l.toml"))
     assert "at sim.max_time_s = max: [sim] max_time_s = 3600" in text
