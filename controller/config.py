@@ -53,10 +53,12 @@ class LawConfig:
     rover_height_m: float = param(unit="m", doc="rover wheels to bridle attachment", ge=0)
     # -- environment as the law models it --
     # Mars surface gravity 3.711 m/s^2: ESA "Meet Mars" (mars-landers.md §0, A).
-    gravity_mps2: float = param(3.711, unit="m/s^2", doc="gravity the law assumes", gt=0)
+    gravity_mps2: float = param(3.711, unit="m/s^2", doc="gravity the law assumes", gt=0, le=100)
     # -- powered approach and divert --
-    gate_altitude_m: float = param(50.0, unit="m", doc="approach gate height above the site", gt=0)
-    gate_speed_mps: float = param(16.0, unit="m/s", doc="descent speed at the gate", gt=0)
+    gate_altitude_m: float = param(
+        50.0, unit="m", doc="approach gate height above the site", gt=0, le=1e4
+    )
+    gate_speed_mps: float = param(16.0, unit="m/s", doc="descent speed at the gate", gt=0, le=1000)
     # Lu's augmented Apollo gain of the vertical axis (horizontally the law
     # uses 6, ZEM/ZEV): 6 is ZEM/ZEV, 12 is Apollo; chosen by measurement
     # (docs/law.md).
@@ -70,44 +72,55 @@ class LawConfig:
         unit="m/s",
         doc="horizontal speed error that calls for a turn-round burn at the start",
         gt=0,
+        le=1000,
     )
-    tgo_min_s: float = param(1.0, unit="s", doc="shortest time-to-go searched", gt=0)
-    tgo_max_s: float = param(120.0, unit="s", doc="longest time-to-go searched", gt=0)
+    tgo_min_s: float = param(1.0, unit="s", doc="shortest time-to-go searched", gt=0, le=1000)
+    tgo_max_s: float = param(120.0, unit="s", doc="longest time-to-go searched", gt=0, le=1e4)
     tgo_switch_s: float = param(
-        2.0, unit="s", doc="time-to-go at which the approach hands over", gt=0
+        2.0, unit="s", doc="time-to-go at which the approach hands over", gt=0, le=100
     )
     tgo_freeze_s: float = param(
-        6.0, unit="s", doc="time-to-go below which it counts down without search", gt=0
+        6.0, unit="s", doc="time-to-go below which it counts down without search", gt=0, le=1000
     )
-    replan_period_s: float = param(0.5, unit="s", doc="time-to-go search period", gt=0)
+    replan_period_s: float = param(0.5, unit="s", doc="time-to-go search period", gt=0, le=100)
     # Tianwen-1 hovered near 100 m to map the ground and pick a flat spot
     # (Xinhua, mars-landers.md §2, A).
     hover_s: float = param(
-        0.0, unit="s", doc="hover at the gate this long to map and pick a site (0: no hover)", ge=0
+        0.0,
+        unit="s",
+        doc="hover at the gate this long to map and pick a site (0: no hover)",
+        ge=0,
+        le=3600,
     )
     # -- terminal descent --
     # Sky crane starts about 20 m up at 0.75 m/s: NASA M2020 caption (A),
     # SciAm MSL graphic (B); planetary.org (A) for the rate (mars-landers.md §1.2-1.3).
     sky_crane_altitude_m: float = param(
-        20.0, unit="m", doc="height at which the rover is released", gt=0
+        20.0, unit="m", doc="height at which the rover is released", gt=0, le=1000
     )
-    sky_crane_speed_mps: float = param(0.75, unit="m/s", doc="descent speed on the sky crane", gt=0)
+    sky_crane_speed_mps: float = param(
+        0.75, unit="m/s", doc="descent speed on the sky crane", gt=0, le=100
+    )
     final_decel_mps2: float = param(
-        1.5, unit="m/s^2", doc="least deceleration of the terminal descent", gt=0
+        1.5, unit="m/s^2", doc="least deceleration of the terminal descent", gt=0, le=100
     )
-    vertical_gain_per_s: float = param(2.0, unit="1/s", doc="vertical speed loop gain", gt=0)
+    vertical_gain_per_s: float = param(
+        2.0, unit="1/s", doc="vertical speed loop gain", gt=0, le=100
+    )
     vertical_integral_gain_per_s2: float = param(
-        0.8, unit="1/s^2", doc="vertical speed loop integral gain", gt=0
+        0.8, unit="1/s^2", doc="vertical speed loop integral gain", gt=0, le=100
     )
     position_gain_per_s: float = param(
-        0.3, unit="1/s", doc="horizontal position-to-speed gain", ge=0
+        0.3, unit="1/s", doc="horizontal position-to-speed gain", ge=0, le=100
     )
-    horizontal_gain_per_s: float = param(1.0, unit="1/s", doc="horizontal speed loop gain", gt=0)
+    horizontal_gain_per_s: float = param(
+        1.0, unit="1/s", doc="horizontal speed loop gain", gt=0, le=100
+    )
     horizontal_speed_max_mps: float = param(
-        3.0, unit="m/s", doc="horizontal speed cap in the terminal descent", gt=0
+        3.0, unit="m/s", doc="horizontal speed cap in the terminal descent", gt=0, le=1000
     )
     sky_crane_horizontal_speed_max_mps: float = param(
-        0.2, unit="m/s", doc="horizontal speed cap on the sky crane", gt=0
+        0.2, unit="m/s", doc="horizontal speed cap on the sky crane", gt=0, le=100
     )
     # MSL's radar gave sporadic velocity errors near the ground, from dust
     # kicked up by the plumes (Chen & Pollard 2014, mars-landers.md §1.4, A);
@@ -118,27 +131,28 @@ class LawConfig:
         unit="m/s",
         doc="radar velocity used only within this of the navigation's, sample by sample",
         gt=0,
+        le=1e9,
     )
     # -- hazard avoidance --
     site_cost_safe_max: float = param(
         0.03, unit="-", doc="hazard cost below which a cell is safe", gt=0, le=1
     )
     site_clearance_min_m: float = param(
-        12.0, unit="m", doc="clearance from hazards a site must have", ge=0
+        12.0, unit="m", doc="clearance from hazards a site must have", ge=0, le=1e4
     )
     site_clearance_pref_m: float = param(
-        30.0, unit="m", doc="clearance beyond which more is not preferred", gt=0
+        30.0, unit="m", doc="clearance beyond which more is not preferred", gt=0, le=1e4
     )
     # Perseverance diverted up to about 600 m (mars-landers.md §1.6, C).
-    divert_max_m: float = param(600.0, unit="m", doc="longest divert considered", gt=0)
+    divert_max_m: float = param(600.0, unit="m", doc="longest divert considered", gt=0, le=1e5)
     divert_accel_fraction: float = param(
         0.5, unit="-", doc="share of horizontal thrust a divert may use", gt=0, le=1
     )
-    site_weight_clearance: float = param(1.0, unit="-", doc="site cost weight", ge=0)
-    site_weight_distance: float = param(1.0, unit="-", doc="site cost weight", ge=0)
-    site_weight_propellant: float = param(1.0, unit="-", doc="site cost weight", ge=0)
+    site_weight_clearance: float = param(1.0, unit="-", doc="site cost weight", ge=0, le=1e6)
+    site_weight_distance: float = param(1.0, unit="-", doc="site cost weight", ge=0, le=1e6)
+    site_weight_propellant: float = param(1.0, unit="-", doc="site cost weight", ge=0, le=1e6)
     site_propellant_scale_kg: float = param(
-        20.0, unit="kg", doc="propellant that counts as one unit of site cost", gt=0
+        20.0, unit="kg", doc="propellant that counts as one unit of site cost", gt=0, le=1e6
     )
     # -- touchdown detection and tether cut --
     # Required thrust drops by about half when the rover's weight leaves the
@@ -146,50 +160,63 @@ class LawConfig:
     td_thrust_ratio: float = param(
         0.75, unit="-", doc="thrust-needed ratio below which touchdown is sensed", gt=0, lt=1
     )
-    td_persistence_s: float = param(1.0, unit="s", doc="how long the low ratio must persist", gt=0)
-    td_filter_time_s: float = param(0.2, unit="s", doc="low-pass time constant of the ratio", ge=0)
+    td_persistence_s: float = param(
+        1.0, unit="s", doc="how long the low ratio must persist", gt=0, le=100
+    )
+    td_filter_time_s: float = param(
+        0.2, unit="s", doc="low-pass time constant of the ratio", ge=0, le=100
+    )
     td_arm_settle_s: float = param(
-        1.0, unit="s", doc="wait after the bridle is out before arming", ge=0
+        1.0, unit="s", doc="wait after the bridle is out before arming", ge=0, le=100
     )
     td_gate_margin_m: float = param(
         5.0,
         unit="m",
         doc="touchdown plausible this high above the bridle and rover (legs: above ground)",
         ge=0,
+        le=1e5,
     )
     # Mars Polar Lander's touchdown sensing was enabled at 40 m and took two
     # consecutive leg-sensor readings as a touchdown (JPL SRB report quoted in
     # mars-landers.md §3.1, A); the law arms there too, with its latches cleared.
     td_arm_altitude_m: float = param(
-        40.0, unit="m", doc="legs: height below which leg-contact sensing is armed", gt=0
+        40.0, unit="m", doc="legs: height below which leg-contact sensing is armed", gt=0, le=1e4
     )
     td_contact_samples: int = param(
-        2, unit="-", doc="legs: consecutive leg-contact samples that make a touchdown", ge=1
+        2,
+        unit="-",
+        doc="legs: consecutive leg-contact samples that make a touchdown",
+        ge=1,
+        le=1_000_000,
     )
     # "waits two seconds to confirm ... fires pyros" (SciAm, B): persistence
     # 1 s plus filter lag plus this delay come to about 2 s.
     tether_cut_delay_s: float = param(
-        0.5, unit="s", doc="delay from touchdown declared to tether cut", ge=0
+        0.5, unit="s", doc="delay from touchdown declared to tether cut", ge=0, le=100
     )
     # -- airbags --
     # MER's RADs brought the vertical speed to about 0 at 10-15 m, then a
     # pyro cutter released the lander (JPL FAQ text, mars-landers.md §2, B).
     airbag_release_altitude_m: float = param(
-        12.0, unit="m", doc="airbags: the lander's bottom this high when it is let go", gt=0
+        12.0,
+        unit="m",
+        doc="airbags: the lander's bottom this high when it is let go",
+        gt=0,
+        le=1000,
     )
     airbag_cut_speed_mps: float = param(
-        1.0, unit="m/s", doc="airbags: the bridle is cut once descending this slowly", gt=0
+        1.0, unit="m/s", doc="airbags: the bridle is cut once descending this slowly", gt=0, le=100
     )
     # -- flyaway --
     # Throttle up, pitch away about 45-50 deg (mars-landers.md §1.3, A/C).
-    flyaway_climb_s: float = param(1.0, unit="s", doc="vertical climb before tilting", ge=0)
+    flyaway_climb_s: float = param(1.0, unit="s", doc="vertical climb before tilting", ge=0, le=100)
     flyaway_climb_thrust_factor: float = param(
-        1.5, unit="-", doc="climb thrust over hover thrust", gt=1
+        1.5, unit="-", doc="climb thrust over hover thrust", gt=1, le=10
     )
     flyaway_tilt_rad: float = param(45 * DEG, unit="rad", doc="flyaway tilt", ge=0, lt=1.5)
-    flyaway_burn_s: float = param(6.0, unit="s", doc="tilted burn before cutoff", ge=0)
+    flyaway_burn_s: float = param(6.0, unit="s", doc="tilted burn before cutoff", ge=0, le=1000)
     flyaway_thrust_factor: float = param(
-        1.2, unit="-", doc="vertical thrust over hover thrust while tilted", gt=0
+        1.2, unit="-", doc="vertical thrust over hover thrust while tilted", gt=0, le=10
     )
 
     def __post_init__(self) -> None:

@@ -74,7 +74,8 @@ cdef double height_and_gradient(const Terrain* t, double x, double y,
     cdef int i, j
     grad[0] = t.gradient[0]
     grad[1] = t.gradient[1]
-    if t.relief_m == NULL or fx < 0 or fy < 0 or fx >= t.nx - 1 or fy >= t.ny - 1:
+    # Written so that NaN fails it: only a point inside the grid is cast to an index.
+    if t.relief_m == NULL or not (0 <= fx < t.nx - 1 and 0 <= fy < t.ny - 1):
         return base
     j = <int>fx
     i = <int>fy
@@ -90,11 +91,15 @@ cdef double height_and_gradient(const Terrain* t, double x, double y,
 
 
 cdef int terrain_hazard(const Terrain* t, double x, double y) noexcept nogil:
-    """Truth hazard mask at the nearest grid node (0 off the grid)."""
-    cdef int j = <int>((x - t.x0_m) / t.resolution_m + 0.5)
-    cdef int i = <int>((y - t.y0_m) / t.resolution_m + 0.5)
-    if t.hazard == NULL or x < t.x0_m or y < t.y0_m or i >= t.ny or j >= t.nx:
+    """Truth hazard mask at the nearest grid node (0 off the grid, or at NaN)."""
+    cdef double fx = (x - t.x0_m) / t.resolution_m + 0.5
+    cdef double fy = (y - t.y0_m) / t.resolution_m + 0.5
+    cdef int i, j
+    # Checked before the cast (NaN fails it): a cast out of int's range is undefined.
+    if t.hazard == NULL or not (x >= t.x0_m and y >= t.y0_m and fx < t.nx and fy < t.ny):
         return 0
+    j = <int>fx
+    i = <int>fy
     return t.hazard[i * t.nx + j]
 
 

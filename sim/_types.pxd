@@ -126,6 +126,7 @@ cdef struct Records:
     double stage_impact_speed_mps
     double rover_position_S_m[3]         # where the rover is now
     double bridle_tension_max_N
+    double numerical_fault_time_s        # NaN unless the state went non-finite (NaN, inf)
 
 cdef struct WorldState:
     int64_t step

@@ -14,12 +14,18 @@ B. world_advance runs the plant for one control tick: due commands, plant
    horizontal axis), end conditions.
 C. A landing ends when the descent stage hits the ground, when the stack
    has sat on the ground for STOWED_CONTACT_END_S, or at max_steps.
-D. World is the Python handle used by both loops: the compiled one
+D. A numerical fault: once the state holds NaN or inf after a plant step
+   (a diverging integration, an overflow), the landing ends at once with
+   rec.numerical_fault_time_s set; the telemetry rows before it are kept
+   and the verdict is numerical_fault (hilander.sim.result). The terrain
+   lookups check a point before casting it to an index, so no state, NaN
+   or huge, reads outside the grid.
+E. World is the Python handle used by both loops: the compiled one
    (_loop.pyx) reaches into its structs; the general one calls
    sense/command/advance/record with dicts.
 """
 
-from libc.math cimport acos, cos, exp, fmin, hypot, isnan, sin, sqrt, NAN
+from libc.math cimport acos, cos, exp, fmin, hypot, isfinite, isnan, sin, sqrt, NAN
 from libc.string cimport memset
 from libc.stdint cimport int32_t, uint64_t
 
@@ -115,9 +121,21 @@ cdef void update_gusts(WorldState* w, const WorldParams* p) noexcept nogil:
     w.gust_S_mps[1] = phi * w.gust_S_mps[1] + kick * rng_normal(&w.rng_wind)
 
 
+cdef inline bint state_finite(const WorldState* w) noexcept nogil:
+    """False once NaN or inf is anywhere in the bodies' state, the propellant,
+    the throttle or the forces (one sum: NaN and inf survive addition)."""
+    cdef double s = w.propellant_kg + w.throttle + w.thrust_N + w.bridle_tension_N
+    cdef int i
+    for i in range(3):
+        s += (w.stage.position_S_m[i] + w.stage.velocity_S_mps[i]
+              + w.rover.position_S_m[i] + w.rover.velocity_S_mps[i])
+    return isfinite(s)
+
+
 cdef void world_advance(WorldState* w, const WorldParams* p, const Terrain* t,
                         int32_t steps) noexcept nogil:
-    """Run the plant for `steps` plant steps (one control tick)."""
+    """Run the plant for `steps` plant steps (one control tick). A state gone
+    non-finite ends the landing there (design D)."""
     cdef TickConstants constants
     cdef int _, i
     tick_constants(w, p, &constants)
@@ -127,6 +145,10 @@ cdef void world_advance(WorldState* w, const WorldParams* p, const Terrain* t,
             w.queue_head = (w.queue_head + 1) % COMMAND_QUEUE_SIZE
             w.queue_count -= 1
         plant_step(w, p, t, &constants)
+        if not state_finite(w):
+            w.rec.numerical_fault_time_s = w.time_s
+            w.done = 1
+            break
         sensors_sample(w, p, t)
         w.gust_wait -= 1
         if w.gust_wait == 0:
@@ -200,6 +222,7 @@ cdef void nan_records(WorldState* w) noexcept nogil:
     w.rec.hazard_time_s = NAN
     w.rec.stage_impact_time_s = NAN
     w.rec.stage_impact_speed_mps = NAN
+    w.rec.numerical_fault_time_s = NAN
     for i in range(3):
         w.rec.touchdown_velocity_S_mps[i] = NAN
         w.rec.touchdown_position_S_m[i] = NAN

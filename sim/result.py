@@ -14,7 +14,7 @@ from typing import Any
 from hilander.controller.interface import Phase
 from hilander.sim.result_airbags import airbag_violations, bridle_cut
 from hilander.sim.result_legs import engine_cutoff, legged_violations
-from hilander.sim.run import Landing
+from hilander.sim.run import NUMERICAL_FAULT, Landing
 from hilander.sim.summary import (
     Events,
     Flyaway,
@@ -32,8 +32,8 @@ from hilander.sim.vehicle import Limits
 
 
 def _num(x: float, digits: int = 4) -> float | None:
-    """A JSON-friendly number: rounded, None for NaN."""
-    return None if x is None or math.isnan(x) else round(float(x), digits)
+    """A JSON-friendly number: rounded, None for NaN or inf (a numerical fault's)."""
+    return None if x is None or not math.isfinite(x) else round(float(x), digits)
 
 
 def phases(landing: Landing) -> list[PhaseStart]:
@@ -133,12 +133,22 @@ def judged(summary: LandingSummary, landing: Landing, rec: dict[str, Any]) -> La
     """The summary with its violations and verdict."""
     s = landing.scenario
     found = violations(summary, rec, s.limits, s.vehicle.landing_system)
-    if landing.aborted is not None:
-        found.insert(0, ("aborted", f"flight aborted: {landing.aborted.reason}"))
     verdict = "fail" if found else "pass"
+    if landing.aborted is not None:
+        verdict = landing.aborted.kind
+        found.insert(0, ("aborted", f"flight aborted: {landing.aborted.reason}"))
+        if verdict == NUMERICAL_FAULT:  # what else it broke is moot: the numbers failed
+            found = [(NUMERICAL_FAULT, landing.aborted.reason)]
+    fault_s = rec["numerical_fault_time_s"]
+    if not math.isnan(fault_s):  # what else it broke is moot: the numbers went wrong
+        text = (
+            f"the simulation went non-finite (NaN or inf) at {fault_s:.3f} s: parameters "
+            "outside what the plant step can integrate (stiffness over mass, thrust, rates)"
+        )
+        found, verdict = [(NUMERICAL_FAULT, text)], NUMERICAL_FAULT
     return dataclasses.replace(
         summary,
-        verdict=verdict if landing.aborted is None else landing.aborted.kind,
+        verdict=verdict,
         violations=[text for _, text in found],
         violation_kinds=[kind for kind, _ in found],
     )

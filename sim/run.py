@@ -15,6 +15,7 @@ from hilander.controller.interface import (
     Command,
     FlightComputer,
     HazardMap,
+    SensorFrame,
     command_to_dict,
     frame_from_dict,
 )
@@ -23,6 +24,11 @@ from hilander.sim._world import COLUMNS, World
 from hilander.sim.scenario import Scenario
 from hilander.sim.terrain import TerrainModel
 from hilander.sim.world import build_world
+
+# The verdict of a landing whose numbers failed: the state went NaN or inf
+# (the compiled world ends the landing there), or a flight computer's
+# arithmetic raised (a Python law dividing by zero or overflowing).
+NUMERICAL_FAULT = "numerical_fault"
 
 
 class FlightAborted(Exception):  # noqa: N818 - it is the flight that is aborted, not an error
@@ -98,7 +104,9 @@ def fly_general(
     """The same tick sequence as the compiled loop, one Python call per step.
 
     A FlightAborted from the flight computer propagates with world.tick at
-    the tick that got no command; the rows before it are complete. Ctrl-C
+    the tick that got no command; the rows before it are complete (its
+    arithmetic failing is one: NUMERICAL_FAULT). A state gone NaN or inf
+    ends the landing in the world itself, as in the compiled loop. Ctrl-C
     anywhere in the loop (in the flight computer or in the world) becomes
     FlightAborted("interrupted") the same way, so the flight so far is kept."""
     time_s = 0.0
@@ -107,7 +115,7 @@ def fly_general(
             sensed = world.sense()
             frame = frame_from_dict(sensed, hazard_map if sensed["hazard_map_ready"] else None)
             time_s = frame.time_s
-            command = fc.step(frame)
+            command = _step(fc, frame)
             if not isinstance(command, Command):
                 raise TypeError(f"flight computer returned {type(command).__name__}, not a Command")
             as_dict = command_to_dict(command)
@@ -117,3 +125,15 @@ def fly_general(
     except KeyboardInterrupt:
         raise FlightAborted("interrupted", f"interrupted at t = {time_s:.2f} s") from None
     return int(world.tick)
+
+
+def _step(fc: FlightComputer, frame: SensorFrame) -> Command:
+    """One step of the flight computer; its arithmetic failing is a numerical fault."""
+    try:
+        command = fc.step(frame)
+    except (ArithmeticError, ValueError) as e:
+        if isinstance(e, ValueError) and str(e) != "math domain error":
+            raise
+        reason = f"the flight computer's arithmetic failed at t = {frame.time_s:.2f} s: {e!r}"
+        raise FlightAborted(NUMERICAL_FAULT, reason) from None
+    return command

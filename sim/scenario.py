@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from hilander.controller.config import LawConfig, law_field_names
+from hilander.sim.budget import check_corners, check_flight
 from hilander.sim.dispersions import Dispersion, parse_dispersions
 from hilander.sim.presets import PRESETS
 from hilander.sim.schema import ScenarioError, defaults, load_params, where
@@ -28,6 +29,8 @@ from hilander.sim.settings import (
     TerrainParams,
     WindParams,
 )
+from hilander.sim.tomlread import is_file, read_text
+from hilander.sim.tomlread import parse as parse_toml
 from hilander.sim.vehicle import Limits, VehicleParams
 
 TABLES = (
@@ -107,16 +110,13 @@ def builtin_description(name: str) -> str:
 def load_scenario(spec: str) -> Scenario:
     """A scenario from a TOML path or a built-in name."""
     path = Path(spec)
-    if path.is_file():
-        try:
-            text = path.read_text("utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            raise ScenarioError(f"{spec}: cannot read: {e}") from None
-        return parse_scenario(text, spec)
+    if is_file(path):
+        return check_corners(check_flight(parse_scenario(read_text(path, spec), spec)))
     if spec in builtin_names():
-        return parse_scenario(builtin_text(spec), spec)
+        return check_corners(check_flight(parse_scenario(builtin_text(spec), spec)))
     if spec in PRESETS:  # a lander's name flies its own scenario
-        return parse_scenario(builtin_text(PRESETS[spec]["scenario"]), spec)
+        text = builtin_text(PRESETS[spec]["scenario"])
+        return check_corners(check_flight(parse_scenario(text, spec)))
     if path.suffix == ".toml" or "/" in spec:
         raise ScenarioError(f"{spec}: no such file")
     raise ScenarioError(
@@ -126,10 +126,7 @@ def load_scenario(spec: str) -> Scenario:
 
 def _top_level(text: str, source: str) -> tuple[dict[str, Any], str, int]:
     """The TOML's tables, its name and its seed, checked."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise ScenarioError(f"{source}: invalid TOML: {e}") from None
+    data = parse_toml(text, source)
     for key in data:
         if key not in TOP_KEYS:
             raise ScenarioError(f"{where(source, '', key)}: unknown key")

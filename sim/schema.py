@@ -17,14 +17,36 @@ from hilander.controller.params import bound_error
 T = TypeVar("T")
 
 
+NAME_CHARS_MAX = 80  # a key, table or path longer than this is shortened in messages
+
+
+def printable(text: str) -> str:
+    """``text`` with every unprintable character escaped (a newline as \\n, an
+    escape as \\x1b): what the user wrote, on one line of a terminal."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+
+
+def shorten(text: str, limit: int = NAME_CHARS_MAX) -> str:
+    """``text`` printable and at most about ``limit`` characters."""
+    text = printable(text)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 class ScenarioError(ValueError):
-    """A scenario that cannot be flown; str() is one line: file, key, reason."""
+    """A scenario that cannot be flown; str() is one line: file, key, reason
+    (control characters from the file or its path are shown escaped)."""
+
+    def __str__(self) -> str:
+        return printable(super().__str__())
 
 
 def where(source: str, table: str, key: str | None = None) -> str:
-    place = f"[{table}]" if table else ""
+    place = f"[{shorten(table)}]" if table else ""
     if key:
-        place = f"{place} {key}" if place else key
+        place = f"{place} {shorten(key)}" if place else shorten(key)
+    source = shorten(source, 4 * NAME_CHARS_MAX)
     return f"{source}: {place}" if place else source
 
 
@@ -60,7 +82,7 @@ def coerce(value: Any, tp: Any) -> Any:
 
 def _show(value: Any) -> str:
     text = repr(value) if isinstance(value, str) else str(value).lower()
-    return text if len(text) <= 40 else text[:37] + "..."
+    return shorten(text, 40)
 
 
 def load_params(

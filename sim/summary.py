@@ -121,7 +121,7 @@ class LandingSummary(Record):
 
     scenario: ScenarioRef
     controller: str
-    verdict: str  # pass, fail, or why the flight was aborted (stall, link_lost, interrupted)
+    verdict: str  # pass, fail, numerical_fault, or why it was aborted (stall, link_lost, ...)
     violations: list[str]
     violation_kinds: list[str]
     touchdown: Touchdown | None

@@ -67,10 +67,13 @@ class TerrainModel:
         return xs, ys
 
     def height_m(self, x: float, y: float) -> float:
-        """Terrain height at (x, y): nearest node plus the plane (for reports)."""
-        j = round((x - self.x0_m) / self.resolution_m)
-        i = round((y - self.y0_m) / self.resolution_m)
+        """Terrain height at (x, y): nearest node plus the plane (for reports;
+        NaN at a point that is not finite)."""
+        fx, fy = (x - self.x0_m) / self.resolution_m, (y - self.y0_m) / self.resolution_m
         plane = self.gradient[0] * x + self.gradient[1] * y
+        if not (math.isfinite(fx) and math.isfinite(fy)):
+            return math.nan
+        i, j = round(fy), round(fx)
         n_y, n_x = self.relief_m.shape
         return plane + (float(self.relief_m[i, j]) if 0 <= i < n_y and 0 <= j < n_x else 0.0)
 

@@ -10,6 +10,11 @@ from dataclasses import dataclass
 
 from hilander.controller.params import check, param
 
+# A rover lighter than this would make the bridle and contact springs stiffer
+# than the plant step can integrate; a pulse period must fit in int32 steps.
+ROVER_MASS_MIN_KG = 1.0
+PULSE_RATE_MIN_HZ = 0.1
+
 # How the vehicle lands; the index is LawConfig.landing_system.
 LANDING_SYSTEMS = ("sky_crane", "legs", "airbags")
 
@@ -29,84 +34,110 @@ class VehicleParams:
 
     landing_system: str = param(unit="-", doc="sky_crane, legs or airbags")
     # -- masses and geometry --
-    rover_mass_kg: float = param(unit="kg", doc="rover mass (0 on a legged lander)", ge=0)
-    descent_stage_dry_mass_kg: float = param(
-        unit="kg", doc="descent stage without propellant", gt=0
+    rover_mass_kg: float = param(
+        unit="kg", doc="rover mass (0 on a legged lander, else >= 1)", ge=0, le=1e5
     )
-    propellant_mass_kg: float = param(unit="kg", doc="propellant at powered-descent start", ge=0)
+    descent_stage_dry_mass_kg: float = param(
+        unit="kg", doc="descent stage without propellant", ge=1, le=1e5
+    )
+    propellant_mass_kg: float = param(
+        unit="kg", doc="propellant at powered-descent start", ge=0, le=1e5
+    )
     rover_stowed_offset_m: float = param(
-        unit="m", doc="stage reference point to rover wheels, stowed (legs: to the footpads)", gt=0
+        unit="m",
+        doc="stage reference point to rover wheels, stowed (legs: to the footpads)",
+        gt=0,
+        le=100,
     )
     leg_count: int = param(unit="-", doc="landing legs (0 on a sky crane)", ge=0, le=8)
-    leg_radius_m: float = param(unit="m", doc="footpads from the stage axis", ge=0)
-    rover_height_m: float = param(unit="m", doc="rover wheels to bridle attachment", ge=0)
-    descent_stage_bottom_m: float = param(unit="m", doc="stage reference point to its bottom", ge=0)
+    leg_radius_m: float = param(unit="m", doc="footpads from the stage axis", ge=0, le=50)
+    rover_height_m: float = param(unit="m", doc="rover wheels to bridle attachment", ge=0, le=50)
+    descent_stage_bottom_m: float = param(
+        unit="m", doc="stage reference point to its bottom", ge=0, le=50
+    )
     # -- propulsion --
     engine_count: int = param(unit="-", doc="number of engines", ge=1, le=64)
-    engine_thrust_max_N: float = param(unit="N", doc="maximum thrust of one engine", gt=0)
+    engine_thrust_max_N: float = param(unit="N", doc="maximum thrust of one engine", gt=0, le=1e7)
     throttle_min: float = param(unit="-", doc="throttle floor, fraction of maximum", ge=0, lt=1)
-    throttle_time_constant_s: float = param(unit="s", doc="first-order throttle lag", gt=0)
+    throttle_time_constant_s: float = param(unit="s", doc="first-order throttle lag", gt=0, le=10)
     throttle_rate_max_per_s: float = param(
-        unit="1/s", doc="throttle change per second the flight software allows", gt=0
+        unit="1/s", doc="throttle change per second the flight software allows", gt=0, le=1e4
     )
     cant_rad: float = param(unit="rad", doc="engine cant from the thrust axis", ge=0, lt=1.5)
     tilt_max_rad: float = param(unit="rad", doc="largest thrust-axis tilt", gt=0, lt=1.5)
-    slew_rate_max_radps: float = param(unit="rad/s", doc="thrust-axis slew rate limit", gt=0)
-    isp_s: float = param(unit="s", doc="specific impulse", gt=0)
-    engines_out: int = param(unit="-", doc="engines that fail", ge=0)
-    engine_out_time_s: float = param(unit="s", doc="when they fail", ge=0)
+    slew_rate_max_radps: float = param(
+        unit="rad/s", doc="thrust-axis slew rate limit", gt=0, le=100
+    )
+    isp_s: float = param(unit="s", doc="specific impulse", gt=0, le=1e5)
+    engines_out: int = param(unit="-", doc="engines that fail", ge=0, le=63)
+    engine_out_time_s: float = param(unit="s", doc="when they fail", ge=0, le=3600)
     thrust_pulse_rate_Hz: float = param(
-        unit="Hz", doc="pulse-width modulated engines: pulses per second (0: throttled)", ge=0
+        unit="Hz",
+        doc="pulse-width modulated engines: pulses per second (0: throttled, else >= 0.1)",
+        ge=0,
+        le=1000,
     )
     # -- aerodynamics --
-    descent_stage_drag_area_m2: float = param(unit="m^2", doc="stage reference area", ge=0)
-    rover_drag_area_m2: float = param(unit="m^2", doc="rover reference area", ge=0)
-    drag_coefficient: float = param(unit="-", doc="drag coefficient of both", ge=0)
+    descent_stage_drag_area_m2: float = param(unit="m^2", doc="stage reference area", ge=0, le=1e4)
+    rover_drag_area_m2: float = param(unit="m^2", doc="rover reference area", ge=0, le=1e4)
+    drag_coefficient: float = param(unit="-", doc="drag coefficient of both", ge=0, le=10)
     # -- bridle --
-    bridle_length_m: float = param(unit="m", doc="bridle length at full payout", gt=0)
-    bridle_stiffness_N_per_m: float = param(unit="N/m", doc="bridle stiffness", gt=0)
-    bridle_damping_N_s_per_m: float = param(unit="N s/m", doc="bridle damping", ge=0)
-    bridle_payout_rate_mps: float = param(unit="m/s", doc="payout speed", gt=0)
-    bridle_payout_accel_mps2: float = param(unit="m/s^2", doc="payout speed ramp", gt=0)
+    bridle_length_m: float = param(unit="m", doc="bridle length at full payout", gt=0, le=100)
+    bridle_stiffness_N_per_m: float = param(unit="N/m", doc="bridle stiffness", gt=0, le=1e7)
+    bridle_damping_N_s_per_m: float = param(unit="N s/m", doc="bridle damping", ge=0, le=1e6)
+    bridle_payout_rate_mps: float = param(unit="m/s", doc="payout speed", ge=0.01, le=100)
+    bridle_payout_accel_mps2: float = param(unit="m/s^2", doc="payout speed ramp", ge=0.01, le=1000)
     # -- ground contact --
-    contact_stiffness_N_per_m: float = param(unit="N/m", doc="wheel-ground stiffness", gt=0)
-    contact_damping_N_s_per_m: float = param(unit="N s/m", doc="wheel-ground damping", ge=0)
-    friction_coefficient: float = param(unit="-", doc="wheel-ground friction", ge=0)
+    contact_stiffness_N_per_m: float = param(unit="N/m", doc="wheel-ground stiffness", gt=0, le=1e7)
+    contact_damping_N_s_per_m: float = param(unit="N s/m", doc="wheel-ground damping", ge=0, le=1e6)
+    friction_coefficient: float = param(unit="-", doc="wheel-ground friction", ge=0, le=10)
     # -- what the rover survives (the truth hazard mask) --
-    rover_footprint_m: float = param(unit="m", doc="rover footprint width", gt=0)
-    rover_rock_height_max_m: float = param(unit="m", doc="tallest rock under the rover", gt=0)
+    rover_footprint_m: float = param(unit="m", doc="rover footprint width", gt=0, le=20)
+    rover_rock_height_max_m: float = param(
+        unit="m", doc="tallest rock under the rover", gt=0, le=10
+    )
     rover_slope_max_rad: float = param(unit="rad", doc="steepest slope", gt=0, lt=1.5)
     # -- flight software and sensors --
-    control_rate_Hz: float = param(unit="Hz", doc="control (guidance) rate", gt=0)
-    radar_rate_Hz: float = param(unit="Hz", doc="radar rate", gt=0)
-    radar_range_max_m: float = param(unit="m", doc="radar maximum range", gt=0)
+    control_rate_Hz: float = param(unit="Hz", doc="control (guidance) rate", ge=0.1, le=1000)
+    radar_rate_Hz: float = param(unit="Hz", doc="radar rate", ge=0.1, le=20000)
+    radar_range_max_m: float = param(unit="m", doc="radar maximum range", gt=0, le=1e6)
     radar_altitude_noise_fraction: float = param(
-        unit="-", doc="radar altitude noise, fraction of range (1 sigma)", ge=0
+        unit="-", doc="radar altitude noise, fraction of range (1 sigma)", ge=0, le=1
     )
     radar_altitude_noise_floor_m: float = param(
-        unit="m", doc="radar altitude noise floor (1 sigma)", ge=0
+        unit="m", doc="radar altitude noise floor (1 sigma)", ge=0, le=1000
     )
-    radar_velocity_noise_mps: float = param(unit="m/s", doc="radar velocity noise (1 sigma)", ge=0)
-    nav_rate_Hz: float = param(unit="Hz", doc="navigation solution rate", gt=0)
-    nav_position_bias_m: float = param(unit="m", doc="navigation position bias (1 sigma)", ge=0)
+    radar_velocity_noise_mps: float = param(
+        unit="m/s", doc="radar velocity noise (1 sigma)", ge=0, le=100
+    )
+    nav_rate_Hz: float = param(unit="Hz", doc="navigation solution rate", ge=0.1, le=20000)
+    nav_position_bias_m: float = param(
+        unit="m", doc="navigation position bias (1 sigma)", ge=0, le=1e4
+    )
     nav_position_drift_mps: float = param(
-        unit="m/sqrt(s)", doc="random walk of the position bias", ge=0
+        unit="m/sqrt(s)", doc="random walk of the position bias", ge=0, le=100
     )
-    nav_position_noise_m: float = param(unit="m", doc="navigation position noise (1 sigma)", ge=0)
+    nav_position_noise_m: float = param(
+        unit="m", doc="navigation position noise (1 sigma)", ge=0, le=1e4
+    )
     nav_velocity_noise_mps: float = param(
-        unit="m/s", doc="navigation velocity noise (1 sigma)", ge=0
+        unit="m/s", doc="navigation velocity noise (1 sigma)", ge=0, le=100
     )
-    imu_rate_Hz: float = param(unit="Hz", doc="IMU rate", gt=0)
-    imu_noise_mps2: float = param(unit="m/s^2", doc="IMU specific-force noise (1 sigma)", ge=0)
-    mass_estimate_error: float = param(unit="-", doc="relative mass estimate error (1 sigma)", ge=0)
-    thrust_feedback_noise: float = param(unit="-", doc="relative thrust feedback noise", ge=0)
-    bridle_load_noise_N: float = param(unit="N", doc="bridle load noise (1 sigma)", ge=0)
+    imu_rate_Hz: float = param(unit="Hz", doc="IMU rate", ge=0.1, le=20000)
+    imu_noise_mps2: float = param(
+        unit="m/s^2", doc="IMU specific-force noise (1 sigma)", ge=0, le=100
+    )
+    mass_estimate_error: float = param(
+        unit="-", doc="relative mass estimate error (1 sigma)", ge=0, le=0.5
+    )
+    thrust_feedback_noise: float = param(unit="-", doc="relative thrust feedback noise", ge=0, le=1)
+    bridle_load_noise_N: float = param(unit="N", doc="bridle load noise (1 sigma)", ge=0, le=1e5)
     hazard_altitude_m: float = param(
-        unit="m", doc="height at which the hazard map comes (0: no hazard sensor)", ge=0
+        unit="m", doc="height at which the hazard map comes (0: no hazard sensor)", ge=0, le=1e5
     )
     hazard_map_cells: int = param(unit="-", doc="hazard map cells a side", ge=4, le=64)
-    hazard_cell_size_m: float = param(unit="m", doc="hazard map cell size", gt=0)
-    hazard_cost_noise: float = param(unit="-", doc="hazard cost noise (1 sigma)", ge=0)
+    hazard_cell_size_m: float = param(unit="m", doc="hazard map cell size", ge=0.01, le=100)
+    hazard_cost_noise: float = param(unit="-", doc="hazard cost noise (1 sigma)", ge=0, le=1)
     hazard_false_safe_rate: float = param(
         unit="-", doc="chance a hazardous cell reads safe", ge=0, le=1
     )
@@ -114,11 +145,15 @@ class VehicleParams:
         unit="-", doc="chance a safe cell reads hazardous", ge=0, le=1
     )
     hazard_elevation_noise_m: float = param(
-        unit="m", doc="hazard map elevation noise (1 sigma)", ge=0
+        unit="m", doc="hazard map elevation noise (1 sigma)", ge=0, le=100
     )
 
     def __post_init__(self) -> None:
         check(self)
+        if 0 < self.thrust_pulse_rate_Hz < PULSE_RATE_MIN_HZ:
+            raise ValueError(
+                f"thrust_pulse_rate_Hz must be 0 (throttled) or at least {PULSE_RATE_MIN_HZ:g} Hz"
+            )
         if self.engines_out >= self.engine_count:
             raise ValueError("engines_out must leave at least one engine")
         if self.landing_system not in LANDING_SYSTEMS:
@@ -126,8 +161,11 @@ class VehicleParams:
         if self.landing_system == "legs":
             self._check_legs()
             return
-        if self.rover_mass_kg <= 0:
-            raise ValueError(f"rover_mass_kg must be > 0 on a {self.landing_system} lander")
+        if self.rover_mass_kg < ROVER_MASS_MIN_KG:
+            raise ValueError(
+                f"rover_mass_kg must be at least {ROVER_MASS_MIN_KG:g} kg "
+                f"on a {self.landing_system} lander"
+            )
         if self.leg_count != 0:
             raise ValueError(f"leg_count must be 0 on a {self.landing_system} lander")
         if self.landing_system == "airbags":
@@ -166,22 +204,30 @@ class VehicleParams:
 class Limits:
     """What a landing must meet to pass."""
 
-    touchdown_vertical_speed_min_mps: float = param(unit="m/s", doc="slowest rover touchdown", ge=0)
-    touchdown_vertical_speed_max_mps: float = param(unit="m/s", doc="fastest rover touchdown", gt=0)
-    touchdown_horizontal_speed_max_mps: float = param(
-        unit="m/s", doc="horizontal speed at touchdown", ge=0
+    touchdown_vertical_speed_min_mps: float = param(
+        unit="m/s", doc="slowest rover touchdown", ge=0, le=1000
     )
-    site_miss_max_m: float = param(unit="m", doc="touchdown distance from the chosen site", gt=0)
-    tether_cut_delay_min_s: float = param(unit="s", doc="earliest cut after touchdown", ge=0)
-    tether_cut_delay_max_s: float = param(unit="s", doc="latest cut after touchdown", gt=0)
+    touchdown_vertical_speed_max_mps: float = param(
+        unit="m/s", doc="fastest rover touchdown", gt=0, le=1000
+    )
+    touchdown_horizontal_speed_max_mps: float = param(
+        unit="m/s", doc="horizontal speed at touchdown", ge=0, le=1000
+    )
+    site_miss_max_m: float = param(
+        unit="m", doc="touchdown distance from the chosen site", gt=0, le=1e6
+    )
+    tether_cut_delay_min_s: float = param(
+        unit="s", doc="earliest cut after touchdown", ge=0, le=3600
+    )
+    tether_cut_delay_max_s: float = param(unit="s", doc="latest cut after touchdown", gt=0, le=3600)
     flyaway_distance_min_m: float = param(
-        unit="m", doc="descent-stage impact distance from the rover", ge=0
+        unit="m", doc="descent-stage impact distance from the rover", ge=0, le=1e6
     )
     propellant_reserve_kg: float = param(
-        unit="kg", doc="propellant left at the cut (legs: at engine cutoff)", ge=0
+        unit="kg", doc="propellant left at the cut (legs: at engine cutoff)", ge=0, le=1e5
     )
     engine_cutoff_delay_max_s: float = param(
-        unit="s", doc="legs: latest engine cutoff after the first leg contact", gt=0
+        unit="s", doc="legs: latest engine cutoff after the first leg contact", gt=0, le=3600
     )
 
     def __post_init__(self) -> None:

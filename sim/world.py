@@ -7,6 +7,7 @@ from typing import Any
 
 from hilander.controller.interface import HazardMap
 from hilander.sim._world import World
+from hilander.sim.budget import check_flight
 from hilander.sim.scenario import Scenario
 from hilander.sim.terrain import TerrainModel, generate_terrain, sense_hazard_map
 
@@ -44,7 +45,9 @@ def world_params(s: Scenario) -> dict[str, Any]:
 
 
 def build_world(s: Scenario) -> tuple[World, TerrainModel, HazardMap]:
-    """A world ready to fly, its terrain and the hazard map its sensor will deliver."""
+    """A world ready to fly, its terrain and the hazard map its sensor will deliver
+    (a ScenarioError first if the scenario would cost more than its bounds)."""
+    check_flight(s)
     terrain = generate_terrain(s.terrain, s.vehicle, s.terrain_seed)
     hazard_map = sense_hazard_map(terrain, s.vehicle, s.seed)
     world = World(

@@ -1,7 +1,8 @@
 """Every exit status of ``hilander``, and which errors are bad input.
 
 0    the landing passed (the campaign met --min-success, the baseline held)
-1    it broke a limit (the summary says which), or a comparison differed
+1    it broke a limit (the summary says which), or a comparison differed; or
+     its numbers failed (verdict numerical_fault: the state went NaN or inf)
 2    bad input: arguments, a scenario file, an output folder, a port, a
      recording, a fault option, a controller, a baseline suite; one line
      on standard error says what and where
@@ -56,7 +57,13 @@ BAD_INPUT: tuple[type[Exception], ...] = (
 
 
 def of_verdict(verdict: str, otherwise: Exit = Exit.FAIL) -> Exit:
-    """The exit status of a landing's verdict: pass, fail, interrupted, or
-    ``otherwise`` (a board's stall or lost link: Exit.LINK)."""
-    known = {"pass": Exit.PASS, "fail": Exit.FAIL, "interrupted": Exit.INTERRUPTED}
+    """The exit status of a landing's verdict: pass, fail (or numerical_fault, a
+    failed landing too), interrupted, or ``otherwise`` (a board's stall or lost
+    link: Exit.LINK)."""
+    known = {
+        "pass": Exit.PASS,
+        "fail": Exit.FAIL,
+        "numerical_fault": Exit.FAIL,
+        "interrupted": Exit.INTERRUPTED,
+    }
     return known.get(verdict, otherwise)
