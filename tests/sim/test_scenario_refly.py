@@ -75,9 +75,11 @@ def test_campaign_runs_refly_from_their_files_bit_for_bit(name: str, runs: int) 
 
 @st.composite
 def told_otherwise(draw: st.DrawFn) -> Scenario:
-    """A dispersed scenario (default, phoenix or viking) whose law may also be
-    told a thrust, an Isp or a control rate that is not the vehicle's."""
-    s = draw(st.sampled_from(["default", "phoenix", "viking"]).flatmap(dispersed_scenarios))
+    """A dispersed scenario whose law may also be told a thrust or an Isp that
+    is not the vehicle's: the three with [dispersions], and (any seed) a
+    terrain that follows the seed, airbags and two faults from history."""
+    names = ["default", "phoenix", "viking", "windy", "mer", "mpl-leg-latch", "radar-dropout"]
+    s = draw(st.sampled_from(names).flatmap(dispersed_scenarios))
     told = {
         "engine_thrust_max_N": s.law.engine_thrust_max_N * draw(st.floats(0.97, 1.03)),
         "isp_s": s.law.isp_s * draw(st.floats(0.98, 1.02)),
