@@ -15,6 +15,7 @@ import dataclasses
 from typing import Any
 
 from hilander.controller.config import LawConfig, law_field_names
+from hilander.controller.params import bound_error
 from hilander.sim.schema import ScenarioError, defaults, load_params, where
 from hilander.sim.vehicle import VehicleParams
 
@@ -70,7 +71,17 @@ def law_config(
     base.update(preset_law)
     if told:
         base = dataclasses.asdict(load_params(LawConfig, told, base, source, "law.vehicle"))
+        _check_vehicle_ranges(told, base, source)
     return load_params(LawConfig, rest, base, source, "law")
+
+
+def _check_vehicle_ranges(told: dict[str, Any], values: dict[str, Any], source: str) -> None:
+    """What the law is told stays in the range of the [vehicle] key it stands for."""
+    fields = {f.name: f for f in dataclasses.fields(VehicleParams)}
+    for key in told:
+        reason = bound_error(fields[key], values[key]) if key in fields else None
+        if reason:
+            raise ScenarioError(f"{where(source, 'law.vehicle', key)} = {values[key]:g}: {reason}")
 
 
 def law_vehicle_differences(vehicle: VehicleParams, law: LawConfig) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from hilander.sim.run import fly
 from hilander.sim.scenario import Scenario, load_scenario, parse_scenario, scenario_to_toml
 from hilander.sim.scenario_law import LAW_VEHICLE_KEYS
 from hilander.sim.schema import ScenarioError
+from hilander.sim.vehicle import VehicleParams
 from hilander.testing import dispersed_scenarios
 from tests.common.refly import refly
 
@@ -195,3 +196,28 @@ def test_the_flight_computer_is_named_in_a_comment() -> None:
         '# Flown by "reference": `hilander sim` flies the compiled law unless given --controller.'
     )
     assert parse_scenario(text, "x.toml") == dataclasses.replace(s, source="x.toml")
+
+
+def _beyond(f: dataclasses.Field[object]) -> list[float]:
+    """Values just outside each bound the field declares."""
+    out = []
+    for key, step in (("gt", 0.0), ("ge", -1.0), ("lt", 0.0), ("le", 1.0)):
+        bound = f.metadata.get(key)
+        if bound is not None:
+            out.append(float(bound) + step)
+    return out
+
+
+@pytest.mark.parametrize(
+    "key", [k for k in LAW_VEHICLE_KEYS if k in {f.name for f in dataclasses.fields(VehicleParams)}]
+)
+def test_what_the_law_is_told_stays_in_the_range_of_its_vehicle_key(key: str) -> None:
+    """A [law.vehicle] value is held to the range of the [vehicle] key it
+    stands for (and to the law's own): one line, never a flight."""
+    f = next(f for f in dataclasses.fields(VehicleParams) if f.name == key)
+    for value in _beyond(f):
+        shown = int(value) if key == "engine_count" else value
+        with pytest.raises(ScenarioError) as e:
+            parse_scenario(BASE + f"[law.vehicle]\n{key} = {shown}\n", "t.toml")
+        assert str(e.value).startswith(f"t.toml: [law.vehicle] {key} = ")
+        assert "\n" not in str(e.value)
