@@ -29,8 +29,7 @@ def test_a_shrunk_failure_refiles_from_its_saved_scenario(
     pytester: pytest.Pytester, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     pytester.makepyfile(test_refly_case=FAILING)
-    # in a subprocess: an in-process run would drop the matplotlib it imports
-    # from sys.modules afterwards, leaving this process two of its classes
+    # in a subprocess: the plugin's reports load matplotlib (see conftest.py)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--hil-report", "reports")
     result.assert_outcomes(failed=1)
     cases = sorted((pytester.path / "reports").glob("*/*/scenario.toml"))
