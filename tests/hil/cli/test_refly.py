@@ -93,3 +93,18 @@ def test_a_failing_baseline_check_saves_its_worst_run_which_refiles(
     code, out = hilander(capsys, "baseline", "check", str(suite), "--workers", "1")
     assert code == 0 and out.splitlines()[-1] == "OK"
     assert not (tmp_path / "suite.failed").exists()  # and the stale case is gone
+
+
+def test_a_landing_of_another_flight_computer_names_it_and_refiles_with_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    run = tmp_path / "run"
+    argv = ("--run", "3", "--controller", "reference")
+    assert hilander(capsys, "sim", "default", *argv, "--out", str(run))[0] in (0, 1)
+    text = (run / "scenario.toml").read_text()
+    assert text.splitlines()[1].startswith('# Flown by "reference": `hilander sim` flies')
+    again = tmp_path / "again"
+    toml = str(run / "scenario.toml")
+    code, _ = hilander(capsys, "sim", toml, "--controller", "reference", "--out", str(again))
+    assert code in (0, 1)
+    assert_same_files(run, again)
