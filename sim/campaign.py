@@ -18,7 +18,7 @@ from hilander.controller.interface import FlightComputer
 from hilander.sim.dispersions import draws, flat_draws, run_seed
 from hilander.sim.result import summarize
 from hilander.sim.run import Landing, fly
-from hilander.sim.scenario import Scenario
+from hilander.sim.scenario import Scenario, check_flyable
 from hilander.sim.schema import ScenarioError
 from hilander.sim.summary import LandingSummary
 from hilander.sim.vehicle import Limits
@@ -74,7 +74,9 @@ def dispersed(scenario: Scenario, campaign_seed: int, run: int) -> Scenario:
 
 
 def apply_draws(scenario: Scenario, values: dict[str, Any], seed: int) -> Scenario:
-    """The scenario with the drawn values in place of the nominal ones."""
+    """The scenario with the drawn values in place of the nominal ones. The
+    law keeps what it was told: a drawn [vehicle] value changes the true
+    vehicle only (a written scenario states the law's in [law.vehicle])."""
     by_table: dict[str, dict[str, Any]] = {}
     for name, value in values.items():
         table, field = name.split(".", 1)
@@ -83,7 +85,9 @@ def apply_draws(scenario: Scenario, values: dict[str, Any], seed: int) -> Scenar
         table: dataclasses.replace(getattr(scenario, table), **fields)
         for table, fields in by_table.items()
     }
-    return dataclasses.replace(scenario, seed=seed, dispersions=(), **changes)
+    drawn = dataclasses.replace(scenario, seed=seed, dispersions=(), **changes)
+    check_flyable(drawn, "the drawn values")  # what is flown is what a written file loads
+    return drawn
 
 
 def fly_run(

@@ -13,7 +13,8 @@ dispersion does not change the draws of the others.
 
 Dispersions of [vehicle] change the true vehicle only: the flight software
 keeps the nominal values (its LawConfig is built from the nominal vehicle),
-as a real lander's would.
+as a real lander's would; a run's written scenario states them in
+[law.vehicle]. A dispersion of [law] changes what the law is told.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from hilander.controller.params import bound_error
 from hilander.sim.schema import ScenarioError, where
 
 DISPERSIBLE = ("vehicle", "law", "initial", "terrain", "wind", "environment", "sim")
+# numbers that are not quantities: the law's landing system is the vehicle's
+NOT_DISPERSIBLE = {("law", "landing_system"): "the vehicle's landing_system sets it"}
 DISTRIBUTIONS = ("normal", "uniform")
 SPEC_KEYS = {
     "normal": ("distribution", "mean", "sigma", "min", "max"),
@@ -122,6 +125,8 @@ def _parse_one(table: str, key: str, spec: Any, obj: Any, source: str) -> Disper
         close = difflib.get_close_matches(key, fields, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         raise ScenarioError(f"{here}: [{table}] has no parameter {key!r}{hint}")
+    if (table, key) in NOT_DISPERSIBLE:
+        raise ScenarioError(f"{here}: cannot be dispersed ({NOT_DISPERSIBLE[table, key]})")
     hint_type = typing.get_type_hints(type(obj))[key]
     nominal = getattr(obj, key)
     if hint_type not in (float, int) and typing.get_origin(hint_type) is not tuple:

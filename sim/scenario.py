@@ -20,6 +20,7 @@ from hilander.controller.config import LawConfig, law_field_names
 from hilander.sim.budget import check_corners, check_flight
 from hilander.sim.dispersions import Dispersion, parse_dispersions
 from hilander.sim.presets import PRESETS
+from hilander.sim.scenario_law import law_config, law_vehicle_differences
 from hilander.sim.schema import ScenarioError, defaults, load_params, where
 from hilander.sim.settings import (
     EnvironmentParams,
@@ -46,20 +47,6 @@ TABLES = (
 )
 TOP_KEYS = ("name", "description", "seed", *TABLES, "dispersions")
 SEED_MAX = 2**63 - 1
-
-# What the flight software knows of its vehicle, copied into the LawConfig.
-LAW_VEHICLE_FIELDS = (
-    "control_rate_Hz",
-    "engine_count",
-    "engine_thrust_max_N",
-    "throttle_min",
-    "throttle_rate_max_per_s",
-    "cant_rad",
-    "tilt_max_rad",
-    "isp_s",
-    "bridle_length_m",
-    "rover_height_m",
-)
 
 
 @dataclass(frozen=True)
@@ -153,7 +140,7 @@ def parse_scenario(text: str, source: str) -> Scenario:
         seed=seed,
         preset=preset_name,
         vehicle=vehicle,
-        law=_law_config(vehicle, preset["law"], _table(data, "law", source), source),
+        law=law_config(vehicle, preset["law"], _table(data, "law", source), source),
         initial=load_params(
             InitialState, _table(data, "initial", source, required=True), {}, source, "initial"
         ),
@@ -229,22 +216,6 @@ def _vehicle_table(value: Any, source: str) -> tuple[str, dict[str, Any]]:
     return preset, overrides
 
 
-def _law_config(
-    vehicle: VehicleParams, preset_law: dict[str, Any], table: dict[str, Any], source: str
-) -> LawConfig:
-    for key in table:
-        if key in (*LAW_VEHICLE_FIELDS, "bridle_payout_time_s", "landing_system"):
-            raise ScenarioError(
-                f"{where(source, 'law', key)}: describes the vehicle; set it in [vehicle]"
-            )
-    base = {name: getattr(vehicle, name) for name in LAW_VEHICLE_FIELDS}
-    base["landing_system"] = vehicle.landing_system_index
-    base["bridle_payout_time_s"] = vehicle.bridle_payout_time_s
-    base.update({k: v for k, v in defaults(LawConfig).items() if k in law_field_names()})
-    base.update(preset_law)
-    return load_params(LawConfig, table, base, source, "law")
-
-
 THRUST_TO_WEIGHT_MIN = 1.2
 LBF_N = 4.4482216152605  # one pound-force in newtons, exact by definition
 
@@ -288,23 +259,49 @@ def _check_rates(vehicle: VehicleParams, sim: SimParams, source: str) -> None:
             )
 
 
-def scenario_to_toml(s: Scenario) -> str:
-    """The scenario with every value resolved, as TOML that loads back to it."""
+def check_flyable(s: Scenario, source: str) -> None:
+    """The checks across tables that parsing makes, for a scenario made
+    otherwise (a campaign's run with its drawn values): a scenario that
+    passes them writes a file that loads."""
+    _check_rates(s.vehicle, s.sim, source)
+    check_thrust(s.vehicle, s.environment, source)
+
+
+def scenario_to_toml(s: Scenario, flown_by: str = "compiled") -> str:
+    """The scenario with every value resolved, as TOML that loads back to it:
+    the true vehicle in [vehicle], and in [law.vehicle] what the law was told
+    where that differs from it. ``flown_by`` (the landing's controller) is
+    named in a comment where it is not the compiled law."""
     lines = [
-        f"# Resolved from {s.source}: every value, so that this file re-flies the run.",
+        f"# Resolved from {_toml_value(s.source)}: every value, so that this file re-flies the run."
+    ]
+    if flown_by != "compiled":
+        lines.append(
+            f"# Flown by {_toml_value(flown_by)}: `hilander sim` flies the compiled law "
+            "unless given --controller."
+        )
+    lines += [
         f"name = {_toml_value(s.name)}",
         f"description = {_toml_value(s.description)}",
         f"seed = {s.seed}",
         "",
         "[vehicle]",
-        f'preset = "{s.preset}"',
+        f"preset = {_toml_value(s.preset)}",
+        *_toml_table(s.vehicle),
+        "",
+        "[law]",
+        *_toml_table(s.law, only=set(law_field_names())),
     ]
-    lines += _toml_table(s.vehicle)
-    law_names = set(law_field_names())
-    for name in TABLES[1:]:
-        lines += ["", f"[{name}]"]
-        obj = getattr(s, name)
-        lines += _toml_table(obj, only=law_names if name == "law" else None)
+    told = law_vehicle_differences(s.vehicle, s.law)
+    if told:
+        lines += [
+            "",
+            "# What the law was told of its vehicle, where it differs from [vehicle].",
+            "[law.vehicle]",
+            *(f"{k} = {_toml_value(v)}" for k, v in told.items()),
+        ]
+    for name in TABLES[2:]:
+        lines += ["", f"[{name}]", *_toml_table(getattr(s, name))]
     for d in s.dispersions:
         lines += ["", f"[dispersions.{d.name}]", *dispersion_toml(d)]
     return "\n".join(lines) + "\n"
@@ -337,7 +334,14 @@ def _toml_value(v: Any) -> str:
     if isinstance(v, int):
         return str(v)
     if isinstance(v, float):
-        return repr(v)
-    if isinstance(v, str):
-        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return repr(v)  # the shortest text that reads back to the same double
+    if isinstance(v, str):  # a lone surrogate (from a path's bytes) cannot be UTF-8: "?"
+        text = v.encode("utf-8", "replace").decode("utf-8")
+        return '"' + "".join(_ESCAPES.get(c, c) for c in text) + '"'
     return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+
+
+# A TOML basic string: the quote, the backslash and every control character
+# escaped (a newline in a name or a path must not end the line).
+_ESCAPES = {chr(i): f"\\u{i:04X}" for i in (*range(0x20), 0x7F)}
+_ESCAPES.update({'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"})

@@ -15,7 +15,10 @@ A suite is a TOML file (docs/campaigns.md):
 The figures of a campaign are its success rate, its error count, and the
 mean, p1, p50 and p99 of every per-run metric. ``check`` flies the suite
 again (same seeds: an unchanged law gives the same figures) and fails when a
-figure moved beyond its tolerance the way that is worse.
+figure moved beyond its tolerance the way that is worse. A check that fails
+names, for each campaign whose figures failed, its worst run that flew
+(``failing_runs``): the command line flies it again and saves its files,
+scenario.toml included, beside the suite (``cases_folder``).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from typing import Any
 
 from hilander.hil.campaign.executors import Campaign
 from hilander.hil.campaign.summary import CampaignSummary
-from hilander.sim.campaign import METRICS
+from hilander.sim.campaign import METRICS, VERDICT_ERROR
 from hilander.sim.scenario import load_scenario
 from hilander.sim.schema import ScenarioError
 
@@ -247,7 +250,7 @@ def _move(name: str, entry: dict[str, Any], now: float | None) -> Move:
 
 def check_table(moves: list[Move], strict: bool) -> tuple[str, bool]:
     """The table of what moved, and whether the check failed."""
-    failing = {"worse", "changed"} | ({"better"} if strict else set())
+    failing = {*FAILING} | ({"better"} if strict else set())
     moved = [m for m in moves if m.status != "same"]
     lines = []
     if moved:
@@ -268,6 +271,32 @@ def check_table(moves: list[Move], strict: bool) -> tuple[str, bool]:
     lines.append(f"{len(moves)} figures: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n))
     failed = any(m.status in failing for m in moves)
     return "\n".join(lines), failed
+
+
+FAILING = ("worse", "changed")
+
+
+def failing_runs(
+    suite: Suite, moves: list[Move], summaries: dict[str, CampaignSummary], strict: bool
+) -> dict[str, int]:
+    """The worst run that flew (not an error) of each campaign with a figure
+    that failed the check, by campaign label."""
+    failing = {*FAILING, "better"} if strict else set(FAILING)
+    labels = sorted(suite.campaigns, key=len, reverse=True)  # a label may hold a dot
+    out: dict[str, int] = {}
+    for m in moves:
+        label = next((x for x in labels if m.name.startswith(f"{x}.")), None)
+        if m.status not in failing or label is None or label in out:
+            continue
+        flown = [w.run for w in summaries[label].worst_runs if w.verdict != VERDICT_ERROR]
+        if flown:
+            out[label] = flown[0]
+    return out
+
+
+def cases_folder(suite: Suite) -> Path:
+    """Where a failing check saves its cases: SUITE.failed/ beside the suite."""
+    return suite.path.parent / f"{suite.path.stem}.failed"
 
 
 def _num(x: float | None) -> str:

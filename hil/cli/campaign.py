@@ -12,8 +12,10 @@ from hilander.hil.analysis.optimal import require_analysis
 from hilander.hil.campaign.baseline import (
     Suite,
     baseline_record,
+    cases_folder,
     check_table,
     compare,
+    failing_runs,
     load_suite,
     read_baseline,
 )
@@ -25,6 +27,7 @@ from hilander.hil.cli.boards import version
 from hilander.hil.cli.exits import Exit
 from hilander.hil.cli.progress import CampaignProgress
 from hilander.hil.report.campaign_page import write_campaign
+from hilander.hil.report.cases import write_cases
 from hilander.hil.report.files import prepare, write_json
 from hilander.hil.report.text import campaign_text
 from hilander.sim.controllers import flight_computer_factory
@@ -135,11 +138,16 @@ def run_baseline(args: argparse.Namespace) -> int:
         return _record(suite, summaries)
     moves = compare(recorded, summaries)
     table, failed = check_table(moves, args.strict)
+    worst = failing_runs(suite, moves, summaries, args.strict) if failed else {}
+    cases = write_cases(cases_folder(suite), {k: (suite.campaigns[k], r) for k, r in worst.items()})
     if args.json:
-        print(to_json({"failed": failed, "moves": [_move_dict(m) for m in moves]}))
+        moved = [_move_dict(m) for m in moves]
+        print(to_json({"failed": failed, "moves": moved, "cases": [str(p) for p in cases]}))
     else:
         print(f"baseline check: {suite.path} against {suite.baseline}")
         print(table)
+        for path in cases:
+            print(f"saved a failing campaign's worst run: hilander sim {path}")
         print("FAIL: figures moved beyond their tolerance" if failed else "OK")
     return Exit.FAIL if failed else Exit.PASS
 

@@ -16,6 +16,7 @@ from typing import Any
 from hilander.controller.config import LawConfig, law_field_names
 from hilander.controller.params import range_text
 from hilander.sim.presets import PRESETS
+from hilander.sim.scenario_law import LAW_VEHICLE_KEYS
 from hilander.sim.schema import defaults
 from hilander.sim.settings import (
     EnvironmentParams,
@@ -31,7 +32,16 @@ BEGIN = "<!-- BEGIN GENERATED: python -m hilander.hil.gen.scenario_docs docs/sce
 END = "<!-- END GENERATED -->"
 
 
+@dataclasses.dataclass(frozen=True)
+class Shown:
+    """A default given in words (where it comes from), not a value."""
+
+    text: str
+
+
 def _show(value: Any) -> str:
+    if isinstance(value, Shown):
+        return value.text
     if value is dataclasses.MISSING:
         return "required"
     if isinstance(value, float):
@@ -66,6 +76,12 @@ def generated() -> str:
         ("[initial]", InitialState, {}, None),
         ("[vehicle] (defaults: the `msl` preset)", VehicleParams, msl["vehicle"], None),
         ("[law]", LawConfig, defaults(LawConfig), law_field_names()),
+        (
+            "[law.vehicle] (what the law is told; defaults: the true vehicle's)",
+            LawConfig,
+            _told_defaults(),
+            list(LAW_VEHICLE_KEYS),
+        ),
         ("[limits] (defaults: the `msl` preset)", Limits, msl["limits"], None),
         ("[terrain]", TerrainParams, defaults(TerrainParams), None),
         ("[wind]", WindParams, defaults(WindParams), None),
@@ -78,6 +94,11 @@ def generated() -> str:
         lines += [f"### {title}", "", *table(cls, values, only), ""]
     lines.append(END)
     return "\n".join(lines)
+
+
+def _told_defaults() -> dict[str, Shown]:
+    derived = {"bridle_payout_time_s": Shown("from [vehicle]'s bridle payout")}
+    return {key: derived.get(key, Shown(f"[vehicle] {key}")) for key in LAW_VEHICLE_KEYS}
 
 
 def rewrite(path: Path, part: str | None = None, begin: str = BEGIN) -> bool:

@@ -70,7 +70,7 @@ def write_run(
     files: dict[str, str | bytes] = {
         "summary.json": summary.to_json() + "\n",
         "telemetry.csv": telemetry_csv(landing),
-        "scenario.toml": scenario_to_toml(landing.scenario),
+        "scenario.toml": scenario_to_toml(landing.scenario, landing.controller),
     }
     if link is not None:
         files["link.csv"] = link_csv(link)

@@ -138,7 +138,10 @@ def dispersed_scenarios(scenario: str | Scenario = "default") -> st.SearchStrate
     """Scenarios anywhere in the envelope of the scenario's [dispersions]:
     every dispersed parameter between its min and max (the corners
     included, whatever the distribution), and any seed. Hypothesis shrinks a
-    failure toward the simplest values in the envelope."""
+    failure toward the simplest values in the envelope. The law keeps what
+    it was told (a drawn [vehicle] value is the truth only), as in a
+    campaign; values the scenario parser would refuse together (engines
+    that cannot lift the vehicle) raise ScenarioError."""
     base = scenario_of(scenario)
     values = st.fixed_dictionaries({d.name: _values(d) for d in base.dispersions})
     return st.builds(lambda v, seed: apply_draws(base, v, seed), values, seeds())

@@ -15,7 +15,8 @@ Markers: ``hilander_board`` (runs only with --hil-port), ``hilander_desk``
 Every flight adds a ``hilander`` property to its test's report, so that
 ``--junitxml`` carries scenario, seed, verdict and touchdown figures. With
 ``--hil-report DIR``, a test that fails leaves the report (report.html,
-figures, telemetry) of its last flights in ``DIR``, for a CI job to keep.
+figures, telemetry, and the scenario.toml that ``hilander sim`` flies again
+bit for bit) of its last flights in ``DIR``, for a CI job to keep.
 
 hilander itself is imported only when a fixture is used: the plugin costs
 nothing in a test session that does not fly.

@@ -109,7 +109,8 @@ def test_vehicle_as_a_preset_name() -> None:
         ),
         (
             GOOD + "[law]\nengine_count = 4\n",
-            "t.toml: [law] engine_count: describes the vehicle; set it in [vehicle]",
+            "t.toml: [law] engine_count: describes the vehicle: the true one in [vehicle], "
+            "what the law is told in [law.vehicle]",
         ),
         (GOOD + "[law]\nguidance_gain = 3\n", "t.toml: [law] guidance_gain = 3: must be >= 6"),
         (
