@@ -29,6 +29,7 @@ from hilander.hil.report.files import (
     write_report,
     write_run,
 )
+from hilander.hil.report.outdir import claim
 from hilander.hil.report.pages import replay_html_report
 from hilander.hil.report.text import replay_report, text_report
 from hilander.hil.session import (
@@ -50,6 +51,8 @@ from hilander.sim.scenario import Scenario, scenario_to_toml
 def run_hil(args: argparse.Namespace) -> int:
     scenario = resolve_scenario(args)
     plan = parse_faults(args.fault or [])
+    if args.out is not None:
+        claim(args.out, "run", args.force)
     try:
         landing, summary, stats, shadow = _fly_on_board(args, scenario, plan)
     except HandshakeError as e:
@@ -207,6 +210,8 @@ def run_ports() -> int:
 
 def run_replay(args: argparse.Namespace, make: Callable[[], FlightComputer]) -> int:
     recording = read_recording(args.file)
+    if args.out is not None:
+        claim(args.out, "replay", args.force)
     compared = compare(recording, make, args.tolerance)
     report: dict[str, Any] = {
         "recording": str(args.file),
