@@ -15,22 +15,24 @@ import ctypes
 import os
 import signal
 import sys
+from typing import Any
 
 PR_SET_PDEATHSIG = 1
 
 
-def _libc() -> ctypes.CDLL | None:
-    return ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
+def _prctl() -> Any:
+    """libc's prctl, or None off Linux."""
+    if not sys.platform.startswith("linux"):
+        return None
+    return ctypes.CDLL(None, use_errno=True).prctl
 
 
-def die_with_parent(
-    parent_pid: int, sig: int = signal.SIGKILL, libc: ctypes.CDLL | None = None
-) -> None:
+def die_with_parent(parent_pid: int, sig: int = signal.SIGKILL, prctl: Any = None) -> None:
     """Ask for ``sig`` when the parent dies; exit now if it is already dead."""
-    libc = libc or _libc()
-    if libc is None:
+    prctl = prctl or _prctl()
+    if prctl is None:
         return
-    libc.prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
+    prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
     if os.getppid() != parent_pid:
         os._exit(1)
 
@@ -42,8 +44,8 @@ class ParentDeath:
     def __init__(self, sig: int = signal.SIGTERM) -> None:
         self.parent_pid = os.getpid()
         self.sig = sig
-        self.libc = _libc()  # loaded here: between fork and exec, only the call
+        self.prctl = _prctl()  # looked up here: between fork and exec, only the call
 
     def __call__(self) -> None:
-        if self.libc is not None:
-            die_with_parent(self.parent_pid, self.sig, self.libc)
+        if self.prctl is not None:
+            die_with_parent(self.parent_pid, self.sig, self.prctl)

@@ -28,7 +28,7 @@ from hilander.hil.cli.exits import Exit, UsageError
 from hilander.hil.cli.progress import CampaignProgress
 from hilander.hil.report.campaign_page import write_campaign
 from hilander.hil.report.files import write_json
-from hilander.hil.report.outdir import claim
+from hilander.hil.report.outdir import claim, clear_report
 from hilander.hil.report.runs_file import RunsFile
 from hilander.hil.report.text import campaign_text
 from hilander.sim.controllers import flight_computer_factory
@@ -164,6 +164,7 @@ def _open_runs(args: argparse.Namespace, campaign: Campaign) -> tuple[RunsFile |
     if args.resume:
         for rows in runs_file.resume():
             table.add(rows)
+        clear_report(args.out)
     else:
         claim(args.out, "campaign", args.force)
         runs_file.start()

@@ -56,6 +56,13 @@ def claim(out: Path, kind: str, force: bool = False) -> None:
         _clear(out, OWN_FILES[kind])
 
 
+def clear_report(out: Path) -> None:
+    """A resumed campaign's folder: what the interrupted run reported (its
+    summary, report and worst runs) removed, its runs file and journal kept."""
+    with writing(out):
+        _clear(out, [n for n in OWN_FILES["campaign"] if n not in (RUNS_CSV, JOURNAL)])
+
+
 def _clear(out: Path, names: Iterable[str]) -> None:
     for name in names:
         for path in (out / name, out / f".{name}.tmp"):

@@ -88,11 +88,17 @@ class RunsFile:
         the runs still to fly."""
         path = self.out / JOURNAL
         with writing(self.out):
+            if not path.exists() and (self.out / "summary.json").exists():
+                raise OutputError(f"{self.out}: the campaign there is finished: nothing to resume")
             if not path.exists():
                 raise OutputError(f"{self.out}: no campaign to resume here (no {JOURNAL})")
             journal = open(path, "r+", encoding="utf-8")  # noqa: SIM115
+            try:
+                self._check(journal.readline())
+            except OutputError:
+                journal.close()
+                raise
             self._journal = journal
-            self._check(journal.readline())
             self._csv = open(self.out / RUNS_CSV, "w", encoding="utf-8", newline="")  # noqa: SIM115
             self._csv.write(self._header())
             yield from self._replay(journal)
