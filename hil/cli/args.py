@@ -105,7 +105,7 @@ def add_run_arguments(p: Any, seed_type: Callable[[str], int]) -> None:
 def out_folder(text: str) -> Path:
     """An --out folder: a non-empty path."""
     if not text.strip():
-        raise argparse.ArgumentTypeError("invalid folder '': give a path (. for here)")
+        raise argparse.ArgumentTypeError(f"invalid folder {text!r}: give a path (. for here)")
     return Path(text)
 
 
