@@ -24,6 +24,7 @@ from hilander.hil.link.faults import FaultPlan, parse_faults
 from hilander.hil.link.record import read_recording
 from hilander.hil.link.transport import PtyPair, open_port
 from hilander.hil.report.files import (
+    TelemetryStream,
     back_to_back_csv,
     write_files,
     write_report,
@@ -89,10 +90,13 @@ def _fly_on_board(
         shadow = None
         if reference is not None:
             shadow = Shadowed(board.controller, lambda: WireRounded(reference()))
+        stream = None if args.out is None else TelemetryStream(args.out)
         try:
-            landing = board.fly(scenario, shadow)
+            landing = board.fly(scenario, shadow, stream)
         finally:
             progress.done()
+            if stream is not None:
+                stream.close()
         summary = board.summary(landing)  # GOODBYE first: the recording keeps the summary
         if shadow is not None:
             compared = {"reference": args.reference, **shadow.compared.summary()}
