@@ -24,7 +24,7 @@ from hilander.hil.campaign.table import RunTable
 from hilander.hil.cli.args import add_controller_option, add_out_options, add_scenario_argument
 from hilander.hil.cli.argtypes import integer, number
 from hilander.hil.cli.boards import version
-from hilander.hil.cli.exits import Exit, UsageError
+from hilander.hil.cli.exits import BAD_INPUT, Exit, UsageError
 from hilander.hil.cli.progress import CampaignProgress
 from hilander.hil.report.campaign_page import write_campaign
 from hilander.hil.report.files import write_json
@@ -141,6 +141,10 @@ def run_campaign(args: argparse.Namespace) -> int:
     try:
         workers = workers_for(args.workers, campaign.runs)
         result = _fly(campaign, workers, args.scheduler, "campaign", runs_file, table)
+    except BAD_INPUT:
+        if runs_file is not None and not args.resume and not len(table):
+            runs_file.discard()  # a scheduler out of reach: nothing flown, nothing left
+        raise
     finally:
         if runs_file is not None:
             runs_file.close()

@@ -71,15 +71,20 @@ class TelemetryStream:
             self._file = open(out / "telemetry.csv", "w", encoding="utf-8")  # noqa: SIM115
             self._file.write(",".join(COLUMNS) + "\n")
             self._file.flush()
+        self.rows = 0
 
     def __call__(self, row: npt.NDArray[np.float64]) -> None:
         with writing(self.out):
             self._file.write(",".join(f"{v:.9g}" for v in row.tolist()) + "\n")
             self._file.flush()
+        self.rows += 1
 
     def close(self) -> None:
+        """Close the file; one with no row (no session at all) is removed."""
         with writing(self.out):
             self._file.close()
+            if not self.rows:
+                (self.out / "telemetry.csv").unlink(missing_ok=True)
 
 
 def write_run(

@@ -167,6 +167,14 @@ class RunsFile:
                     f.close()
         self._journal = self._csv = None
 
+    def discard(self) -> None:
+        """A campaign that stopped on an error before its first run: its
+        empty files are removed (the folder is as it found it)."""
+        self.close()
+        with writing(self.out):
+            for name in (RUNS_CSV, JOURNAL):
+                (self.out / name).unlink(missing_ok=True)
+
     def write_ordered(self) -> Path:
         """runs.csv rewritten in run order (what an uninterrupted campaign
         writes): an offset per run, then each line copied in order, so that

@@ -114,3 +114,24 @@ def test_a_malformed_scheduler_is_one_line(
 ) -> None:
     code, _, err = run(capsys, "campaign", "-n", "2", "--scheduler", address)
     assert code == 2 and f"invalid scheduler {address!r}" in err and err.count("\n") == 1
+
+
+def test_a_session_that_never_started_leaves_its_out_empty(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """loop:// echoes HELLO back: no session, exit 3, and nothing in --out
+    that would make the next try refuse the folder."""
+    code, _, err = run(capsys, "hil", "--port", "loop://", "--out", str(tmp_path / "h"))
+    assert code == 3 and "no answer to HELLO" in err
+    assert list((tmp_path / "h").iterdir()) == []
+
+
+def test_a_campaign_that_cannot_reach_its_scheduler_leaves_its_out_empty(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    pytest.importorskip("distributed", reason="the dask extra is not installed")
+    out = tmp_path / "c"
+    argv = ["campaign", "-n", "2", "--scheduler", "tcp://127.0.0.1:9", "--out", str(out)]
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and "cannot reach the Dask scheduler" in err
+    assert list(out.iterdir()) == []
