@@ -157,12 +157,6 @@ def writing(out: Path) -> Iterator[None]:
         raise OutputError(f"{out}: cannot write: {e.strerror or e}") from None
 
 
-def prepare(out: Path) -> None:
-    """The output folder, made before anything is flown into it."""
-    with writing(out):
-        out.mkdir(parents=True, exist_ok=True)
-
-
 def write_files(out: Path, files: Mapping[str, str | bytes]) -> list[Path]:
     with writing(out):
         out.mkdir(parents=True, exist_ok=True)
