@@ -67,7 +67,7 @@ def campaign_figures(runs: int, repeat: int, out: Path) -> dict[str, float]:
     summary = summarize_campaign(campaign)
     terrain = build_world(scenario)[1]
     columns = dispersion_columns(campaign.campaign)
-    rows = campaign.rows
+    rows = campaign.table
     return {
         "runs": runs,
         "touchdown_map_s": best_s(repeat, lambda: campaign_fig.touchdown_map(rows, terrain, False)),

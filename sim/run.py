@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,9 +67,13 @@ def telemetry_rows(s: Scenario) -> int:
 
 
 def fly(
-    scenario: Scenario, flight_computer: FlightComputer | None = None, name: str | None = None
+    scenario: Scenario,
+    flight_computer: FlightComputer | None = None,
+    name: str | None = None,
+    on_tick: Callable[[npt.NDArray[np.float64]], None] | None = None,
 ) -> Landing:
-    """Fly the scenario; with no flight computer, the compiled law in the compiled loop."""
+    """Fly the scenario; with no flight computer, the compiled law in the compiled loop.
+    ``on_tick`` (general loop only) gets each telemetry row as it is recorded."""
     world, terrain, hazard_map = build_world(scenario)
     telemetry = np.empty((telemetry_rows(scenario), len(COLUMNS)))
     start = time.perf_counter()
@@ -79,7 +84,7 @@ def fly(
     else:
         flight_computer.reset(scenario.law)
         try:
-            fly_general(world, flight_computer, telemetry, hazard_map)
+            fly_general(world, flight_computer, telemetry, hazard_map, on_tick)
         except FlightAborted as e:
             aborted = e
         ticks = int(world.tick)
@@ -99,7 +104,11 @@ def fly(
 
 
 def fly_general(
-    world: World, fc: FlightComputer, telemetry: npt.NDArray[np.float64], hazard_map: HazardMap
+    world: World,
+    fc: FlightComputer,
+    telemetry: npt.NDArray[np.float64],
+    hazard_map: HazardMap,
+    on_tick: Callable[[npt.NDArray[np.float64]], None] | None = None,
 ) -> int:
     """The same tick sequence as the compiled loop, one Python call per step.
 
@@ -121,6 +130,8 @@ def fly_general(
             as_dict = command_to_dict(command)
             world.command(as_dict)
             world.record(as_dict, telemetry[world.tick])
+            if on_tick is not None:
+                on_tick(telemetry[world.tick])
             world.advance()
     except KeyboardInterrupt:
         raise FlightAborted("interrupted", f"interrupted at t = {time_s:.2f} s") from None

@@ -11,6 +11,8 @@ import re
 import subprocess
 from pathlib import Path
 
+from hilander.hil.board.lifeline import ParentDeath
+
 FIRMWARE_BUILDS = {
     "host": "build/host/hilander-fw",
     "host-asan": "build/host-asan/hilander-fw",
@@ -37,7 +39,12 @@ def firmware_port(first_line: str) -> str:
 
 
 def start_firmware(folder: Path, build: str, name: str | None) -> tuple[subprocess.Popen[str], str]:
-    """Build the firmware if needed (make), start it, and read its port."""
+    """Build the firmware if needed (make), start it, and read its port.
+
+    The firmware runs in a process group of its own and gets SIGTERM when
+    this process dies (``ParentDeath``: a kill -9 of ``hilander board``
+    leaves no ``hilander-fw`` or QEMU behind); call this from the thread
+    that lives as long as the firmware should (the main thread)."""
     try:
         done = subprocess.run(
             ["make", "-s", "-C", str(folder), build], capture_output=True, text=True, check=False
@@ -46,7 +53,13 @@ def start_firmware(folder: Path, build: str, name: str | None) -> tuple[subproce
             last = (done.stderr.strip().splitlines() or ["make failed"])[-1]
             raise FirmwareError(f"cannot build the {build} firmware in {folder}: {last}")
         command = firmware_command(folder, build, name)
-        proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            text=True,
+            preexec_fn=ParentDeath(),  # noqa: PLW1509 - only prctl, libc loaded before the fork
+            process_group=0,
+        )
     except FileNotFoundError as e:  # no make, or no qemu-system-arm
         raise FirmwareError(f"cannot start the {build} firmware: {e.filename} not found") from None
     assert proc.stdout is not None

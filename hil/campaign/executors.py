@@ -4,7 +4,10 @@ Dask cluster, with the same per-run results everywhere.
 Runs go out in chunks (a few dozen runs a task) so that the cost of a task
 is paid once per chunk; each run is a pure function of (scenario, campaign
 seed, run index, controller name), so where and in which order it flies
-changes nothing. Rows come back sorted by run index.
+changes nothing. Rows come back in the order their chunks finish, and the
+parent keeps them by run index (``table.RunTable``), not as rows; a few
+chunks a worker are in flight at a time, so that the parent's memory does
+not grow with the number of runs.
 """
 
 from __future__ import annotations
@@ -13,19 +16,27 @@ import concurrent.futures as cf
 import contextlib
 import math
 import multiprocessing
+import os
 import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
+from hilander.hil.board.lifeline import die_with_parent
+from hilander.hil.campaign.table import RunTable
 from hilander.sim.campaign import VERDICT_ERROR, fly_run
 from hilander.sim.controllers import desk_factory
 from hilander.sim.run import Landing
 from hilander.sim.scenario import Scenario
 
 CHUNK_MAX = 50
+WINDOW = 2  # chunks submitted per worker at a time: memory flat in the runs
 OPTIMAL_NODES = 40  # enough: the optimum moves < 0.1 % from 40 to 60 nodes
 Progress = Callable[[list[dict[str, Any]]], None]
 
@@ -48,11 +59,19 @@ class Campaign:
 
 @dataclass
 class CampaignResult:
+    """The runs flown (``table``: figures by column, not a row per run), how
+    long it took, where, and whether Ctrl-C stopped it."""
+
     campaign: Campaign
-    rows: list[dict[str, Any]]
+    table: RunTable
     wall_time_s: float
     executor: str
     interrupted: bool = False
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """The runs as rows of numbers and verdicts (built on demand)."""
+        return self.table.rows()
 
 
 def run_chunk(
@@ -81,10 +100,22 @@ def _ratio(landing: Landing) -> dict[str, float]:
         return {"propellant_ratio": math.nan}
 
 
+def chunk_size(runs: int, workers: int) -> int:
+    """About eight chunks per worker, at most CHUNK_MAX runs each."""
+    return max(1, min(CHUNK_MAX, runs // max(1, workers * 8)))
+
+
 def chunk_runs(runs: int, workers: int) -> list[list[int]]:
     """Run indices cut into chunks: about eight per worker, at most CHUNK_MAX runs each."""
-    size = max(1, min(CHUNK_MAX, runs // max(1, workers * 8)))
+    size = chunk_size(runs, workers)
     return [list(range(i, min(i + size, runs))) for i in range(0, runs, size)]
+
+
+def chunks_of(todo: npt.NDArray[np.int64], workers: int) -> Iterator[list[int]]:
+    """The runs left to fly cut into chunks, made one at a time."""
+    size = chunk_size(len(todo), workers)
+    for i in range(0, len(todo), size):
+        yield [int(k) for k in todo[i : i + size]]
 
 
 def fly_campaign(
@@ -92,56 +123,94 @@ def fly_campaign(
     workers: int = 1,
     scheduler: str | None = None,
     progress: Progress | None = None,
+    record: Progress | None = None,
+    table: RunTable | None = None,
 ) -> CampaignResult:
-    """Fly every run; Ctrl-C stops early and keeps the runs already flown."""
-    rows: list[dict[str, Any]] = []
-    done = progress or (lambda _rows: None)
+    """Fly every run not yet in ``table`` (a resumed campaign's), handing each
+    chunk of finished rows to ``record`` (the runs file) and ``progress``;
+    Ctrl-C stops early and keeps the runs already flown."""
+    table = table if table is not None else RunTable(c)
+    todo = table.missing()
     start = time.perf_counter()
     interrupted = False
     if scheduler is not None:
         executor = f"dask {scheduler}"
-        results = _dask(c, scheduler)
+        results = _dask(c, scheduler, todo)
     elif workers > 1:
         executor = f"{workers} local processes"
-        results = _processes(c, workers)
+        results = _processes(c, workers, todo)
     else:
         executor = "serial"
-        results = (
-            run_chunk(c.scenario, c.seed, c.controller, [k], c.optimal_every) for k in range(c.runs)
-        )
+        results = _serial(c, todo)
     try:
         for chunk in results:
-            rows += chunk
-            done(chunk)
+            if record is not None:
+                record(chunk)
+            table.add(chunk)
+            if progress is not None:
+                progress(chunk)
     except KeyboardInterrupt:
         interrupted = True
     finally:
         close = getattr(results, "close", None)
         if close is not None:
             close()
-    rows.sort(key=lambda r: int(r["run"]))
-    return CampaignResult(c, rows, time.perf_counter() - start, executor, interrupted)
+    return CampaignResult(c, table, time.perf_counter() - start, executor, interrupted)
 
 
-def _processes(c: Campaign, workers: int) -> Iterator[list[dict[str, Any]]]:
+def _serial(c: Campaign, todo: npt.NDArray[np.int64]) -> Iterator[list[dict[str, Any]]]:
+    for k in todo:
+        # looked up each time: a test puts a cheap stand-in for the flight here
+        yield run_chunk(c.scenario, c.seed, c.controller, [int(k)], c.optimal_every)
+
+
+def _processes(
+    c: Campaign, workers: int, todo: npt.NDArray[np.int64]
+) -> Iterator[list[dict[str, Any]]]:
+    """The chunks on a pool of ``workers`` processes, at most WINDOW chunks
+    a worker submitted at a time (a finished chunk's rows are let go once
+    yielded). The workers die with this process (``die_with_parent``)."""
     context = multiprocessing.get_context("spawn")
     pool = cf.ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_leave_ctrl_c_to_the_parent
+        max_workers=workers,
+        mp_context=context,
+        initializer=_worker_start,
+        initargs=(os.getpid(),),
     )
-    chunks = chunk_runs(c.runs, workers)
-    futures: dict[cf.Future[list[dict[str, Any]]], list[int]] = {}
-    for k, runs in enumerate(chunks):
+    chunks = chunks_of(todo, workers)
+    pending: dict[cf.Future[list[dict[str, Any]]], list[int]] = {}
+
+    def submit(k: int) -> None:
+        runs = next(chunks, None)
+        if runs is None:
+            return
         # the pool starts one worker a submit until it has them all
         with _born_ignoring_ctrl_c() if k < workers else contextlib.nullcontext():
-            future = pool.submit(run_chunk, c.scenario, c.seed, c.controller, runs, c.optimal_every)
-        futures[future] = runs
+            pending[_submit(pool, c, runs)] = runs
+
     try:
-        for future in cf.as_completed(futures):
-            yield _chunk_result(future, futures[future])
+        for k in range(workers * WINDOW):
+            submit(k)
+        while pending:
+            done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+            for future in done:
+                runs = pending.pop(future)
+                yield _chunk_result(future, runs)
+                submit(workers)
     finally:
-        for future in futures:
+        for future in pending:
             future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _submit(pool: cf.ProcessPoolExecutor, c: Campaign, runs: list[int]) -> cf.Future[Any]:
+    """The chunk submitted; on a pool already broken, a future holding why."""
+    try:
+        return pool.submit(run_chunk, c.scenario, c.seed, c.controller, runs, c.optimal_every)
+    except BrokenProcessPool as e:
+        future: cf.Future[Any] = cf.Future()
+        future.set_exception(e)
+        return future
 
 
 @contextlib.contextmanager
@@ -160,10 +229,13 @@ def _born_ignoring_ctrl_c() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _leave_ctrl_c_to_the_parent() -> None:
+def _worker_start(parent_pid: int) -> None:
     """A terminal's Ctrl-C reaches the workers too: they ignore it and finish
-    their chunk, while the parent stops taking results and keeps what flew."""
+    their chunk, while the parent stops taking results and keeps what flew.
+    A worker dies with its parent (a kill -9 of the campaign leaves no
+    orphan; the resource tracker then sees its pipe close and exits too)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent_pid)
 
 
 def _chunk_result(future: Any, runs: list[int]) -> list[dict[str, Any]]:
@@ -176,7 +248,7 @@ def _chunk_result(future: Any, runs: list[int]) -> list[dict[str, Any]]:
         return [{"run": k, "seed": None, "verdict": VERDICT_ERROR, "error": message} for k in runs]
 
 
-def _dask(c: Campaign, address: str) -> Iterator[list[dict[str, Any]]]:
+def _dask(c: Campaign, address: str, todo: npt.NDArray[np.int64]) -> Iterator[list[dict[str, Any]]]:
     try:
         from distributed import Client, as_completed  # noqa: PLC0415 - the optional extra
     except ImportError:
@@ -185,23 +257,40 @@ def _dask(c: Campaign, address: str) -> Iterator[list[dict[str, Any]]]:
         ) from None
     try:
         client = Client(address, timeout="10s", set_as_default=False)  # type: ignore[no-untyped-call]
-    except (OSError, TimeoutError, ValueError) as e:
-        raise SchedulerError(f"cannot reach the Dask scheduler at {address}: {e}") from None
-    return _dask_results(client, as_completed, c)
+    except Exception as e:  # whatever Dask raises, one line
+        message = f"{e}".splitlines()[0] if f"{e}" else type(e).__name__
+        raise SchedulerError(f"cannot reach the Dask scheduler at {address}: {message}") from None
+    return _dask_results(client, as_completed, c, todo)
 
 
-def _dask_results(client: Any, as_completed: Any, c: Campaign) -> Iterator[list[dict[str, Any]]]:
+def _dask_results(
+    client: Any, as_completed: Any, c: Campaign, todo: npt.NDArray[np.int64]
+) -> Iterator[list[dict[str, Any]]]:
+    """The chunks on the cluster, at most WINDOW chunks a worker in flight;
+    each future is released once its rows are yielded."""
     try:
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         scenario = client.scatter(c.scenario, broadcast=True)
-        futures, runs_of = [], {}
-        for runs in chunk_runs(c.runs, workers):
-            future = client.submit(
+        chunks = chunks_of(todo, workers)
+        runs_of: dict[str, list[int]] = {}
+
+        def submit() -> Any:
+            runs = next(chunks, None)
+            if runs is None:
+                return None
+            f = client.submit(
                 run_chunk, scenario, c.seed, c.controller, runs, c.optimal_every, pure=False
             )
-            futures.append(future)
-            runs_of[future.key] = runs
-        for future in as_completed(futures, loop=client.loop):
-            yield _chunk_result(future, runs_of[future.key])
+            runs_of[f.key] = runs
+            return f
+
+        first = [f for f in (submit() for _ in range(workers * WINDOW)) if f is not None]
+        flying = as_completed(first, loop=client.loop)
+        for future in flying:
+            yield _chunk_result(future, runs_of.pop(future.key))
+            future.release()
+            nxt = submit()
+            if nxt is not None:
+                flying.add(nxt)
     finally:
         client.close()

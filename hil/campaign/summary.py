@@ -12,18 +12,18 @@ import io
 import math
 import shlex
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from hilander.hil.campaign.executors import Campaign, CampaignResult
 from hilander.sim.campaign import METRIC_NAMES, POSITION_NAMES, VERDICT_ERROR
 from hilander.sim.records import OMIT_NONE, Record, json_key
 
 PERCENTILES = (1, 5, 50, 95, 99)
-WORST_RUNS = 10
-ERRORS_LISTED = 20
 Z95 = 1.959964  # two-sided 95 % normal quantile
 
 
@@ -39,24 +39,35 @@ def dispersion_columns(c: Campaign) -> list[str]:
     return [name for d in c.scenario.dispersions for name in d.columns()]
 
 
-def runs_csv(result: CampaignResult) -> str:
-    """One row per run: figures, drawn values, violations and error text."""
-    columns = [
+def csv_columns(c: Campaign) -> list[str]:
+    """The columns of runs.csv."""
+    return [
         "run",
         "seed",
         "verdict",
         *METRIC_NAMES,
         *POSITION_NAMES,
-        *dispersion_columns(result.campaign),
+        *dispersion_columns(c),
         "violations",
         "error",
     ]
+
+
+def csv_line(columns: list[str], row: dict[str, Any]) -> str:
+    """One row of runs.csv, its newline included."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
-    for row in result.rows:
-        writer.writerow([_cell(row.get(name)) for name in columns])
+    csv.writer(buf, lineterminator="\n").writerow([_cell(row.get(name)) for name in columns])
     return buf.getvalue()
+
+
+def runs_csv(c: Campaign, rows: Iterable[dict[str, Any]]) -> str:
+    """One row per run, in run order: figures, drawn values, violations and error text."""
+    columns = csv_columns(c)
+    ordered = sorted(rows, key=lambda r: int(r["run"]))
+    return "".join(
+        [csv_line(columns, dict(zip(columns, columns, strict=True)))]
+        + [csv_line(columns, row) for row in ordered]
+    )
 
 
 def _cell(value: Any) -> str:
@@ -152,37 +163,35 @@ class CampaignSummary(Record):
 
 def summarize_campaign(result: CampaignResult) -> CampaignSummary:
     """The summary of a campaign."""
-    c, rows = result.campaign, result.rows
-    flown = [r for r in rows if r["verdict"] != VERDICT_ERROR]
-    errors = [r for r in rows if r["verdict"] == VERDICT_ERROR]
-    wall = result.wall_time_s
+    c, table = result.campaign, result.table
+    wall, flown = result.wall_time_s, len(table)
+    landed = table.landed()
     return CampaignSummary(
         campaign=CampaignFacts(
             scenario=c.scenario.name,
             source=c.scenario.source,
             seed=c.seed,
             runs=c.runs,
-            flown=len(rows),
+            flown=flown,
             controller=c.controller,
             dispersions=[d.name for d in c.scenario.dispersions],
             executor=result.executor,
             interrupted=result.interrupted,
         ),
-        outcome=outcome(rows),
-        metrics={name: statistics([r.get(name) for r in flown]) for name in METRIC_NAMES},
-        violations=violation_counts(rows),
-        worst_runs=worst_runs(c, rows),
-        errors=[
-            RunError(r["run"], r.get("error", ""), repro_command(c, r["run"]))
-            for r in errors[:ERRORS_LISTED]
+        outcome=outcome(table.verdicts),
+        metrics={name: statistics(table.column(name)[landed]) for name in METRIC_NAMES},
+        violations=violation_counts(table.kinds, flown),
+        worst_runs=[
+            WorstRun(w.run, w.seed, w.verdict, w.limit_use, w.violations, repro_command(c, w.run))
+            for w in table.worst
         ],
-        timing=Timing(round(wall, 3), round(len(rows) / wall, 1) if wall else None),
+        errors=[RunError(run, error, repro_command(c, run)) for run, error in table.errors],
+        timing=Timing(round(wall, 3), round(flown / wall, 1) if wall else None),
     )
 
 
-def outcome(rows: list[dict[str, Any]]) -> Outcome:
-    verdicts = Counter(r["verdict"] for r in rows)
-    n, passes = len(rows), verdicts.get("pass", 0)
+def outcome(verdicts: Counter[str]) -> Outcome:
+    n, passes = sum(verdicts.values()), verdicts.get("pass", 0)
     errors = verdicts.get(VERDICT_ERROR, 0)
     return Outcome(
         passed=passes,
@@ -204,10 +213,9 @@ def wilson_interval(successes: int, n: int) -> list[float] | None:
     return [round(max(0.0, centre - half), 6), round(min(1.0, centre + half), 6)]
 
 
-def statistics(values: list[Any]) -> Statistics:
+def statistics(values: npt.NDArray[np.float64]) -> Statistics:
     """Count, mean, min, percentiles and max of the finite values."""
-    x = np.array([v for v in values if v is not None], dtype=np.float64)
-    x = x[np.isfinite(x)]
+    x = values[np.isfinite(values)]
     if not x.size:
         return Statistics(count=0)
     p1, p5, p50, p95, p99 = (round(float(v), 6) for v in np.percentile(x, PERCENTILES))
@@ -224,36 +232,10 @@ def statistics(values: list[Any]) -> Statistics:
     )
 
 
-def violation_counts(rows: list[dict[str, Any]]) -> dict[str, ViolationCount]:
+def violation_counts(kinds: Counter[str], runs: int) -> dict[str, ViolationCount]:
     """How many runs broke each kind of limit, most frequent first."""
-    counts = Counter(kind for r in rows for kind in set(r.get("violation_kinds", ())))
-    n = len(rows) or 1
+    n = runs or 1
     return {
         kind: ViolationCount(count, round(count / n, 6))
-        for kind, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        for kind, count in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))
     }
-
-
-def worst_runs(c: Campaign, rows: list[dict[str, Any]]) -> list[WorstRun]:
-    """Errors first, then failures, then the runs closest to a limit."""
-
-    def severity(r: dict[str, Any]) -> tuple[int, float, int]:
-        rank = {VERDICT_ERROR: 0, "pass": 2}.get(r["verdict"], 1)
-        use = r.get("limit_use", math.nan)
-        return (rank, -math.inf if math.isnan(use) else -use, int(r["run"]))
-
-    return [
-        WorstRun(
-            run=r["run"],
-            seed=r["seed"],
-            verdict=r["verdict"],
-            limit_use=_rounded(r.get("limit_use")),
-            violations=r.get("violations") or r.get("error", ""),
-            command=repro_command(c, r["run"]),
-        )
-        for r in sorted(rows, key=severity)[:WORST_RUNS]
-    ]
-
-
-def _rounded(x: Any) -> float | None:
-    return None if x is None or math.isnan(x) else round(float(x), 4)

@@ -43,9 +43,7 @@ def _add_replay(sub: Any) -> None:
     rp = sub.add_parser("replay", help="replay a recording: the law against the board")
     rp.add_argument("file", type=Path, help="a file written by 'hilander hil --record'")
     rp.add_argument("--json", action="store_true", help="the report as one JSON object")
-    rp.add_argument(
-        "--out", type=Path, metavar="DIR", help="write back_to_back.csv and report.html here"
-    )
+    add_out_options(rp, "write back_to_back.csv and report.html here")
     rp.add_argument("--refly", action="store_true", help="fly the recorded scenario again")
     rp.add_argument(
         "--tolerance",
@@ -90,12 +88,7 @@ def add_run_arguments(p: Any, seed_type: Callable[[str], int]) -> None:
     """What `sim` and `hil` share: the scenario, --json, --out, --seed."""
     add_scenario_argument(p)
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
-    p.add_argument(
-        "--out",
-        type=Path,
-        metavar="DIR",
-        help="write summary.json, telemetry.csv, scenario.toml and report.html here",
-    )
+    add_out_options(p, "write summary.json, telemetry.csv, scenario.toml and report.html here")
     p.add_argument(
         "--seed",
         type=seed_type,
@@ -106,6 +99,24 @@ def add_run_arguments(p: Any, seed_type: Callable[[str], int]) -> None:
         type=run_index,
         metavar="K",
         help="fly run K of the scenario's campaign: its dispersions drawn for run K",
+    )
+
+
+def out_folder(text: str) -> Path:
+    """An --out folder: a non-empty path."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"invalid folder {text!r}: give a path (. for here)")
+    return Path(text)
+
+
+def add_out_options(p: Any, what: str) -> None:
+    """--out DIR and --force, for every command that writes a folder."""
+    p.add_argument("--out", type=out_folder, metavar="DIR", help=what)
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="write into a non-empty --out: first remove the files this command writes "
+        "there (the others are kept)",
     )
 
 

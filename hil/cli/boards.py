@@ -24,11 +24,13 @@ from hilander.hil.link.faults import FaultPlan, parse_faults
 from hilander.hil.link.record import read_recording
 from hilander.hil.link.transport import PtyPair, open_port
 from hilander.hil.report.files import (
+    TelemetryStream,
     back_to_back_csv,
     write_files,
     write_report,
     write_run,
 )
+from hilander.hil.report.outdir import claim
 from hilander.hil.report.pages import replay_html_report
 from hilander.hil.report.text import replay_report, text_report
 from hilander.hil.session import (
@@ -50,6 +52,8 @@ from hilander.sim.scenario import Scenario, scenario_to_toml
 def run_hil(args: argparse.Namespace) -> int:
     scenario = resolve_scenario(args)
     plan = parse_faults(args.fault or [])
+    if args.out is not None:
+        claim(args.out, "run", args.force)
     try:
         landing, summary, stats, shadow = _fly_on_board(args, scenario, plan)
     except HandshakeError as e:
@@ -86,10 +90,13 @@ def _fly_on_board(
         shadow = None
         if reference is not None:
             shadow = Shadowed(board.controller, lambda: WireRounded(reference()))
+        stream = None if args.out is None else TelemetryStream(args.out)
         try:
-            landing = board.fly(scenario, shadow)
+            landing = board.fly(scenario, shadow, stream)
         finally:
             progress.done()
+            if stream is not None:
+                stream.close()
         summary = board.summary(landing)  # GOODBYE first: the recording keeps the summary
         if shadow is not None:
             compared = {"reference": args.reference, **shadow.compared.summary()}
@@ -207,6 +214,8 @@ def run_ports() -> int:
 
 def run_replay(args: argparse.Namespace, make: Callable[[], FlightComputer]) -> int:
     recording = read_recording(args.file)
+    if args.out is not None:
+        claim(args.out, "replay", args.force)
     compared = compare(recording, make, args.tolerance)
     report: dict[str, Any] = {
         "recording": str(args.file),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -21,14 +22,17 @@ from hilander.hil.campaign.baseline import (
 )
 from hilander.hil.campaign.executors import Campaign, CampaignResult, fly_campaign
 from hilander.hil.campaign.summary import CampaignSummary, summarize_campaign
-from hilander.hil.cli.args import add_controller_option, add_scenario_argument
+from hilander.hil.campaign.table import RunTable
+from hilander.hil.cli.args import add_controller_option, add_out_options, add_scenario_argument
 from hilander.hil.cli.argtypes import integer, number
 from hilander.hil.cli.boards import version
-from hilander.hil.cli.exits import Exit
+from hilander.hil.cli.exits import BAD_INPUT, Exit, UsageError
 from hilander.hil.cli.progress import CampaignProgress
 from hilander.hil.report.campaign_page import write_campaign
 from hilander.hil.report.cases import write_cases
-from hilander.hil.report.files import prepare, write_json
+from hilander.hil.report.files import write_json
+from hilander.hil.report.outdir import claim, clear_report
+from hilander.hil.report.runs_file import RunsFile
 from hilander.hil.report.text import campaign_text
 from hilander.sim.controllers import flight_computer_factory
 from hilander.sim.records import to_json
@@ -39,6 +43,7 @@ _runs = integer("runs", 1, RUNS_MAX)
 _every = integer("sampling", 0, RUNS_MAX)
 _workers = integer("workers", 1, 1024)
 _fraction = number("rate", 0.0, 1.0)
+SCHEDULER = re.compile(r"([a-z][a-z0-9+.-]*://)?[A-Za-z0-9_.\[\]:-]+:[0-9]{1,5}/?")
 
 
 def add_campaign_commands(sub: Any, seed_type: Any) -> None:
@@ -47,11 +52,11 @@ def add_campaign_commands(sub: Any, seed_type: Any) -> None:
     p.add_argument("-n", "--runs", type=_runs, default=100, metavar="N", help="runs (%(default)s)")
     p.add_argument("--seed", type=seed_type, help="campaign seed (default: the scenario's seed)")
     _add_executor_options(p)
+    add_out_options(p, "write runs.csv (as the runs finish), summary.json and report.html here")
     p.add_argument(
-        "--out",
-        type=Path,
-        metavar="DIR",
-        help="write runs.csv, summary.json and report.html here",
+        "--resume",
+        action="store_true",
+        help="continue the killed or interrupted campaign in --out (same scenario, seed, -n)",
     )
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     p.add_argument(
@@ -79,19 +84,49 @@ def add_campaign_commands(sub: Any, seed_type: Any) -> None:
     _add_executor_options(b)
 
 
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _scheduler(text: str) -> str:
+    """A Dask scheduler address: [PROTOCOL://]HOST:PORT."""
+    if not SCHEDULER.fullmatch(text):
+        raise argparse.ArgumentTypeError(
+            f"invalid scheduler {text!r}: need an address such as tcp://host:8786"
+        )
+    return text
+
+
 def _add_executor_options(p: Any) -> None:
     p.add_argument(
         "--workers",
         type=_workers,
-        default=min(os.cpu_count() or 1, 8),
+        default=min(cores(), 8),
         metavar="K",
-        help="local processes (default: the CPU count, %(default)s); 1 flies serially",
+        help="local processes, at most the cores (default: the cores, at most 8: "
+        "%(default)s); 1 flies serially",
     )
     p.add_argument(
         "--scheduler",
+        type=_scheduler,
         metavar="ADDRESS",
         help="Dask scheduler address (tcp://host:8786); needs pip install 'hilander[dask]'",
     )
+
+
+def workers_for(asked: int, runs: int) -> int:
+    """--workers capped at the cores and at the runs to fly, with a one-line note."""
+    workers = max(1, min(asked, cores(), runs))
+    if workers < asked and asked > cores():
+        print(
+            f"hilander: note: --workers {asked} capped at {workers} ({cores()} cores)",
+            file=sys.stderr,
+        )
+    return workers
 
 
 def run_campaign(args: argparse.Namespace) -> int:
@@ -101,12 +136,24 @@ def run_campaign(args: argparse.Namespace) -> int:
     campaign = Campaign(scenario, args.runs, seed, args.controller, args.optimal_every)
     if args.optimal_every:
         require_analysis()
-    if args.out is not None:
-        prepare(args.out)
-    result = _fly(campaign, args.workers, args.scheduler, "campaign")
+    if args.resume and args.out is None:
+        raise UsageError("campaign --resume: give the --out folder of the campaign to continue")
+    if args.resume and args.force:
+        raise UsageError("campaign: --resume continues the folder, --force clears it: not both")
+    runs_file, table = _open_runs(args, campaign)
+    try:
+        workers = workers_for(args.workers, campaign.runs)
+        result = _fly(campaign, workers, args.scheduler, "campaign", runs_file, table)
+    except BAD_INPUT:
+        if runs_file is not None and not args.resume and not len(table):
+            runs_file.discard()  # a scheduler out of reach: nothing flown, nothing left
+        raise
+    finally:
+        if runs_file is not None:
+            runs_file.close()
     summary = summarize_campaign(result)
-    if args.out is not None:
-        summary = write_campaign(args.out, result, summary, args.min_success)
+    if runs_file is not None:
+        summary = write_campaign(args.out, result, summary, runs_file, args.min_success)
     print(summary.to_json() if args.json else campaign_text(summary))
     if result.interrupted:
         return Exit.INTERRUPTED
@@ -114,10 +161,36 @@ def run_campaign(args: argparse.Namespace) -> int:
     return Exit.PASS if rate >= args.min_success else Exit.FAIL
 
 
-def _fly(campaign: Campaign, workers: int, scheduler: str | None, label: str) -> CampaignResult:
+def _open_runs(args: argparse.Namespace, campaign: Campaign) -> tuple[RunsFile | None, RunTable]:
+    """The runs file in --out (started, or read back with --resume) and the
+    table of the runs already flown."""
+    table = RunTable(campaign)
+    if args.out is None:
+        return None, table
+    runs_file = RunsFile(args.out, campaign)
+    if args.resume:
+        for rows in runs_file.resume():
+            table.add(rows)
+        clear_report(args.out)
+    else:
+        claim(args.out, "campaign", args.force)
+        runs_file.start()
+    return runs_file, table
+
+
+def _fly(
+    campaign: Campaign,
+    workers: int,
+    scheduler: str | None,
+    label: str,
+    record: RunsFile | None = None,
+    table: RunTable | None = None,
+) -> CampaignResult:
     progress = CampaignProgress(sys.stderr, campaign.runs, label)
+    if table is not None:
+        progress.done = len(table)
     try:
-        return fly_campaign(campaign, workers, scheduler, progress)
+        return fly_campaign(campaign, workers, scheduler, progress, record, table)
     finally:
         progress.finish()
 
@@ -130,7 +203,8 @@ def run_baseline(args: argparse.Namespace) -> int:
         flight_computer_factory(campaign.controller)
         if campaign.optimal_every:
             require_analysis()
-        result = _fly(campaign, args.workers, args.scheduler, f"baseline {label}")
+        workers = workers_for(args.workers, campaign.runs)
+        result = _fly(campaign, workers, args.scheduler, f"baseline {label}")
         if result.interrupted:
             return Exit.INTERRUPTED
         summaries[label] = summarize_campaign(result)

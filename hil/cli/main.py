@@ -34,6 +34,7 @@ from hilander.hil.cli.campaign import add_campaign_commands, run_baseline, run_c
 from hilander.hil.cli.exits import BAD_INPUT, Exit, UsageError, of_verdict
 from hilander.hil.cli.optimal import add_optimal_command, run_optimal
 from hilander.hil.report.files import write_run
+from hilander.hil.report.outdir import claim
 from hilander.hil.report.text import text_report
 from hilander.sim.catalog import FAULTS, lander_scenarios, other_scenarios
 from hilander.sim.controllers import desk_factory, flight_computer_factory
@@ -99,6 +100,8 @@ def flight_computer(name: str) -> FlightComputer | None:
 def run_sim(args: argparse.Namespace) -> int:
     scenario = resolve_scenario(args)
     fc = flight_computer(args.controller)
+    if args.out is not None:
+        claim(args.out, "run", args.force)
     landing = fly(scenario, fc, name=args.controller if fc is not None else None)
     summary = summarize(landing)
     if args.out is not None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from pathlib import Path
 from typing import Any
 
 from hilander.hil.analysis.optimal import (
@@ -15,11 +14,17 @@ from hilander.hil.analysis.optimal import (
     optimum_for,
 )
 from hilander.hil.analysis.optimal_summary import optimal_summary
-from hilander.hil.cli.args import add_controller_option, add_scenario_argument, resolve_scenario
+from hilander.hil.cli.args import (
+    add_controller_option,
+    add_out_options,
+    add_scenario_argument,
+    resolve_scenario,
+)
 from hilander.hil.cli.argtypes import integer, number
 from hilander.hil.cli.exits import Exit
 from hilander.hil.cli.progress import SolveProgress
 from hilander.hil.report.files import write_optimal
+from hilander.hil.report.outdir import claim
 from hilander.hil.report.pages import optimal_html_report
 from hilander.hil.report.text import optimal_text
 from hilander.sim.controllers import desk_factory
@@ -50,12 +55,7 @@ def add_optimal_command(sub: Any, seed_type: Any, run_type: Any) -> None:
         help="keep above this slope from the horizontal at the target (default: none)",
     )
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
-    p.add_argument(
-        "--out",
-        type=Path,
-        metavar="DIR",
-        help="write trajectory.csv, summary.json and report.html here",
-    )
+    add_out_options(p, "write trajectory.csv, summary.json and report.html here")
     add_controller_option(p, "the flight computer compared")
 
 
@@ -64,6 +64,8 @@ def run_optimal(args: argparse.Namespace) -> int:
     if s.vehicle.landing_system == "airbags":
         raise OptimalError(f"{s.name}: an airbag lander flies no powered descent to compare")
     make = desk_factory(args.controller)
+    if args.out is not None:
+        claim(args.out, "optimal", args.force)
     landing = fly(
         s, None if make is None else make(), name=None if make is None else args.controller
     )

@@ -13,16 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from hilander.hil.campaign.executors import CampaignResult
-from hilander.hil.campaign.summary import (
-    CampaignSummary,
-    dispersion_columns,
-    repro_command,
-    runs_csv,
-)
+from hilander.hil.campaign.summary import CampaignSummary, dispersion_columns, repro_command
 from hilander.hil.report.figures import campaign as campaign_figures
 from hilander.hil.report.figures import plotting
 from hilander.hil.report.files import write_atomic, write_report, write_run, writing
 from hilander.hil.report.html import Code, Link, Report, Table
+from hilander.hil.report.runs_file import RunsFile
 from hilander.sim.campaign import METRIC_NAMES, VERDICT_ERROR, dispersed
 from hilander.sim.controllers import desk_factory
 from hilander.sim.result import summarize
@@ -39,18 +35,26 @@ CAPTIONS = {
 
 
 def write_campaign(
-    out: Path, result: CampaignResult, summary: CampaignSummary, min_success: float = 1.0
+    out: Path,
+    result: CampaignResult,
+    summary: CampaignSummary,
+    runs: RunsFile,
+    min_success: float = 1.0,
 ) -> CampaignSummary:
-    """Write runs.csv and summary.json, then the report (report.html, its
-    figures, the worst runs flown again), then summary.json again listing
-    them all: a Ctrl-C while the report is drawn loses no data. Returns the
-    summary with the files it wrote."""
+    """runs.csv (streamed as the runs finished) rewritten in run order,
+    summary.json, then the report (report.html, its figures, the worst runs
+    flown again), then summary.json again listing them all: a Ctrl-C while
+    the report is drawn loses no data. A campaign with every run flown then
+    drops its journal. Returns the summary with the files it wrote."""
     paths = [out / "runs.csv", out / "summary.json"]
     with writing(out):
-        write_atomic(paths[0], runs_csv(result))
+        runs.write_ordered()
         summary = _write_summary(paths, summary)
         paths += write_campaign_report(out, result, summary, min_success)
-        return _write_summary(paths, summary)
+        summary = _write_summary(paths, summary)
+        if len(result.table) == result.campaign.runs:
+            runs.finished()
+        return summary
 
 
 def _write_summary(paths: list[Path], summary: CampaignSummary) -> CampaignSummary:
@@ -98,17 +102,14 @@ def campaign_report(
     varies = c.scenario.terrain.seed < 0 or any(
         d.name.startswith("terrain.") for d in c.scenario.dispersions
     )
+    table = result.table
     pngs = {
-        "touchdown_map.png": campaign_figures.touchdown_map(result.rows, terrain, varies),
-        "touchdown_speeds.png": campaign_figures.touchdown_histograms(
-            result.rows, c.scenario.limits
-        ),
+        "touchdown_map.png": campaign_figures.touchdown_map(table, terrain, varies),
+        "touchdown_speeds.png": campaign_figures.touchdown_histograms(table, c.scenario.limits),
     }
     columns = dispersion_columns(c)
     if columns:
-        pngs["success_by_parameter.png"] = campaign_figures.success_by_parameter(
-            result.rows, columns
-        )
+        pngs["success_by_parameter.png"] = campaign_figures.success_by_parameter(table, columns)
     return Report(
         title=f"hilander campaign: {c.scenario.name} ({summary.campaign.flown} runs)",
         verdict=_verdict(summary, min_success),

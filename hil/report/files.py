@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from hilander.hil.analysis.backtoback import BackToBack
 from hilander.hil.analysis.optimal import Solution
@@ -25,6 +26,7 @@ from hilander.hil.report import html, pages
 from hilander.hil.report.figures import plotting
 from hilander.hil.session.linkstats import LinkStats
 from hilander.hil.session.summary import Summary
+from hilander.sim._world import COLUMNS
 from hilander.sim.records import to_json
 from hilander.sim.run import Landing
 from hilander.sim.scenario import scenario_to_toml
@@ -55,6 +57,34 @@ def telemetry_csv(landing: Landing) -> str:
         comments="",
     )
     return buf.getvalue()
+
+
+class TelemetryStream:
+    """telemetry.csv written a row at a time as a board session flies, each
+    row flushed (as the recording is), so that a kill keeps the flight so
+    far; at the normal end ``write_run`` replaces it with the whole file."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        with writing(out):
+            out.mkdir(parents=True, exist_ok=True)
+            self._file = open(out / "telemetry.csv", "w", encoding="utf-8")  # noqa: SIM115
+            self._file.write(",".join(COLUMNS) + "\n")
+            self._file.flush()
+        self.rows = 0
+
+    def __call__(self, row: npt.NDArray[np.float64]) -> None:
+        with writing(self.out):
+            self._file.write(",".join(f"{v:.9g}" for v in row.tolist()) + "\n")
+            self._file.flush()
+        self.rows += 1
+
+    def close(self) -> None:
+        """Close the file; one with no row (no session at all) is removed."""
+        with writing(self.out):
+            self._file.close()
+            if not self.rows:
+                (self.out / "telemetry.csv").unlink(missing_ok=True)
 
 
 def write_run(
@@ -125,12 +155,6 @@ def writing(out: Path) -> Iterator[None]:
         raise
     except OSError as e:
         raise OutputError(f"{out}: cannot write: {e.strerror or e}") from None
-
-
-def prepare(out: Path) -> None:
-    """The output folder, made before anything is flown into it."""
-    with writing(out):
-        out.mkdir(parents=True, exist_ok=True)
 
 
 def write_files(out: Path, files: Mapping[str, str | bytes]) -> list[Path]:

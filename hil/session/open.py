@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from hilander.controller.interface import FlightComputer
 from hilander.hil.link.faults import FaultPlan, FaultSetting, FaultyTransport
@@ -59,14 +62,21 @@ class BoardSession:
         """The name the board gave in HELLO_ACK ('' before the handshake)."""
         return self.controller.hand.board_name
 
-    def fly(self, scenario: Scenario, flight_computer: FlightComputer | None = None) -> Landing:
+    def fly(
+        self,
+        scenario: Scenario,
+        flight_computer: FlightComputer | None = None,
+        on_tick: Callable[[npt.NDArray[np.float64]], None] | None = None,
+    ) -> Landing:
         """Configure the board for the scenario (HELLO, PARAMS) and fly it.
 
         ``flight_computer`` flies in the board's place if given: a wrapper
-        around ``controller`` (a law stepped beside the board, say)."""
+        around ``controller`` (a law stepped beside the board, say).
+        ``on_tick`` gets each telemetry row as it is recorded (to stream it
+        to disk, so that a kill keeps the flight so far)."""
         self.controller.reset(scenario.law)
         name = f"board '{self.board_name}'"
-        return fly(scenario, flight_computer or self.controller, name=name)
+        return fly(scenario, flight_computer or self.controller, name=name, on_tick=on_tick)
 
     def end(self) -> None:
         """End the session (GOODBYE, best effort); the port stays open."""

@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from hilander.hil.campaign.table import RunTable
 from hilander.hil.report.figures.plotting import hazard_background, png, pyplot
-from hilander.sim.campaign import VERDICT_ERROR
 from hilander.sim.terrain import TerrainModel
 from hilander.sim.vehicle import Limits
 
@@ -22,22 +22,14 @@ MAP_MARGIN_M = 15.0
 MAP_HALF_MIN_M = 40.0
 
 
-def _column(rows: list[dict[str, Any]], name: str) -> np.ndarray:
-    return np.array([_float(r.get(name)) for r in rows])
-
-
-def _float(x: Any) -> float:
-    return math.nan if x is None else float(x)
-
-
-def touchdown_map(rows: list[dict[str, Any]], terrain: TerrainModel, varies: bool) -> bytes:
+def touchdown_map(table: RunTable, terrain: TerrainModel, varies: bool) -> bytes:
     """Each run's touchdown over the nominal terrain's truth hazard mask,
     with the sites the law chose and the nominal target."""
     fig, ax = pyplot().subplots(figsize=(6.8, 6.8))
     half = hazard_background(ax, terrain)
-    passed = np.array([r["verdict"] == "pass" for r in rows], dtype=bool)
-    sx, sy = _column(rows, "site_x_m"), _column(rows, "site_y_m")
-    x, y = _column(rows, "touchdown_x_m"), _column(rows, "touchdown_y_m")
+    passed = table.passed()
+    sx, sy = table.column("site_x_m"), table.column("site_y_m")
+    x, y = table.column("touchdown_x_m"), table.column("touchdown_y_m")
     ax.plot(sx, sy, "o", mfc="none", mec="0.45", ms=5, mew=0.6, label="site chosen")
     ax.plot(x[passed], y[passed], ".", color="C2", ms=5, label=f"pass ({int(passed.sum())})")
     ax.plot(
@@ -61,10 +53,10 @@ def touchdown_map(rows: list[dict[str, Any]], terrain: TerrainModel, varies: boo
     return png(fig)
 
 
-def touchdown_histograms(rows: list[dict[str, Any]], lim: Limits) -> bytes:
+def touchdown_histograms(table: RunTable, lim: Limits) -> bytes:
     """Touchdown vertical and horizontal speed, and the miss of the chosen
     site, over the flown runs, with their limits drawn."""
-    flown = [r for r in rows if r["verdict"] != VERDICT_ERROR]
+    landed = table.landed()
     panels = (
         (
             "touchdown_vertical_speed_mps",
@@ -80,7 +72,7 @@ def touchdown_histograms(rows: list[dict[str, Any]], lim: Limits) -> bytes:
     )
     fig, axes = pyplot().subplots(1, 3, figsize=(11, 3.6))
     for ax, (name, label, limits) in zip(axes, panels, strict=True):
-        v = _column(flown, name)
+        v = table.column(name)[landed]
         v = v[np.isfinite(v)]
         if len(v):
             ax.hist(v, bins=30, color="C0", alpha=0.8)
@@ -96,17 +88,17 @@ def touchdown_histograms(rows: list[dict[str, Any]], lim: Limits) -> bytes:
     return png(fig)
 
 
-def success_by_parameter(rows: list[dict[str, Any]], columns: list[str]) -> bytes:
+def success_by_parameter(table: RunTable, columns: list[str]) -> bytes:
     """For each dispersed parameter, the runs binned by its drawn value: the
     success rate of each bin (bars) and the median limit use (line)."""
     n = max(1, len(columns))
     ncols = min(PANEL_COLUMNS, n)
     nrows = math.ceil(n / ncols)
     fig, axes = pyplot().subplots(nrows, ncols, figsize=(3.1 * ncols, 2.6 * nrows), squeeze=False)
-    passed = np.array([r["verdict"] == "pass" for r in rows], dtype=float)
-    use = _column(rows, "limit_use")
+    passed = table.passed().astype(float)
+    use = table.column("limit_use")
     for ax, name in zip(axes.flat, columns, strict=False):
-        _success_panel(ax, _column(rows, name), passed, use)
+        _success_panel(ax, table.column(name), passed, use)
         ax.set_title(name, fontsize=8)
     for ax in list(axes.flat)[len(columns) :]:
         ax.set_visible(False)

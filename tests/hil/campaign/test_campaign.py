@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from hilander.hil.campaign.executors import Campaign, chunk_runs, fly_campaign
+from hilander.hil.campaign.executors import Campaign, CampaignResult, chunk_runs, fly_campaign
 from hilander.hil.campaign.summary import runs_csv, summarize_campaign, wilson_interval
 from hilander.hil.cli.main import main
 from hilander.sim.scenario import load_scenario
@@ -20,17 +20,23 @@ DEFAULT = load_scenario("default")
 FLAKY = "tests.common.flaky_law:FlakyLaw"
 
 
+def flown(c: Campaign, **how: Any) -> tuple[CampaignResult, list[dict[str, Any]]]:
+    """The campaign flown, and every row as it was handed out (in any order)."""
+    rows: list[dict[str, Any]] = []
+    return fly_campaign(c, record=rows.extend, **how), rows
+
+
 def test_serial_local_processes_and_dask_fly_identical_runs() -> None:
     distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
     c = Campaign(DEFAULT, 40, 7)
-    serial = runs_csv(fly_campaign(c))
-    assert runs_csv(fly_campaign(c, workers=2)) == serial
+    serial = runs_csv(c, flown(c)[1])
+    assert runs_csv(c, flown(c, workers=2)[1]) == serial
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
-        on_dask = fly_campaign(c, scheduler=cluster.scheduler_address)
+        on_dask, rows = flown(c, scheduler=cluster.scheduler_address)
     assert on_dask.executor.startswith("dask tcp://")
-    assert runs_csv(on_dask) == serial
+    assert runs_csv(c, rows) == serial
     rows = list(csv.DictReader(serial.splitlines()))
     assert [int(r["run"]) for r in rows] == list(range(40))
     assert all(r["verdict"] == "pass" for r in rows)
@@ -152,9 +158,10 @@ def test_an_unreachable_scheduler_is_one_line(capsys: pytest.CaptureFixture[str]
 
 
 def test_a_worker_that_dies_costs_its_runs_not_the_campaign() -> None:
-    result = fly_campaign(Campaign(DEFAULT, 40, 1, "tests.common.flaky_law:DyingLaw"), workers=2)
+    result, rows = flown(Campaign(DEFAULT, 40, 1, "tests.common.flaky_law:DyingLaw"), workers=2)
     assert [r["run"] for r in result.rows] == list(range(40))
-    died = [r for r in result.rows if r["verdict"] == "error"]
+    assert sorted(r["run"] for r in rows) == list(range(40))
+    died = [r for r in rows if r["verdict"] == "error"]
     assert died and all(r["error"].startswith("task failed: BrokenProcessPool") for r in died)
     s = summarize_campaign(result)
     assert s.outcome.error == len(died) and s.errors[0].command.endswith("DyingLaw")

@@ -49,6 +49,7 @@ def test_docs_link_to_files_that_exist() -> None:
 def test_the_campaign_docs_name_every_figure_key_kind_and_option() -> None:
     from hilander.hil.campaign.executors import Campaign, CampaignResult  # noqa: PLC0415
     from hilander.hil.campaign.summary import summarize_campaign  # noqa: PLC0415
+    from hilander.hil.campaign.table import RunTable  # noqa: PLC0415
     from hilander.hil.cli.main import build_parser  # noqa: PLC0415
     from hilander.sim import result  # noqa: PLC0415
     from hilander.sim.campaign import METRICS  # noqa: PLC0415
@@ -57,7 +58,8 @@ def test_the_campaign_docs_name_every_figure_key_kind_and_option() -> None:
     text = (ROOT / "docs" / "campaigns.md").read_text()
     for m in METRICS:
         assert f"| `{m.name}` | {m.worse.replace('both', 'both ways')} | {m.tolerance:g} |" in text
-    empty = CampaignResult(Campaign(load_scenario("default"), 1, 1), [], 1.0, "serial")
+    c = Campaign(load_scenario("default"), 1, 1)
+    empty = CampaignResult(c, RunTable(c), 1.0, "serial")
     for key in summarize_campaign(empty).to_dict():
         assert f"| `{key}` |" in text, key
     kinds = [

@@ -17,9 +17,11 @@ from hilander.hil.board.board import BoardOptions
 from hilander.hil.board.virtual import VirtualBoard
 from hilander.hil.campaign.executors import Campaign, CampaignResult, fly_campaign
 from hilander.hil.campaign.summary import CampaignSummary, summarize_campaign
+from hilander.hil.campaign.table import RunTable
 from hilander.hil.cli.main import main
 from hilander.hil.report.campaign_page import write_campaign
 from hilander.hil.report.figures import plotting
+from hilander.hil.report.runs_file import RunsFile
 from hilander.sim.campaign import POSITION_NAMES
 from hilander.sim.scenario import load_scenario
 from tests.common.reportparse import parse_report
@@ -112,11 +114,13 @@ def _campaign(tmp_path: Path, runs: int, **limits: float) -> tuple[CampaignSumma
     s = load_scenario("default")
     if limits:
         s = dataclasses.replace(s, limits=dataclasses.replace(s.limits, **limits))
-    result = fly_campaign(Campaign(s, runs, 1))
-    summary = summarize_campaign(result)
     out = tmp_path / "campaign"
-    out.mkdir()
-    return write_campaign(out, result, summary), out
+    c = Campaign(s, runs, 1)
+    runs_file = RunsFile(out, c)
+    runs_file.start()
+    result = fly_campaign(c, record=runs_file)
+    summary = summarize_campaign(result)
+    return write_campaign(out, result, summary, runs_file), out
 
 
 def test_a_campaign_report_maps_the_runs_and_links_the_worst(tmp_path: Path) -> None:
@@ -153,8 +157,10 @@ def test_a_failing_campaign_report_says_fail_and_why(tmp_path: Path) -> None:
 
 def test_a_campaign_interrupted_before_any_run_still_has_its_report(tmp_path: Path) -> None:
     c = Campaign(load_scenario("default"), 1000, 1)
-    result = CampaignResult(c, [], 0.5, "serial", interrupted=True)
-    write_campaign(tmp_path, result, summarize_campaign(result))
+    result = CampaignResult(c, RunTable(c), 0.5, "serial", interrupted=True)
+    runs_file = RunsFile(tmp_path, c)
+    runs_file.start()
+    write_campaign(tmp_path, result, summarize_campaign(result), runs_file)
     parsed = parse_report(tmp_path)
     assert parsed.verdict == "INTERRUPTED" and "touchdown_map.png" in parsed.images
     assert json.loads((tmp_path / "summary.json").read_text())["campaign"]["flown"] == 0
