@@ -2,8 +2,10 @@
 
 Every transport has the same three calls: ``write(data)``, ``read(timeout_s)``
 (whatever arrives within the timeout, possibly nothing) and ``close()``. A port
-that goes away raises ``LinkLost``; a port that cannot be opened raises
-``PortError``. Both carry a one-line message.
+that goes away raises ``LinkLost``; a write that cannot go out within
+``WRITE_TIMEOUT_S`` raises ``WriteTimeout`` (a ``LinkLost`` that the session
+counts as lateness, not a lost link); a port that cannot be opened raises
+``PortError``. All carry a one-line message.
 """
 
 from __future__ import annotations
@@ -29,6 +31,14 @@ class PortError(OSError):
 
 class LinkLost(OSError):  # noqa: N818 - the link is lost; it is not a bug
     """The port went away while in use; str() is one line."""
+
+
+class WriteTimeout(LinkLost):
+    """A write did not go out within WRITE_TIMEOUT_S (the peer does not read,
+    or the host is slow): lateness, which the session counts (a timeout in
+    lockstep, a deadline miss in real time), never a lost link by itself.
+    What was not written is dropped; the peer resynchronises on the next
+    frame delimiter."""
 
 
 class Transport(Protocol):
@@ -68,7 +78,9 @@ class SerialTransport:
         try:
             self._port.write(data)
         except serial.SerialTimeoutException:
-            raise LinkLost(f"{self.name}: write timed out after {WRITE_TIMEOUT_S:g} s") from None
+            raise WriteTimeout(
+                f"{self.name}: write timed out after {WRITE_TIMEOUT_S:g} s"
+            ) from None
         except (serial.SerialException, OSError) as e:
             raise LinkLost(f"{self.name}: {_oneline(e)}") from None
 
@@ -115,7 +127,7 @@ class FdTransport:
         deadline = time.monotonic() + WRITE_TIMEOUT_S
         while view:
             if not select.select([], [self._fd], [], max(deadline - time.monotonic(), 0))[1]:
-                raise LinkLost(f"{self.name}: write timed out after {WRITE_TIMEOUT_S:g} s")
+                raise WriteTimeout(f"{self.name}: write timed out after {WRITE_TIMEOUT_S:g} s")
             try:
                 view = view[os.write(self._fd, view) :]
             except OSError as e:
