@@ -3,8 +3,11 @@ adaptive retransmission timer, as TCP computes it (RFC 6298, after Jacobson
 and Karels).
 
 Each round trip measured on a first try updates a smoothed round trip
-(SRTT) and its mean deviation (RTTVAR); the wait is RTO = SRTT + 4 RTTVAR,
-kept between a floor (``--timeout``) and a ceiling (``RTO_CEILING_S``).
+(SRTT) and its mean deviation (RTTVAR); the wait is RTO = SRTT + max(G, 4
+RTTVAR), kept between a floor and a ceiling (``RTO_CEILING_S``). The floor
+(``--timeout``) is also G, the margin RFC 6298 keeps for the clock's
+granularity: a board whose round trips never vary (a fixed delay) is waited
+for SRTT + floor, not a hair above its round trip.
 An answer to a frame that was sent more than once is not measured (Karn's
 rule: it cannot say which try it answers). A wait that runs out doubles the
 RTO (back-off) until a clean measurement brings it down again, so a board
@@ -51,7 +54,7 @@ class RetransmitTimer:
             self.rttvar_s = (1 - BETA) * self.rttvar_s + BETA * abs(self.srtt_s - rtt_s)
             self.srtt_s = (1 - ALPHA) * self.srtt_s + ALPHA * rtt_s
         self.samples += 1
-        self._set(self.srtt_s + K * self.rttvar_s)
+        self._set(self.srtt_s + max(self.floor_s, K * self.rttvar_s))
 
     def back_off(self) -> None:
         """The wait ran out: wait twice as long next time (up to the ceiling)."""
