@@ -3,7 +3,8 @@
 Whatever hypothesis throws at it, the world either gets the command of the
 step it sent (never another step's) or, when more exchanges were lost in a
 row than the retries allow (and for longer than the stall rule), an explicit
-verdict; the board never steps its law twice for one step; a board reset is noticed and recovered from.
+verdict; the board never steps its law twice for one step; a board reset is
+noticed and recovered from.
 """
 
 from __future__ import annotations
