@@ -196,32 +196,31 @@ class FaultyTransport:
 
     def read(self, timeout_s: float) -> bytes:
         self._check_plug()
-        data = self._held_bytes()
-        if data:
-            return data
+        if not (self.plan.delay or self.plan.jitter):
+            return self._read_faulty(timeout_s)
         deadline = time.monotonic() + timeout_s
-        data = self.inner.read(self._wait(timeout_s))
+        while not (data := self._held_bytes()):
+            now = time.monotonic()
+            if now >= deadline:
+                return b""
+            wait = deadline - now
+            if self._held:
+                wait = min(wait, self._held[0][0] - now)
+            # bytes are held from when they arrive: the read never sleeps past them
+            arrived = self._read_faulty(max(wait, 0.0))
+            if arrived:
+                lag = self.plan.delay + self.plan.jitter * float(self.rng.random())
+                self._held.append((time.monotonic() + lag, arrived))
+        return data
+
+    def _read_faulty(self, timeout_s: float) -> bytes:
+        """What the inner transport gives within ``timeout_s``, after the
+        stall, the garbage and the corruption of the plan."""
+        data = self.inner.read(timeout_s)
         if self._stalled():
             self._counts["stalled"] += len(data)
             return b""
-        data = self._garbage() + self._corrupt(data)
-        if self.plan.delay or self.plan.jitter:
-            if data:
-                lag = self.plan.delay + self.plan.jitter * float(self.rng.random())
-                self._held.append((time.monotonic() + lag, data))
-            left = deadline - time.monotonic()
-            return self._held_bytes() if left <= 0 else self._wait_held(left)
-        return data
-
-    def _wait(self, timeout_s: float) -> float:
-        if self._held:
-            return max(0.0, min(timeout_s, self._held[0][0] - time.monotonic()))
-        return timeout_s
-
-    def _wait_held(self, left: float) -> bytes:
-        if self._held:
-            time.sleep(max(0.0, min(left, self._held[0][0] - time.monotonic())))
-        return self._held_bytes()
+        return self._garbage() + self._corrupt(data)
 
     def _held_bytes(self) -> bytes:
         out = b""
