@@ -157,6 +157,10 @@ def _add_link_tuning(p: Any, seed_type: Callable[[str], int]) -> None:
         metavar="X",
         help="realtime: simulated seconds per wall second (%(default)g)",
     )
+    _add_faults(p, seed_type)
+
+
+def _add_faults(p: Any, seed_type: Callable[[str], int]) -> None:
     p.add_argument(
         "--fault",
         action="append",

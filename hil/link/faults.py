@@ -71,7 +71,7 @@ class FaultPlan:
 
     def describe(self) -> list[str]:
         """The plan as the --fault options that make it."""
-        out = []
+        out: list[str] = []
         for f in fields(self):
             v = getattr(self, f.name)
             if f.name == "reset":
