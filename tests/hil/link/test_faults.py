@@ -106,7 +106,7 @@ def test_a_stall_shorter_than_the_stall_rule_is_waited_out(
     host or a slow board can be) lands: a stall takes --stall-after (10 s)."""
     code, s, _ = hil(capsys, board.path, "--fault", "stall=20:2")
     assert code == 0 and s["verdict"] == "pass", s["violations"]
-    assert s["link"]["stalls"] == 0 and s["link"]["timeouts"] >= 4
+    assert s["link"]["stalls"] == 0 and s["link"]["timeouts"] >= 1
     assert s["link"]["stall_after_s"] == 10.0
 
 
