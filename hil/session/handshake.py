@@ -15,6 +15,7 @@ from typing import Any
 from hilander.controller.config import LawConfig
 from hilander.controller.interface import HazardMap
 from hilander.hil.link.link import Link
+from hilander.hil.link.transport import WriteTimeout
 from hilander.hil.session.linkstats import LinkStats
 from hilander.hil.session.options import HANDSHAKE_FIRST_WAIT_S, SessionOptions
 from hilander.hil.session.rto import RetransmitTimer
@@ -132,8 +133,12 @@ class Handshaker:
         self.map_incomplete = False
         msgs = map_messages(hazard_map, self._map_id)
         if self.options.mode == Mode.REALTIME:
-            for m in msgs:
-                self.link.send(m)
+            try:
+                for m in msgs:
+                    self.link.send(m)
+            except WriteTimeout:  # lateness: the map goes again before the next frame
+                self.stats.write_timeouts += 1
+                self.map_incomplete = True
             return
         for m in msgs[:-1]:
             self.request(m, FLAG_ACK_REQUEST, MAP_CHUNK_TRIES)

@@ -4,8 +4,10 @@ tick is a deadline miss and the last command is held."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
+from hilander.controller.interface import HazardMap
 from hilander.hil.link.link import Link
 from hilander.hil.link.transport import PtyPair, WriteTimeout
 from hilander.hil.session.remote import RemoteController, SessionOptions
@@ -71,3 +73,17 @@ def test_a_pty_nobody_reads_times_out_as_lateness(monkeypatch: pytest.MonkeyPatc
                 end.write(bytes(4096))
     finally:
         pty.close()
+
+
+def test_a_real_time_map_that_cannot_be_written_goes_again_before_the_next_frame() -> None:
+    rc, host = controller(Mode.REALTIME, set())
+    rc.step(make_frame(0))
+    host.blocked = {host.writes + 1}  # the map's first message
+    cost = np.zeros((8, 8), np.float32)
+    frame = make_frame(1)
+    frame.hazard_map_ready, frame.hazard_map = True, HazardMap(cost, cost, 2.0, (-8.0, -8.0))
+    rc.step(frame)  # no link_lost: counted, and the map is due again
+    assert rc.stats.write_timeouts == 1 and rc.hand.map_incomplete
+    rc.step(make_frame(2))  # the map goes again before this frame
+    assert not rc.hand.map_incomplete
+    assert rc.stats.write_timeouts == 1 and rc.stats.stalls == 0
