@@ -116,11 +116,16 @@ def open_port(url: str, baud: int = DEFAULT_BAUD) -> SerialTransport:
 
 
 class FdTransport:
-    """One end of a pseudo-terminal (the virtual board keeps the master)."""
+    """One end of a pseudo-terminal (the virtual board keeps the master).
+
+    The descriptor is made non-blocking: a pty may say it is writable and
+    then block a write larger than the room it has, which would make the
+    write timeout a hang when the peer stops reading."""
 
     def __init__(self, fd: int, name: str) -> None:
         self._fd = fd
         self.name = name
+        os.set_blocking(fd, False)
 
     def write(self, data: bytes) -> None:
         view = memoryview(data)
@@ -130,6 +135,8 @@ class FdTransport:
                 raise WriteTimeout(f"{self.name}: write timed out after {WRITE_TIMEOUT_S:g} s")
             try:
                 view = view[os.write(self._fd, view) :]
+            except BlockingIOError:
+                continue  # less room than select promised: wait again, within the deadline
             except OSError as e:
                 raise LinkLost(f"{self.name}: {_oneline(e)}") from None
 
@@ -138,6 +145,8 @@ class FdTransport:
             if not select.select([self._fd], [], [], max(timeout_s, 0.0))[0]:
                 return b""
             return os.read(self._fd, READ_SIZE)
+        except BlockingIOError:
+            return b""
         except OSError as e:
             raise LinkLost(f"{self.name}: {_oneline(e)}") from None
 
