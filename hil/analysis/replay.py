@@ -16,7 +16,7 @@ from hilander.controller.config import LawConfig
 from hilander.controller.interface import Command, FlightComputer, SensorFrame
 from hilander.controller.law import CompiledLaw
 from hilander.hil.analysis.backtoback import BackToBack
-from hilander.hil.link.record import RX, TX, Recording
+from hilander.hil.link.record import RX, TX, Recording, RecordingError
 from hilander.hil.wire.codec import Decoder, Packet, wire_round
 from hilander.hil.wire.mapxfer import MapAssembler
 from hilander.hil.wire.protocol import (
@@ -136,6 +136,8 @@ class ReplayComparison:
 def refly(recording: Recording) -> dict[str, Any]:
     """The recorded scenario flown again on the desk, through WireRounded."""
     h = recording.header
+    if "scenario_toml" not in h:
+        raise RecordingError("the recording's header has no scenario_toml to fly again")
     scenario = parse_scenario(h["scenario_toml"], f"{h.get('scenario', 'recording')} (recorded)")
     summary = summarize(fly(scenario, WireRounded(), name="compiled (wire-rounded)"))
     recorded = recording.summary

@@ -76,19 +76,31 @@ class FirmwareError(OSError):
 
 
 def firmware_dir(given: Path | None) -> Path:
-    """firmware_stub/ of a clone: given, or found from here or from the source tree."""
+    """firmware_stub/ of a clone: given, or found from here or from the source tree.
+
+    FirmwareError (one line) if the folder given is not one (missing, not a
+    folder, unreadable, or without the Makefile and core/ of firmware_stub/)."""
+    if given is not None:
+        if _is_firmware_dir(given):
+            return given
+        raise FirmwareError(
+            f"--firmware-dir {str(given)!r}: not a firmware_stub/ folder (no Makefile and core/)"
+        )
     here = Path.cwd()
-    candidates = (
-        [given]
-        if given
-        else [
-            *(d / "firmware_stub" for d in (here, *here.parents)),
-            Path(__file__).resolve().parents[2] / "firmware_stub",  # hil/board/ -> the clone
-        ]
-    )
+    candidates = [
+        *(d / "firmware_stub" for d in (here, *here.parents)),
+        Path(__file__).resolve().parents[2] / "firmware_stub",  # hil/board/ -> the clone
+    ]
     for folder in candidates:
-        if (folder / "Makefile").exists():
+        if _is_firmware_dir(folder):
             return folder
     raise FirmwareError(
         "firmware_stub/ not found: run from a clone of hilander, or give --firmware-dir"
     )
+
+
+def _is_firmware_dir(folder: Path) -> bool:
+    try:
+        return (folder / "Makefile").is_file() and (folder / "core").is_dir()
+    except (OSError, ValueError):  # unreadable, or a name no file can have
+        return False

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from hilander.hil.board.firmware import FIRMWARE_BUILDS
+from hilander.hil.cli.argtypes import integer, number
 from hilander.hil.link.transport import DEFAULT_BAUD
+from hilander.hil.session.options import DEFAULT_STALL_AFTER_S
 from hilander.sim.campaign import dispersed
 from hilander.sim.scenario import Scenario, load_scenario
 
@@ -129,34 +131,53 @@ def resolve_scenario(args: argparse.Namespace) -> Scenario:
     return scenario if args.seed is None else scenario.with_seed(args.seed)
 
 
+MAX_TIMEOUT_S = 60.0
+MAX_STALL_AFTER_S = 3600.0
+MAX_SPEEDUP = 1000.0
+MAX_BOARD_DELAY_S = 60.0
+
+
 def _add_link_tuning(p: Any, seed_type: Callable[[str], int]) -> None:
     p.add_argument(
         "--timeout",
-        type=_positive,
+        type=number("--timeout", 1e-3, MAX_TIMEOUT_S),
         default=0.25,
         metavar="S",
-        help="lockstep: wait this long for a command before resending (%(default)g)",
+        help="the first wait for an answer and the floor of the adaptive wait, which follows "
+        "the round trips measured (default %(default)g)",
     )
     p.add_argument(
         "--retries",
-        type=_count,
+        type=integer("--retries", 0, 100),
         default=3,
         metavar="N",
-        help="lockstep: resends before the stall verdict (%(default)s)",
+        help="lockstep: resends at least before a stall (default %(default)s)",
+    )
+    p.add_argument(
+        "--stall-after",
+        type=number("--stall-after", 0.1, MAX_STALL_AFTER_S),
+        default=DEFAULT_STALL_AFTER_S,
+        metavar="S",
+        help="lockstep: a step with no command this long after its frame ends the landing "
+        "as a stall (default %(default)g)",
     )
     p.add_argument(
         "--speedup",
-        type=_positive,
+        type=number("--speedup", 1e-3, MAX_SPEEDUP),
         default=1.0,
         metavar="X",
         help="realtime: simulated seconds per wall second (%(default)g)",
     )
+    _add_faults(p, seed_type)
+
+
+def _add_faults(p: Any, seed_type: Callable[[str], int]) -> None:
     p.add_argument(
         "--fault",
         action="append",
         metavar="NAME=VALUE",
-        help="inject a link fault (repeatable): drop=P flip=P garbage=R delay=S "
-        "jitter=S dup=P stall=T:D reset=T unplug=T",
+        help="inject a link fault: drop=P flip=P garbage=R delay=S jitter=S dup=P stall=T:D "
+        "reset=T unplug=T (repeatable; reset=T accumulates, any other twice is refused)",
     )
     p.add_argument(
         "--fault-seed", type=seed_type, metavar="N", help="seed of the faults (default: scenario)"
@@ -193,7 +214,7 @@ def _add_board_options(p: Any) -> None:
     p.add_argument("--name", help="name in HELLO_ACK (default: virtual, or the firmware's)")
     p.add_argument(
         "--delay",
-        type=_nonneg,
+        type=number("--delay", 0.0, MAX_BOARD_DELAY_S),
         default=0.0,
         metavar="S",
         help="add S seconds to every step (a slow board)",
@@ -212,10 +233,6 @@ def _number(text: str, ok: Callable[[float], bool], need: str) -> float:
     return value
 
 
-def _positive(text: str) -> float:
-    return _number(text, lambda v: 0 < v < float("inf"), "a number > 0")
-
-
 def _nonneg(text: str) -> float:
     return _number(text, lambda v: 0 <= v < float("inf"), "a number >= 0")
 
@@ -228,10 +245,6 @@ def run_index(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"invalid run {text!r}: need an integer >= 0")
     return value
-
-
-def _count(text: str) -> int:
-    return int(_number(text, lambda v: v == int(v) and 0 <= v <= 100, "an integer 0..100"))
 
 
 def _baud(text: str) -> int:

@@ -111,6 +111,7 @@ def _session_options(args: argparse.Namespace) -> SessionOptions:
         timeout_s=args.timeout,
         retries=args.retries,
         speedup=args.speedup,
+        stall_after_s=args.stall_after,
     )
 
 

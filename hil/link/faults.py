@@ -9,8 +9,12 @@
     jitter=S        plus a uniform random 0..S seconds
     dup=P           each frame the host writes goes twice with probability P
     stall=T:D       from sim time T, silence both ways for D wall seconds
-    reset=T         at sim time T, ask the board to reboot (FAULT_INJECT RESET)
+    reset=T         at sim time T, ask the board to reboot (FAULT_INJECT RESET);
+                    repeatable: each reset=T adds one (at most MAX_RESET_FAULTS)
     unplug=T        at sim time T, the port disappears
+
+Any other fault given twice is refused with one line (which value would
+count is not for hilander to guess).
 
 Byte faults are drawn from one generator seeded with the fault seed, so a
 run under faults is reproducible as far as the host decides it (a real
@@ -29,6 +33,8 @@ import numpy as np
 from hilander.hil.link.transport import LinkLost, Transport
 
 MAX_GARBAGE_BYTES = 64
+MAX_RESET_FAULTS = 100
+MAX_FAULT_TIME_S = 1e6  # sim times and durations: beyond any landing, and finite
 
 
 class FaultSpecError(ValueError):
@@ -44,7 +50,7 @@ class FaultPlan:
     jitter: float = 0.0
     dup: float = 0.0
     stall: tuple[float, float] | None = None
-    reset: float | None = None
+    reset: tuple[float, ...] = ()  # sim times, in order
     unplug: float | None = None
 
     @property
@@ -65,10 +71,12 @@ class FaultPlan:
 
     def describe(self) -> list[str]:
         """The plan as the --fault options that make it."""
-        out = []
+        out: list[str] = []
         for f in fields(self):
             v = getattr(self, f.name)
-            if isinstance(v, tuple):
+            if f.name == "reset":
+                out.extend(f"reset={t:g}" for t in v)
+            elif isinstance(v, tuple):
                 out.append(f"{f.name}={v[0]:g}:{v[1]:g}")
             elif v is not None and (v or f.default is None):
                 out.append(f"{f.name}={v:g}")
@@ -79,17 +87,30 @@ PROBABILITIES = ("drop", "flip", "dup")
 
 
 def parse_faults(specs: list[str]) -> FaultPlan:
-    """``["drop=0.001", "reset=30"]`` -> FaultPlan; FaultSpecError on bad input."""
+    """``["drop=0.001", "reset=30"]`` -> FaultPlan; FaultSpecError on bad input.
+
+    ``reset`` accumulates; any other fault given twice is refused."""
     known = {f.name for f in fields(FaultPlan)}
     values: dict[str, Any] = {}
+    resets: list[float] = []
     for spec in specs:
         name, sep, text = spec.partition("=")
         if name not in known or not sep:
             raise FaultSpecError(
                 f"--fault {spec}: use NAME=VALUE with NAME one of {', '.join(sorted(known))}"
             )
-        values[name] = _fault_value(name, text, spec)
-    return FaultPlan(**values)
+        value = _fault_value(name, text, spec)
+        if name == "reset":
+            resets.append(value)
+        elif name in values:
+            raise FaultSpecError(
+                f"--fault {spec}: {name} given twice (only reset=T may be repeated)"
+            )
+        else:
+            values[name] = value
+    if len(resets) > MAX_RESET_FAULTS:
+        raise FaultSpecError(f"--fault reset: at most {MAX_RESET_FAULTS}, not {len(resets)}")
+    return FaultPlan(**values, reset=tuple(sorted(resets)))
 
 
 def _fault_value(name: str, text: str, spec: str) -> Any:
@@ -97,17 +118,22 @@ def _fault_value(name: str, text: str, spec: str) -> Any:
         if name == "stall":
             at, _, duration = text.partition(":")
             value: Any = (float(at), float(duration))
-            bad = min(value) < 0
+            bad = not all(0 <= v <= MAX_FAULT_TIME_S for v in value)
         else:
             value = float(text)
-            bad = value < 0 or (name in PROBABILITIES and value > 1)
+            top = 1.0 if name in PROBABILITIES else MAX_FAULT_TIME_S
+            bad = not 0 <= value <= top
     except ValueError:
         bad = True
-    if bad or text.lower() in ("nan", "inf"):
+    if bad:
         form = (
-            "T:D (seconds)"
+            f"T:D (seconds, 0 to {MAX_FAULT_TIME_S:g})"
             if name == "stall"
-            else ("a probability in [0, 1]" if name in PROBABILITIES else "a number >= 0")
+            else (
+                "a probability in [0, 1]"
+                if name in PROBABILITIES
+                else f"a number from 0 to {MAX_FAULT_TIME_S:g}"
+            )
         )
         raise FaultSpecError(f"--fault {spec}: {name} needs {form}")
     return value
@@ -170,32 +196,31 @@ class FaultyTransport:
 
     def read(self, timeout_s: float) -> bytes:
         self._check_plug()
-        data = self._held_bytes()
-        if data:
-            return data
+        if not (self.plan.delay or self.plan.jitter):
+            return self._read_faulty(timeout_s)
         deadline = time.monotonic() + timeout_s
-        data = self.inner.read(self._wait(timeout_s))
+        while not (data := self._held_bytes()):
+            now = time.monotonic()
+            if now >= deadline:
+                return b""
+            wait = deadline - now
+            if self._held:
+                wait = min(wait, self._held[0][0] - now)
+            # bytes are held from when they arrive: the read never sleeps past them
+            arrived = self._read_faulty(max(wait, 0.0))
+            if arrived:
+                lag = self.plan.delay + self.plan.jitter * float(self.rng.random())
+                self._held.append((time.monotonic() + lag, arrived))
+        return data
+
+    def _read_faulty(self, timeout_s: float) -> bytes:
+        """What the inner transport gives within ``timeout_s``, after the
+        stall, the garbage and the corruption of the plan."""
+        data = self.inner.read(timeout_s)
         if self._stalled():
             self._counts["stalled"] += len(data)
             return b""
-        data = self._garbage() + self._corrupt(data)
-        if self.plan.delay or self.plan.jitter:
-            if data:
-                lag = self.plan.delay + self.plan.jitter * float(self.rng.random())
-                self._held.append((time.monotonic() + lag, data))
-            left = deadline - time.monotonic()
-            return self._held_bytes() if left <= 0 else self._wait_held(left)
-        return data
-
-    def _wait(self, timeout_s: float) -> float:
-        if self._held:
-            return max(0.0, min(timeout_s, self._held[0][0] - time.monotonic()))
-        return timeout_s
-
-    def _wait_held(self, left: float) -> bytes:
-        if self._held:
-            time.sleep(max(0.0, min(left, self._held[0][0] - time.monotonic())))
-        return self._held_bytes()
+        return self._garbage() + self._corrupt(data)
 
     def _held_bytes(self) -> bytes:
         out = b""

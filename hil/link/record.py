@@ -12,7 +12,10 @@ File layout (little-endian), documented in docs/protocol.md:
 
 Each record is flushed as it is written, so a run that dies keeps everything
 up to the moment it died; a reader takes every whole record and says whether
-the tail was cut.
+the tail was cut. A reader checks the magic before reading on, reads at most
+MAX_RECORDING_BYTES (a header at most MAX_HEADER_BYTES), and wants the header
+to be a JSON object whose known keys have their types (HEADER_TYPES); anything
+else is a RecordingError, one line.
 """
 
 from __future__ import annotations
@@ -25,6 +28,20 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 MAGIC = b"HILANDER-REC1\n"
+MAX_HEADER_BYTES = 1 << 20  # a scenario's TOML and a few fields
+MAX_RECORDING_BYTES = 1 << 29  # 512 MiB: hours of real time at 50 Hz
+HEADER_TYPES: dict[str, type] = {
+    "hilander": str,
+    "protocol_version": int,
+    "schema_hash": int,
+    "scenario": str,
+    "seed": int,
+    "scenario_toml": str,
+    "mode": str,
+    "port": str,
+    "baud": int,
+    "faults": list,
+}
 RECORD = struct.Struct("<cQI")
 TX, RX, SUMMARY = b"T", b"R", b"S"
 
@@ -81,20 +98,19 @@ class Recording:
 
 
 def read_recording(path: Path) -> Recording:
+    """Every whole record of the file at ``path``; RecordingError if it is not one."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as f:
+            if f.read(len(MAGIC)) != MAGIC:
+                raise RecordingError(f"{path}: not a hilander recording (bad magic)")
+            header = _header(path, f.read(4), f)
+            data = f.read(MAX_RECORDING_BYTES + 1)
     except OSError as e:
         raise RecordingError(f"{path}: cannot read: {e.strerror or e}") from None
-    if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 4:
-        raise RecordingError(f"{path}: not a hilander recording (bad magic)")
-    at = len(MAGIC)
-    (n,) = struct.unpack_from("<I", data, at)
-    try:
-        header = json.loads(data[at + 4 : at + 4 + n])
-    except ValueError:
-        raise RecordingError(f"{path}: the recording's header is not JSON") from None
+    if len(data) > MAX_RECORDING_BYTES:
+        raise RecordingError(f"{path}: larger than {MAX_RECORDING_BYTES >> 20} MiB of records")
     rec = Recording(header)
-    at += 4 + n
+    at = 0
     while at < len(data):
         if at + RECORD.size > len(data):
             rec.truncated = True
@@ -107,3 +123,29 @@ def read_recording(path: Path) -> Recording:
         rec.records.append((kind, t_ns, body))
         at += RECORD.size + size
     return rec
+
+
+def _header(path: Path, size: bytes, f: BinaryIO) -> dict[str, Any]:
+    """The header after the magic: its length, then a JSON object of known types."""
+    if len(size) < 4:
+        raise RecordingError(f"{path}: the recording ends before its header")
+    (n,) = struct.unpack("<I", size)
+    if n > MAX_HEADER_BYTES:
+        raise RecordingError(f"{path}: a header of {n} bytes (at most {MAX_HEADER_BYTES})")
+    text = f.read(n)
+    if len(text) < n:
+        raise RecordingError(f"{path}: the recording ends inside its header")
+    try:
+        header = json.loads(text)
+    except (ValueError, RecursionError):
+        raise RecordingError(f"{path}: the recording's header is not JSON") from None
+    if not isinstance(header, dict):
+        raise RecordingError(f"{path}: the recording's header is not a JSON object")
+    for key, kind in HEADER_TYPES.items():
+        value = header.get(key)
+        if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
+            raise RecordingError(f"{path}: the header's {key!r} is not {_NAMES[kind]}")
+    return header
+
+
+_NAMES = {str: "a string", int: "an integer", list: "a list"}

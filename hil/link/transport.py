@@ -2,8 +2,10 @@
 
 Every transport has the same three calls: ``write(data)``, ``read(timeout_s)``
 (whatever arrives within the timeout, possibly nothing) and ``close()``. A port
-that goes away raises ``LinkLost``; a port that cannot be opened raises
-``PortError``. Both carry a one-line message.
+that goes away raises ``LinkLost``; a write that cannot go out within
+``WRITE_TIMEOUT_S`` raises ``WriteTimeout`` (a ``LinkLost`` that the session
+counts as lateness, not a lost link); a port that cannot be opened raises
+``PortError``. All carry a one-line message.
 """
 
 from __future__ import annotations
@@ -29,6 +31,14 @@ class PortError(OSError):
 
 class LinkLost(OSError):  # noqa: N818 - the link is lost; it is not a bug
     """The port went away while in use; str() is one line."""
+
+
+class WriteTimeout(LinkLost):
+    """A write did not go out within WRITE_TIMEOUT_S (the peer does not read,
+    or the host is slow): lateness, which the session counts (a timeout in
+    lockstep, a deadline miss in real time), never a lost link by itself.
+    What was not written is dropped; the peer resynchronises on the next
+    frame delimiter."""
 
 
 class Transport(Protocol):
@@ -68,7 +78,9 @@ class SerialTransport:
         try:
             self._port.write(data)
         except serial.SerialTimeoutException:
-            raise LinkLost(f"{self.name}: write timed out after {WRITE_TIMEOUT_S:g} s") from None
+            raise WriteTimeout(
+                f"{self.name}: write timed out after {WRITE_TIMEOUT_S:g} s"
+            ) from None
         except (serial.SerialException, OSError) as e:
             raise LinkLost(f"{self.name}: {_oneline(e)}") from None
 
@@ -104,20 +116,27 @@ def open_port(url: str, baud: int = DEFAULT_BAUD) -> SerialTransport:
 
 
 class FdTransport:
-    """One end of a pseudo-terminal (the virtual board keeps the master)."""
+    """One end of a pseudo-terminal (the virtual board keeps the master).
+
+    The descriptor is made non-blocking: a pty may say it is writable and
+    then block a write larger than the room it has, which would make the
+    write timeout a hang when the peer stops reading."""
 
     def __init__(self, fd: int, name: str) -> None:
         self._fd = fd
         self.name = name
+        os.set_blocking(fd, False)
 
     def write(self, data: bytes) -> None:
         view = memoryview(data)
         deadline = time.monotonic() + WRITE_TIMEOUT_S
         while view:
             if not select.select([], [self._fd], [], max(deadline - time.monotonic(), 0))[1]:
-                raise LinkLost(f"{self.name}: write timed out after {WRITE_TIMEOUT_S:g} s")
+                raise WriteTimeout(f"{self.name}: write timed out after {WRITE_TIMEOUT_S:g} s")
             try:
                 view = view[os.write(self._fd, view) :]
+            except BlockingIOError:
+                continue  # less room than select promised: wait again, within the deadline
             except OSError as e:
                 raise LinkLost(f"{self.name}: {_oneline(e)}") from None
 
@@ -126,6 +145,8 @@ class FdTransport:
             if not select.select([self._fd], [], [], max(timeout_s, 0.0))[0]:
                 return b""
             return os.read(self._fd, READ_SIZE)
+        except BlockingIOError:
+            return b""
         except OSError as e:
             raise LinkLost(f"{self.name}: {_oneline(e)}") from None
 

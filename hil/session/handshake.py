@@ -2,7 +2,9 @@
 
 HELLO -> HELLO_ACK checks the protocol version and the schema hash once and
 fails loudly, naming both sides; PARAMS -> ACK configures the flight computer;
-a hazard map goes as BEGIN, chunks, END -> ACK. Every wait is bounded.
+a hazard map goes as BEGIN, chunks, END -> ACK. Every wait is bounded: the
+first is the adaptive RTO (at least 0.5 s), each resend waits twice as long
+(up to the RTO's ceiling), and an answer to any try is taken.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from typing import Any
 from hilander.controller.config import LawConfig
 from hilander.controller.interface import HazardMap
 from hilander.hil.link.link import Link
+from hilander.hil.link.transport import WriteTimeout
 from hilander.hil.session.linkstats import LinkStats
-from hilander.hil.session.options import SessionOptions
+from hilander.hil.session.options import HANDSHAKE_FIRST_WAIT_S, SessionOptions
+from hilander.hil.session.rto import RetransmitTimer
 from hilander.hil.wire.codec import Packet, VersionMismatch
 from hilander.hil.wire.mapxfer import map_messages
 from hilander.hil.wire.protocol import (
@@ -59,6 +63,7 @@ class Handshaker:
         self._map_id = 0
         self.map_incomplete = False
         self.echoed = False
+        self.timer = RetransmitTimer(options.timeout_s)  # shared with the lockstep steps
 
     def _new_session_id(self) -> int:
         self._sessions += 1
@@ -128,8 +133,12 @@ class Handshaker:
         self.map_incomplete = False
         msgs = map_messages(hazard_map, self._map_id)
         if self.options.mode == Mode.REALTIME:
-            for m in msgs:
-                self.link.send(m)
+            try:
+                for m in msgs:
+                    self.link.send(m)
+            except WriteTimeout:  # lateness: the map goes again before the next frame
+                self.stats.write_timeouts += 1
+                self.map_incomplete = True
             return
         for m in msgs[:-1]:
             self.request(m, FLAG_ACK_REQUEST, MAP_CHUNK_TRIES)
@@ -147,25 +156,29 @@ class Handshaker:
     ) -> Packet:
         o = self.options
         tries = o.retries + 1 if tries is None else max(tries, o.retries + 1)
+        wait_s = max(self.timer.rto_s, HANDSHAKE_FIRST_WAIT_S)
+        first_sent = time.monotonic()
         for attempt in range(tries):
             seq = self.link.next_seq
             if seqs is not None:
                 seqs.append(seq)
             self.link.send(msg, flags | (FLAG_RESEND if attempt else 0))
-            deadline = time.monotonic() + max(o.timeout_s, 0.5)
+            deadline = time.monotonic() + wait_s
             while (p := self.link.receive(deadline - time.monotonic())) is not None:
                 if is_answer(p):
+                    if attempt == 0:  # Karn's rule: a resent request's answer is ambiguous
+                        self.timer.sample(time.monotonic() - first_sent)
                     return p
                 self.late(p)
             self.stats.timeouts += 1
+            wait_s = min(2 * wait_s, max(self.timer.ceiling_s, HANDSHAKE_FIRST_WAIT_S))
         hint = (
             "the line echoes what is sent back: a loopback, or a terminal in echo mode?"
             if self.echoed
             else f"is a board running on {self.link.transport.name}?"
         )
-        raise HandshakeError(
-            f"no answer to {name} after {tries} tries of {max(o.timeout_s, 0.5):g} s ({hint})"
-        )
+        waited = time.monotonic() - first_sent
+        raise HandshakeError(f"no answer to {name} after {tries} tries in {waited:.1f} s ({hint})")
 
     def late(self, p: Packet) -> None:
         """A packet that is not what we wait for: count it, keep reports."""

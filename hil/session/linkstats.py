@@ -9,6 +9,7 @@ import numpy as np
 
 from hilander.hil.link.link import Link
 from hilander.hil.session.options import SessionOptions
+from hilander.hil.session.rto import RetransmitTimer
 from hilander.hil.session.summary import LinkSummary, Percentiles
 from hilander.hil.wire.protocol import Fault, FaultCode, Heartbeat
 
@@ -31,6 +32,7 @@ class LinkStats:
     stale_commands: int = 0  # commands for another step (late, or repeated)
     late_acks: int = 0  # answers to a request already answered or given up
     host_overruns: int = 0  # real time: the host itself fell a period behind
+    write_timeouts: int = 0  # frames not written within the transport's write timeout
     unsupported: list[str] = field(default_factory=list)
     faults: list[str] = field(default_factory=list)
     fault_count: int = 0
@@ -78,7 +80,9 @@ class LinkStats:
     def latency_us(self) -> Percentiles:
         return Percentiles.of(np.asarray(self.latencies_s) * 1e6)
 
-    def summary(self, link: Link, options: SessionOptions, board_name: str) -> LinkSummary:
+    def summary(
+        self, link: Link, options: SessionOptions, board_name: str, timer: RetransmitTimer
+    ) -> LinkSummary:
         c = link.counters()
         return LinkSummary(
             port=link.transport.name,
@@ -100,6 +104,7 @@ class LinkStats:
             stale_commands=self.stale_commands,
             late_acks=self.late_acks,
             host_overruns=self.host_overruns,
+            write_timeouts=self.write_timeouts,
             unsupported_faults=list(self.unsupported),
             board_faults=self.fault_count,
             board_fault_reports=list(self.faults),
@@ -107,4 +112,7 @@ class LinkStats:
             timeout_s=options.timeout_s,
             retries=options.retries,
             speedup=options.speedup,
+            stall_after_s=options.stall_after_s,
+            rto_s=round(timer.rto_s, 6),
+            srtt_us=None if timer.srtt_s is None else round(timer.srtt_s * 1e6, 1),
         )

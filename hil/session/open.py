@@ -106,8 +106,8 @@ class BoardSession:
     def injected(self) -> dict[str, int]:
         """The faults committed on the transport, and a reboot asked for."""
         counts = {} if self.faults is None else self.faults.injected()
-        if self.controller.options.reset_at_s is not None:
-            counts["reset_requested"] = int(self.controller.reset_requested)
+        if self.controller.options.reset_at_s:
+            counts["reset_requested"] = self.controller.reset_requested
         return counts
 
 
@@ -132,7 +132,7 @@ def open_board(
         faulty = FaultyTransport(transport, faults.plan, faults.seed)
         transport = faulty
     options = options or SessionOptions()
-    if faults is not None and faults.plan.reset is not None:
+    if faults is not None and faults.plan.reset:
         options = dataclasses.replace(options, reset_at_s=faults.plan.reset)
     recorder = None
     try:

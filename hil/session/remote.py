@@ -2,9 +2,14 @@
 
 ``RemoteController`` is a flight computer like any other, so the general loop
 flies it unchanged. In lockstep it waits for the command of step k, but never
-forever: ``timeout_s``, a resend, up to ``retries`` resends, then a stall
-(FlightAborted). In real time the ticks are paced by the monotonic clock; a
-command that misses its deadline is counted and the last one is held.
+forever: the adaptive wait (``RetransmitTimer``: the RTO from the round trips
+measured, floored at ``timeout_s``), a resend with the wait doubled, and so
+on; an answer to any try is taken. Only when no command came within
+``stall_after_s`` of the step's first frame, after ``retries`` resends at
+least, does the step end as a stall (FlightAborted). A write that times out
+is a try that did not go out, never a lost link. In real time the ticks are
+paced by the monotonic clock; a command that misses its deadline (or a frame
+that could not be written in time) is counted and the last one is held.
 A board that reboots (FAULT NO_SESSION for our session) is taken through the
 handshake again and the landing goes on.
 """
@@ -14,12 +19,12 @@ from __future__ import annotations
 import contextlib
 import time
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NoReturn, Protocol
 
 from hilander.controller.config import LawConfig
 from hilander.controller.interface import Command, HazardMap, SensorFrame
 from hilander.hil.link.link import Link
-from hilander.hil.link.transport import LinkLost, SimClock
+from hilander.hil.link.transport import LinkLost, SimClock, WriteTimeout
 from hilander.hil.session.handshake import HandshakeError, Handshaker
 from hilander.hil.session.linkstats import LinkStats
 from hilander.hil.session.options import SessionOptions
@@ -75,11 +80,12 @@ class RemoteController:
         self.options = options
         self.stats = LinkStats()
         self.hand = Handshaker(link, options, self.stats, session_seed)
+        self.timer = self.hand.timer  # the adaptive wait, shared with the handshake
         self._config: LawConfig | None = None
         self._hazard_map: HazardMap | None = None
         self._held: Command | None = None
         self._t0: float | None = None
-        self.reset_requested = False
+        self.reset_requested = 0  # reboots asked for so far (reset_at_s)
         self._map_due = False
         self.progress: ProgressHook | None = None
         self._sim_clock = sim_clock  # told the sim time of each frame (link faults)
@@ -136,7 +142,7 @@ class RemoteController:
 
     def link_summary(self) -> LinkSummary:
         """The ``link`` object of the summary."""
-        return self.stats.summary(self.link, self.options, self.hand.board_name)
+        return self.stats.summary(self.link, self.options, self.hand.board_name, self.timer)
 
     def close(self) -> None:
         """End the session (best effort: the port may be gone)."""
@@ -148,29 +154,55 @@ class RemoteController:
     # -- lockstep ----------------------------------------------------------
 
     def _step_lockstep(self, frame: SensorFrame) -> Command:
-        o = self.options
-        attempt = 0
         first_sent = time.monotonic()
-        while attempt <= o.retries:
+        tries = 0
+        while True:
             sent = time.monotonic()
-            self.link.send(frame, FLAG_RESEND if attempt else 0)
-            command = self._await(frame, sent, sent + o.timeout_s)
+            self._send(frame, FLAG_RESEND if tries else 0)
+            tries += 1
+            command = self._await(frame, first_sent, sent + self._lockstep_wait(tries, first_sent))
             if command is not None:
+                if tries == 1:  # Karn's rule: a resent step's round trip is ambiguous
+                    self.timer.sample(time.monotonic() - sent)
                 return command
             if self.hand.rebooted:
                 self._recover()
                 self._prepare(frame)
-                attempt = 0
+                first_sent, tries = time.monotonic(), 0
                 continue
             self.stats.timed_out(frame.time_s)
-            attempt += 1
+            self.timer.back_off()
+            if tries > self.options.retries and self._silent_for(first_sent):
+                self._stall(frame, first_sent, tries)
+
+    def _lockstep_wait(self, tries: int, first_sent: float) -> float:
+        """The RTO; once the resends asked for are spent, no later than the stall."""
+        wait = self.timer.rto_s
+        if tries > self.options.retries:
+            wait = min(wait, first_sent + self.options.stall_after_s - time.monotonic())
+        return max(wait, 0.0)
+
+    def _silent_for(self, first_sent: float) -> bool:
+        return time.monotonic() - first_sent >= self.options.stall_after_s
+
+    def _stall(self, frame: SensorFrame, first_sent: float, tries: int) -> NoReturn:
         self.stats.stalls += 1
         alive = "alive (it sent other frames)" if self.stats.heard_since(first_sent) else "silent"
         raise FlightAborted(
             "stall",
-            f"no command for step {frame.step} (t = {frame.time_s:.2f} s) after "
-            f"{o.retries + 1} tries of {o.timeout_s:g} s; the board is {alive}",
+            f"no command for step {frame.step} (t = {frame.time_s:.2f} s) within "
+            f"{time.monotonic() - first_sent:.1f} s (stall after "
+            f"{self.options.stall_after_s:g} s, {tries} tries); the board is {alive}",
         )
+
+    def _send(self, frame: SensorFrame, flags: int = 0) -> bool:
+        """Send a frame; False if the write timed out (counted, not a lost link)."""
+        try:
+            self.link.send(frame, flags)
+        except WriteTimeout:
+            self.stats.write_timeouts += 1
+            return False
+        return True
 
     # -- real time ---------------------------------------------------------
 
@@ -186,8 +218,9 @@ class RemoteController:
         elif now - tick > period:
             self.stats.host_overruns += 1  # the host itself is a period behind
         sent = time.monotonic()
-        self.link.send(frame)
-        command = self._await(frame, sent, tick + period)  # the deadline: the next tick
+        command = None
+        if self._send(frame):
+            command = self._await(frame, sent, tick + period)  # the deadline: the next tick
         if self.hand.rebooted:
             self._recover()
         if command is None:
@@ -239,17 +272,18 @@ class RemoteController:
     def _recover(self) -> None:
         """The board rebooted: a new session, the parameters, the map again."""
         self.stats.resets += 1
-        if self.stats.resets > MAX_RESETS:
+        if self.stats.resets > MAX_RESETS + self.reset_requested:  # the asked-for ones aside
             raise FlightAborted("link_lost", f"the board reset {self.stats.resets} times")
         assert self._config is not None
         self.hand.connect(self._config)
         self._map_due = True
 
     def _maybe_inject_reset(self, frame: SensorFrame) -> None:
+        """Ask for the next reboot of the plan once its time has come (one a step)."""
         at = self.options.reset_at_s
-        if at is None or self.reset_requested or frame.time_s < at:
+        if self.reset_requested >= len(at) or frame.time_s < at[self.reset_requested]:
             return
-        self.reset_requested = True
+        self.reset_requested += 1
         if not self.hand.capabilities & Capability.INJECT_RESET:
             self.stats.unsupported.append("reset: the board does not offer INJECT_RESET")
             return

@@ -60,6 +60,7 @@ class LinkSummary(Record):
     stale_commands: int
     late_acks: int
     host_overruns: int
+    write_timeouts: int  # frames that could not be written in time (lateness, not a lost link)
     unsupported_faults: list[str]
     board_faults: int
     board_fault_reports: list[str]
@@ -67,6 +68,9 @@ class LinkSummary(Record):
     timeout_s: float
     retries: int
     speedup: float
+    stall_after_s: float
+    rto_s: float  # the adaptive wait at the end of the session (lockstep)
+    srtt_us: float | None  # the smoothed round trip it came from (None: none measured)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
+import sys
 import time
 
 import pytest
@@ -75,3 +76,40 @@ def test_the_emulated_cortex_m_lands_the_default_scenario(
     assert code == 0 and summary["verdict"] == "pass", summary["violations"]
     assert summary["link"]["board"].startswith("hilander-fw mps2")
     assert summary["link"]["stalls"] == 0
+
+
+def _hogs(n: int) -> list[subprocess.Popen[bytes]]:
+    """n busy loops, each bounded in time (600 s) should this test die without
+    its finally; one process each, so that killing it ends the loop."""
+    loop = "import time\nend = time.monotonic() + 600\nwhile time.monotonic() < end:\n    pass"
+    return [subprocess.Popen([sys.executable, "-c", loop]) for _ in range(n)]
+
+
+def _land_on_qemu(capsys: pytest.CaptureFixture[str], scenario: str) -> dict[str, object]:
+    qemu, port = start_qemu("pty")
+    try:
+        code = main(["hil", "--port", port, "--json", scenario])
+    finally:
+        qemu.terminate()
+        qemu.communicate(timeout=10)
+    summary = json.loads(capsys.readouterr()[0])
+    assert code == 0 and summary["verdict"] == "pass", summary["violations"]
+    assert summary["link"]["stalls"] == 0
+    return summary
+
+
+def test_a_lockstep_landing_is_the_same_on_a_busy_host(capsys: pytest.CaptureFixture[str]) -> None:
+    """Two CPU hogs on the host (as many as this machine's cores, in CI) change
+    the round trips, never the landing: lockstep waits adapt, late answers are
+    taken, and the touchdown is the same bit for bit."""
+    scenario = "phoenix"  # the shortest built-in landing
+    quiet = _land_on_qemu(capsys, scenario)
+    hogs = _hogs(2)
+    try:
+        busy = _land_on_qemu(capsys, scenario)
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait(timeout=10)
+    assert busy["touchdown"] == quiet["touchdown"]
+    assert busy["events"] == quiet["events"] and busy["phases"] == quiet["phases"]

@@ -6,6 +6,7 @@ extern uint32_t _data_load, _data_start, _data_end, _bss_start, _bss_end, _stack
 extern int main(void);
 void hl_reset_handler(void);
 void hl_systick_handler(void);
+void hl_uart0_rx_handler(void);
 
 static void hang(void)
 {
@@ -13,7 +14,7 @@ static void hang(void)
     }
 }
 
-__attribute__((section(".vectors"), used)) static void (*const vectors[16])(void) = {
+__attribute__((section(".vectors"), used)) static void (*const vectors[17])(void) = {
     (void (*)(void))(uintptr_t)&_stack_top, /* initial stack pointer */
     hl_reset_handler,
     hang, /* NMI */
@@ -27,6 +28,7 @@ __attribute__((section(".vectors"), used)) static void (*const vectors[16])(void
     0,
     hang, /* PendSV */
     hl_systick_handler,
+    hl_uart0_rx_handler, /* IRQ 0: UART0 RX (mps2-an385) */
 };
 
 void hl_reset_handler(void)

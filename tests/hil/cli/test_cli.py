@@ -208,7 +208,7 @@ def test_a_firmware_folder_that_is_not_there_is_one_line_and_exit_2(
     assert main(["board", "--firmware", "host", "--firmware-dir", str(missing)]) == 2
     _, err = capsys.readouterr()
     assert err.startswith("hilander: error: ") and err.count("\n") == 1
-    assert "firmware_stub/ not found" in err
+    assert "not a firmware_stub/ folder" in err and str(missing) in err
 
 
 def test_a_bad_reference_is_one_line_before_the_port_is_opened(

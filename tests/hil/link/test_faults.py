@@ -83,16 +83,56 @@ def test_a_long_stall_is_a_stall_verdict_with_everything_kept(
     rec, out = tmp_path / "stall.hlr", tmp_path / "out"
     start = time.monotonic()
     code, s, _ = hil(
-        capsys, board.path, "--fault", "stall=20:2", "--record", str(rec), "--out", str(out)
+        capsys,
+        board.path,
+        *("--fault", "stall=20:30", "--stall-after", "1"),
+        *("--record", str(rec), "--out", str(out)),
     )
-    assert time.monotonic() - start < 30
+    assert time.monotonic() - start >= 1.0  # never before the silence it is allowed
     assert code == 3 and s["verdict"] == "stall"
-    assert s["link"]["stalls"] == 1 and s["link"]["timeouts"] == 4
+    assert s["link"]["stalls"] == 1 and s["link"]["timeouts"] >= 1 + 3  # --retries 3 at least
     assert "no command for step 1000" in s["violations"][0]  # 20 s at 50 Hz
+    assert "stall after 1 s" in s["violations"][0] and "the board is silent" in s["violations"][0]
     rows = (out / "telemetry.csv").read_text().splitlines()
     assert len(rows) == 1 + 1000  # header, then every tick before the stall
     recording = read_recording(rec)
     assert recording.summary is not None and recording.summary["verdict"] == "stall"
+
+
+def test_a_stall_shorter_than_the_stall_rule_is_waited_out(
+    board: VirtualBoard, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A board silent for 2 s (longer than --timeout times --retries, as a busy
+    host or a slow board can be) lands: a stall takes --stall-after (10 s)."""
+    code, s, _ = hil(capsys, board.path, "--fault", "stall=20:2")
+    assert code == 0 and s["verdict"] == "pass", s["violations"]
+    assert s["link"]["stalls"] == 0 and s["link"]["timeouts"] >= 1
+    assert s["link"]["stall_after_s"] == 10.0
+
+
+def _quiet_touchdown(capsys: pytest.CaptureFixture[str], scenario: str) -> Any:
+    with VirtualBoard() as vb:
+        code, s, _ = hil(capsys, vb.path, scenario)
+    assert code == 0, s["violations"]
+    return s["touchdown"]
+
+
+@pytest.mark.parametrize("fault", ["delay=0.01", "jitter=0.02"])
+def test_a_board_slower_than_the_timeout_lands_as_a_quiet_one(
+    board: VirtualBoard, capsys: pytest.CaptureFixture[str], fault: str
+) -> None:
+    """Every answer later than --timeout (or at random times up to 10 times
+    it): the waits adapt, late answers are taken, and the landing is the one
+    a quiet board flies, bit for bit (lockstep makes timing irrelevant)."""
+    scenario = "phoenix"  # the shortest built-in landing: about 1,400 steps
+    quiet = _quiet_touchdown(capsys, scenario)
+    code, s, _ = hil(capsys, board.path, scenario, "--timeout", "0.002", "--fault", fault)
+    assert code == 0 and s["verdict"] == "pass", s["violations"]
+    assert s["touchdown"] == quiet
+    assert s["link"]["stalls"] == 0
+    # the wait grew past the floor: not a timeout (and a resend) for every step
+    assert s["link"]["rto_s"] > 0.002
+    assert s["link"]["timeouts"] < s["sim"]["control_ticks"] // 4
 
 
 def test_a_board_reset_is_recovered(
@@ -181,19 +221,53 @@ def test_a_mismatched_board_names_both_sides(
 
 
 @pytest.mark.parametrize(
-    "spec", ["drop", "drop=2", "flip=-1", "stall=3", "stall=a:b", "reset=nan", "frob=1"]
+    "specs",
+    [
+        ["drop"],
+        ["drop=2"],
+        ["flip=-1"],
+        ["stall=3"],
+        ["stall=a:b"],
+        ["reset=nan"],
+        ["frob=1"],
+        ["delay=1e308"],
+        ["stall=1:inf"],
+        ["drop=0.1", "drop=0.2"],
+        ["stall=1:2", "stall=3:4"],
+        ["unplug=1", "unplug=2"],
+    ],
 )
-def test_bad_fault_options_are_one_line(spec: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["hil", "--port", "loop://", "--fault", spec]) == 2
+def test_bad_fault_options_are_one_line(
+    specs: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = [f"--fault={spec}" for spec in specs]
+    assert main(["hil", "--port", "loop://", *argv]) == 2
     _, err = capsys.readouterr()
     assert err.startswith("hilander: error: --fault") and err.count("\n") == 1
 
 
 def test_fault_plans_parse_and_describe_themselves() -> None:
     plan = parse_faults(["drop=0.001", "stall=3:0.5", "reset=0"])
-    assert plan == FaultPlan(drop=0.001, stall=(3.0, 0.5), reset=0.0)
+    assert plan == FaultPlan(drop=0.001, stall=(3.0, 0.5), reset=(0.0,))
     assert plan.describe() == ["drop=0.001", "stall=3:0.5", "reset=0"]
-    assert plan.on_transport and not FaultPlan(reset=3.0).on_transport
+    assert plan.on_transport and not FaultPlan(reset=(3.0,)).on_transport
+
+
+def test_repeated_resets_accumulate_in_order() -> None:
+    plan = parse_faults([f"reset={t}" for t in (7, 1, 3, 2, 6, 5, 4)])
+    assert plan.reset == (1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0)
+    assert plan.describe() == [f"reset={t}" for t in range(1, 8)]
+
+
+def test_seven_resets_are_seven_reboots(
+    board: VirtualBoard, capsys: pytest.CaptureFixture[str]
+) -> None:
+    resets = [f"--fault=reset={t}" for t in range(1, 8)]
+    code, s, _ = hil(capsys, board.path, *resets)
+    assert code == 0 and s["verdict"] == "pass", s["violations"]
+    assert s["link"]["resets"] == 7 and board.board.resets == 7
+    assert s["faults"]["injected"]["reset_requested"] == 7
+    assert s["faults"]["plan"] == [f"reset={t}" for t in range(1, 8)]
 
 
 def test_a_line_that_echoes_says_so(capsys: pytest.CaptureFixture[str]) -> None:

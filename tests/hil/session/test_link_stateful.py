@@ -2,8 +2,9 @@
 
 Whatever hypothesis throws at it, the world either gets the command of the
 step it sent (never another step's) or, when more exchanges were lost in a
-row than the retries allow, an explicit verdict; the board never steps its
-law twice for one step; a board reset is noticed and recovered from.
+row than the retries allow (and for longer than the stall rule), an explicit
+verdict; the board never steps its law twice for one step; a board reset is
+noticed and recovered from.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ class LinkMachine(RuleBasedStateMachine):
         super().__init__()
         EchoLaw.instances.clear()
         self.line = MemoryLine()
-        options = SessionOptions(timeout_s=0.0005, retries=RETRIES)
+        options = SessionOptions(timeout_s=0.0005, retries=RETRIES, stall_after_s=0.01)
         self.rc = RemoteController(Link(self.line.host), options)
         self.rc.reset(CONFIG)
         self.step = 0

@@ -57,6 +57,7 @@ LINK_KEYS = [
     "stale_commands",
     "late_acks",
     "host_overruns",
+    "write_timeouts",
     "unsupported_faults",
     "board_faults",
     "board_fault_reports",
@@ -64,6 +65,9 @@ LINK_KEYS = [
     "timeout_s",
     "retries",
     "speedup",
+    "stall_after_s",
+    "rto_s",
+    "srtt_us",
 ]
 
 
