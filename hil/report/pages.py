@@ -62,6 +62,7 @@ def link_counters(k: LinkSummary) -> list[tuple[str, int]]:
         ("frames_received", k.frames_received),
         ("deadline_misses", k.deadline_misses),
         ("timeouts", k.timeouts),
+        ("write_timeouts", k.write_timeouts),
         ("stalls", k.stalls),
         ("resets", k.resets),
         ("crc_errors", k.crc_errors),
@@ -87,6 +88,9 @@ def link_table(s: BoardSummary) -> Table:
         ["late answer max [us]", late.max],
         ["board's step p50 [us]", step.p50],
         ["board's step max [us]", step.max],
+        ["smoothed round trip [us]", k.srtt_us],
+        ["adaptive wait at the end [s]", k.rto_s],
+        ["stall after [s]", k.stall_after_s],
     ]
     rows += [[name, value] for name, value in link_counters(k)]
     rows += [["unsupported fault", u] for u in k.unsupported_faults]
