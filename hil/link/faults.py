@@ -165,6 +165,7 @@ class FaultyTransport:
             "garbage": 0,
             "duplicated": 0,
             "stalled": 0,
+            "delayed": 0,  # bytes held back by delay= or jitter=
             "unplugged": 0,
         }
 
@@ -211,6 +212,7 @@ class FaultyTransport:
             if arrived:
                 lag = self.plan.delay + self.plan.jitter * float(self.rng.random())
                 self._held.append((time.monotonic() + lag, arrived))
+                self._counts["delayed"] += len(arrived)
         return data
 
     def _read_faulty(self, timeout_s: float) -> bytes:
