@@ -39,7 +39,11 @@ class LinkMachine(RuleBasedStateMachine):
         super().__init__()
         EchoLaw.instances.clear()
         self.line = MemoryLine()
-        options = SessionOptions(timeout_s=0.0005, retries=RETRIES, stall_after_s=0.01)
+        # the memory line answers inside the write, so no wait matters; a stall
+        # silence of 0 makes the stall a matter of tries alone (retries + 1
+        # lost), never of how long a busy host took to make them: hypothesis
+        # must see the same run twice for the same draws
+        options = SessionOptions(timeout_s=0.0005, retries=RETRIES, stall_after_s=0.0)
         self.rc = RemoteController(Link(self.line.host), options)
         self.rc.reset(CONFIG)
         self.step = 0
