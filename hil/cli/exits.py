@@ -24,6 +24,7 @@ from hilander.hil.link.record import RecordingError
 from hilander.hil.link.transport import PortError
 from hilander.hil.report.files import OutputError
 from hilander.sim.controllers import ControllerError
+from hilander.sim.run import NUMERICAL_FAULT
 from hilander.sim.schema import ScenarioError
 
 
@@ -63,7 +64,7 @@ def of_verdict(verdict: str, otherwise: Exit = Exit.FAIL) -> Exit:
     known = {
         "pass": Exit.PASS,
         "fail": Exit.FAIL,
-        "numerical_fault": Exit.FAIL,
+        NUMERICAL_FAULT: Exit.FAIL,
         "interrupted": Exit.INTERRUPTED,
     }
     return known.get(verdict, otherwise)
