@@ -129,6 +129,7 @@ class Command:
     site_S_m: Vec3
     status: int = 0
     compute_time_us: int = 0  # the controller's own step time, where it measures it
+    compute_instructions: int = 0  # the step's cost in the target's units (0: not counted)
 
 
 class FlightComputer(Protocol):

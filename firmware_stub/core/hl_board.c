@@ -6,8 +6,18 @@
 #include "hl_crc32c.h"
 
 #define HEARTBEAT_PERIOD_US 1000000u
+#ifdef HL_VIRTUAL_TIME /* a build for an emulator under -icount: its clock counts instructions */
+#define TIME_CAPABILITY HL_CAP_VIRTUAL_TIME
+#else
+#define TIME_CAPABILITY 0u
+#endif
 #define CAPABILITIES (HL_CAP_LOCKSTEP | HL_CAP_REALTIME | HL_CAP_HAZARD_MAP | HL_CAP_INJECT_RESET \
-                      | HL_CAP_TEXT | HL_CAP_HEARTBEAT)
+                      | HL_CAP_TEXT | HL_CAP_HEARTBEAT | TIME_CAPABILITY)
+
+static uint32_t instructions(const hl_board_t *b)
+{
+    return b->io.instructions ? b->io.instructions(b->io.ctx) : 0u;
+}
 
 static void forget_session(hl_board_t *b)
 {
@@ -92,6 +102,10 @@ static void hello(hl_board_t *b, int foreign)
     if (a->status == HL_ACK_OK) {
         forget_session(b);
         b->session_id = b->in.session_id;
+        if (b->io.info) {
+            b->out.msg.board_info = *b->io.info;
+            (void)frame_out(b, HL_MSG_BOARD_INFO, b->session_id, HL_PROTOCOL_VERSION);
+        }
     }
 }
 
@@ -177,7 +191,7 @@ static void map_end(hl_board_t *b)
 static void sensor_frame(hl_board_t *b)
 {
     hl_sensor_frame_t *f = &b->in.msg.sensor_frame;
-    uint32_t start_us, elapsed_us;
+    uint32_t start_us, elapsed_us, start_in;
     if (b->have_last && f->step == b->last_step) {
         b->io.write(b->io.ctx, b->last_wire, b->last_len); /* a resend: never step twice */
         return;
@@ -191,9 +205,11 @@ static void sensor_frame(hl_board_t *b)
         f->hazard_map_ready = 0;
     }
     memset(&b->out.msg.command, 0, sizeof b->out.msg.command);
+    start_in = instructions(b);
     start_us = b->io.micros(b->io.ctx);
     hl_law_step(&b->law, &b->params, f, b->map_whole ? &b->map : NULL, &b->out.msg.command);
     elapsed_us = b->io.micros(b->io.ctx) - start_us;
+    b->out.msg.command.compute_instructions = instructions(b) - start_in;
     b->out.msg.command.compute_time_us = (int32_t)elapsed_us < 0 ? 0u : elapsed_us; /* a clock that stepped back */
     b->last_len = frame_out(b, HL_MSG_COMMAND, b->session_id, HL_PROTOCOL_VERSION);
     memcpy(b->last_wire, b->wire, b->last_len);
@@ -260,5 +276,6 @@ void hl_board_poll(hl_board_t *b)
     h->frames_received = b->decoder.counters.frames;
     h->crc_errors = b->decoder.counters.crc_errors;
     h->resyncs = b->decoder.counters.resyncs;
+    h->stack_high_water_B = b->io.stack_high_water_B ? b->io.stack_high_water_B(b->io.ctx) : 0u;
     (void)frame_out(b, HL_MSG_HEARTBEAT, b->session_id, HL_PROTOCOL_VERSION);
 }

@@ -16,6 +16,15 @@ typedef struct hl_board_io {
     void (*write)(void *ctx, const uint8_t *data, size_t n); /* whole frames */
     uint32_t (*micros)(void *ctx);                           /* a free-running clock */
     void *ctx;
+    /* Optional (NULL: not measured, reported as 0). A free-running count in
+     * the target's own cost units (instructions under QEMU -icount, DWT
+     * CYCCNT cycles on silicon), read before and after each step; and the
+     * deepest stack used since boot, in bytes (a painted stack). */
+    uint32_t (*instructions)(void *ctx);
+    uint32_t (*stack_high_water_B)(void *ctx);
+    /* Optional: the target's timing declaration, sent as BOARD_INFO after
+     * every OK HELLO_ACK (NULL: none sent). */
+    const hl_board_info_t *info;
 } hl_board_io_t;
 
 typedef struct hl_board {

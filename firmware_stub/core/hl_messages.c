@@ -83,6 +83,33 @@ static int unpack_params(const uint8_t *p, size_t n, hl_params_t *m)
     return 0;
 }
 
+static int pack_board_info(const hl_board_info_t *m, uint8_t *p)
+{
+    uint8_t *q = p;
+    size_t i = 0;
+    q = hl_put_u32(q, m->clock_Hz);
+    q = hl_put_u32(q, m->control_period_us);
+    q = hl_put_u32(q, m->step_budget_instructions);
+    q = hl_put_u8(q, m->cost_unit);
+    (void)i;
+    return (int)(q - p);
+}
+
+static int unpack_board_info(const uint8_t *p, size_t n, hl_board_info_t *m)
+{
+    const uint8_t *q = p;
+    size_t i = 0;
+    size_t tail = 0;
+    if (n != HL_BOARD_INFO_SIZE) return -1;
+    q = hl_get_u32(q, &m->clock_Hz);
+    q = hl_get_u32(q, &m->control_period_us);
+    q = hl_get_u32(q, &m->step_budget_instructions);
+    q = hl_get_u8(q, &m->cost_unit);
+    (void)i;
+    (void)tail;
+    return 0;
+}
+
 static int pack_sensor_frame(const hl_sensor_frame_t *m, uint8_t *p)
 {
     uint8_t *q = p;
@@ -144,6 +171,7 @@ static int pack_command(const hl_command_t *m, uint8_t *p)
     for (i = 0; i < 3u; i++) q = hl_put_f32(q, m->site_S_m[i]);
     q = hl_put_u16(q, m->status);
     q = hl_put_u32(q, m->compute_time_us);
+    q = hl_put_u32(q, m->compute_instructions);
     (void)i;
     return (int)(q - p);
 }
@@ -162,6 +190,7 @@ static int unpack_command(const uint8_t *p, size_t n, hl_command_t *m)
     for (i = 0; i < 3u; i++) q = hl_get_f32(q, &m->site_S_m[i]);
     q = hl_get_u16(q, &m->status);
     q = hl_get_u32(q, &m->compute_time_us);
+    q = hl_get_u32(q, &m->compute_instructions);
     (void)i;
     (void)tail;
     return 0;
@@ -282,6 +311,7 @@ static int pack_heartbeat(const hl_heartbeat_t *m, uint8_t *p)
     q = hl_put_u32(q, m->frames_received);
     q = hl_put_u32(q, m->crc_errors);
     q = hl_put_u32(q, m->resyncs);
+    q = hl_put_u32(q, m->stack_high_water_B);
     (void)i;
     return (int)(q - p);
 }
@@ -296,6 +326,7 @@ static int unpack_heartbeat(const uint8_t *p, size_t n, hl_heartbeat_t *m)
     q = hl_get_u32(q, &m->frames_received);
     q = hl_get_u32(q, &m->crc_errors);
     q = hl_get_u32(q, &m->resyncs);
+    q = hl_get_u32(q, &m->stack_high_water_B);
     (void)i;
     (void)tail;
     return 0;
@@ -405,6 +436,7 @@ int hl_pack_payload(uint8_t type, const hl_message_t *m, uint8_t *p)
     case HL_MSG_HELLO: return pack_hello(&m->hello, p);
     case HL_MSG_HELLO_ACK: return pack_hello_ack(&m->hello_ack, p);
     case HL_MSG_PARAMS: return pack_params(&m->params, p);
+    case HL_MSG_BOARD_INFO: return pack_board_info(&m->board_info, p);
     case HL_MSG_SENSOR_FRAME: return pack_sensor_frame(&m->sensor_frame, p);
     case HL_MSG_COMMAND: return pack_command(&m->command, p);
     case HL_MSG_HAZARD_MAP_BEGIN: return pack_hazard_map_begin(&m->hazard_map_begin, p);
@@ -426,6 +458,7 @@ int hl_unpack_payload(uint8_t type, const uint8_t *p, size_t n, hl_message_t *m)
     case HL_MSG_HELLO: return unpack_hello(p, n, &m->hello);
     case HL_MSG_HELLO_ACK: return unpack_hello_ack(p, n, &m->hello_ack);
     case HL_MSG_PARAMS: return unpack_params(p, n, &m->params);
+    case HL_MSG_BOARD_INFO: return unpack_board_info(p, n, &m->board_info);
     case HL_MSG_SENSOR_FRAME: return unpack_sensor_frame(p, n, &m->sensor_frame);
     case HL_MSG_COMMAND: return unpack_command(p, n, &m->command);
     case HL_MSG_HAZARD_MAP_BEGIN: return unpack_hazard_map_begin(p, n, &m->hazard_map_begin);

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #define HL_PROTOCOL_VERSION 1u
-#define HL_SCHEMA_HASH 0xAF22CB85u
+#define HL_SCHEMA_HASH 0xD8F3F944u
 #define HL_HEADER_SIZE 9u
 #define HL_CRC_SIZE 4u
 #define HL_MAX_PAYLOAD 1024u
@@ -16,6 +16,7 @@
 #define HL_MSG_HELLO 0x01u
 #define HL_MSG_HELLO_ACK 0x02u
 #define HL_MSG_PARAMS 0x03u
+#define HL_MSG_BOARD_INFO 0x04u
 #define HL_MSG_SENSOR_FRAME 0x10u
 #define HL_MSG_COMMAND 0x11u
 #define HL_MSG_HAZARD_MAP_BEGIN 0x20u
@@ -32,14 +33,15 @@
 #define HL_HELLO_ACK_SIZE 26u  /* fixed part of the payload */
 #define HL_PARAMS_SIZE 0u  /* fixed part of the payload */
 #define HL_PARAMS_VALUES_MAX 128u
+#define HL_BOARD_INFO_SIZE 13u  /* fixed part of the payload */
 #define HL_SENSOR_FRAME_SIZE 77u  /* fixed part of the payload */
-#define HL_COMMAND_SIZE 41u  /* fixed part of the payload */
+#define HL_COMMAND_SIZE 45u  /* fixed part of the payload */
 #define HL_HAZARD_MAP_BEGIN_SIZE 28u  /* fixed part of the payload */
 #define HL_HAZARD_MAP_CHUNK_SIZE 5u  /* fixed part of the payload */
 #define HL_HAZARD_MAP_CHUNK_VALUES_MAX 254u
 #define HL_HAZARD_MAP_END_SIZE 6u  /* fixed part of the payload */
 #define HL_ACK_SIZE 8u  /* fixed part of the payload */
-#define HL_HEARTBEAT_SIZE 16u  /* fixed part of the payload */
+#define HL_HEARTBEAT_SIZE 20u  /* fixed part of the payload */
 #define HL_FAULT_SIZE 6u  /* fixed part of the payload */
 #define HL_FAULT_TEXT_MAX 1018u
 #define HL_TEXT_SIZE 1u  /* fixed part of the payload */
@@ -121,6 +123,12 @@ enum { /* Capability */
     HL_CAP_INJECT_RESET = 8,
     HL_CAP_TEXT = 16,
     HL_CAP_HEARTBEAT = 32,
+    HL_CAP_VIRTUAL_TIME = 64,
+};
+enum { /* CostUnit */
+    HL_COST_NONE = 0,
+    HL_COST_INSTRUCTIONS = 1,
+    HL_COST_CYCLES = 2,
 };
 enum { /* Mode */
     HL_MODE_LOCKSTEP = 0,
@@ -200,6 +208,14 @@ typedef struct hl_params {
     uint16_t values_count;
 } hl_params_t;
 
+/* BOARD_INFO: the board's timing declaration; sent after an OK HELLO_ACK (optional) (controller -> world). */
+typedef struct hl_board_info {
+    uint32_t clock_Hz;  /* Hz: the core clock; 0 = not declared */
+    uint32_t control_period_us;  /* us: the control period the budget is for */
+    uint32_t step_budget_instructions;  /* instr: the most one control step may cost, in compute_instructions units; 0 = none */
+    uint8_t cost_unit;  /* -: CostUnit: 0 not counted, 1 instructions, 2 cycles */
+} hl_board_info_t;
+
 /* SENSOR_FRAME: what the world senses at one control tick (world -> controller). */
 typedef struct hl_sensor_frame {
     uint32_t step;  /* -: control tick index, from 0 */
@@ -229,6 +245,7 @@ typedef struct hl_command {
     float site_S_m[3];  /* m: selected landing site (x, y, ground z) */
     uint16_t status;  /* -: STATUS_* bits of this step */
     uint32_t compute_time_us;  /* us: time the controller took for this step */
+    uint32_t compute_instructions;  /* instr: cost of this step in the target's units: instructions under QEMU -icount, clock cycles (DWT CYCCNT) on silicon; 0 = not counted */
 } hl_command_t;
 
 /* HAZARD_MAP_BEGIN: starts a hazard-map transfer (world -> controller). */
@@ -268,6 +285,7 @@ typedef struct hl_heartbeat {
     uint32_t frames_received;  /* -: good frames received */
     uint32_t crc_errors;  /* -: frames rejected by CRC */
     uint32_t resyncs;  /* -: times bytes were discarded */
+    uint32_t stack_high_water_B;  /* B: deepest stack used since boot (painted stack); 0 = not measured */
 } hl_heartbeat_t;
 
 /* FAULT: something went wrong on the sender (both). */
@@ -300,6 +318,7 @@ typedef union hl_message {
     hl_hello_t hello;
     hl_hello_ack_t hello_ack;
     hl_params_t params;
+    hl_board_info_t board_info;
     hl_sensor_frame_t sensor_frame;
     hl_command_t command;
     hl_hazard_map_begin_t hazard_map_begin;

@@ -28,6 +28,7 @@ from hilander.hil.wire.protocol import (
     WIRE_SIZES,
     AckStatus,
     Capability,
+    CostUnit,
     FaultCode,
     Field,
     InjectKind,
@@ -95,6 +96,7 @@ def _constants() -> list[str]:
 ENUMS: tuple[tuple[str, Any], ...] = (
     ("FLAG", {"RESEND": FLAG_RESEND, "ACK_REQUEST": FLAG_ACK_REQUEST}),
     ("CAP", Capability),
+    ("COST", CostUnit),
     ("MODE", Mode),
     ("ACK", AckStatus),
     ("FAULT", FaultCode),

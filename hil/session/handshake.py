@@ -29,6 +29,7 @@ from hilander.hil.wire.protocol import (
     SPEC_BY_CLASS,
     Ack,
     AckStatus,
+    BoardInfo,
     Capability,
     Fault,
     FaultCode,
@@ -193,6 +194,8 @@ class Handshaker:
             s.board_text(msg.text)
         elif isinstance(msg, Heartbeat):
             s.board_heartbeat = msg
+        elif isinstance(msg, BoardInfo):
+            s.board_info = msg
         elif isinstance(msg, Ack) and msg.acked_type == _END_TYPE and msg.status != AckStatus.OK:
             s.board_text(f"hazard map arrived incomplete ({msg.detail} cells missing)")
             self.map_incomplete = True

@@ -11,7 +11,7 @@ from hilander.hil.link.link import Link
 from hilander.hil.session.options import SessionOptions
 from hilander.hil.session.rto import RetransmitTimer
 from hilander.hil.session.summary import LinkSummary, Percentiles
-from hilander.hil.wire.protocol import Fault, FaultCode, Heartbeat
+from hilander.hil.wire.protocol import BoardInfo, Fault, FaultCode, Heartbeat
 
 KEEP_REPORTS = 20  # board faults and text lines kept for the summary
 
@@ -38,6 +38,7 @@ class LinkStats:
     fault_count: int = 0
     text: list[str] = field(default_factory=list)
     board_heartbeat: Heartbeat | None = None
+    board_info: BoardInfo | None = None  # the board's timing declaration, if it sent one
     _heard_at: float = 0.0
 
     def answered(self, time_s: float, seconds: float, compute_us: int) -> None:

@@ -20,6 +20,7 @@ class Capability(enum.IntFlag):
     INJECT_RESET = 8
     TEXT = 16
     HEARTBEAT = 32
+    VIRTUAL_TIME = 64  # the board's clock counts executed instructions (QEMU -icount)
 
 
 class Mode(enum.IntEnum):
@@ -54,6 +55,25 @@ class InjectKind(enum.IntEnum):
     """FAULT_INJECT.kind: faults the board is asked to commit on itself."""
 
     RESET = 1  # reboot now: forget the session, the parameters and the law state
+
+
+class CostUnit(enum.IntEnum):
+    """BOARD_INFO.cost_unit: what COMMAND.compute_instructions counts."""
+
+    NONE = 0  # not counted
+    INSTRUCTIONS = 1  # executed instructions (an emulator under -icount)
+    CYCLES = 2  # core clock cycles (DWT CYCCNT on silicon)
+
+
+@dataclass(frozen=True)
+class BoardInfo:
+    """The board's timing declaration: its clock, the control period its budget
+    is set for, and the most a control step may cost."""
+
+    clock_Hz: int
+    control_period_us: int
+    step_budget_instructions: int
+    cost_unit: int
 
 
 @dataclass(frozen=True)
@@ -118,6 +138,7 @@ class Heartbeat:
     frames_received: int
     crc_errors: int
     resyncs: int
+    stack_high_water_B: int = 0
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,9 @@ from hilander.controller.interface import Command, SensorFrame
 from hilander.hil.wire.messages import (
     Ack,
     AckStatus,
+    BoardInfo,
     Capability,
+    CostUnit,
     Fault,
     FaultCode,
     FaultInject,
@@ -43,7 +45,9 @@ from hilander.hil.wire.messages import (
 __all__ = [  # the messages and enumerations are re-exported: import them from here
     "Ack",
     "AckStatus",
+    "BoardInfo",
     "Capability",
+    "CostUnit",
     "Fault",
     "FaultCode",
     "FaultInject",
@@ -145,6 +149,14 @@ COMMAND_FIELDS = (
     _f("site_S_m", "f32", "m", "selected landing site (x, y, ground z)", V3),
     _f("status", "u16", "-", "STATUS_* bits of this step", py=int),
     _f("compute_time_us", "u32", "us", "time the controller took for this step", py=int),
+    _f(
+        "compute_instructions",
+        "u32",
+        "instr",
+        "cost of this step in the target's units: instructions under QEMU -icount, "
+        "clock cycles (DWT CYCCNT) on silicon; 0 = not counted",
+        py=int,
+    ),
 )
 
 SPECS: tuple[Spec, ...] = (
@@ -182,6 +194,25 @@ SPECS: tuple[Spec, ...] = (
         (_f("values", "f64", "SI", "LawConfig fields in schema order", 0),),
         "the law's configuration; answered by ACK",
         "world -> controller",
+    ),
+    Spec(
+        0x04,
+        "BOARD_INFO",
+        BoardInfo,
+        (
+            _f("clock_Hz", "u32", "Hz", "the core clock; 0 = not declared", py=int),
+            _f("control_period_us", "u32", "us", "the control period the budget is for", py=int),
+            _f(
+                "step_budget_instructions",
+                "u32",
+                "instr",
+                "the most one control step may cost, in compute_instructions units; 0 = none",
+                py=int,
+            ),
+            _f("cost_unit", "u8", "-", "CostUnit: 0 not counted, 1 instructions, 2 cycles", py=int),
+        ),
+        "the board's timing declaration; sent after an OK HELLO_ACK (optional)",
+        "controller -> world",
     ),
     Spec(
         0x10,
@@ -258,6 +289,13 @@ SPECS: tuple[Spec, ...] = (
             _f("frames_received", "u32", "-", "good frames received", py=int),
             _f("crc_errors", "u32", "-", "frames rejected by CRC", py=int),
             _f("resyncs", "u32", "-", "times bytes were discarded", py=int),
+            _f(
+                "stack_high_water_B",
+                "u32",
+                "B",
+                "deepest stack used since boot (painted stack); 0 = not measured",
+                py=int,
+            ),
         ),
         "I am alive; once a second when idle",
         "both",

@@ -21,6 +21,7 @@ from hilander.hil.wire.protocol import (
     FLAG_RESEND,
     SCHEMA_HASH,
     Ack,
+    BoardInfo,
     Fault,
     FaultInject,
     Goodbye,
@@ -53,13 +54,14 @@ FRAME = SensorFrame(
     contact=0,
     hazard_map_ready=False,
 )
-COMMAND = Command(960, (12.5, -6.25, 10390.0), 0.375, 3, 3, (-36.0, 28.0, -0.5), 1, 850)
+COMMAND = Command(960, (12.5, -6.25, 10390.0), 0.375, 3, 3, (-36.0, 28.0, -0.5), 1, 850, 21250)
 
 # (name, message, session_id, seq, flags)
 GOLDEN: list[tuple[str, Any, int, int, int]] = [
     ("hello", Hello(SCHEMA_HASH, 0x05, 0, 20.0), 0x1234, 0, 0),
     ("hello_ack", HelloAck(SCHEMA_HASH, 0x3F, 0, 1, "virtual"), 0x1234, 0, 0),
     ("hello_ack_schema_mismatch", HelloAck(0xDEADBEEF, 0x3F, 2, 1, "old-fw"), 0x1234, 0, 0),
+    ("board_info", BoardInfo(25_000_000, 20_000, 250_000, 1), 0x1234, 1, 0),
     ("params", Params((20.0, 3.71, 8.0, 3060.0, 0.1)), 0x1234, 1, 0),
     ("sensor_frame", FRAME, 0x1234, 961, 0),
     ("sensor_frame_resend", FRAME, 0x1234, 962, FLAG_RESEND),
@@ -80,7 +82,7 @@ GOLDEN: list[tuple[str, Any, int, int, int]] = [
     ),
     ("hazard_map_end", HazardMapEnd(1, 0x89ABCDEF), 0x1234, 230, 0),
     ("ack", Ack(0x22, 230, 0, 0), 0x1234, 5, 0),
-    ("heartbeat", Heartbeat(61000, 1220, 0, 1), 0x1234, 6, 0),
+    ("heartbeat", Heartbeat(61000, 1220, 0, 1, 1544), 0x1234, 6, 0),
     ("fault", Fault(1, 961, "no session"), 0x1234, 0, 0),
     ("text", Text(1, "booted"), 0x1234, 7, 0),
     ("fault_inject", FaultInject(1, 0), 0x1234, 400, 0),

@@ -85,6 +85,9 @@ int main(void)
     io.write = uart_write;
     io.micros = micros;
     io.ctx = 0;
+    io.instructions = 0;
+    io.stack_high_water_B = 0;
+    io.info = 0;
     hl_board_init(&board, io, "hilander-fw mps2-an385");
     for (;;) {
         if (UART0[UART_STATE] & 2u) {

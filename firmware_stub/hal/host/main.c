@@ -101,6 +101,9 @@ int main(int argc, char **argv)
     io.write = write_all;
     io.micros = micros;
     io.ctx = &out_fd;
+    io.instructions = 0;
+    io.stack_high_water_B = 0;
+    io.info = 0;
     hl_board_init(&board, io, name);
     p.fd = in_fd;
     p.events = POLLIN;

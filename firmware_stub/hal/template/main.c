@@ -48,6 +48,9 @@ int main(void)
     io.write = hal_write;
     io.micros = hal_micros;
     io.ctx = NULL;
+    io.instructions = 0;
+    io.stack_high_water_B = 0;
+    io.info = 0;
     hl_board_init(&board, io, "my-board");
     for (;;) {
         while (hal_read_byte(&byte)) hl_board_push(&board, &byte, 1u);

@@ -98,7 +98,7 @@ def test_golden_messages_decode_to_themselves(
 
 
 def test_a_sensor_frame_takes_at_most_96_bytes() -> None:
-    frame = GOLDEN[4][1]
+    [frame] = [msg for name, msg, *_ in GOLDEN if name == "sensor_frame"]
     assert isinstance(frame, SensorFrame)
     assert len(encode(frame, 0xFFFF, 0xFFFF, 0xFF)) <= 96
 
