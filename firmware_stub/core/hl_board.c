@@ -14,9 +14,29 @@
 #define CAPABILITIES (HL_CAP_LOCKSTEP | HL_CAP_REALTIME | HL_CAP_HAZARD_MAP | HL_CAP_INJECT_RESET \
                       | HL_CAP_TEXT | HL_CAP_HEARTBEAT | TIME_CAPABILITY)
 
-static uint32_t instructions(const hl_board_t *b)
+static uint32_t cost_counter(const hl_board_t *b)
 {
-    return b->io.instructions ? b->io.instructions(b->io.ctx) : 0u;
+    return b->io.cost_counter ? b->io.cost_counter(b->io.ctx) : 0u;
+}
+
+/* the step's cost in the target's units, from the counter's two readings */
+static uint32_t step_cost(const hl_board_t *b, uint32_t start)
+{
+    uint32_t counts = cost_counter(b) - start;
+    return b->io.cost_of_counts ? b->io.cost_of_counts(b->io.ctx, counts) : counts;
+}
+
+/* Under virtual time the board's clock is its instruction count: the step's
+ * time is its cost at the declared clock, the same on any host. */
+static uint32_t step_time_us(const hl_board_t *b, uint32_t cost, uint32_t elapsed_us)
+{
+#ifdef HL_VIRTUAL_TIME
+    if (b->io.info && b->io.info->clock_Hz >= 1000000u) return cost / (b->io.info->clock_Hz / 1000000u);
+#else
+    (void)b;
+    (void)cost;
+#endif
+    return (int32_t)elapsed_us < 0 ? 0u : elapsed_us; /* a clock that stepped back */
 }
 
 static void forget_session(hl_board_t *b)
@@ -191,7 +211,7 @@ static void map_end(hl_board_t *b)
 static void sensor_frame(hl_board_t *b)
 {
     hl_sensor_frame_t *f = &b->in.msg.sensor_frame;
-    uint32_t start_us, elapsed_us, start_in;
+    uint32_t start_us, elapsed_us, start_count, cost;
     if (b->have_last && f->step == b->last_step) {
         b->io.write(b->io.ctx, b->last_wire, b->last_len); /* a resend: never step twice */
         return;
@@ -205,12 +225,13 @@ static void sensor_frame(hl_board_t *b)
         f->hazard_map_ready = 0;
     }
     memset(&b->out.msg.command, 0, sizeof b->out.msg.command);
-    start_in = instructions(b);
     start_us = b->io.micros(b->io.ctx);
+    start_count = cost_counter(b);
     hl_law_step(&b->law, &b->params, f, b->map_whole ? &b->map : NULL, &b->out.msg.command);
+    cost = step_cost(b, start_count);
     elapsed_us = b->io.micros(b->io.ctx) - start_us;
-    b->out.msg.command.compute_instructions = instructions(b) - start_in;
-    b->out.msg.command.compute_time_us = (int32_t)elapsed_us < 0 ? 0u : elapsed_us; /* a clock that stepped back */
+    b->out.msg.command.compute_instructions = cost;
+    b->out.msg.command.compute_time_us = step_time_us(b, cost, elapsed_us);
     b->last_len = frame_out(b, HL_MSG_COMMAND, b->session_id, HL_PROTOCOL_VERSION);
     memcpy(b->last_wire, b->wire, b->last_len);
     b->last_step = f->step;

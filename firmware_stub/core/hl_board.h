@@ -16,11 +16,14 @@ typedef struct hl_board_io {
     void (*write)(void *ctx, const uint8_t *data, size_t n); /* whole frames */
     uint32_t (*micros)(void *ctx);                           /* a free-running clock */
     void *ctx;
-    /* Optional (NULL: not measured, reported as 0). A free-running count in
-     * the target's own cost units (instructions under QEMU -icount, DWT
-     * CYCCNT cycles on silicon), read before and after each step; and the
-     * deepest stack used since boot, in bytes (a painted stack). */
-    uint32_t (*instructions)(void *ctx);
+    /* Optional (NULL: not measured, reported as 0). The cost of a step: a
+     * free-running 32-bit counter read before and after it (DWT CYCCNT on
+     * silicon; a timer that follows virtual time under QEMU -icount), and
+     * the conversion of the counts that elapsed to the target's units
+     * (instructions or cycles; NULL: the counts are the units). */
+    uint32_t (*cost_counter)(void *ctx);
+    uint32_t (*cost_of_counts)(void *ctx, uint32_t counts);
+    /* Optional: the deepest stack used since boot, in bytes (a painted stack). */
     uint32_t (*stack_high_water_B)(void *ctx);
     /* Optional: the target's timing declaration, sent as BOARD_INFO after
      * every OK HELLO_ACK (NULL: none sent). */

@@ -53,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static int started;
     size_t i;
     if (!started) {
-        hl_board_io_t io = {board_write, board_micros, NULL, NULL, NULL, NULL};
+        hl_board_io_t io = {board_write, board_micros, NULL, NULL, NULL, NULL, NULL};
         hl_board_init(&board, io, "fuzz");
         started = 1;
     }

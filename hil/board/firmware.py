@@ -1,5 +1,6 @@
 """The C firmware, built and started: the host build on a pseudo-terminal, or
-the Cortex-M build under QEMU (`hilander board --firmware host|host-asan|qemu`).
+a Cortex-M build under QEMU in virtual time (`hilander board --firmware
+host|host-asan|qemu|qemu-m4f`; hil/board/targets.py).
 
 Builds it with make if needed (firmware_stub/ of a clone), starts it, and
 reads the port it serves (to give `hilander hil --port`).
@@ -12,20 +13,20 @@ import subprocess
 from pathlib import Path
 
 from hilander.hil.board.lifeline import ParentDeath
+from hilander.hil.board.targets import TARGETS
 
-FIRMWARE_BUILDS = {
-    "host": "build/host/hilander-fw",
-    "host-asan": "build/host-asan/hilander-fw",
-    "qemu": "build/qemu/hilander-fw.elf",
-}
-QEMU = ["qemu-system-arm", "-M", "mps2-an385", "-nographic", "-monitor", "none", "-serial", "pty"]
+FIRMWARE_BUILDS = {name: t.image for name, t in TARGETS.items()}
 
 
-def firmware_command(folder: Path, build: str, name: str | None) -> list[str]:
-    """How to start a built firmware: the host binary, or QEMU with the image."""
-    image = str(folder / FIRMWARE_BUILDS[build])
-    if build == "qemu":
-        return [*QEMU, "-kernel", image]
+def firmware_command(
+    folder: Path, build: str, name: str | None, serial: tuple[str, ...] = ("-serial", "pty")
+) -> list[str]:
+    """How to start a built firmware: the host binary, or QEMU with the image
+    (``serial``: QEMU's options for the UART, a pty by default)."""
+    target = TARGETS[build]
+    image = str(folder / target.image)
+    if target.machine is not None:
+        return [*target.qemu_options(), *serial, "-kernel", image]
     return [image, *(["--name", name] if name else [])]
 
 

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from hilander.hil.board.firmware import QEMU, firmware_command, firmware_port
+from hilander.hil.board.firmware import firmware_command, firmware_port
 from hilander.hil.cli.main import main
 from tests.common.firmware import FIRMWARE
 
@@ -26,14 +26,14 @@ def _free_tcp_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_qemu(uart: str) -> tuple[subprocess.Popen[str], str]:
+def start_qemu(uart: str, target: str = "qemu") -> tuple[subprocess.Popen[str], str]:
     done = subprocess.run(
-        ["make", "-s", "-C", str(FIRMWARE), "qemu"], capture_output=True, text=True, check=False
+        ["make", "-s", "-C", str(FIRMWARE), target], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
     if uart == "pty":
         qemu = subprocess.Popen(
-            firmware_command(FIRMWARE, "qemu", None),
+            firmware_command(FIRMWARE, target, None),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -42,15 +42,8 @@ def start_qemu(uart: str) -> tuple[subprocess.Popen[str], str]:
         return qemu, firmware_port(qemu.stdout.readline())
     tcp = _free_tcp_port()
     chardev = f"socket,id=s0,host=127.0.0.1,port={tcp},server=on,wait=off,nodelay=on"
-    command = [
-        *QEMU[:-2],
-        "-chardev",
-        chardev,
-        "-serial",
-        "chardev:s0",
-        "-kernel",
-        str(FIRMWARE / "build" / "qemu" / "hilander-fw.elf"),
-    ]
+    serial = ("-chardev", chardev, "-serial", "chardev:s0")
+    command = firmware_command(FIRMWARE, target, None, serial)
     qemu = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:  # until QEMU listens
@@ -74,7 +67,7 @@ def test_the_emulated_cortex_m_lands_the_default_scenario(
         qemu.communicate(timeout=10)
     summary = json.loads(capsys.readouterr()[0])
     assert code == 0 and summary["verdict"] == "pass", summary["violations"]
-    assert summary["link"]["board"].startswith("hilander-fw mps2")
+    assert summary["link"]["board"] == "hilander-fw m3"
     assert summary["link"]["stalls"] == 0
 
 

@@ -101,7 +101,8 @@ int main(int argc, char **argv)
     io.write = write_all;
     io.micros = micros;
     io.ctx = &out_fd;
-    io.instructions = 0;
+    io.cost_counter = 0;
+    io.cost_of_counts = 0;
     io.stack_high_water_B = 0;
     io.info = 0;
     hl_board_init(&board, io, name);

@@ -48,7 +48,8 @@ int main(void)
     io.write = hal_write;
     io.micros = hal_micros;
     io.ctx = NULL;
-    io.instructions = 0;
+    io.cost_counter = 0;
+    io.cost_of_counts = 0;
     io.stack_high_water_B = 0;
     io.info = 0;
     hl_board_init(&board, io, "my-board");

@@ -1,0 +1,46 @@
+"""The firmware builds `hilander board --firmware NAME` starts, and how.
+
+Two run on this machine as processes (`host`, `host-asan`: the firmware on a
+pseudo-terminal, timed by the host's clock), two on QEMU's emulated Cortex-M
+boards (`qemu`: a Cortex-M3 on mps2-an385, soft float; `qemu-m4f`: a
+Cortex-M4F on mps2-an386, hard float with the FPU on). The emulated ones run
+in virtual time, `-icount shift=ICOUNT_SHIFT,align=off,sleep=on`: every
+instruction advances the board's clock by 2^shift ns, whatever the host's
+load, so the cost of a step (COMMAND.compute_instructions) is the same on
+every machine. Each target declares its clock, its control period and its
+step budget in the firmware (firmware_stub/Makefile, TARGET_DEFS) and tells
+the host in BOARD_INFO; docs/firmware.md explains the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ICOUNT_SHIFT = 7  # 128 ns of virtual time per instruction; the same in firmware_stub/Makefile
+QEMU_BASE = ("qemu-system-arm", "-nographic", "-monitor", "none")
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str  # --firmware NAME, and the make target
+    image: str  # what make builds, under firmware_stub/
+    machine: str | None  # QEMU's -M, or None for a host process
+    about: str
+
+    def qemu_options(self) -> list[str]:
+        """QEMU's options for this board, all but the serial port and the image."""
+        assert self.machine is not None
+        icount = f"shift={ICOUNT_SHIFT},align=off,sleep=on"
+        return [*QEMU_BASE[:1], "-M", self.machine, *QEMU_BASE[1:], "-icount", icount]
+
+
+TARGETS = {
+    t.name: t
+    for t in (
+        Target("host", "build/host/hilander-fw", None, "this machine, on a pty"),
+        Target("host-asan", "build/host-asan/hilander-fw", None, "with ASan and UBSan"),
+        Target("qemu", "build/qemu/hilander-fw.elf", "mps2-an385", "Cortex-M3, soft float"),
+        Target("qemu-m4f", "build/qemu-m4f/hilander-fw.elf", "mps2-an386", "Cortex-M4F, FPU"),
+    )
+}
+EMULATED = tuple(name for name, t in TARGETS.items() if t.machine is not None)
