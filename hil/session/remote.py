@@ -9,7 +9,9 @@ on; an answer to any try is taken. Only when no command came within
 least, does the step end as a stall (FlightAborted). A write that times out
 is a try that did not go out, never a lost link. In real time the ticks are
 paced by the monotonic clock; a command that misses its deadline (or a frame
-that could not be written in time) is counted and the last one is held.
+that could not be written in time) is counted and the last one is held;
+against a board in virtual time (Capability.VIRTUAL_TIME: QEMU under
+-icount) the deadline is judged in the board's own time instead.
 A board that reboots (FAULT NO_SESSION for our session) is taken through the
 handshake again and the landing goes on.
 """
@@ -207,6 +209,8 @@ class RemoteController:
     # -- real time ---------------------------------------------------------
 
     def _step_realtime(self, frame: SensorFrame) -> Command:
+        if self.hand.capabilities & Capability.VIRTUAL_TIME:
+            return self._step_virtual_time(frame)
         o = self.options
         period = 1.0 / (self._config.control_rate_Hz if self._config else 1.0) / o.speedup
         now = time.monotonic()
@@ -228,6 +232,22 @@ class RemoteController:
             return self._held or _idle_command(frame.step)
         self._held = command
         return command
+
+    def _step_virtual_time(self, frame: SensorFrame) -> Command:
+        """Real time against a board whose clock counts its instructions (an
+        emulator under -icount): the host's pace says nothing about the
+        board's, so the exchange is lockstep's and the deadline is judged in
+        the board's own time. A step that took longer than the control period
+        (COMMAND.compute_time_us) misses its deadline: counted, its command
+        kept as late, and the last command held, as in wall-clock real time."""
+        command = self._step_lockstep(frame)
+        rate_Hz = self._config.control_rate_Hz if self._config else 1.0
+        if command.compute_time_us * 1e-6 <= 1.0 / rate_Hz:
+            self._held = command
+            return command
+        self.stats.missed(frame.time_s)
+        self.stats.late(frame.time_s, command.compute_time_us * 1e-6)
+        return self._held or _idle_command(frame.step)
 
     # -- both --------------------------------------------------------------
 

@@ -1,0 +1,115 @@
+"""The emulated boards run in virtual time (QEMU -icount): the cost of every
+step, in instructions, is the board's own and the same on a quiet and on a
+busy host; real time against them is judged in their time; idle, they cost
+the host next to nothing. Skipped, with the reason, where QEMU or the ARM
+toolchain is missing; .ci/run installs both."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from typing import Any
+
+import pytest
+
+from hilander.hil.board.targets import EMULATED, ICOUNT_SHIFT, TARGETS
+from hilander.hil.cli.main import main
+from tests.common.firmware import FIRMWARE
+from tests.common.qemu import hogs, kill, start_qemu, stop
+
+SHORTEST = "phoenix"  # the shortest built-in landing
+IDLE_CORE_SHARE_MAX = 0.10
+CLOCK_TICKS_PER_S = 100  # /proc/<pid>/stat's utime and stime (USER_HZ)
+
+
+def test_the_targets_run_qemu_with_the_shift_the_firmware_is_built_for() -> None:
+    makefile = (FIRMWARE / "Makefile").read_text()
+    match = re.search(r"^ICOUNT_SHIFT = (\d+)$", makefile, re.MULTILINE)
+    assert match is not None and int(match.group(1)) == ICOUNT_SHIFT
+    for name in EMULATED:
+        assert f"shift={ICOUNT_SHIFT},align=off,sleep=on" in TARGETS[name].qemu_options()
+
+
+def _fly(capsys: pytest.CaptureFixture[str], port: str, *args: str) -> dict[str, Any]:
+    code = main(["hil", "--port", port, "--json", SHORTEST, *args])
+    summary: dict[str, Any] = json.loads(capsys.readouterr()[0])
+    assert code == 0 and summary["verdict"] == "pass", summary["violations"]
+    assert summary["link"]["stalls"] == 0
+    return summary
+
+
+def _same_landing(quiet: dict[str, Any], busy: dict[str, Any]) -> None:
+    assert busy["touchdown"] == quiet["touchdown"]
+    assert busy["events"] == quiet["events"] and busy["phases"] == quiet["phases"]
+    for key in ("board_compute_us", "deadline_misses"):
+        assert busy["link"][key] == quiet["link"][key], key
+
+
+@pytest.mark.qemu
+@pytest.mark.parametrize("target", EMULATED)
+def test_a_lockstep_landing_costs_the_same_on_a_busy_host(
+    target: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two CPU hogs on the host (as many as this machine's cores, in CI) change
+    the round trips, never the landing nor what each step cost the board."""
+    qemu, port = start_qemu("pty", target)
+    try:
+        quiet = _fly(capsys, port)
+        loads = hogs(2)
+        try:
+            busy = _fly(capsys, port)
+        finally:
+            kill(loads)
+    finally:
+        stop(qemu)
+    _same_landing(quiet, busy)
+    assert quiet["link"]["board_compute_us"]["max"] > 0  # the board counts
+
+
+@pytest.mark.qemu
+def test_real_time_on_a_board_in_virtual_time_is_judged_in_its_time(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """--mode realtime against an emulated board: a step whose cost in the
+    board's time is over the control period is a deadline miss, whatever the
+    host's load, so a quiet and a busy host miss the same deadlines."""
+    qemu, port = start_qemu("pty", "qemu-m4f")
+    try:
+        quiet = _fly(capsys, port, "--mode", "realtime")
+        loads = hogs(2)
+        try:
+            busy = _fly(capsys, port, "--mode", "realtime")
+        finally:
+            kill(loads)
+    finally:
+        stop(qemu)
+    _same_landing(quiet, busy)
+    link = quiet["link"]
+    late = link["late_latency_us"]
+    assert link["host_overruns"] == 0
+    if link["deadline_misses"]:
+        assert late["max"] is not None and late["p50"] > 20_000  # over a 50 Hz period
+    assert link["board_compute_us"]["max"] <= 20_000 or link["deadline_misses"] > 0
+
+
+def _cpu_s(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS_PER_S  # utime, stime
+
+
+@pytest.mark.qemu
+@pytest.mark.parametrize("target", EMULATED)
+def test_an_idle_emulated_board_uses_under_a_tenth_of_a_core(target: str) -> None:
+    """Idle is WFI and QEMU runs with sleep=on: the host's CPU is not spent on
+    a board waiting for bytes. (Load on the host can only lower the share.)"""
+    qemu, _ = start_qemu("pty", target)
+    try:
+        time.sleep(1.0)  # past QEMU's start-up
+        cpu0, t0 = _cpu_s(qemu.pid), time.monotonic()
+        time.sleep(3.0)
+        share = (_cpu_s(qemu.pid) - cpu0) / (time.monotonic() - t0)
+    finally:
+        stop(qemu)
+    assert share < IDLE_CORE_SHARE_MAX, f"{target}: {share:.1%} of a core while idle"
