@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 import re
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from hilander.hil.board.firmware import firmware_command
 from hilander.hil.board.targets import EMULATED, ICOUNT_SHIFT, TARGETS
 from hilander.hil.cli.main import main
 from tests.common.firmware import FIRMWARE
@@ -29,6 +31,12 @@ def test_the_targets_run_qemu_with_the_shift_the_firmware_is_built_for() -> None
     assert match is not None and int(match.group(1)) == ICOUNT_SHIFT
     for name in EMULATED:
         assert f"shift={ICOUNT_SHIFT},align=off,sleep=on" in TARGETS[name].qemu_options()
+
+
+def test_the_firmware_docs_show_the_command_hilander_board_runs() -> None:
+    text = (FIRMWARE.parent / "docs" / "firmware.md").read_text()
+    command = firmware_command(Path("firmware_stub"), "qemu-m4f", None)
+    assert " ".join(command) in text
 
 
 def _fly(capsys: pytest.CaptureFixture[str], port: str, *args: str) -> dict[str, Any]:
