@@ -111,7 +111,7 @@ def landing(port: str) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--board", choices=("virtual", "host", "qemu"), default="virtual")
+    parser.add_argument("--board", choices=("virtual", "host", "qemu", "qemu-m4f"), default="virtual")
     parser.add_argument("--exchanges", type=int, default=20000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--json", action="store_true")
