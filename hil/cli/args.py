@@ -25,7 +25,8 @@ def add_link_commands(sub: Any, seed_type: Callable[[str], int]) -> None:
     which.add_argument(
         "--firmware",
         choices=tuple(FIRMWARE_BUILDS),
-        help="the C firmware on a pty (built with make if needed)",
+        help="the C firmware on a pty, built with make if needed: host, host-asan, or an "
+        "emulated board in virtual time, qemu (Cortex-M3) or qemu-m4f (Cortex-M4F)",
     )
     board.add_argument(
         "--firmware-dir",
