@@ -1,6 +1,6 @@
 """Benchmark of the serial link: the codec, and lockstep over a pseudo-terminal.
 
-    python benchmarks/bench_link.py [--board virtual|host|qemu] [--exchanges N] [--json]
+    python benchmarks/bench_link.py [--board virtual|host|qemu|qemu-m4f] [--exchanges N] [--json]
 
 Reports:
 - encode + decode of one SENSOR_FRAME and of one COMMAND (median of repeats);
@@ -111,7 +111,8 @@ def landing(port: str) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--board", choices=("virtual", "host", "qemu", "qemu-m4f"), default="virtual")
+    boards = ("virtual", "host", "qemu", "qemu-m4f")
+    parser.add_argument("--board", choices=boards, default="virtual")
     parser.add_argument("--exchanges", type=int, default=20000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--json", action="store_true")
