@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -21,6 +22,8 @@ class LinkStats:
     latencies_s: list[float] = field(default_factory=list)
     answer_time_s: list[float] = field(default_factory=list)  # sim time of each latency
     compute_us: list[int] = field(default_factory=list)  # the board's own step times
+    instructions: list[int] = field(default_factory=list)  # each step's cost, board units
+    answered_steps: list[int] = field(default_factory=list)  # the step of each answer
     miss_time_s: list[float] = field(default_factory=list)  # real time: each deadline miss
     late_latencies_s: list[float] = field(default_factory=list)  # answers after the deadline
     late_time_s: list[float] = field(default_factory=list)  # sim time of each late answer
@@ -41,12 +44,37 @@ class LinkStats:
     board_info: BoardInfo | None = None  # the board's timing declaration, if it sent one
     _heard_at: float = 0.0
 
-    def answered(self, time_s: float, seconds: float, compute_us: int) -> None:
+    def answered(
+        self, time_s: float, seconds: float, compute_us: int, instructions: int = 0, step: int = 0
+    ) -> None:
         """The command of the step at sim time ``time_s`` came ``seconds`` after its frame."""
         self.latencies_s.append(seconds)
         self.answer_time_s.append(time_s)
         self.compute_us.append(compute_us)
+        self.instructions.append(instructions)
+        self.answered_steps.append(step)
         self.heard()
+
+    def board_instructions(self) -> dict[str, Any] | None:
+        """Each step's cost as the board counts it, against its declared budget;
+        None if the board counts nothing."""
+        info = self.board_info
+        cost = np.asarray(self.instructions, float)
+        if info is None and not cost.any():
+            return None
+        budget = info.step_budget_instructions if info and info.step_budget_instructions else None
+        worst = int(cost.argmax()) if len(cost) else None
+        unit = {1: "instructions", 2: "cycles"}.get(info.cost_unit if info else 0)
+        return {
+            **Percentiles.of(cost).to_dict(),
+            "max_step": None if worst is None else self.answered_steps[worst],
+            "max_time_s": None if worst is None else round(self.answer_time_s[worst], 3),
+            "budget": budget,
+            "over_budget": None if budget is None else int((cost > budget).sum()),
+            "unit": unit,
+            "clock_Hz": info.clock_Hz if info else None,
+            "control_period_us": info.control_period_us if info else None,
+        }
 
     def late(self, time_s: float, seconds: float) -> None:
         """The command of the step at ``time_s`` came after it was given up on."""
@@ -93,6 +121,10 @@ class LinkStats:
             latency_us=self.latency_us(),
             late_latency_us=Percentiles.of(np.asarray(self.late_latencies_s) * 1e6),
             board_compute_us=Percentiles.of(np.asarray(self.compute_us, float)),
+            board_instructions=self.board_instructions(),
+            stack_high_water_B=(self.board_heartbeat.stack_high_water_B or None)
+            if self.board_heartbeat
+            else None,
             deadline_misses=self.deadline_misses,
             crc_errors=c["crc_errors"],
             resyncs=c["resyncs"],

@@ -259,7 +259,13 @@ class RemoteController:
             if isinstance(msg, Command) and p.session_id == self.link.session_id:
                 if msg.step == frame.step:
                     del self._awaiting[frame.step]
-                    self.stats.answered(frame.time_s, time.monotonic() - sent, msg.compute_time_us)
+                    self.stats.answered(
+                        frame.time_s,
+                        time.monotonic() - sent,
+                        msg.compute_time_us,
+                        msg.compute_instructions,
+                        msg.step,
+                    )
                     self.phase = msg.phase
                     return msg
                 self._stale(msg)

@@ -48,6 +48,8 @@ class LinkSummary(Record):
     latency_us: Percentiles
     late_latency_us: Percentiles
     board_compute_us: Percentiles
+    board_instructions: dict[str, Any] | None  # each step's cost against the board's budget
+    stack_high_water_B: int | None  # the deepest stack the board reported (HEARTBEAT)
     deadline_misses: int
     crc_errors: int
     resyncs: int

@@ -50,7 +50,7 @@ def _fly(capsys: pytest.CaptureFixture[str], port: str, *args: str) -> dict[str,
 def _same_landing(quiet: dict[str, Any], busy: dict[str, Any]) -> None:
     assert busy["touchdown"] == quiet["touchdown"]
     assert busy["events"] == quiet["events"] and busy["phases"] == quiet["phases"]
-    for key in ("board_compute_us", "deadline_misses"):
+    for key in ("board_compute_us", "board_instructions", "deadline_misses"):
         assert busy["link"][key] == quiet["link"][key], key
 
 
@@ -72,7 +72,10 @@ def test_a_lockstep_landing_costs_the_same_on_a_busy_host(
     finally:
         stop(qemu)
     _same_landing(quiet, busy)
-    assert quiet["link"]["board_compute_us"]["max"] > 0  # the board counts
+    cost = quiet["link"]["board_instructions"]
+    assert cost["max"] > 0 and cost["unit"] == "instructions"  # the board counts
+    assert (cost["budget"], cost["clock_Hz"], cost["control_period_us"]) == (250_000, 25e6, 20_000)
+    assert quiet["link"]["stack_high_water_B"] is None or quiet["link"]["stack_high_water_B"] > 0
 
 
 @pytest.mark.qemu

@@ -45,6 +45,8 @@ LINK_KEYS = [
     "latency_us",
     "late_latency_us",
     "board_compute_us",
+    "board_instructions",
+    "stack_high_water_B",
     "deadline_misses",
     "crc_errors",
     "resyncs",
@@ -101,6 +103,7 @@ def test_a_board_opened_flies_and_summarises_as_a_typed_record(board: VirtualBoa
     assert list(data["link"]) == LINK_KEYS
     assert data["link"]["frames_received"] == summary.link.frames_received > 1000
     assert list(data["link"]["latency_us"]) == ["p50", "p99", "max"]
+    assert data["link"]["board_instructions"] is None  # the virtual board counts nothing
     assert summary.landing == summarize(landing)
 
 
