@@ -17,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ICOUNT_SHIFT = 7  # 128 ns of virtual time per instruction; the same in firmware_stub/Makefile
-QEMU_BASE = ("qemu-system-arm", "-nographic", "-monitor", "none")
 
 
 @dataclass(frozen=True)
@@ -25,13 +24,22 @@ class Target:
     name: str  # --firmware NAME, and the make target
     image: str  # what make builds, under firmware_stub/
     machine: str | None  # QEMU's -M, or None for a host process
-    about: str
+    about: str  # in `hilander board --help`
 
     def qemu_options(self) -> list[str]:
         """QEMU's options for this board, all but the serial port and the image."""
         assert self.machine is not None
         icount = f"shift={ICOUNT_SHIFT},align=off,sleep=on"
-        return [*QEMU_BASE[:1], "-M", self.machine, *QEMU_BASE[1:], "-icount", icount]
+        return [
+            "qemu-system-arm",
+            "-M",
+            self.machine,
+            "-nographic",
+            "-monitor",
+            "none",
+            "-icount",
+            icount,
+        ]
 
 
 TARGETS = {
@@ -39,8 +47,8 @@ TARGETS = {
     for t in (
         Target("host", "build/host/hilander-fw", None, "this machine, on a pty"),
         Target("host-asan", "build/host-asan/hilander-fw", None, "with ASan and UBSan"),
-        Target("qemu", "build/qemu/hilander-fw.elf", "mps2-an385", "Cortex-M3, soft float"),
-        Target("qemu-m4f", "build/qemu-m4f/hilander-fw.elf", "mps2-an386", "Cortex-M4F, FPU"),
+        Target("qemu", "build/qemu/hilander-fw.elf", "mps2-an385", "emulated Cortex-M3"),
+        Target("qemu-m4f", "build/qemu-m4f/hilander-fw.elf", "mps2-an386", "emulated Cortex-M4F"),
     )
 }
 EMULATED = tuple(name for name, t in TARGETS.items() if t.machine is not None)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from hilander.hil.board.firmware import FIRMWARE_BUILDS
+from hilander.hil.board.targets import TARGETS
 from hilander.hil.cli.argtypes import integer, number
 from hilander.hil.link.transport import DEFAULT_BAUD
 from hilander.hil.session.options import DEFAULT_STALL_AFTER_S
@@ -25,8 +26,8 @@ def add_link_commands(sub: Any, seed_type: Callable[[str], int]) -> None:
     which.add_argument(
         "--firmware",
         choices=tuple(FIRMWARE_BUILDS),
-        help="the C firmware on a pty, built with make if needed: host, host-asan, or an "
-        "emulated board in virtual time, qemu (Cortex-M3) or qemu-m4f (Cortex-M4F)",
+        help="the C firmware on a pty, built with make if needed: "
+        + ", ".join(f"{name} ({t.about})" for name, t in TARGETS.items()),
     )
     board.add_argument(
         "--firmware-dir",

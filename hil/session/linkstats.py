@@ -12,7 +12,7 @@ from hilander.hil.link.link import Link
 from hilander.hil.session.options import SessionOptions
 from hilander.hil.session.rto import RetransmitTimer
 from hilander.hil.session.summary import LinkSummary, Percentiles
-from hilander.hil.wire.protocol import BoardInfo, Fault, FaultCode, Heartbeat
+from hilander.hil.wire.protocol import BoardInfo, CostUnit, Fault, FaultCode, Heartbeat
 
 KEEP_REPORTS = 20  # board faults and text lines kept for the summary
 
@@ -64,7 +64,7 @@ class LinkStats:
             return None
         budget = info.step_budget_instructions if info and info.step_budget_instructions else None
         worst = int(cost.argmax()) if len(cost) else None
-        unit = {1: "instructions", 2: "cycles"}.get(info.cost_unit if info else 0)
+        unit = _unit_name(info.cost_unit) if info else None
         return {
             **Percentiles.of(cost).to_dict(),
             "max_step": None if worst is None else self.answered_steps[worst],
@@ -149,3 +149,10 @@ class LinkStats:
             rto_s=round(timer.rto_s, 6),
             srtt_us=None if timer.srtt_s is None else round(timer.srtt_s * 1e6, 1),
         )
+
+
+def _unit_name(cost_unit: int) -> str | None:
+    """BOARD_INFO.cost_unit as the summary names it: None if not counted or unknown."""
+    if cost_unit == CostUnit.NONE or cost_unit not in CostUnit._value2member_map_:
+        return None
+    return CostUnit(cost_unit).name.lower()
