@@ -1,11 +1,15 @@
 /* Powered-descent guidance: augmented Apollo with a searched time-to-go
  * (controller/_guidance.pyx; docs/law.md).
  *
- * In double in every build. The plan's coefficients cancel terms in t^3 and
- * the search's cost is flat or two-humped near its minimum, so in float32
- * the searched time-to-go moved by whole control steps against the Cython
- * law (tests/firmware/test_law_back_to_back.py); the search runs once a
- * replan period (0.5 s), so double costs little even in software. */
+ * The problem is handed over in double, and the thrust acceleration of a
+ * step (hl_guidance_accel) is computed in double. The time-to-go search (44
+ * evaluations of the plan's cost, once a replan period) runs in the law's
+ * number type: float32 in a board's build, where the Cortex-M4F's FPU does
+ * it in hardware (in double it took 2.9 M instructions of software floating
+ * point on the M4F), double with -DHL_REAL_DOUBLE, operation for operation
+ * as the Cython law. The search's cost is flat near its minimum, so float32
+ * moves the searched time-to-go a little: the tolerance this gives is in
+ * tests/firmware/test_law_back_to_back.py and docs/law.md. */
 #ifndef HL_GUIDANCE_H
 #define HL_GUIDANCE_H
 

@@ -3,11 +3,13 @@ real landing (the frames as the wire delivers them).
 
 - The double build (-DHL_REAL_DOUBLE) follows the Cython law operation for
   operation: its commands are the same, bit for bit after the wire's float32.
-- The float32 build, as on a board (guidance and times in double, see
-  firmware_stub/README.md): phases and events at the same steps, status bits
-  too but in flyaway (its tilt sits exactly on the tilt limit, so
-  TILT_LIMITED is a coin toss in any precision), and thrust, throttle and
-  site within the stated tolerance.
+- The float32 build, as on a board (the time-to-go search in float32, the
+  step's guidance and the replan times in double, see docs/firmware.md):
+  phases and events at the same steps, status bits too but in flyaway (its
+  tilt sits exactly on the tilt limit, so TILT_LIMITED is a coin toss in any
+  precision) and at most one replan a landing whose searched plan sits on
+  the edge of feasibility (TGO_INFEASIBLE, and THRUST_SATURATED with it),
+  and thrust, throttle and site within the stated tolerance.
 """
 
 from __future__ import annotations
@@ -28,8 +30,12 @@ from hilander.sim.run import fly
 from hilander.sim.scenario import load_scenario
 from tests.common.firmware import HOST_BUILD
 
-THRUST_TOLERANCE_N = 0.1  # of about 10 kN (measured: at most 0.02 N)
-THROTTLE_TOLERANCE = 1e-5
+# measured with the search in float32: at most 1.25 N of about 25 kN (default's
+# divert), 0.12 N elsewhere; with it in double it was 0.02 N
+THRUST_TOLERANCE_N = 2.0
+THROTTLE_TOLERANCE = 1e-4  # measured 5.0e-5 (default), 1.8e-6 elsewhere
+EDGE_REPLANS_MAX = 1  # measured: one in default (step 805), one in tianwen1 (1050)
+PLAN_EDGE = Status.TGO_INFEASIBLE | Status.THRUST_SATURATED
 SITE_TOLERANCE_M = 1e-3
 SCENARIOS = [
     "default",
@@ -140,6 +146,14 @@ def _rounding_edge(ours: Command, theirs: Command) -> bool:
     return only_saturation and abs(theirs.throttle - 1.0) < 1e-6
 
 
+def _edge_of_feasibility(ours: Command, theirs: Command) -> bool:
+    """A status difference in the searched plan's feasibility only: the
+    float32 search found a time-to-go a hair away from the double one's, on
+    the other side of a limit."""
+    differ = ours.status ^ theirs.status
+    return differ & Status.TGO_INFEASIBLE != 0 and differ & ~PLAN_EDGE == 0
+
+
 def test_the_float32_build_within_tolerance(host_lib: Path, stream: Stream) -> None:
     ours = c_commands(_load("libhlcore.so"), stream)
     theirs = stream.commands
@@ -149,6 +163,9 @@ def test_the_float32_build_within_tolerance(host_lib: Path, stream: Stream) -> N
         differ = [k for k, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
         if name == "status":
             differ = [k for k in differ if not _rounding_edge(ours[k], theirs[k])]
+            edge = [k for k in differ if _edge_of_feasibility(ours[k], theirs[k])]
+            assert len(edge) <= EDGE_REPLANS_MAX, f"plan feasibility differs at steps {edge}"
+            differ = [k for k in differ if k not in edge]
         assert not differ, f"{name} differs first at step {differ[0]}"
     thrust = np.abs(np.array([c.thrust_S_N for c in ours]) - [c.thrust_S_N for c in theirs])
     throttle = np.abs(np.array([c.throttle for c in ours]) - [c.throttle for c in theirs])
