@@ -7,6 +7,7 @@ cdef class LawCore:
     cdef LawParams params
     cdef LawState state
     cdef HazardMap hazard_map
+    cdef bint map_loaded                 # a map was loaded (the search reads it later)
 
 
 cdef int fill_hazard_map(HazardMap* m, cost, elevation_m, double cell_size_m,

@@ -26,4 +26,12 @@ def py_select_site(
     origin_S_m: tuple[float, float],
     query: dict[str, Any],
 ) -> tuple[tuple[float, float, float] | None, int]: ...
+def py_search_site(
+    cost: Any,
+    elevation_m: Any,
+    cell_size_m: float,
+    origin_S_m: tuple[float, float],
+    query: dict[str, Any],
+    units: int,
+) -> tuple[tuple[float, float, float] | None, int, int]: ...
 def phase_table() -> list[tuple[int, int]]: ...

@@ -5,7 +5,7 @@ LawCore holds one law's parameters, state and hazard-map buffer; the
 compiled loop (hilander.sim._loop) reaches into its structs, the Python
 facade (hilander.controller.CompiledLaw) calls step() with dicts.
 fill_hazard_map is the one place a HazardMap struct is filled from arrays;
-py_clearance and py_select_site open site selection to the tests, and
+py_clearance, py_select_site and py_search_site open site selection to the tests, and
 phase_table the law's phase table.
 """
 
@@ -14,10 +14,13 @@ from libc.string cimport memset
 
 import numpy as np
 
-from hilander.controller._sites cimport SiteQuery, clearance_transform, select_site
+from hilander.controller._sites cimport (
+    clearance_transform, search_advance, search_begin, search_result, select_site,
+)
 
 from hilander.controller._law cimport (
-    SensorFrame, Command, HazardMap, law_phase, law_reset, law_step, HAZARD_MAP_MAX_CELLS,
+    SensorFrame, Command, HazardMap, SiteQuery, SiteSearch, law_phase, law_reset, law_step,
+    HAZARD_MAP_MAX_CELLS,
     HAZARD_MAP_MAX_SIZE, PHASE_COUNT, PHASE_MAPS,
     PHASE_POWERED_APPROACH, PHASE_DIVERT, PHASE_CONSTANT_VELOCITY, PHASE_SKY_CRANE,
     PHASE_TOUCHDOWN_DETECTION, PHASE_TETHER_CUT, PHASE_FLYAWAY, PHASE_LANDED,
@@ -26,7 +29,7 @@ from hilander.controller._law cimport (
     EVENT_SITE_SELECTED, EVENT_ROVER_RELEASE, EVENT_TOUCHDOWN_DECLARED, EVENT_TETHER_CUT,
     EVENT_ENGINE_CUTOFF, EVENT_RAD_FIRE, EVENT_BRIDLE_CUT,
     STATUS_THRUST_SATURATED, STATUS_TILT_LIMITED, STATUS_THROTTLE_RATE_LIMITED,
-    STATUS_NO_SAFE_SITE, STATUS_TGO_INFEASIBLE, STATUS_RADAR_INVALID,
+    STATUS_NO_SAFE_SITE, STATUS_TGO_INFEASIBLE, STATUS_RADAR_INVALID, STATUS_SITE_SEARCH,
 )
 
 
@@ -61,6 +64,7 @@ CONSTANTS = {
     "STATUS_NO_SAFE_SITE": STATUS_NO_SAFE_SITE,
     "STATUS_TGO_INFEASIBLE": STATUS_TGO_INFEASIBLE,
     "STATUS_RADAR_INVALID": STATUS_RADAR_INVALID,
+    "STATUS_SITE_SEARCH": STATUS_SITE_SEARCH,
 }
 
 
@@ -84,13 +88,15 @@ cdef class LawCore:
     def load_hazard_map(self, cost, elevation_m, double cell_size_m, origin_S_m):
         """Copy a square hazard map (cost and elevation, row = north) into the law."""
         fill_hazard_map(&self.hazard_map, cost, elevation_m, cell_size_m, origin_S_m)
+        self.map_loaded = 1
 
     def step(self, dict frame):
         """One control step: a SensorFrame dict in, a Command dict out."""
         cdef SensorFrame f = frame
         cdef Command c
+        # the last map loaded: a site search runs over it for steps after it came
         law_step(&self.state, &self.params, &f,
-                 &self.hazard_map if f.hazard_map_ready else NULL, &c)
+                 &self.hazard_map if f.hazard_map_ready or self.map_loaded else NULL, &c)
         return c
 
     def state_dict(self):
@@ -143,6 +149,24 @@ def py_select_site(cost, elevation_m, double cell_size_m, origin_S_m, dict query
     fill_hazard_map(&m, cost, elevation_m, cell_size_m, origin_S_m)
     status = select_site(&m, &q, work, site)
     return (None if isnan(site[0]) else (site[0], site[1], site[2])), status
+
+
+def py_search_site(cost, elevation_m, double cell_size_m, origin_S_m, dict query, int units):
+    """(site or None, status, steps): the search spread over steps of ``units``
+    rows of work each (for tests)."""
+    cdef HazardMap m
+    cdef SiteQuery q = query
+    cdef SiteSearch w
+    cdef float work[HAZARD_MAP_MAX_SIZE]
+    cdef double site[3]
+    cdef int steps = 1
+    site[0] = site[1] = site[2] = NAN
+    fill_hazard_map(&m, cost, elevation_m, cell_size_m, origin_S_m)
+    search_begin(&w, &q)
+    while not search_advance(&w, &m, work, units):
+        steps += 1
+    status = search_result(&w, &m, site)
+    return (None if isnan(site[0]) else (site[0], site[1], site[2])), status, steps
 
 
 def phase_table():

@@ -58,6 +58,7 @@ cdef enum:
     STATUS_NO_SAFE_SITE = 8
     STATUS_TGO_INFEASIBLE = 16
     STATUS_RADAR_INVALID = 32
+    STATUS_SITE_SEARCH = 64              # a site search is under way: the site may still move
 
 cdef struct SensorFrame:
     int64_t step
@@ -139,6 +140,7 @@ cdef struct LawParams:
     double site_weight_distance
     double site_weight_propellant
     double site_propellant_scale_kg
+    int32_t site_search_rows_per_tick    # rows of site-search work per step (_sites.pyx, H)
     # touchdown detection and tether cut
     double td_thrust_ratio
     double td_persistence_s
@@ -157,6 +159,34 @@ cdef struct LawParams:
     double flyaway_tilt_rad
     double flyaway_burn_s
     double flyaway_thrust_factor
+
+# The site search's question, frozen on the step its map came in (_sites.pyx).
+cdef struct SiteQuery:
+    double nominal_S_m[2]                # the nominal target
+    double current_S_m[2]                # the site guidance flies to now
+    double tgo_s                         # time left to reach it
+    double accel_divert_mps2             # horizontal acceleration to spend on a divert
+    double mass_kg
+    double exhaust_velocity_mps
+    double cost_safe_max                 # a cell is safe when its cost is below this
+    double clearance_min_m
+    double clearance_pref_m
+    double divert_max_m
+    double weight_clearance
+    double weight_distance
+    double weight_propellant
+    double propellant_scale_kg
+
+# A site search spread over control steps: work units of one map row each,
+# the clearance transform's forward pass, its backward pass, then the
+# scaling and scoring (3 x cells units).
+cdef struct SiteSearch:
+    int32_t running                      # 1 while a search is under way
+    int32_t unit                         # work units done
+    int32_t best_tier                    # the best cell so far: its tier (3: none yet),
+    int32_t best_k                       # its index (-1: none yet)
+    double best_cost                     # and its cost
+    SiteQuery q
 
 cdef struct LawState:
     int32_t phase
@@ -178,6 +208,7 @@ cdef struct LawState:
     double cut_s
     double flyaway_heading_S[2]
     double start_position_S_m[2]
+    SiteSearch search                    # the site search under way, if running
     float clearance_m[HAZARD_MAP_MAX_SIZE]   # work buffer of site selection
 
 # The phase table (_law.pyx, design A): one row per phase, indexed by its

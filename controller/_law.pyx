@@ -49,6 +49,10 @@ G. Hover-and-map (Tianwen-1 hovered near 100 m to map and pick a flat spot,
    the site; a hazard map that comes in the hover moves the site, and the
    horizontal loop carries the lander over it; after hover_s, once within
    HOVER_ARRIVAL_M of the site, the terminal descent begins.
+H. Site search (_sites.pyx): a map that comes in a phase with maps starts a
+   search, spread over the following steps so that no step overruns a
+   board's budget; the law flies on to its site meanwhile and diverts on
+   the step the search ends.
 """
 
 from libc.math cimport sqrt, cos, sin, fmax, fmin
@@ -58,7 +62,7 @@ from hilander.controller._airbags cimport airbag_step
 from hilander.controller._guidance cimport (
     TgoProblem, coast_and_brake_s, guidance_accel, tgo_search, tgo_violation,
 )
-from hilander.controller._sites cimport SiteQuery, select_site
+from hilander.controller._sites cimport site_search_begin, site_search_step
 from hilander.controller._throttle cimport norm2, throttle_stage, thrust_max_N
 from hilander.controller._touchdown cimport (
     arm_touchdown, detect_leg_touchdown, detect_touchdown, flyaway, flyaway_heading,
@@ -146,36 +150,6 @@ cdef void gate_problem(const LawState* s, const LawParams* p, const SensorFrame*
     q.floor_z = q.rf[2]
     q.tgo_min = p.tgo_min_s
     q.tgo_max = p.tgo_max_s
-
-
-cdef void choose_site(LawState* s, const LawParams* p, const SensorFrame* f,
-                      const HazardMap* m, uint32_t* status) noexcept nogil:
-    cdef SiteQuery q
-    cdef TgoProblem g
-    gate_problem(s, p, f, &g)
-    q.nominal_S_m[0] = 0.0
-    q.nominal_S_m[1] = 0.0
-    q.current_S_m[0] = s.site_S_m[0]
-    q.current_S_m[1] = s.site_S_m[1]
-    q.tgo_s = s.tgo_s if s.tgo_s > p.tgo_switch_s else tgo_search(&g)
-    if s.phase == PHASE_HOVER:
-        q.tgo_s = p.hover_s             # the hover's time is the time to move
-    q.accel_divert_mps2 = p.divert_accel_fraction * g.accel_max * sin(p.tilt_max_rad)
-    q.mass_kg = fmax(f.mass_estimate_kg, 1.0)
-    q.exhaust_velocity_mps = p.isp_s * G0
-    q.cost_safe_max = p.site_cost_safe_max
-    q.clearance_min_m = p.site_clearance_min_m
-    q.clearance_pref_m = p.site_clearance_pref_m
-    q.divert_max_m = p.divert_max_m
-    q.weight_clearance = p.site_weight_clearance
-    q.weight_distance = p.site_weight_distance
-    q.weight_propellant = p.site_weight_propellant
-    q.propellant_scale_kg = p.site_propellant_scale_kg
-    status[0] |= select_site(m, &q, s.clearance_m, s.site_S_m)
-    s.events |= EVENT_SITE_SELECTED
-    s.tgo_s = 0.0                       # new target: search the time-to-go again
-    if s.phase != PHASE_HOVER:
-        set_phase(s, PHASE_DIVERT, f.time_s)
 
 
 cdef int turn_round(LawState* s, const LawParams* p, const TgoProblem* q,
@@ -358,12 +332,19 @@ cdef void guided_step(LawState* s, const LawParams* p, const SensorFrame* f,
                       const HazardMap* hazard_map, Command* c) noexcept nogil:
     """A powered descent: guidance, terminal descent, touchdown, throttle."""
     cdef double a[3]
+    cdef TgoProblem g
     a[0] = 0.0
     a[1] = 0.0
     a[2] = p.gravity_mps2
+    if site_search_step(s, p, f, hazard_map, phase_row(s.phase).flags & PHASE_MAPS, &c.status):
+        if s.phase != PHASE_HOVER:      # a new site: divert to it
+            set_phase(s, PHASE_DIVERT, f.time_s)
+    phase_row(s.phase).fly(s, p, f, a, &c.status)
     if f.hazard_map_ready and hazard_map != NULL and phase_row(s.phase).flags & PHASE_MAPS:
-        choose_site(s, p, f, hazard_map, &c.status)
-    phase_row(s.phase).fly(s, p, f, a, &c.status)   # after choose_site: it may enter DIVERT
+        gate_problem(s, p, f, &g)
+        site_search_begin(s, p, f, &g)  # the search runs over the next steps (H)
+    if s.search.running:
+        c.status |= STATUS_SITE_SEARCH
     throttle_stage(s, p, f, a, c)
 
 

@@ -21,13 +21,28 @@ C. Cost of a reachable safe site:
 D. Sites with clearance below clearance_min are used only when no other safe
    site is reachable. With no safe reachable site the least-hazardous
    reachable cell is chosen and select_site returns STATUS_NO_SAFE_SITE.
+E. Spread over control steps (LawState.search): the search is cut into work
+   units of one map row, the transform's forward pass (each row seeded
+   first), its backward pass, then each row scaled and scored; a step does
+   site_search_rows_per_tick of them. Same operations in the same order as
+   the one-shot search, so the same site, bit for bit. The query is frozen
+   on the step the map comes in, after that step's flying; the law flies on
+   to its current site meanwhile, and selects on the step the last unit
+   ends. A new map, no map, or a phase without maps ends it unfinished.
 """
 
-from libc.math cimport sqrt, fmax
-from hilander.controller._law cimport HazardMap, STATUS_NO_SAFE_SITE
+from libc.math cimport sqrt, fmax, sin
+from hilander.controller._guidance cimport TgoProblem, tgo_search
+from hilander.controller._law cimport (
+    HazardMap, LawParams, LawState, SensorFrame, SiteQuery, SiteSearch,
+    EVENT_SITE_SELECTED, PHASE_HOVER, STATUS_NO_SAFE_SITE,
+)
+from libc.stdint cimport uint32_t
 
 cdef float UNSAFE = 0.0
 cdef float FAR = 1.0e9
+cdef double G0 = 9.80665  # standard gravity for Isp [m/s^2], exact by definition
+cdef int PASSES = 3       # forward, backward, scoring: a unit per map row each
 
 
 cdef inline float chamfer_at(const float* d, int n, int i, int j) noexcept nogil:
@@ -37,30 +52,49 @@ cdef inline float chamfer_at(const float* d, int n, int i, int j) noexcept nogil
     return d[i * n + j]
 
 
+cdef void forward_row(const HazardMap* m, double cost_safe_max, float* d, int i) noexcept nogil:
+    """Seed row i (safe: far, unsafe: 0), then the forward pass over it."""
+    cdef int n = m.cells, j
+    cdef float v
+    for j in range(n):
+        d[i * n + j] = FAR if m.cost[i * n + j] < cost_safe_max else UNSAFE
+    for j in range(n):
+        v = d[i * n + j]
+        v = min(v, chamfer_at(d, n, i - 1, j) + 3)
+        v = min(v, chamfer_at(d, n, i, j - 1) + 3)
+        v = min(v, chamfer_at(d, n, i - 1, j - 1) + 4)
+        v = min(v, chamfer_at(d, n, i - 1, j + 1) + 4)
+        d[i * n + j] = v
+
+
+cdef void backward_row(float* d, int n, int i) noexcept nogil:
+    cdef int j
+    cdef float v
+    for j in range(n - 1, -1, -1):
+        v = d[i * n + j]
+        v = min(v, chamfer_at(d, n, i + 1, j) + 3)
+        v = min(v, chamfer_at(d, n, i, j + 1) + 3)
+        v = min(v, chamfer_at(d, n, i + 1, j + 1) + 4)
+        v = min(v, chamfer_at(d, n, i + 1, j - 1) + 4)
+        d[i * n + j] = v
+
+
+cdef inline void scale_row(const HazardMap* m, float* d, int i) noexcept nogil:
+    """Chamfer units (3 per cell) into metres."""
+    cdef int n = m.cells, j
+    for j in range(n):
+        d[i * n + j] = <float>(d[i * n + j] / 3.0 * m.cell_size_m)
+
+
 cdef void clearance_transform(const HazardMap* m, double cost_safe_max,
                               float* clearance_m) noexcept nogil:
-    cdef int n = m.cells, i, j, k
-    cdef float v
-    for k in range(n * n):
-        clearance_m[k] = FAR if m.cost[k] < cost_safe_max else UNSAFE
+    cdef int n = m.cells, i
     for i in range(n):
-        for j in range(n):
-            v = clearance_m[i * n + j]
-            v = min(v, chamfer_at(clearance_m, n, i - 1, j) + 3)
-            v = min(v, chamfer_at(clearance_m, n, i, j - 1) + 3)
-            v = min(v, chamfer_at(clearance_m, n, i - 1, j - 1) + 4)
-            v = min(v, chamfer_at(clearance_m, n, i - 1, j + 1) + 4)
-            clearance_m[i * n + j] = v
+        forward_row(m, cost_safe_max, clearance_m, i)
     for i in range(n - 1, -1, -1):
-        for j in range(n - 1, -1, -1):
-            v = clearance_m[i * n + j]
-            v = min(v, chamfer_at(clearance_m, n, i + 1, j) + 3)
-            v = min(v, chamfer_at(clearance_m, n, i, j + 1) + 3)
-            v = min(v, chamfer_at(clearance_m, n, i + 1, j + 1) + 4)
-            v = min(v, chamfer_at(clearance_m, n, i + 1, j - 1) + 4)
-            clearance_m[i * n + j] = v
-    for k in range(n * n):
-        clearance_m[k] = <float>(clearance_m[k] / 3.0 * m.cell_size_m)
+        backward_row(clearance_m, n, i)
+    for i in range(n):
+        scale_row(m, clearance_m, i)
 
 
 cdef double site_cost(const SiteQuery* q, double clearance, double x, double y,
@@ -73,33 +107,116 @@ cdef double site_cost(const SiteQuery* q, double clearance, double x, double y,
             + q.weight_propellant * propellant / q.propellant_scale_kg)
 
 
+cdef void score_row(SiteSearch* w, const HazardMap* m, const float* clearance_m,
+                    int i) noexcept nogil:
+    """Row i's reachable cells against the best so far: tier, then cost."""
+    cdef const SiteQuery* q = &w.q
+    cdef int n = m.cells, j, k, tier
+    cdef double x, divert, cost
+    cdef double y = m.origin_S_m[1] + (i + 0.5) * m.cell_size_m
+    for j in range(n):
+        x = m.origin_S_m[0] + (j + 0.5) * m.cell_size_m
+        k = i * n + j
+        divert = sqrt((x - q.current_S_m[0]) ** 2 + (y - q.current_S_m[1]) ** 2)
+        if divert > q.divert_max_m or 6.0 * divert > q.accel_divert_mps2 * q.tgo_s ** 2:
+            continue
+        if m.cost[k] >= q.cost_safe_max:
+            tier = 2
+            cost = m.cost[k]
+        else:
+            tier = 0 if clearance_m[k] >= q.clearance_min_m else 1
+            cost = site_cost(q, clearance_m[k], x, y, divert)
+        if tier < w.best_tier or (tier == w.best_tier and cost < w.best_cost):
+            w.best_tier = tier
+            w.best_cost = cost
+            w.best_k = k
+
+
+cdef void search_begin(SiteSearch* w, const SiteQuery* q) noexcept nogil:
+    w.running = 1
+    w.unit = 0
+    w.best_tier = 3
+    w.best_k = -1
+    w.best_cost = 1e300
+    w.q = q[0]
+
+
+cdef int search_advance(SiteSearch* w, const HazardMap* m, float* clearance_m,
+                        int units) noexcept nogil:
+    """Up to ``units`` units of work; 1 once the search is done."""
+    cdef int n = m.cells, u
+    cdef int end = min(w.unit + units, PASSES * n)
+    for u in range(w.unit, end):
+        if u < n:
+            forward_row(m, w.q.cost_safe_max, clearance_m, u)
+        elif u < 2 * n:
+            backward_row(clearance_m, n, 2 * n - 1 - u)
+        else:
+            scale_row(m, clearance_m, u - 2 * n)
+            score_row(w, m, clearance_m, u - 2 * n)
+    w.unit = end
+    return end == PASSES * n
+
+
+cdef int search_result(const SiteSearch* w, const HazardMap* m, double site_S_m[3]) noexcept nogil:
+    """Write the chosen site (x, y, ground z), if any, and return status bits."""
+    cdef int n = m.cells
+    if w.best_k < 0:
+        return STATUS_NO_SAFE_SITE
+    site_S_m[0] = m.origin_S_m[0] + (w.best_k % n + 0.5) * m.cell_size_m
+    site_S_m[1] = m.origin_S_m[1] + (w.best_k // n + 0.5) * m.cell_size_m
+    site_S_m[2] = m.elevation_m[w.best_k]
+    return STATUS_NO_SAFE_SITE if w.best_tier == 2 else 0
+
+
 cdef int select_site(const HazardMap* m, const SiteQuery* q, float* clearance_m,
                      double site_S_m[3]) noexcept nogil:
-    """Write the chosen site (x, y, ground z) and return status bits."""
-    cdef int n = m.cells, i, j, k, tier, best_tier = 3, best_k = -1
-    cdef double x, y, divert, cost, best_cost = 1e300
-    clearance_transform(m, q.cost_safe_max, clearance_m)
-    for i in range(n):
-        y = m.origin_S_m[1] + (i + 0.5) * m.cell_size_m
-        for j in range(n):
-            x = m.origin_S_m[0] + (j + 0.5) * m.cell_size_m
-            k = i * n + j
-            divert = sqrt((x - q.current_S_m[0]) ** 2 + (y - q.current_S_m[1]) ** 2)
-            if divert > q.divert_max_m or 6.0 * divert > q.accel_divert_mps2 * q.tgo_s ** 2:
-                continue
-            if m.cost[k] >= q.cost_safe_max:
-                tier = 2
-                cost = m.cost[k]
-            else:
-                tier = 0 if clearance_m[k] >= q.clearance_min_m else 1
-                cost = site_cost(q, clearance_m[k], x, y, divert)
-            if tier < best_tier or (tier == best_tier and cost < best_cost):
-                best_tier = tier
-                best_cost = cost
-                best_k = k
-    if best_k < 0:
-        return STATUS_NO_SAFE_SITE
-    site_S_m[0] = m.origin_S_m[0] + (best_k % n + 0.5) * m.cell_size_m
-    site_S_m[1] = m.origin_S_m[1] + (best_k // n + 0.5) * m.cell_size_m
-    site_S_m[2] = m.elevation_m[best_k]
-    return STATUS_NO_SAFE_SITE if best_tier == 2 else 0
+    """The whole search at once: write the chosen site and return status bits."""
+    cdef SiteSearch w
+    search_begin(&w, q)
+    search_advance(&w, m, clearance_m, PASSES * m.cells)
+    return search_result(&w, m, site_S_m)
+
+
+cdef void site_search_begin(LawState* s, const LawParams* p, const SensorFrame* f,
+                            const TgoProblem* g) noexcept nogil:
+    """Freeze the question of a new map (g: the step's gate problem) and begin."""
+    cdef SiteQuery q
+    q.nominal_S_m[0] = 0.0
+    q.nominal_S_m[1] = 0.0
+    q.current_S_m[0] = s.site_S_m[0]
+    q.current_S_m[1] = s.site_S_m[1]
+    q.tgo_s = s.tgo_s if s.tgo_s > p.tgo_switch_s else tgo_search(g)
+    if s.phase == PHASE_HOVER:
+        q.tgo_s = p.hover_s             # the hover's time is the time to move
+    q.accel_divert_mps2 = p.divert_accel_fraction * g.accel_max * sin(p.tilt_max_rad)
+    q.mass_kg = fmax(f.mass_estimate_kg, 1.0)
+    q.exhaust_velocity_mps = p.isp_s * G0
+    q.cost_safe_max = p.site_cost_safe_max
+    q.clearance_min_m = p.site_clearance_min_m
+    q.clearance_pref_m = p.site_clearance_pref_m
+    q.divert_max_m = p.divert_max_m
+    q.weight_clearance = p.site_weight_clearance
+    q.weight_distance = p.site_weight_distance
+    q.weight_propellant = p.site_weight_propellant
+    q.propellant_scale_kg = p.site_propellant_scale_kg
+    search_begin(&s.search, &q)
+
+
+cdef int site_search_step(LawState* s, const LawParams* p, const SensorFrame* f,
+                          const HazardMap* m, bint maps, uint32_t* status) noexcept nogil:
+    """A step's slice of the search under way; 1 when it ends with a selection
+    (site, event, and a new time-to-go to search). A new map, no map, or a
+    phase without maps (maps = 0) ends it unfinished."""
+    if not s.search.running:
+        return 0
+    if f.hazard_map_ready or m == NULL or not maps:
+        s.search.running = 0
+        return 0
+    if not search_advance(&s.search, m, s.clearance_m, p.site_search_rows_per_tick):
+        return 0
+    s.search.running = 0
+    status[0] |= search_result(&s.search, m, s.site_S_m)
+    s.events |= EVENT_SITE_SELECTED
+    s.tgo_s = 0.0                       # new target: search the time-to-go again
+    return 1

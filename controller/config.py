@@ -154,6 +154,12 @@ class LawConfig:
     site_propellant_scale_kg: float = param(
         20.0, unit="kg", doc="propellant that counts as one unit of site cost", gt=0, le=1e6
     )
+    # The site search is spread over control steps so that none overruns a
+    # board's budget: a 64 x 64 map is 192 rows of work (the clearance
+    # transform's two passes, then the scoring); docs/law.md, design H.
+    site_search_rows_per_tick: int = param(
+        8, unit="-", doc="hazard-map rows of site-search work per control step", ge=1, le=192
+    )
     # -- touchdown detection and tether cut --
     # Required thrust drops by about half when the rover's weight leaves the
     # bridle; persistence of order 1 s (mars-landers.md §1.3 and §1.7, C/R).

@@ -66,6 +66,7 @@ class Status(enum.IntFlag):
     NO_SAFE_SITE = 8
     TGO_INFEASIBLE = 16
     RADAR_INVALID = 32
+    SITE_SEARCH = 64  # a site search is under way: the site may still move
 
 
 @dataclass(frozen=True)

@@ -15,17 +15,16 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from hilander.controller.config import DECEL_MAX_OVER_GATE, LANDING_AIRBAGS, LANDING_LEGS, LawConfig
-from hilander.controller.interface import Command, Event, HazardMap, Phase, SensorFrame, Status
+from hilander.controller.interface import Command, Event, Phase, SensorFrame, Status
 from hilander.controller.reference_airbags import airbag_step
 from hilander.controller.reference_guidance import (
-    SiteQuery,
     TgoProblem,
     coast_and_brake_s,
     guidance_accel,
     plan_cost,
-    select_site,
     tgo_search,
 )
+from hilander.controller.reference_search import SiteSearch, site_query
 from hilander.controller.reference_throttle import norm2, throttle_stage, thrust_max_N
 from hilander.controller.reference_touchdown import (
     arm_touchdown,
@@ -35,7 +34,6 @@ from hilander.controller.reference_touchdown import (
     flyaway_heading,
 )
 
-G0 = 9.80665  # standard gravity for Isp [m/s^2]
 HORIZONTAL_GAIN = 6.0  # ZEM/ZEV across: the final horizontal thrust is free
 TURN_BRAKE_FRACTION = 0.8  # of full thrust, the braking the turn-round plans for
 TURN_TILT_FRACTION = 0.99  # of the tilt cone's edge, to stay off it
@@ -70,6 +68,7 @@ class ReferenceState:
     cut_s: float = 0.0
     flyaway_heading_S: tuple[float, float] = (0.0, 0.0)
     start_position_S_m: tuple[float, float] = (0.0, 0.0)
+    search: SiteSearch | None = None  # the site search under way
 
 
 class ReferenceLaw:
@@ -102,11 +101,13 @@ class ReferenceLaw:
         if p.landing_system == LANDING_AIRBAGS:
             thrust, throttle = airbag_step(p, s, f)
             return self.command(f, thrust, throttle, status)
-        row = law_phase(s.phase)
-        maps = row is not None and row.flags & PHASE_MAPS
-        if maps and f.hazard_map_ready and f.hazard_map is not None:
-            status |= self.choose_site(f, f.hazard_map)
-        a, status = self.fly_phase(f, status)  # after choose_site: it may enter DIVERT
+        status |= self.search_site(f)
+        a, status = self.fly_phase(f, status)  # after search_site: it may enter DIVERT
+        if f.hazard_map_ready and f.hazard_map is not None and self.maps():
+            q = site_query(p, s.phase, s.tgo_s, s.site_S_m, self.gate_problem(f), f)
+            s.search = SiteSearch(f.hazard_map, q)
+        if s.search is not None:
+            status |= Status.SITE_SEARCH
         thrust, throttle, status = throttle_stage(p, s, f, a, status)
         return self.command(f, thrust, throttle, status)
 
@@ -172,29 +173,25 @@ class ReferenceLaw:
         fly: Fly = self.hold if row is None else getattr(self, row.fly.__name__)
         return fly(f, status)
 
-    def choose_site(self, f: SensorFrame, m: HazardMap) -> Status:
+    def maps(self) -> bool:
+        """Whether a hazard map moves the site in the phase flown now."""
+        row = law_phase(self.s.phase)
+        return row is not None and row.flags & PHASE_MAPS != 0
+
+    def search_site(self, f: SensorFrame) -> Status:
+        """A slice of the site search under way, and on its last the selection;
+        a new map or a phase without maps ends it unfinished."""
         p, s = self.p, self.s
         assert p is not None
-        g = self.gate_problem(f)
-        q = SiteQuery(
-            nominal_S_m=(0.0, 0.0),
-            current_S_m=(s.site_S_m[0], s.site_S_m[1]),
-            tgo_s=p.hover_s
-            if s.phase == Phase.HOVER
-            else (s.tgo_s if s.tgo_s > p.tgo_switch_s else tgo_search(g)),
-            accel_divert_mps2=p.divert_accel_fraction * g.accel_max * math.sin(p.tilt_max_rad),
-            mass_kg=max(f.mass_estimate_kg, 1.0),
-            exhaust_velocity_mps=p.isp_s * G0,
-            cost_safe_max=p.site_cost_safe_max,
-            clearance_min_m=p.site_clearance_min_m,
-            clearance_pref_m=p.site_clearance_pref_m,
-            divert_max_m=p.divert_max_m,
-            weight_clearance=p.site_weight_clearance,
-            weight_distance=p.site_weight_distance,
-            weight_propellant=p.site_weight_propellant,
-            propellant_scale_kg=p.site_propellant_scale_kg,
-        )
-        site, no_safe = select_site(m, q)
+        if s.search is None:
+            return Status(0)
+        if f.hazard_map_ready or not self.maps():
+            s.search = None
+            return Status(0)
+        if not s.search.advance(p.site_search_rows_per_tick):
+            return Status(0)
+        site, no_safe = s.search.result()
+        s.search = None
         if site is not None:
             s.site_S_m = list(site)
         s.events |= Event.SITE_SELECTED

@@ -31,8 +31,8 @@ def fly_compiled(World world, LawCore law, double[:, ::1] telemetry):
     with nogil:
         while not world.state.done and world.state.tick < rows:
             world_sense(&world.state, &world.params, &world.terrain, &f)
-            law_step(&law.state, &law.params, &f,
-                     &world.hazard_map if f.hazard_map_ready else NULL, &c)
+            # the map: read on its frame, and by the site search after it
+            law_step(&law.state, &law.params, &f, &world.hazard_map, &c)
             world_command(&world.state, &world.params, &c)
             world_record(&world.state, &world.params, &world.terrain, &c,
                          &telemetry[world.state.tick, 0])
@@ -45,8 +45,9 @@ def replay_law(LawCore law, list frames):
     """Step the compiled law over recorded frames (dicts of SensorFrame fields).
 
     The frames are converted first; then the law runs over all of them in C
-    with no Python per step. Frames with hazard_map_ready use the map loaded
-    into the law (LawCore.load_hazard_map). Returns (commands as dicts, the
+    with no Python per step. Frames with hazard_map_ready, and the site search
+    on the steps after them, use the map loaded into the law
+    (LawCore.load_hazard_map). Returns (commands as dicts, the
     seconds the C loop took by the monotonic clock).
     """
     cdef Py_ssize_t n = len(frames), k
@@ -64,7 +65,8 @@ def replay_law(LawCore law, list frames):
             clock_gettime(CLOCK_MONOTONIC, &t0)
             for k in range(n):
                 law_step(&law.state, &law.params, &f[k],
-                         &law.hazard_map if f[k].hazard_map_ready else NULL, &c[k])
+                         &law.hazard_map if f[k].hazard_map_ready or law.map_loaded else NULL,
+                         &c[k])
             clock_gettime(CLOCK_MONOTONIC, &t1)
         commands = [c[k] for k in range(n)]
     finally:

@@ -12,7 +12,6 @@
 #include "hl_throttle.h"
 #include "hl_touchdown.h"
 
-static const hl_real G0 = R(9.80665); /* standard gravity for Isp [m/s^2] */
 static const double HORIZONTAL_GAIN = 6.0;     /* ZEM/ZEV across: the final horizontal thrust is free */
 static const double TURN_BRAKE_FRACTION = 0.8; /* of full thrust, the braking the turn-round plans for */
 static const double TURN_TILT_FRACTION = 0.99; /* of the tilt cone's edge, to stay off it */
@@ -102,35 +101,6 @@ static void gate_problem(const hl_law_state_t *s, const hl_law_params_t *p,
     q->floor_z = q->rf[2];
     q->tgo_min = p->tgo_min_s;
     q->tgo_max = p->tgo_max_s;
-}
-
-static void choose_site(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
-                        const hl_hazard_map_t *m, uint16_t *status)
-{
-    hl_site_query_t q;
-    hl_tgo_problem_t g;
-    gate_problem(s, p, f, &g);
-    q.nominal_S_m[0] = R(0.0);
-    q.nominal_S_m[1] = R(0.0);
-    q.current_S_m[0] = s->site_S_m[0];
-    q.current_S_m[1] = s->site_S_m[1];
-    q.tgo_s = (hl_real)(s->tgo_s > (double)p->tgo_switch_s ? s->tgo_s : hl_tgo_search(&g));
-    if (s->phase == HL_PHASE_HOVER) q.tgo_s = p->hover_s; /* the hover's time is the time to move */
-    q.accel_divert_mps2 = p->divert_accel_fraction * (hl_real)g.accel_max * hl_sin(p->tilt_max_rad);
-    q.mass_kg = hl_fmax((hl_real)f->mass_estimate_kg, R(1.0));
-    q.exhaust_velocity_mps = p->isp_s * G0;
-    q.cost_safe_max = p->site_cost_safe_max;
-    q.clearance_min_m = p->site_clearance_min_m;
-    q.clearance_pref_m = p->site_clearance_pref_m;
-    q.divert_max_m = p->divert_max_m;
-    q.weight_clearance = p->site_weight_clearance;
-    q.weight_distance = p->site_weight_distance;
-    q.weight_propellant = p->site_weight_propellant;
-    q.propellant_scale_kg = p->site_propellant_scale_kg;
-    *status = (uint16_t)(*status | hl_select_site(m, &q, s->clearance_m, s->site_S_m));
-    s->events |= HL_EVENT_SITE_SELECTED;
-    s->tgo_s = 0.0; /* new target: search the time-to-go again */
-    if (s->phase != HL_PHASE_HOVER) set_phase(s, HL_PHASE_DIVERT, (hl_real)f->time_s);
 }
 
 /* fix the terminal deceleration that takes the vehicle from where it is to
@@ -359,13 +329,21 @@ static void guided_step(hl_law_state_t *s, const hl_law_params_t *p, const hl_se
                         const hl_hazard_map_t *hazard_map, hl_command_t *c)
 {
     hl_real a[3];
+    hl_tgo_problem_t g;
     a[0] = R(0.0);
     a[1] = R(0.0);
     a[2] = p->gravity_mps2;
-    if (f->hazard_map_ready && hazard_map != NULL && (phase_row(s->phase)->flags & HL_PHASE_MAPS)) {
-        choose_site(s, p, f, hazard_map, &c->status);
+    if (hl_site_search_step(s, p, f, hazard_map, (phase_row(s->phase)->flags & HL_PHASE_MAPS) != 0u,
+                            &c->status)
+        && s->phase != HL_PHASE_HOVER) {
+        set_phase(s, HL_PHASE_DIVERT, (hl_real)f->time_s); /* a new site: divert to it */
     }
-    phase_row(s->phase)->fly(s, p, f, a, &c->status); /* after choose_site: it may enter DIVERT */
+    phase_row(s->phase)->fly(s, p, f, a, &c->status);
+    if (f->hazard_map_ready && hazard_map != NULL && (phase_row(s->phase)->flags & HL_PHASE_MAPS)) {
+        gate_problem(s, p, f, &g);
+        hl_site_search_begin(s, p, f, &g); /* the search runs over the next steps */
+    }
+    if (s->search.running) c->status |= HL_STATUS_SITE_SEARCH;
     hl_throttle_stage(s, p, f, a, c);
 }
 

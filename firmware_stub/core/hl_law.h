@@ -44,6 +44,7 @@ typedef struct hl_law_params {
     hl_real site_cost_safe_max, site_clearance_min_m, site_clearance_pref_m, divert_max_m;
     hl_real divert_accel_fraction, site_weight_clearance, site_weight_distance;
     hl_real site_weight_propellant, site_propellant_scale_kg;
+    int32_t site_search_rows_per_tick; /* rows of site-search work per step (hl_sites.c) */
     hl_real td_thrust_ratio, td_persistence_s, td_filter_time_s, td_arm_settle_s;
     hl_real td_gate_altitude_m, td_arm_altitude_m, tether_cut_delay_s;
     int32_t td_contact_samples; /* legs: consecutive contact samples for touchdown */
@@ -51,6 +52,36 @@ typedef struct hl_law_params {
     hl_real flyaway_thrust_factor;
     hl_real airbag_release_altitude_m, airbag_cut_speed_mps;
 } hl_law_params_t;
+
+/* The site search's question, frozen on the step its map came in (hl_sites.c). */
+typedef struct hl_site_query {
+    hl_real nominal_S_m[2];      /* the nominal target */
+    hl_real current_S_m[2];      /* the site flown to now */
+    hl_real tgo_s;
+    hl_real accel_divert_mps2;   /* horizontal acceleration set aside for diverts */
+    hl_real mass_kg;
+    hl_real exhaust_velocity_mps;
+    hl_real cost_safe_max;
+    hl_real clearance_min_m;
+    hl_real clearance_pref_m;
+    hl_real divert_max_m;
+    hl_real weight_clearance;
+    hl_real weight_distance;
+    hl_real weight_propellant;
+    hl_real propellant_scale_kg;
+} hl_site_query_t;
+
+/* A site search spread over control steps: work units of one map row each,
+ * the clearance transform's forward pass, its backward pass, then the
+ * scaling and scoring (3 x cells units). */
+typedef struct hl_site_search {
+    int32_t running;   /* 1 while a search is under way */
+    int32_t unit;      /* work units done */
+    int32_t best_tier; /* the best cell so far: its tier (3: none yet), */
+    int32_t best_k;    /* its index (-1: none yet) */
+    hl_real best_cost; /* and its cost */
+    hl_site_query_t q;
+} hl_site_search_t;
 
 typedef struct hl_law_state {
     int32_t phase;
@@ -66,6 +97,7 @@ typedef struct hl_law_state {
     int32_t td_contact_count; /* legs: consecutive samples with a leg contact */
     hl_real flyaway_heading_S[2];
     hl_real start_position_S_m[2];
+    hl_site_search_t search;                    /* the site search under way, if running */
     float clearance_m[HL_HAZARD_MAP_MAX_SIZE];  /* work buffer of site selection */
 } hl_law_state_t;
 

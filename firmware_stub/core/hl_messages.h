@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #define HL_PROTOCOL_VERSION 1u
-#define HL_SCHEMA_HASH 0xD8F3F944u
+#define HL_SCHEMA_HASH 0x33D6064Au
 #define HL_HEADER_SIZE 9u
 #define HL_CRC_SIZE 4u
 #define HL_MAX_PAYLOAD 1024u
@@ -50,7 +50,7 @@
 #define HL_GOODBYE_SIZE 1u  /* fixed part of the payload */
 
 /* Indices into PARAMS.values: the law's configuration, in schema order. */
-#define HL_PARAM_COUNT 57u
+#define HL_PARAM_COUNT 58u
 enum hl_param {
     HL_PARAM_landing_system = 0,
     HL_PARAM_control_rate_Hz = 1,
@@ -94,21 +94,22 @@ enum hl_param {
     HL_PARAM_site_weight_distance = 39,
     HL_PARAM_site_weight_propellant = 40,
     HL_PARAM_site_propellant_scale_kg = 41,
-    HL_PARAM_td_thrust_ratio = 42,
-    HL_PARAM_td_persistence_s = 43,
-    HL_PARAM_td_filter_time_s = 44,
-    HL_PARAM_td_arm_settle_s = 45,
-    HL_PARAM_td_gate_margin_m = 46,
-    HL_PARAM_td_arm_altitude_m = 47,
-    HL_PARAM_td_contact_samples = 48,
-    HL_PARAM_tether_cut_delay_s = 49,
-    HL_PARAM_airbag_release_altitude_m = 50,
-    HL_PARAM_airbag_cut_speed_mps = 51,
-    HL_PARAM_flyaway_climb_s = 52,
-    HL_PARAM_flyaway_climb_thrust_factor = 53,
-    HL_PARAM_flyaway_tilt_rad = 54,
-    HL_PARAM_flyaway_burn_s = 55,
-    HL_PARAM_flyaway_thrust_factor = 56,
+    HL_PARAM_site_search_rows_per_tick = 42,
+    HL_PARAM_td_thrust_ratio = 43,
+    HL_PARAM_td_persistence_s = 44,
+    HL_PARAM_td_filter_time_s = 45,
+    HL_PARAM_td_arm_settle_s = 46,
+    HL_PARAM_td_gate_margin_m = 47,
+    HL_PARAM_td_arm_altitude_m = 48,
+    HL_PARAM_td_contact_samples = 49,
+    HL_PARAM_tether_cut_delay_s = 50,
+    HL_PARAM_airbag_release_altitude_m = 51,
+    HL_PARAM_airbag_cut_speed_mps = 52,
+    HL_PARAM_flyaway_climb_s = 53,
+    HL_PARAM_flyaway_climb_thrust_factor = 54,
+    HL_PARAM_flyaway_tilt_rad = 55,
+    HL_PARAM_flyaway_burn_s = 56,
+    HL_PARAM_flyaway_thrust_factor = 57,
 };
 
 /* Enumerations: hilander.hil.wire.protocol and hilander.controller.interface. */
@@ -183,6 +184,7 @@ enum { /* Status */
     HL_STATUS_NO_SAFE_SITE = 8,
     HL_STATUS_TGO_INFEASIBLE = 16,
     HL_STATUS_RADAR_INVALID = 32,
+    HL_STATUS_SITE_SEARCH = 64,
 };
 
 /* HELLO: opens a session; the header carries the new session id (world -> controller). */

@@ -47,6 +47,7 @@ void hl_law_params_from(const double *v, hl_law_params_t *p)
     p->site_weight_distance = P(site_weight_distance);
     p->site_weight_propellant = P(site_weight_propellant);
     p->site_propellant_scale_kg = P(site_propellant_scale_kg);
+    p->site_search_rows_per_tick = (int32_t)v[HL_PARAM_site_search_rows_per_tick];
     p->td_thrust_ratio = P(td_thrust_ratio);
     p->td_persistence_s = P(td_persistence_s);
     p->td_filter_time_s = P(td_filter_time_s);

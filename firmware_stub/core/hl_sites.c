@@ -12,31 +12,50 @@ static float chamfer_at(const float *d, int n, int i, int j)
 
 static float min_f(float a, float b) { return b < a ? b : a; }
 
+enum { PASSES = 3 }; /* forward, backward, scoring: a unit per map row each */
+static const hl_real G0 = R(9.80665); /* standard gravity for Isp [m/s^2] */
+
+/* seed row i (safe: far, unsafe: 0), then the forward pass over it */
+static void forward_row(const hl_hazard_map_t *m, hl_real cost_safe_max, float *d, int i)
+{
+    int n = m->cells, j;
+    for (j = 0; j < n; j++) d[i * n + j] = (hl_real)m->cost[i * n + j] < cost_safe_max ? FAR : UNSAFE;
+    for (j = 0; j < n; j++) {
+        float v = d[i * n + j];
+        v = min_f(v, chamfer_at(d, n, i - 1, j) + 3.0f);
+        v = min_f(v, chamfer_at(d, n, i, j - 1) + 3.0f);
+        v = min_f(v, chamfer_at(d, n, i - 1, j - 1) + 4.0f);
+        v = min_f(v, chamfer_at(d, n, i - 1, j + 1) + 4.0f);
+        d[i * n + j] = v;
+    }
+}
+
+static void backward_row(float *d, int n, int i)
+{
+    int j;
+    for (j = n - 1; j >= 0; j--) {
+        float v = d[i * n + j];
+        v = min_f(v, chamfer_at(d, n, i + 1, j) + 3.0f);
+        v = min_f(v, chamfer_at(d, n, i, j + 1) + 3.0f);
+        v = min_f(v, chamfer_at(d, n, i + 1, j + 1) + 4.0f);
+        v = min_f(v, chamfer_at(d, n, i + 1, j - 1) + 4.0f);
+        d[i * n + j] = v;
+    }
+}
+
+/* chamfer units (3 per cell) into metres */
+static void scale_row(const hl_hazard_map_t *m, float *d, int i)
+{
+    int n = m->cells, j;
+    for (j = 0; j < n; j++) d[i * n + j] = (float)((hl_real)d[i * n + j] / R(3.0) * m->cell_size_m);
+}
+
 void hl_clearance_transform(const hl_hazard_map_t *m, hl_real cost_safe_max, float *clearance_m)
 {
-    int n = m->cells, i, j, k;
-    for (k = 0; k < n * n; k++) clearance_m[k] = (hl_real)m->cost[k] < cost_safe_max ? FAR : UNSAFE;
-    for (i = 0; i < n; i++) {
-        for (j = 0; j < n; j++) {
-            float v = clearance_m[i * n + j];
-            v = min_f(v, chamfer_at(clearance_m, n, i - 1, j) + 3.0f);
-            v = min_f(v, chamfer_at(clearance_m, n, i, j - 1) + 3.0f);
-            v = min_f(v, chamfer_at(clearance_m, n, i - 1, j - 1) + 4.0f);
-            v = min_f(v, chamfer_at(clearance_m, n, i - 1, j + 1) + 4.0f);
-            clearance_m[i * n + j] = v;
-        }
-    }
-    for (i = n - 1; i >= 0; i--) {
-        for (j = n - 1; j >= 0; j--) {
-            float v = clearance_m[i * n + j];
-            v = min_f(v, chamfer_at(clearance_m, n, i + 1, j) + 3.0f);
-            v = min_f(v, chamfer_at(clearance_m, n, i, j + 1) + 3.0f);
-            v = min_f(v, chamfer_at(clearance_m, n, i + 1, j + 1) + 4.0f);
-            v = min_f(v, chamfer_at(clearance_m, n, i + 1, j - 1) + 4.0f);
-            clearance_m[i * n + j] = v;
-        }
-    }
-    for (k = 0; k < n * n; k++) clearance_m[k] = (float)((hl_real)clearance_m[k] / R(3.0) * m->cell_size_m);
+    int i;
+    for (i = 0; i < m->cells; i++) forward_row(m, cost_safe_max, clearance_m, i);
+    for (i = m->cells - 1; i >= 0; i--) backward_row(clearance_m, m->cells, i);
+    for (i = 0; i < m->cells; i++) scale_row(m, clearance_m, i);
 }
 
 /* J = w_c max(0, 1 - clearance / pref) + w_d |site - nominal| / divert_max
@@ -53,38 +72,119 @@ static hl_real site_cost(const hl_site_query_t *q, hl_real clearance, hl_real x,
            + q->weight_propellant * propellant / q->propellant_scale_kg;
 }
 
+/* row i's reachable cells against the best so far: tier, then cost */
+static void score_row(hl_site_search_t *w, const hl_hazard_map_t *m, const float *clearance_m, int i)
+{
+    const hl_site_query_t *q = &w->q;
+    int n = m->cells, j;
+    hl_real y = m->origin_S_m[1] + ((hl_real)i + R(0.5)) * m->cell_size_m;
+    for (j = 0; j < n; j++) {
+        hl_real x = m->origin_S_m[0] + ((hl_real)j + R(0.5)) * m->cell_size_m;
+        hl_real dx = x - q->current_S_m[0], dy = y - q->current_S_m[1];
+        hl_real divert = hl_sqrt(dx * dx + dy * dy);
+        int k = i * n + j, tier;
+        hl_real cost;
+        if (divert > q->divert_max_m || R(6.0) * divert > q->accel_divert_mps2 * q->tgo_s * q->tgo_s) continue;
+        if ((hl_real)m->cost[k] >= q->cost_safe_max) {
+            tier = 2;
+            cost = (hl_real)m->cost[k];
+        } else {
+            tier = (hl_real)clearance_m[k] >= q->clearance_min_m ? 0 : 1;
+            cost = site_cost(q, (hl_real)clearance_m[k], x, y, divert);
+        }
+        if (tier < w->best_tier || (tier == w->best_tier && cost < w->best_cost)) {
+            w->best_tier = tier;
+            w->best_cost = cost;
+            w->best_k = k;
+        }
+    }
+}
+
+static void search_begin(hl_site_search_t *w, const hl_site_query_t *q)
+{
+    w->running = 1;
+    w->unit = 0;
+    w->best_tier = 3;
+    w->best_k = -1;
+    w->best_cost = R(1e30);
+    w->q = *q;
+}
+
+/* up to units units of work; 1 once the search is done */
+static int search_advance(hl_site_search_t *w, const hl_hazard_map_t *m, float *clearance_m, int units)
+{
+    int n = m->cells, u;
+    int end = w->unit + units < PASSES * n ? w->unit + units : PASSES * n;
+    for (u = w->unit; u < end; u++) {
+        if (u < n) {
+            forward_row(m, w->q.cost_safe_max, clearance_m, u);
+        } else if (u < 2 * n) {
+            backward_row(clearance_m, n, 2 * n - 1 - u);
+        } else {
+            scale_row(m, clearance_m, u - 2 * n);
+            score_row(w, m, clearance_m, u - 2 * n);
+        }
+    }
+    w->unit = end;
+    return end == PASSES * n;
+}
+
+/* write the chosen site (x, y, ground z), if any, and return status bits */
+static uint32_t search_result(const hl_site_search_t *w, const hl_hazard_map_t *m, hl_real site_S_m[3])
+{
+    int n = m->cells;
+    if (w->best_k < 0) return HL_STATUS_NO_SAFE_SITE;
+    site_S_m[0] = m->origin_S_m[0] + ((hl_real)(w->best_k % n) + R(0.5)) * m->cell_size_m;
+    site_S_m[1] = m->origin_S_m[1] + ((hl_real)(w->best_k / n) + R(0.5)) * m->cell_size_m;
+    site_S_m[2] = (hl_real)m->elevation_m[w->best_k];
+    return w->best_tier == 2 ? (uint32_t)HL_STATUS_NO_SAFE_SITE : 0u;
+}
+
 uint32_t hl_select_site(const hl_hazard_map_t *m, const hl_site_query_t *q, float *clearance_m,
                         hl_real site_S_m[3])
 {
-    int n = m->cells, i, j, best_tier = 3, best_k = -1;
-    hl_real best_cost = R(1e30);
-    hl_clearance_transform(m, q->cost_safe_max, clearance_m);
-    for (i = 0; i < n; i++) {
-        hl_real y = m->origin_S_m[1] + ((hl_real)i + R(0.5)) * m->cell_size_m;
-        for (j = 0; j < n; j++) {
-            hl_real x = m->origin_S_m[0] + ((hl_real)j + R(0.5)) * m->cell_size_m;
-            hl_real dx = x - q->current_S_m[0], dy = y - q->current_S_m[1];
-            hl_real divert = hl_sqrt(dx * dx + dy * dy);
-            int k = i * n + j, tier;
-            hl_real cost;
-            if (divert > q->divert_max_m || R(6.0) * divert > q->accel_divert_mps2 * q->tgo_s * q->tgo_s) continue;
-            if ((hl_real)m->cost[k] >= q->cost_safe_max) {
-                tier = 2;
-                cost = (hl_real)m->cost[k];
-            } else {
-                tier = (hl_real)clearance_m[k] >= q->clearance_min_m ? 0 : 1;
-                cost = site_cost(q, (hl_real)clearance_m[k], x, y, divert);
-            }
-            if (tier < best_tier || (tier == best_tier && cost < best_cost)) {
-                best_tier = tier;
-                best_cost = cost;
-                best_k = k;
-            }
-        }
+    hl_site_search_t w;
+    search_begin(&w, q);
+    (void)search_advance(&w, m, clearance_m, PASSES * m->cells);
+    return search_result(&w, m, site_S_m);
+}
+
+void hl_site_search_begin(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
+                          const hl_tgo_problem_t *g)
+{
+    hl_site_query_t q;
+    q.nominal_S_m[0] = R(0.0);
+    q.nominal_S_m[1] = R(0.0);
+    q.current_S_m[0] = s->site_S_m[0];
+    q.current_S_m[1] = s->site_S_m[1];
+    q.tgo_s = (hl_real)(s->tgo_s > (double)p->tgo_switch_s ? s->tgo_s : hl_tgo_search(g));
+    if (s->phase == HL_PHASE_HOVER) q.tgo_s = p->hover_s; /* the hover's time is the time to move */
+    q.accel_divert_mps2 = p->divert_accel_fraction * (hl_real)g->accel_max * hl_sin(p->tilt_max_rad);
+    q.mass_kg = hl_fmax((hl_real)f->mass_estimate_kg, R(1.0));
+    q.exhaust_velocity_mps = p->isp_s * G0;
+    q.cost_safe_max = p->site_cost_safe_max;
+    q.clearance_min_m = p->site_clearance_min_m;
+    q.clearance_pref_m = p->site_clearance_pref_m;
+    q.divert_max_m = p->divert_max_m;
+    q.weight_clearance = p->site_weight_clearance;
+    q.weight_distance = p->site_weight_distance;
+    q.weight_propellant = p->site_weight_propellant;
+    q.propellant_scale_kg = p->site_propellant_scale_kg;
+    search_begin(&s->search, &q);
+}
+
+int hl_site_search_step(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
+                        const hl_hazard_map_t *m, int maps, uint16_t *status)
+{
+    if (!s->search.running) return 0;
+    if (f->hazard_map_ready || m == NULL || !maps) {
+        s->search.running = 0;
+        return 0;
     }
-    if (best_k < 0) return HL_STATUS_NO_SAFE_SITE;
-    site_S_m[0] = m->origin_S_m[0] + ((hl_real)(best_k % n) + R(0.5)) * m->cell_size_m;
-    site_S_m[1] = m->origin_S_m[1] + ((hl_real)(best_k / n) + R(0.5)) * m->cell_size_m;
-    site_S_m[2] = (hl_real)m->elevation_m[best_k];
-    return best_tier == 2 ? (uint32_t)HL_STATUS_NO_SAFE_SITE : 0u;
+    if (!search_advance(&s->search, m, s->clearance_m, p->site_search_rows_per_tick)) return 0;
+    s->search.running = 0;
+    *status = (uint16_t)(*status | search_result(&s->search, m, s->site_S_m));
+    s->events |= HL_EVENT_SITE_SELECTED;
+    s->tgo_s = 0.0; /* new target: search the time-to-go again */
+    return 1;
 }

@@ -1,34 +1,30 @@
-/* Hazard avoidance: the lowest-cost reachable safe site (controller/_sites.pyx). */
+/* Hazard avoidance: the lowest-cost reachable safe site, at once or spread
+ * over control steps (controller/_sites.pyx, design E). */
 #ifndef HL_SITES_H
 #define HL_SITES_H
 
 #include <stdint.h>
 
+#include "hl_guidance.h"
 #include "hl_law.h"
-
-typedef struct hl_site_query {
-    hl_real nominal_S_m[2];      /* the nominal target */
-    hl_real current_S_m[2];      /* the site flown to now */
-    hl_real tgo_s;
-    hl_real accel_divert_mps2;   /* horizontal acceleration set aside for diverts */
-    hl_real mass_kg;
-    hl_real exhaust_velocity_mps;
-    hl_real cost_safe_max;
-    hl_real clearance_min_m;
-    hl_real clearance_pref_m;
-    hl_real divert_max_m;
-    hl_real weight_clearance;
-    hl_real weight_distance;
-    hl_real weight_propellant;
-    hl_real propellant_scale_kg;
-} hl_site_query_t;
 
 /* Clearance of every cell [m]: 3-4 chamfer distance to the nearest unsafe
  * cell or the map edge. */
 void hl_clearance_transform(const hl_hazard_map_t *m, hl_real cost_safe_max, float *clearance_m);
 
-/* Write the chosen site (x, y, ground z) and return status bits. */
+/* The whole search at once: write the chosen site (x, y, ground z) and
+ * return status bits. */
 uint32_t hl_select_site(const hl_hazard_map_t *m, const hl_site_query_t *q, float *clearance_m,
                         hl_real site_S_m[3]);
+
+/* Freeze the question of a new map (g: the step's gate problem) and begin. */
+void hl_site_search_begin(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
+                          const hl_tgo_problem_t *g);
+
+/* A step's slice of the search under way; 1 when it ends with a selection
+ * (site, event, a new time-to-go to search). A new map, no map, or a phase
+ * without maps (maps = 0) ends it unfinished. */
+int hl_site_search_step(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
+                        const hl_hazard_map_t *m, int maps, uint16_t *status);
 
 #endif

@@ -23,6 +23,7 @@ from hilander.controller import (
     Phase,
     ReferenceLaw,
     SensorFrame,
+    Status,
 )
 from tests.common.law import (
     CONFIG,
@@ -224,10 +225,50 @@ def test_hazard_map_moves_the_target_off_a_hazard(law_cls: type) -> None:
     law.reset(CONFIG)
     hazards = [(i, j) for i in range(6, 10) for j in range(6, 10)]  # a blob on the target
     c = law.step(with_map(frame(0, CONFIG), flat_map(16, 8.0, hazards)))
-    assert c.phase == Phase.DIVERT and c.events & Event.SITE_SELECTED
+    assert c.status & Status.SITE_SEARCH and not c.events & Event.SITE_SELECTED  # under way
+    steps = math.ceil(3 * 16 / CONFIG.site_search_rows_per_tick)  # 48 rows of work
+    for k in range(1, steps + 1):
+        c = law.step(frame(k, CONFIG))
+        assert bool(c.events & Event.SITE_SELECTED) == (k == steps), k
+        assert bool(c.status & Status.SITE_SEARCH) == (k < steps), k
+    assert c.phase == Phase.DIVERT
     x, y, _ = c.site_S_m
     assert not (-16 <= x <= 16 and -16 <= y <= 16)
     assert math.hypot(x, y) < 80
+
+
+def test_a_map_during_the_search_restarts_it(law_cls: type) -> None:
+    """A second map two steps into the search of the first: the law selects
+    from the second, as many steps after it as a search takes, the site a law
+    that only saw the second picks."""
+    first = flat_map(16, 8.0, [(i, j) for i in range(6, 10) for j in range(6, 10)])
+    second = flat_map(16, 8.0, [(i, j) for i in range(0, 16) for j in range(5, 16)])
+    both, only = law_cls(), law_cls()
+    both.reset(CONFIG)
+    only.reset(CONFIG)
+    steps = math.ceil(3 * 16 / CONFIG.site_search_rows_per_tick)
+    for k in range(3 + steps):
+        f = frame(k, CONFIG)
+        c = both.step(with_map(f, first) if k == 0 else with_map(f, second) if k == 2 else f)
+        d = only.step(with_map(f, second) if k == 2 else f)
+        assert bool(c.events & Event.SITE_SELECTED) == (k == 2 + steps), k
+        assert c.site_S_m == d.site_S_m and c.events == d.events and c.phase == d.phase, k
+    assert c.site_S_m[0] < -20.0  # the second map's rocks cover the east
+
+
+def test_a_search_ends_unfinished_when_its_phase_has_no_maps(law_cls: type) -> None:
+    """The approach ends (at the gate) one step into the search: the terminal
+    descent has no maps, so the search stops there and selects nothing."""
+    law = law_cls()
+    law.reset(CONFIG)
+    c = law.step(with_map(frame(0, CONFIG), flat_map(16, 8.0, [(8, 8)])))
+    assert c.status & Status.SITE_SEARCH
+    c = law.step(hover(1, CONFIG, *GATE))
+    assert c.phase == Phase.CONSTANT_VELOCITY
+    for k in range(2, 12):
+        c = law.step(hover(k, CONFIG, *GATE))
+        assert not c.status & Status.SITE_SEARCH and not c.events & Event.SITE_SELECTED, k
+    assert c.site_S_m == (0.0, 0.0, 0.0)
 
 
 def test_engine_out_raises_the_throttle_for_the_same_thrust(law_cls: type) -> None:
@@ -263,7 +304,7 @@ def test_config_rejects_bad_values() -> None:
 
 
 def test_constants_match_the_compiled_law() -> None:
-    from hilander.controller import Status, _core, config  # noqa: PLC0415
+    from hilander.controller import _core, config  # noqa: PLC0415
 
     for enum, prefix in ((Phase, "PHASE_"), (Event, "EVENT_"), (Status, "STATUS_")):
         for member in enum:

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from hilander.controller import Event, LawConfig, Phase
+from hilander.controller import Event, LawConfig, Phase, Status
 from hilander.controller.config import LANDING_LEGS
 from tests.common.law import VEHICLE, Flight, flat_map, hover, with_map
 
@@ -129,6 +129,11 @@ def test_a_map_in_the_hover_moves_the_site_and_keeps_hovering(law_cls: type) -> 
     c = law.step(with_map(hover(step, HOVERING, 100.0, 0.0), rocks))
     flight.commands.append(c)
     flight.step += 1
+    while c.status & Status.SITE_SEARCH:  # the search, over the next steps
+        c = law.step(hover(flight.step, HOVERING, 100.0, 0.0))
+        flight.commands.append(c)
+        flight.step += 1
+    assert flight.step - step == 1 + math.ceil(3 * 16 / HOVERING.site_search_rows_per_tick)
     assert c.phase == Phase.HOVER and c.events & Event.SITE_SELECTED
     assert math.hypot(c.site_S_m[0], c.site_S_m[1]) > 10.0
     # still over the nominal target after hover_s: too far from the new site to descend

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from hilander.controller import HazardMap, Status, _core
 from hilander.controller import reference_guidance as ref
+from hilander.controller.reference_search import SiteSearch
 
 SAFE_MAX = 0.03
 
@@ -140,3 +141,24 @@ def test_compiled_equals_reference(cost: np.ndarray, q: dict[str, Any]) -> None:
     )
     assert site == r_site
     assert bool(status & Status.NO_SAFE_SITE) == no_safe
+
+
+@given(cost_maps(), queries(), st.integers(1, 80))
+def test_the_search_spread_over_steps_finds_the_one_shot_site(
+    cost: np.ndarray, q: dict[str, Any], rows_per_step: int
+) -> None:
+    """The search cut into steps of `rows_per_step` rows of work (compiled and
+    reference) ends on step ceil(3 n / rows) with the one-shot reference's
+    site, bit for bit."""
+    m = hazard_map(cost)
+    query = ref.SiteQuery(**{k: tuple(v) if isinstance(v, list) else v for k, v in q.items()})
+    r_site, no_safe = ref.select_site(m, query)
+    search = SiteSearch(m, query)
+    steps = 1
+    while not search.advance(rows_per_step):
+        steps += 1
+    assert search.result() == (r_site, no_safe)
+    assert steps == max(1, math.ceil(3 * m.cells / rows_per_step))
+    elevation = m.elevation_m.tolist()
+    c = _core.py_search_site(cost.tolist(), elevation, 8.0, m.origin_S_m, q, rows_per_step)
+    assert c[0] == r_site and bool(c[1] & Status.NO_SAFE_SITE) == no_safe and c[2] == steps
