@@ -25,6 +25,15 @@ class Target:
     image: str  # what make builds, under firmware_stub/
     machine: str | None  # QEMU's -M, or None for a host process
     about: str  # in `hilander board --help`
+    fpu: bool = False  # the core stacks the FPU's registers on an exception
+    # Memory budgets (hilander memory; docs/firmware.md, Memory): a flight
+    # part of the Cortex-M3/M4F class (e.g. 512 KB of flash, 128 KB of SRAM)
+    # gives the law and its board code a quarter of the flash and three
+    # quarters of the RAM, the rest to the flight software around it; the
+    # stack its 16 KB region (hal/cortex-m/mps2_an385.ld, STACK_SIZE).
+    flash_budget_B: int = 128 * 1024
+    ram_budget_B: int = 96 * 1024
+    stack_budget_B: int = 16 * 1024
 
     def qemu_options(self) -> list[str]:
         """QEMU's options for this board, all but the serial port and the image."""
@@ -48,7 +57,9 @@ TARGETS = {
         Target("host", "build/host/hilander-fw", None, "this machine, on a pty"),
         Target("host-asan", "build/host-asan/hilander-fw", None, "with ASan and UBSan"),
         Target("qemu", "build/qemu/hilander-fw.elf", "mps2-an385", "emulated Cortex-M3"),
-        Target("qemu-m4f", "build/qemu-m4f/hilander-fw.elf", "mps2-an386", "emulated Cortex-M4F"),
+        Target(
+            "qemu-m4f", "build/qemu-m4f/hilander-fw.elf", "mps2-an386", "emulated Cortex-M4F", True
+        ),
     )
 }
 EMULATED = tuple(name for name, t in TARGETS.items() if t.machine is not None)

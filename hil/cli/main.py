@@ -32,6 +32,7 @@ from hilander.hil.cli.boards import (
 )
 from hilander.hil.cli.campaign import add_campaign_commands, run_baseline, run_campaign
 from hilander.hil.cli.exits import BAD_INPUT, Exit, UsageError, of_verdict
+from hilander.hil.cli.memory import add_memory_command, run_memory
 from hilander.hil.cli.optimal import add_optimal_command, run_optimal
 from hilander.hil.report.files import write_run
 from hilander.hil.report.outdir import claim
@@ -77,6 +78,7 @@ def build_parser() -> Parser:
     sub.add_parser("scenarios", help="list the landers, the faults of history and the scenarios")
     add_campaign_commands(sub, seed_type)
     add_optimal_command(sub, seed_type, run_index)
+    add_memory_command(sub)
     add_link_commands(sub, seed_type)
     return parser
 
@@ -167,6 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "campaign": run_campaign,
             "baseline": run_baseline,
             "optimal": run_optimal,
+            "memory": run_memory,
         }
         if args.command in desk:
             return desk[args.command](args)
