@@ -228,6 +228,15 @@ static void sensor_frame(hl_board_t *b)
     start_us = b->io.micros(b->io.ctx);
     start_count = cost_counter(b);
     hl_law_step(&b->law, &b->params, f, b->map_whole ? &b->map : NULL, &b->out.msg.command);
+#ifdef HL_TEST_SLOW_LAW
+    /* a deliberately slowed law, for the timing tests (make qemu-slow): a busy
+     * loop of HL_TEST_SLOW_LAW turns per map cell on the step a map comes in */
+    if (f->hazard_map_ready && b->map_whole) {
+        volatile uint32_t turn;
+        for (turn = 0; turn < (uint32_t)(b->map.cells * b->map.cells) * HL_TEST_SLOW_LAW; turn++) {
+        }
+    }
+#endif
     cost = step_cost(b, start_count);
     elapsed_us = b->io.micros(b->io.ctx) - start_us;
     b->out.msg.command.compute_instructions = cost;

@@ -18,12 +18,17 @@ def _free_tcp_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_qemu(uart: str = "pty", target: str = "qemu") -> tuple[subprocess.Popen[str], str]:
-    """Build and start ``target``'s firmware under QEMU; the process and its port."""
-    make(target)
+def start_qemu(
+    uart: str = "pty", target: str = "qemu", slowed: bool = False
+) -> tuple[subprocess.Popen[str], str]:
+    """Build and start ``target``'s firmware under QEMU (``slowed``: its
+    test build with a deliberately slowed law); the process and its port."""
+    build = f"{target}-slow" if slowed else target
+    make(build)
+    image = str(FIRMWARE / "build" / build / "hilander-fw.elf")
     if uart == "pty":
         qemu = subprocess.Popen(
-            firmware_command(FIRMWARE, target, None),
+            [*firmware_command(FIRMWARE, target, None)[:-1], image],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -33,7 +38,7 @@ def start_qemu(uart: str = "pty", target: str = "qemu") -> tuple[subprocess.Pope
     tcp = _free_tcp_port()
     chardev = f"socket,id=s0,host=127.0.0.1,port={tcp},server=on,wait=off,nodelay=on"
     serial = ("-chardev", chardev, "-serial", "chardev:s0")
-    command = firmware_command(FIRMWARE, target, None, serial)
+    command = [*firmware_command(FIRMWARE, target, None, serial)[:-1], image]
     qemu = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:  # until QEMU listens
