@@ -39,14 +39,15 @@ def firmware_port(first_line: str) -> str:
     return match.group(1)
 
 
-def build_firmware(folder: Path, build: str) -> None:
-    """make the firmware ``build`` in ``folder`` (firmware_stub/), if needed."""
+def build_firmware(folder: Path, build: str, doing: str = "build") -> None:
+    """make the firmware ``build`` in ``folder`` (firmware_stub/), if needed;
+    FirmwareError says what it could not do (``doing``) if make is missing."""
     try:
         done = subprocess.run(
             ["make", "-s", "-C", str(folder), build], capture_output=True, text=True, check=False
         )
     except FileNotFoundError:
-        raise FirmwareError(f"cannot build the {build} firmware: make not found") from None
+        raise FirmwareError(f"cannot {doing} the {build} firmware: make not found") from None
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["make failed"])[-1]
         raise FirmwareError(f"cannot build the {build} firmware in {folder}: {last}")
@@ -59,7 +60,7 @@ def start_firmware(folder: Path, build: str, name: str | None) -> tuple[subproce
     this process dies (``ParentDeath``: a kill -9 of ``hilander board``
     leaves no ``hilander-fw`` or QEMU behind); call this from the thread
     that lives as long as the firmware should (the main thread)."""
-    build_firmware(folder, build)
+    build_firmware(folder, build, "start")
     try:
         command = firmware_command(folder, build, name)
         proc = subprocess.Popen(

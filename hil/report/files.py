@@ -124,16 +124,19 @@ def write_report(out: Path, make: Callable[[], html.Report]) -> list[Path]:
 
 
 def link_csv(link: LinkStats) -> str:
-    """One row per event of the session: each command's round trip and the
-    board's own step time, each late command's round trip (after its
+    """One row per event of the session: each command's round trip, the
+    board's own step time and its cost (0: not counted), each late command's round trip (after its
     deadline or timeout, dropped), each deadline miss, each lockstep timeout."""
-    lines = ["time_s,event,latency_us,board_compute_us"]
-    for t, lat, compute in zip(link.answer_time_s, link.latencies_s, link.compute_us, strict=True):
-        lines.append(f"{t:.9g},command,{lat * 1e6:.1f},{compute}")
+    lines = ["time_s,event,latency_us,board_compute_us,board_instructions"]
+    answers = zip(
+        link.answer_time_s, link.latencies_s, link.compute_us, link.instructions, strict=True
+    )
+    for t, lat, compute, cost in answers:
+        lines.append(f"{t:.9g},command,{lat * 1e6:.1f},{compute},{cost}")
     late = zip(link.late_time_s, link.late_latencies_s, strict=True)
-    lines += [f"{t:.9g},late_command,{lat * 1e6:.1f}," for t, lat in late]
-    lines += [f"{t:.9g},deadline_miss,," for t in link.miss_time_s]
-    lines += [f"{t:.9g},timeout,," for t in link.timeout_time_s]
+    lines += [f"{t:.9g},late_command,{lat * 1e6:.1f},," for t, lat in late]
+    lines += [f"{t:.9g},deadline_miss,,," for t in link.miss_time_s]
+    lines += [f"{t:.9g},timeout,,," for t in link.timeout_time_s]
     return "\n".join(lines) + "\n"
 
 

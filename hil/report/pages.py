@@ -26,6 +26,7 @@ CAPTIONS = {
     "ground_track.png": "the ground track over the truth hazard mask",
     "bridle.png": "bridle tension and the length paid out",
     "latency.png": "the board's round trip per step, its histogram, misses and timeouts",
+    "cost.png": "each step's cost in the board's own units, by phase, against its budget",
     "back_to_back.png": "the board's commands against the reference law's, step by step",
 }
 OPTIMAL_CAPTIONS = {
@@ -101,6 +102,34 @@ def link_table(s: BoardSummary) -> Table:
     return Table("Link", ["counter", "value"], rows, note)
 
 
+def cost_table(b: dict[str, Any]) -> Table:
+    """The cost of the board's steps by phase, against its budget."""
+    budget = b["budget"]
+
+    def share(cost: float) -> str:
+        return "" if not budget else f"{100 * cost / budget:.1f} %"
+
+    rows = [
+        [name, f["steps"], f["p50"], f["max"], share(f["max"])] for name, f in b["by_phase"].items()
+    ]
+    rows.append(
+        [
+            "all",
+            sum(f["steps"] for f in b["by_phase"].values()),
+            b["p50"],
+            b["max"],
+            share(b["max"]),
+        ]
+    )
+    note = (
+        f"in {b['unit'] or 'counts'}; budget {budget:,} a step, {b['over_budget']} steps over; "
+        f"the costliest: step {b['max_step']} at {b['max_time_s']} s ({b['max_phase']})"
+        if budget
+        else f"in {b['unit'] or 'counts'}; the board declared no budget"
+    )
+    return Table("Cost per step", ["phase", "steps", "p50", "max", "max, % of budget"], rows, note)
+
+
 def back_to_back_table(b2b: dict[str, Any], what: str) -> Table:
     rows: list[list[Any]] = [
         [key, b2b[key]]
@@ -143,6 +172,9 @@ def run_report(
         deadline_s = period_s / summary.link.speedup
         pngs["latency.png"] = link_figures.latency(link, summary.mode, deadline_s)
         tables.append(link_table(summary))
+        if summary.link.board_instructions is not None:
+            pngs["cost.png"] = link_figures.cost(link)
+            tables.append(cost_table(summary.link.board_instructions))
     if tally is not None and isinstance(summary, BoardSummary) and summary.back_to_back:
         what = f"the board against the {summary.back_to_back['reference']} law, same frames"
         pngs["back_to_back.png"] = link_figures.back_to_back(tally, what)

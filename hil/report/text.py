@@ -76,6 +76,15 @@ def _touchdown_lines(td: Touchdown) -> list[str]:
     ]
 
 
+def cost_line(b: dict[str, Any]) -> str:
+    """p50 N, max N at step K (phase), budget N (X %)."""
+    line = f"p50 {b['p50']:,.0f}, max {b['max']:,.0f} at step {b['max_step']} ({b['max_phase']})"
+    if b["budget"]:
+        line += f", budget {b['budget']:,} ({100 * b['max'] / b['budget']:.0f} %)"
+        line += f", {b['over_budget']} steps over"
+    return f"{line} [{b['unit'] or 'counts'}]"
+
+
 def link_lines(s: BoardSummary) -> list[str]:
     k = s.link
     lat, step, late = k.latency_us, k.board_compute_us, k.late_latency_us
@@ -89,6 +98,8 @@ def link_lines(s: BoardSummary) -> list[str]:
         f"resyncs {k.resyncs}, timeouts {k.timeouts}, stalls {k.stalls}, "
         f"resets {k.resets}",
     ]
+    if (b := k.board_instructions) is not None:
+        lines.append(f"  board cost   {cost_line(b)}")
     if late.max is not None:
         lines.append(
             f"               late answers (dropped) p50 {_f(late.p50, '.0f')} us, max "

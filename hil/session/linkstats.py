@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
+from hilander.controller.interface import Phase
 from hilander.hil.link.link import Link
 from hilander.hil.session.options import SessionOptions
 from hilander.hil.session.rto import RetransmitTimer
@@ -24,6 +26,7 @@ class LinkStats:
     compute_us: list[int] = field(default_factory=list)  # the board's own step times
     instructions: list[int] = field(default_factory=list)  # each step's cost, board units
     answered_steps: list[int] = field(default_factory=list)  # the step of each answer
+    answered_phases: list[int] = field(default_factory=list)  # the phase each answer flew
     miss_time_s: list[float] = field(default_factory=list)  # real time: each deadline miss
     late_latencies_s: list[float] = field(default_factory=list)  # answers after the deadline
     late_time_s: list[float] = field(default_factory=list)  # sim time of each late answer
@@ -45,7 +48,13 @@ class LinkStats:
     _heard_at: float = 0.0
 
     def answered(
-        self, time_s: float, seconds: float, compute_us: int, instructions: int = 0, step: int = 0
+        self,
+        time_s: float,
+        seconds: float,
+        compute_us: int,
+        instructions: int = 0,
+        step: int = 0,
+        phase: int = -1,
     ) -> None:
         """The command of the step at sim time ``time_s`` came ``seconds`` after its frame."""
         self.latencies_s.append(seconds)
@@ -53,6 +62,7 @@ class LinkStats:
         self.compute_us.append(compute_us)
         self.instructions.append(instructions)
         self.answered_steps.append(step)
+        self.answered_phases.append(phase)
         self.heard()
 
     def board_instructions(self) -> dict[str, Any] | None:
@@ -74,7 +84,22 @@ class LinkStats:
             "unit": unit,
             "clock_Hz": info.clock_Hz if info else None,
             "control_period_us": info.control_period_us if info else None,
+            "max_phase": None if worst is None else phase_name(self.answered_phases[worst]),
+            "by_phase": self.cost_by_phase(cost),
         }
+
+    def cost_by_phase(self, cost: npt.NDArray[np.float64]) -> dict[str, dict[str, float]]:
+        """Each phase flown: its steps, and their cost p50 and max."""
+        phases = np.asarray(self.answered_phases)
+        table = {}
+        for p in dict.fromkeys(self.answered_phases):  # in flight order
+            c = cost[phases == p]
+            table[phase_name(p)] = {
+                "steps": len(c),
+                "p50": float(np.median(c)),
+                "max": float(c.max()),
+            }
+        return table
 
     def late(self, time_s: float, seconds: float) -> None:
         """The command of the step at ``time_s`` came after it was given up on."""
@@ -149,6 +174,15 @@ class LinkStats:
             rto_s=round(timer.rto_s, 6),
             srtt_us=None if timer.srtt_s is None else round(timer.srtt_s * 1e6, 1),
         )
+
+
+def phase_name(phase: int) -> str:
+    """A phase's name as the summaries write it ('powered_approach'), or its
+    number if it is none of the law's."""
+    try:
+        return Phase(phase).name.lower()
+    except ValueError:
+        return str(phase)
 
 
 def _unit_name(cost_unit: int) -> str | None:

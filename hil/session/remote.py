@@ -265,6 +265,7 @@ class RemoteController:
                         msg.compute_time_us,
                         msg.compute_instructions,
                         msg.step,
+                        msg.phase,
                     )
                     self.phase = msg.phase
                     return msg

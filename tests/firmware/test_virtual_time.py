@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -124,3 +126,47 @@ def test_an_idle_emulated_board_uses_under_a_tenth_of_a_core(target: str) -> Non
     finally:
         stop(qemu)
     assert share < IDLE_CORE_SHARE_MAX, f"{target}: {share:.1%} of a core while idle"
+
+
+@pytest.mark.qemu
+def test_the_cost_benchmark_docs_performance_shows_runs() -> None:
+    """benchmarks/bench_board_cost.py as docs/performance.md shows it, on one
+    landing: the per-phase figures add up to the landing's, and phoenix fits
+    the M4F's budget (its figures in docs/performance.md)."""
+    script = FIRMWARE.parent / "benchmarks" / "bench_board_cost.py"
+    command = ["--target", "qemu-m4f", "--scenario", SHORTEST, "--json"]
+    text = (FIRMWARE.parent / "docs" / "performance.md").read_text()
+    assert "benchmarks/bench_board_cost.py --target qemu-m4f" in text
+    done = subprocess.run(
+        [sys.executable, str(script), *command], capture_output=True, text=True, check=True
+    )
+    landing = json.loads(done.stdout)["qemu-m4f"][SHORTEST]
+    phases = landing["by_phase"].values()
+    assert sum(p["steps"] for p in phases) == landing["steps"]
+    assert max(p["max"] for p in phases) == landing["max"]
+    assert landing["verdict"] == "pass"
+    assert landing["over_budget"] == 0 and landing["max"] <= landing["budget"] == 250_000
+
+
+@pytest.mark.qemu
+def test_the_report_draws_each_steps_cost_against_the_budget(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`hilander hil --out` with a board that counts: the text summary's cost
+    line, the report's figure and table, the cost column of link.csv."""
+    qemu, port = start_qemu("pty", "qemu-m4f")
+    try:
+        code = main(["hil", "--port", port, SHORTEST, "--out", str(tmp_path / "r")])
+    finally:
+        stop(qemu)
+    out = capsys.readouterr()[0]
+    assert code == 0, out
+    [line] = [x for x in out.splitlines() if x.startswith("  board cost   p50 ")]
+    assert "budget 250,000 (" in line and "0 steps over [instructions]" in line, line
+    html = (tmp_path / "r" / "report.html").read_text()
+    assert "cost.png" in html and "Cost per step" in html and "powered_approach" in html
+    assert (tmp_path / "r" / "cost.png").stat().st_size > 10_000
+    rows = (tmp_path / "r" / "link.csv").read_text().splitlines()
+    assert rows[0] == "time_s,event,latency_us,board_compute_us,board_instructions"
+    commands = [r.split(",") for r in rows[1:] if ",command," in r]
+    assert commands and all(int(r[4]) > 0 and int(r[3]) == int(r[4]) // 25 for r in commands)

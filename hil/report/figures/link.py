@@ -12,7 +12,7 @@ import numpy as np
 
 from hilander.hil.analysis.backtoback import BackToBack
 from hilander.hil.report.figures.plotting import finish, png, pyplot
-from hilander.hil.session.linkstats import LinkStats
+from hilander.hil.session.linkstats import LinkStats, phase_name
 
 FLOOR = 1e-18  # a difference of exactly zero, on a log axis
 
@@ -53,6 +53,28 @@ def latency(stats: LinkStats, mode: str, period_s: float) -> bytes:
         f"{stats.deadline_misses} deadline misses, {stats.timeouts} timeouts"
     )
     return finish(fig, (a1, a2), title)
+
+
+def cost(stats: LinkStats) -> bytes:
+    """Each step's cost in the board's own units over the flight, coloured by
+    phase, against the budget the board declares; the costliest step marked."""
+    b = stats.board_instructions()
+    assert b is not None, "the board counts nothing"
+    c = np.maximum(np.asarray(stats.instructions, float), 1.0)  # a log axis
+    t, phases = np.asarray(stats.answer_time_s), np.asarray(stats.answered_phases)
+    fig, ax = pyplot().subplots(figsize=(8, 4))
+    for i, p in enumerate(dict.fromkeys(stats.answered_phases)):  # in flight order
+        ax.plot(t[phases == p], c[phases == p], ".", ms=2, color=f"C{i % 10}", label=phase_name(p))
+    if b["budget"]:
+        ax.axhline(b["budget"], color="r", lw=1.2, label=f"budget {b['budget']:,}")
+    where = f"costliest: step {b['max_step']} ({b['max_phase']})"
+    ax.plot([b["max_time_s"]], [max(b["max"], 1.0)], "kx", ms=6, mew=2, label=where)
+    ax.set_yscale("log")
+    ax.set_xlabel("time [s]")
+    ax.set_ylabel(f"cost of the step [{b['unit'] or 'counts'}]")
+    over = "" if b["over_budget"] is None else f", {b['over_budget']} over budget"
+    title = f"cost per step: p50 {b['p50']:,.0f}, max {b['max']:,.0f}{over}"
+    return finish(fig, (ax,), title, legend_size=7)
 
 
 def _ticks(ax: Any, times: list[float], top: float, colour: str, label: str) -> None:
