@@ -186,9 +186,10 @@ cdef void site_search_begin(LawState* s, const LawParams* p, const SensorFrame* 
     q.nominal_S_m[1] = 0.0
     q.current_S_m[0] = s.site_S_m[0]
     q.current_S_m[1] = s.site_S_m[1]
-    q.tgo_s = s.tgo_s if s.tgo_s > p.tgo_switch_s else tgo_search(g)
     if s.phase == PHASE_HOVER:
         q.tgo_s = p.hover_s             # the hover's time is the time to move
+    else:
+        q.tgo_s = s.tgo_s if s.tgo_s > p.tgo_switch_s else tgo_search(g)
     q.accel_divert_mps2 = p.divert_accel_fraction * g.accel_max * sin(p.tilt_max_rad)
     q.mass_kg = fmax(f.mass_estimate_kg, 1.0)
     q.exhaust_velocity_mps = p.isp_s * G0

@@ -157,8 +157,11 @@ void hl_site_search_begin(hl_law_state_t *s, const hl_law_params_t *p, const hl_
     q.nominal_S_m[1] = R(0.0);
     q.current_S_m[0] = s->site_S_m[0];
     q.current_S_m[1] = s->site_S_m[1];
-    q.tgo_s = (hl_real)(s->tgo_s > (double)p->tgo_switch_s ? s->tgo_s : hl_tgo_search(g));
-    if (s->phase == HL_PHASE_HOVER) q.tgo_s = p->hover_s; /* the hover's time is the time to move */
+    if (s->phase == HL_PHASE_HOVER) {
+        q.tgo_s = p->hover_s; /* the hover's time is the time to move */
+    } else {
+        q.tgo_s = (hl_real)(s->tgo_s > (double)p->tgo_switch_s ? s->tgo_s : hl_tgo_search(g));
+    }
     q.accel_divert_mps2 = p->divert_accel_fraction * (hl_real)g->accel_max * hl_sin(p->tilt_max_rad);
     q.mass_kg = hl_fmax((hl_real)f->mass_estimate_kg, R(1.0));
     q.exhaust_velocity_mps = p->isp_s * G0;
