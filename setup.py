@@ -48,6 +48,8 @@ def extension(module: str, folder: str) -> Extension:
 
 EXTENSIONS = [
     extension("_guidance", "controller"),
+    extension("_convex", "controller"),
+    extension("_cvx_rows", "controller"),
     extension("_sites", "controller"),
     extension("_touchdown", "controller"),
     extension("_throttle", "controller"),

@@ -1,0 +1,91 @@
+# cython: language_level=3
+"""The convex powered-descent solver: fixed-size structs (see _convex.pyx)."""
+
+cdef enum:
+    CVX_NODES_MAX = 24
+    CVX_N_MAX = 96           # 4 per node: u (3) and its slack s
+    CVX_M_MAX = 267          # rows: 7 per node, 4 per inner node, 7
+    CVX_GROUPS_MAX = 145     # sets: 4 per node, 2 per inner node, 3
+    CVX_NNZ_MAX = 1800       # 5/2 N^2 + 25/2 N at most, for N = 24: 1740
+    CVX_PACKED_MAX = 4656    # N_MAX (N_MAX + 1) / 2
+
+cdef enum:
+    CVX_ZERO = 0
+    CVX_NONNEG = 1
+    CVX_BOX = 2
+    CVX_CONE = 3
+
+cdef enum:
+    CVX_CONVERGED = 0
+    CVX_STOPPED = 1
+    CVX_INFEASIBLE = 2
+
+ctypedef struct CvxProblem:
+    double position_m[3]
+    double velocity_mps[3]
+    double mass_kg
+    double target_position_m[3]
+    double target_velocity_mps[3]
+    double gravity_mps2
+    double thrust_min_N
+    double thrust_max_N
+    double alpha_s_per_m
+    double dry_mass_kg
+    double cos_tilt_max
+    double tan_glide_slope
+    double floor_z_m
+    int nodes
+
+ctypedef struct CvxSettings:
+    int iterations_max
+    double tolerance
+    int time_grid
+    int golden_steps
+    double time_min_s
+    double time_max_s
+    int search_iterations_max
+
+ctypedef struct CvxRows:
+    int m
+    int n
+    int groups
+    int row_start[CVX_M_MAX + 1]
+    int col[CVX_NNZ_MAX]
+    double val[CVX_NNZ_MAX]
+    double c[CVX_M_MAX]
+    int group_kind[CVX_GROUPS_MAX]
+    int group_first[CVX_GROUPS_MAX]
+    int group_count[CVX_GROUPS_MAX]
+
+ctypedef struct CvxWork:
+    CvxRows rows
+    double chol[CVX_PACKED_MAX]
+    double rho[CVX_M_MAX]
+    double x[CVX_N_MAX]
+    double z[CVX_M_MAX]
+    double y[CVX_M_MAX]
+    int warm                 # x, z, y hold a start for the next solve
+    double xt[CVX_N_MAX]
+    double rhs[CVX_N_MAX]
+    double zh[CVX_M_MAX]
+    double dy[CVX_M_MAX]
+    double lo[CVX_NODES_MAX]
+    double hi[CVX_NODES_MAX]
+    double z0[CVX_NODES_MAX]
+    double mu1[CVX_NODES_MAX]
+    double mu2[CVX_NODES_MAX]
+    double log_mass0
+
+ctypedef struct CvxPlan:
+    int status
+    double time_of_flight_s
+    double propellant_kg
+    int iterations
+    double residual
+    double accel_mps2[CVX_NODES_MAX][3]
+    double mass_kg[CVX_NODES_MAX + 1]
+
+cdef void cvx_solve_fixed(const CvxProblem* p, double tf, const CvxSettings* st,
+                          CvxWork* w, CvxPlan* plan) noexcept nogil
+cdef int cvx_solve_free(const CvxProblem* p, const CvxSettings* st, CvxWork* w,
+                        CvxPlan* best, CvxPlan* scratch) noexcept nogil

@@ -1,0 +1,355 @@
+# cython: language_level=3
+"""The convex powered-descent solver: the fuel-optimal plan by ADMM.
+
+Design (the equations and the choices are in reference_convex.py, which
+this file follows operation for operation; docs/optimal.md explains them)
+------
+A. x = (u_k, s_k), k < N, in units of the full-thrust acceleration at the
+   start. The states are affine in x (r_k = cr_k + Mr_k x), so they are not
+   variables: every iterate is a trajectory of the vehicle.
+B. The constraints are rows of A x + c, each scaled to unit norm, grouped in
+   sets with a projection: ZERO (the target), NONNEG (pointing, floor,
+   propellant), BOX (the thrust bounds at the iterate's masses), CONE
+   (|u| <= s, the glide slope). A is stored by rows (CSR): the state rows
+   are lower triangular, 2 N^2 + 14 N entries.
+C. ADMM (OSQP's splitting): K = sigma I + A' R A factored once (dense,
+   packed, Cholesky), then per iteration one solve with K, one product
+   with A and one with A', and the projections. Every CHECK_EVERY
+   iterations the residuals and OSQP's infeasibility certificate; every
+   BALANCE_EVERY the penalty R is rebalanced (and K refactored) when the
+   residuals are more than BALANCE_TRIGGER apart.
+D. Fixed size, no heap, bounded: at most iterations_max iterations a
+   solve, time_grid + 2 + golden_steps solves a search.
+"""
+
+from libc.math cimport exp, fabs, log, sqrt, fmax, fmin
+from hilander.controller._cvx_rows cimport (
+    SIGMA, accel_scale, back_solve, constraint_rows, factor, times_a, times_at,
+)
+
+cdef double RHO = 0.1
+cdef double RHO_EQUALITY = 1.0e3
+cdef double SIGMA = 1.0e-6
+cdef double RELAXATION = 1.6
+cdef int BALANCE_EVERY = 50
+cdef double BALANCE_TRIGGER = 5.0
+cdef int CHECK_EVERY = 10
+cdef double INV_PHI = 0.6180339887498949
+
+
+cdef void node_masses(const CvxProblem* p, double tf, const double* x,
+                      double* masses) noexcept nogil:
+    """m_k at the iterate: before each interval, and after the last."""
+    cdef double burnt = 0.0, rate = p.alpha_s_per_m * (tf / p.nodes) * accel_scale(p)
+    cdef int k
+    masses[0] = p.mass_kg
+    for k in range(p.nodes):
+        burnt += rate * fmax(x[4 * k + 3], 0.0)
+        masses[k + 1] = p.mass_kg * exp(-burnt)
+
+
+cdef void full_thrust_bounds(const CvxProblem* p, double tf, CvxWork* w) noexcept nogil:
+    """The expansion points z0_k = ln max(m0 - alpha rho2 t_k, m_dry), k < N,
+    and the bounds there, rho e^-z0_k (scaled)."""
+    cdef double dt = tf / p.nodes, s = accel_scale(p)
+    cdef int k
+    w.log_mass0 = log(p.mass_kg)
+    for k in range(p.nodes):
+        w.z0[k] = log(fmax(p.mass_kg - p.alpha_s_per_m * p.thrust_max_N * (k * dt),
+                           p.dry_mass_kg))
+        w.mu1[k] = p.thrust_min_N * exp(-w.z0[k]) / s
+        w.mu2[k] = p.thrust_max_N * exp(-w.z0[k]) / s
+
+
+cdef void thrust_box(const CvxProblem* p, double tf, CvxWork* w) noexcept nogil:
+    """The bounds on s_k (scaled) at the iterate's log-masses z_k."""
+    cdef double rate = p.alpha_s_per_m * (tf / p.nodes) * accel_scale(p)
+    cdef double burnt = 0.0, dz
+    cdef int k
+    for k in range(p.nodes):
+        dz = (w.log_mass0 - burnt) - w.z0[k]
+        w.lo[k] = w.mu1[k] * (1.0 - dz + 0.5 * dz * dz)
+        w.hi[k] = w.mu2[k] * (1.0 - dz)
+        burnt += rate * fmax(w.x[4 * k + 3], 0.0)
+
+
+cdef void project_cone(double* w, int count) noexcept nogil:
+    """w onto the second-order cone |w[:-1]| <= w[-1], in place."""
+    cdef double nv = 0.0, s = w[count - 1], half
+    cdef int i
+    for i in range(count - 1):
+        nv += w[i] * w[i]
+    nv = sqrt(nv)
+    if nv <= s:
+        return
+    if nv <= -s:
+        for i in range(count):
+            w[i] = 0.0
+        return
+    half = 0.5 * (nv + s)
+    for i in range(count - 1):
+        w[i] *= half / nv
+    w[count - 1] = half
+
+
+cdef void project(const CvxRows* a, double* w, const double* lo,
+                  const double* hi) noexcept nogil:
+    """w (= A x + c) onto the product of the rows' sets, in place."""
+    cdef int g, i, first, box = 0
+    for g in range(a.groups):
+        first = a.group_first[g]
+        if a.group_kind[g] == CVX_ZERO:
+            for i in range(first, first + a.group_count[g]):
+                w[i] = 0.0
+        elif a.group_kind[g] == CVX_NONNEG:
+            for i in range(first, first + a.group_count[g]):
+                w[i] = fmax(w[i], 0.0)
+        elif a.group_kind[g] == CVX_BOX:
+            w[first] = fmin(fmax(w[first], lo[box]), hi[box])
+            box += 1
+        else:
+            project_cone(&w[first], a.group_count[g])
+
+
+cdef double max_abs(const double* v, int count) noexcept nogil:
+    cdef double best = 0.0
+    cdef int i
+    for i in range(count):
+        best = fmax(best, fabs(v[i]))
+    return best
+
+
+cdef bint infeasible(CvxWork* w, double tol) noexcept nogil:
+    """OSQP's certificate of primal infeasibility on the dual step dy: A' dy
+    ~ 0 and a negative support function of the sets (see the reference)."""
+    cdef CvxRows* a = &w.rows
+    cdef double size = max_abs(w.dy, a.m), support = 0.0, nv
+    cdef int g, i, first, count, box = 0
+    if size < 1e-12:
+        return False
+    times_at(a, w.dy, w.rhs)
+    if max_abs(w.rhs, a.n) > tol * size:
+        return False
+    for i in range(a.m):
+        support -= w.dy[i] * a.c[i]
+    for g in range(a.groups):
+        first, count = a.group_first[g], a.group_count[g]
+        if a.group_kind[g] == CVX_NONNEG:
+            for i in range(first, first + count):
+                if w.dy[i] > tol * size:
+                    return False
+        elif a.group_kind[g] == CVX_CONE:
+            nv = 0.0
+            for i in range(first, first + count - 1):
+                nv += w.dy[i] * w.dy[i]
+            if sqrt(nv) + w.dy[first + count - 1] > tol * size:
+                return False
+        elif a.group_kind[g] == CVX_BOX:
+            support += w.hi[box] * fmax(w.dy[first], 0.0) + w.lo[box] * fmin(w.dy[first], 0.0)
+            box += 1
+    return support < -tol * size
+
+
+cdef void iterate(const CvxProblem* p, double tf, CvxWork* w) noexcept nogil:
+    """One ADMM iteration; dy = the step of the dual."""
+    cdef CvxRows* a = &w.rows
+    cdef double zn, q = 1.0 / p.nodes
+    cdef int i
+    thrust_box(p, tf, w)
+    for i in range(a.m):
+        w.dy[i] = w.rho[i] * w.z[i] - w.y[i]
+    times_at(a, w.dy, w.rhs)
+    for i in range(a.n):
+        w.rhs[i] = SIGMA * w.x[i] - (q if i % 4 == 3 else 0.0) + w.rhs[i]
+    back_solve(w, a.n, w.rhs)
+    times_a(a, w.rhs, w.zh)
+    for i in range(a.n):
+        w.x[i] = RELAXATION * w.rhs[i] + (1.0 - RELAXATION) * w.x[i]
+    for i in range(a.m):
+        w.zh[i] = RELAXATION * w.zh[i] + (1.0 - RELAXATION) * w.z[i]
+        w.dy[i] = w.zh[i] + w.y[i] / w.rho[i] + a.c[i]
+    project(a, w.dy, w.lo, w.hi)
+    for i in range(a.m):
+        zn = w.dy[i] - a.c[i]
+        w.dy[i] = w.rho[i] * (w.zh[i] - zn)
+        w.y[i] += w.dy[i]
+        w.z[i] = zn
+
+
+cdef double residuals(const CvxProblem* p, CvxWork* w, double* dual,
+                      double* z_size, double* aty_size) noexcept nogil:
+    """The primal residual |A x - z|; the dual |q + A' y| and the sizes the
+    penalty balance needs."""
+    cdef CvxRows* a = &w.rows
+    cdef double primal = 0.0
+    cdef int i
+    times_a(a, w.x, w.zh)
+    for i in range(a.m):
+        primal = fmax(primal, fabs(w.zh[i] - w.z[i]))
+    times_at(a, w.y, w.xt)
+    aty_size[0] = max_abs(w.xt, a.n)
+    dual[0] = 0.0
+    for i in range(a.n):
+        dual[0] = fmax(dual[0], fabs((1.0 / p.nodes if i % 4 == 3 else 0.0) + w.xt[i]))
+    z_size[0] = max_abs(w.z, a.m)
+    return primal
+
+
+cdef void start(CvxWork* w) noexcept nogil:
+    """The iterate for a cold start (x = 0, z = A 0, y = 0) unless warm; R."""
+    cdef CvxRows* a = &w.rows
+    cdef int g, i
+    if not w.warm:
+        for i in range(a.n):
+            w.x[i] = 0.0
+        for i in range(a.m):
+            w.z[i] = 0.0
+            w.y[i] = 0.0
+    for i in range(a.m):
+        w.rho[i] = RHO
+    for g in range(a.groups):
+        if a.group_kind[g] == CVX_ZERO:
+            for i in range(a.group_first[g], a.group_first[g] + a.group_count[g]):
+                w.rho[i] *= RHO_EQUALITY
+
+
+cdef bint rebalance(CvxWork* w, double primal, double dual, double z_size,
+                    double aty_size) noexcept nogil:
+    """Scale R by sqrt of the residuals' ratio when it leaves [1/5, 5]."""
+    cdef double ratio = sqrt((primal / fmax(z_size, 1e-9))
+                             / (dual / fmax(aty_size, 1e-9) + 1e-12))
+    cdef int i
+    if ratio <= BALANCE_TRIGGER and ratio >= 1.0 / BALANCE_TRIGGER:
+        return False
+    ratio = fmin(fmax(ratio, 1e-3), 1e3)
+    for i in range(w.rows.m):
+        w.rho[i] *= ratio
+    factor(w)
+    return True
+
+
+cdef void cvx_solve_fixed(const CvxProblem* p, double tf, const CvxSettings* st,
+                          CvxWork* w, CvxPlan* plan) noexcept nogil:
+    """ADMM from the workspace's iterate (cold unless w.warm)."""
+    cdef double primal = 1e30, dual, z_size, aty_size
+    cdef int it, status = CVX_STOPPED
+    constraint_rows(&w.rows, p, tf)
+    full_thrust_bounds(p, tf, w)
+    start(w)
+    factor(w)
+    it = 0
+    while it < st.iterations_max:
+        it += 1
+        iterate(p, tf, w)
+        if it % CHECK_EVERY:
+            continue
+        primal = residuals(p, w, &dual, &z_size, &aty_size)
+        if primal < st.tolerance and dual < st.tolerance:
+            status = CVX_CONVERGED
+            break
+        if infeasible(w, st.tolerance):
+            status = CVX_INFEASIBLE
+            break
+        if it % BALANCE_EVERY == 0 and (it // BALANCE_EVERY) & (it // BALANCE_EVERY - 1) == 0:
+            rebalance(w, primal, dual, z_size, aty_size)
+    if status == CVX_STOPPED and primal > 10.0 * st.tolerance:
+        status = CVX_INFEASIBLE
+    w.warm = status != CVX_INFEASIBLE
+    make_plan(p, tf, w, status, it, primal, plan)
+
+
+cdef void make_plan(const CvxProblem* p, double tf, CvxWork* w, int status, int it,
+                    double primal, CvxPlan* plan) noexcept nogil:
+    cdef double s = accel_scale(p)
+    cdef int k, i
+    node_masses(p, tf, w.x, plan.mass_kg)
+    plan.status = status
+    plan.time_of_flight_s = tf
+    plan.propellant_kg = plan.mass_kg[0] - plan.mass_kg[p.nodes]
+    plan.iterations = it
+    plan.residual = primal
+    for k in range(p.nodes):
+        for i in range(3):
+            plan.accel_mps2[k][i] = w.x[4 * k + i] * s
+
+
+cdef inline double plan_cost(const CvxPlan* plan) noexcept nogil:
+    return plan.propellant_kg if plan.status == CVX_CONVERGED else 1e30
+
+
+cdef double try_time(const CvxProblem* p, double tf, const CvxSettings* st, CvxWork* w,
+                     CvxPlan* best, CvxPlan* scratch, int* spent) noexcept nogil:
+    """Solve at tf; keep it in best if it is the best so far (converged, or
+    of least residual while none is). Its cost."""
+    cvx_solve_fixed(p, tf, st, w, scratch)
+    spent[0] += scratch.iterations
+    if (plan_cost(scratch) < plan_cost(best)
+            or (best.status != CVX_CONVERGED and scratch.status != CVX_CONVERGED
+                and scratch.residual < best.residual)):
+        best[0] = scratch[0]
+    return plan_cost(scratch)
+
+
+cdef int cvx_solve_free(const CvxProblem* p, const CvxSettings* st, CvxWork* w,
+                        CvxPlan* best, CvxPlan* scratch) noexcept nogil:
+    """The best final time: a log grid over [time_min, time_max], then golden
+    section in the best bracket, each solve warm-started from the last and
+    cut at search_iterations_max (see the reference). best: the converged
+    plan of least propellant, or if none, the least residual's final time
+    solved again with iterations_max. Returns the iterations spent."""
+    cdef CvxSettings search = st[0]
+    cdef double ratio = (st.time_max_s / st.time_min_s) ** (1.0 / (st.time_grid - 1))
+    cdef double grid_cost, best_cost = 1e30, lo, hi, a, b, fa, fb
+    cdef int i, best_i = 0, spent = 0
+    search.iterations_max = st.search_iterations_max
+    best.status, best.residual, best.propellant_kg = CVX_INFEASIBLE, 1e30, 1e30
+    w.warm = False
+    for i in range(st.time_grid):
+        grid_cost = try_time(p, st.time_min_s * ratio ** i, &search, w, best, scratch, &spent)
+        if grid_cost < best_cost:
+            best_cost, best_i = grid_cost, i
+    lo = st.time_min_s * ratio ** (best_i - 1 if best_i > 0 else 0)
+    hi = st.time_min_s * ratio ** (best_i + 1 if best_i < st.time_grid - 1 else best_i)
+    a, b = hi - INV_PHI * (hi - lo), lo + INV_PHI * (hi - lo)
+    fa = try_time(p, a, &search, w, best, scratch, &spent)
+    fb = try_time(p, b, &search, w, best, scratch, &spent)
+    for _ in range(st.golden_steps):
+        if fa <= fb:
+            hi, b, fb = b, a, fa
+            a = hi - INV_PHI * (hi - lo)
+            fa = try_time(p, a, &search, w, best, scratch, &spent)
+        else:
+            lo, a, fa = a, b, fb
+            b = lo + INV_PHI * (hi - lo)
+            fb = try_time(p, b, &search, w, best, scratch, &spent)
+    if best.status != CVX_CONVERGED:
+        cvx_solve_fixed(p, best.time_of_flight_s, st, w, best)
+        spent += best.iterations
+    return spent
+
+
+cdef CvxWork _work
+cdef CvxPlan _best, _scratch
+
+
+def py_solve(dict problem, dict settings, double tf=0.0, bint warm=False):
+    """Solve at tf (0: search the final time); warm: from the last solve's
+    iterate. (status, time of flight, propellant, iterations, residual,
+    accelerations, masses, iterations in all)."""
+    cdef CvxProblem p = problem
+    cdef CvxSettings st = settings
+    cdef int spent
+    if p.nodes < 2 or p.nodes > CVX_NODES_MAX:
+        raise ValueError(f"nodes must be in [2, {CVX_NODES_MAX}], not {p.nodes}")
+    with nogil:
+        if tf > 0.0:
+            _work.warm = _work.warm and warm
+            cvx_solve_fixed(&p, tf, &st, &_work, &_best)
+            spent = _best.iterations
+        else:
+            spent = cvx_solve_free(&p, &st, &_work, &_best, &_scratch)
+    return (
+        _best.status, _best.time_of_flight_s, _best.propellant_kg, _best.iterations,
+        _best.residual, [list(_best.accel_mps2[k]) for k in range(p.nodes)],
+        [_best.mass_kg[k] for k in range(p.nodes + 1)], spent,
+    )

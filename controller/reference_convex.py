@@ -1,0 +1,326 @@
+"""Pure-Python reference of the convex powered-descent solver (test oracle of
+``_convex.pyx`` and ``hl_convex.c``).
+
+The problem (lossless convexification: Acikmese & Ploen, JGCD 30(5), 2007).
+With the thrust acceleration u = T/m held over each of N intervals of
+dt = t_f / N, its slack s >= |u| and the propellant burnt at the rate
+m s / (Isp g0 cos(cant)):
+
+    minimise  sum_k s_k                           (the least propellant)
+    |u_k| <= s_k                                  (tight at the optimum)
+    rho1 e^-z0_k (1 - dz_k + dz_k^2 / 2) <= s_k   the thrust floor, dz_k = z_k - z0_k
+    s_k <= rho2 e^-z0_k (1 - dz_k)                full thrust
+    u_kz >= cos(tilt_max) s_k                     pointing
+    r_kz >= floor_z                               k = 1 .. N-1
+    |r_k,xy - rf_xy| tan(slope) <= r_kz - rf_z    glide slope (when slope > 0)
+    r_N = rf,  v_N = vf                           the target
+    sum_k s_k <= ln(m0 / m_dry) / (alpha dt)      the propellant on board
+
+r_k, v_k are affine in the u_j (exact for the held control), so the states
+are not variables: every plan the solver holds is a trajectory of the
+vehicle, whatever the iteration it stops at. The log-mass at node k,
+z_k = ln m0 - alpha dt sum_{j<k} s_j, is affine too. The thrust bounds
+rho/m_k = rho e^-z_k are the paper's expansions about the full-thrust mass
+z0_k = ln max(m0 - alpha rho2 t_k, m_dry), as in ``hilander optimal``: both
+conservative (a plan asks for no more, and no less, thrust than the vehicle
+has). The full-thrust bound is linear, a row like the others; the floor, a
+parabola in z_k, is a box on s_k taken at the current iterate's z_k (a
+successive convexification, exact at the fixed point).
+
+The solver: ADMM in the splitting of OSQP (Stellato et al., Math. Prog.
+Comp. 12, 2020) with the constraints as projections, written for this
+problem: x = (u_k, s_k) in units of the full-thrust acceleration, one row
+per constraint, each row scaled to unit norm (a cone's rows by their
+largest), equality rows a thousand times stiffer, one dense Cholesky
+factor of sigma I + A' R A per final time (and per change of the penalty,
+balanced every BALANCE_EVERY iterations). It
+stops when both residuals are under ``tolerance`` or at
+``iterations_max``; the plan it holds is flyable either way (a trajectory
+of the vehicle), only its constraints may be missed by the residual.
+
+The final time: a log grid of ``time_grid`` points over [time_min, time_max]
+then golden section in the best bracket, each solve warm-started from the
+last (x is an acceleration, the same for any t_f).
+
+Written with numpy and explicit matrices, to be read; the compiled copies
+apply the same rows without forming them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from hilander.controller.reference_convex_rows import (
+    ConvexProblem,
+    Rows,
+    accel_scale,
+    constraint_rows,
+)
+
+F64 = npt.NDArray[np.float64]
+__all__ = [
+    "ConvexProblem",
+    "Plan",
+    "SolverSettings",
+    "Workspace",
+    "solve_fixed_time",
+    "solve_free_time",
+]
+
+NODES_MAX = 24
+RHO = 0.1
+RHO_EQUALITY = 1.0e3  # times RHO
+SIGMA = 1.0e-6
+RELAXATION = 1.6
+BALANCE_EVERY = 50
+BALANCE_TRIGGER = 5.0
+CHECK_EVERY = 10  # iterations between residual and infeasibility checks
+INV_PHI = 0.6180339887498949
+
+# what a solve found
+CONVERGED = 0
+STOPPED = 1  # at iterations_max, the primal residual under 10x tolerance
+INFEASIBLE = 2  # a certificate of infeasibility, or stopped at 10x tolerance
+
+
+@dataclass(frozen=True)
+class SolverSettings:
+    iterations_max: int = 4000
+    tolerance: float = 3.0e-4  # on the scaled residuals
+    time_grid: int = 8
+    golden_steps: int = 8
+    time_min_s: float = 5.0
+    time_max_s: float = 150.0
+    search_iterations_max: int = 1000  # a solve of the final-time search
+
+
+DEFAULTS = SolverSettings()
+
+
+@dataclass
+class Workspace:
+    """The iterate, kept between solves to warm-start the next."""
+
+    x: F64 = field(default_factory=lambda: np.zeros(0))
+    z: F64 = field(default_factory=lambda: np.zeros(0))
+    y: F64 = field(default_factory=lambda: np.zeros(0))
+
+
+@dataclass
+class Plan:
+    status: int
+    time_of_flight_s: float
+    propellant_kg: float
+    iterations: int
+    residual: float  # primal, scaled
+    accel_mps2: F64  # (N, 3): the thrust acceleration held over each interval
+    mass_kg: F64  # (N + 1,)
+
+
+def full_thrust_log_masses(p: ConvexProblem, tf: float) -> F64:
+    """z0_k = ln max(m0 - alpha rho2 t_k, m_dry), k < N: the expansion points."""
+    t = (tf / p.nodes) * np.arange(p.nodes)
+    full = np.maximum(p.mass_kg - p.alpha_s_per_m * p.thrust_max_N * t, p.dry_mass_kg)
+    return np.asarray(np.log(full), dtype=np.float64)
+
+
+def thrust_box(p: ConvexProblem, tf: float, x: F64, z0: F64) -> tuple[F64, F64]:
+    """The bounds on s_k (scaled) at the iterate's log-masses."""
+    rate = p.alpha_s_per_m * (tf / p.nodes) * accel_scale(p)
+    z = math.log(p.mass_kg) - rate * np.concatenate([[0.0], np.cumsum(np.maximum(x[3::4], 0.0))])
+    dz = z[:-1] - z0
+    lo = p.thrust_min_N * np.exp(-z0) * (1.0 - dz + 0.5 * dz * dz) / accel_scale(p)
+    hi = p.thrust_max_N * np.exp(-z0) * (1.0 - dz) / accel_scale(p)
+    return lo, hi
+
+
+def node_masses(p: ConvexProblem, tf: float, x: F64) -> F64:
+    """m_k at the iterate: the mass before each interval, and after the last."""
+    burnt = p.alpha_s_per_m * (tf / p.nodes) * accel_scale(p) * np.maximum(x[3::4], 0.0)
+    return np.asarray(p.mass_kg * np.exp(-np.concatenate([[0.0], np.cumsum(burnt)])), np.float64)
+
+
+def project(rows: Rows, w: F64, lo: F64, hi: F64) -> F64:
+    """w (= A x + c, scaled) onto the product of the rows' sets."""
+    out = w.copy()
+    box = 0
+    for kind, first, count in rows.kinds:
+        seg = w[first : first + count]
+        if kind == "zero":
+            out[first : first + count] = 0.0
+        elif kind == "nonneg":
+            out[first : first + count] = np.maximum(seg, 0.0)
+        elif kind == "box":
+            out[first] = min(max(seg[0], lo[box]), hi[box])
+            box += 1
+        else:
+            out[first : first + count] = project_cone(seg)
+    return out
+
+
+def project_cone(w: F64) -> F64:
+    """Onto the second-order cone |w[:-1]| <= w[-1]."""
+    v, s = w[:-1], float(w[-1])
+    nv = float(np.linalg.norm(v))
+    if nv <= s:
+        return w.copy()
+    if nv <= -s:
+        return np.zeros_like(w)
+    half = 0.5 * (nv + s)
+    return np.concatenate([v * (half / nv), [half]])
+
+
+def _penalties(rows: Rows) -> F64:
+    rho = np.full(len(rows.c), RHO)
+    for kind, first, count in rows.kinds:
+        if kind == "zero":
+            rho[first : first + count] *= RHO_EQUALITY
+    return rho
+
+
+def _factor(a: F64, rho: F64) -> F64:
+    k = SIGMA * np.eye(a.shape[1]) + a.T @ (rho[:, None] * a)
+    return np.asarray(np.linalg.cholesky(k), dtype=np.float64)
+
+
+def _balance_due(it: int) -> bool:
+    """At 50, 100, 200, 400, ... iterations (each balance refactors)."""
+    return it % BALANCE_EVERY == 0 and (it // BALANCE_EVERY) & (it // BALANCE_EVERY - 1) == 0
+
+
+def _balance(a: F64, rho: F64, residual: float, dual: float, z: F64, aty: F64) -> F64 | None:
+    """The penalty scaled by sqrt of the residuals' ratio when it leaves
+    [1/5, 5]; None if it stays."""
+    ratio = math.sqrt(
+        (residual / max(float(np.max(np.abs(z))), 1e-9))
+        / (dual / max(float(np.max(np.abs(aty))), 1e-9) + 1e-12)
+    )
+    if 1.0 / BALANCE_TRIGGER <= ratio <= BALANCE_TRIGGER:
+        return None
+    return rho * min(max(ratio, 1e-3), 1e3)
+
+
+def _start(ws: Workspace, m: int, n: int) -> tuple[F64, F64, F64]:
+    """The workspace's iterate, or zeros if it holds none of this size."""
+    if ws.x.shape != (n,) or ws.z.shape != (m,):
+        ws.x, ws.z, ws.y = np.zeros(n), np.zeros(m), np.zeros(m)
+    return ws.x, ws.z, ws.y
+
+
+def solve_fixed_time(
+    p: ConvexProblem, tf: float, ws: Workspace, st: SolverSettings = DEFAULTS
+) -> Plan:
+    """ADMM from the workspace's iterate (zero if it does not fit)."""
+    rows = constraint_rows(p, tf)
+    a, c = rows.a, rows.c
+    x, z, y = _start(ws, *a.shape)
+    rho = _penalties(rows)
+    q = np.zeros(a.shape[1])
+    q[3::4] = 1.0 / p.nodes
+    chol, z0 = _factor(a, rho), full_thrust_log_masses(p, tf)
+    residual, status, it = math.inf, STOPPED, 0
+    while it < st.iterations_max:
+        it += 1
+        lo, hi = thrust_box(p, tf, x, z0)
+        xt = np.linalg.solve(chol.T, np.linalg.solve(chol, SIGMA * x - q + a.T @ (rho * z - y)))
+        x = RELAXATION * xt + (1.0 - RELAXATION) * x
+        zh = RELAXATION * (a @ xt) + (1.0 - RELAXATION) * z
+        z_new = project(rows, zh + y / rho + c, lo, hi) - c
+        y_old, y, z = y, y + rho * (zh - z_new), z_new
+        if it % CHECK_EVERY:
+            continue
+        residual, aty = float(np.max(np.abs(a @ x - z))), a.T @ y
+        dual = float(np.max(np.abs(q + aty)))
+        if residual < st.tolerance and dual < st.tolerance:
+            status = CONVERGED
+            break
+        if infeasible(rows, y - y_old, lo, hi, st.tolerance):
+            status = INFEASIBLE
+            break
+        if _balance_due(it) and (new := _balance(a, rho, residual, dual, z, aty)) is not None:
+            rho, chol = new, _factor(a, new)
+    if status == STOPPED and residual > 10.0 * st.tolerance:
+        status = INFEASIBLE
+    keep = status != INFEASIBLE  # no start for the next solve
+    ws.x, ws.z, ws.y = (x, z, y) if keep else (np.zeros(0), np.zeros(0), np.zeros(0))
+    return _plan(p, tf, x, status, it, residual)
+
+
+def infeasible(rows: Rows, dy: F64, lo: F64, hi: F64, tol: float) -> bool:
+    """OSQP's certificate of primal infeasibility: the step of the dual, dy,
+    has A' dy ~ 0 and a negative support function of the constraint set
+    (which is finite only if dy is in the set's recession cone's polar)."""
+    size = float(np.max(np.abs(dy)))
+    if size < 1e-12 or float(np.max(np.abs(rows.a.T @ dy))) > tol * size:
+        return False
+    support, box = -float(dy @ rows.c), 0
+    for kind, first, count in rows.kinds:
+        seg = dy[first : first + count]
+        if kind == "nonneg" and float(np.max(seg)) > tol * size:
+            return False
+        if kind == "cone" and float(np.linalg.norm(seg[:-1])) + float(seg[-1]) > tol * size:
+            return False
+        if kind == "box":
+            support += hi[box] * max(seg[0], 0.0) + lo[box] * min(seg[0], 0.0)
+            box += 1
+    return support < -tol * size
+
+
+def _plan(p: ConvexProblem, tf: float, x: F64, status: int, it: int, residual: float) -> Plan:
+    masses = node_masses(p, tf, x)
+    return Plan(
+        status=status,
+        time_of_flight_s=tf,
+        propellant_kg=float(masses[0] - masses[-1]),
+        iterations=it,
+        residual=residual,
+        accel_mps2=x.reshape(p.nodes, 4)[:, :3] * accel_scale(p),
+        mass_kg=masses,
+    )
+
+
+def solve_free_time(p: ConvexProblem, st: SolverSettings = DEFAULTS) -> tuple[Plan, int]:
+    """The best final time: a log grid, then golden section in the best
+    bracket, each solve warm-started from the last and cut at
+    ``search_iterations_max`` (the optimum sits near the shortest feasible
+    time, where ADMM is slow: a solve that has not converged by then counts
+    as infeasible). Returns the converged plan of least propellant (if none,
+    the least residual's final time solved again with ``iterations_max``)
+    and the iterations spent in all."""
+    ws, search = Workspace(), dataclasses.replace(st, iterations_max=st.search_iterations_max)
+    spent = 0
+    tried: list[Plan] = []
+
+    def cost(tf: float) -> float:
+        nonlocal spent
+        plan = solve_fixed_time(p, tf, ws, search)
+        spent += plan.iterations
+        tried.append(plan)
+        return plan.propellant_kg if plan.status == CONVERGED else math.inf
+
+    ratio = (st.time_max_s / st.time_min_s) ** (1.0 / (st.time_grid - 1))
+    grid = [st.time_min_s * ratio**i for i in range(st.time_grid)]
+    costs = [cost(tf) for tf in grid]
+    best = min(range(st.time_grid), key=lambda i: costs[i])
+    lo, hi = grid[max(best - 1, 0)], grid[min(best + 1, st.time_grid - 1)]
+    a, b = hi - INV_PHI * (hi - lo), lo + INV_PHI * (hi - lo)
+    fa, fb = cost(a), cost(b)
+    for _ in range(st.golden_steps):
+        if fa <= fb:
+            hi, b, fb = b, a, fa
+            a = hi - INV_PHI * (hi - lo)
+            fa = cost(a)
+        else:
+            lo, a, fa = a, b, fb
+            b = lo + INV_PHI * (hi - lo)
+            fb = cost(b)
+    converged = [t for t in tried if t.status == CONVERGED]
+    if converged:
+        return min(converged, key=lambda t: t.propellant_kg), spent
+    final = solve_fixed_time(p, min(tried, key=lambda t: t.residual).time_of_flight_s, ws, st)
+    return final, spent + final.iterations

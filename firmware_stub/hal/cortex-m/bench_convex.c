@@ -1,0 +1,143 @@
+/* The convex solver's cost on an emulated Cortex-M, in instructions (QEMU
+ * with -icount: every instruction takes 2^shift ns of virtual time, read on
+ * CMSDK timer 0). Not a board: it solves fixed problems, prints one line a
+ * solve on UART0 and stops. Run by benchmarks/bench_convex.py:
+ *
+ *   solve <name> status=<s> iterations=<n> tf_ms=<t> propellant_g=<p> instructions=<i>
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hl_convex.h"
+
+#ifndef HL_ICOUNT_SHIFT
+#define HL_ICOUNT_SHIFT 7 /* must match QEMU's -icount shift (hil/board/targets.py) */
+#endif
+#define NS_PER_COUNT 40u /* the CMSDK timers' 25 MHz peripheral clock */
+#define UART0 ((volatile uint32_t *)0x40004000u)
+#define TIMER0 ((volatile uint32_t *)0x40000000u)
+/* the dual timer's first, prescaled by 256: a coarse clock (80 instructions
+ * a count) that tells how often the fine one wrapped (every 2^32 counts of
+ * 40 ns: 1,342,177,280 instructions) */
+#define DUALTIMER ((volatile uint32_t *)0x40002000u)
+#define WRAP_INSTRUCTIONS 1342177280u
+
+void hl_systick_handler(void);
+void hl_uart0_rx_handler(void);
+void hl_systick_handler(void) {}
+void hl_uart0_rx_handler(void) {}
+
+static hl_cvx_work_t work;
+static hl_cvx_plan_t best, scratch;
+
+
+static void put(const char *s)
+{
+    for (; *s; s++) {
+        while (UART0[1] & 1u) {
+        }
+        UART0[0] = (uint32_t)(uint8_t)*s;
+    }
+}
+
+static void put_u(const char *key, uint64_t v)
+{
+    char digits[24];
+    int n = 0;
+    put(key);
+    do {
+        digits[n++] = (char)('0' + (int)(v % 10u));
+        v /= 10u;
+    } while (v && n < 23);
+    while (n) {
+        char one[2] = {digits[--n], 0};
+        put(one);
+    }
+}
+
+typedef struct {
+    uint32_t fine, coarse;
+} stamp_t;
+
+static stamp_t now(void)
+{
+    stamp_t t;
+    t.fine = 0xFFFFFFFFu - TIMER0[1];
+    t.coarse = 0xFFFFFFFFu - DUALTIMER[1];
+    return t;
+}
+
+static uint64_t instructions_since(stamp_t start)
+{
+    stamp_t end = now();
+    uint64_t ns = (uint64_t)(end.fine - start.fine) * NS_PER_COUNT;
+    uint64_t fine = (ns + (1u << (HL_ICOUNT_SHIFT - 1))) >> HL_ICOUNT_SHIFT;
+    uint64_t coarse = (uint64_t)(end.coarse - start.coarse) * 256u * NS_PER_COUNT >> HL_ICOUNT_SHIFT;
+    uint64_t wraps = coarse > fine ? (coarse - fine + WRAP_INSTRUCTIONS / 2u) / WRAP_INSTRUCTIONS : 0u;
+    return fine + wraps * WRAP_INSTRUCTIONS;
+}
+
+static void report(const char *name, int spent, uint64_t instructions)
+{
+    put("solve ");
+    put(name);
+    put_u(" status=", (uint64_t)best.status);
+    put_u(" iterations=", (uint64_t)spent);
+    put_u(" tf_ms=", (uint64_t)(best.time_of_flight_s * R(1000.0)));
+    put_u(" propellant_g=", (uint64_t)(best.propellant_kg * R(1000.0)));
+    put_u(" instructions=", instructions);
+    put("\n");
+}
+
+/* 4 instructions a turn (subs, cmp/bne, the asm barrier's nothing): a known
+ * count to check the clock against. */
+static void calibrate(uint32_t turns)
+{
+    __asm volatile("1: subs %0, %0, #1\n bne 1b" : "+r"(turns) : : "cc");
+}
+
+static void report_calibration(uint64_t instructions)
+{
+    put_u("calibration turns=1000000 instructions=", instructions);
+    put("\n");
+}
+
+int main(void)
+{
+    static const hl_cvx_problem_t msl = {
+        {R(600.0), R(300.0), R(1500.0)}, {R(40.0), R(0.0), R(-80.0)}, R(2100.0),
+        {R(0.0), R(0.0), R(20.0)},       {R(0.0), R(0.0), R(-0.75)},  R(3.711),
+        R(2500.0), R(25000.0), R(1.0 / (225.0 * 9.80665)), R(1710.0),
+        R(0.8775825618903728), R(0.0), R(0.0), 20};
+    static const hl_cvx_settings_t st = {4000, R(3e-4), 8, 8, R(5.0), R(150.0), 1000};
+    stamp_t start;
+    int spent;
+    UART0[2] = 1u; /* TX */
+    UART0[4] = 16u;
+    TIMER0[2] = 0xFFFFFFFFu;
+    TIMER0[1] = 0xFFFFFFFFu;
+    TIMER0[0] = 1u;
+    DUALTIMER[0] = 0xFFFFFFFFu;
+    DUALTIMER[2] = 0x80u | 0x08u | 0x02u; /* enabled, free running, /256, 32 bits */
+
+    start = now();
+    calibrate(1000000u);
+    report_calibration(instructions_since(start));
+
+    start = now();
+    spent = hl_cvx_solve_free(&msl, &st, &work, &best, &scratch);
+    report("msl-like-search", spent, instructions_since(start));
+
+    start = now();
+    work.warm = 0;
+    hl_cvx_solve_fixed(&msl, best.time_of_flight_s, &st, &work, &best);
+    report("msl-like-cold", best.iterations, instructions_since(start));
+
+    start = now();
+    hl_cvx_solve_fixed(&msl, best.time_of_flight_s, &st, &work, &best);
+    report("msl-like-warm", best.iterations, instructions_since(start));
+    put("done\n");
+    for (;;) {
+        __asm volatile("wfi");
+    }
+}

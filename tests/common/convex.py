@@ -1,0 +1,86 @@
+"""Fuel-optimal descent problems for the convex solver's tests: a strategy
+over vehicles, starts, targets and final times, and the ways to pose one to
+the reference, the compiled solver and ``hilander optimal``."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+from hypothesis import strategies as st
+
+from hilander.controller.reference_convex import ConvexProblem, SolverSettings
+
+G0 = 9.80665
+DEFAULTS = SolverSettings()
+
+
+@st.composite
+def problems(draw: st.DrawFn, glide: bool = False) -> tuple[ConvexProblem, float]:
+    """A lander of 1.5-2.5 t with 15-25 % propellant, thrust to weight 2.4-3.8
+    on Mars, a throttle floor of 10-40 %, a tilt limit up to pi; a start
+    0-2 km out and 0.5-2.5 km up, moving up to 100 m/s across and 20-120 m/s
+    down; the ground or a gate 20 m up as target; 8-24 nodes; a final time
+    of 15-80 s (feasible or not)."""
+    mass = draw(st.floats(1500.0, 2500.0))
+    thrust_max = mass * draw(st.floats(9.0, 14.0))
+    bearing = draw(st.floats(0.0, 2.0 * math.pi))
+    out, across = draw(st.floats(0.0, 2000.0)), draw(st.floats(-100.0, 100.0))
+    gate = draw(st.booleans())
+    p = ConvexProblem(
+        position_m=(out * math.cos(bearing), out * math.sin(bearing), draw(st.floats(500, 2500))),
+        velocity_mps=(
+            across * math.cos(bearing),
+            across * math.sin(bearing),
+            -draw(st.floats(20, 120)),
+        ),
+        mass_kg=mass,
+        target_position_m=(0.0, 0.0, 20.0 if gate else 0.0),
+        target_velocity_mps=(0.0, 0.0, -0.75 if gate else 0.0),
+        gravity_mps2=3.711,
+        thrust_min_N=thrust_max * draw(st.floats(0.1, 0.4)),
+        thrust_max_N=thrust_max,
+        alpha_s_per_m=1.0 / (225.0 * G0),
+        dry_mass_kg=mass * (1.0 - draw(st.floats(0.15, 0.25))),
+        cos_tilt_max=math.cos(draw(st.floats(0.3, math.pi))),
+        tan_glide_slope=math.tan(draw(st.floats(0.02, 0.5))) if glide else 0.0,
+        nodes=draw(st.integers(8, 24)),
+    )
+    return p, draw(st.floats(15.0, 80.0))
+
+
+def as_dicts(
+    p: ConvexProblem, s: SolverSettings = DEFAULTS
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The problem and settings as the compiled solver takes them."""
+    return dataclasses.asdict(p), dataclasses.asdict(s)
+
+
+def fly(p: ConvexProblem, tf: float, accel: Any) -> tuple[Any, Any]:
+    """The plan's end: its accelerations held over each interval, in closed
+    form from the start. (position, velocity) at tf."""
+    import numpy as np  # noqa: PLC0415 - only the tests that fly need it
+
+    dt = tf / p.nodes
+    r, v = np.array(p.position_m), np.array(p.velocity_mps)
+    g = np.array([0.0, 0.0, -p.gravity_mps2])
+    for a in np.asarray(accel)[: p.nodes]:
+        r, v = r + v * dt + 0.5 * (a + g) * dt * dt, v + (a + g) * dt
+    return r, v
+
+
+MSL_LIKE = ConvexProblem(
+    position_m=(600.0, 300.0, 1500.0),
+    velocity_mps=(40.0, 0.0, -80.0),
+    mass_kg=2100.0,
+    target_position_m=(0.0, 0.0, 20.0),
+    target_velocity_mps=(0.0, 0.0, -0.75),
+    gravity_mps2=3.711,
+    thrust_min_N=2500.0,
+    thrust_max_N=25000.0,
+    alpha_s_per_m=1.0 / (225.0 * G0),
+    dry_mass_kg=1710.0,
+    cos_tilt_max=math.cos(0.5),
+    nodes=20,
+)
