@@ -341,6 +341,20 @@ def law_segment(landing: Landing) -> LawSegment | None:
     )
 
 
+TARGETS = ("law", "gate", "ground")
+
+
+def fixed_target(s: Scenario, which: str) -> Target:
+    """A target of the scenario's own, over its nominal site (the site
+    frame's origin): ``gate``, the law's gate (gate_altitude_m up,
+    descending at gate_speed_mps); ``ground``, at rest on the ground."""
+    if which == "gate":
+        return Target((0.0, 0.0, s.law.gate_altitude_m), (0.0, 0.0, -s.law.gate_speed_mps))
+    if which == "ground":
+        return Target((0.0, 0.0, 0.0), (0.0, 0.0, 0.0))
+    raise ValueError(f"unknown target {which!r}: one of {', '.join(TARGETS)}")
+
+
 def optimum_for(
     s: Scenario, target: Target, opt: Options = Options(), progress: SolveProgress | None = None
 ) -> tuple[Solution, int]:

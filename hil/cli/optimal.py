@@ -8,8 +8,10 @@ import sys
 from typing import Any
 
 from hilander.hil.analysis.optimal import (
+    TARGETS,
     OptimalError,
     Options,
+    fixed_target,
     law_segment,
     optimum_for,
 )
@@ -54,6 +56,13 @@ def add_optimal_command(sub: Any, seed_type: Any, run_type: Any) -> None:
         metavar="DEG",
         help="keep above this slope from the horizontal at the target (default: none)",
     )
+    p.add_argument(
+        "--target",
+        choices=TARGETS,
+        default="law",
+        help="where the optimum ends: the law's own segment end (default; the gate if the "
+        "law never gets there), the gate, or the ground, over the nominal site",
+    )
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     add_out_options(p, "write trajectory.csv, summary.json and report.html here")
     add_controller_option(p, "the flight computer compared")
@@ -70,23 +79,22 @@ def run_optimal(args: argparse.Namespace) -> int:
         s, None if make is None else make(), name=None if make is None else args.controller
     )
     seg = law_segment(landing)
-    if seg is None:
-        raise OptimalError(
-            f"{s.name}: the law never reached the sky-crane start "
-            f"({summarize(landing).verdict}): nothing to compare against"
-        )
+    verdict = summarize(landing).verdict
+    which = "gate" if args.target == "law" and seg is None else args.target
+    target = seg.target if which == "law" and seg is not None else fixed_target(s, which)
     glide = None if args.glide_slope_deg is None else math.radians(args.glide_slope_deg)
     opt = Options(nodes=args.nodes, glide_slope_rad=glide)
     progress = SolveProgress(sys.stderr, "optimal")
     try:
-        best, solves = optimum_for(s, seg.target, opt, progress)
+        best, solves = optimum_for(s, target, opt, progress)
     finally:
         progress.finish()
-    summary = optimal_summary(s, args.controller, seg, best, solves, opt)
-    summary["law"]["verdict"] = summarize(landing).verdict
+    summary = optimal_summary(s, args.controller, seg, best, solves, opt, target, args.target)
+    summary["law"]["verdict"] = verdict
+    segment_s = seg.time_s if seg is not None else float(landing.column("time_s")[-1])
     if args.out is not None:
         write_optimal(
-            args.out, best, summary, lambda: optimal_html_report(landing, best, seg.time_s, summary)
+            args.out, best, summary, lambda: optimal_html_report(landing, best, segment_s, summary)
         )
     print(to_json(summary) if args.json else optimal_text(summary))
     return Exit.PASS

@@ -224,9 +224,14 @@ def optimal_html_report(
     rows: list[tuple[str, Any]] = [
         ("scenario", f"{sc['name']} (seed {sc['seed']}, preset {sc['preset']})"),
         ("segment end", summary["target"]["what"]),
-        ("law", f"{law['propellant_kg']} kg in {law['time_of_flight_s']} s ({law['controller']})"),
+        (
+            "law",
+            f"{law['propellant_kg']} kg in {law['time_of_flight_s']} s ({law['controller']})"
+            if law["propellant_kg"] is not None
+            else f"never reached its segment's end ({law['controller']})",
+        ),
         ("fuel optimum", f"{o['propellant_kg']} kg in {o['time_of_flight_s']} s"),
-        ("ratio (law / optimum)", summary["ratio"]),
+        ("ratio (law / optimum)", "none" if summary["ratio"] is None else summary["ratio"]),
         ("nodes, solves", f"{o['nodes']}, {o['solves']}"),
         ("thrust bounds [N]", f"{o['thrust_min_N']} - {o['thrust_max_N']}"),
         ("glide slope [deg]", o["glide_slope_deg"] or "none"),

@@ -203,8 +203,21 @@ def optimal_text(summary: dict[str, Any]) -> str:
             f"  optimum      {o['propellant_kg']:.1f} kg in {o['time_of_flight_s']:.1f} s "
             f"({o['nodes']} nodes, {o['solves']} solves; thrust {o['thrust_min_N']:.0f}-"
             f"{o['thrust_max_N']:.0f} N)",
-            f"  law          {law['propellant_kg']:.1f} kg in {law['time_of_flight_s']:.1f} s "
-            f"({law['controller']}, landing {law['verdict']})",
-            f"  ratio        {summary['ratio']:.3f} (law / optimum)",
+            _law_line(law),
+            f"  ratio        {summary['ratio']:.3f} (law / optimum)"
+            if summary["ratio"] is not None
+            else "  ratio        none (the law and the optimum end in different states)",
         ]
+    )
+
+
+def _law_line(law: dict[str, Any]) -> str:
+    if law["propellant_kg"] is None:
+        return (
+            f"  law          never reached its segment's end "
+            f"({law['controller']}, landing {law['verdict']})"
+        )
+    return (
+        f"  law          {law['propellant_kg']:.1f} kg in {law['time_of_flight_s']:.1f} s "
+        f"({law['controller']}, landing {law['verdict']})"
     )

@@ -212,3 +212,34 @@ def test_a_lander_that_hovers_is_compared_after_its_hover_not_at_it() -> None:
     armed = time_s[np.flatnonzero(phase == Phase.TOUCHDOWN_DETECTION)[0]]
     hover_end = time_s[np.flatnonzero(phase == Phase.HOVER)[-1]]
     assert seg is not None and seg.time_s == armed > hover_end
+
+
+@pytest.mark.parametrize(("which", "z_m", "vz_mps"), [("gate", 50.0, -16.0), ("ground", 0.0, 0.0)])
+def test_the_optimum_to_a_target_of_the_scenarios_own(
+    which: str, z_m: float, vz_mps: float, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--target gate|ground: the optimum over the nominal site; no ratio (the
+    law's segment ends elsewhere), the law's figures still shown."""
+    assert main(["optimal", "--nodes", "40", "--target", which, "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["target"]["position_m"] == [0.0, 0.0, z_m]
+    assert summary["target"]["velocity_mps"] == [0.0, 0.0, vz_mps]
+    assert summary["ratio"] is None
+    assert summary["law"]["verdict"] == "pass" and summary["law"]["propellant_kg"] > 0
+    assert 100.0 < summary["optimal"]["propellant_kg"] < 390.0
+
+
+def test_the_bound_is_printed_when_the_law_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A flight computer that never fires crashes: the optimum to the gate
+    is still given, in the text, the JSON and the report."""
+    argv = ["optimal", "--nodes", "40", "--controller", "tests.common.freefall:FreeFall"]
+    assert main([*argv, "--out", str(tmp_path)]) == 0
+    text = capsys.readouterr().out
+    assert "never reached its segment's end" in text and "ratio        none" in text
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["law"]["verdict"] == "fail" and summary["law"]["propellant_kg"] is None
+    assert "the law never reached" in summary["target"]["what"]
+    assert summary["target"]["position_m"] == [0.0, 0.0, 50.0]
+    assert (tmp_path / "report.html").exists()
