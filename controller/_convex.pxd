@@ -7,7 +7,7 @@ cdef enum:
     CVX_M_MAX = 267          # rows: 7 per node, 4 per inner node, 7
     CVX_GROUPS_MAX = 145     # sets: 4 per node, 2 per inner node, 3
     CVX_NNZ_MAX = 1800       # 5/2 N^2 + 25/2 N at most, for N = 24: 1740
-    CVX_PACKED_MAX = 4656    # N_MAX (N_MAX + 1) / 2
+    CVX_PACKED_MAX = 1776    # three blocks of K: 2 N (N + 1) / 2 + 2N (2N + 1) / 2
 
 cdef enum:
     CVX_ZERO = 0
@@ -67,6 +67,7 @@ ctypedef struct CvxWork:
     int warm                 # x, z, y hold a start for the next solve
     double xt[CVX_N_MAX]
     double rhs[CVX_N_MAX]
+    double blocks[CVX_N_MAX]  # a vector in block order
     double zh[CVX_M_MAX]
     double dy[CVX_M_MAX]
     double lo[CVX_NODES_MAX]

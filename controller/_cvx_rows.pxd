@@ -20,4 +20,4 @@ cdef void constraint_rows(CvxRows* a, const CvxProblem* p, double tf) noexcept n
 cdef void times_a(const CvxRows* a, const double* x, double* out) noexcept nogil
 cdef void times_at(const CvxRows* a, const double* y, double* out) noexcept nogil
 cdef int factor(CvxWork* w) noexcept nogil
-cdef void back_solve(const CvxWork* w, int n, double* b) noexcept nogil
+cdef void back_solve(CvxWork* w, int n, double* x) noexcept nogil

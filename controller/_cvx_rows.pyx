@@ -188,48 +188,92 @@ cdef void times_at(const CvxRows* a, const double* y, double* out) noexcept nogi
             out[a.col[e]] += a.val[e] * y[r]
 
 
-cdef int factor(CvxWork* w) noexcept nogil:
-    """chol = the Cholesky factor of sigma I + A' R A (packed, lower).
-    Returns 0, or -1 if K is not positive definite (it always is: sigma > 0)."""
-    cdef CvxRows* a = &w.rows
-    cdef int n = a.n, i, j, k, r, e, f
+cdef inline int block_of(int c) noexcept nogil:
+    """x, y and (z, s) decouple in K: column c's block (0, 1 or 2)."""
+    return c % 4 if c % 4 < 2 else 2
+
+
+cdef inline int local_of(int c) noexcept nogil:
+    """Column c's index inside its block (ascending with c)."""
+    return c // 4 if c % 4 < 2 else 2 * (c // 4) + c % 4 - 2
+
+
+cdef inline int block_size(int nodes, int b) noexcept nogil:
+    return 2 * nodes if b == 2 else nodes
+
+
+cdef inline int block_base(int nodes, int b) noexcept nogil:
+    """Where block b's packed triangle starts in chol."""
+    return b * (nodes * (nodes + 1) // 2)
+
+
+cdef int factor_dense(double* l, int n) noexcept nogil:
+    """l (packed, lower) = its Cholesky factor, in place. 0, or -1 if not
+    positive definite."""
+    cdef int i, j, k, r, f
     cdef double d
-    for i in range(n * (n + 1) // 2):
-        w.chol[i] = 0.0
-    for i in range(n):
-        w.chol[packed(i, i)] = SIGMA
-    for r in range(a.m):
-        for e in range(a.row_start[r], a.row_start[r + 1]):
-            for f in range(a.row_start[r], e + 1):  # columns ascend in a row
-                w.chol[packed(a.col[e], a.col[f])] += w.rho[r] * a.val[e] * a.val[f]
     for j in range(n):
         f = packed(j, 0)  # row j
-        d = w.chol[f + j]
+        d = l[f + j]
         for k in range(j):
-            d -= w.chol[f + k] * w.chol[f + k]
+            d -= l[f + k] * l[f + k]
         if d <= 0.0:
             return -1
         d = sqrt(d)
-        w.chol[f + j] = d
+        l[f + j] = d
         for i in range(j + 1, n):
             r = packed(i, 0)  # row i
             for k in range(j):
-                w.chol[r + j] -= w.chol[r + k] * w.chol[f + k]
-            w.chol[r + j] /= d
+                l[r + j] -= l[r + k] * l[f + k]
+            l[r + j] /= d
     return 0
 
 
-cdef void back_solve(const CvxWork* w, int n, double* b) noexcept nogil:
-    """b = K^-1 b with K = L L' (forward, then backward substitution)."""
+cdef void solve_dense(const double* l, int n, double* b) noexcept nogil:
+    """b = (L L')^-1 b (forward, then backward substitution)."""
     cdef int i, k, e
     for i in range(n):
         e = packed(i, 0)
         for k in range(i):
-            b[i] -= w.chol[e + k] * b[k]
-        b[i] /= w.chol[e + i]
+            b[i] -= l[e + k] * b[k]
+        b[i] /= l[e + i]
     for i in range(n - 1, -1, -1):
         e = packed(i + 1, i)  # down column i: L[k][i], k > i
         for k in range(i + 1, n):
-            b[i] -= w.chol[e] * b[k]
+            b[i] -= l[e] * b[k]
             e += k + 1
-        b[i] /= w.chol[packed(i, i)]
+        b[i] /= l[packed(i, i)]
+
+
+cdef int factor(CvxWork* w) noexcept nogil:
+    """chol = the Cholesky factors of sigma I + A' R A, block by block (every
+    row of A lies in one block: x, y, or (z, s)). Returns 0, or -1 if K is
+    not positive definite (it always is: sigma > 0)."""
+    cdef CvxRows* a = &w.rows
+    cdef int nodes = a.n // 4, b, c, r, e, f
+    for c in range(3 * nodes * nodes + 2 * nodes):
+        w.chol[c] = 0.0
+    for c in range(a.n):
+        b = block_of(c)
+        w.chol[block_base(nodes, b) + packed(local_of(c), local_of(c))] = SIGMA
+    for r in range(a.m):
+        for e in range(a.row_start[r], a.row_start[r + 1]):
+            b = block_base(nodes, block_of(a.col[e]))
+            for f in range(a.row_start[r], e + 1):  # columns ascend in a row
+                w.chol[b + packed(local_of(a.col[e]), local_of(a.col[f]))] += (
+                    w.rho[r] * a.val[e] * a.val[f])
+    for b in range(3):
+        if factor_dense(&w.chol[block_base(nodes, b)], block_size(nodes, b)) < 0:
+            return -1
+    return 0
+
+
+cdef void back_solve(CvxWork* w, int n, double* x) noexcept nogil:
+    """x = K^-1 x, block by block (gathered into w.blocks and back)."""
+    cdef int nodes = n // 4, b, c
+    for c in range(n):
+        w.blocks[block_of(c) * nodes + local_of(c)] = x[c]
+    for b in range(3):
+        solve_dense(&w.chol[block_base(nodes, b)], block_size(nodes, b), &w.blocks[b * nodes])
+    for c in range(n):
+        x[c] = w.blocks[block_of(c) * nodes + local_of(c)]

@@ -13,7 +13,7 @@ enum {
     HL_CVX_M_MAX = 267,       /* rows: 7 per node, 4 per inner node, 7 */
     HL_CVX_GROUPS_MAX = 145,  /* sets: 4 per node, 2 per inner node, 3 */
     HL_CVX_NNZ_MAX = 1800,    /* 5/2 N^2 + 25/2 N at most, for N = 24: 1740 */
-    HL_CVX_PACKED_MAX = 4656  /* N_MAX (N_MAX + 1) / 2 */
+    HL_CVX_PACKED_MAX = 1776  /* three blocks of K: 2 N (N + 1) / 2 + 2N (2N + 1) / 2 */
 };
 
 enum { HL_CVX_ZERO = 0, HL_CVX_NONNEG = 1, HL_CVX_BOX = 2, HL_CVX_CONE = 3 };
@@ -67,6 +67,7 @@ typedef struct {
     int warm; /* x, z, y hold a start for the next solve */
     hl_real xt[HL_CVX_N_MAX];
     hl_real rhs[HL_CVX_N_MAX];
+    hl_real blocks[HL_CVX_N_MAX]; /* a vector in block order */
     hl_real zh[HL_CVX_M_MAX];
     hl_real dy[HL_CVX_M_MAX];
     hl_real lo[HL_CVX_NODES_MAX];

@@ -192,51 +192,86 @@ void hl_cvx_times_at(const hl_cvx_rows_t *a, const hl_real *y, hl_real *out)
         for (e = a->row_start[r]; e < a->row_start[r + 1]; e++) out[a->col[e]] += a->val[e] * y[r];
 }
 
-/* chol = the Cholesky factor of sigma I + A' R A (packed, lower); 0, or -1
- * if K is not positive definite (it always is: sigma > 0). */
-int hl_cvx_factor(hl_cvx_work_t *w)
+/* x, y and (z, s) decouple in K: column c's block (0, 1 or 2). */
+static int block_of(int c) { return c % 4 < 2 ? c % 4 : 2; }
+
+/* Column c's index inside its block (ascending with c). */
+static int local_of(int c) { return c % 4 < 2 ? c / 4 : 2 * (c / 4) + c % 4 - 2; }
+
+static int block_size(int nodes, int b) { return b == 2 ? 2 * nodes : nodes; }
+
+/* Where block b's packed triangle starts in chol. */
+static int block_base(int nodes, int b) { return b * (nodes * (nodes + 1) / 2); }
+
+/* l (packed, lower) = its Cholesky factor, in place; 0, or -1 if not
+ * positive definite. */
+static int factor_dense(hl_real *l, int n)
 {
-    const hl_cvx_rows_t *a = &w->rows;
-    int n = a->n, i, j, k, r, e, f;
+    int i, j, k, r, f;
     hl_real d;
-    for (i = 0; i < n * (n + 1) / 2; i++) w->chol[i] = R(0.0);
-    for (i = 0; i < n; i++) w->chol[hl_cvx_packed(i, i)] = HL_CVX_SIGMA;
-    for (r = 0; r < a->m; r++)
-        for (e = a->row_start[r]; e < a->row_start[r + 1]; e++)
-            for (f = a->row_start[r]; f < e + 1; f++) /* columns ascend in a row */
-                w->chol[hl_cvx_packed(a->col[e], a->col[f])] += w->rho[r] * a->val[e] * a->val[f];
     for (j = 0; j < n; j++) {
         f = hl_cvx_packed(j, 0); /* row j */
-        d = w->chol[f + j];
-        for (k = 0; k < j; k++) d -= w->chol[f + k] * w->chol[f + k];
+        d = l[f + j];
+        for (k = 0; k < j; k++) d -= l[f + k] * l[f + k];
         if (d <= R(0.0)) return -1;
         d = hl_sqrt(d);
-        w->chol[f + j] = d;
+        l[f + j] = d;
         for (i = j + 1; i < n; i++) {
             r = hl_cvx_packed(i, 0); /* row i */
-            for (k = 0; k < j; k++) w->chol[r + j] -= w->chol[r + k] * w->chol[f + k];
-            w->chol[r + j] /= d;
+            for (k = 0; k < j; k++) l[r + j] -= l[r + k] * l[f + k];
+            l[r + j] /= d;
         }
     }
     return 0;
 }
 
-/* b = K^-1 b with K = L L' (forward, then backward substitution). */
-void hl_cvx_back_solve(const hl_cvx_work_t *w, int n, hl_real *b)
+/* b = (L L')^-1 b (forward, then backward substitution). */
+static void solve_dense(const hl_real *l, int n, hl_real *b)
 {
     int i, k, e;
     for (i = 0; i < n; i++) {
         e = hl_cvx_packed(i, 0);
-        for (k = 0; k < i; k++) b[i] -= w->chol[e + k] * b[k];
-        b[i] /= w->chol[e + i];
+        for (k = 0; k < i; k++) b[i] -= l[e + k] * b[k];
+        b[i] /= l[e + i];
     }
     for (i = n - 1; i >= 0; i--) {
         e = hl_cvx_packed(i + 1, i); /* down column i: L[k][i], k > i */
         for (k = i + 1; k < n; k++) {
-            b[i] -= w->chol[e] * b[k];
+            b[i] -= l[e] * b[k];
             e += k + 1;
         }
-        b[i] /= w->chol[hl_cvx_packed(i, i)];
+        b[i] /= l[hl_cvx_packed(i, i)];
     }
 }
 
+/* chol = the Cholesky factors of sigma I + A' R A, block by block (every row
+ * of A lies in one block: x, y, or (z, s)); 0, or -1 if K is not positive
+ * definite (it always is: sigma > 0). */
+int hl_cvx_factor(hl_cvx_work_t *w)
+{
+    const hl_cvx_rows_t *a = &w->rows;
+    int nodes = a->n / 4, b, c, r, e, f;
+    for (c = 0; c < 3 * nodes * nodes + 2 * nodes; c++) w->chol[c] = R(0.0);
+    for (c = 0; c < a->n; c++)
+        w->chol[block_base(nodes, block_of(c)) + hl_cvx_packed(local_of(c), local_of(c))] = HL_CVX_SIGMA;
+    for (r = 0; r < a->m; r++)
+        for (e = a->row_start[r]; e < a->row_start[r + 1]; e++) {
+            b = block_base(nodes, block_of(a->col[e]));
+            for (f = a->row_start[r]; f < e + 1; f++) /* columns ascend in a row */
+                w->chol[b + hl_cvx_packed(local_of(a->col[e]), local_of(a->col[f]))] +=
+                    w->rho[r] * a->val[e] * a->val[f];
+        }
+    for (b = 0; b < 3; b++)
+        if (factor_dense(&w->chol[block_base(nodes, b)], block_size(nodes, b)) < 0) return -1;
+    return 0;
+}
+
+/* x = K^-1 x, block by block (gathered into w->blocks and back). */
+void hl_cvx_back_solve(hl_cvx_work_t *w, int n, hl_real *x)
+{
+    int nodes = n / 4, b, c;
+    for (c = 0; c < n; c++) w->blocks[block_of(c) * nodes + local_of(c)] = x[c];
+    for (b = 0; b < 3; b++)
+        solve_dense(&w->chol[block_base(nodes, b)], block_size(nodes, b), &w->blocks[b * nodes]);
+    for (c = 0; c < n; c++) x[c] = w->blocks[block_of(c) * nodes + local_of(c)];
+}

@@ -21,9 +21,9 @@ void hl_cvx_constraint_rows(hl_cvx_rows_t *a, const hl_cvx_problem_t *p, hl_real
 void hl_cvx_times_a(const hl_cvx_rows_t *a, const hl_real *x, hl_real *out);
 /* out = A' y */
 void hl_cvx_times_at(const hl_cvx_rows_t *a, const hl_real *y, hl_real *out);
-/* chol = the Cholesky factor of sigma I + A' R A; 0, or -1 if not definite */
+/* chol = the Cholesky factors of sigma I + A' R A (three blocks); 0, or -1 */
 int hl_cvx_factor(hl_cvx_work_t *w);
 /* b = K^-1 b */
-void hl_cvx_back_solve(const hl_cvx_work_t *w, int n, hl_real *b);
+void hl_cvx_back_solve(hl_cvx_work_t *w, int n, hl_real *x);
 
 #endif

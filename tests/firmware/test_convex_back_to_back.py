@@ -19,9 +19,10 @@ from tests.common.convex import MSL_LIKE, as_dicts, fly, problems
 NODES_MAX = 24
 WORK_BYTES = 1 << 18  # more than sizeof(hl_cvx_work_t) in either precision
 # float32 against double, where both converge: measured over 200 problems
-# at most 0.056 % (90 converged in both, 107 infeasible in both, 3 STOPPED
-# in one of the two on the edge of feasibility)
-FLOAT_PROPELLANT_TOLERANCE = 0.002
+# at most 0.18 % (one problem; the next 0.06 %), each stopping anywhere
+# within the tolerance of the same optimum (90 converged in both, 107
+# infeasible in both, 3 STOPPED in one of the two on the edge of feasibility)
+FLOAT_PROPELLANT_TOLERANCE = 0.005
 
 
 def _types(
