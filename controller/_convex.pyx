@@ -274,7 +274,8 @@ cdef void make_plan(const CvxProblem* p, double tf, CvxWork* w, int status, int 
 
 
 cdef inline double plan_cost(const CvxPlan* plan) noexcept nogil:
-    return plan.propellant_kg if plan.status == CVX_CONVERGED else 1e30
+    """The search's cost (see the reference's search_cost)."""
+    return plan.propellant_kg if plan.status == CVX_CONVERGED else 1.0e9 * (1.0 + plan.residual)
 
 
 cdef double try_time(const CvxProblem* p, double tf, const CvxSettings* st, CvxWork* w,

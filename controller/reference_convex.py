@@ -81,6 +81,7 @@ BALANCE_EVERY = 50
 BALANCE_TRIGGER = 5.0
 CHECK_EVERY = 10  # iterations between residual and infeasibility checks
 INV_PHI = 0.6180339887498949
+UNCONVERGED = 1.0e9  # [kg] the search's cost of a plan that has not converged, times 1 + residual
 
 # what a solve found
 CONVERGED = 0
@@ -284,6 +285,13 @@ def _plan(p: ConvexProblem, tf: float, x: F64, status: int, it: int, residual: f
     )
 
 
+def search_cost(plan: Plan) -> float:
+    """What the final-time search minimises: the propellant of a converged
+    plan; above any of those, the residual of one that is not (so that a
+    search whose grid misses a narrow feasible window still moves toward it)."""
+    return plan.propellant_kg if plan.status == CONVERGED else UNCONVERGED * (1.0 + plan.residual)
+
+
 def solve_free_time(p: ConvexProblem, st: SolverSettings = DEFAULTS) -> tuple[Plan, int]:
     """The best final time: a log grid, then golden section in the best
     bracket, each solve warm-started from the last and cut at
@@ -301,7 +309,7 @@ def solve_free_time(p: ConvexProblem, st: SolverSettings = DEFAULTS) -> tuple[Pl
         plan = solve_fixed_time(p, tf, ws, search)
         spent += plan.iterations
         tried.append(plan)
-        return plan.propellant_kg if plan.status == CONVERGED else math.inf
+        return search_cost(plan)
 
     ratio = (st.time_max_s / st.time_min_s) ** (1.0 / (st.time_grid - 1))
     grid = [st.time_min_s * ratio**i for i in range(st.time_grid)]

@@ -250,7 +250,9 @@ void hl_cvx_solve_fixed(const hl_cvx_problem_t *p, hl_real tf, const hl_cvx_sett
 
 static hl_real plan_cost(const hl_cvx_plan_t *plan)
 {
-    return plan->status == HL_CVX_CONVERGED ? plan->propellant_kg : HUGE_COST;
+    /* the search's cost: see the reference's search_cost */
+    return plan->status == HL_CVX_CONVERGED ? plan->propellant_kg
+                                            : R(1.0e9) * (R(1.0) + plan->residual);
 }
 
 /* Solve at tf; keep it in best if it is the best so far (converged, or of

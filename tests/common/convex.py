@@ -84,3 +84,27 @@ MSL_LIKE = ConvexProblem(
     cos_tilt_max=math.cos(0.5),
     nodes=20,
 )
+
+
+# The Mars divert of Acikmese & Ploen (JGCD 30(5), 2007; its numbers as
+# Blackmore, Acikmese & Scharf, JGCD 33(4), 2010 reuse them): 1,905 kg wet,
+# 1,505 kg dry, six 3,100 N thrusters canted 27 degrees throttled between
+# 0.3 and 0.8, Isp 225 s; 2 km out and 1.5 km up, moving away from the target
+# at 100 m/s and down at 75 m/s; no pointing limit; to rest on the ground.
+# The flow is per axial newton (1 / (Isp g0 cos 27 deg)), as the plant's.
+_CANT = math.radians(27.0)
+_AXIAL_N = 6 * 3100.0 * math.cos(_CANT)
+PUBLISHED_DIVERT = ConvexProblem(
+    position_m=(2000.0, 0.0, 1500.0),
+    velocity_mps=(100.0, 0.0, -75.0),
+    mass_kg=1905.0,
+    target_position_m=(0.0, 0.0, 0.0),
+    target_velocity_mps=(0.0, 0.0, 0.0),
+    gravity_mps2=3.7114,
+    thrust_min_N=0.3 * _AXIAL_N,
+    thrust_max_N=0.8 * _AXIAL_N,
+    alpha_s_per_m=1.0 / (225.0 * G0 * math.cos(_CANT)),
+    dry_mass_kg=1505.0,
+    cos_tilt_max=-1.0,
+    nodes=20,
+)

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 
 from hilander.controller import reference_convex as ref
 from hilander.controller._convex import py_solve
-from tests.common.convex import MSL_LIKE, as_dicts, problems
+from tests.common.convex import MSL_LIKE, PUBLISHED_DIVERT, as_dicts, problems
 
 
 def _agree(p: ref.ConvexProblem, tf: float) -> None:
@@ -41,9 +41,10 @@ def test_with_a_glide_slope_too(case: tuple[ref.ConvexProblem, float]) -> None:
     _agree(*case)
 
 
-def test_the_final_time_search_is_the_same() -> None:
-    mine, spent = ref.solve_free_time(MSL_LIKE)
-    status, time_s, propellant, *_, all_iterations = py_solve(*as_dicts(MSL_LIKE))
+@pytest.mark.parametrize("p", [MSL_LIKE, PUBLISHED_DIVERT], ids=["msl-like", "published"])
+def test_the_final_time_search_is_the_same(p: ref.ConvexProblem) -> None:
+    mine, spent = ref.solve_free_time(p)
+    status, time_s, propellant, *_, all_iterations = py_solve(*as_dicts(p))
     assert (status, all_iterations) == (mine.status, spent)
     assert time_s == pytest.approx(mine.time_of_flight_s, rel=1e-12)
     assert propellant == pytest.approx(mine.propellant_kg, rel=1e-9)

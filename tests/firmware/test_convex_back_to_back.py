@@ -14,7 +14,7 @@ from hypothesis import given, settings
 
 from hilander.controller import reference_convex as ref
 from hilander.controller._convex import py_solve
-from tests.common.convex import MSL_LIKE, as_dicts, fly, problems
+from tests.common.convex import MSL_LIKE, PUBLISHED_DIVERT, as_dicts, fly, problems
 
 NODES_MAX = 24
 WORK_BYTES = 1 << 18  # more than sizeof(hl_cvx_work_t) in either precision
@@ -119,8 +119,11 @@ def test_the_double_build_is_the_cython_solver_bit_for_bit(
     assert c_solve(libs["double"], ctypes.c_double, p, tf) == py_solve(*as_dicts(p), tf)
 
 
-def test_the_double_builds_search_is_bit_for_bit(libs: dict[str, ctypes.CDLL]) -> None:
-    assert c_solve(libs["double"], ctypes.c_double, MSL_LIKE, 0.0) == py_solve(*as_dicts(MSL_LIKE))
+@pytest.mark.parametrize("p", [MSL_LIKE, PUBLISHED_DIVERT], ids=["msl-like", "published"])
+def test_the_double_builds_search_is_bit_for_bit(
+    libs: dict[str, ctypes.CDLL], p: ref.ConvexProblem
+) -> None:
+    assert c_solve(libs["double"], ctypes.c_double, p, 0.0) == py_solve(*as_dicts(p))
 
 
 @settings(max_examples=20)

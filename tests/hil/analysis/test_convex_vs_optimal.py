@@ -1,13 +1,13 @@
 """The on-board convex solver against ``hilander optimal`` (cvxpy and
-Clarabel): the same problem, the same discretisation. Where ours converges,
-Clarabel found a plan and ours needs at most 0.5 % more propellant; less
-only with a plan that keeps every constraint of the problem, checked here
-on its own (hypothesis finds long flights where Clarabel answers "optimal"
-0.65 % above a plan that does); where
-Clarabel finds none, ours never claims convergence; where Clarabel finds
-one, ours never claims infeasibility. On the edge of feasibility ours may
-stop at its iteration bound (STOPPED, its residual under ten times the
-tolerance): hypothesis finds such starts, and they are allowed here."""
+Clarabel): the same problem, the same discretisation. Where both find a
+plan, ours needs at most 0.5 % more propellant, and less only with a plan
+that keeps every constraint of the problem, checked here on its own. Where
+Clarabel finds a plan, ours never claims infeasibility; where Clarabel finds
+none, ours claims convergence only with a plan that keeps every constraint
+(hypothesis finds both: 74 s flights where Clarabel answers "optimal" 0.65 %
+above such a plan, and a glide-sloped 8-node one it calls infeasible where
+SCS agrees with ours). On the edge of feasibility ours may stop at its
+iteration bound (STOPPED), which is allowed here."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from hilander.hil.analysis.optimal import (
     solve_fixed_time,
     solve_free_time,
 )
-from tests.common.convex import MSL_LIKE, as_dicts, fly, problems
+from tests.common.convex import MSL_LIKE, PUBLISHED_DIVERT, as_dicts, fly, problems
 
 PROPELLANT_TOLERANCE = 0.005  # measured: at most 0.05 % over 60 random problems
 
@@ -54,15 +54,16 @@ def _check(p: ref.ConvexProblem, tf: float) -> None:
     target = Target(p.target_position_m, p.target_velocity_mps)
     oracle = solve_fixed_time(_vehicle(p), p.position_m, p.velocity_mps, target, tf, _options(p))
     status, _, propellant, _, _, accel, masses, _ = py_solve(*as_dicts(p), tf)
-    if oracle is None:
-        assert status != ref.CONVERGED
-    else:
+    if oracle is not None:
         assert status != ref.INFEASIBLE
-    if status == ref.CONVERGED:
-        assert oracle is not None
-        assert propellant <= oracle.propellant_kg * (1.0 + PROPELLANT_TOLERANCE)
-        if propellant < oracle.propellant_kg * (1.0 - PROPELLANT_TOLERANCE):
-            _assert_keeps_the_constraints(p, tf, accel, masses)
+    if status != ref.CONVERGED:
+        return
+    if oracle is None:  # Clarabel's word against a plan: the plan is checked
+        _assert_keeps_the_constraints(p, tf, accel, masses)
+        return
+    assert propellant <= oracle.propellant_kg * (1.0 + PROPELLANT_TOLERANCE)
+    if propellant < oracle.propellant_kg * (1.0 - PROPELLANT_TOLERANCE):
+        _assert_keeps_the_constraints(p, tf, accel, masses)
 
 
 def _assert_keeps_the_constraints(
@@ -114,3 +115,18 @@ def test_the_final_time_search_finds_the_optimum() -> None:
     assert status == ref.CONVERGED
     assert propellant == pytest.approx(oracle.propellant_kg, rel=PROPELLANT_TOLERANCE)
     assert time_s == pytest.approx(oracle.time_of_flight_s, rel=0.05)
+
+
+def test_the_published_divert_lands_with_the_propellant_it_has() -> None:
+    """Acikmese & Ploen's divert needs about 392 of its 400 kg; its feasible
+    final times are a window of a few seconds that the search's grid misses,
+    so the search climbs the residual to it. Measured: 392.49 kg at 76.3 s
+    against Clarabel's 392.34 kg at 75.3 s."""
+    p = PUBLISHED_DIVERT
+    target = Target(p.target_position_m, p.target_velocity_mps)
+    oracle, _ = solve_free_time(_vehicle(p), p.position_m, p.velocity_mps, target, _options(p))
+    status, time_s, propellant, _, _, accel, masses, _ = py_solve(*as_dicts(p))
+    assert status == ref.CONVERGED
+    assert propellant <= p.mass_kg - p.dry_mass_kg
+    assert propellant == pytest.approx(oracle.propellant_kg, rel=PROPELLANT_TOLERANCE)
+    _assert_keeps_the_constraints(p, time_s, accel, masses)
