@@ -22,7 +22,8 @@ D. Fixed size, no heap, bounded: at most iterations_max iterations a
    solve, time_grid + 2 + golden_steps solves a search.
 """
 
-from libc.math cimport exp, fabs, log, sqrt, fmax, fmin
+from libc.math cimport exp, fabs, log, sqrt, fmax, fmin, isfinite
+from libc.string cimport memset
 from hilander.controller._cvx_rows cimport (
     SIGMA, accel_scale, back_solve, constraint_rows, factor, times_a, times_at,
 )
@@ -228,11 +229,36 @@ cdef bint rebalance(CvxWork* w, double primal, double dual, double z_size,
     return True
 
 
+cdef bint finite(const CvxProblem* p) noexcept nogil:
+    """Every number of the problem finite (a NaN would pass through fmax)."""
+    cdef double total = p.mass_kg + p.gravity_mps2 + p.thrust_min_N + p.thrust_max_N
+    cdef int i
+    total += p.alpha_s_per_m + p.dry_mass_kg + p.cos_tilt_max + p.tan_glide_slope + p.floor_z_m
+    for i in range(3):
+        total += (p.position_m[i] + p.velocity_mps[i] + p.target_position_m[i]
+                  + p.target_velocity_mps[i])
+    return isfinite(total)
+
+
+cdef void refuse(double tf, CvxWork* w, CvxPlan* plan) noexcept nogil:
+    memset(plan, 0, sizeof(CvxPlan))
+    plan.status = CVX_INFEASIBLE
+    plan.time_of_flight_s = tf
+    plan.residual = 1e30
+    w.warm = False
+
+
 cdef void cvx_solve_fixed(const CvxProblem* p, double tf, const CvxSettings* st,
                           CvxWork* w, CvxPlan* plan) noexcept nogil:
-    """ADMM from the workspace's iterate (cold unless w.warm)."""
+    """ADMM from the workspace's iterate (cold unless w.warm). A problem the
+    workspace cannot hold (nodes outside [2, CVX_NODES_MAX]), with a number
+    that is not finite, or a final time that is not positive is INFEASIBLE
+    at once, its plan all zeros."""
     cdef double primal = 1e30, dual, z_size, aty_size
     cdef int it, status = CVX_STOPPED
+    if p.nodes < 2 or p.nodes > CVX_NODES_MAX or not tf > 0.0 or not finite(p):
+        refuse(tf, w, plan)
+        return
     constraint_rows(&w.rows, p, tf)
     full_thrust_bounds(p, tf, w)
     start(w)
@@ -252,7 +278,7 @@ cdef void cvx_solve_fixed(const CvxProblem* p, double tf, const CvxSettings* st,
             break
         if it % BALANCE_EVERY == 0 and (it // BALANCE_EVERY) & (it // BALANCE_EVERY - 1) == 0:
             rebalance(w, primal, dual, z_size, aty_size)
-    if status == CVX_STOPPED and primal > 10.0 * st.tolerance:
+    if status == CVX_STOPPED and not primal <= 10.0 * st.tolerance:  # NaN too
         status = CVX_INFEASIBLE
     w.warm = status != CVX_INFEASIBLE
     make_plan(p, tf, w, status, it, primal, plan)
@@ -342,6 +368,7 @@ def py_solve(dict problem, dict settings, double tf=0.0, bint warm=False):
     cdef int spent
     if p.nodes < 2 or p.nodes > CVX_NODES_MAX:
         raise ValueError(f"nodes must be in [2, {CVX_NODES_MAX}], not {p.nodes}")
+    memset(&_best, 0, sizeof(CvxPlan))
     with nogil:
         if tf > 0.0:
             _work.warm = _work.warm and warm

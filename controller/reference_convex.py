@@ -213,10 +213,27 @@ def _start(ws: Workspace, m: int, n: int) -> tuple[F64, F64, F64]:
     return ws.x, ws.z, ws.y
 
 
+def _refuse(ws: Workspace, p: ConvexProblem, tf: float) -> Plan:
+    ws.x, ws.z, ws.y = np.zeros(0), np.zeros(0), np.zeros(0)
+    n = max(p.nodes, 0)
+    return Plan(INFEASIBLE, tf, 0.0, 0, 1e30, np.zeros((n, 3)), np.zeros(n + 1))
+
+
+def _can_solve(p: ConvexProblem, tf: float) -> bool:
+    """Nodes the workspace holds, every number finite, time to fly."""
+    numbers = [v for f in dataclasses.fields(p) for v in np.atleast_1d(getattr(p, f.name))]
+    return 2 <= p.nodes <= NODES_MAX and tf > 0.0 and bool(np.all(np.isfinite(numbers)))
+
+
 def solve_fixed_time(
     p: ConvexProblem, tf: float, ws: Workspace, st: SolverSettings = DEFAULTS
 ) -> Plan:
-    """ADMM from the workspace's iterate (zero if it does not fit)."""
+    """ADMM from the workspace's iterate (zero if it does not fit). A problem
+    of nodes outside [2, NODES_MAX], with a number that is not finite, or a
+    final time that is not positive is INFEASIBLE at once, its plan all
+    zeros."""
+    if not _can_solve(p, tf):
+        return _refuse(ws, p, tf)
     rows = constraint_rows(p, tf)
     a, c = rows.a, rows.c
     x, z, y = _start(ws, *a.shape)
@@ -245,11 +262,19 @@ def solve_fixed_time(
             break
         if _balance_due(it) and (new := _balance(a, rho, residual, dual, z, aty)) is not None:
             rho, chol = new, _factor(a, new)
-    if status == STOPPED and residual > 10.0 * st.tolerance:
-        status = INFEASIBLE
-    keep = status != INFEASIBLE  # no start for the next solve
-    ws.x, ws.z, ws.y = (x, z, y) if keep else (np.zeros(0), np.zeros(0), np.zeros(0))
+    status = _settle(ws, (x, z, y), status, residual, st)
     return _plan(p, tf, x, status, it, residual)
+
+
+def _settle(
+    ws: Workspace, xzy: tuple[F64, F64, F64], status: int, residual: float, st: SolverSettings
+) -> int:
+    """The final status (STOPPED far from feasible, or at NaN, is
+    INFEASIBLE); the iterate kept for a warm start unless infeasible."""
+    if status == STOPPED and not residual <= 10.0 * st.tolerance:  # NaN too
+        status = INFEASIBLE
+    ws.x, ws.z, ws.y = xzy if status != INFEASIBLE else (np.zeros(0), np.zeros(0), np.zeros(0))
+    return status
 
 
 def infeasible(rows: Rows, dy: F64, lo: F64, hi: F64, tol: float) -> bool:

@@ -2,6 +2,8 @@
  * in controller/_convex.pyx, the equations in controller/reference_convex.py). */
 #include "hl_convex_rows.h"
 
+#include <string.h>
+
 #define RHO R(0.1)
 #define RHO_EQUALITY R(1.0e3)
 #define RELAXATION R(1.6)
@@ -218,11 +220,38 @@ static void make_plan(const hl_cvx_problem_t *p, hl_real tf, const hl_cvx_work_t
         for (i = 0; i < 3; i++) plan->accel_mps2[k][i] = w->x[4 * k + i] * s;
 }
 
+/* Every number of the problem finite (a NaN would pass through fmax). */
+static int finite(const hl_cvx_problem_t *p)
+{
+    hl_real total = p->mass_kg + p->gravity_mps2 + p->thrust_min_N + p->thrust_max_N;
+    int i;
+    total += p->alpha_s_per_m + p->dry_mass_kg + p->cos_tilt_max + p->tan_glide_slope + p->floor_z_m;
+    for (i = 0; i < 3; i++)
+        total += p->position_m[i] + p->velocity_mps[i] + p->target_position_m[i]
+                 + p->target_velocity_mps[i];
+    return isfinite(total);
+}
+
+/* A problem the workspace cannot hold, with a number that is not finite, or
+ * a final time that is not positive: INFEASIBLE at once, the plan all zeros. */
+static void refuse(hl_real tf, hl_cvx_work_t *w, hl_cvx_plan_t *plan)
+{
+    memset(plan, 0, sizeof *plan);
+    plan->status = HL_CVX_INFEASIBLE;
+    plan->time_of_flight_s = tf;
+    plan->residual = HUGE_COST;
+    w->warm = 0;
+}
+
 void hl_cvx_solve_fixed(const hl_cvx_problem_t *p, hl_real tf, const hl_cvx_settings_t *st,
                         hl_cvx_work_t *w, hl_cvx_plan_t *plan)
 {
     hl_real primal = HUGE_COST, dual = R(0.0), z_size = R(0.0), aty_size = R(0.0);
     int it = 0, status = HL_CVX_STOPPED;
+    if (p->nodes < 2 || p->nodes > HL_CVX_NODES_MAX || !(tf > R(0.0)) || !finite(p)) {
+        refuse(tf, w, plan);
+        return;
+    }
     hl_cvx_constraint_rows(&w->rows, p, tf);
     full_thrust_bounds(p, tf, w);
     start(w);
@@ -243,7 +272,8 @@ void hl_cvx_solve_fixed(const hl_cvx_problem_t *p, hl_real tf, const hl_cvx_sett
         if (it % BALANCE_EVERY == 0 && ((it / BALANCE_EVERY) & (it / BALANCE_EVERY - 1)) == 0)
             rebalance(w, primal, dual, z_size, aty_size);
     }
-    if (status == HL_CVX_STOPPED && primal > R(10.0) * st->tolerance) status = HL_CVX_INFEASIBLE;
+    if (status == HL_CVX_STOPPED && !(primal <= R(10.0) * st->tolerance)) /* NaN too */
+        status = HL_CVX_INFEASIBLE;
     w->warm = status != HL_CVX_INFEASIBLE;
     make_plan(p, tf, w, status, it, primal, plan);
 }

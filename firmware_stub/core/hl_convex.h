@@ -88,7 +88,9 @@ typedef struct {
     hl_real mass_kg[HL_CVX_NODES_MAX + 1];
 } hl_cvx_plan_t;
 
-/* ADMM at final time tf from w's iterate (cold unless w->warm). */
+/* ADMM at final time tf from w's iterate (cold unless w->warm). nodes
+ * outside [2, HL_CVX_NODES_MAX], a number not finite, or tf not positive:
+ * INFEASIBLE at once. */
 void hl_cvx_solve_fixed(const hl_cvx_problem_t *p, hl_real tf, const hl_cvx_settings_t *st,
                         hl_cvx_work_t *w, hl_cvx_plan_t *plan);
 

@@ -5,6 +5,7 @@ a board) within the stated tolerance."""
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +103,22 @@ def c_solve(lib: ctypes.CDLL, real: Any, p: ref.ConvexProblem, tf: float) -> tup
     )
 
 
+def c_solve_fixed(lib: ctypes.CDLL, real: Any, p: ref.ConvexProblem, tf: float) -> tuple[Any, ...]:
+    """One solve at tf, whatever its sign (c_solve takes 0 for the search)."""
+    problem_t, settings_t, plan_t = _types(real)
+    pd, sd = as_dicts(p)
+    plan = plan_t()
+    work = ctypes.create_string_buffer(WORK_BYTES)
+    lib.hl_cvx_solve_fixed(
+        ctypes.byref(problem_t(**pd)),
+        real(tf),
+        ctypes.byref(settings_t(**sd)),
+        work,
+        ctypes.byref(plan),
+    )
+    return (plan.status, plan.time_of_flight_s, plan.propellant_kg, plan.iterations)
+
+
 @pytest.fixture(scope="module")
 def libs(host_lib: Path) -> dict[str, ctypes.CDLL]:
     return {
@@ -151,3 +168,30 @@ def test_the_float32_build_lands_the_msl_like_case(libs: dict[str, ctypes.CDLL])
     r, v = fly(MSL_LIKE, board[1], board[5])
     assert np.allclose(r, MSL_LIKE.target_position_m, atol=5.0)
     assert np.allclose(v, MSL_LIKE.target_velocity_mps, atol=0.5)
+
+
+@pytest.mark.parametrize("build", ["double", "float"])
+def test_a_problem_it_cannot_hold_is_refused_not_overrun(
+    libs: dict[str, ctypes.CDLL], build: str
+) -> None:
+    """More nodes than the workspace holds, or no time to fly: INFEASIBLE at
+    once, before anything is written to the workspace."""
+    real = ctypes.c_double if build == "double" else ctypes.c_float
+    for p, tf in (
+        (dataclasses.replace(MSL_LIKE, nodes=30), 40.0),
+        (MSL_LIKE, 0.0),
+        (MSL_LIKE, -1.0),
+    ):
+        status, _, propellant, iterations, *_ = c_solve_fixed(libs[build], real, p, tf)
+        assert (status, iterations, propellant) == (ref.INFEASIBLE, 0, 0.0)
+
+
+@pytest.mark.parametrize("build", ["double", "float"])
+def test_a_nan_in_the_problem_is_infeasible_never_a_nan_plan(
+    libs: dict[str, ctypes.CDLL], build: str
+) -> None:
+    real = ctypes.c_double if build == "double" else ctypes.c_float
+    p = dataclasses.replace(MSL_LIKE, velocity_mps=(float("nan"), 0.0, -80.0))
+    assert c_solve(libs[build], real, p, 40.0)[0] == ref.INFEASIBLE
+    assert py_solve(*as_dicts(p), 40.0)[0] == ref.INFEASIBLE
+    assert ref.solve_fixed_time(p, 40.0, ref.Workspace()).status == ref.INFEASIBLE
