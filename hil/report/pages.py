@@ -243,7 +243,9 @@ def optimal_html_report(
         violations=list(summarize(landing).violations),
         summary=rows,
         figures={
-            "optimal_trajectory.png": optimal_figures.trajectories(landing, best, segment_time_s),
+            "optimal_trajectory.png": optimal_figures.trajectories(
+                landing, best, segment_time_s, same_end=summary["ratio"] is not None
+            ),
             "optimal_thrust.png": optimal_figures.thrust_propellant(
                 landing, best, segment_time_s, veh
             ),

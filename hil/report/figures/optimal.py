@@ -23,8 +23,11 @@ def _law_until(landing: Landing, time_s: float) -> dict[str, np.ndarray]:
     return out
 
 
-def trajectories(landing: Landing, best: Solution, segment_time_s: float) -> bytes:
-    """Altitude against time, and the ground track, of both descents."""
+def trajectories(
+    landing: Landing, best: Solution, segment_time_s: float, same_end: bool = True
+) -> bytes:
+    """Altitude against time, and the ground track, of both descents;
+    same_end: the optimum ends where the law's segment did."""
     law = _law_until(landing, segment_time_s)
     fig, (a1, a2) = pyplot().subplots(1, 2, figsize=(11, 4.6))
     a1.plot(law["time_s"], law["stage_z_m"], label="law")
@@ -34,13 +37,16 @@ def trajectories(landing: Landing, best: Solution, segment_time_s: float) -> byt
     a2.plot(law["stage_x_m"], law["stage_y_m"], label="law")
     a2.plot(best.position_m[:, 0], best.position_m[:, 1], "--", label="fuel optimum")
     a2.plot([best.position_m[0, 0]], [best.position_m[0, 1]], "ko", ms=5, label="start")
-    a2.plot([best.position_m[-1, 0]], [best.position_m[-1, 1]], "k*", ms=10, label="segment end")
+    a2.plot([best.position_m[-1, 0]], [best.position_m[-1, 1]], "k*", ms=10, label="optimum's end")
     a2.set_xlabel("east [m]")
     a2.set_ylabel("north [m]")
     a2.set_aspect("equal", adjustable="datalim")
-    return finish(
-        fig, (a1, a2), "the law's descent beside the fuel-optimal one, to the same end state"
+    title = (
+        "the law's descent beside the fuel-optimal one, to the same end state"
+        if same_end
+        else "the law's flight beside the fuel-optimal descent to the target asked for"
     )
+    return finish(fig, (a1, a2), title)
 
 
 def thrust_propellant(
