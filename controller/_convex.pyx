@@ -7,19 +7,22 @@ this file follows operation for operation; docs/optimal.md explains them)
 A. x = (u_k, s_k), k < N, in units of the full-thrust acceleration at the
    start. The states are affine in x (r_k = cr_k + Mr_k x), so they are not
    variables: every iterate is a trajectory of the vehicle.
-B. The constraints are rows of A x + c, each scaled to unit norm, grouped in
-   sets with a projection: ZERO (the target), NONNEG (pointing, floor,
-   propellant), BOX (the thrust bounds at the iterate's masses), CONE
-   (|u| <= s, the glide slope). A is stored by rows (CSR): the state rows
-   are lower triangular, 2 N^2 + 14 N entries.
-C. ADMM (OSQP's splitting): K = sigma I + A' R A factored once (dense,
-   packed, Cholesky), then per iteration one solve with K, one product
-   with A and one with A', and the projections. Every CHECK_EVERY
-   iterations the residuals and OSQP's infeasibility certificate; every
-   BALANCE_EVERY the penalty R is rebalanced (and K refactored) when the
-   residuals are more than BALANCE_TRIGGER apart.
+B. The constraints are rows of A x + c, each scaled to unit norm (a cone's
+   rows by one scale), grouped in sets with a projection: ZERO (the
+   target), NONNEG (pointing, full thrust, floor, propellant), BOX (the
+   thrust floor at the iterate's log-masses), CONE (|u| <= s, the glide
+   slope). A is stored by rows (CSR): 5/2 N^2 + 25/2 N entries at most.
+C. ADMM (OSQP's splitting): K = sigma I + A' R A factored once by block
+   (every row lies in the x, the y or the (z, s) block: three packed
+   Cholesky triangles, _cvx_rows.pyx), then per iteration one solve with K,
+   one product with A and one with A', and the projections. Every
+   CHECK_EVERY iterations the residuals and OSQP's infeasibility
+   certificate; at BALANCE_EVERY times a power of two the penalty R is
+   rebalanced (and K refactored) when the residuals are more than
+   BALANCE_TRIGGER apart.
 D. Fixed size, no heap, bounded: at most iterations_max iterations a
-   solve, time_grid + 2 + golden_steps solves a search.
+   solve; a search is time_grid + 2 + golden_steps solves of at most
+   search_iterations_max, and one more of iterations_max if none converged.
 """
 
 from libc.math cimport exp, fabs, log, sqrt, fmax, fmin, isfinite

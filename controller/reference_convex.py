@@ -31,16 +31,20 @@ The solver: ADMM in the splitting of OSQP (Stellato et al., Math. Prog.
 Comp. 12, 2020) with the constraints as projections, written for this
 problem: x = (u_k, s_k) in units of the full-thrust acceleration, one row
 per constraint, each row scaled to unit norm (a cone's rows by their
-largest), equality rows a thousand times stiffer, one dense Cholesky
-factor of sigma I + A' R A per final time (and per change of the penalty,
-balanced every BALANCE_EVERY iterations). It
-stops when both residuals are under ``tolerance`` or at
-``iterations_max``; the plan it holds is flyable either way (a trajectory
-of the vehicle), only its constraints may be missed by the residual.
+largest), equality rows a thousand times stiffer, a Cholesky factor of
+sigma I + A' R A per final time, and again when the penalty is rebalanced
+(at BALANCE_EVERY times a power of two iterations; the compiled copies
+factor it by block, x, y and (z, s), which is the same matrix). It stops
+when both residuals are under ``tolerance`` (CONVERGED), on OSQP's
+certificate of infeasibility (INFEASIBLE), or at ``iterations_max``
+(STOPPED, or INFEASIBLE if the residual is still over ten times the
+tolerance); the plan it holds is flyable either way (a trajectory of the
+vehicle), only its constraints may be missed by the residual.
 
 The final time: a log grid of ``time_grid`` points over [time_min, time_max]
 then golden section in the best bracket, each solve warm-started from the
-last (x is an acceleration, the same for any t_f).
+last (x is an acceleration, the same for any t_f) and cut at
+``search_iterations_max``; see ``search_cost`` for what it minimises.
 
 Written with numpy and explicit matrices, to be read; the compiled copies
 apply the same rows without forming them.
