@@ -313,9 +313,7 @@ cdef double try_time(const CvxProblem* p, double tf, const CvxSettings* st, CvxW
     of least residual while none is). Its cost."""
     cvx_solve_fixed(p, tf, st, w, scratch)
     spent[0] += scratch.iterations
-    if (plan_cost(scratch) < plan_cost(best)
-            or (best.status != CVX_CONVERGED and scratch.status != CVX_CONVERGED
-                and scratch.residual < best.residual)):
+    if plan_cost(scratch) < plan_cost(best):
         best[0] = scratch[0]
     return plan_cost(scratch)
 

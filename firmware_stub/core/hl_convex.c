@@ -292,10 +292,7 @@ static hl_real try_time(const hl_cvx_problem_t *p, hl_real tf, const hl_cvx_sett
 {
     hl_cvx_solve_fixed(p, tf, st, w, scratch);
     *spent += scratch->iterations;
-    if (plan_cost(scratch) < plan_cost(best)
-        || (best->status != HL_CVX_CONVERGED && scratch->status != HL_CVX_CONVERGED
-            && scratch->residual < best->residual))
-        *best = *scratch;
+    if (plan_cost(scratch) < plan_cost(best)) *best = *scratch;
     return plan_cost(scratch);
 }
 

@@ -72,15 +72,17 @@ def _types(
     return Problem, Settings, Plan
 
 
-def c_solve(lib: ctypes.CDLL, real: Any, p: ref.ConvexProblem, tf: float) -> tuple[Any, ...]:
-    """As py_solve: (status, time, propellant, iterations, residual, accel, masses, spent)."""
+def c_solve(lib: ctypes.CDLL, real: Any, p: ref.ConvexProblem, tf: float | None) -> tuple[Any, ...]:
+    """As py_solve, tf None for the search (any other tf, whatever its sign,
+    to hl_cvx_solve_fixed): (status, time, propellant, iterations, residual,
+    accel, masses, spent)."""
     problem_t, settings_t, plan_t = _types(real)
     pd, sd = as_dicts(p)
     cp = problem_t(**pd)
     cs = settings_t(**sd)
     work = ctypes.create_string_buffer(WORK_BYTES)
     best, scratch = plan_t(), plan_t()
-    if tf > 0:
+    if tf is not None:
         lib.hl_cvx_solve_fixed(
             ctypes.byref(cp), real(tf), ctypes.byref(cs), work, ctypes.byref(best)
         )
@@ -89,8 +91,9 @@ def c_solve(lib: ctypes.CDLL, real: Any, p: ref.ConvexProblem, tf: float) -> tup
         spent = lib.hl_cvx_solve_free(
             ctypes.byref(cp), ctypes.byref(cs), work, ctypes.byref(best), ctypes.byref(scratch)
         )
-    accel = [[best.accel_mps2[k][i] for i in range(3)] for k in range(p.nodes)]
-    masses = [best.mass_kg[k] for k in range(p.nodes + 1)]
+    n = min(p.nodes, NODES_MAX)  # a refused problem may ask for more
+    accel = [[best.accel_mps2[k][i] for i in range(3)] for k in range(n)]
+    masses = [best.mass_kg[k] for k in range(n + 1)]
     return (
         best.status,
         best.time_of_flight_s,
@@ -101,22 +104,6 @@ def c_solve(lib: ctypes.CDLL, real: Any, p: ref.ConvexProblem, tf: float) -> tup
         masses,
         spent,
     )
-
-
-def c_solve_fixed(lib: ctypes.CDLL, real: Any, p: ref.ConvexProblem, tf: float) -> tuple[Any, ...]:
-    """One solve at tf, whatever its sign (c_solve takes 0 for the search)."""
-    problem_t, settings_t, plan_t = _types(real)
-    pd, sd = as_dicts(p)
-    plan = plan_t()
-    work = ctypes.create_string_buffer(WORK_BYTES)
-    lib.hl_cvx_solve_fixed(
-        ctypes.byref(problem_t(**pd)),
-        real(tf),
-        ctypes.byref(settings_t(**sd)),
-        work,
-        ctypes.byref(plan),
-    )
-    return (plan.status, plan.time_of_flight_s, plan.propellant_kg, plan.iterations)
 
 
 @pytest.fixture(scope="module")
@@ -140,7 +127,7 @@ def test_the_double_build_is_the_cython_solver_bit_for_bit(
 def test_the_double_builds_search_is_bit_for_bit(
     libs: dict[str, ctypes.CDLL], p: ref.ConvexProblem
 ) -> None:
-    assert c_solve(libs["double"], ctypes.c_double, p, 0.0) == py_solve(*as_dicts(p))
+    assert c_solve(libs["double"], ctypes.c_double, p, None) == py_solve(*as_dicts(p))
 
 
 @settings(max_examples=20)
@@ -159,7 +146,7 @@ def test_the_float32_build_finds_the_same_plan(
 
 def test_the_float32_build_lands_the_msl_like_case(libs: dict[str, ctypes.CDLL]) -> None:
     mine = py_solve(*as_dicts(MSL_LIKE))
-    board = c_solve(libs["float"], ctypes.c_float, MSL_LIKE, 0.0)
+    board = c_solve(libs["float"], ctypes.c_float, MSL_LIKE, None)
     assert board[0] in (ref.CONVERGED, ref.STOPPED)
     assert board[2] == pytest.approx(mine[2], rel=FLOAT_PROPELLANT_TOLERANCE)
     # the float32 plan, flown, ends on the target (its last accelerations
@@ -182,7 +169,7 @@ def test_a_problem_it_cannot_hold_is_refused_not_overrun(
         (MSL_LIKE, 0.0),
         (MSL_LIKE, -1.0),
     ):
-        status, _, propellant, iterations, *_ = c_solve_fixed(libs[build], real, p, tf)
+        status, _, propellant, iterations, *_ = c_solve(libs[build], real, p, tf)
         assert (status, iterations, propellant) == (ref.INFEASIBLE, 0, 0.0)
 
 
