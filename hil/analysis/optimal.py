@@ -355,6 +355,15 @@ def fixed_target(s: Scenario, which: str) -> Target:
     raise ValueError(f"unknown target {which!r}: one of {', '.join(TARGETS)}")
 
 
+def target_of(s: Scenario, seg: LawSegment | None, asked: str) -> tuple[str, Target]:
+    """The target the optimum flies to, and its name: the one asked for, but
+    the gate for "law" when the law never reached its segment's end."""
+    if asked == "law" and seg is not None:
+        return "law", seg.target
+    which = "gate" if asked == "law" else asked
+    return which, fixed_target(s, which)
+
+
 def optimum_for(
     s: Scenario, target: Target, opt: Options = Options(), progress: SolveProgress | None = None
 ) -> tuple[Solution, int]:

@@ -42,16 +42,12 @@ def optimal_summary(
     target: Target,
     which: str = "law",
 ) -> dict[str, Any]:
-    """The summary; ``which`` the target asked for ("law": the law's own
-    segment end, falling back to the gate when ``seg`` is None). The ratio
-    only where the optimum and the law reach the same state."""
-    compared = which == "law" and seg is not None
-    shown = "gate" if which == "law" and seg is None else which
-    target_what = _target_what(s, shown, which == "law" and seg is None)
+    """The summary; ``which`` names the target flown to (``target_of``). The
+    ratio only where the optimum ends where the law's segment did."""
     return {
         "scenario": {"name": s.name, "source": s.source, "seed": s.seed, "preset": s.preset},
         "target": {
-            "what": target_what,
+            "what": _target_what(s, which, seg is None),
             "position_m": [round(x, 3) for x in target.position_m],
             "velocity_mps": [round(x, 4) for x in target.velocity_mps],
         },
@@ -61,7 +57,9 @@ def optimal_summary(
             "propellant_kg": None if seg is None else round(seg.propellant_kg, 3),
             "time_of_flight_s": None if seg is None else round(seg.time_s, 3),
         },
-        "ratio": round(seg.propellant_kg / best.propellant_kg, 4) if compared and seg else None,
+        "ratio": round(seg.propellant_kg / best.propellant_kg, 4)
+        if which == "law" and seg is not None
+        else None,
     }
 
 

@@ -11,9 +11,9 @@ from hilander.hil.analysis.optimal import (
     TARGETS,
     OptimalError,
     Options,
-    fixed_target,
     law_segment,
     optimum_for,
+    target_of,
 )
 from hilander.hil.analysis.optimal_summary import optimal_summary
 from hilander.hil.cli.args import (
@@ -80,8 +80,7 @@ def run_optimal(args: argparse.Namespace) -> int:
     )
     seg = law_segment(landing)
     verdict = summarize(landing).verdict
-    which = "gate" if args.target == "law" and seg is None else args.target
-    target = seg.target if which == "law" and seg is not None else fixed_target(s, which)
+    which, target = target_of(s, seg, args.target)
     glide = None if args.glide_slope_deg is None else math.radians(args.glide_slope_deg)
     opt = Options(nodes=args.nodes, glide_slope_rad=glide)
     progress = SolveProgress(sys.stderr, "optimal")
@@ -89,7 +88,7 @@ def run_optimal(args: argparse.Namespace) -> int:
         best, solves = optimum_for(s, target, opt, progress)
     finally:
         progress.finish()
-    summary = optimal_summary(s, args.controller, seg, best, solves, opt, target, args.target)
+    summary = optimal_summary(s, args.controller, seg, best, solves, opt, target, which)
     summary["law"]["verdict"] = verdict
     segment_s = seg.time_s if seg is not None else float(landing.column("time_s")[-1])
     if args.out is not None:

@@ -8,6 +8,7 @@ import dataclasses
 import math
 from typing import Any
 
+import numpy as np
 from hypothesis import strategies as st
 
 from hilander.controller.reference_convex import ConvexProblem, SolverSettings
@@ -60,8 +61,6 @@ def as_dicts(
 def fly(p: ConvexProblem, tf: float, accel: Any) -> tuple[Any, Any]:
     """The plan's end: its accelerations held over each interval, in closed
     form from the start. (position, velocity) at tf."""
-    import numpy as np  # noqa: PLC0415 - only the tests that fly need it
-
     dt = tf / p.nodes
     r, v = np.array(p.position_m), np.array(p.velocity_mps)
     g = np.array([0.0, 0.0, -p.gravity_mps2])
