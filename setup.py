@@ -50,6 +50,8 @@ EXTENSIONS = [
     extension("_guidance", "controller"),
     extension("_convex", "controller"),
     extension("_cvx_rows", "controller"),
+    extension("_plan", "controller"),
+    extension("_approach", "controller"),
     extension("_sites", "controller"),
     extension("_touchdown", "controller"),
     extension("_throttle", "controller"),

@@ -10,6 +10,8 @@ frame, east-north-up, origin on the ground at the nominal target).
 
 from libc.stdint cimport int32_t, int64_t, uint32_t
 
+from hilander.controller._convex cimport CVX_NODES_MAX, CvxWork
+
 cdef enum:
     HAZARD_MAP_MAX_CELLS = 64            # cells per side of the hazard map
     HAZARD_MAP_MAX_SIZE = 4096           # HAZARD_MAP_MAX_CELLS ** 2
@@ -59,6 +61,12 @@ cdef enum:
     STATUS_TGO_INFEASIBLE = 16
     STATUS_RADAR_INVALID = 32
     STATUS_SITE_SEARCH = 64              # a site search is under way: the site may still move
+    STATUS_PLAN_INFEASIBLE = 128         # convex guidance found no plan to the gate this step
+
+# LawParams.guidance (controller/config.py, GUIDANCES)
+cdef enum:
+    GUIDANCE_APOLLO = 0
+    GUIDANCE_CONVEX = 1
 
 cdef struct SensorFrame:
     int64_t step
@@ -108,6 +116,7 @@ cdef struct LawParams:
     double bridle_length_m
     double bridle_payout_time_s
     double rover_height_m
+    double dry_mass_kg                   # with every kilogram of propellant spent
     # powered approach and divert
     double gate_altitude_m
     double gate_speed_mps
@@ -118,6 +127,13 @@ cdef struct LawParams:
     double tgo_switch_s
     double tgo_freeze_s
     double replan_period_s
+    # convex guidance (_plan.pyx)
+    int32_t guidance                     # GUIDANCE_*
+    int32_t plan_nodes
+    double plan_throttle_max
+    double plan_glide_slope_rad
+    double plan_position_gain_per_s2
+    double plan_velocity_gain_per_s
     double hover_s                       # hover-and-map at the gate this long (0: none)
     # terminal descent
     double sky_crane_altitude_m
@@ -188,6 +204,19 @@ cdef struct SiteSearch:
     double best_cost                     # and its cost
     SiteQuery q
 
+# Convex guidance's plan (_plan.pyx): the start state, and the thrust
+# acceleration held over each of its intervals.
+cdef struct PlanState:
+    int32_t valid                        # a plan is in hand
+    int32_t failed                       # the first search found none: the Apollo law flies
+    double start_s                       # the time the plan starts from
+    double time_of_flight_s
+    int32_t nodes
+    double position_m[3]                 # the navigation state at start_s
+    double velocity_mps[3]
+    double accel_mps2[CVX_NODES_MAX][3]
+    double next_replan_s
+
 cdef struct LawState:
     int32_t phase
     uint32_t events
@@ -209,7 +238,9 @@ cdef struct LawState:
     double flyaway_heading_S[2]
     double start_position_S_m[2]
     SiteSearch search                    # the site search under way, if running
+    PlanState plan                       # convex guidance's
     float clearance_m[HAZARD_MAP_MAX_SIZE]   # work buffer of site selection
+    CvxWork cvx                          # the solver's (the firmware's shares clearance_m's)
 
 # The phase table (_law.pyx, design A): one row per phase, indexed by its
 # value, so that no decision hangs on the order of the PHASE_* values.

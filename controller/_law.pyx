@@ -22,6 +22,10 @@ B2. Turn-round: the family cannot turn round, coast and brake as the fuel
    the horizontal velocity that a coast at the floor and a uniform braking
    at TURN_BRAKE_FRACTION would carry to the site, until within
    turn_speed_error_mps of it; then never again.
+B3. Convex guidance (guidance = "convex", _plan.pyx): the fuel-optimal plan
+   to the gate, replanned every replan_period_s and tracked; handover as in
+   B, at the plan's time-to-go. No plan from the first search: B and B2 fly
+   the approach, STATUS_PLAN_INFEASIBLE set.
 C. Terminal descent: a_t = (v^2 - v_sc^2) / (2 (h - h_sc)) from the state at
    the handover, within [final_decel_mps2, 1.5 a_gate]; a PI loop on the
    vertical speed follows v_ref(h) = -sqrt(v_sc^2 + 2 a_t max(0, h - h_sc))
@@ -55,24 +59,23 @@ H. Site search (_sites.pyx): a map that comes in a phase with maps starts a
    the step the search ends.
 """
 
-from libc.math cimport sqrt, cos, sin, fmax, fmin
+from libc.math cimport sqrt, fmax, fmin
 from libc.string cimport memset
 
 from hilander.controller._airbags cimport airbag_step
+from hilander.controller._approach cimport gate_decel_mps2, gate_problem, turn_round
 from hilander.controller._guidance cimport (
-    TgoProblem, coast_and_brake_s, guidance_accel, tgo_search, tgo_violation,
+    TgoProblem, guidance_accel, tgo_search, tgo_violation,
 )
+from hilander.controller._plan cimport fly_plan, time_to_go_s
 from hilander.controller._sites cimport site_search_begin, site_search_step
-from hilander.controller._throttle cimport norm2, throttle_stage, thrust_max_N
+from hilander.controller._throttle cimport norm2, throttle_stage
 from hilander.controller._touchdown cimport (
     arm_touchdown, detect_leg_touchdown, detect_touchdown, flyaway, flyaway_heading,
 )
 
 
 cdef double G0 = 9.80665  # standard gravity for Isp [m/s^2], exact by definition
-cdef double HORIZONTAL_GAIN = 6.0      # ZEM/ZEV across: the final horizontal thrust is free
-cdef double TURN_BRAKE_FRACTION = 0.8  # of full thrust, the braking the turn-round plans for
-cdef double TURN_TILT_FRACTION = 0.99  # of the tilt cone's edge, to stay off it
 cdef double DECEL_MAX_OVER_GATE = 1.5  # terminal deceleration cap, over the gate's
 cdef double FADE_SPEED_MPS = 2.0       # the fed-forward deceleration fades over this
 cdef double RELEASE_SPEED_MARGIN_MPS = 0.25  # release within this of the sky-crane speed,
@@ -119,66 +122,27 @@ cdef void start(LawState* s, const LawParams* p, const SensorFrame* f) noexcept 
     s.start_position_S_m[1] = f.nav_position_S_m[1]
 
 
-cdef inline double gate_decel_mps2(const LawParams* p) noexcept nogil:
-    """The constant deceleration from the gate to the sky-crane start."""
-    return ((p.gate_speed_mps * p.gate_speed_mps - p.sky_crane_speed_mps * p.sky_crane_speed_mps)
-            / (2.0 * (p.gate_altitude_m - p.sky_crane_altitude_m)))
-
-
-cdef void gate_problem(const LawState* s, const LawParams* p, const SensorFrame* f,
-                       TgoProblem* q) noexcept nogil:
-    cdef double m = fmax(f.mass_estimate_kg, 1.0)
-    cdef double tmax = thrust_max_N(p, f.engines_active)
-    cdef int i
-    for i in range(3):
-        q.r[i] = f.nav_position_S_m[i]
-        q.v[i] = f.nav_velocity_S_mps[i]
-        q.rf[i] = s.site_S_m[i]
-        q.vf[i] = 0.0
-    q.rf[2] += p.gate_altitude_m
-    q.vf[2] = -p.gate_speed_mps
-    q.af[0] = 0.0
-    q.af[1] = 0.0
-    q.af[2] = p.gravity_mps2 + gate_decel_mps2(p)
-    q.gain[0] = HORIZONTAL_GAIN
-    q.gain[1] = HORIZONTAL_GAIN
-    q.gain[2] = p.guidance_gain
-    q.g = p.gravity_mps2
-    q.accel_max = tmax / m
-    q.accel_min = p.throttle_min * tmax / m
-    q.cos_tilt = cos(p.tilt_max_rad)
-    q.floor_z = q.rf[2]
-    q.tgo_min = p.tgo_min_s
-    q.tgo_max = p.tgo_max_s
-
-
-cdef int turn_round(LawState* s, const LawParams* p, const TgoProblem* q,
-                    double a[3]) noexcept nogil:
-    """Design B2: at full thrust on the tilt cone's edge toward the horizontal
-    velocity v* = d / (t_coast + t_brake / 2) the coast and the braking will
-    carry to the site, until within turn_speed_error_mps of it; then never
-    again. 1 while burning."""
-    cdef double decel, t, ex, ey, e, horizontal
-    if s.turned:
-        return 0
-    decel = fmax(TURN_BRAKE_FRACTION * q.accel_max - q.g, 0.5)
-    t = coast_and_brake_s(q, p.gate_speed_mps, decel)
-    ex = (q.rf[0] - q.r[0]) / t - q.v[0]
-    ey = (q.rf[1] - q.r[1]) / t - q.v[1]
-    e = norm2(ex, ey)
-    if e <= p.turn_speed_error_mps:
-        s.turned = 1
-        return 0
-    horizontal = TURN_TILT_FRACTION * q.accel_max * sin(p.tilt_max_rad)
-    a[0] = horizontal * ex / e
-    a[1] = horizontal * ey / e
-    a[2] = q.accel_max * cos(p.tilt_max_rad)
-    s.tgo_s = 0.0                       # search at once when the burn ends
-    return 1
-
-
 cdef void approach(LawState* s, const LawParams* p, const SensorFrame* f, double* a,
                    uint32_t* status) noexcept nogil:
+    """The convex plan to the gate (_plan.pyx), or the Apollo law: the one
+    chosen, or the fallback when the first search found no plan."""
+    cdef bint found, flying
+    if p.guidance == GUIDANCE_CONVEX and s.plan.failed:
+        status[0] |= STATUS_PLAN_INFEASIBLE
+    elif p.guidance == GUIDANCE_CONVEX:
+        flying = fly_plan(p, &s.plan, &s.cvx, not s.search.running, s.site_S_m, f, a, &found)
+        if not found:
+            status[0] |= STATUS_PLAN_INFEASIBLE
+        if flying:
+            s.tgo_s = time_to_go_s(&s.plan, f.time_s)
+            if s.tgo_s <= p.tgo_switch_s or altitude_m(s, f) <= p.gate_altitude_m:
+                end_approach(s, p, f)
+            return
+    approach_apollo(s, p, f, a, status)
+
+
+cdef void approach_apollo(LawState* s, const LawParams* p, const SensorFrame* f, double* a,
+                          uint32_t* status) noexcept nogil:
     """Augmented Apollo guidance to the approach gate over the site (powered
     approach, divert), after a turn-round burn if the start needs one."""
     cdef TgoProblem q
@@ -193,11 +157,16 @@ cdef void approach(LawState* s, const LawParams* p, const SensorFrame* f, double
     guidance_accel(&q, fmax(s.tgo_s, p.tgo_switch_s), a)
     s.tgo_s -= 1.0 / p.control_rate_Hz
     if s.tgo_s <= p.tgo_switch_s or altitude_m(s, f) <= p.gate_altitude_m:
-        if p.hover_s > 0.0:
-            s.vz_integral_mps = 0.0
-            set_phase(s, PHASE_HOVER, f.time_s)
-        else:
-            begin_terminal(s, p, f)
+        end_approach(s, p, f)
+
+
+cdef void end_approach(LawState* s, const LawParams* p, const SensorFrame* f) noexcept nogil:
+    """At the gate: the hover, or the terminal descent."""
+    if p.hover_s > 0.0:
+        s.vz_integral_mps = 0.0
+        set_phase(s, PHASE_HOVER, f.time_s)
+    else:
+        begin_terminal(s, p, f)
 
 
 cdef void hover(LawState* s, const LawParams* p, const SensorFrame* f, double* a,

@@ -202,6 +202,7 @@ cdef void site_search_begin(LawState* s, const LawParams* p, const SensorFrame* 
     q.weight_propellant = p.site_weight_propellant
     q.propellant_scale_kg = p.site_propellant_scale_kg
     search_begin(&s.search, &q)
+    s.cvx.warm = 0                      # the firmware's search works in the solver's buffer
 
 
 cdef int site_search_step(LawState* s, const LawParams* p, const SensorFrame* f,
@@ -220,4 +221,5 @@ cdef int site_search_step(LawState* s, const LawParams* p, const SensorFrame* f,
     status[0] |= search_result(&s.search, m, s.site_S_m)
     s.events |= EVENT_SITE_SELECTED
     s.tgo_s = 0.0                       # new target: search the time-to-go again
+    s.plan.valid = 0                    # and plan again
     return 1

@@ -25,6 +25,11 @@ DECEL_MAX_OVER_GATE = 1.5
 LANDING_SKY_CRANE = 0
 LANDING_LEGS = 1
 LANDING_AIRBAGS = 2
+# LawConfig.guidance: how the powered approach is guided; on the wire and in
+# the compiled copies, the index (GUIDANCE_*).
+GUIDANCES = ("apollo", "convex")
+GUIDANCE_APOLLO = 0
+GUIDANCE_CONVEX = 1
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,9 @@ class LawConfig:
     bridle_length_m: float = param(unit="m", doc="bridle length at full payout", gt=0)
     bridle_payout_time_s: float = param(unit="s", doc="time to pay the bridle out", ge=0)
     rover_height_m: float = param(unit="m", doc="rover wheels to bridle attachment", ge=0)
+    dry_mass_kg: float = param(
+        unit="kg", doc="mass with every kilogram of propellant spent (rover and stage)", gt=0
+    )
     # -- environment as the law models it --
     # Mars surface gravity 3.711 m/s^2: ESA "Meet Mars" (mars-landers.md §0, A).
     gravity_mps2: float = param(3.711, unit="m/s^2", doc="gravity the law assumes", gt=0, le=100)
@@ -82,7 +90,38 @@ class LawConfig:
     tgo_freeze_s: float = param(
         6.0, unit="s", doc="time-to-go below which it counts down without search", gt=0, le=1000
     )
-    replan_period_s: float = param(0.5, unit="s", doc="time-to-go search period", gt=0, le=100)
+    replan_period_s: float = param(
+        0.5, unit="s", doc="time-to-go search period (convex: replan period)", gt=0, le=100
+    )
+    # -- convex guidance (docs/law.md, "Convex guidance"; docs/optimal.md) --
+    guidance: str = param(
+        "apollo",
+        unit="-",
+        doc="approach guidance: apollo (augmented Apollo) or convex (fuel-optimal plan, replanned)",
+        choices=GUIDANCES,
+    )
+    plan_nodes: int = param(
+        20, unit="-", doc="convex: intervals of the plan (the control held over each)", ge=2, le=24
+    )
+    # Below full thrust so that the tracking loop has authority left over the
+    # plan (G-FOLD's flight tests planned within a margin of the engine's
+    # range: Scharf et al. 2017); chosen by measurement (docs/law.md).
+    plan_throttle_max: float = param(
+        0.9, unit="-", doc="convex: the plan's thrust ceiling, fraction of maximum", gt=0, le=1
+    )
+    plan_glide_slope_rad: float = param(
+        0.0,
+        unit="rad",
+        doc="convex: least elevation of the path seen from the gate (0: no glide slope)",
+        ge=0,
+        lt=1.5,
+    )
+    plan_position_gain_per_s2: float = param(
+        0.16, unit="1/s^2", doc="convex: plan-tracking position gain", ge=0, le=100
+    )
+    plan_velocity_gain_per_s: float = param(
+        0.8, unit="1/s", doc="convex: plan-tracking velocity gain", ge=0, le=100
+    )
     # Tianwen-1 hovered near 100 m to map the ground and pick a flat spot
     # (Xinhua, mars-landers.md §2, A).
     hover_s: float = param(
@@ -229,6 +268,8 @@ class LawConfig:
         check(self)
         if not self.tgo_switch_s < self.tgo_freeze_s:
             raise ValueError("tgo_switch_s must be below tgo_freeze_s")
+        if self.guidance == "convex" and self.plan_throttle_max <= self.throttle_min:
+            raise ValueError("plan_throttle_max must be above throttle_min")
         if self.tgo_min_s >= self.tgo_max_s:
             raise ValueError("tgo_min_s must be below tgo_max_s")
         if self.sky_crane_altitude_m >= self.gate_altitude_m:
@@ -265,6 +306,7 @@ class LawConfig:
     def to_params(self) -> dict[str, Any]:
         """The C struct LawParams as a dict."""
         params = dataclasses.asdict(self)
+        params["guidance"] = GUIDANCES.index(self.guidance)
         del params["td_gate_margin_m"]
         params["td_gate_altitude_m"] = self.td_gate_altitude_m
         return params

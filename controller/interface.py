@@ -67,6 +67,7 @@ class Status(enum.IntFlag):
     TGO_INFEASIBLE = 16
     RADAR_INVALID = 32
     SITE_SEARCH = 64  # a site search is under way: the site may still move
+    PLAN_INFEASIBLE = 128  # convex guidance found no plan to the gate this step
 
 
 @dataclass(frozen=True)

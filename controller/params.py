@@ -24,9 +24,13 @@ def param(
     ge: float | None = None,
     lt: float | None = None,
     le: float | None = None,
+    choices: tuple[str, ...] | None = None,
 ) -> Any:
-    """A dataclass field with its unit, a one-line meaning and its bounds."""
-    metadata = {"unit": unit, "doc": doc, "gt": gt, "ge": ge, "lt": lt, "le": le}
+    """A dataclass field with its unit, a one-line meaning and its bounds (or,
+    for a word, the words it may be: on the wire, the word's index)."""
+    metadata: dict[str, Any] = {"unit": unit, "doc": doc, "gt": gt, "ge": ge, "lt": lt, "le": le}
+    if choices is not None:
+        metadata["choices"] = choices
     return dataclasses.field(default=default, metadata=metadata)
 
 
@@ -38,8 +42,11 @@ _BOUNDS = (
 )
 
 
-def bound_error(f: dataclasses.Field[Any], value: float) -> str | None:
+def bound_error(f: dataclasses.Field[Any], value: Any) -> str | None:
     """Why ``value`` is out of the declared range of ``f``, or None."""
+    choices = f.metadata.get("choices")
+    if choices is not None:
+        return None if value in choices else f"must be one of {', '.join(choices)}"
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     if not math.isfinite(value):
@@ -54,6 +61,8 @@ def bound_error(f: dataclasses.Field[Any], value: float) -> str | None:
 def range_text(f: dataclasses.Field[Any]) -> str:
     """The declared range as text, e.g. '> 0, <= 1'."""
     m = f.metadata
+    if m.get("choices") is not None:
+        return ", ".join(m["choices"])
     return ", ".join(f"{op} {m[key]:g}" for key, op, _ in _BOUNDS if m.get(key) is not None)
 
 

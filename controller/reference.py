@@ -17,15 +17,12 @@ from typing import NamedTuple
 from hilander.controller.config import DECEL_MAX_OVER_GATE, LANDING_AIRBAGS, LANDING_LEGS, LawConfig
 from hilander.controller.interface import Command, Event, Phase, SensorFrame, Status
 from hilander.controller.reference_airbags import airbag_step
-from hilander.controller.reference_guidance import (
-    TgoProblem,
-    coast_and_brake_s,
-    guidance_accel,
-    plan_cost,
-    tgo_search,
-)
+from hilander.controller.reference_approach import gate_problem, turn_round
+from hilander.controller.reference_convex import Workspace
+from hilander.controller.reference_guidance import guidance_accel, plan_cost, tgo_search
+from hilander.controller.reference_plan import PlanState, fly_plan, time_to_go_s
 from hilander.controller.reference_search import SiteSearch, site_query
-from hilander.controller.reference_throttle import norm2, throttle_stage, thrust_max_N
+from hilander.controller.reference_throttle import norm2, throttle_stage
 from hilander.controller.reference_touchdown import (
     arm_touchdown,
     detect_leg_touchdown,
@@ -34,9 +31,6 @@ from hilander.controller.reference_touchdown import (
     flyaway_heading,
 )
 
-HORIZONTAL_GAIN = 6.0  # ZEM/ZEV across: the final horizontal thrust is free
-TURN_BRAKE_FRACTION = 0.8  # of full thrust, the braking the turn-round plans for
-TURN_TILT_FRACTION = 0.99  # of the tilt cone's edge, to stay off it
 FADE_SPEED_MPS = 2.0  # the fed-forward deceleration fades over this
 RELEASE_SPEED_MARGIN_MPS = 0.25  # release within this of the sky-crane speed,
 RELEASE_DEPTH_MAX_M = 3.0  # or this far below sky_crane_altitude_m
@@ -69,6 +63,7 @@ class ReferenceState:
     flyaway_heading_S: tuple[float, float] = (0.0, 0.0)
     start_position_S_m: tuple[float, float] = (0.0, 0.0)
     search: SiteSearch | None = None  # the site search under way
+    plan: PlanState = field(default_factory=PlanState)  # convex guidance's
 
 
 class ReferenceLaw:
@@ -104,8 +99,9 @@ class ReferenceLaw:
         status |= self.search_site(f)
         a, status = self.fly_phase(f, status)  # after search_site: it may enter DIVERT
         if f.hazard_map_ready and f.hazard_map is not None and self.maps():
-            q = site_query(p, s.phase, s.tgo_s, s.site_S_m, self.gate_problem(f), f)
+            q = site_query(p, s.phase, s.tgo_s, s.site_S_m, gate_problem(p, s.site_S_m, f), f)
             s.search = SiteSearch(f.hazard_map, q)
+            s.plan.ws = Workspace()  # the firmware's search works in the solver's buffer
         if s.search is not None:
             status |= Status.SITE_SEARCH
         thrust, throttle, status = throttle_stage(p, s, f, a, status)
@@ -143,28 +139,6 @@ class ReferenceLaw:
         near = math.sqrt(dx * dx + dy * dy + dz * dz) <= self.p.radar_velocity_gate_mps
         return r if f.radar_velocity_valid and near else n
 
-    def gate_problem(self, f: SensorFrame) -> TgoProblem:
-        p, s = self.p, self.s
-        assert p is not None
-        m = max(f.mass_estimate_kg, 1.0)
-        tmax = thrust_max_N(p, f.engines_active)
-        rf = [s.site_S_m[0], s.site_S_m[1], s.site_S_m[2] + p.gate_altitude_m]
-        return TgoProblem(
-            r=list(f.nav_position_S_m),
-            v=list(f.nav_velocity_S_mps),
-            rf=rf,
-            vf=[0.0, 0.0, -p.gate_speed_mps],
-            af=[0.0, 0.0, p.gravity_mps2 + p.gate_decel_mps2],
-            g=p.gravity_mps2,
-            gain=[HORIZONTAL_GAIN, HORIZONTAL_GAIN, p.guidance_gain],
-            accel_max=tmax / m,
-            accel_min=p.throttle_min * tmax / m,
-            cos_tilt=math.cos(p.tilt_max_rad),
-            floor_z=rf[2],
-            tgo_min=p.tgo_min_s,
-            tgo_max=p.tgo_max_s,
-        )
-
     # -- phases --------------------------------------------------------------
 
     def fly_phase(self, f: SensorFrame, status: Status) -> tuple[list[float], Status]:
@@ -196,16 +170,36 @@ class ReferenceLaw:
             s.site_S_m = list(site)
         s.events |= Event.SITE_SELECTED
         s.tgo_s = 0.0  # new target: search the time-to-go again
+        s.plan.valid = False  # and plan again
         if s.phase != Phase.HOVER:
             self.set_phase(Phase.DIVERT, f.time_s)
         return Status.NO_SAFE_SITE if no_safe else Status(0)
 
     def approach(self, f: SensorFrame, status: Status) -> tuple[list[float], Status]:
+        """The convex plan to the gate, or the Apollo law (the one chosen, or
+        the fallback when the first search found no plan)."""
         p, s = self.p, self.s
         assert p is not None
-        q = self.gate_problem(f)
-        turn = self.turn_round(q)
+        if p.guidance == "convex" and s.plan.failed:
+            status |= Status.PLAN_INFEASIBLE
+        elif p.guidance == "convex":
+            a, found = fly_plan(p, s.plan, s.search is None, s.site_S_m, f)
+            status |= Status(0) if found else Status.PLAN_INFEASIBLE
+            if a is not None:
+                s.tgo_s = time_to_go_s(s.plan, f.time_s)
+                if s.tgo_s <= p.tgo_switch_s or self.altitude_m(f) <= p.gate_altitude_m:
+                    self.end_approach(f)
+                return a, status
+        return self.approach_apollo(f, status)
+
+    def approach_apollo(self, f: SensorFrame, status: Status) -> tuple[list[float], Status]:
+        p, s = self.p, self.s
+        assert p is not None
+        q = gate_problem(p, s.site_S_m, f)
+        turn = None if s.turned else turn_round(p, q)
+        s.turned = turn is None
         if turn is not None:
+            s.tgo_s = 0.0  # search at once when the burn ends
             return turn, status
         if s.tgo_s <= 0.0 or (f.time_s >= s.next_replan_s and s.tgo_s > p.tgo_freeze_s):
             s.tgo_s = tgo_search(q)
@@ -215,12 +209,17 @@ class ReferenceLaw:
         a = guidance_accel(q, max(s.tgo_s, p.tgo_switch_s))
         s.tgo_s -= 1.0 / p.control_rate_Hz
         if s.tgo_s <= p.tgo_switch_s or self.altitude_m(f) <= p.gate_altitude_m:
-            if p.hover_s > 0.0:
-                s.vz_integral_mps = 0.0
-                self.set_phase(Phase.HOVER, f.time_s)
-            else:
-                self.begin_terminal(f)
+            self.end_approach(f)
         return a, status
+
+    def end_approach(self, f: SensorFrame) -> None:
+        """At the gate: the hover, or the terminal descent."""
+        assert self.p is not None
+        if self.p.hover_s > 0.0:
+            self.s.vz_integral_mps = 0.0
+            self.set_phase(Phase.HOVER, f.time_s)
+        else:
+            self.begin_terminal(f)
 
     def hover(self, f: SensorFrame, status: Status) -> tuple[list[float], Status]:
         """Hold the gate's height over the site for hover_s, then descend once over it."""
@@ -234,23 +233,6 @@ class ReferenceLaw:
         if t >= p.hover_s and (norm2(dx, dy) <= HOVER_ARRIVAL_M or t >= HOVER_WAIT_MAX * p.hover_s):
             self.begin_terminal(f)
         return a, status
-
-    def turn_round(self, q: TgoProblem) -> list[float] | None:
-        """The turn-round burn's acceleration, or None once it is over."""
-        p, s = self.p, self.s
-        assert p is not None
-        if s.turned:
-            return None
-        decel = max(TURN_BRAKE_FRACTION * q.accel_max - q.g, 0.5)
-        t = coast_and_brake_s(q, p.gate_speed_mps, decel)
-        ex, ey = (q.rf[0] - q.r[0]) / t - q.v[0], (q.rf[1] - q.r[1]) / t - q.v[1]
-        e = norm2(ex, ey)
-        if e <= p.turn_speed_error_mps:
-            s.turned = True
-            return None
-        horizontal = TURN_TILT_FRACTION * q.accel_max * math.sin(p.tilt_max_rad)
-        s.tgo_s = 0.0  # search at once when the burn ends
-        return [horizontal * ex / e, horizontal * ey / e, q.accel_max * math.cos(p.tilt_max_rad)]
 
     def begin_terminal(self, f: SensorFrame) -> None:
         """Fix the deceleration from here to the sky-crane start, within bounds."""

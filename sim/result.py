@@ -11,13 +11,14 @@ import dataclasses
 import math
 from typing import Any
 
-from hilander.controller.interface import Phase
+from hilander.controller.interface import Phase, Status
 from hilander.sim.result_airbags import airbag_violations, bridle_cut
 from hilander.sim.result_legs import engine_cutoff, legged_violations
 from hilander.sim.run import NUMERICAL_FAULT, Landing
 from hilander.sim.summary import (
     Events,
     Flyaway,
+    Guidance,
     LandingSummary,
     Number,
     PhaseStart,
@@ -125,8 +126,22 @@ def summarize(landing: Landing) -> LandingSummary:
         phases=phases(landing),
         events=_events(rec),
         sim=_sim(landing),
+        guidance=guidance(landing),
     )
     return judged(summary, landing, rec)
+
+
+def guidance(landing: Landing) -> Guidance | None:
+    """Convex guidance's figures, or None for the Apollo law."""
+    if landing.scenario.law.guidance != "convex":
+        return None
+    status = landing.column("status").astype(int)
+    infeasible = (status & int(Status.PLAN_INFEASIBLE)) != 0
+    first = landing.column("time_s")[infeasible][:1]
+    first_s = _num(first[0], 3) if len(first) else None
+    return Guidance(
+        name="convex", plan_infeasible_s=first_s, plan_infeasible_steps=int(infeasible.sum())
+    )
 
 
 def judged(summary: LandingSummary, landing: Landing, rec: dict[str, Any]) -> LandingSummary:

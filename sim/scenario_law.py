@@ -21,7 +21,8 @@ from hilander.sim.vehicle import VehicleParams
 
 # What the flight software is told of its vehicle: the keys of [law.vehicle],
 # each the [vehicle] key of the same name (bridle_payout_time_s is derived
-# from the bridle's length, payout rate and acceleration).
+# from the bridle's length, payout rate and acceleration, dry_mass_kg is the
+# rover's and the descent stage's dry mass).
 LAW_VEHICLE_KEYS = (
     "control_rate_Hz",
     "engine_count",
@@ -34,6 +35,7 @@ LAW_VEHICLE_KEYS = (
     "bridle_length_m",
     "bridle_payout_time_s",
     "rover_height_m",
+    "dry_mass_kg",
 )
 
 

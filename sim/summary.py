@@ -92,6 +92,17 @@ class PhaseStart(Record):
 
 
 @dataclass(frozen=True)
+class Guidance(Record):
+    """Convex guidance's plans (present when the law flew guidance = "convex"):
+    when the law first said that no plan reaches the gate (the status bit
+    PLAN_INFEASIBLE, None: never) and on how many steps."""
+
+    name: str
+    plan_infeasible_s: Number
+    plan_infeasible_steps: int
+
+
+@dataclass(frozen=True)
 class Events(Record):
     """When each event happened (None: it did not)."""
 
@@ -135,4 +146,5 @@ class LandingSummary(Record):
     phases: list[PhaseStart]
     events: Events
     sim: SimFigures
+    guidance: Guidance | None = field(default=None, metadata=OMIT_NONE)  # convex only
     files: list[str] | None = field(default=None, metadata=OMIT_NONE)  # what --out wrote

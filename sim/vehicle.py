@@ -190,6 +190,11 @@ class VehicleParams:
         return LANDING_SYSTEMS.index(self.landing_system)
 
     @property
+    def dry_mass_kg(self) -> float:
+        """The mass with every kilogram of propellant spent."""
+        return self.rover_mass_kg + self.descent_stage_dry_mass_kg
+
+    @property
     def bridle_payout_time_s(self) -> float:
         """Time to pay the bridle out, with the speed ramps at both ends."""
         distance = self.bridle_length_m - (self.rover_stowed_offset_m - self.rover_height_m)

@@ -7,14 +7,13 @@
 #include <string.h>
 
 #include "hl_airbags.h"
+#include "hl_approach.h"
 #include "hl_guidance.h"
+#include "hl_plan.h"
 #include "hl_sites.h"
 #include "hl_throttle.h"
 #include "hl_touchdown.h"
 
-static const double HORIZONTAL_GAIN = 6.0;     /* ZEM/ZEV across: the final horizontal thrust is free */
-static const double TURN_BRAKE_FRACTION = 0.8; /* of full thrust, the braking the turn-round plans for */
-static const double TURN_TILT_FRACTION = 0.99; /* of the tilt cone's edge, to stay off it */
 static const hl_real DECEL_MAX_OVER_GATE = R(1.5); /* terminal deceleration cap, over the gate's */
 static const hl_real FADE_SPEED_MPS = R(2.0);      /* the fed-forward deceleration fades over this */
 static const hl_real RELEASE_SPEED_MARGIN_MPS = R(0.25); /* release within this of the sky-crane speed, */
@@ -66,43 +65,6 @@ static void start(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_f
     s->start_position_S_m[1] = (hl_real)f->nav_position_S_m[1];
 }
 
-/* the constant deceleration from the gate to the sky-crane start */
-static hl_real gate_decel_mps2(const hl_law_params_t *p)
-{
-    return (p->gate_speed_mps * p->gate_speed_mps - p->sky_crane_speed_mps * p->sky_crane_speed_mps)
-           / (R(2.0) * (p->gate_altitude_m - p->sky_crane_altitude_m));
-}
-
-static void gate_problem(const hl_law_state_t *s, const hl_law_params_t *p,
-                         const hl_sensor_frame_t *f, hl_tgo_problem_t *q)
-{
-    /* in double, as the guidance it feeds (hl_guidance.h) */
-    double m = fmax((double)f->mass_estimate_kg, 1.0);
-    double tmax = f->engines_active * (double)p->engine_thrust_max_N * cos((double)p->cant_rad);
-    int i;
-    for (i = 0; i < 3; i++) {
-        q->r[i] = (double)f->nav_position_S_m[i];
-        q->v[i] = (double)f->nav_velocity_S_mps[i];
-        q->rf[i] = (double)s->site_S_m[i];
-        q->vf[i] = 0.0;
-    }
-    q->rf[2] += (double)p->gate_altitude_m;
-    q->vf[2] = -(double)p->gate_speed_mps;
-    q->af[0] = 0.0;
-    q->af[1] = 0.0;
-    q->af[2] = (double)p->gravity_mps2 + (double)gate_decel_mps2(p);
-    q->gain[0] = HORIZONTAL_GAIN;
-    q->gain[1] = HORIZONTAL_GAIN;
-    q->gain[2] = (double)p->guidance_gain;
-    q->g = (double)p->gravity_mps2;
-    q->accel_max = tmax / m;
-    q->accel_min = (double)p->throttle_min * tmax / m;
-    q->cos_tilt = cos((double)p->tilt_max_rad);
-    q->floor_z = q->rf[2];
-    q->tgo_min = p->tgo_min_s;
-    q->tgo_max = p->tgo_max_s;
-}
-
 /* fix the terminal deceleration that takes the vehicle from where it is to
  * the sky-crane start, within its bounds */
 static void begin_terminal(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f)
@@ -113,49 +75,34 @@ static void begin_terminal(hl_law_state_t *s, const hl_law_params_t *p, const hl
     hl_real decel = p->final_decel_mps2;
     measured_velocity(p, f, v);
     if (h > R(0.0) && -v[2] > v_sc) decel = (v[2] * v[2] - v_sc * v_sc) / (R(2.0) * h);
-    s->terminal_decel_mps2 = hl_fmin(DECEL_MAX_OVER_GATE * gate_decel_mps2(p),
+    s->terminal_decel_mps2 = hl_fmin(DECEL_MAX_OVER_GATE * hl_gate_decel_mps2(p),
                                      hl_fmax(p->final_decel_mps2, decel));
     s->vz_integral_mps = R(0.0);
     set_phase(s, HL_PHASE_CONSTANT_VELOCITY, (hl_real)f->time_s);
 }
 
-/* at full thrust on the tilt cone's edge toward the horizontal velocity
- * v* = d / (t_coast + t_brake / 2) that the coast and the braking will carry
- * to the site, until within turn_speed_error_mps of it; then never again.
- * 1 while burning. */
-static int turn_round(hl_law_state_t *s, const hl_law_params_t *p, const hl_tgo_problem_t *q,
-                      double a[3])
+/* at the gate: the hover, or the terminal descent */
+static void end_approach(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f)
 {
-    double decel, t, ex, ey, e, horizontal;
-    if (s->turned) return 0;
-    decel = fmax(TURN_BRAKE_FRACTION * q->accel_max - q->g, 0.5);
-    t = hl_coast_and_brake_s(q, (double)p->gate_speed_mps, decel);
-    ex = (q->rf[0] - q->r[0]) / t - q->v[0];
-    ey = (q->rf[1] - q->r[1]) / t - q->v[1];
-    e = sqrt(ex * ex + ey * ey);
-    if (e <= (double)p->turn_speed_error_mps) {
-        s->turned = 1;
-        return 0;
+    if (p->hover_s > R(0.0)) {
+        s->vz_integral_mps = R(0.0);
+        set_phase(s, HL_PHASE_HOVER, (hl_real)f->time_s);
+    } else {
+        begin_terminal(s, p, f);
     }
-    horizontal = TURN_TILT_FRACTION * q->accel_max * sin((double)p->tilt_max_rad);
-    a[0] = horizontal * ex / e;
-    a[1] = horizontal * ey / e;
-    a[2] = q->accel_max * cos((double)p->tilt_max_rad);
-    s->tgo_s = 0.0; /* search at once when the burn ends */
-    return 1;
 }
 
 /* augmented Apollo guidance to the approach gate over the site (powered
  * approach, divert), after a turn-round burn if the start needs one */
-static void approach(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
-                     hl_real a[3], uint16_t *status)
+static void approach_apollo(hl_law_state_t *s, const hl_law_params_t *p,
+                            const hl_sensor_frame_t *f, hl_real a[3], uint16_t *status)
 {
     hl_tgo_problem_t q;
     hl_real t = (hl_real)f->time_s;
     double ad[3];
     int i;
-    gate_problem(s, p, f, &q);
-    if (turn_round(s, p, &q, ad)) {
+    hl_gate_problem(s, p, f, &q);
+    if (hl_turn_round(s, p, &q, ad)) {
         for (i = 0; i < 3; i++) a[i] = (hl_real)ad[i];
         return;
     }
@@ -167,14 +114,30 @@ static void approach(hl_law_state_t *s, const hl_law_params_t *p, const hl_senso
     hl_guidance_accel(&q, fmax(s->tgo_s, (double)p->tgo_switch_s), ad);
     for (i = 0; i < 3; i++) a[i] = (hl_real)ad[i];
     s->tgo_s -= 1.0 / (double)p->control_rate_Hz;
-    if (s->tgo_s <= (double)p->tgo_switch_s || altitude_m(s, f) <= p->gate_altitude_m) {
-        if (p->hover_s > R(0.0)) {
-            s->vz_integral_mps = R(0.0);
-            set_phase(s, HL_PHASE_HOVER, t);
-        } else {
-            begin_terminal(s, p, f);
+    if (s->tgo_s <= (double)p->tgo_switch_s || altitude_m(s, f) <= p->gate_altitude_m)
+        end_approach(s, p, f);
+}
+
+/* the convex plan to the gate (hl_plan.c), or the Apollo law: the one
+ * chosen, or the fallback when the first search found no plan */
+static void approach(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
+                     hl_real a[3], uint16_t *status)
+{
+    int found;
+    if (p->guidance == HL_GUIDANCE_CONVEX && s->plan.failed) {
+        *status |= HL_STATUS_PLAN_INFEASIBLE;
+    } else if (p->guidance == HL_GUIDANCE_CONVEX) {
+        int flying = hl_fly_plan(p, &s->plan, &s->work.cvx, !s->search.running, s->site_S_m, f, a,
+                                 &found);
+        if (!found) *status |= HL_STATUS_PLAN_INFEASIBLE;
+        if (flying) {
+            s->tgo_s = hl_plan_time_to_go_s(&s->plan, (double)f->time_s);
+            if (s->tgo_s <= (double)p->tgo_switch_s || altitude_m(s, f) <= p->gate_altitude_m)
+                end_approach(s, p, f);
+            return;
         }
     }
+    approach_apollo(s, p, f, a, status);
 }
 
 /* descent speed of the constant-deceleration profile at h */
@@ -340,7 +303,7 @@ static void guided_step(hl_law_state_t *s, const hl_law_params_t *p, const hl_se
     }
     phase_row(s->phase)->fly(s, p, f, a, &c->status);
     if (f->hazard_map_ready && hazard_map != NULL && (phase_row(s->phase)->flags & HL_PHASE_MAPS)) {
-        gate_problem(s, p, f, &g);
+        hl_gate_problem(s, p, f, &g);
         hl_site_search_begin(s, p, f, &g); /* the search runs over the next steps */
     }
     if (s->search.running) c->status |= HL_STATUS_SITE_SEARCH;

@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include "hl_convex.h"
 #include "hl_messages.h"
 #include "hl_real.h"
 
@@ -16,6 +17,10 @@
 #define HL_LANDING_SKY_CRANE 0 /* rover lowered on a bridle, tether cut, flyaway */
 #define HL_LANDING_LEGS 1      /* lander on legs, engine cutoff on leg contact */
 #define HL_LANDING_AIRBAGS 2   /* lander in airbags on a bridle: RAD fire, bridle cut */
+
+/* approach guidance (hl_law_params_t.guidance), as controller/config.py's GUIDANCES */
+#define HL_GUIDANCE_APOLLO 0 /* augmented Apollo, searched time-to-go */
+#define HL_GUIDANCE_CONVEX 1 /* the fuel-optimal plan, replanned and tracked (hl_plan.c) */
 
 /* HL_PHASE_*, HL_EVENT_*, HL_STATUS_*: generated into hl_messages.h from
  * hilander.controller.interface. */
@@ -33,10 +38,13 @@ typedef struct hl_law_params {
     hl_real control_rate_Hz, gravity_mps2;
     int32_t engine_count;
     hl_real engine_thrust_max_N, throttle_min, throttle_rate_max_per_s, cant_rad, tilt_max_rad;
-    hl_real isp_s, bridle_length_m, bridle_payout_time_s, rover_height_m;
+    hl_real isp_s, bridle_length_m, bridle_payout_time_s, rover_height_m, dry_mass_kg;
     hl_real gate_altitude_m, gate_speed_mps, guidance_gain, turn_speed_error_mps;
     hl_real tgo_min_s, tgo_max_s;
     hl_real tgo_switch_s, tgo_freeze_s, replan_period_s, hover_s;
+    int32_t guidance, plan_nodes; /* HL_GUIDANCE_*; convex: intervals of the plan */
+    hl_real plan_throttle_max, plan_glide_slope_rad;
+    hl_real plan_position_gain_per_s2, plan_velocity_gain_per_s;
     hl_real sky_crane_altitude_m, sky_crane_speed_mps, final_decel_mps2;
     hl_real vertical_gain_per_s, vertical_integral_gain_per_s2, position_gain_per_s;
     hl_real horizontal_gain_per_s, horizontal_speed_max_mps, sky_crane_horizontal_speed_max_mps;
@@ -83,6 +91,20 @@ typedef struct hl_site_search {
     hl_site_query_t q;
 } hl_site_search_t;
 
+/* Convex guidance's plan (hl_plan.c): the start state, and the thrust
+ * acceleration held over each of its intervals. */
+typedef struct hl_plan_state {
+    int32_t valid;  /* a plan is in hand */
+    int32_t failed; /* the first search found none: the Apollo law flies */
+    double start_s; /* the time the plan starts from */
+    hl_real time_of_flight_s;
+    int32_t nodes;
+    hl_real position_m[3]; /* the navigation state at start_s */
+    hl_real velocity_mps[3];
+    hl_real accel_mps2[HL_CVX_NODES_MAX][3];
+    double next_replan_s;
+} hl_plan_state_t;
+
 typedef struct hl_law_state {
     int32_t phase;
     uint32_t events;
@@ -97,8 +119,14 @@ typedef struct hl_law_state {
     int32_t td_contact_count; /* legs: consecutive samples with a leg contact */
     hl_real flyaway_heading_S[2];
     hl_real start_position_S_m[2];
-    hl_site_search_t search;                    /* the site search under way, if running */
-    float clearance_m[HL_HAZARD_MAP_MAX_SIZE];  /* work buffer of site selection */
+    hl_site_search_t search; /* the site search under way, if running */
+    hl_plan_state_t plan;    /* convex guidance's */
+    /* The site search's buffer and the solver's share the memory: no solve
+     * runs while a search does, and a search makes the next solve cold. */
+    union {
+        float clearance_m[HL_HAZARD_MAP_MAX_SIZE]; /* work buffer of site selection */
+        hl_cvx_work_t cvx;                         /* the convex solver's */
+    } work;
 } hl_law_state_t;
 
 /* The phase table (hl_law.c, as controller/_law.pyx's PHASES): one row per

@@ -18,6 +18,7 @@ void hl_law_params_from(const double *v, hl_law_params_t *p)
     p->bridle_length_m = P(bridle_length_m);
     p->bridle_payout_time_s = P(bridle_payout_time_s);
     p->rover_height_m = P(rover_height_m);
+    p->dry_mass_kg = P(dry_mass_kg);
     p->gate_altitude_m = P(gate_altitude_m);
     p->gate_speed_mps = P(gate_speed_mps);
     p->guidance_gain = P(guidance_gain);
@@ -28,6 +29,12 @@ void hl_law_params_from(const double *v, hl_law_params_t *p)
     p->tgo_freeze_s = P(tgo_freeze_s);
     p->replan_period_s = P(replan_period_s);
     p->hover_s = P(hover_s);
+    p->guidance = (int32_t)v[HL_PARAM_guidance];
+    p->plan_nodes = (int32_t)v[HL_PARAM_plan_nodes];
+    p->plan_throttle_max = P(plan_throttle_max);
+    p->plan_glide_slope_rad = P(plan_glide_slope_rad);
+    p->plan_position_gain_per_s2 = P(plan_position_gain_per_s2);
+    p->plan_velocity_gain_per_s = P(plan_velocity_gain_per_s);
     p->sky_crane_altitude_m = P(sky_crane_altitude_m);
     p->sky_crane_speed_mps = P(sky_crane_speed_mps);
     p->final_decel_mps2 = P(final_decel_mps2);

@@ -174,6 +174,7 @@ void hl_site_search_begin(hl_law_state_t *s, const hl_law_params_t *p, const hl_
     q.weight_propellant = p->site_weight_propellant;
     q.propellant_scale_kg = p->site_propellant_scale_kg;
     search_begin(&s->search, &q);
+    s->work.cvx.warm = 0; /* the search works in the solver's buffer */
 }
 
 int hl_site_search_step(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
@@ -182,12 +183,15 @@ int hl_site_search_step(hl_law_state_t *s, const hl_law_params_t *p, const hl_se
     if (!s->search.running) return 0;
     if (f->hazard_map_ready || m == NULL || !maps) {
         s->search.running = 0;
+        s->work.cvx.warm = 0; /* the search wrote over the solver's buffer */
         return 0;
     }
-    if (!search_advance(&s->search, m, s->clearance_m, p->site_search_rows_per_tick)) return 0;
+    if (!search_advance(&s->search, m, s->work.clearance_m, p->site_search_rows_per_tick)) return 0;
     s->search.running = 0;
+    s->work.cvx.warm = 0;
     *status = (uint16_t)(*status | search_result(&s->search, m, s->site_S_m));
     s->events |= HL_EVENT_SITE_SELECTED;
-    s->tgo_s = 0.0; /* new target: search the time-to-go again */
+    s->tgo_s = 0.0;     /* new target: search the time-to-go again */
+    s->plan.valid = 0; /* and plan again */
     return 1;
 }

@@ -52,6 +52,8 @@ def summary_rows(s: LandingSummary) -> list[tuple[str, Any]]:
             ("on a hazard", td.on_hazard),
         ]
     rows += [("propellant used [kg]", s.propellant_used_kg)]
+    if g := s.guidance:
+        rows += [("guidance", g.name), ("steps with no plan to the gate", g.plan_infeasible_steps)]
     rows += [(p.name, f"from {p.start_s} s") for p in s.phases]
     return rows
 

@@ -34,6 +34,10 @@ def text_report(summary: Summary) -> str:
     )
     phases = "  ".join(f"{p.name} {_f(p.start_s, '.1f')}" for p in s.phases)
     lines.append(f"  phases [s]   {phases}")
+    if g := s.guidance:
+        lines.append(
+            f"  guidance     {g.name}: {_plan_text(g.plan_infeasible_steps, g.plan_infeasible_s)}"
+        )
     sim = s.sim
     lines.append(
         f"  sim          {sim.steps} plant steps, {sim.control_ticks} control "
@@ -43,6 +47,12 @@ def text_report(summary: Summary) -> str:
         lines += link_lines(board)
     lines += [f"  VIOLATION    {v}" for v in s.violations]
     return "\n".join(lines)
+
+
+def _plan_text(steps: int, first_s: float | None) -> str:
+    if not steps:
+        return "a plan to the gate on every replan"
+    return f"no plan to the gate on {steps} step(s), the first at {_f(first_s, '.2f')} s"
 
 
 def _event_lines(s: LandingSummary) -> list[str]:

@@ -311,6 +311,8 @@ def test_constants_match_the_compiled_law() -> None:
             assert _core.CONSTANTS[prefix + str(member.name)] == member.value
     assert _core.CONSTANTS["LANDING_SKY_CRANE"] == config.LANDING_SKY_CRANE
     assert _core.CONSTANTS["LANDING_LEGS"] == config.LANDING_LEGS
+    assert _core.CONSTANTS["GUIDANCE_APOLLO"] == config.GUIDANCES.index("apollo")
+    assert _core.CONSTANTS["GUIDANCE_CONVEX"] == config.GUIDANCES.index("convex")
 
 
 # -- the turn-round -----------------------------------------------------------

@@ -3,6 +3,7 @@ the plain build and the AddressSanitizer/UBSan build, both modes, faults."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import signal
 import subprocess
@@ -15,7 +16,7 @@ import pytest
 from hilander.hil.cli.main import main
 from hilander.sim.result import summarize
 from hilander.sim.run import fly
-from hilander.sim.scenario import load_scenario
+from hilander.sim.scenario import load_scenario, scenario_to_toml
 from tests.common.firmware import FIRMWARE
 
 BUILDS = {"host": "build/host/hilander-fw", "host-asan": "build/host-asan/hilander-fw"}
@@ -105,3 +106,20 @@ def test_the_firmware_answers_the_replay(
     assert main(["replay", str(rec), "--json", "--tolerance", "1e-3"]) == 0
     report = json.loads(capsys.readouterr()[0])["back_to_back"]
     assert report["different"] == 0 and report["commands_compared"] > 2500
+
+
+def test_the_firmware_flies_convex_guidance_in_float32(
+    firmware: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The board's float32 solver plans and flies the approach: the landing
+    passes as the desk's (Cython, double) does, in the same phases."""
+    s = load_scenario("default")
+    s = dataclasses.replace(s, law=s.law.replace(guidance="convex"))
+    path = tmp_path / "convex.toml"
+    path.write_text(scenario_to_toml(s), encoding="utf-8")
+    code, board = hil(capsys, str(path), "--port", firmware)
+    desk = summarize(fly(s)).to_dict()
+    assert code == 0 and board["verdict"] == desk["verdict"] == "pass", board["violations"]
+    assert [p["name"] for p in board["phases"]] == [p["name"] for p in desk["phases"]]
+    assert abs(board["touchdown"]["time_s"] - desk["touchdown"]["time_s"]) < 1.0
+    assert abs(board["propellant_used_kg"] - desk["propellant_used_kg"]) < 2.0

@@ -1,0 +1,153 @@
+# cython: language_level=3
+"""Convex guidance: the fuel-optimal plan to the approach gate, replanned,
+and the feedback that tracks it.
+
+Design (the same in reference_plan.py, the oracle, and hl_plan.c)
+------
+A. The plan: the solver's (_convex.pyx) from the navigation state to the
+   gate over the site, with the plan's thrust ceiling plan_throttle_max of
+   the engines still firing; the first from a final-time search, the next
+   every replan_period_s (until tgo_freeze_s before the gate) at the time
+   left, warm-started from the last solve.
+B. Tracking: the plan's start state carried exactly through the held
+   accelerations to this step's time gives the plan's state; the command
+   is the interval's acceleration plus position and velocity feedback.
+C. No solve while a site search runs (the firmware's solver works in the
+   search's buffer); a retarget throws the plan away. A first search that
+   finds no plan: the Apollo law flies the rest of the approach
+   (STATUS_PLAN_INFEASIBLE on every step); a replan that finds none keeps
+   the plan in hand (the bit on that step).
+"""
+
+from libc.math cimport cos, fmax, fmin, tan
+
+from hilander.controller._convex cimport (
+    CVX_INFEASIBLE, CvxPlan, CvxProblem, CvxSettings, cvx_solve_fixed, cvx_solve_free,
+)
+from hilander.controller._throttle cimport thrust_max_N
+
+cdef double G0 = 9.80665  # standard gravity for Isp [m/s^2]
+cdef double STRETCH = 1.25  # a replan with no plan in the time left tries this much longer,
+cdef int STRETCHES = 3      # up to this many times
+# of the tilt limit, the plan's pointing cone: the plan rides its edge, and the
+# tracking needs authority beyond it (chosen by measurement, docs/law.md)
+cdef double PLAN_TILT_FRACTION = 0.8
+# The solver's settings (reference_convex.DEFAULTS, hl_plan.c).
+cdef CvxSettings SETTINGS = CvxSettings(4000, 3.0e-4, 8, 8, 5.0, 150.0, 1000)
+
+
+cdef void convex_problem(const LawParams* p, const double* site_S_m, const SensorFrame* f,
+                         CvxProblem* q) noexcept nogil:
+    """The fuel-optimal problem from the navigation state to the gate (A)."""
+    cdef double tmax = thrust_max_N(p, f.engines_active)
+    cdef int i
+    for i in range(3):
+        q.position_m[i] = f.nav_position_S_m[i]
+        q.velocity_mps[i] = f.nav_velocity_S_mps[i]
+        q.target_position_m[i] = site_S_m[i]
+        q.target_velocity_mps[i] = 0.0
+    q.target_position_m[2] = site_S_m[2] + p.gate_altitude_m
+    q.target_velocity_mps[2] = -p.gate_speed_mps
+    q.mass_kg = fmax(f.mass_estimate_kg, 1.0)
+    q.gravity_mps2 = p.gravity_mps2
+    q.thrust_min_N = p.throttle_min * tmax
+    q.thrust_max_N = p.plan_throttle_max * tmax
+    q.alpha_s_per_m = 1.0 / (p.isp_s * G0 * cos(p.cant_rad))
+    q.dry_mass_kg = p.dry_mass_kg
+    q.cos_tilt_max = cos(PLAN_TILT_FRACTION * p.tilt_max_rad)
+    q.tan_glide_slope = tan(p.plan_glide_slope_rad)
+    q.floor_z_m = q.target_position_m[2]
+    q.nodes = p.plan_nodes
+
+
+cdef double time_to_go_s(const PlanState* pl, double t) noexcept nogil:
+    return pl.start_s + pl.time_of_flight_s - t
+
+
+cdef bint replan(const LawParams* p, PlanState* pl, CvxWork* w, const double* site_S_m,
+                 const SensorFrame* f) noexcept nogil:
+    """Solve from this step's state at the time left, or if none flies in it a
+    little longer (searching the final time if no plan is in hand); adopt the
+    plan unless infeasible (then the plan in hand flies on). True if adopted."""
+    cdef CvxProblem q
+    cdef CvxPlan plan, scratch
+    cdef double tf = time_to_go_s(pl, f.time_s)
+    cdef int i
+    convex_problem(p, site_S_m, f, &q)
+    if pl.valid:
+        cvx_solve_fixed(&q, tf, &SETTINGS, w, &plan)
+        i = 0
+        while i < STRETCHES and plan.status == CVX_INFEASIBLE:
+            tf *= STRETCH               # not in the time left: a little longer
+            cvx_solve_fixed(&q, tf, &SETTINGS, w, &plan)
+            i += 1
+    else:
+        cvx_solve_free(&q, &SETTINGS, w, &plan, &scratch)
+        w.warm = 0                      # the search's iterate is of another final time
+    pl.next_replan_s = f.time_s + p.replan_period_s
+    if plan.status == CVX_INFEASIBLE:
+        return 0
+    adopt(pl, &plan, q.nodes, f)
+    return 1
+
+
+cdef void adopt(PlanState* pl, const CvxPlan* plan, int nodes, const SensorFrame* f) noexcept nogil:
+    cdef int i, k
+    pl.valid, pl.start_s = 1, f.time_s
+    pl.time_of_flight_s, pl.nodes = plan.time_of_flight_s, nodes
+    for i in range(3):
+        pl.position_m[i] = f.nav_position_S_m[i]
+        pl.velocity_mps[i] = f.nav_velocity_S_mps[i]
+    for k in range(pl.nodes):
+        for i in range(3):
+            pl.accel_mps2[k][i] = plan.accel_mps2[k][i]
+
+
+cdef int plan_state(const PlanState* pl, double g, double t, double* r, double* v) noexcept nogil:
+    """The plan's position and velocity at time t (clamped to the plan): the
+    start state carried through the held accelerations (B). Returns the
+    interval flown."""
+    cdef double dt = pl.time_of_flight_s / pl.nodes
+    cdef double tau = fmin(fmax(t - pl.start_s, 0.0), pl.time_of_flight_s)
+    cdef int k = min(<int>(tau / dt), pl.nodes - 1)
+    cdef int i, j
+    cdef double h, a
+    for i in range(3):
+        r[i] = pl.position_m[i]
+        v[i] = pl.velocity_mps[i]
+    for j in range(k + 1):
+        h = dt if j < k else tau - k * dt
+        for i in range(3):
+            a = pl.accel_mps2[j][i] - (g if i == 2 else 0.0)
+            r[i] += v[i] * h + 0.5 * a * h * h
+            v[i] += a * h
+    return k
+
+
+cdef void track(const LawParams* p, const PlanState* pl, const SensorFrame* f,
+                double* a) noexcept nogil:
+    """The plan's acceleration now, plus the feedback toward its state (B)."""
+    cdef double r[3]
+    cdef double v[3]
+    cdef int i, k = plan_state(pl, p.gravity_mps2, f.time_s, r, v)
+    for i in range(3):
+        a[i] = (pl.accel_mps2[k][i]
+                + p.plan_position_gain_per_s2 * (r[i] - f.nav_position_S_m[i])
+                + p.plan_velocity_gain_per_s * (v[i] - f.nav_velocity_S_mps[i]))
+
+
+cdef bint fly_plan(const LawParams* p, PlanState* pl, CvxWork* w, bint may_solve,
+                   const double* site_S_m, const SensorFrame* f, double* a,
+                   bint* found) noexcept nogil:
+    """The plan's acceleration into a, replanned when due; False: no plan (the
+    Apollo law flies). found: False if a solve found no plan."""
+    cdef double tgo = time_to_go_s(pl, f.time_s)
+    cdef bint due = not pl.valid or (f.time_s >= pl.next_replan_s and tgo > p.tgo_freeze_s)
+    found[0] = 1
+    if due and may_solve:
+        found[0] = replan(p, pl, w, site_S_m, f)
+        pl.failed = not pl.valid
+    if not pl.valid:
+        return 0
+    track(p, pl, f, a)
+    return 1

@@ -1,0 +1,163 @@
+"""Pure-Python reference of convex guidance (test oracle of ``_plan.pyx`` and
+``hl_plan.c``): the fuel-optimal plan to the approach gate, replanned, and
+the feedback that tracks it.
+
+With ``guidance = "convex"`` the powered approach flies a plan of the convex
+solver (``reference_convex``): from its first step, the final-time search
+from the navigation state to the gate over the site; every
+``replan_period_s`` after, until ``tgo_freeze_s`` before the gate, the
+fixed-time problem from the state of the moment with the time left,
+warm-started from the last solve. Between replans the law tracks the plan:
+the plan's acceleration of the interval flown, plus a feedback on the
+difference between the plan's state at this time (the plan's start state
+carried through the held accelerations, exactly) and the navigation's.
+
+A retarget (a site search that ends) throws the plan away: the next step
+searches again to the new site. No solve runs while a site search is under
+way (the firmware's solver works in the search's buffer), and a search that
+starts makes the next solve cold. A first search that finds no plan
+(INFEASIBLE) sets STATUS_PLAN_INFEASIBLE and the approach falls back to the
+Apollo law for the rest of it; a replan that finds none keeps the plan in
+hand and sets the bit on that step.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from hilander.controller.config import LawConfig
+from hilander.controller.interface import SensorFrame
+from hilander.controller.reference_convex import (
+    INFEASIBLE,
+    ConvexProblem,
+    Plan,
+    Workspace,
+    solve_fixed_time,
+    solve_free_time,
+)
+from hilander.controller.reference_throttle import thrust_max_N
+
+G0 = 9.80665  # standard gravity for Isp [m/s^2]
+STRETCH = 1.25  # a replan with no plan in the time left tries this much longer,
+STRETCHES = 3  # up to this many times
+# Of the tilt limit, the plan's pointing cone: the plan rides its edge, and
+# the tracking needs authority beyond it (chosen by measurement, docs/law.md).
+PLAN_TILT_FRACTION = 0.8
+
+
+@dataclass
+class PlanState:
+    """The plan flown, and what replanning needs."""
+
+    valid: bool = False  # a plan is in hand
+    failed: bool = False  # the first search found none: the Apollo law flies
+    start_s: float = 0.0  # the time the plan starts from
+    time_of_flight_s: float = 0.0
+    nodes: int = 0
+    position_m: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])  # at start_s
+    velocity_mps: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
+    accel_mps2: list[list[float]] = field(default_factory=list)  # held over each interval
+    next_replan_s: float = 0.0
+    ws: Workspace = field(default_factory=Workspace)  # the last solve's iterate
+
+
+def gate_target(p: LawConfig, site_S_m: list[float]) -> list[float]:
+    return [site_S_m[0], site_S_m[1], site_S_m[2] + p.gate_altitude_m]
+
+
+def convex_problem(p: LawConfig, site_S_m: list[float], f: SensorFrame) -> ConvexProblem:
+    """The fuel-optimal problem from the navigation state to the gate."""
+    tmax = thrust_max_N(p, f.engines_active)
+    rf = gate_target(p, site_S_m)
+    r, v = f.nav_position_S_m, f.nav_velocity_S_mps
+    return ConvexProblem(
+        position_m=(r[0], r[1], r[2]),
+        velocity_mps=(v[0], v[1], v[2]),
+        mass_kg=max(f.mass_estimate_kg, 1.0),
+        target_position_m=(rf[0], rf[1], rf[2]),
+        target_velocity_mps=(0.0, 0.0, -p.gate_speed_mps),
+        gravity_mps2=p.gravity_mps2,
+        thrust_min_N=p.throttle_min * tmax,
+        thrust_max_N=p.plan_throttle_max * tmax,
+        alpha_s_per_m=1.0 / (p.isp_s * G0 * math.cos(p.cant_rad)),
+        dry_mass_kg=p.dry_mass_kg,
+        cos_tilt_max=math.cos(PLAN_TILT_FRACTION * p.tilt_max_rad),
+        tan_glide_slope=math.tan(p.plan_glide_slope_rad),
+        floor_z_m=rf[2],
+        nodes=p.plan_nodes,
+    )
+
+
+def time_to_go_s(pl: PlanState, t: float) -> float:
+    return pl.start_s + pl.time_of_flight_s - t
+
+
+def replan(p: LawConfig, pl: PlanState, site_S_m: list[float], f: SensorFrame) -> bool:
+    """Solve from this step's state at the time left, or if none flies in it
+    a little longer (searching the final time if no plan is in hand); adopt
+    the plan unless INFEASIBLE (then the plan in hand flies on). True if it
+    was adopted."""
+    q = convex_problem(p, site_S_m, f)
+    if pl.valid:
+        tf = time_to_go_s(pl, f.time_s)
+        plan = solve_fixed_time(q, tf, pl.ws)
+        for _ in range(STRETCHES):  # not in the time left: a little longer
+            if plan.status != INFEASIBLE:
+                break
+            tf *= STRETCH
+            plan = solve_fixed_time(q, tf, pl.ws)
+    else:
+        plan, _ = solve_free_time(q)
+        pl.ws = Workspace()  # the search's iterate is of another final time
+    pl.next_replan_s = f.time_s + p.replan_period_s
+    if plan.status == INFEASIBLE:
+        return False
+    adopt(pl, plan, f)
+    return True
+
+
+def adopt(pl: PlanState, plan: Plan, f: SensorFrame) -> None:
+    pl.valid, pl.start_s = True, f.time_s
+    pl.time_of_flight_s, pl.nodes = plan.time_of_flight_s, len(plan.accel_mps2)
+    pl.position_m = list(f.nav_position_S_m)
+    pl.velocity_mps = list(f.nav_velocity_S_mps)
+    pl.accel_mps2 = [[float(u) for u in row] for row in plan.accel_mps2]
+
+
+def plan_state(pl: PlanState, g: float, t: float) -> tuple[list[float], list[float], list[float]]:
+    """(position, velocity, held acceleration) of the plan at time t (clamped
+    to the plan): the start state carried through the held accelerations."""
+    dt = pl.time_of_flight_s / pl.nodes
+    tau = min(max(t - pl.start_s, 0.0), pl.time_of_flight_s)
+    k = min(int(tau / dt), pl.nodes - 1)
+    r, v = list(pl.position_m), list(pl.velocity_mps)
+    for j in range(k + 1):
+        h = dt if j < k else tau - k * dt
+        for i in range(3):
+            a = pl.accel_mps2[j][i] - (g if i == 2 else 0.0)
+            r[i] += v[i] * h + 0.5 * a * h * h
+            v[i] += a * h
+    return r, v, pl.accel_mps2[k]
+
+
+def track(p: LawConfig, pl: PlanState, f: SensorFrame) -> list[float]:
+    """The plan's acceleration now, plus the feedback toward its state."""
+    r, v, u = plan_state(pl, p.gravity_mps2, f.time_s)
+    kp, kv = p.plan_position_gain_per_s2, p.plan_velocity_gain_per_s
+    n, w = f.nav_position_S_m, f.nav_velocity_S_mps
+    return [u[i] + kp * (r[i] - n[i]) + kv * (v[i] - w[i]) for i in range(3)]
+
+
+def fly_plan(
+    p: LawConfig, pl: PlanState, may_solve: bool, site_S_m: list[float], f: SensorFrame
+) -> tuple[list[float] | None, bool]:
+    """The plan's acceleration now, replanned when due (None: no plan, the
+    Apollo law flies), and False if a solve found no plan."""
+    tgo = time_to_go_s(pl, f.time_s)
+    due = not pl.valid or (f.time_s >= pl.next_replan_s and tgo > p.tgo_freeze_s)
+    found = True
+    if due and may_solve:
+        found = replan(p, pl, site_S_m, f)
+        pl.failed = not pl.valid
+    return (track(p, pl, f) if pl.valid else None), found

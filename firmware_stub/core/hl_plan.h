@@ -1,0 +1,17 @@
+/* Convex guidance: the fuel-optimal plan to the approach gate, replanned and
+ * tracked. The C port of controller/_plan.pyx (design notes there); the
+ * double build matches it bit for bit. */
+#ifndef HL_PLAN_H
+#define HL_PLAN_H
+
+#include "hl_law.h"
+
+double hl_plan_time_to_go_s(const hl_plan_state_t *pl, double t);
+
+/* The plan's acceleration into a, replanned when due (may_solve: no site
+ * search holds the solver's buffer); 0: no plan, the Apollo law flies.
+ * *found: 0 if a solve found no plan. */
+int hl_fly_plan(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_work_t *w, int may_solve,
+                const hl_real site_S_m[3], const hl_sensor_frame_t *f, hl_real a[3], int *found);
+
+#endif
