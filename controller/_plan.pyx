@@ -27,11 +27,12 @@ from hilander.controller._convex cimport (
 from hilander.controller._throttle cimport thrust_max_N
 
 cdef double G0 = 9.80665  # standard gravity for Isp [m/s^2]
-cdef double STRETCH = 1.25  # a replan with no plan in the time left tries this much longer,
-cdef int STRETCHES = 3      # up to this many times
-# of the tilt limit, the plan's pointing cone: the plan rides its edge, and the
-# tracking needs authority beyond it (chosen by measurement, docs/law.md)
-cdef double PLAN_TILT_FRACTION = 0.8
+# the first plan flies this much longer than the search's optimum: the
+# fuel-optimal time sits at the edge of the shortest feasible one, where the
+# first replans would find none; 4 % longer costs 1-2 % more propellant
+cdef double TIME_MARGIN = 1.04
+cdef double STRETCH = 1.08  # a replan with no plan in the time left tries this much longer,
+cdef int STRETCHES = 3      # up to this many times (chosen by measurement, docs/law.md)
 # The solver's settings (reference_convex.DEFAULTS, hl_plan.c).
 cdef CvxSettings SETTINGS = CvxSettings(4000, 3.0e-4, 8, 8, 5.0, 150.0, 1000)
 
@@ -54,7 +55,7 @@ cdef void convex_problem(const LawParams* p, const double* site_S_m, const Senso
     q.thrust_max_N = p.plan_throttle_max * tmax
     q.alpha_s_per_m = 1.0 / (p.isp_s * G0 * cos(p.cant_rad))
     q.dry_mass_kg = p.dry_mass_kg
-    q.cos_tilt_max = cos(PLAN_TILT_FRACTION * p.tilt_max_rad)
+    q.cos_tilt_max = cos(p.tilt_max_rad)
     q.tan_glide_slope = tan(p.plan_glide_slope_rad)
     q.floor_z_m = q.target_position_m[2]
     q.nodes = p.plan_nodes
@@ -82,13 +83,24 @@ cdef bint replan(const LawParams* p, PlanState* pl, CvxWork* w, const double* si
             cvx_solve_fixed(&q, tf, &SETTINGS, w, &plan)
             i += 1
     else:
-        cvx_solve_free(&q, &SETTINGS, w, &plan, &scratch)
-        w.warm = 0                      # the search's iterate is of another final time
+        first_plan(&q, w, &plan, &scratch)
     pl.next_replan_s = f.time_s + p.replan_period_s
     if plan.status == CVX_INFEASIBLE:
         return 0
     adopt(pl, &plan, q.nodes, f)
     return 1
+
+
+cdef void first_plan(const CvxProblem* q, CvxWork* w, CvxPlan* plan,
+                     CvxPlan* best) noexcept nogil:
+    """The search's optimum (in best), flown TIME_MARGIN longer (the optimum
+    itself if that finds none)."""
+    cvx_solve_free(q, &SETTINGS, w, best, plan)
+    w.warm = 0                          # the search's iterate is of another final time
+    if best.status != CVX_INFEASIBLE:
+        cvx_solve_fixed(q, best.time_of_flight_s * TIME_MARGIN, &SETTINGS, w, plan)
+    if best.status == CVX_INFEASIBLE or plan.status == CVX_INFEASIBLE:
+        plan[0] = best[0]
 
 
 cdef void adopt(PlanState* pl, const CvxPlan* plan, int nodes, const SensorFrame* f) noexcept nogil:

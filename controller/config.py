@@ -107,7 +107,7 @@ class LawConfig:
     # plan (G-FOLD's flight tests planned within a margin of the engine's
     # range: Scharf et al. 2017); chosen by measurement (docs/law.md).
     plan_throttle_max: float = param(
-        0.9, unit="-", doc="convex: the plan's thrust ceiling, fraction of maximum", gt=0, le=1
+        0.8, unit="-", doc="convex: the plan's thrust ceiling, fraction of maximum", gt=0, le=1
     )
     plan_glide_slope_rad: float = param(
         0.0,

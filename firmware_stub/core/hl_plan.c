@@ -6,11 +6,12 @@
 #include "hl_throttle.h"
 
 static const hl_real G0 = R(9.80665); /* standard gravity for Isp [m/s^2] */
-static const hl_real STRETCH = R(1.25); /* a replan with no plan in the time left tries */
-enum { STRETCHES = 3 };                 /* this much longer, up to this many times */
-/* of the tilt limit, the plan's pointing cone: the plan rides its edge, and
- * the tracking needs authority beyond it (chosen by measurement, docs/law.md) */
-static const hl_real PLAN_TILT_FRACTION = R(0.8);
+/* the first plan flies this much longer than the search's optimum: the
+ * fuel-optimal time sits at the edge of the shortest feasible one, where the
+ * first replans would find none; 4 % longer costs 1-2 % more propellant */
+static const hl_real TIME_MARGIN = R(1.04);
+static const hl_real STRETCH = R(1.08); /* a replan with no plan in the time left tries */
+enum { STRETCHES = 3 }; /* this much longer, up to this many times (measured, docs/law.md) */
 /* The solver's settings (controller/reference_convex.py DEFAULTS, _plan.pyx). */
 static const hl_cvx_settings_t SETTINGS = {4000, R(3.0e-4), 8, 8, R(5.0), R(150.0), 1000};
 
@@ -34,7 +35,7 @@ static void convex_problem(const hl_law_params_t *p, const hl_real site_S_m[3],
     q->thrust_max_N = p->plan_throttle_max * tmax;
     q->alpha_s_per_m = R(1.0) / (p->isp_s * G0 * hl_cos(p->cant_rad));
     q->dry_mass_kg = p->dry_mass_kg;
-    q->cos_tilt_max = hl_cos(PLAN_TILT_FRACTION * p->tilt_max_rad);
+    q->cos_tilt_max = hl_cos(p->tilt_max_rad);
     q->tan_glide_slope = hl_tan(p->plan_glide_slope_rad);
     q->floor_z_m = q->target_position_m[2];
     q->nodes = p->plan_nodes;
@@ -61,6 +62,18 @@ static void adopt(hl_plan_state_t *pl, const hl_cvx_plan_t *plan, int nodes,
         for (i = 0; i < 3; i++) pl->accel_mps2[k][i] = plan->accel_mps2[k][i];
 }
 
+/* the search's optimum (in best), flown TIME_MARGIN longer (the optimum
+ * itself if that finds none) */
+static void first_plan(const hl_cvx_problem_t *q, hl_cvx_work_t *w, hl_cvx_plan_t *plan,
+                       hl_cvx_plan_t *best)
+{
+    (void)hl_cvx_solve_free(q, &SETTINGS, w, best, plan);
+    w->warm = 0; /* the search's iterate is of another final time */
+    if (best->status != HL_CVX_INFEASIBLE)
+        hl_cvx_solve_fixed(q, best->time_of_flight_s * TIME_MARGIN, &SETTINGS, w, plan);
+    if (best->status == HL_CVX_INFEASIBLE || plan->status == HL_CVX_INFEASIBLE) *plan = *best;
+}
+
 /* solve from this step's state at the time left, or if none flies in it a
  * little longer (searching the final time if no plan is in hand); adopt the
  * plan unless infeasible (then the plan in hand flies on); 1 if adopted */
@@ -79,8 +92,7 @@ static int replan(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_work_t *
             hl_cvx_solve_fixed(&q, tf, &SETTINGS, w, &plan);
         }
     } else {
-        (void)hl_cvx_solve_free(&q, &SETTINGS, w, &plan, &scratch);
-        w->warm = 0; /* the search's iterate is of another final time */
+        first_plan(&q, w, &plan, &scratch);
     }
     pl->next_replan_s = (double)f->time_s + (double)p->replan_period_s;
     if (plan.status == HL_CVX_INFEASIBLE) return 0;
