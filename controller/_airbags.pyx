@@ -27,7 +27,7 @@ from hilander.controller._law cimport (
 )
 from libc.math cimport cos, sin
 
-from hilander.controller._throttle cimport norm2, thrust_max_N
+from hilander.controller._throttle cimport norm2, thrust_rated_N
 
 cdef double CUT_DEPTH_M = 5.0  # cut this far below the release height, whatever the speed
 
@@ -42,7 +42,7 @@ cdef void airbag_step(LawState* s, const LawParams* p, const SensorFrame* f,
     cdef double h = f.radar_altitude_m
     cdef double vz = (f.radar_velocity_S_mps[2] if f.radar_velocity_valid
                       else f.nav_velocity_S_mps[2])
-    cdef double tmax = thrust_max_N(p, f.engines_active)
+    cdef double tmax = thrust_rated_N(p, f.engines_active)  # solid rockets: no throttle
     cdef double brake = tmax / max(f.mass_estimate_kg, 1.0) - p.gravity_mps2
     cdef double release = p.airbag_release_altitude_m + p.bridle_length_m + p.rover_height_m
     if s.phase == PHASE_POWERED_APPROACH:

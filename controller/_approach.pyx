@@ -5,7 +5,7 @@ the reference is reference_approach.py)."""
 from libc.math cimport cos, fmax, sin
 
 from hilander.controller._guidance cimport coast_and_brake_s
-from hilander.controller._throttle cimport norm2, thrust_max_N
+from hilander.controller._throttle cimport norm2, thrust_rated_N
 
 cdef double HORIZONTAL_GAIN = 6.0      # ZEM/ZEV across: the final horizontal thrust is free
 cdef double TURN_BRAKE_FRACTION = 0.8  # of full thrust, the braking the turn-round plans for
@@ -21,7 +21,7 @@ cdef double gate_decel_mps2(const LawParams* p) noexcept nogil:
 cdef void gate_problem(const LawState* s, const LawParams* p, const SensorFrame* f,
                        TgoProblem* q) noexcept nogil:
     cdef double m = fmax(f.mass_estimate_kg, 1.0)
-    cdef double tmax = thrust_max_N(p, f.engines_active)
+    cdef double rated = thrust_rated_N(p, f.engines_active)
     cdef int i
     for i in range(3):
         q.r[i] = f.nav_position_S_m[i]
@@ -37,8 +37,8 @@ cdef void gate_problem(const LawState* s, const LawParams* p, const SensorFrame*
     q.gain[1] = HORIZONTAL_GAIN
     q.gain[2] = p.guidance_gain
     q.g = p.gravity_mps2
-    q.accel_max = tmax / m
-    q.accel_min = p.throttle_min * tmax / m
+    q.accel_max = p.throttle_max * rated / m
+    q.accel_min = p.throttle_min * rated / m
     q.cos_tilt = cos(p.tilt_max_rad)
     q.floor_z = q.rf[2]
     q.tgo_min = p.tgo_min_s

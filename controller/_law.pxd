@@ -109,6 +109,7 @@ cdef struct LawParams:
     int32_t engine_count
     double engine_thrust_max_N
     double throttle_min
+    double throttle_max
     double throttle_rate_max_per_s
     double cant_rad
     double tilt_max_rad

@@ -24,7 +24,7 @@ from libc.math cimport cos, fmax, fmin, tan
 from hilander.controller._convex cimport (
     CVX_INFEASIBLE, CvxPlan, CvxProblem, CvxSettings, cvx_solve_fixed, cvx_solve_free,
 )
-from hilander.controller._throttle cimport thrust_max_N
+from hilander.controller._throttle cimport thrust_rated_N
 
 cdef double G0 = 9.80665  # standard gravity for Isp [m/s^2]
 # the first plan flies this much longer than the search's optimum: the
@@ -40,7 +40,7 @@ cdef CvxSettings SETTINGS = CvxSettings(4000, 3.0e-4, 8, 8, 5.0, 150.0, 1000)
 cdef void convex_problem(const LawParams* p, const double* site_S_m, const SensorFrame* f,
                          CvxProblem* q) noexcept nogil:
     """The fuel-optimal problem from the navigation state to the gate (A)."""
-    cdef double tmax = thrust_max_N(p, f.engines_active)
+    cdef double rated = thrust_rated_N(p, f.engines_active)
     cdef int i
     for i in range(3):
         q.position_m[i] = f.nav_position_S_m[i]
@@ -51,8 +51,8 @@ cdef void convex_problem(const LawParams* p, const double* site_S_m, const Senso
     q.target_velocity_mps[2] = -p.gate_speed_mps
     q.mass_kg = fmax(f.mass_estimate_kg, 1.0)
     q.gravity_mps2 = p.gravity_mps2
-    q.thrust_min_N = p.throttle_min * tmax
-    q.thrust_max_N = p.plan_throttle_max * tmax
+    q.thrust_min_N = p.throttle_min * rated
+    q.thrust_max_N = p.plan_throttle_max * (p.throttle_max * rated)
     q.alpha_s_per_m = 1.0 / (p.isp_s * G0 * cos(p.cant_rad))
     q.dry_mass_kg = p.dry_mass_kg
     q.cos_tilt_max = cos(p.tilt_max_rad)

@@ -11,7 +11,8 @@ cdef inline double norm2(double x, double y) noexcept nogil:
     return sqrt(x * x + y * y)
 
 
-cdef inline double thrust_max_N(const LawParams* p, int engines) noexcept nogil:
+cdef inline double thrust_rated_N(const LawParams* p, int engines) noexcept nogil:
+    """The engines' rated thrust along the thrust axis (throttle 1)."""
     return engines * p.engine_thrust_max_N * cos(p.cant_rad)
 
 

@@ -4,7 +4,8 @@
 Design
 ------
 A. The desired thrust m a goes into the tilt cone, then into
-   [T_min, T_max] of the engines still firing (vertical priority when
+   [T_min, T_max] of the engines still firing (throttle_min and
+   throttle_max of their rated thrust; the throttle is of the rated) (vertical priority when
    saturated), then the per-step throttle change is rate limited.
 """
 
@@ -20,8 +21,8 @@ cdef void throttle_stage(LawState* s, const LawParams* p, const SensorFrame* f,
                          const double* a, Command* c) noexcept nogil:
     """Desired acceleration -> thrust vector and throttle within every limit."""
     cdef double m = fmax(f.mass_estimate_kg, 1.0)
-    cdef double tmax = thrust_max_N(p, f.engines_active)
-    cdef double tmin = p.throttle_min * tmax
+    cdef double rated = thrust_rated_N(p, f.engines_active)
+    cdef double tmax = p.throttle_max * rated, tmin = p.throttle_min * rated
     cdef double ah = norm2(a[0], a[1])
     cdef double ux = a[0] / ah if ah > 0.0 else 0.0
     cdef double uy = a[1] / ah if ah > 0.0 else 0.0
@@ -44,13 +45,13 @@ cdef void throttle_stage(LawState* s, const LawParams* p, const SensorFrame* f,
         th *= tmin / mag
         tz *= tmin / mag
     mag = norm2(tz, th)
-    throttle = mag / tmax
+    throttle = mag / rated
     step_max = p.throttle_rate_max_per_s / p.control_rate_Hz
     if fabs(throttle - s.throttle) > step_max:
         c.status |= STATUS_THROTTLE_RATE_LIMITED
         throttle = s.throttle + (step_max if throttle > s.throttle else -step_max)
     s.throttle = throttle
-    scale = throttle * tmax / mag
+    scale = throttle * rated / mag
     c.thrust_S_N[0] = ux * th * scale
     c.thrust_S_N[1] = uy * th * scale
     c.thrust_S_N[2] = tz * scale

@@ -47,6 +47,7 @@ class LawConfig:
     engine_count: int = param(unit="-", doc="engines on the descent stage", ge=1, le=64)
     engine_thrust_max_N: float = param(unit="N", doc="maximum thrust of one engine", gt=0)
     throttle_min: float = param(unit="-", doc="throttle floor, fraction of maximum", ge=0, lt=1)
+    throttle_max: float = param(unit="-", doc="throttle ceiling, fraction of maximum", gt=0, le=1)
     throttle_rate_max_per_s: float = param(
         unit="1/s", doc="largest throttle change per second the law commands", gt=0
     )
@@ -268,8 +269,12 @@ class LawConfig:
         check(self)
         if not self.tgo_switch_s < self.tgo_freeze_s:
             raise ValueError("tgo_switch_s must be below tgo_freeze_s")
-        if self.guidance == "convex" and self.plan_throttle_max <= self.throttle_min:
-            raise ValueError("plan_throttle_max must be above throttle_min")
+        if self.throttle_max <= self.throttle_min:
+            raise ValueError("throttle_max must be above throttle_min")
+        if self.guidance == "convex" and self.plan_throttle_max * self.throttle_max <= (
+            self.throttle_min
+        ):
+            raise ValueError("plan_throttle_max times throttle_max must be above throttle_min")
         if self.tgo_min_s >= self.tgo_max_s:
             raise ValueError("tgo_min_s must be below tgo_max_s")
         if self.sky_crane_altitude_m >= self.gate_altitude_m:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from hilander.controller.config import LawConfig
 from hilander.controller.interface import Event, Phase, SensorFrame
-from hilander.controller.reference_throttle import norm2, thrust_max_N
+from hilander.controller.reference_throttle import norm2, thrust_rated_N
 from hilander.controller.reference_touchdown import enter
 
 if TYPE_CHECKING:  # reference imports this module
@@ -23,7 +23,7 @@ def airbag_step(p: LawConfig, s: ReferenceState, f: SensorFrame) -> tuple[Vec3, 
     """(thrust vector, throttle) of one step; fires the RADs and cuts the bridle."""
     h = f.radar_altitude_m
     vz = f.radar_velocity_S_mps[2] if f.radar_velocity_valid else f.nav_velocity_S_mps[2]
-    tmax = thrust_max_N(p, f.engines_active)
+    tmax = thrust_rated_N(p, f.engines_active)  # solid rockets: no throttle
     brake = tmax / max(f.mass_estimate_kg, 1.0) - p.gravity_mps2
     release = p.airbag_release_altitude_m + p.bridle_length_m + p.rover_height_m
     if s.phase == Phase.POWERED_APPROACH:

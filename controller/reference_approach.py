@@ -8,7 +8,7 @@ import math
 from hilander.controller.config import LawConfig
 from hilander.controller.interface import SensorFrame
 from hilander.controller.reference_guidance import TgoProblem, coast_and_brake_s
-from hilander.controller.reference_throttle import norm2, thrust_max_N
+from hilander.controller.reference_throttle import norm2, thrust_rated_N
 
 HORIZONTAL_GAIN = 6.0  # ZEM/ZEV across: the final horizontal thrust is free
 TURN_BRAKE_FRACTION = 0.8  # of full thrust, the braking the turn-round plans for
@@ -18,7 +18,7 @@ TURN_TILT_FRACTION = 0.99  # of the tilt cone's edge, to stay off it
 def gate_problem(p: LawConfig, site_S_m: list[float], f: SensorFrame) -> TgoProblem:
     """The Apollo law's problem: from the navigation state to the gate over the site."""
     m = max(f.mass_estimate_kg, 1.0)
-    tmax = thrust_max_N(p, f.engines_active)
+    rated = thrust_rated_N(p, f.engines_active)
     rf = [site_S_m[0], site_S_m[1], site_S_m[2] + p.gate_altitude_m]
     return TgoProblem(
         r=list(f.nav_position_S_m),
@@ -28,8 +28,8 @@ def gate_problem(p: LawConfig, site_S_m: list[float], f: SensorFrame) -> TgoProb
         af=[0.0, 0.0, p.gravity_mps2 + p.gate_decel_mps2],
         g=p.gravity_mps2,
         gain=[HORIZONTAL_GAIN, HORIZONTAL_GAIN, p.guidance_gain],
-        accel_max=tmax / m,
-        accel_min=p.throttle_min * tmax / m,
+        accel_max=p.throttle_max * rated / m,
+        accel_min=p.throttle_min * rated / m,
         cos_tilt=math.cos(p.tilt_max_rad),
         floor_z=rf[2],
         tgo_min=p.tgo_min_s,

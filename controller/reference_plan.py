@@ -36,7 +36,7 @@ from hilander.controller.reference_convex import (
     solve_fixed_time,
     solve_free_time,
 )
-from hilander.controller.reference_throttle import thrust_max_N
+from hilander.controller.reference_throttle import thrust_rated_N
 
 G0 = 9.80665  # standard gravity for Isp [m/s^2]
 # The first plan flies this much longer than the search's optimum: the
@@ -69,7 +69,7 @@ def gate_target(p: LawConfig, site_S_m: list[float]) -> list[float]:
 
 def convex_problem(p: LawConfig, site_S_m: list[float], f: SensorFrame) -> ConvexProblem:
     """The fuel-optimal problem from the navigation state to the gate."""
-    tmax = thrust_max_N(p, f.engines_active)
+    rated = thrust_rated_N(p, f.engines_active)
     rf = gate_target(p, site_S_m)
     r, v = f.nav_position_S_m, f.nav_velocity_S_mps
     return ConvexProblem(
@@ -79,8 +79,8 @@ def convex_problem(p: LawConfig, site_S_m: list[float], f: SensorFrame) -> Conve
         target_position_m=(rf[0], rf[1], rf[2]),
         target_velocity_mps=(0.0, 0.0, -p.gate_speed_mps),
         gravity_mps2=p.gravity_mps2,
-        thrust_min_N=p.throttle_min * tmax,
-        thrust_max_N=p.plan_throttle_max * tmax,
+        thrust_min_N=p.throttle_min * rated,
+        thrust_max_N=p.plan_throttle_max * (p.throttle_max * rated),
         alpha_s_per_m=1.0 / (p.isp_s * G0 * math.cos(p.cant_rad)),
         dry_mass_kg=p.dry_mass_kg,
         cos_tilt_max=math.cos(p.tilt_max_rad),

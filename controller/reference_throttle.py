@@ -18,7 +18,8 @@ def norm2(x: float, y: float) -> float:
     return math.sqrt(x * x + y * y)
 
 
-def thrust_max_N(p: LawConfig, engines: int) -> float:
+def thrust_rated_N(p: LawConfig, engines: int) -> float:
+    """The engines' rated thrust along the thrust axis (throttle 1)."""
     return engines * p.engine_thrust_max_N * math.cos(p.cant_rad)
 
 
@@ -27,8 +28,8 @@ def throttle_stage(
 ) -> tuple[tuple[float, float, float], float, Status]:
     """Desired acceleration -> thrust vector and throttle within every limit."""
     m = max(f.mass_estimate_kg, 1.0)
-    tmax = thrust_max_N(p, f.engines_active)
-    tmin = p.throttle_min * tmax
+    rated = thrust_rated_N(p, f.engines_active)
+    tmax, tmin = p.throttle_max * rated, p.throttle_min * rated
     if tmax <= 0.0 or s.events & Event.ENGINE_CUTOFF:
         s.throttle = 0.0
         return (0.0, 0.0, 0.0), 0.0, status
@@ -48,11 +49,11 @@ def throttle_stage(
         status |= Status.THRUST_SATURATED
         th, tz = th * (tmin / mag), tz * (tmin / mag)  # the compiled law's order
     mag = norm2(tz, th)
-    throttle = mag / tmax
+    throttle = mag / rated
     step_max = p.throttle_rate_max_per_s / p.control_rate_Hz
     if abs(throttle - s.throttle) > step_max:
         status |= Status.THROTTLE_RATE_LIMITED
         throttle = s.throttle + (step_max if throttle > s.throttle else -step_max)
     s.throttle = throttle
-    scale = throttle * tmax / mag
+    scale = throttle * rated / mag
     return (ux * th * scale, uy * th * scale, tz * scale), throttle, status

@@ -164,7 +164,7 @@ cdef void engines(WorldState* w, const WorldParams* p, const TickConstants* k) n
     if w.time_s >= p.engine_out_time_s:
         w.engines_active = p.engine_count - p.engines_out
     if not w.engines_off and w.propellant_kg > 0.0 and w.throttle_cmd > 0.0:
-        target = dmin(1.0, dmax(p.throttle_min, w.throttle_cmd))
+        target = dmin(p.throttle_max, dmax(p.throttle_min, w.throttle_cmd))
     if p.landing_system == LANDING_AIRBAGS:    # solid rockets: lit once, burn out
         target = 1.0 if w.events & EVENT_RAD_FIRE else 0.0
     if p.pulse_period_steps > 0:

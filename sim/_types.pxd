@@ -53,6 +53,7 @@ cdef struct WorldParams:
     double engine_out_time_s
     double engine_thrust_max_N
     double throttle_min
+    double throttle_max
     double throttle_time_constant_s
     double cant_rad
     double tilt_max_rad

@@ -42,6 +42,7 @@ AIRBAG_BASE: dict[str, Any] = {
     "engines_out": 0,
     "engine_out_time_s": 0.0,
     "throttle_min": 0.0,
+    "throttle_max": 1.0,
     "throttle_time_constant_s": 0.05,
     "throttle_rate_max_per_s": 100.0,
     "tilt_max_rad": 5 * DEG,

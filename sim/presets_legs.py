@@ -92,6 +92,7 @@ VIKING_VEHICLE: dict[str, Any] = {
     "engine_count": 3,
     "engine_thrust_max_N": 2667.0,
     "throttle_min": 276.0 / 2667.0,
+    "throttle_max": 1.0,
     "throttle_time_constant_s": 0.05,
     "throttle_rate_max_per_s": 2.0,
     "thrust_pulse_rate_Hz": 0.0,
@@ -117,6 +118,7 @@ PHOENIX_VEHICLE: dict[str, Any] = {
     # Shortest useful pulse, 5 % of the period; the valves open in about
     # 10 ms; the duty may change at once (hilander choices, C).
     "throttle_min": 0.05,
+    "throttle_max": 1.0,
     "throttle_time_constant_s": 0.01,
     "throttle_rate_max_per_s": 10.0,
     "descent_stage_drag_area_m2": 4.0,
@@ -146,6 +148,7 @@ TIANWEN1_VEHICLE: dict[str, Any] = {
     "engine_count": 1,
     "engine_thrust_max_N": 7500.0,
     "throttle_min": 0.2,
+    "throttle_max": 1.0,
     "throttle_time_constant_s": 0.05,
     "throttle_rate_max_per_s": 2.0,
     "thrust_pulse_rate_Hz": 0.0,

@@ -33,6 +33,7 @@ MSL_VEHICLE: dict[str, Any] = {
     "engine_thrust_max_N": 25000.0 / 8,
     # Throttle floor: 10-15 % of maximum is defensible (§1.1, C/R).
     "throttle_min": 0.10,
+    "throttle_max": 1.0,
     # Throttle lag and rate, thrust-axis slew and tilt: hilander choices (C).
     "throttle_time_constant_s": 0.05,
     "throttle_rate_max_per_s": 2.0,

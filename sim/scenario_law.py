@@ -28,6 +28,7 @@ LAW_VEHICLE_KEYS = (
     "engine_count",
     "engine_thrust_max_N",
     "throttle_min",
+    "throttle_max",
     "throttle_rate_max_per_s",
     "cant_rad",
     "tilt_max_rad",

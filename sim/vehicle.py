@@ -59,6 +59,7 @@ class VehicleParams:
     engine_count: int = param(unit="-", doc="number of engines", ge=1, le=64)
     engine_thrust_max_N: float = param(unit="N", doc="maximum thrust of one engine", gt=0, le=1e7)
     throttle_min: float = param(unit="-", doc="throttle floor, fraction of maximum", ge=0, lt=1)
+    throttle_max: float = param(unit="-", doc="throttle ceiling, fraction of maximum", gt=0, le=1)
     throttle_time_constant_s: float = param(unit="s", doc="first-order throttle lag", gt=0, le=10)
     throttle_rate_max_per_s: float = param(
         unit="1/s", doc="throttle change per second the flight software allows", gt=0, le=1e4
@@ -154,6 +155,8 @@ class VehicleParams:
             raise ValueError(
                 f"thrust_pulse_rate_Hz must be 0 (throttled) or at least {PULSE_RATE_MIN_HZ:g} Hz"
             )
+        if self.throttle_max <= self.throttle_min:
+            raise ValueError("throttle_max must be above throttle_min")
         if self.engines_out >= self.engine_count:
             raise ValueError("engines_out must leave at least one engine")
         if self.landing_system not in LANDING_SYSTEMS:

@@ -18,7 +18,7 @@ void hl_gate_problem(const hl_law_state_t *s, const hl_law_params_t *p, const hl
 {
     /* in double, as the guidance it feeds (hl_guidance.h) */
     double m = fmax((double)f->mass_estimate_kg, 1.0);
-    double tmax = f->engines_active * (double)p->engine_thrust_max_N * cos((double)p->cant_rad);
+    double rated = f->engines_active * (double)p->engine_thrust_max_N * cos((double)p->cant_rad);
     int i;
     for (i = 0; i < 3; i++) {
         q->r[i] = (double)f->nav_position_S_m[i];
@@ -35,8 +35,8 @@ void hl_gate_problem(const hl_law_state_t *s, const hl_law_params_t *p, const hl
     q->gain[1] = HORIZONTAL_GAIN;
     q->gain[2] = (double)p->guidance_gain;
     q->g = (double)p->gravity_mps2;
-    q->accel_max = tmax / m;
-    q->accel_min = (double)p->throttle_min * tmax / m;
+    q->accel_max = (double)p->throttle_max * rated / m;
+    q->accel_min = (double)p->throttle_min * rated / m;
     q->cos_tilt = cos((double)p->tilt_max_rad);
     q->floor_z = q->rf[2];
     q->tgo_min = p->tgo_min_s;

@@ -37,7 +37,8 @@ typedef struct hl_law_params {
     int32_t landing_system; /* HL_LANDING_* */
     hl_real control_rate_Hz, gravity_mps2;
     int32_t engine_count;
-    hl_real engine_thrust_max_N, throttle_min, throttle_rate_max_per_s, cant_rad, tilt_max_rad;
+    hl_real engine_thrust_max_N, throttle_min, throttle_max, throttle_rate_max_per_s, cant_rad;
+    hl_real tilt_max_rad;
     hl_real isp_s, bridle_length_m, bridle_payout_time_s, rover_height_m, dry_mass_kg;
     hl_real gate_altitude_m, gate_speed_mps, guidance_gain, turn_speed_error_mps;
     hl_real tgo_min_s, tgo_max_s;

@@ -11,6 +11,7 @@ void hl_law_params_from(const double *v, hl_law_params_t *p)
     p->engine_count = (int32_t)v[HL_PARAM_engine_count];
     p->engine_thrust_max_N = P(engine_thrust_max_N);
     p->throttle_min = P(throttle_min);
+    p->throttle_max = P(throttle_max);
     p->throttle_rate_max_per_s = P(throttle_rate_max_per_s);
     p->cant_rad = P(cant_rad);
     p->tilt_max_rad = P(tilt_max_rad);

@@ -19,7 +19,7 @@ static const hl_cvx_settings_t SETTINGS = {4000, R(3.0e-4), 8, 8, R(5.0), R(150.
 static void convex_problem(const hl_law_params_t *p, const hl_real site_S_m[3],
                            const hl_sensor_frame_t *f, hl_cvx_problem_t *q)
 {
-    hl_real tmax = hl_thrust_max_N(p, f->engines_active);
+    hl_real rated = hl_thrust_rated_N(p, f->engines_active);
     int i;
     for (i = 0; i < 3; i++) {
         q->position_m[i] = (hl_real)f->nav_position_S_m[i];
@@ -31,8 +31,8 @@ static void convex_problem(const hl_law_params_t *p, const hl_real site_S_m[3],
     q->target_velocity_mps[2] = -p->gate_speed_mps;
     q->mass_kg = hl_fmax((hl_real)f->mass_estimate_kg, R(1.0));
     q->gravity_mps2 = p->gravity_mps2;
-    q->thrust_min_N = p->throttle_min * tmax;
-    q->thrust_max_N = p->plan_throttle_max * tmax;
+    q->thrust_min_N = p->throttle_min * rated;
+    q->thrust_max_N = p->plan_throttle_max * (p->throttle_max * rated);
     q->alpha_s_per_m = R(1.0) / (p->isp_s * G0 * hl_cos(p->cant_rad));
     q->dry_mass_kg = p->dry_mass_kg;
     q->cos_tilt_max = hl_cos(p->tilt_max_rad);

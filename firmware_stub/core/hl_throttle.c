@@ -26,8 +26,8 @@ void hl_throttle_stage(hl_law_state_t *s, const hl_law_params_t *p, const hl_sen
                        const hl_real *a, hl_command_t *c)
 {
     hl_real m = hl_fmax((hl_real)f->mass_estimate_kg, R(1.0));
-    hl_real tmax = hl_thrust_max_N(p, f->engines_active);
-    hl_real tmin = p->throttle_min * tmax;
+    hl_real rated = hl_thrust_rated_N(p, f->engines_active);
+    hl_real tmax = p->throttle_max * rated, tmin = p->throttle_min * rated;
     hl_real ah = hl_norm2(a[0], a[1]);
     hl_real ux = ah > R(0.0) ? a[0] / ah : R(0.0);
     hl_real uy = ah > R(0.0) ? a[1] / ah : R(0.0);
@@ -41,14 +41,14 @@ void hl_throttle_stage(hl_law_state_t *s, const hl_law_params_t *p, const hl_sen
     tz = hl_fmax(m * a[2], hl_fmax(tmin, R(1e-6) * tmax) * hl_cos(p->tilt_max_rad));
     limit_thrust(p, tmin, tmax, &tz, &th, &c->status);
     mag = hl_norm2(tz, th);
-    throttle = mag / tmax;
+    throttle = mag / rated;
     step_max = p->throttle_rate_max_per_s / p->control_rate_Hz;
     if (hl_fabs(throttle - s->throttle) > step_max) {
         c->status |= HL_STATUS_THROTTLE_RATE_LIMITED;
         throttle = s->throttle + (throttle > s->throttle ? step_max : -step_max);
     }
     s->throttle = throttle;
-    scale = throttle * tmax / mag;
+    scale = throttle * rated / mag;
     c->thrust_S_N[0] = (float)(ux * th * scale);
     c->thrust_S_N[1] = (float)(uy * th * scale);
     c->thrust_S_N[2] = (float)(tz * scale);

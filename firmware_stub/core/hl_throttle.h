@@ -9,7 +9,8 @@
 /* sqrt(x^2 + y^2) (not libm's hypot, so that Python's reference matches) */
 static inline hl_real hl_norm2(hl_real x, hl_real y) { return hl_sqrt(x * x + y * y); }
 
-static inline hl_real hl_thrust_max_N(const hl_law_params_t *p, int engines)
+/* the engines' rated thrust along the thrust axis (throttle 1) */
+static inline hl_real hl_thrust_rated_N(const hl_law_params_t *p, int engines)
 {
     return (hl_real)engines * p->engine_thrust_max_N * hl_cos(p->cant_rad);
 }

@@ -72,7 +72,7 @@ class Vehicle:
             mass_kg=v.rover_mass_kg + v.descent_stage_dry_mass_kg + v.propellant_mass_kg,
             propellant_kg=v.propellant_mass_kg,
             thrust_min_N=axial * v.throttle_min,
-            thrust_max_N=axial,
+            thrust_max_N=axial * v.throttle_max,
             alpha_s_per_m=1.0 / (v.isp_s * G0 * math.cos(v.cant_rad)),
             tilt_max_rad=v.tilt_max_rad,
             gravity_mps2=s.environment.gravity_mps2,

@@ -26,6 +26,7 @@ VEHICLE: dict[str, Any] = {
     "engine_count": 8,
     "engine_thrust_max_N": 3125.0,
     "throttle_min": 0.10,
+    "throttle_max": 1.0,
     "throttle_rate_max_per_s": 2.0,
     "cant_rad": 0.0,
     "tilt_max_rad": math.radians(45),

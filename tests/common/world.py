@@ -29,6 +29,7 @@ def bare_world(
         gust_sigma_mps=0.0,
         wind_S_mps=[0.0, 0.0, 0.0],
         throttle_min=0.0,
+        throttle_max=1.0,
         radar_altitude_noise_fraction=0.0,
         radar_altitude_noise_floor_m=0.0,
         radar_velocity_noise_mps=0.0,

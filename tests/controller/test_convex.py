@@ -8,7 +8,7 @@ import dataclasses
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 
 from hilander.controller import reference_convex as ref
 from hilander.controller._convex import py_solve
@@ -22,10 +22,15 @@ def _agree(p: ref.ConvexProblem, tf: float) -> None:
     assert time_s == tf
     # thousands of iterations carry the rounding differences between numpy's
     # sums and the loops' (measured over 80 problems: 1.2e-10 of the
-    # propellant, 1.2e-8 m/s^2 on the accelerations)
-    assert propellant == pytest.approx(mine.propellant_kg, rel=1e-9)
-    assert np.allclose(accel, mine.accel_mps2, rtol=0.0, atol=1e-7)
-    assert np.allclose(mass, mine.mass_kg, rtol=1e-9)
+    # propellant, 1.2e-8 m/s^2 on the accelerations). A solve that does not
+    # converge (STOPPED or INFEASIBLE) drifts for all its 4,000 iterations
+    # and carries them further (GLIDE_INFEASIBLE 2.0e-9 and 2.0e-7 m/s^2,
+    # GLIDE_STOPPED 2.7e-9 and 3.2e-7 m/s^2), still centimetres per second
+    # over a flight.
+    loose = 1.0 if mine.status == ref.CONVERGED else 10.0
+    assert propellant == pytest.approx(mine.propellant_kg, rel=1e-9 * loose)
+    assert np.allclose(accel, mine.accel_mps2, rtol=0.0, atol=1e-7 * loose)
+    assert np.allclose(mass, mine.mass_kg, rtol=1e-9 * loose)
     assert residual == pytest.approx(mine.residual, rel=1e-2, abs=1e-9)
 
 
@@ -35,8 +40,48 @@ def test_the_compiled_solver_follows_the_reference(case: tuple[ref.ConvexProblem
     _agree(*case)
 
 
+# found by hypothesis: infeasible (the glide slope), stopped at 4,000 iterations
+GLIDE_INFEASIBLE = (
+    ref.ConvexProblem(
+        position_m=(292.84384978053174, 456.0772737658799, 1025.0),
+        velocity_mps=(27.555417599275128, 42.915020225202724, -100.0),
+        mass_kg=1827.0,
+        target_position_m=(0.0, 0.0, 20.0),
+        target_velocity_mps=(0.0, 0.0, -0.75),
+        gravity_mps2=3.711,
+        thrust_min_N=6280.3125,
+        thrust_max_N=18270.0,
+        alpha_s_per_m=0.00045320720576796816,
+        dry_mass_kg=1370.25,
+        cos_tilt_max=-0.9899924966004454,
+        tan_glide_slope=0.16436394686364256,
+        floor_z_m=0.0,
+        nodes=17,
+    ),
+    33.0,
+)
+
+
+GLIDE_STOPPED = (
+    dataclasses.replace(
+        GLIDE_INFEASIBLE[0],
+        position_m=(538.0, 0.0, 1024.0),
+        velocity_mps=(51.0, 0.0, -100.0),
+        mass_kg=1826.0,
+        thrust_min_N=4565.0,
+        thrust_max_N=18260.0,
+        dry_mass_kg=1369.5,
+        cos_tilt_max=-0.4161468365471424,
+        tan_glide_slope=0.16555051927393397,
+    ),
+    33.25,
+)
+
+
 @settings(max_examples=10)
 @given(problems(glide=True))
+@example(GLIDE_INFEASIBLE)
+@example(GLIDE_STOPPED)
 def test_with_a_glide_slope_too(case: tuple[ref.ConvexProblem, float]) -> None:
     _agree(*case)
 

@@ -38,8 +38,8 @@ from tests.common.law import (
 
 
 def thrust_bounds(config: LawConfig, engines: int) -> tuple[float, float]:
-    tmax = engines * config.engine_thrust_max_N * math.cos(config.cant_rad)
-    return config.throttle_min * tmax, tmax
+    rated = engines * config.engine_thrust_max_N * math.cos(config.cant_rad)
+    return config.throttle_min * rated, config.throttle_max * rated
 
 
 @st.composite
@@ -73,21 +73,26 @@ def check_limits(config: LawConfig, fr: SensorFrame, c: Command, previous: float
     tmin, tmax = thrust_bounds(config, fr.engines_active)
     magnitude = math.hypot(*c.thrust_S_N)
     assert tmin * (1 - 1e-9) <= magnitude <= tmax * (1 + 1e-9)
-    assert config.throttle_min - 1e-12 <= c.throttle <= 1.0 + 1e-12
+    assert config.throttle_min - 1e-12 <= c.throttle <= config.throttle_max + 1e-12
     tilt = math.acos(min(1.0, c.thrust_S_N[2] / magnitude))
     assert tilt <= config.tilt_max_rad + 1e-9
     step = config.throttle_rate_max_per_s / config.control_rate_Hz
     assert abs(c.throttle - previous) <= step * (1 + 1e-9)
 
 
-@given(frame_sequences())
-def test_thrust_within_its_bounds_at_every_step(frames: list[SensorFrame]) -> None:
+@given(frame_sequences(), st.sampled_from([1.0, 0.8, 0.35]))
+def test_thrust_within_its_bounds_at_every_step(
+    frames: list[SensorFrame], throttle_max: float
+) -> None:
+    """Within the tilt cone and [throttle_min, throttle_max] of the rated
+    thrust, the throttle's change within its rate, on any frames."""
+    config = CONFIG.replace(throttle_max=throttle_max)
     for law in (CompiledLaw(), ReferenceLaw()):
-        law.reset(CONFIG)
-        previous = CONFIG.throttle_min
+        law.reset(config)
+        previous = config.throttle_min
         for fr in frames:
             c = law.step(fr)
-            check_limits(CONFIG, fr, c, previous)
+            check_limits(config, fr, c, previous)
             previous = c.throttle
 
 
@@ -284,6 +289,20 @@ def test_engine_out_raises_the_throttle_for_the_same_thrust(law_cls: type) -> No
     assert cb.throttle == pytest.approx(ca.throttle * 8 / 7, rel=1e-12)
 
 
+def test_a_throttle_ceiling_caps_the_thrust_and_says_so(law_cls: type) -> None:
+    """throttle_max 0.6: a demand beyond it gives 0.6 of the rated thrust
+    (the throttle is of the rated), with THRUST_SATURATED."""
+    config = dataclasses.replace(CONFIG, throttle_rate_max_per_s=1e6, throttle_max=0.6)
+    law = law_cls()
+    law.reset(config)
+    fast = frame(0, config, nav_velocity_S_mps=(0.0, 0.0, -120.0), nav_position_S_m=(0, 0, 60.0))
+    c = law.step(dataclasses.replace(fast, radar_altitude_m=60.0))
+    _, tmax = thrust_bounds(config, config.engine_count)
+    assert c.status & Status.THRUST_SATURATED
+    assert c.throttle == pytest.approx(0.6, rel=1e-12)
+    assert math.hypot(*c.thrust_S_N) == pytest.approx(tmax, rel=1e-12)
+
+
 def test_step_echoes_the_frame_step(law_cls: type) -> None:
     law = law_cls()
     law.reset(CONFIG)
@@ -293,6 +312,10 @@ def test_step_echoes_the_frame_step(law_cls: type) -> None:
 def test_config_rejects_bad_values() -> None:
     with pytest.raises(ValueError, match="throttle_min"):
         LawConfig(**{**VEHICLE, "throttle_min": 1.5})
+    with pytest.raises(ValueError, match="throttle_max must be above throttle_min"):
+        LawConfig(**{**VEHICLE, "throttle_max": 0.1})
+    with pytest.raises(ValueError, match="plan_throttle_max times throttle_max"):
+        LawConfig(**{**VEHICLE, "throttle_max": 0.2}, guidance="convex", plan_throttle_max=0.4)
     with pytest.raises(ValueError, match="guidance_gain"):
         LawConfig(**VEHICLE, guidance_gain=4.0)
     with pytest.raises(ValueError, match=r"final_decel_mps2 must be at most 1\.5 times"):

@@ -78,6 +78,13 @@ def test_throttle_follows_a_first_order_lag() -> None:
     assert world.state_dict()["throttle"] == pytest.approx(1 - math.exp(-1), abs=2e-3)
 
 
+def test_the_throttle_stops_at_its_ceiling() -> None:
+    """A command of full throttle on engines with throttle_max 0.8 settles at 0.8."""
+    world = bare_world(throttle_max=0.8, steps_per_tick=50)
+    run(world, 1.0, command((0.0, 0.0, 1.0), throttle=1.0), tick_s=0.05)
+    assert world.state_dict()["throttle"] == pytest.approx(0.8, rel=1e-6)
+
+
 def test_thrust_axis_slews_at_its_rate_and_stays_in_the_tilt_cone() -> None:
     rate, tilt_max = math.radians(20), math.radians(45)
     world = bare_world(slew_rate_max_radps=rate, tilt_max_rad=tilt_max, steps_per_tick=1000)
