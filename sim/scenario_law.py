@@ -40,6 +40,14 @@ LAW_VEHICLE_KEYS = (
 )
 
 
+# The law's thrust-tilt limit stays under this (its throttle stage and the
+# Apollo law's turn-round and divert are written for a cone narrower than a
+# half-space); the vehicle's may be up to pi (no pointing limit).
+LAW_TILT_MAX_RAD: float = next(
+    f.metadata["lt"] for f in dataclasses.fields(LawConfig) if f.name == "tilt_max_rad"
+)
+
+
 def told_by_vehicle(vehicle: VehicleParams) -> dict[str, Any]:
     """The LawConfig's vehicle fields as the vehicle gives them (landing_system
     as its index)."""
@@ -70,6 +78,11 @@ def law_config(
                 f"(it is told {', '.join(LAW_VEHICLE_KEYS)})"
             )
     base = told_by_vehicle(vehicle)
+    if "tilt_max_rad" not in told and vehicle.tilt_max_rad >= LAW_TILT_MAX_RAD:
+        raise ScenarioError(
+            f"{where(source, 'vehicle', 'tilt_max_rad')} = {vehicle.tilt_max_rad:g}: the law "
+            f"limits its own tilt below {LAW_TILT_MAX_RAD:g} rad: give it in [law.vehicle]"
+        )
     base.update({k: v for k, v in defaults(LawConfig).items() if k in law_field_names()})
     base.update(preset_law)
     if told:

@@ -65,7 +65,9 @@ class VehicleParams:
         unit="1/s", doc="throttle change per second the flight software allows", gt=0, le=1e4
     )
     cant_rad: float = param(unit="rad", doc="engine cant from the thrust axis", ge=0, lt=1.5)
-    tilt_max_rad: float = param(unit="rad", doc="largest thrust-axis tilt", gt=0, lt=1.5)
+    tilt_max_rad: float = param(
+        unit="rad", doc="largest thrust-axis tilt (pi: no pointing limit)", gt=0, le=math.pi
+    )
     slew_rate_max_radps: float = param(
         unit="rad/s", doc="thrust-axis slew rate limit", gt=0, le=100
     )

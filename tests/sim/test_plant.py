@@ -98,6 +98,16 @@ def test_thrust_axis_slews_at_its_rate_and_stays_in_the_tilt_cone() -> None:
     assert math.hypot(*u) == pytest.approx(1.0, abs=1e-12)
 
 
+def test_with_no_pointing_limit_the_thrust_axis_goes_past_horizontal() -> None:
+    """tilt_max_rad = pi: a command 120 degrees from vertical is followed."""
+    world = bare_world(slew_rate_max_radps=10.0, tilt_max_rad=math.pi, steps_per_tick=1000)
+    target = (math.sin(math.radians(120)), 0.0, math.cos(math.radians(120)))
+    run(world, 1.0, command(target, throttle=0.1), tick_s=1.0)
+    u = world.state_dict()["thrust_dir_S"]
+    assert math.acos(u[2]) == pytest.approx(math.radians(120), abs=1e-9)
+    assert u[1] == pytest.approx(0.0, abs=1e-12) and u[0] > 0
+
+
 def test_drag_gives_the_terminal_speed() -> None:
     rho, area, m = 1.0, 7.0, 820.0 + 390.0 + 899.0
     world = bare_world(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,18 @@ def test_vehicle_overrides_field_by_field_and_the_law_sees_them() -> None:
     assert s.law.engine_count == 6 and s.law.isp_s == 210.0
 
 
+def test_a_vehicle_with_no_pointing_limit_flies_a_law_told_its_own() -> None:
+    """tilt_max_rad up to pi in [vehicle] (the published problems have no
+    pointing limit); the law is told one under 1.5 rad, and a written
+    scenario says so."""
+    text = GOOD + "[vehicle]\ntilt_max_rad = 3.141592653589793\nthrottle_max = 0.8\n"
+    s = parse_scenario(text + "[law.vehicle]\ntilt_max_rad = 0.9\n", "t")
+    assert (s.vehicle.tilt_max_rad, s.law.tilt_max_rad) == (math.pi, 0.9)
+    assert s.vehicle.throttle_max == s.law.throttle_max == 0.8
+    again = parse_scenario(scenario_to_toml(s), "again")
+    assert (again.vehicle, again.law) == (s.vehicle, s.law)
+
+
 def test_vehicle_as_a_preset_name() -> None:
     s = parse_scenario('vehicle = "msl"\n' + GOOD, "t")
     assert s.preset == "msl"
@@ -78,6 +91,19 @@ def test_vehicle_as_a_preset_name() -> None:
         (
             GOOD + "[vehicle]\nengine_count = 7.5\n",
             "t.toml: [vehicle] engine_count: expected an integer, got 7.5",
+        ),
+        (
+            GOOD + "[vehicle]\nthrottle_max = 0.05\n",
+            "t.toml: [vehicle]: throttle_max must be above throttle_min",
+        ),
+        (
+            GOOD + "[vehicle]\ntilt_max_rad = 3.2\n",
+            "t.toml: [vehicle] tilt_max_rad = 3.2: must be <= 3.14159",
+        ),
+        (
+            GOOD + "[vehicle]\ntilt_max_rad = 3.14\n",
+            "t.toml: [vehicle] tilt_max_rad = 3.14: the law limits its own tilt below 1.5 rad: "
+            "give it in [law.vehicle]",
         ),
         (
             GOOD + "[vehicle]\nengines_out = 8\n",
