@@ -45,16 +45,28 @@ cdef void gate_problem(const LawState* s, const LawParams* p, const SensorFrame*
     q.tgo_max = p.tgo_max_s
 
 
+cdef bint must_brake_now(const TgoProblem* q, double v_gate, double decel) noexcept nogil:
+    """Design B2: the vertical braking to the gate's speed at its height
+    needs decel or more: the turn-round's time is up (its burn is mostly
+    horizontal, and flown on it flies into the ground)."""
+    cdef double h = q.r[2] - q.rf[2], vz = q.v[2]
+    return h <= 0.0 or (-vz > v_gate and vz * vz - v_gate * v_gate >= 2.0 * decel * h)
+
+
 cdef int turn_round(LawState* s, const LawParams* p, const TgoProblem* q,
                     double a[3]) noexcept nogil:
     """Design B2: at full thrust on the tilt cone's edge toward the horizontal
     velocity v* = d / (t_coast + t_brake / 2) the coast and the braking will
     carry to the site, until within turn_speed_error_mps of it; then never
-    again. 1 while burning."""
+    again; over too when the vertical braking can wait no longer.
+    1 while burning."""
     cdef double decel, t, ex, ey, e, horizontal
     if s.turned:
         return 0
     decel = fmax(TURN_BRAKE_FRACTION * q.accel_max - q.g, 0.5)
+    if must_brake_now(q, p.gate_speed_mps, decel):
+        s.turned = 1
+        return 0
     t = coast_and_brake_s(q, p.gate_speed_mps, decel)
     ex = (q.rf[0] - q.r[0]) / t - q.v[0]
     ey = (q.rf[1] - q.r[1]) / t - q.v[1]

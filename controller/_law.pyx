@@ -21,7 +21,9 @@ B2. Turn-round: the family cannot turn round, coast and brake as the fuel
    full thrust on the tilt cone's edge toward v* = d / (t_coast + t_brake/2),
    the horizontal velocity that a coast at the floor and a uniform braking
    at TURN_BRAKE_FRACTION would carry to the site, until within
-   turn_speed_error_mps of it; then never again.
+   turn_speed_error_mps of it, or until the vertical braking to the gate's
+   speed at its height needs that deceleration (the burn is mostly
+   horizontal: flown on, it flies into the ground); then never again.
 B3. Convex guidance (guidance = "convex", _plan.pyx): the fuel-optimal plan
    to the gate, replanned every replan_period_s and tracked; handover as in
    B, at the plan's time-to-go. No plan from the first search: B and B2 fly

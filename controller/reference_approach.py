@@ -37,10 +37,19 @@ def gate_problem(p: LawConfig, site_S_m: list[float], f: SensorFrame) -> TgoProb
     )
 
 
+def must_brake_now(q: TgoProblem, v_gate: float, decel: float) -> bool:
+    """The vertical braking to the gate's speed at its height needs decel or
+    more: the turn-round's time is up (its burn is mostly horizontal)."""
+    h, vz = q.r[2] - q.rf[2], q.v[2]
+    return h <= 0.0 or (-vz > v_gate and vz * vz - v_gate * v_gate >= 2.0 * decel * h)
+
+
 def turn_round(p: LawConfig, q: TgoProblem) -> list[float] | None:
     """The turn-round burn's acceleration, or None when the start needs none
     (then the burn is over for good)."""
     decel = max(TURN_BRAKE_FRACTION * q.accel_max - q.g, 0.5)
+    if must_brake_now(q, p.gate_speed_mps, decel):
+        return None
     t = coast_and_brake_s(q, p.gate_speed_mps, decel)
     ex, ey = (q.rf[0] - q.r[0]) / t - q.v[0], (q.rf[1] - q.r[1]) / t - q.v[1]
     e = norm2(ex, ey)

@@ -43,16 +43,28 @@ void hl_gate_problem(const hl_law_state_t *s, const hl_law_params_t *p, const hl
     q->tgo_max = p->tgo_max_s;
 }
 
+/* the vertical braking to the gate's speed at its height needs decel or
+ * more: the turn-round's time is up (_law.pyx B2) */
+static int must_brake_now(const hl_tgo_problem_t *q, double v_gate, double decel)
+{
+    double h = q->r[2] - q->rf[2], vz = q->v[2];
+    return h <= 0.0 || (-vz > v_gate && vz * vz - v_gate * v_gate >= 2.0 * decel * h);
+}
+
 /* at full thrust on the tilt cone's edge toward the horizontal velocity
  * v* = d / (t_coast + t_brake / 2) that the coast and the braking will carry
- * to the site, until within turn_speed_error_mps of it; then never again.
- * 1 while burning. */
+ * to the site, until within turn_speed_error_mps of it, or until the
+ * vertical braking can wait no longer; then never again. 1 while burning. */
 int hl_turn_round(hl_law_state_t *s, const hl_law_params_t *p, const hl_tgo_problem_t *q,
                   double a[3])
 {
     double decel, t, ex, ey, e, horizontal;
     if (s->turned) return 0;
     decel = fmax(TURN_BRAKE_FRACTION * q->accel_max - q->g, 0.5);
+    if (must_brake_now(q, (double)p->gate_speed_mps, decel)) {
+        s->turned = 1;
+        return 0;
+    }
     t = hl_coast_and_brake_s(q, (double)p->gate_speed_mps, decel);
     ex = (q->rf[0] - q->r[0]) / t - q->v[0];
     ey = (q->rf[1] - q->r[1]) / t - q->v[1];

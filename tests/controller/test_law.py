@@ -365,6 +365,22 @@ def test_a_start_moving_away_turns_round_at_full_thrust(law_cls: type) -> None:
     assert math.atan2(-tx, tz) == pytest.approx(CONFIG.tilt_max_rad, abs=0.02)  # on the cone
 
 
+def test_no_turn_round_when_the_vertical_braking_cannot_wait(law_cls: type) -> None:
+    """Moving away as the `away` start but 400 m up at 110 m/s down: braking
+    to the gate's speed at its height needs more than the turn-round leaves
+    (its burn is mostly horizontal, and flown on it flew into the ground with
+    propellant left, issue 19): the augmented Apollo law flies at once, as if
+    no turn-round were ever called for."""
+    config = dataclasses.replace(CONFIG, throttle_rate_max_per_s=1e6)
+    low = moving(0, (600.0, 0.0, 400.0), (40.0, 0.0, -110.0))
+    law, never = law_cls(), law_cls()
+    law.reset(config)
+    never.reset(dataclasses.replace(config, turn_speed_error_mps=1000.0))
+    c, n = law.step(low), never.step(low)
+    assert (c.thrust_S_N, c.throttle, c.status) == (n.thrust_S_N, n.throttle, n.status)
+    assert c.thrust_S_N[0] < 0.0 and math.atan2(-c.thrust_S_N[0], c.thrust_S_N[2]) < 0.5
+
+
 def test_the_turn_round_ends_for_good(law_cls: type) -> None:
     """Once the horizontal speed is the one the coast and braking need, the
     augmented Apollo guidance flies, even if the error grows again."""

@@ -48,12 +48,15 @@ SCENARIOS = [
     "phoenix",
     "tianwen1",
     "mer",
+    "low-away",  # tests/data: the turn-round ends to brake (docs/law.md)
     "default+convex",
     "away+convex",
     "engine-out+convex",
     "tianwen1+convex",
 ]
 CONVEX = "+convex"  # the scenario with guidance = "convex"
+DATA = Path(__file__).parents[1] / "data"
+DATA_SCENARIOS = {"low-away"}  # scenario files in tests/data
 
 
 @dataclass
@@ -96,7 +99,7 @@ def apollo_stream(request: pytest.FixtureRequest) -> Stream:
 
 def _stream(spec: str) -> Stream:
     name, convex, _ = spec.partition(CONVEX)
-    scenario = load_scenario(name)
+    scenario = load_scenario(str(DATA / f"{name}.toml") if name in DATA_SCENARIOS else name)
     if convex:
         scenario = dataclasses.replace(scenario, law=scenario.law.replace(guidance="convex"))
     recorder = _Recorder()
