@@ -6,9 +6,10 @@ Design (the same in reference_plan.py, the oracle, and hl_plan.c)
 ------
 A. The plan: the solver's (_convex.pyx) from the navigation state to the
    gate over the site, with the plan's thrust ceiling plan_throttle_max of
-   the engines still firing; the first from a final-time search, the next
-   every replan_period_s (until tgo_freeze_s before the gate) at the time
-   left, warm-started from the last solve.
+   the engines still firing; the first from a final-time search (its
+   optimum flown TIME_MARGIN longer), the next every replan_period_s (until
+   tgo_freeze_s before the gate) at the time left (STRETCH longer, up to
+   STRETCHES times, when none flies in it), warm-started from the last solve.
 B. Tracking: the plan's start state carried exactly through the held
    accelerations to this step's time gives the plan's state; the command
    is the interval's acceleration plus position and velocity feedback.

@@ -4,10 +4,11 @@ the feedback that tracks it.
 
 With ``guidance = "convex"`` the powered approach flies a plan of the convex
 solver (``reference_convex``): from its first step, the final-time search
-from the navigation state to the gate over the site; every
-``replan_period_s`` after, until ``tgo_freeze_s`` before the gate, the
-fixed-time problem from the state of the moment with the time left,
-warm-started from the last solve. Between replans the law tracks the plan:
+from the navigation state to the gate over the site, its optimum flown
+TIME_MARGIN longer; every ``replan_period_s`` after, until ``tgo_freeze_s``
+before the gate, the fixed-time problem from the state of the moment with
+the time left (STRETCH longer, up to STRETCHES times, when none flies in
+it), warm-started from the last solve. Between replans the law tracks the plan:
 the plan's acceleration of the interval flown, plus a feedback on the
 difference between the plan's state at this time (the plan's start state
 carried through the held accelerations, exactly) and the navigation's.
