@@ -4,9 +4,10 @@
 Design
 ------
 A. The desired thrust m a goes into the tilt cone, then into
-   [T_min, T_max] of the engines still firing (throttle_min and
-   throttle_max of their rated thrust; the throttle is of the rated) (vertical priority when
-   saturated), then the per-step throttle change is rate limited.
+   [T_min, T_max] of the engines still firing, throttle_min and
+   throttle_max of their rated thrust (vertical priority when saturated),
+   then the per-step throttle change is rate limited. The throttle
+   commanded is a fraction of the rated thrust, as the plant reads it.
 """
 
 from libc.math cimport fabs, fmax, fmin, sqrt, tan
