@@ -4,8 +4,8 @@
 cdef enum:
     CVX_NODES_MAX = 24
     CVX_N_MAX = 96           # 4 per node: u (3) and its slack s
-    CVX_M_MAX = 267          # rows: 7 per node, 4 per inner node, 7
-    CVX_GROUPS_MAX = 145     # sets: 4 per node, 2 per inner node, 3
+    CVX_M_MAX = 268          # rows: 7 per node, 4 per inner node, 8
+    CVX_GROUPS_MAX = 146     # sets: 4 per node, 2 per inner node, 4
     CVX_NNZ_MAX = 1800       # 5/2 N^2 + 25/2 N at most, for N = 24: 1740
     CVX_PACKED_MAX = 1776    # three blocks of K: 2 N (N + 1) / 2 + 2N (2N + 1) / 2
 
@@ -35,6 +35,7 @@ ctypedef struct CvxProblem:
     double tan_glide_slope
     double floor_z_m
     int nodes
+    double target_radius_m   # > 0: r_N,xy anywhere within it of the target (the fallback's)
 
 ctypedef struct CvxSettings:
     int iterations_max

@@ -118,12 +118,21 @@ cdef void path_rows(CvxRows* a, const CvxProblem* p, double tf) noexcept nogil:
 
 
 cdef void target_rows(CvxRows* a, const CvxProblem* p, double tf) noexcept nogil:
-    """r_N = rf, v_N = vf; the propellant on board."""
+    """r_N = rf (or |r_N,xy - rf_xy| <= target_radius, r_Nz = rf_z: the
+    radius a row with no entries), v_N = vf; the propellant on board."""
     cdef int i, k
     cdef double dt = tf / p.nodes
     begin_group(a, CVX_ZERO)
-    for i in range(3):
-        state_row(a, p, tf, p.nodes, i, 1.0, p.target_position_m[i])
+    if p.target_radius_m > 0.0:
+        state_row(a, p, tf, p.nodes, 2, 1.0, p.target_position_m[2])
+        begin_group(a, CVX_CONE)
+        state_row(a, p, tf, p.nodes, 0, 1.0, p.target_position_m[0])
+        state_row(a, p, tf, p.nodes, 1, 1.0, p.target_position_m[1])
+        open_row(a)
+        close_row(a, p.target_radius_m)
+    else:
+        for i in range(3):
+            state_row(a, p, tf, p.nodes, i, 1.0, p.target_position_m[i])
     begin_group(a, CVX_ZERO)
     for i in range(3):
         velocity_row(a, p, tf, i)
@@ -136,7 +145,8 @@ cdef void target_rows(CvxRows* a, const CvxProblem* p, double tf) noexcept nogil
 
 cdef void constraint_rows(CvxRows* a, const CvxProblem* p, double tf) noexcept nogil:
     """All the rows, in the reference's order, each scaled to unit norm (a
-    cone's rows by their largest norm, so that it keeps its shape)."""
+    cone's rows by their largest norm, so that it keeps its shape; the target
+    disc's radius row, with no entries, with its cone)."""
     cdef int r, e, g
     cdef double norm, scale
     a.m, a.n, a.groups = 0, 4 * p.nodes, 0
@@ -150,7 +160,7 @@ cdef void constraint_rows(CvxRows* a, const CvxProblem* p, double tf) noexcept n
             norm = 0.0
             for e in range(a.row_start[r], a.row_start[r + 1]):
                 norm += a.val[e] * a.val[e]
-            norm = 1.0 / sqrt(norm)
+            norm = 1.0 / sqrt(norm) if norm > 0.0 else 1e30  # the radius row: no entries
             if a.group_kind[g] != CVX_CONE:
                 scale_row(a, r, norm)
             elif r == a.group_first[g] or norm < scale:

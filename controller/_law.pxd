@@ -132,6 +132,7 @@ cdef struct LawParams:
     int32_t guidance                     # GUIDANCE_*
     int32_t plan_nodes
     double plan_throttle_max
+    double plan_reserve_kg
     double plan_glide_slope_rad
     double plan_position_gain_per_s2
     double plan_velocity_gain_per_s
@@ -209,7 +210,8 @@ cdef struct SiteSearch:
 # acceleration held over each of its intervals.
 cdef struct PlanState:
     int32_t valid                        # a plan is in hand
-    int32_t failed                       # the first search found none: the Apollo law flies
+    int32_t failed                       # no plan lands within miss_max_m: the Apollo law flies
+    int32_t missed                       # no plan reaches the site: the fallback's flies
     double start_s                       # the time the plan starts from
     double time_of_flight_s
     int32_t nodes

@@ -6,5 +6,5 @@ from hilander.controller._convex cimport CvxWork
 
 cdef double time_to_go_s(const PlanState* pl, double t) noexcept nogil
 cdef bint fly_plan(const LawParams* p, PlanState* pl, CvxWork* w, bint may_solve,
-                   const double* site_S_m, const SensorFrame* f, double* a,
+                   double* site_S_m, const SensorFrame* f, double* a,
                    bint* found) noexcept nogil

@@ -110,6 +110,17 @@ class LawConfig:
     plan_throttle_max: float = param(
         0.8, unit="-", doc="convex: the plan's thrust ceiling, fraction of maximum", gt=0, le=1
     )
+    # The terminal phases fly on what the plan leaves: a plan that spends it
+    # lands nowhere. MSL's: 94-100 kg from the gate to the cut (8 runs of the
+    # msl campaign), the 20 kg reserve at the cut, 5 kg over; the other
+    # presets measure their own (docs/law.md, "Convex guidance").
+    plan_reserve_kg: float = param(
+        125.0,
+        unit="kg",
+        doc="convex: propellant the plan leaves at the gate for the terminal phases",
+        ge=0,
+        le=1e5,
+    )
     plan_glide_slope_rad: float = param(
         0.0,
         unit="rad",

@@ -31,6 +31,7 @@ class ConvexProblem:
     tan_glide_slope: float = 0.0  # 0: no glide slope
     floor_z_m: float = 0.0
     nodes: int = 20
+    target_radius_m: float = 0.0  # > 0: r_N,xy anywhere within it of rf (the fallback's)
 
 
 def accel_scale(p: ConvexProblem) -> float:
@@ -104,9 +105,16 @@ def _path_rows(b: _RowsBuilder, p: ConvexProblem, tf: float) -> None:
 
 
 def _target_rows(b: _RowsBuilder, p: ConvexProblem, tf: float) -> None:
-    """r_N = rf, v_N = vf; the propellant on board."""
+    """r_N = rf (or |r_N,xy - rf_xy| <= target_radius, r_Nz = rf_z), v_N =
+    vf; the propellant on board."""
     cr, mr, cv, mv = state_rows(p, tf, p.nodes)
-    b.add("zero", mr, cr - np.array(p.target_position_m))
+    if p.target_radius_m > 0.0:
+        b.add("zero", mr[2:3], cr[2:3] - p.target_position_m[2])
+        w = np.vstack([mr[:2], np.zeros((1, 4 * p.nodes))])
+        rf = np.array(p.target_position_m)
+        b.add("cone", w, np.array([cr[0] - rf[0], cr[1] - rf[1], p.target_radius_m]))
+    else:
+        b.add("zero", mr, cr - np.array(p.target_position_m))
     b.add("zero", mv, cv - np.array(p.target_velocity_mps))
     dt = tf / p.nodes
     s_max = math.log(p.mass_kg / p.dry_mass_kg) / (p.alpha_s_per_m * dt * accel_scale(p))
@@ -117,16 +125,18 @@ def _target_rows(b: _RowsBuilder, p: ConvexProblem, tf: float) -> None:
 
 def constraint_rows(p: ConvexProblem, tf: float) -> Rows:
     """All the rows, each scaled to unit norm (a cone's by its largest row's
-    norm, so that it keeps its shape)."""
+    norm, so that it keeps its shape; the target disc's radius row, with no
+    entries, with its cone)."""
     b = _RowsBuilder()
     _node_rows(b, p, tf)
     _path_rows(b, p, tf)
     _target_rows(b, p, tf)
     a, c = np.vstack(b.a), np.concatenate(b.c)
-    scale = 1.0 / np.linalg.norm(a, axis=1)
+    norm = np.linalg.norm(a, axis=1)  # 0 only for the target disc's radius row
+    scale = 1.0 / np.where(norm > 0.0, norm, 1.0)
     for kind, first, count in b.kinds:
         if kind == "cone":
-            scale[first : first + count] = np.min(scale[first : first + count])
+            scale[first : first + count] = 1.0 / np.max(norm[first : first + count])
     return Rows(a * scale[:, None], c * scale, b.kinds)
 
 

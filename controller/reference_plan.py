@@ -16,14 +16,19 @@ carried through the held accelerations, exactly) and the navigation's.
 A retarget (a site search that ends) throws the plan away: the next step
 searches again to the new site. No solve runs while a site search is under
 way (the firmware's solver works in the search's buffer), and a search that
-starts makes the next solve cold. A first search that finds no plan
-(INFEASIBLE) sets STATUS_PLAN_INFEASIBLE and the approach falls back to the
-Apollo law for the rest of it; a replan that finds none keeps the plan in
-hand and sets the bit on that step.
+starts makes the next solve cold. A replan that finds no plan keeps the plan
+in hand and sets STATUS_PLAN_INFEASIBLE on that step.
+
+A first search that finds no plan (INFEASIBLE) flies the least miss
+(``fallback_plan``, Blackmore et al. 2010): its end becomes the site, and
+the bit is set on every step after. If no plan lands within ``miss_max_m``
+of the site, the Apollo law flies the rest of the approach (the bit on every
+step).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 
@@ -46,6 +51,11 @@ G0 = 9.80665  # standard gravity for Isp [m/s^2]
 TIME_MARGIN = 1.04
 STRETCH = 1.08  # a replan with no plan in the time left tries this much longer,
 STRETCHES = 3  # up to this many times (chosen by measurement, docs/law.md)
+# The fallback (no plan reaches the site): bisection steps on the radius of
+# the target disc (to miss_max_m / 2^MISS_STEPS), and how much farther than
+# the least miss found it lands, so that its replans have slack.
+MISS_STEPS = 7
+MISS_MARGIN = 1.1
 
 
 @dataclass
@@ -53,7 +63,8 @@ class PlanState:
     """The plan flown, and what replanning needs."""
 
     valid: bool = False  # a plan is in hand
-    failed: bool = False  # the first search found none: the Apollo law flies
+    failed: bool = False  # no plan lands within miss_max_m: the Apollo law flies
+    missed: bool = False  # no plan reaches the site: the fallback's flies
     start_s: float = 0.0  # the time the plan starts from
     time_of_flight_s: float = 0.0
     nodes: int = 0
@@ -83,7 +94,7 @@ def convex_problem(p: LawConfig, site_S_m: list[float], f: SensorFrame) -> Conve
         thrust_min_N=p.throttle_min * rated,
         thrust_max_N=p.plan_throttle_max * (p.throttle_max * rated),
         alpha_s_per_m=1.0 / (p.isp_s * G0 * math.cos(p.cant_rad)),
-        dry_mass_kg=p.dry_mass_kg,
+        dry_mass_kg=p.dry_mass_kg + p.plan_reserve_kg,
         cos_tilt_max=math.cos(p.tilt_max_rad),
         tan_glide_slope=math.tan(p.plan_glide_slope_rad),
         floor_z_m=rf[2],
@@ -97,9 +108,9 @@ def time_to_go_s(pl: PlanState, t: float) -> float:
 
 def replan(p: LawConfig, pl: PlanState, site_S_m: list[float], f: SensorFrame) -> bool:
     """Solve from this step's state at the time left, or if none flies in it
-    a little longer (searching the final time if no plan is in hand); adopt
-    the plan unless INFEASIBLE (then the plan in hand flies on). True if it
-    was adopted."""
+    a little longer (searching the final time if no plan is in hand, and if
+    that finds none, the fallback's); adopt the plan unless INFEASIBLE (then
+    the plan in hand flies on). True if a plan to the site was adopted."""
     q = convex_problem(p, site_S_m, f)
     if pl.valid:
         tf = time_to_go_s(pl, f.time_s)
@@ -110,12 +121,30 @@ def replan(p: LawConfig, pl: PlanState, site_S_m: list[float], f: SensorFrame) -
             tf *= STRETCH
             plan = solve_fixed_time(q, tf, pl.ws)
     else:
+        pl.missed = False
         plan = first_plan(q, pl)
     pl.next_replan_s = f.time_s + p.replan_period_s
+    if plan.status != INFEASIBLE:
+        adopt(pl, plan, f)
+        return True
+    if not pl.valid:
+        miss(p, pl, site_S_m, f)
+    return False
+
+
+def miss(p: LawConfig, pl: PlanState, site_S_m: list[float], f: SensorFrame) -> None:
+    """The fallback's plan adopted, if one lands within ``miss_max_m``: its end
+    is the site now. The ground there is taken level with the ground under
+    the vehicle (the radar's, if valid: a map it has not seen tells no more)."""
+    ground = f.nav_position_S_m[2] - f.radar_altitude_m if f.radar_altitude_valid else site_S_m[2]
+    q = convex_problem(p, [site_S_m[0], site_S_m[1], ground], f)
+    plan = fallback_plan(miss_max_m(p, q), q, pl)
     if plan.status == INFEASIBLE:
-        return False
+        return
     adopt(pl, plan, f)
-    return True
+    pl.missed, pl.ws = True, Workspace()  # its iterate is of the disc's rows
+    end = plan_state(pl, p.gravity_mps2, pl.start_s + pl.time_of_flight_s)[0]
+    site_S_m[:] = [end[0], end[1], ground]
 
 
 def first_plan(q: ConvexProblem, pl: PlanState) -> Plan:
@@ -127,6 +156,37 @@ def first_plan(q: ConvexProblem, pl: PlanState) -> Plan:
         return best
     plan = solve_fixed_time(q, best.time_of_flight_s * TIME_MARGIN, pl.ws)
     return best if plan.status == INFEASIBLE else plan
+
+
+def miss_max_m(p: LawConfig, q: ConvexProblem) -> float:
+    """The fallback's widest disc: the vehicle's distance from the site across
+    the ground, plus its drift in a fall to the target's height, plus
+    divert_max_m."""
+    dx, dy = q.position_m[0] - q.target_position_m[0], q.position_m[1] - q.target_position_m[1]
+    vx, vy, vz = q.velocity_mps
+    h, g = max(q.position_m[2] - q.target_position_m[2], 0.0), q.gravity_mps2
+    fall_s = (vz + math.sqrt(vz * vz + 2.0 * g * h)) / g
+    return math.sqrt(dx * dx + dy * dy) + math.sqrt(vx * vx + vy * vy) * fall_s + p.divert_max_m
+
+
+def fallback_plan(radius_max_m: float, q: ConvexProblem, pl: PlanState) -> Plan:
+    """The least miss (Blackmore, Acikmese & Scharf, JGCD 33(4), 2010: its
+    two steps as one bisection): the least radius of the target disc about
+    the site within which the final-time search finds a plan, to
+    radius_max_m / 2^MISS_STEPS; the plan flown is ``first_plan``'s to the
+    disc MISS_MARGIN times wider. No glide slope (its cone is about the
+    site). INFEASIBLE if none lands within radius_max_m."""
+    wide = dataclasses.replace(q, target_radius_m=radius_max_m, tan_glide_slope=0.0)
+    plan, _ = solve_free_time(wide)
+    if plan.status == INFEASIBLE:
+        return plan
+    lo, hi = 0.0, radius_max_m
+    for _ in range(MISS_STEPS):
+        mid = 0.5 * (lo + hi)
+        plan, _ = solve_free_time(dataclasses.replace(wide, target_radius_m=mid))
+        lo, hi = (mid, hi) if plan.status == INFEASIBLE else (lo, mid)
+    radius = min(hi * MISS_MARGIN, radius_max_m)
+    return first_plan(dataclasses.replace(wide, target_radius_m=radius), pl)
 
 
 def adopt(pl: PlanState, plan: Plan, f: SensorFrame) -> None:
@@ -172,4 +232,4 @@ def fly_plan(
     if due and may_solve:
         found = replan(p, pl, site_S_m, f)
         pl.failed = not pl.valid
-    return (track(p, pl, f) if pl.valid else None), found
+    return (track(p, pl, f) if pl.valid else None), found and not pl.missed

@@ -125,7 +125,16 @@ static void target_rows(hl_cvx_rows_t *a, const hl_cvx_problem_t *p, hl_real tf)
     int i, k;
     hl_real dt = tf / (hl_real)p->nodes;
     begin_group(a, HL_CVX_ZERO);
-    for (i = 0; i < 3; i++) state_row(a, p, tf, p->nodes, i, R(1.0), p->target_position_m[i]);
+    if (p->target_radius_m > R(0.0)) {
+        state_row(a, p, tf, p->nodes, 2, R(1.0), p->target_position_m[2]);
+        begin_group(a, HL_CVX_CONE);
+        state_row(a, p, tf, p->nodes, 0, R(1.0), p->target_position_m[0]);
+        state_row(a, p, tf, p->nodes, 1, R(1.0), p->target_position_m[1]);
+        open_row(a);
+        close_row(a, p->target_radius_m);
+    } else {
+        for (i = 0; i < 3; i++) state_row(a, p, tf, p->nodes, i, R(1.0), p->target_position_m[i]);
+    }
     begin_group(a, HL_CVX_ZERO);
     for (i = 0; i < 3; i++) velocity_row(a, p, tf, i);
     begin_group(a, HL_CVX_NONNEG);
@@ -142,7 +151,8 @@ static void scale_row(hl_cvx_rows_t *a, int r, hl_real scale)
 }
 
 /* All the rows, in the reference's order, each scaled to unit norm (a
- * cone's rows by their largest norm, so that it keeps its shape). */
+ * cone's rows by their largest norm, so that it keeps its shape; the target
+ * disc's radius row, with no entries, with its cone). */
 void hl_cvx_constraint_rows(hl_cvx_rows_t *a, const hl_cvx_problem_t *p, hl_real tf)
 {
     int r, e, g;
@@ -159,7 +169,7 @@ void hl_cvx_constraint_rows(hl_cvx_rows_t *a, const hl_cvx_problem_t *p, hl_real
         for (r = a->group_first[g]; r < a->group_first[g] + a->group_count[g]; r++) {
             norm = R(0.0);
             for (e = a->row_start[r]; e < a->row_start[r + 1]; e++) norm += a->val[e] * a->val[e];
-            norm = R(1.0) / hl_sqrt(norm);
+            norm = norm > R(0.0) ? R(1.0) / hl_sqrt(norm) : R(1e30); /* the radius row: no entries */
             if (a->group_kind[g] != HL_CVX_CONE)
                 scale_row(a, r, norm);
             else if (r == a->group_first[g] || norm < scale)

@@ -44,7 +44,7 @@ typedef struct hl_law_params {
     hl_real tgo_min_s, tgo_max_s;
     hl_real tgo_switch_s, tgo_freeze_s, replan_period_s, hover_s;
     int32_t guidance, plan_nodes; /* HL_GUIDANCE_*; convex: intervals of the plan */
-    hl_real plan_throttle_max, plan_glide_slope_rad;
+    hl_real plan_throttle_max, plan_reserve_kg, plan_glide_slope_rad;
     hl_real plan_position_gain_per_s2, plan_velocity_gain_per_s;
     hl_real sky_crane_altitude_m, sky_crane_speed_mps, final_decel_mps2;
     hl_real vertical_gain_per_s, vertical_integral_gain_per_s2, position_gain_per_s;
@@ -96,7 +96,8 @@ typedef struct hl_site_search {
  * acceleration held over each of its intervals. */
 typedef struct hl_plan_state {
     int32_t valid;  /* a plan is in hand */
-    int32_t failed; /* the first search found none: the Apollo law flies */
+    int32_t failed; /* no plan lands within miss_max_m: the Apollo law flies */
+    int32_t missed; /* no plan reaches the site: the fallback's flies */
     double start_s; /* the time the plan starts from */
     hl_real time_of_flight_s;
     int32_t nodes;

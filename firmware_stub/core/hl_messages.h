@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #define HL_PROTOCOL_VERSION 1u
-#define HL_SCHEMA_HASH 0x21C8F867u
+#define HL_SCHEMA_HASH 0x21527C40u
 #define HL_HEADER_SIZE 9u
 #define HL_CRC_SIZE 4u
 #define HL_MAX_PAYLOAD 1024u
@@ -50,7 +50,7 @@
 #define HL_GOODBYE_SIZE 1u  /* fixed part of the payload */
 
 /* Indices into PARAMS.values: the law's configuration, in schema order. */
-#define HL_PARAM_COUNT 66u
+#define HL_PARAM_COUNT 67u
 enum hl_param {
     HL_PARAM_landing_system = 0,
     HL_PARAM_control_rate_Hz = 1,
@@ -79,45 +79,46 @@ enum hl_param {
     HL_PARAM_guidance = 24,
     HL_PARAM_plan_nodes = 25,
     HL_PARAM_plan_throttle_max = 26,
-    HL_PARAM_plan_glide_slope_rad = 27,
-    HL_PARAM_plan_position_gain_per_s2 = 28,
-    HL_PARAM_plan_velocity_gain_per_s = 29,
-    HL_PARAM_hover_s = 30,
-    HL_PARAM_sky_crane_altitude_m = 31,
-    HL_PARAM_sky_crane_speed_mps = 32,
-    HL_PARAM_final_decel_mps2 = 33,
-    HL_PARAM_vertical_gain_per_s = 34,
-    HL_PARAM_vertical_integral_gain_per_s2 = 35,
-    HL_PARAM_position_gain_per_s = 36,
-    HL_PARAM_horizontal_gain_per_s = 37,
-    HL_PARAM_horizontal_speed_max_mps = 38,
-    HL_PARAM_sky_crane_horizontal_speed_max_mps = 39,
-    HL_PARAM_radar_velocity_gate_mps = 40,
-    HL_PARAM_site_cost_safe_max = 41,
-    HL_PARAM_site_clearance_min_m = 42,
-    HL_PARAM_site_clearance_pref_m = 43,
-    HL_PARAM_divert_max_m = 44,
-    HL_PARAM_divert_accel_fraction = 45,
-    HL_PARAM_site_weight_clearance = 46,
-    HL_PARAM_site_weight_distance = 47,
-    HL_PARAM_site_weight_propellant = 48,
-    HL_PARAM_site_propellant_scale_kg = 49,
-    HL_PARAM_site_search_rows_per_tick = 50,
-    HL_PARAM_td_thrust_ratio = 51,
-    HL_PARAM_td_persistence_s = 52,
-    HL_PARAM_td_filter_time_s = 53,
-    HL_PARAM_td_arm_settle_s = 54,
-    HL_PARAM_td_gate_margin_m = 55,
-    HL_PARAM_td_arm_altitude_m = 56,
-    HL_PARAM_td_contact_samples = 57,
-    HL_PARAM_tether_cut_delay_s = 58,
-    HL_PARAM_airbag_release_altitude_m = 59,
-    HL_PARAM_airbag_cut_speed_mps = 60,
-    HL_PARAM_flyaway_climb_s = 61,
-    HL_PARAM_flyaway_climb_thrust_factor = 62,
-    HL_PARAM_flyaway_tilt_rad = 63,
-    HL_PARAM_flyaway_burn_s = 64,
-    HL_PARAM_flyaway_thrust_factor = 65,
+    HL_PARAM_plan_reserve_kg = 27,
+    HL_PARAM_plan_glide_slope_rad = 28,
+    HL_PARAM_plan_position_gain_per_s2 = 29,
+    HL_PARAM_plan_velocity_gain_per_s = 30,
+    HL_PARAM_hover_s = 31,
+    HL_PARAM_sky_crane_altitude_m = 32,
+    HL_PARAM_sky_crane_speed_mps = 33,
+    HL_PARAM_final_decel_mps2 = 34,
+    HL_PARAM_vertical_gain_per_s = 35,
+    HL_PARAM_vertical_integral_gain_per_s2 = 36,
+    HL_PARAM_position_gain_per_s = 37,
+    HL_PARAM_horizontal_gain_per_s = 38,
+    HL_PARAM_horizontal_speed_max_mps = 39,
+    HL_PARAM_sky_crane_horizontal_speed_max_mps = 40,
+    HL_PARAM_radar_velocity_gate_mps = 41,
+    HL_PARAM_site_cost_safe_max = 42,
+    HL_PARAM_site_clearance_min_m = 43,
+    HL_PARAM_site_clearance_pref_m = 44,
+    HL_PARAM_divert_max_m = 45,
+    HL_PARAM_divert_accel_fraction = 46,
+    HL_PARAM_site_weight_clearance = 47,
+    HL_PARAM_site_weight_distance = 48,
+    HL_PARAM_site_weight_propellant = 49,
+    HL_PARAM_site_propellant_scale_kg = 50,
+    HL_PARAM_site_search_rows_per_tick = 51,
+    HL_PARAM_td_thrust_ratio = 52,
+    HL_PARAM_td_persistence_s = 53,
+    HL_PARAM_td_filter_time_s = 54,
+    HL_PARAM_td_arm_settle_s = 55,
+    HL_PARAM_td_gate_margin_m = 56,
+    HL_PARAM_td_arm_altitude_m = 57,
+    HL_PARAM_td_contact_samples = 58,
+    HL_PARAM_tether_cut_delay_s = 59,
+    HL_PARAM_airbag_release_altitude_m = 60,
+    HL_PARAM_airbag_cut_speed_mps = 61,
+    HL_PARAM_flyaway_climb_s = 62,
+    HL_PARAM_flyaway_climb_thrust_factor = 63,
+    HL_PARAM_flyaway_tilt_rad = 64,
+    HL_PARAM_flyaway_burn_s = 65,
+    HL_PARAM_flyaway_thrust_factor = 66,
 };
 
 /* Enumerations: hilander.hil.wire.protocol and hilander.controller.interface. */

@@ -33,6 +33,7 @@ void hl_law_params_from(const double *v, hl_law_params_t *p)
     p->guidance = (int32_t)v[HL_PARAM_guidance];
     p->plan_nodes = (int32_t)v[HL_PARAM_plan_nodes];
     p->plan_throttle_max = P(plan_throttle_max);
+    p->plan_reserve_kg = P(plan_reserve_kg);
     p->plan_glide_slope_rad = P(plan_glide_slope_rad);
     p->plan_position_gain_per_s2 = P(plan_position_gain_per_s2);
     p->plan_velocity_gain_per_s = P(plan_velocity_gain_per_s);

@@ -18,12 +18,15 @@ DEFAULTS = SolverSettings()
 
 
 @st.composite
-def problems(draw: st.DrawFn, glide: bool = False) -> tuple[ConvexProblem, float]:
+def problems(
+    draw: st.DrawFn, glide: bool = False, disc: bool = False
+) -> tuple[ConvexProblem, float]:
     """A lander of 1.5-2.5 t with 15-25 % propellant, thrust to weight 2.4-3.8
     on Mars, a throttle floor of 10-40 %, a tilt limit up to pi; a start
     0-2 km out and 0.5-2.5 km up, moving up to 100 m/s across and 20-120 m/s
-    down; the ground or a gate 20 m up as target; 8-24 nodes; a final time
-    of 15-80 s (feasible or not)."""
+    down; the ground or a gate 20 m up as target (disc: anywhere within
+    10-1,500 m of it across the ground); 8-24 nodes; a final time of 15-80 s
+    (feasible or not)."""
     mass = draw(st.floats(1500.0, 2500.0))
     thrust_max = mass * draw(st.floats(9.0, 14.0))
     bearing = draw(st.floats(0.0, 2.0 * math.pi))
@@ -47,8 +50,32 @@ def problems(draw: st.DrawFn, glide: bool = False) -> tuple[ConvexProblem, float
         cos_tilt_max=math.cos(draw(st.floats(0.3, math.pi))),
         tan_glide_slope=math.tan(draw(st.floats(0.02, 0.5))) if glide else 0.0,
         nodes=draw(st.integers(8, 24)),
+        target_radius_m=draw(st.floats(10.0, 1500.0)) if disc else 0.0,
     )
     return p, draw(st.floats(15.0, 80.0))
+
+
+def oracle_vehicle(p: ConvexProblem) -> Any:
+    """The problem's vehicle as ``hilander optimal`` takes it."""
+    from hilander.hil.analysis.optimal import Vehicle  # noqa: PLC0415 - the analysis extra
+
+    return Vehicle(
+        mass_kg=p.mass_kg,
+        propellant_kg=p.mass_kg - p.dry_mass_kg,
+        thrust_min_N=p.thrust_min_N,
+        thrust_max_N=p.thrust_max_N,
+        alpha_s_per_m=p.alpha_s_per_m,
+        tilt_max_rad=math.acos(p.cos_tilt_max),
+        gravity_mps2=p.gravity_mps2,
+    )
+
+
+def oracle_options(p: ConvexProblem) -> Any:
+    """The problem's nodes and glide slope as ``hilander optimal`` takes them."""
+    from hilander.hil.analysis.optimal import Options  # noqa: PLC0415 - the analysis extra
+
+    slope = math.atan(p.tan_glide_slope) if p.tan_glide_slope > 0 else None
+    return Options(nodes=p.nodes, glide_slope_rad=slope)
 
 
 def as_dicts(

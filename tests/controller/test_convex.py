@@ -86,6 +86,14 @@ def test_with_a_glide_slope_too(case: tuple[ref.ConvexProblem, float]) -> None:
     _agree(*case)
 
 
+@settings(max_examples=15)
+@given(problems(disc=True))
+def test_with_a_target_disc_too(case: tuple[ref.ConvexProblem, float]) -> None:
+    """The fallback's problem: the target anywhere within a radius of the site
+    across the ground (a cone whose last row has no entries)."""
+    _agree(*case)
+
+
 @pytest.mark.parametrize("p", [MSL_LIKE, PUBLISHED_DIVERT], ids=["msl-like", "published"])
 def test_the_final_time_search_is_the_same(p: ref.ConvexProblem) -> None:
     mine, spent = ref.solve_free_time(p)

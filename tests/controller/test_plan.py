@@ -7,6 +7,7 @@ double, flown closed loop in float32)."""
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -77,6 +78,45 @@ def test_the_first_plan_flies_a_little_longer_than_the_optimum() -> None:
     tgo = pl.start_s + pl.time_of_flight_s - later.time_s
     assert replan(CONVEX, pl, site, later)
     assert pl.time_of_flight_s == pytest.approx(tgo, rel=1e-12)
+
+
+# 2.6 km from the site, moving away at 50 m/s (tests/data/far-away.toml's start)
+FAR = {"nav_position_S_m": (-2600.0, 230.0, 1800.0), "nav_velocity_S_mps": (-50.0, -6.0, -80.0)}
+
+
+def test_out_of_reach_the_site_moves_to_the_least_miss() -> None:
+    """No plan reaches the site with the terminal phases' propellant left: the
+    first step says so, and the reference and the compiled law alike move the
+    site to the end of the fallback's plan, short of the vehicle, on the
+    ground the radar sees under it; the bit stays on while it flies."""
+    from hilander.controller import CompiledLaw, ReferenceLaw  # noqa: PLC0415
+
+    sites, thrusts = [], []
+    for law in (ReferenceLaw(), CompiledLaw()):
+        law.reset(CONVEX)
+        f = frame(0, CONVEX, **FAR)
+        c = law.step(f)
+        assert c.status & Status.PLAN_INFEASIBLE
+        assert law.step(frame(1, CONVEX, **FAR)).status & Status.PLAN_INFEASIBLE
+        sites.append(c.site_S_m)
+        thrusts.append(c.thrust_S_N)
+        assert c.site_S_m[2] == pytest.approx(f.nav_position_S_m[2] - f.radar_altitude_m)
+    assert np.allclose(sites[0], sites[1], rtol=0.0, atol=1e-3)
+    assert np.allclose(thrusts[0], thrusts[1], rtol=1e-6)
+    out = float(np.hypot(*sites[0][:2]))
+    assert 500.0 < out < float(np.hypot(*FAR["nav_position_S_m"][:2]))
+
+
+def test_the_fallback_lands_within_every_limit() -> None:
+    """tests/data/far-away.toml: the landing passes about a kilometre short of
+    the nominal site, on the site it chose, and the summary says from when no
+    plan reached the site."""
+    data = Path(__file__).parents[1] / "data"
+    summary = summarize(fly(load_scenario(str(data / "far-away.toml"))))
+    assert summary.verdict == "pass", summary.violations
+    assert summary.guidance is not None and summary.guidance.plan_infeasible_s == 0.0
+    assert 800.0 < summary.site.distance_to_target_m < 1500.0
+    assert summary.touchdown is not None and summary.touchdown.distance_to_site_m < 5.0
 
 
 def test_no_plan_sets_the_status_bit_and_the_apollo_law_flies(law_cls: type) -> None:

@@ -45,6 +45,7 @@ def _types(
             ("tan_glide_slope", real),
             ("floor_z_m", real),
             ("nodes", ctypes.c_int),
+            ("target_radius_m", real),
         ]
 
     class Settings(ctypes.Structure):
@@ -117,6 +118,15 @@ def libs(host_lib: Path) -> dict[str, ctypes.CDLL]:
 @settings(max_examples=20)
 @given(problems(glide=True))
 def test_the_double_build_is_the_cython_solver_bit_for_bit(
+    libs: dict[str, ctypes.CDLL], case: tuple[ref.ConvexProblem, float]
+) -> None:
+    p, tf = case
+    assert c_solve(libs["double"], ctypes.c_double, p, tf) == py_solve(*as_dicts(p), tf)
+
+
+@settings(max_examples=15)
+@given(problems(disc=True))
+def test_the_double_build_solves_the_target_disc_bit_for_bit(
     libs: dict[str, ctypes.CDLL], case: tuple[ref.ConvexProblem, float]
 ) -> None:
     p, tf = case

@@ -108,6 +108,18 @@ def test_the_firmware_answers_the_replay(
     assert report["different"] == 0 and report["commands_compared"] > 2500
 
 
+def test_the_firmware_flies_the_least_miss_in_float32(
+    firmware: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No plan reaches the site (tests/data/far-away.toml): the board's
+    float32 fallback lands short of it within every limit, as the desk's."""
+    path = Path(__file__).parents[1] / "data" / "far-away.toml"
+    code, board = hil(capsys, str(path), "--port", firmware)
+    assert code == 0 and board["verdict"] == "pass", board["violations"]
+    assert board["guidance"]["plan_infeasible_s"] == 0.0
+    assert 800.0 < board["site"]["distance_to_target_m"] < 1500.0
+
+
 def test_the_firmware_flies_convex_guidance_in_float32(
     firmware: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -49,6 +49,7 @@ SCENARIOS = [
     "tianwen1",
     "mer",
     "low-away",  # tests/data: the turn-round ends to brake (docs/law.md)
+    "far-away+convex",  # tests/data: no plan reaches the site, the fallback's least miss
     "default+convex",
     "away+convex",
     "engine-out+convex",
@@ -56,7 +57,7 @@ SCENARIOS = [
 ]
 CONVEX = "+convex"  # the scenario with guidance = "convex"
 DATA = Path(__file__).parents[1] / "data"
-DATA_SCENARIOS = {"low-away"}  # scenario files in tests/data
+DATA_SCENARIOS = {"low-away", "far-away"}  # scenario files in tests/data
 
 
 @dataclass

@@ -11,8 +11,6 @@ iteration bound (STOPPED), which is allowed here."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 
@@ -21,38 +19,25 @@ from hypothesis import given, settings
 
 from hilander.controller import reference_convex as ref
 from hilander.controller._convex import py_solve
-from hilander.hil.analysis.optimal import (
-    Options,
-    Target,
-    Vehicle,
-    solve_fixed_time,
-    solve_free_time,
+from hilander.hil.analysis.optimal import Target, solve_fixed_time, solve_free_time
+from tests.common.convex import (
+    MSL_LIKE,
+    PUBLISHED_DIVERT,
+    as_dicts,
+    fly,
+    oracle_options,
+    oracle_vehicle,
+    problems,
 )
-from tests.common.convex import MSL_LIKE, PUBLISHED_DIVERT, as_dicts, fly, problems
 
 PROPELLANT_TOLERANCE = 0.005  # measured: at most 0.05 % over 60 random problems
 
 
-def _vehicle(p: ref.ConvexProblem) -> Vehicle:
-    return Vehicle(
-        mass_kg=p.mass_kg,
-        propellant_kg=p.mass_kg - p.dry_mass_kg,
-        thrust_min_N=p.thrust_min_N,
-        thrust_max_N=p.thrust_max_N,
-        alpha_s_per_m=p.alpha_s_per_m,
-        tilt_max_rad=math.acos(p.cos_tilt_max),
-        gravity_mps2=p.gravity_mps2,
-    )
-
-
-def _options(p: ref.ConvexProblem) -> Options:
-    slope = math.atan(p.tan_glide_slope) if p.tan_glide_slope > 0 else None
-    return Options(nodes=p.nodes, glide_slope_rad=slope)
-
-
 def _check(p: ref.ConvexProblem, tf: float) -> None:
     target = Target(p.target_position_m, p.target_velocity_mps)
-    oracle = solve_fixed_time(_vehicle(p), p.position_m, p.velocity_mps, target, tf, _options(p))
+    oracle = solve_fixed_time(
+        oracle_vehicle(p), p.position_m, p.velocity_mps, target, tf, oracle_options(p)
+    )
     status, _, propellant, _, _, accel, masses, _ = py_solve(*as_dicts(p), tf)
     if oracle is not None:
         assert status != ref.INFEASIBLE
@@ -105,11 +90,11 @@ def test_with_a_glide_slope(case: tuple[ref.ConvexProblem, float]) -> None:
 
 def test_the_final_time_search_finds_the_optimum() -> None:
     oracle, _ = solve_free_time(
-        _vehicle(MSL_LIKE),
+        oracle_vehicle(MSL_LIKE),
         MSL_LIKE.position_m,
         MSL_LIKE.velocity_mps,
         Target(MSL_LIKE.target_position_m, MSL_LIKE.target_velocity_mps),
-        _options(MSL_LIKE),
+        oracle_options(MSL_LIKE),
     )
     status, time_s, propellant, *_ = py_solve(*as_dicts(MSL_LIKE))
     assert status == ref.CONVERGED
@@ -124,7 +109,9 @@ def test_the_published_divert_lands_with_the_propellant_it_has() -> None:
     against Clarabel's 392.34 kg at 75.3 s."""
     p = PUBLISHED_DIVERT
     target = Target(p.target_position_m, p.target_velocity_mps)
-    oracle, _ = solve_free_time(_vehicle(p), p.position_m, p.velocity_mps, target, _options(p))
+    oracle, _ = solve_free_time(
+        oracle_vehicle(p), p.position_m, p.velocity_mps, target, oracle_options(p)
+    )
     status, time_s, propellant, _, _, accel, masses, _ = py_solve(*as_dicts(p))
     assert status == ref.CONVERGED
     assert propellant <= p.mass_kg - p.dry_mass_kg

@@ -1,0 +1,118 @@
+"""Convex guidance's fallback against cvxpy and Clarabel (``hilander
+optimal``'s formulation, the target's position across the ground set free):
+the target disc costs what the optimum does (Blackmore, Acikmese & Scharf,
+JGCD 33(4), 2010: their second step), and the fallback lands as near the
+site as the optimum can (their first step), within the bisection's
+resolution and the margin it keeps."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+import numpy as np
+import pytest
+
+pytest.importorskip("cvxpy", reason="the analysis extra (cvxpy, Clarabel) is not installed")
+from hypothesis import given, settings
+
+from hilander.controller import reference_convex as ref
+from hilander.controller import reference_plan as rp
+from hilander.controller._convex import py_solve
+from hilander.hil.analysis.optimal import Target, _Problem
+from tests.common.convex import (
+    MSL_LIKE,
+    as_dicts,
+    fly,
+    oracle_options,
+    oracle_vehicle,
+    problems,
+)
+from tests.common.law import CONFIG
+
+PROPELLANT_TOLERANCE = 0.005  # as test_convex_vs_optimal's
+
+
+def _oracle(p: ref.ConvexProblem, tf: float, least_miss: bool = False) -> Any:
+    """Clarabel's plan with r_N,xy within target_radius_m of the target (the
+    least propellant's), or as near it as any plan lands (least_miss)."""
+    target = Target(p.target_position_m, p.target_velocity_mps)
+    prob = _Problem(oracle_vehicle(p), p.position_m, p.velocity_mps, target, oracle_options(p))
+    cp, r, n = prob.cp, prob.x["r"], p.nodes
+    miss = cp.norm(r[n, :2] - np.array(p.target_position_m[:2]))
+    cons = list(prob.problem.constraints)
+    cons[3] = r[n, 2] == p.target_position_m[2]  # r[n] == target, across the ground set free
+    if least_miss:
+        prob.problem = cp.Problem(cp.Minimize(miss), cons)
+    else:
+        prob.problem = cp.Problem(prob.problem.objective, [*cons, miss <= p.target_radius_m])
+    return prob.solve(tf)
+
+
+def _miss_m(p: ref.ConvexProblem, tf: float, accel: Any) -> float:
+    r, _ = fly(p, tf, accel)
+    return math.hypot(r[0] - p.target_position_m[0], r[1] - p.target_position_m[1])
+
+
+@settings(max_examples=40)
+@given(problems(disc=True))
+def test_the_target_disc_costs_what_the_optimum_does(case: tuple[ref.ConvexProblem, float]) -> None:
+    p, tf = case
+    oracle = _oracle(p, tf)
+    status, _, propellant, _, _, accel, _, _ = py_solve(*as_dicts(p), tf)
+    if oracle is not None:
+        assert status != ref.INFEASIBLE
+    if status != ref.CONVERGED:
+        return
+    # the disc's cone is held at the ordinary rows' penalty, not the equality
+    # rows' thousandfold: at the tolerance, hypothesis found a 9-node plan of
+    # 5 s intervals 2.4 m outside its 10 m disc (the fallback's site is the
+    # plan's end, wherever it is: a few metres cost nothing)
+    assert _miss_m(p, tf, accel) <= p.target_radius_m + 5.0
+    if oracle is not None:
+        assert propellant == pytest.approx(oracle.propellant_kg, rel=PROPELLANT_TOLERANCE)
+
+
+def _least_miss_m(p: ref.ConvexProblem) -> float:
+    """The optimum's least miss over the final time: a 2 s grid, then 0.25 s
+    about its best."""
+
+    def at(tf: float) -> float:
+        s = _oracle(p, tf, least_miss=True)
+        if s is None:
+            return math.inf
+        end = s.position_m[-1]
+        return math.hypot(end[0] - p.target_position_m[0], end[1] - p.target_position_m[1])
+
+    best = min(np.arange(10.0, 150.0, 2.0), key=at)
+    return min(at(t) for t in np.arange(best - 2.0, best + 2.0, 0.25))
+
+
+# Starts from which no plan reaches the target: the MSL-like lander 3 km
+# out moving away at 80 m/s (Clarabel's least miss 131.5 m; the fallback's
+# 167.9 m, measured), and the same at 2 km moving away at 100 m/s. Not here:
+# starts on the edge of the propellant, where the final-time search misses
+# the narrow windows of feasible times (the published divert with the law's
+# plan ceiling of 0.8: Clarabel's least miss 3,555 m, the fallback's the
+# widest disc, 4,070 m; docs/optimal.md).
+UNREACHABLE = {
+    "msl-like-3km": dataclasses.replace(
+        MSL_LIKE, position_m=(3000.0, 300.0, 1500.0), velocity_mps=(80.0, 0.0, -80.0)
+    ),
+    "msl-like-2km": dataclasses.replace(
+        MSL_LIKE, position_m=(2000.0, 300.0, 1500.0), velocity_mps=(100.0, 0.0, -80.0)
+    ),
+}
+
+
+@pytest.mark.parametrize("p", UNREACHABLE.values(), ids=UNREACHABLE.keys())
+def test_the_fallback_lands_as_near_as_the_optimum_can(p: ref.ConvexProblem) -> None:
+    assert ref.solve_free_time(p)[0].status == ref.INFEASIBLE
+    widest = rp.miss_max_m(CONFIG, p)
+    plan = rp.fallback_plan(widest, p, rp.PlanState())
+    assert plan.status != ref.INFEASIBLE  # STOPPED near the edge: flown as the law flies it
+    mine, best = _miss_m(p, plan.time_of_flight_s, plan.accel_mps2), _least_miss_m(p)
+    resolution = widest / 2**rp.MISS_STEPS
+    print(f"least miss {best:.1f} m, the fallback's {mine:.1f} m (widest {widest:.0f} m)")
+    assert best - 2.0 <= mine <= rp.MISS_MARGIN * (best + resolution) + 2.0
