@@ -304,19 +304,27 @@ cdef void make_plan(const CvxProblem* p, double tf, CvxWork* w, int status, int 
 
 
 cdef inline double plan_cost(const CvxPlan* plan) noexcept nogil:
-    """The search's cost (see the reference's search_cost)."""
+    """The order of the plans the search keeps: converged by propellant, then
+    the others by residual."""
     return plan.propellant_kg if plan.status == CVX_CONVERGED else 1.0e9 * (1.0 + plan.residual)
+
+
+cdef inline double search_cost(const CvxPlan* plan) noexcept nogil:
+    """What the search minimises (see the reference's search_cost): flyable
+    plans (converged, or stopped within ten times the tolerance) by
+    propellant, then the infeasible ones by residual."""
+    return plan.propellant_kg if plan.status != CVX_INFEASIBLE else 1.0e9 * (1.0 + plan.residual)
 
 
 cdef double try_time(const CvxProblem* p, double tf, const CvxSettings* st, CvxWork* w,
                      CvxPlan* best, CvxPlan* scratch, int* spent) noexcept nogil:
     """Solve at tf; keep it in best if it is the best so far (converged, or
-    of least residual while none is). Its cost."""
+    of least residual while none is). Its search cost."""
     cvx_solve_fixed(p, tf, st, w, scratch)
     spent[0] += scratch.iterations
     if plan_cost(scratch) < plan_cost(best):
         best[0] = scratch[0]
-    return plan_cost(scratch)
+    return search_cost(scratch)
 
 
 cdef int cvx_solve_free(const CvxProblem* p, const CvxSettings* st, CvxWork* w,

@@ -315,10 +315,14 @@ def _plan(p: ConvexProblem, tf: float, x: F64, status: int, it: int, residual: f
 
 
 def search_cost(plan: Plan) -> float:
-    """What the final-time search minimises: the propellant of a converged
-    plan; above any of those, the residual of one that is not (so that a
-    search whose grid misses a narrow feasible window still moves toward it)."""
-    return plan.propellant_kg if plan.status == CONVERGED else UNCONVERGED * (1.0 + plan.residual)
+    """What the final-time search minimises: the propellant of a plan that
+    converged or stopped at the bound within ten times the tolerance (a
+    flyable plan: a solve cut at search_iterations_max near the optimum
+    stops there, and counted as infeasible it would push the search away
+    from the optimum); above any of those, the residual of an infeasible
+    one (so that a search whose grid misses a narrow feasible window still
+    moves toward it). The plan returned is still a converged one."""
+    return plan.propellant_kg if plan.status != INFEASIBLE else UNCONVERGED * (1.0 + plan.residual)
 
 
 def solve_free_time(p: ConvexProblem, st: SolverSettings = DEFAULTS) -> tuple[Plan, int]:

@@ -281,20 +281,30 @@ void hl_cvx_solve_fixed(const hl_cvx_problem_t *p, hl_real tf, const hl_cvx_sett
 
 static hl_real plan_cost(const hl_cvx_plan_t *plan)
 {
-    /* the search's cost: see the reference's search_cost */
+    /* the order of the plans the search keeps: converged by propellant, then
+     * the others by residual */
     return plan->status == HL_CVX_CONVERGED ? plan->propellant_kg
                                             : R(1.0e9) * (R(1.0) + plan->residual);
 }
 
+static hl_real search_cost(const hl_cvx_plan_t *plan)
+{
+    /* what the search minimises (see the reference's search_cost): flyable
+     * plans (converged, or stopped within ten times the tolerance) by
+     * propellant, then the infeasible ones by residual */
+    return plan->status != HL_CVX_INFEASIBLE ? plan->propellant_kg
+                                             : R(1.0e9) * (R(1.0) + plan->residual);
+}
+
 /* Solve at tf; keep it in best if it is the best so far (converged, or of
- * least residual while none is). Its cost. */
+ * least residual while none is). Its search cost. */
 static hl_real try_time(const hl_cvx_problem_t *p, hl_real tf, const hl_cvx_settings_t *st,
                         hl_cvx_work_t *w, hl_cvx_plan_t *best, hl_cvx_plan_t *scratch, int *spent)
 {
     hl_cvx_solve_fixed(p, tf, st, w, scratch);
     *spent += scratch->iterations;
     if (plan_cost(scratch) < plan_cost(best)) *best = *scratch;
-    return plan_cost(scratch);
+    return search_cost(scratch);
 }
 
 int hl_cvx_solve_free(const hl_cvx_problem_t *p, const hl_cvx_settings_t *st, hl_cvx_work_t *w,
