@@ -35,20 +35,22 @@ from tests.common.law import CONFIG
 PROPELLANT_TOLERANCE = 0.005  # as test_convex_vs_optimal's
 
 
-def _oracle(p: ref.ConvexProblem, tf: float, least_miss: bool = False) -> Any:
-    """Clarabel's plan with r_N,xy within target_radius_m of the target (the
-    least propellant's), or as near it as any plan lands (least_miss)."""
+def _oracle(p: ref.ConvexProblem, least_miss: bool = False) -> Any:
+    """Clarabel's problem with r_N,xy within target_radius_m of the target (the
+    least propellant's plan), or as near it as any plan lands (least_miss);
+    built once, each final time a solve (``solve(tf)``: a Solution or None)."""
     target = Target(p.target_position_m, p.target_velocity_mps)
     prob = _Problem(oracle_vehicle(p), p.position_m, p.velocity_mps, target, oracle_options(p))
     cp, r, n = prob.cp, prob.x["r"], p.nodes
     miss = cp.norm(r[n, :2] - np.array(p.target_position_m[:2]))
     cons = list(prob.problem.constraints)
-    cons[3] = r[n, 2] == p.target_position_m[2]  # r[n] == target, across the ground set free
+    assert str(cons[3].args[0]) == str(r[n])  # r[n] == target: across the ground set free
+    cons[3] = r[n, 2] == p.target_position_m[2]
     if least_miss:
         prob.problem = cp.Problem(cp.Minimize(miss), cons)
     else:
         prob.problem = cp.Problem(prob.problem.objective, [*cons, miss <= p.target_radius_m])
-    return prob.solve(tf)
+    return prob
 
 
 def _miss_m(p: ref.ConvexProblem, tf: float, accel: Any) -> float:
@@ -92,7 +94,7 @@ WIDE_INTERVALS = (
 @example(WIDE_INTERVALS)
 def test_the_target_disc_costs_what_the_optimum_does(case: tuple[ref.ConvexProblem, float]) -> None:
     p, tf = case
-    oracle = _oracle(p, tf)
+    oracle = _oracle(p).solve(tf)
     status, _, propellant, _, residual, accel, _, _ = py_solve(*as_dicts(p), tf)
     if oracle is not None:
         assert status != ref.INFEASIBLE
@@ -109,9 +111,10 @@ def test_the_target_disc_costs_what_the_optimum_does(case: tuple[ref.ConvexProbl
 def _least_miss_m(p: ref.ConvexProblem) -> float:
     """The optimum's least miss over the final time: a 2 s grid, then 0.25 s
     about its best."""
+    oracle = _oracle(p, least_miss=True)
 
     def at(tf: float) -> float:
-        s = _oracle(p, tf, least_miss=True)
+        s = oracle.solve(tf)
         if s is None:
             return math.inf
         end = s.position_m[-1]
@@ -146,7 +149,6 @@ def test_the_fallback_lands_as_near_as_the_optimum_can(p: ref.ConvexProblem) -> 
     assert plan.status != ref.INFEASIBLE  # STOPPED near the edge: flown as the law flies it
     mine, best = _miss_m(p, plan.time_of_flight_s, plan.accel_mps2), _least_miss_m(p)
     resolution = widest / 2**rp.MISS_STEPS
-    print(f"least miss {best:.1f} m, the fallback's {mine:.1f} m (widest {widest:.0f} m)")
     # below the optimum only by what the residual buys: on the edge of the
     # propellant, metres (msl-like-3km: 126.3 m against Clarabel's 131.5 m,
     # a converged plan burning 390.05 of its 390 kg)
