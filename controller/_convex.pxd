@@ -4,9 +4,9 @@
 cdef enum:
     CVX_NODES_MAX = 24
     CVX_N_MAX = 96           # 4 per node: u (3) and its slack s
-    CVX_M_MAX = 268          # rows: 7 per node, 4 per inner node, 8
-    CVX_GROUPS_MAX = 146     # sets: 4 per node, 2 per inner node, 4
-    CVX_NNZ_MAX = 1800       # 5/2 N^2 + 25/2 N at most, for N = 24: 1740
+    CVX_M_MAX = 360          # rows: 7 per node, 8 per inner node, 8
+    CVX_GROUPS_MAX = 147     # sets: 4 per node, 2 per inner node, 5
+    CVX_NNZ_MAX = 1930       # 5/2 N^2 + 41/2 N - 8 at most, for N = 24: 1924
     CVX_PACKED_MAX = 1776    # three blocks of K: 2 N (N + 1) / 2 + 2N (2N + 1) / 2
 
 cdef enum:
@@ -36,6 +36,7 @@ ctypedef struct CvxProblem:
     double floor_z_m
     int nodes
     double target_radius_m   # > 0: r_N,xy anywhere within it of the target (the fallback's)
+    double slew_rate_radps   # > 0: the thrust axis's turn rate, as the rate rows bound it
 
 ctypedef struct CvxSettings:
     int iterations_max

@@ -237,7 +237,7 @@ cdef bint finite(const CvxProblem* p) noexcept nogil:
     cdef double total = p.mass_kg + p.gravity_mps2 + p.thrust_min_N + p.thrust_max_N
     cdef int i
     total += p.alpha_s_per_m + p.dry_mass_kg + p.cos_tilt_max + p.tan_glide_slope + p.floor_z_m
-    total += p.target_radius_m
+    total += p.target_radius_m + p.slew_rate_radps
     for i in range(3):
         total += (p.position_m[i] + p.velocity_mps[i] + p.target_position_m[i]
                   + p.target_velocity_mps[i])

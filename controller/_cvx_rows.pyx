@@ -102,6 +102,24 @@ cdef void node_rows(CvxRows* a, const CvxProblem* p, double tf) noexcept nogil:
         thrust_row(a, p, tf, k)
 
 
+cdef void rate_rows(CvxRows* a, const CvxProblem* p, double tf) noexcept nogil:
+    """With a slew rate w: |u_k+1 - u_k| <= w dt (in units of the acceleration
+    scale) on each horizontal axis, as two rows per axis and interval."""
+    cdef int k, i, d
+    cdef double sign, bound = p.slew_rate_radps * (tf / p.nodes)
+    if p.slew_rate_radps <= 0.0:
+        return
+    begin_group(a, CVX_NONNEG)
+    for k in range(p.nodes - 1):
+        for i in range(2):
+            for d in range(2):
+                sign = 1.0 if d == 0 else -1.0
+                open_row(a)
+                add_entry(a, 4 * k + i, -sign)
+                add_entry(a, 4 * (k + 1) + i, sign)
+                close_row(a, bound)
+
+
 cdef void path_rows(CvxRows* a, const CvxProblem* p, double tf) noexcept nogil:
     """The floor at the inner nodes; the glide-slope cones when on."""
     cdef int k
@@ -152,6 +170,7 @@ cdef void constraint_rows(CvxRows* a, const CvxProblem* p, double tf) noexcept n
     a.m, a.n, a.groups = 0, 4 * p.nodes, 0
     a.row_start[0] = 0
     node_rows(a, p, tf)
+    rate_rows(a, p, tf)
     path_rows(a, p, tf)
     target_rows(a, p, tf)
     for g in range(a.groups):

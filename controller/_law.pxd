@@ -118,6 +118,7 @@ cdef struct LawParams:
     double bridle_payout_time_s
     double rover_height_m
     double dry_mass_kg                   # with every kilogram of propellant spent
+    double slew_rate_max_radps           # convex: the plan's rate rows (0: none)
     # powered approach and divert
     double gate_altitude_m
     double gate_speed_mps

@@ -74,6 +74,7 @@ cdef void convex_problem(const LawParams* p, const double* site_S_m, const Senso
     q.floor_z_m = q.target_position_m[2]
     q.nodes = p.plan_nodes
     q.target_radius_m = 0.0             # the site itself (D: the fallback's disc)
+    q.slew_rate_radps = p.slew_rate_max_radps
 
 
 cdef double time_to_go_s(const PlanState* pl, double t) noexcept nogil:

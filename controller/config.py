@@ -60,6 +60,12 @@ class LawConfig:
     dry_mass_kg: float = param(
         unit="kg", doc="mass with every kilogram of propellant spent (rover and stage)", gt=0
     )
+    slew_rate_max_radps: float = param(
+        unit="rad/s",
+        doc="largest turn rate of the thrust axis (convex: the plan's rate rows; 0: none)",
+        ge=0,
+        le=100,
+    )
     # -- environment as the law models it --
     # Mars surface gravity 3.711 m/s^2: ESA "Meet Mars" (mars-landers.md §0, A).
     gravity_mps2: float = param(3.711, unit="m/s^2", doc="gravity the law assumes", gt=0, le=100)

@@ -13,6 +13,8 @@ m s / (Isp g0 cos(cant)):
     u_kz >= cos(tilt_max) s_k                     pointing
     r_kz >= floor_z                               k = 1 .. N-1
     |r_k,xy - rf_xy| tan(slope) <= r_kz - rf_z    glide slope (when slope > 0)
+    |u_k+1,i - u_k,i| <= w dt rho2 / m0           i = x, y: the thrust axis turns
+                                                  at w at most (when w > 0)
     r_N = rf,  v_N = vf                           the target
     sum_k s_k <= ln(m0 / m_dry) / (alpha dt)      the propellant on board
 

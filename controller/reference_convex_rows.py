@@ -32,6 +32,7 @@ class ConvexProblem:
     floor_z_m: float = 0.0
     nodes: int = 20
     target_radius_m: float = 0.0  # > 0: r_N,xy anywhere within it of rf (the fallback's)
+    slew_rate_radps: float = 0.0  # > 0: the thrust axis's turn rate, as the rate rows bound it
 
 
 def accel_scale(p: ConvexProblem) -> float:
@@ -91,6 +92,25 @@ def _node_rows(b: _RowsBuilder, p: ConvexProblem, tf: float) -> None:
         b.add("nonneg", *thrust_row(p, tf, k))
 
 
+def _rate_rows(b: _RowsBuilder, p: ConvexProblem, tf: float) -> None:
+    """With a slew rate w: each horizontal axis of u changes by at most
+    w dt times the acceleration scale from one interval to the next (the
+    thrust axis turns at w at most; at full thrust its horizontal part moves
+    by at most that), as two rows per axis and interval."""
+    if p.slew_rate_radps <= 0.0:
+        return
+    n, bound = 4 * p.nodes, p.slew_rate_radps * (tf / p.nodes)
+    rows, c = [], []
+    for k in range(p.nodes - 1):
+        for i in range(2):
+            for sign in (1.0, -1.0):
+                row = np.zeros(n)
+                row[4 * k + i], row[4 * (k + 1) + i] = -sign, sign
+                rows.append(row)
+                c.append(bound)
+    b.add("nonneg", np.array(rows), np.array(c))
+
+
 def _path_rows(b: _RowsBuilder, p: ConvexProblem, tf: float) -> None:
     """The floor at the inner nodes; the glide-slope cones when on."""
     for k in range(1, p.nodes):
@@ -129,6 +149,7 @@ def constraint_rows(p: ConvexProblem, tf: float) -> Rows:
     entries, with its cone)."""
     b = _RowsBuilder()
     _node_rows(b, p, tf)
+    _rate_rows(b, p, tf)
     _path_rows(b, p, tf)
     _target_rows(b, p, tf)
     a, c = np.vstack(b.a), np.concatenate(b.c)

@@ -99,6 +99,7 @@ def convex_problem(p: LawConfig, site_S_m: list[float], f: SensorFrame) -> Conve
         tan_glide_slope=math.tan(p.plan_glide_slope_rad),
         floor_z_m=rf[2],
         nodes=p.plan_nodes,
+        slew_rate_radps=p.slew_rate_max_radps,
     )
 
 

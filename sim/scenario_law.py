@@ -37,6 +37,7 @@ LAW_VEHICLE_KEYS = (
     "bridle_payout_time_s",
     "rover_height_m",
     "dry_mass_kg",
+    "slew_rate_max_radps",
 )
 
 

@@ -226,7 +226,7 @@ static int finite(const hl_cvx_problem_t *p)
     hl_real total = p->mass_kg + p->gravity_mps2 + p->thrust_min_N + p->thrust_max_N;
     int i;
     total += p->alpha_s_per_m + p->dry_mass_kg + p->cos_tilt_max + p->tan_glide_slope + p->floor_z_m;
-    total += p->target_radius_m;
+    total += p->target_radius_m + p->slew_rate_radps;
     for (i = 0; i < 3; i++)
         total += p->position_m[i] + p->velocity_mps[i] + p->target_position_m[i]
                  + p->target_velocity_mps[i];

@@ -10,9 +10,9 @@
 enum {
     HL_CVX_NODES_MAX = 24,
     HL_CVX_N_MAX = 96,        /* 4 per node: u (3) and its slack s */
-    HL_CVX_M_MAX = 268,       /* rows: 7 per node, 4 per inner node, 8 */
-    HL_CVX_GROUPS_MAX = 146,  /* sets: 4 per node, 2 per inner node, 4 */
-    HL_CVX_NNZ_MAX = 1800,    /* 5/2 N^2 + 25/2 N at most, for N = 24: 1740 */
+    HL_CVX_M_MAX = 360,       /* rows: 7 per node, 8 per inner node, 8 */
+    HL_CVX_GROUPS_MAX = 147,  /* sets: 4 per node, 2 per inner node, 5 */
+    HL_CVX_NNZ_MAX = 1930,    /* 5/2 N^2 + 41/2 N - 8 at most, for N = 24: 1924 */
     HL_CVX_PACKED_MAX = 1776  /* three blocks of K: 2 N (N + 1) / 2 + 2N (2N + 1) / 2 */
 };
 
@@ -35,6 +35,7 @@ typedef struct {
     hl_real floor_z_m;
     int nodes;
     hl_real target_radius_m; /* > 0: r_N,xy anywhere within it of the target (the fallback's) */
+    hl_real slew_rate_radps; /* > 0: the thrust axis's turn rate, as the rate rows bound it */
 } hl_cvx_problem_t;
 
 typedef struct {

@@ -100,6 +100,25 @@ static void node_rows(hl_cvx_rows_t *a, const hl_cvx_problem_t *p, hl_real tf)
     }
 }
 
+/* With a slew rate w: |u_k+1 - u_k| <= w dt (in units of the acceleration
+ * scale) on each horizontal axis, as two rows per axis and interval. */
+static void rate_rows(hl_cvx_rows_t *a, const hl_cvx_problem_t *p, hl_real tf)
+{
+    hl_real bound = p->slew_rate_radps * (tf / (hl_real)p->nodes), sign;
+    int k, i, d;
+    if (p->slew_rate_radps <= R(0.0)) return;
+    begin_group(a, HL_CVX_NONNEG);
+    for (k = 0; k < p->nodes - 1; k++)
+        for (i = 0; i < 2; i++)
+            for (d = 0; d < 2; d++) {
+                sign = d == 0 ? R(1.0) : R(-1.0);
+                open_row(a);
+                add_entry(a, 4 * k + i, -sign);
+                add_entry(a, 4 * (k + 1) + i, sign);
+                close_row(a, bound);
+            }
+}
+
 /* The floor at the inner nodes; the glide-slope cones when on. */
 static void path_rows(hl_cvx_rows_t *a, const hl_cvx_problem_t *p, hl_real tf)
 {
@@ -162,6 +181,7 @@ void hl_cvx_constraint_rows(hl_cvx_rows_t *a, const hl_cvx_problem_t *p, hl_real
     a->groups = 0;
     a->row_start[0] = 0;
     node_rows(a, p, tf);
+    rate_rows(a, p, tf);
     path_rows(a, p, tf);
     target_rows(a, p, tf);
     for (g = 0; g < a->groups; g++) {

@@ -40,6 +40,7 @@ typedef struct hl_law_params {
     hl_real engine_thrust_max_N, throttle_min, throttle_max, throttle_rate_max_per_s, cant_rad;
     hl_real tilt_max_rad;
     hl_real isp_s, bridle_length_m, bridle_payout_time_s, rover_height_m, dry_mass_kg;
+    hl_real slew_rate_max_radps; /* convex: the plan's rate rows (0: none) */
     hl_real gate_altitude_m, gate_speed_mps, guidance_gain, turn_speed_error_mps;
     hl_real tgo_min_s, tgo_max_s;
     hl_real tgo_switch_s, tgo_freeze_s, replan_period_s, hover_s;

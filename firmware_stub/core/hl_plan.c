@@ -45,6 +45,7 @@ static void convex_problem(const hl_law_params_t *p, const hl_real site_S_m[3],
     q->floor_z_m = q->target_position_m[2];
     q->nodes = p->plan_nodes;
     q->target_radius_m = R(0.0); /* the site itself (D: the fallback's disc) */
+    q->slew_rate_radps = p->slew_rate_max_radps;
 }
 
 double hl_plan_time_to_go_s(const hl_plan_state_t *pl, double t)

@@ -19,14 +19,15 @@ DEFAULTS = SolverSettings()
 
 @st.composite
 def problems(
-    draw: st.DrawFn, glide: bool = False, disc: bool = False
+    draw: st.DrawFn, glide: bool = False, disc: bool = False, slew: bool = False
 ) -> tuple[ConvexProblem, float]:
     """A lander of 1.5-2.5 t with 15-25 % propellant, thrust to weight 2.4-3.8
     on Mars, a throttle floor of 10-40 %, a tilt limit up to pi; a start
     0-2 km out and 0.5-2.5 km up, moving up to 100 m/s across and 20-120 m/s
     down; the ground or a gate 20 m up as target (disc: anywhere within
-    10-1,500 m of it across the ground); 8-24 nodes; a final time of 15-80 s
-    (feasible or not)."""
+    10-1,500 m of it across the ground); 8-24 nodes (slew: a thrust axis that
+    turns at 5-60 degrees a second); a final time of 15-80 s (feasible or
+    not)."""
     mass = draw(st.floats(1500.0, 2500.0))
     thrust_max = mass * draw(st.floats(9.0, 14.0))
     bearing = draw(st.floats(0.0, 2.0 * math.pi))
@@ -51,6 +52,7 @@ def problems(
         tan_glide_slope=math.tan(draw(st.floats(0.02, 0.5))) if glide else 0.0,
         nodes=draw(st.integers(8, 24)),
         target_radius_m=draw(st.floats(10.0, 1500.0)) if disc else 0.0,
+        slew_rate_radps=math.radians(draw(st.floats(5.0, 60.0))) if slew else 0.0,
     )
     return p, draw(st.floats(15.0, 80.0))
 

@@ -35,6 +35,7 @@ VEHICLE: dict[str, Any] = {
     "bridle_payout_time_s": 6.85,
     "rover_height_m": 1.1,
     "dry_mass_kg": 1719.0,  # the MSL preset's rover and descent stage
+    "slew_rate_max_radps": math.radians(20),  # the MSL preset's
 }
 MASS_KG = 2109.0
 ROVER_KG = 899.0

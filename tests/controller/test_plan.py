@@ -119,6 +119,21 @@ def test_the_fallback_lands_within_every_limit() -> None:
     assert summary.touchdown is not None and summary.touchdown.distance_to_site_m < 5.0
 
 
+def test_the_plan_turns_no_faster_than_the_stage() -> None:
+    """tests/data/overshoot.toml (run 668 of the envelope at 1.5x): planned
+    within the stage's turn rate (20 degrees a second) the landing passes
+    about 11 m from its site; planned without it (a law told 0: no rate
+    rows) a replan's braking burn starts 0.8 rad from the coast before it,
+    the stage is still turning half-way through the burn, and it overshoots
+    the site by about 90 m."""
+    s = load_scenario(str(Path(__file__).parents[1] / "data" / "overshoot.toml"))
+    held = summarize(fly(s))
+    free = summarize(fly(dataclasses.replace(s, law=s.law.replace(slew_rate_max_radps=0.0))))
+    assert held.verdict == "pass", held.violations
+    assert held.touchdown is not None and held.touchdown.distance_to_site_m < 15.0
+    assert free.touchdown is not None and free.touchdown.distance_to_site_m > 80.0
+
+
 def test_no_plan_sets_the_status_bit_and_the_apollo_law_flies(law_cls: type) -> None:
     """A stage with 10 kg of propellant cannot brake 85 m/s: the first step
     says so, and every approach step after it flies the Apollo law's command."""

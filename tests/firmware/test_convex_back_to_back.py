@@ -46,6 +46,7 @@ def _types(
             ("floor_z_m", real),
             ("nodes", ctypes.c_int),
             ("target_radius_m", real),
+            ("slew_rate_radps", real),
         ]
 
     class Settings(ctypes.Structure):
@@ -127,6 +128,15 @@ def test_the_double_build_is_the_cython_solver_bit_for_bit(
 @settings(max_examples=15)
 @given(problems(disc=True))
 def test_the_double_build_solves_the_target_disc_bit_for_bit(
+    libs: dict[str, ctypes.CDLL], case: tuple[ref.ConvexProblem, float]
+) -> None:
+    p, tf = case
+    assert c_solve(libs["double"], ctypes.c_double, p, tf) == py_solve(*as_dicts(p), tf)
+
+
+@settings(max_examples=15)
+@given(problems(slew=True))
+def test_the_double_build_keeps_the_rate_rows_bit_for_bit(
     libs: dict[str, ctypes.CDLL], case: tuple[ref.ConvexProblem, float]
 ) -> None:
     p, tf = case

@@ -50,6 +50,7 @@ SCENARIOS = [
     "mer",
     "low-away",  # tests/data: the turn-round ends to brake (docs/law.md)
     "far-away+convex",  # tests/data: no plan reaches the site, the fallback's least miss
+    "overshoot+convex",  # tests/data: a braking burn within the stage's turn rate
     "default+convex",
     "away+convex",
     "engine-out+convex",
@@ -57,7 +58,7 @@ SCENARIOS = [
 ]
 CONVEX = "+convex"  # the scenario with guidance = "convex"
 DATA = Path(__file__).parents[1] / "data"
-DATA_SCENARIOS = {"low-away", "far-away"}  # scenario files in tests/data
+DATA_SCENARIOS = {"low-away", "far-away", "overshoot"}  # scenario files in tests/data
 
 
 @dataclass

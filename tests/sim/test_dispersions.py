@@ -189,3 +189,30 @@ def test_the_envelope_campaign_file_covers_the_envelope() -> None:
         assert max(abs(x), abs(y)) <= 600 and 1500 <= z <= 2200
         assert max(abs(vx), abs(vy)) <= 40 and -100 <= vz <= -60
         assert summarize(fly(r)).verdict == "pass"
+
+
+@pytest.mark.parametrize(
+    ("name", "scale", "descent_mps"),
+    [
+        ("envelope", 1.0, 100.0),
+        ("wide-1.5x", 1.5, 110.0),
+        ("wide-2x", 2.0, 120.0),
+        ("steep-130", 1.0, 130.0),
+    ],
+)
+def test_the_convex_campaign_files_widen_the_envelope(
+    name: str, scale: float, descent_mps: float
+) -> None:
+    """benchmarks/convex (docs/law.md): the envelope's file with convex
+    guidance, its half-widths scaled about their centres (or its descents
+    to 130 m/s); a run flies."""
+    path = Path(__file__).parents[2] / "benchmarks" / "convex" / f"{name}.toml"
+    s = load_scenario(str(path))
+    assert s.law.guidance == "convex"
+    kinds = {(d.table, d.field): d for d in s.dispersions}
+    position = kinds["initial", "position_m"]
+    velocity = kinds["initial", "velocity_mps"]
+    assert position.high[0] == pytest.approx(600.0 * scale)
+    assert velocity.high[0] == pytest.approx(40.0 * scale)
+    assert velocity.low[2] == pytest.approx(-descent_mps)
+    assert summarize(fly(dispersed(s, 1, 0))).verdict == "pass"
