@@ -11,7 +11,13 @@ from typing import Any
 import numpy as np
 from hypothesis import strategies as st
 
-from hilander.controller.reference_convex import ConvexProblem, SolverSettings
+from hilander.controller._convex import py_solve
+from hilander.controller.reference_convex import (
+    CONVERGED,
+    INFEASIBLE,
+    ConvexProblem,
+    SolverSettings,
+)
 
 G0 = 9.80665
 DEFAULTS = SolverSettings()
@@ -78,6 +84,25 @@ def oracle_options(p: ConvexProblem) -> Any:
 
     slope = math.atan(p.tan_glide_slope) if p.tan_glide_slope > 0 else None
     return Options(nodes=p.nodes, glide_slope_rad=slope)
+
+
+def oracle_problem(p: ConvexProblem) -> Any:
+    """``hilander optimal``'s cvxpy problem for p (its constraints to extend;
+    ``solve(tf)``: a Solution, or None if no plan flies in tf)."""
+    from hilander.hil.analysis.optimal import Target, _Problem  # noqa: PLC0415 - the analysis extra
+
+    target = Target(p.target_position_m, p.target_velocity_mps)
+    return _Problem(oracle_vehicle(p), p.position_m, p.velocity_mps, target, oracle_options(p))
+
+
+def converged_beside(p: ConvexProblem, tf: float, oracle: Any) -> tuple[Any, ...] | None:
+    """py_solve's answer at tf, held to the oracle's solution there: never
+    INFEASIBLE where the oracle found a plan; None if it did not converge
+    (nothing more to compare)."""
+    ours = py_solve(*as_dicts(p), tf)
+    if oracle is not None:
+        assert ours[0] != INFEASIBLE
+    return ours if ours[0] == CONVERGED else None
 
 
 def as_dicts(
