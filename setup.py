@@ -50,6 +50,7 @@ EXTENSIONS = [
     extension("_guidance", "controller"),
     extension("_convex", "controller"),
     extension("_cvx_rows", "controller"),
+    extension("_cvx_search", "controller"),
     extension("_plan", "controller"),
     extension("_approach", "controller"),
     extension("_sites", "controller"),

@@ -9,7 +9,13 @@ The case is an MSL-like divert (2.1 t, 25 kN, 600 m and 300 m out at 1.5 km,
 nodes), the same as firmware_stub/hal/cortex-m/bench_convex.c flies:
 - search: the final-time search from cold (8-point grid, golden section);
 - cold: one solve at the found final time from zero;
-- warm: the same solve again from the last one's iterate.
+- warm: the same solve again from the last one's iterate;
+- units (emulated only): the search again with MSL's turn rate, step by
+  step as the law spreads it over control steps, the costliest step of each
+  kind (set-up, iteration, check, balance), and from them the instructions
+  one unit of work costs at most (a kind's costliest over its units: the
+  slice budget plan_iterations_per_tick times this bounds a step's solver
+  work).
 The emulated figures need `make -C firmware_stub bench-convex`.
 """
 
@@ -23,7 +29,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from hilander.controller._convex import py_solve
+from hilander.controller._cvx_search import py_solve
+from hilander.controller.reference_convex import CHECK_UNITS, FACTOR_UNITS
 from hilander.hil.board.targets import ICOUNT_SHIFT
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,6 +38,13 @@ sys.path.insert(0, str(ROOT))  # the tests package, for the case
 from tests.common.convex import MSL_LIKE, as_dicts  # noqa: E402
 
 MACHINES = {"qemu": "mps2-an385", "qemu-m4f": "mps2-an386"}
+# the units of work a step of each kind costs at most (reference_convex)
+UNITS = {
+    "iteration": 1,
+    "check": CHECK_UNITS,
+    "set-up": FACTOR_UNITS,
+    "balance": CHECK_UNITS + FACTOR_UNITS,
+}
 
 
 def host() -> dict[str, Any]:
@@ -87,11 +101,18 @@ def emulated(target: str) -> dict[str, Any]:
         for line in qemu.stdout:
             if line.startswith("done"):
                 break
+            words = line.split()
+            fields = {k: int(v) for k, v in (w.split("=") for w in words[2:])}
             if line.startswith("solve "):
-                words = line.split()
-                fields = dict(w.split("=") for w in words[2:])
-                out[words[1].rsplit("-", 1)[1]] = {k: int(v) for k, v in fields.items()}
+                out[words[1].rsplit("-", 1)[1]] = fields
+            elif line.startswith("unit ") and words[1] in UNITS:
+                out.setdefault("units", {})[words[1]] = fields
         qemu.kill()
+    if "units" in out:
+        kinds = out["units"]
+        out["unit_instructions_max"] = max(
+            kinds[k]["instructions_max"] / n for k, n in UNITS.items() if kinds[k]["count"]
+        )
     return out
 
 
@@ -120,13 +141,22 @@ def main() -> int:
             f"{h[what]['ms']:8.2f} ms  status {h[what]['status']}"
         )
     for t in targets:
-        for what, r in results.get(t, {}).items():
+        for what in ("search", "cold", "warm"):
+            r = results[t][what]
             per = r["instructions"] / max(r["iterations"], 1)
             print(
                 f"{t:9s} {what:7s} {r['iterations']:6d} iterations  "
                 f"{r['instructions'] / 1e6:8.1f} M instructions ({per / 1e3:.0f} k each)"
                 f"  status {r['status']}"
             )
+        for kind, r in results[t]["units"].items():
+            print(
+                f"{t:9s} {kind:9s} x{r['count']:<5d} {UNITS[kind]} units  "
+                f"{r['instructions_max']:8d} max  {r['instructions_mean']:8d} mean"
+            )
+        print(
+            f"{t:9s} a unit of work: {results[t]['unit_instructions_max']:.0f} instructions at most"
+        )
     return 0
 
 

@@ -20,6 +20,15 @@ cdef enum:
     CVX_STOPPED = 1
     CVX_INFEASIBLE = 2
 
+cdef enum:                   # units of work, in plain iterations (hl_convex.h)
+    CVX_CHECK_UNITS = 2      # an iteration that checks the residuals
+    CVX_FACTOR_UNITS = 5     # a factorisation of K (a set-up, a rebalance)
+
+cdef enum:
+    CVX_RUN_SET_UP = 0
+    CVX_RUN_ITERATE = 1
+    CVX_RUN_DONE = 2
+
 ctypedef struct CvxProblem:
     double position_m[3]
     double velocity_mps[3]
@@ -88,7 +97,20 @@ ctypedef struct CvxPlan:
     double accel_mps2[CVX_NODES_MAX][3]
     double mass_kg[CVX_NODES_MAX + 1]
 
+# One solve under way, at final time tf (cvx_run_*)
+ctypedef struct CvxRun:
+    double tf
+    int stage                # CVX_RUN_*: set-up next, iterating, done
+    int it
+    int status               # CONVERGED or INFEASIBLE once known, else STOPPED
+    int refused              # a problem the workspace cannot hold: INFEASIBLE at once
+    double primal
+
+cdef void cvx_run_start(CvxRun* run, double tf) noexcept nogil
+cdef int cvx_run_units(const CvxRun* run) noexcept nogil
+cdef void cvx_run_step(const CvxProblem* p, const CvxSettings* st, CvxWork* w,
+                       CvxRun* run) noexcept nogil
+cdef void cvx_run_plan(const CvxProblem* p, const CvxSettings* st, CvxWork* w,
+                       const CvxRun* run, CvxPlan* plan) noexcept nogil
 cdef void cvx_solve_fixed(const CvxProblem* p, double tf, const CvxSettings* st,
                           CvxWork* w, CvxPlan* plan) noexcept nogil
-cdef int cvx_solve_free(const CvxProblem* p, const CvxSettings* st, CvxWork* w,
-                        CvxPlan* best, CvxPlan* scratch) noexcept nogil

@@ -38,7 +38,6 @@ cdef double RELAXATION = 1.6
 cdef int BALANCE_EVERY = 50
 cdef double BALANCE_TRIGGER = 5.0
 cdef int CHECK_EVERY = 10
-cdef double INV_PHI = 0.6180339887498949
 
 
 cdef void node_masses(const CvxProblem* p, double tf, const double* x,
@@ -217,19 +216,18 @@ cdef void start(CvxWork* w) noexcept nogil:
                 w.rho[i] *= RHO_EQUALITY
 
 
-cdef bint rebalance(CvxWork* w, double primal, double dual, double z_size,
+cdef void rebalance(CvxWork* w, double primal, double dual, double z_size,
                     double aty_size) noexcept nogil:
     """Scale R by sqrt of the residuals' ratio when it leaves [1/5, 5]."""
     cdef double ratio = sqrt((primal / fmax(z_size, 1e-9))
                              / (dual / fmax(aty_size, 1e-9) + 1e-12))
     cdef int i
     if ratio <= BALANCE_TRIGGER and ratio >= 1.0 / BALANCE_TRIGGER:
-        return False
+        return
     ratio = fmin(fmax(ratio, 1e-3), 1e3)
     for i in range(w.rows.m):
         w.rho[i] *= ratio
     factor(w)
-    return True
 
 
 cdef bint finite(const CvxProblem* p) noexcept nogil:
@@ -252,40 +250,96 @@ cdef void refuse(double tf, CvxWork* w, CvxPlan* plan) noexcept nogil:
     w.warm = False
 
 
-cdef void cvx_solve_fixed(const CvxProblem* p, double tf, const CvxSettings* st,
-                          CvxWork* w, CvxPlan* plan) noexcept nogil:
-    """ADMM from the workspace's iterate (cold unless w.warm). A problem the
-    workspace cannot hold (nodes outside [2, CVX_NODES_MAX]), with a number
-    that is not finite, or a final time that is not positive is INFEASIBLE
-    at once, its plan all zeros."""
-    cdef double primal = 1e30, dual, z_size, aty_size
-    cdef int it, status = CVX_STOPPED
-    if p.nodes < 2 or p.nodes > CVX_NODES_MAX or not tf > 0.0 or not finite(p):
-        refuse(tf, w, plan)
+cdef void cvx_run_start(CvxRun* run, double tf) noexcept nogil:
+    run.tf, run.stage, run.it = tf, CVX_RUN_SET_UP, 0
+    run.status, run.refused, run.primal = CVX_STOPPED, False, 1e30
+
+
+cdef inline bint balance_due(int it) noexcept nogil:
+    """At 50, 100, 200, 400, ... iterations (each balance refactors)."""
+    return it % BALANCE_EVERY == 0 and (it // BALANCE_EVERY) & (it // BALANCE_EVERY - 1) == 0
+
+
+cdef int cvx_run_units(const CvxRun* run) noexcept nogil:
+    """What the next cvx_run_step costs at most, in units of work: the set-up
+    CVX_FACTOR_UNITS, an iteration 1, one that checks the residuals
+    CVX_CHECK_UNITS, and CVX_FACTOR_UNITS more where the penalty may be
+    rebalanced (which refactors); 0 once done. Known before it runs, so that
+    a slice can stop short of its budget."""
+    if run.stage == CVX_RUN_SET_UP:
+        return CVX_FACTOR_UNITS
+    if run.stage == CVX_RUN_DONE:
+        return 0
+    if (run.it + 1) % CHECK_EVERY:
+        return 1
+    return CVX_CHECK_UNITS + (CVX_FACTOR_UNITS if balance_due(run.it + 1) else 0)
+
+
+cdef void set_up(const CvxProblem* p, const CvxSettings* st, CvxWork* w,
+                 CvxRun* run) noexcept nogil:
+    """The rows at tf, the expansion points, the start, K factored. A problem
+    the workspace cannot hold (nodes outside [2, CVX_NODES_MAX]), with a
+    number that is not finite, or a final time that is not positive is
+    refused: INFEASIBLE at once, its plan all zeros."""
+    if p.nodes < 2 or p.nodes > CVX_NODES_MAX or not run.tf > 0.0 or not finite(p):
+        run.refused, run.status, run.stage = True, CVX_INFEASIBLE, CVX_RUN_DONE
         return
-    constraint_rows(&w.rows, p, tf)
-    full_thrust_bounds(p, tf, w)
+    constraint_rows(&w.rows, p, run.tf)
+    full_thrust_bounds(p, run.tf, w)
     start(w)
     factor(w)
-    it = 0
-    while it < st.iterations_max:
-        it += 1
-        iterate(p, tf, w)
-        if it % CHECK_EVERY:
-            continue
-        primal = residuals(p, w, &dual, &z_size, &aty_size)
-        if primal < st.tolerance and dual < st.tolerance:
-            status = CVX_CONVERGED
-            break
-        if infeasible(w, st.tolerance):
-            status = CVX_INFEASIBLE
-            break
-        if it % BALANCE_EVERY == 0 and (it // BALANCE_EVERY) & (it // BALANCE_EVERY - 1) == 0:
-            rebalance(w, primal, dual, z_size, aty_size)
-    if status == CVX_STOPPED and not primal <= 10.0 * st.tolerance:  # NaN too
+    run.stage = CVX_RUN_ITERATE if st.iterations_max > 0 else CVX_RUN_DONE
+
+
+cdef void cvx_run_step(const CvxProblem* p, const CvxSettings* st, CvxWork* w,
+                       CvxRun* run) noexcept nogil:
+    """One unit of work: the set-up, or one ADMM iteration (with the checks
+    every CHECK_EVERY)."""
+    cdef double dual, z_size, aty_size
+    cdef int it
+    if run.stage == CVX_RUN_SET_UP:
+        set_up(p, st, w, run)
+        return
+    if run.stage == CVX_RUN_DONE:
+        return
+    run.it += 1
+    it = run.it
+    iterate(p, run.tf, w)
+    if it % CHECK_EVERY == 0:
+        run.primal = residuals(p, w, &dual, &z_size, &aty_size)
+        if run.primal < st.tolerance and dual < st.tolerance:
+            run.status = CVX_CONVERGED
+        elif infeasible(w, st.tolerance):
+            run.status = CVX_INFEASIBLE
+        elif balance_due(it):
+            rebalance(w, run.primal, dual, z_size, aty_size)
+    if run.status != CVX_STOPPED or it >= st.iterations_max:
+        run.stage = CVX_RUN_DONE
+
+
+cdef void cvx_run_plan(const CvxProblem* p, const CvxSettings* st, CvxWork* w,
+                       const CvxRun* run, CvxPlan* plan) noexcept nogil:
+    """The plan of a solve that is done; the iterate kept for a warm start
+    unless infeasible."""
+    cdef int status = run.status
+    if run.refused:
+        refuse(run.tf, w, plan)
+        return
+    if status == CVX_STOPPED and not run.primal <= 10.0 * st.tolerance:  # NaN too
         status = CVX_INFEASIBLE
     w.warm = status != CVX_INFEASIBLE
-    make_plan(p, tf, w, status, it, primal, plan)
+    make_plan(p, run.tf, w, status, run.it, run.primal, plan)
+
+
+cdef void cvx_solve_fixed(const CvxProblem* p, double tf, const CvxSettings* st,
+                          CvxWork* w, CvxPlan* plan) noexcept nogil:
+    """ADMM from the workspace's iterate (cold unless w.warm): the run's
+    start, its steps until done, its plan."""
+    cdef CvxRun run
+    cvx_run_start(&run, tf)
+    while run.stage != CVX_RUN_DONE:
+        cvx_run_step(p, st, w, &run)
+    cvx_run_plan(p, st, w, &run, plan)
 
 
 cdef void make_plan(const CvxProblem* p, double tf, CvxWork* w, int status, int it,
@@ -301,93 +355,3 @@ cdef void make_plan(const CvxProblem* p, double tf, CvxWork* w, int status, int 
     for k in range(p.nodes):
         for i in range(3):
             plan.accel_mps2[k][i] = w.x[4 * k + i] * s
-
-
-cdef inline double plan_cost(const CvxPlan* plan) noexcept nogil:
-    """The order of the plans the search keeps: converged by propellant, then
-    the others by residual."""
-    return plan.propellant_kg if plan.status == CVX_CONVERGED else 1.0e9 * (1.0 + plan.residual)
-
-
-cdef inline double search_cost(const CvxPlan* plan) noexcept nogil:
-    """What the search minimises (see the reference's search_cost): flyable
-    plans (converged, or stopped within ten times the tolerance) by
-    propellant, then the infeasible ones by residual."""
-    return plan.propellant_kg if plan.status != CVX_INFEASIBLE else 1.0e9 * (1.0 + plan.residual)
-
-
-cdef double try_time(const CvxProblem* p, double tf, const CvxSettings* st, CvxWork* w,
-                     CvxPlan* best, CvxPlan* scratch, int* spent) noexcept nogil:
-    """Solve at tf; keep it in best if it is the best so far (converged, or
-    of least residual while none is). Its search cost."""
-    cvx_solve_fixed(p, tf, st, w, scratch)
-    spent[0] += scratch.iterations
-    if plan_cost(scratch) < plan_cost(best):
-        best[0] = scratch[0]
-    return search_cost(scratch)
-
-
-cdef int cvx_solve_free(const CvxProblem* p, const CvxSettings* st, CvxWork* w,
-                        CvxPlan* best, CvxPlan* scratch) noexcept nogil:
-    """The best final time: a log grid over [time_min, time_max], then golden
-    section in the best bracket, each solve warm-started from the last and
-    cut at search_iterations_max (see the reference). best: the converged
-    plan of least propellant, or if none, the least residual's final time
-    solved again with iterations_max. Returns the iterations spent."""
-    cdef CvxSettings search = st[0]
-    cdef double ratio = (st.time_max_s / st.time_min_s) ** (1.0 / (st.time_grid - 1))
-    cdef double grid_cost, best_cost = 1e30, lo, hi, a, b, fa, fb
-    cdef int i, best_i = 0, spent = 0
-    search.iterations_max = st.search_iterations_max
-    best.status, best.residual, best.propellant_kg = CVX_INFEASIBLE, 1e30, 1e30
-    w.warm = False
-    for i in range(st.time_grid):
-        grid_cost = try_time(p, st.time_min_s * ratio ** i, &search, w, best, scratch, &spent)
-        if grid_cost < best_cost:
-            best_cost, best_i = grid_cost, i
-    lo = st.time_min_s * ratio ** (best_i - 1 if best_i > 0 else 0)
-    hi = st.time_min_s * ratio ** (best_i + 1 if best_i < st.time_grid - 1 else best_i)
-    a, b = hi - INV_PHI * (hi - lo), lo + INV_PHI * (hi - lo)
-    fa = try_time(p, a, &search, w, best, scratch, &spent)
-    fb = try_time(p, b, &search, w, best, scratch, &spent)
-    for _ in range(st.golden_steps):
-        if fa <= fb:
-            hi, b, fb = b, a, fa
-            a = hi - INV_PHI * (hi - lo)
-            fa = try_time(p, a, &search, w, best, scratch, &spent)
-        else:
-            lo, a, fa = a, b, fb
-            b = lo + INV_PHI * (hi - lo)
-            fb = try_time(p, b, &search, w, best, scratch, &spent)
-    if best.status != CVX_CONVERGED:
-        cvx_solve_fixed(p, best.time_of_flight_s, st, w, best)
-        spent += best.iterations
-    return spent
-
-
-cdef CvxWork _work
-cdef CvxPlan _best, _scratch
-
-
-def py_solve(dict problem, dict settings, double tf=0.0, bint warm=False):
-    """Solve at tf (0: search the final time); warm: from the last solve's
-    iterate. (status, time of flight, propellant, iterations, residual,
-    accelerations, masses, iterations in all)."""
-    cdef CvxProblem p = problem
-    cdef CvxSettings st = settings
-    cdef int spent
-    if p.nodes < 2 or p.nodes > CVX_NODES_MAX:
-        raise ValueError(f"nodes must be in [2, {CVX_NODES_MAX}], not {p.nodes}")
-    memset(&_best, 0, sizeof(CvxPlan))
-    with nogil:
-        if tf > 0.0:
-            _work.warm = _work.warm and warm
-            cvx_solve_fixed(&p, tf, &st, &_work, &_best)
-            spent = _best.iterations
-        else:
-            spent = cvx_solve_free(&p, &st, &_work, &_best, &_scratch)
-    return (
-        _best.status, _best.time_of_flight_s, _best.propellant_kg, _best.iterations,
-        _best.residual, [list(_best.accel_mps2[k]) for k in range(p.nodes)],
-        [_best.mass_kg[k] for k in range(p.nodes + 1)], spent,
-    )

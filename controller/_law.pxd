@@ -10,7 +10,10 @@ frame, east-north-up, origin on the ground at the nominal target).
 
 from libc.stdint cimport int32_t, int64_t, uint32_t
 
-from hilander.controller._convex cimport CVX_NODES_MAX, CvxWork
+from hilander.controller._convex cimport (
+    CVX_NODES_MAX, CvxPlan, CvxProblem, CvxRun, CvxWork,
+)
+from hilander.controller._cvx_search cimport CvxSearch
 
 cdef enum:
     HAZARD_MAP_MAX_CELLS = 64            # cells per side of the hazard map
@@ -62,6 +65,7 @@ cdef enum:
     STATUS_RADAR_INVALID = 32
     STATUS_SITE_SEARCH = 64              # a site search is under way: the site may still move
     STATUS_PLAN_INFEASIBLE = 128         # convex guidance found no plan to the gate this step
+    STATUS_PLANNING = 256                # a replan is under way: the plan in hand (or Apollo) flies
 
 # LawParams.guidance (controller/config.py, GUIDANCES)
 cdef enum:
@@ -137,6 +141,7 @@ cdef struct LawParams:
     double plan_glide_slope_rad
     double plan_position_gain_per_s2
     double plan_velocity_gain_per_s
+    int32_t plan_iterations_per_tick     # solver work per step (0: a replan in one step)
     double hover_s                       # hover-and-map at the gate this long (0: none)
     # terminal descent
     double sky_crane_altitude_m
@@ -207,6 +212,33 @@ cdef struct SiteSearch:
     double best_cost                     # and its cost
     SiteQuery q
 
+# A replan under way (_plan.pyx, E): its stage, and what it solves.
+cdef enum:
+    JOB_IDLE = 0                         # none under way
+    JOB_FIXED = 1                        # at the time left (and its stretches)
+    JOB_SEARCH = 2                       # the first plan's final-time search
+    JOB_MARGIN = 3                       # its optimum, TIME_MARGIN longer
+    JOB_WIDE = 4                         # the fallback's search to its widest disc
+    JOB_BISECT = 5                       # its bisection on the disc's radius
+
+cdef struct PlanJob:
+    int32_t stage                        # JOB_*
+    int32_t missing                      # SEARCH and MARGIN are the fallback's, to the disc
+    int32_t count                        # stretches, or bisection steps, done
+    int32_t found                        # it ended with a plan to the site adopted
+    double start_s                       # the step it began on: the plan starts there
+    double tf
+    double lo                            # the bisection's radii
+    double hi
+    double radius_max_m
+    double ground_m                      # the fallback's site height (the radar's ground)
+    CvxProblem q                         # the problem of the stage
+    CvxProblem to_ground                 # the fallback's problem, before its disc
+    CvxSearch search
+    CvxRun run
+    CvxPlan plan
+    CvxPlan best
+
 # Convex guidance's plan (_plan.pyx): the start state, and the thrust
 # acceleration held over each of its intervals.
 cdef struct PlanState:
@@ -220,6 +252,7 @@ cdef struct PlanState:
     double velocity_mps[3]
     double accel_mps2[CVX_NODES_MAX][3]
     double next_replan_s
+    PlanJob job                          # the replan under way (E)
 
 cdef struct LawState:
     int32_t phase

@@ -163,7 +163,9 @@ cdef void approach_apollo(LawState* s, const LawParams* p, const SensorFrame* f,
 
 
 cdef void end_approach(LawState* s, const LawParams* p, const SensorFrame* f) noexcept nogil:
-    """At the gate: the hover, or the terminal descent."""
+    """At the gate: the hover, or the terminal descent. A replan under way
+    is of no use now."""
+    s.plan.job.stage = JOB_IDLE
     if p.hover_s > 0.0:
         s.vz_integral_mps = 0.0
         set_phase(s, PHASE_HOVER, f.time_s)
@@ -316,6 +318,8 @@ cdef void guided_step(LawState* s, const LawParams* p, const SensorFrame* f,
         site_search_begin(s, p, f, &g)  # the search runs over the next steps (H)
     if s.search.running:
         c.status |= STATUS_SITE_SEARCH
+    if s.plan.job.stage != JOB_IDLE:
+        c.status |= STATUS_PLANNING     # a replan under way at the step's end
     throttle_stage(s, p, f, a, c)
 
 

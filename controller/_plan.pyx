@@ -26,12 +26,25 @@ D. A first search that finds no plan: the least miss (Blackmore, Acikmese
    (STATUS_PLAN_INFEASIBLE on every step after). If none lands within
    miss_max_m, the Apollo law flies the rest of the approach (the bit on
    every step).
+E. Real time: a replan is a job (PlanJob) of the solver's units of work
+   (an ADMM iteration; a factorisation counts CVX_FACTOR_UNITS), started
+   when due and run plan_iterations_per_tick units a step (0: to its end on
+   the step it starts). The plan it adopts starts from the state of the
+   step it began on; until it ends, the plan in hand flies (before the
+   first, the Apollo law). A site search that starts ends the job (C).
 """
 
 from libc.math cimport cos, fmax, fmin, sqrt, tan
 
 from hilander.controller._convex cimport (
-    CVX_INFEASIBLE, CvxPlan, CvxProblem, CvxSettings, cvx_solve_fixed, cvx_solve_free,
+    CVX_INFEASIBLE, CVX_RUN_DONE, CvxPlan, CvxProblem, CvxSettings, cvx_run_plan,
+    cvx_run_start, cvx_run_step, cvx_run_units,
+)
+from hilander.controller._cvx_search cimport (
+    CVX_SEARCHED, cvx_search_start, cvx_search_step, cvx_search_units,
+)
+from hilander.controller._law cimport (
+    JOB_BISECT, JOB_FIXED, JOB_IDLE, JOB_MARGIN, JOB_SEARCH, JOB_WIDE, PlanJob,
 )
 from hilander.controller._throttle cimport thrust_rated_N
 
@@ -81,71 +94,6 @@ cdef double time_to_go_s(const PlanState* pl, double t) noexcept nogil:
     return pl.start_s + pl.time_of_flight_s - t
 
 
-cdef bint replan(const LawParams* p, PlanState* pl, CvxWork* w, double* site_S_m,
-                 const SensorFrame* f) noexcept nogil:
-    """Solve from this step's state at the time left, or if none flies in it a
-    little longer (searching the final time if no plan is in hand, and if that
-    finds none, the fallback's: D); adopt the plan unless infeasible (then the
-    plan in hand flies on). True if a plan to the site was adopted."""
-    cdef CvxProblem q
-    cdef CvxPlan plan, scratch
-    cdef double tf = time_to_go_s(pl, f.time_s)
-    cdef int i
-    convex_problem(p, site_S_m, f, &q)
-    if pl.valid:
-        cvx_solve_fixed(&q, tf, &SETTINGS, w, &plan)
-        i = 0
-        while i < STRETCHES and plan.status == CVX_INFEASIBLE:
-            tf *= STRETCH               # not in the time left: a little longer
-            cvx_solve_fixed(&q, tf, &SETTINGS, w, &plan)
-            i += 1
-    else:
-        pl.missed = 0
-        first_plan(&q, w, &plan, &scratch)
-    pl.next_replan_s = f.time_s + p.replan_period_s
-    if plan.status != CVX_INFEASIBLE:
-        adopt(pl, &plan, q.nodes, f)
-        return 1
-    if not pl.valid:
-        miss(p, pl, w, site_S_m, f, &plan, &scratch)
-    return 0
-
-
-cdef void miss(const LawParams* p, PlanState* pl, CvxWork* w, double* site_S_m,
-               const SensorFrame* f, CvxPlan* plan, CvxPlan* scratch) noexcept nogil:
-    """The fallback's plan adopted, if one lands within miss_max_m: its end is
-    the site now. The ground there is taken level with the ground under the
-    vehicle (the radar's, if valid: a map it has not seen tells no more)."""
-    cdef CvxProblem q
-    cdef double r[3]
-    cdef double v[3]
-    cdef double ground = site_S_m[2]
-    if f.radar_altitude_valid:
-        ground = f.nav_position_S_m[2] - f.radar_altitude_m
-    r[0], r[1], r[2] = site_S_m[0], site_S_m[1], ground
-    convex_problem(p, r, f, &q)
-    fallback_plan(miss_max_m(p, &q), &q, w, plan, scratch)
-    if plan.status == CVX_INFEASIBLE:
-        return
-    adopt(pl, plan, q.nodes, f)
-    pl.missed = 1
-    w.warm = 0                          # its iterate is of the disc's rows
-    plan_state(pl, p.gravity_mps2, pl.start_s + pl.time_of_flight_s, r, v)
-    site_S_m[0], site_S_m[1], site_S_m[2] = r[0], r[1], ground
-
-
-cdef void first_plan(const CvxProblem* q, CvxWork* w, CvxPlan* plan,
-                     CvxPlan* best) noexcept nogil:
-    """The search's optimum (in best), flown TIME_MARGIN longer (the optimum
-    itself if that finds none)."""
-    cvx_solve_free(q, &SETTINGS, w, best, plan)
-    w.warm = 0                          # the search's iterate is of another final time
-    if best.status != CVX_INFEASIBLE:
-        cvx_solve_fixed(q, best.time_of_flight_s * TIME_MARGIN, &SETTINGS, w, plan)
-    if best.status == CVX_INFEASIBLE or plan.status == CVX_INFEASIBLE:
-        plan[0] = best[0]
-
-
 cdef double miss_max_m(const LawParams* p, const CvxProblem* q) noexcept nogil:
     """The fallback's widest disc (D): the vehicle's distance from the site
     across the ground, plus its drift in a fall to the target's height, plus
@@ -158,37 +106,164 @@ cdef double miss_max_m(const LawParams* p, const CvxProblem* q) noexcept nogil:
     return sqrt(dx * dx + dy * dy) + sqrt(vx * vx + vy * vy) * fall_s + p.divert_max_m
 
 
-cdef void fallback_plan(double radius_max_m, const CvxProblem* q, CvxWork* w, CvxPlan* plan,
-                        CvxPlan* scratch) noexcept nogil:
-    """The least miss (D): the plan into plan (INFEASIBLE if none lands
-    within radius_max_m)."""
-    cdef CvxProblem wide = q[0]
-    cdef double lo = 0.0, hi = radius_max_m
-    wide.target_radius_m, wide.tan_glide_slope = radius_max_m, 0.0
-    cvx_solve_free(&wide, &SETTINGS, w, plan, scratch)
-    if plan.status == CVX_INFEASIBLE:
-        return
-    for _ in range(MISS_STEPS):
-        wide.target_radius_m = 0.5 * (lo + hi)
-        cvx_solve_free(&wide, &SETTINGS, w, plan, scratch)
-        if plan.status == CVX_INFEASIBLE:
-            lo = wide.target_radius_m
-        else:
-            hi = wide.target_radius_m
-    wide.target_radius_m = fmin(hi * MISS_MARGIN, radius_max_m)
-    first_plan(&wide, w, plan, scratch)
-
-
-cdef void adopt(PlanState* pl, const CvxPlan* plan, int nodes, const SensorFrame* f) noexcept nogil:
+cdef void adopt(PlanState* pl, const CvxPlan* plan, const PlanJob* j) noexcept nogil:
+    """The plan flown from the state of the step its replan began on."""
     cdef int i, k
-    pl.valid, pl.start_s = 1, f.time_s
-    pl.time_of_flight_s, pl.nodes = plan.time_of_flight_s, nodes
+    pl.valid, pl.start_s = 1, j.start_s
+    pl.time_of_flight_s, pl.nodes = plan.time_of_flight_s, j.q.nodes
     for i in range(3):
-        pl.position_m[i] = f.nav_position_S_m[i]
-        pl.velocity_mps[i] = f.nav_velocity_S_mps[i]
+        pl.position_m[i] = j.q.position_m[i]
+        pl.velocity_mps[i] = j.q.velocity_mps[i]
     for k in range(pl.nodes):
         for i in range(3):
             pl.accel_mps2[k][i] = plan.accel_mps2[k][i]
+
+
+cdef void start_job(const LawParams* p, PlanState* pl, CvxWork* w, const double* site_S_m,
+                    const SensorFrame* f) noexcept nogil:
+    """A replan from this step's state (E): at the time left if a plan is in
+    hand, else the first plan's search. The fallback's problem is set now
+    (D: to the site on the ground under the vehicle, by the radar if valid)."""
+    cdef PlanJob* j = &pl.job
+    cdef double r[3]
+    j.start_s, j.count, j.missing, j.found = f.time_s, 0, 0, 0
+    convex_problem(p, site_S_m, f, &j.q)
+    r[0], r[1], r[2] = site_S_m[0], site_S_m[1], site_S_m[2]
+    if f.radar_altitude_valid:
+        r[2] = f.nav_position_S_m[2] - f.radar_altitude_m
+    j.ground_m = r[2]
+    convex_problem(p, r, f, &j.to_ground)
+    if pl.valid:
+        j.stage, j.tf = JOB_FIXED, time_to_go_s(pl, f.time_s)
+        cvx_run_start(&j.run, j.tf)
+    else:
+        pl.missed = 0
+        j.stage = JOB_SEARCH
+        cvx_search_start(&SETTINGS, w, &j.search, &j.best)
+
+
+cdef void end_job(const LawParams* p, PlanState* pl, bint found) noexcept nogil:
+    pl.next_replan_s = pl.job.start_s + p.replan_period_s
+    pl.job.found, pl.job.stage = found, JOB_IDLE
+
+
+cdef void fixed_done(const LawParams* p, PlanState* pl) noexcept nogil:
+    """A replan at the time left solved: a little longer if none flies in
+    it, up to STRETCHES times; adopted unless infeasible."""
+    cdef PlanJob* j = &pl.job
+    if j.plan.status == CVX_INFEASIBLE and j.count < STRETCHES:
+        j.count += 1
+        j.tf *= STRETCH
+        cvx_run_start(&j.run, j.tf)
+        return
+    if j.plan.status != CVX_INFEASIBLE:
+        adopt(pl, &j.plan, j)
+    end_job(p, pl, j.plan.status != CVX_INFEASIBLE)
+
+
+cdef void first_done(const LawParams* p, PlanState* pl, CvxWork* w,
+                     double* site_S_m) noexcept nogil:
+    """The first plan (the search's optimum, TIME_MARGIN longer) adopted; or
+    if none, the fallback's search (D); or if that was the fallback's, its
+    end the site now."""
+    cdef PlanJob* j = &pl.job
+    cdef double r[3]
+    cdef double v[3]
+    if j.plan.status != CVX_INFEASIBLE:
+        adopt(pl, &j.plan, j)
+        if j.missing:
+            pl.missed = 1
+            w.warm = 0                  # its iterate is of the disc's rows
+            plan_state(pl, p.gravity_mps2, pl.start_s + pl.time_of_flight_s, r, v)
+            site_S_m[0], site_S_m[1], site_S_m[2] = r[0], r[1], j.ground_m
+        end_job(p, pl, not j.missing)
+    elif not j.missing:                 # no plan to the site: the least miss (D)
+        j.q = j.to_ground
+        j.radius_max_m = miss_max_m(p, &j.q)
+        j.q.target_radius_m, j.q.tan_glide_slope = j.radius_max_m, 0.0
+        j.stage = JOB_WIDE
+        cvx_search_start(&SETTINGS, w, &j.search, &j.best)
+    else:
+        end_job(p, pl, 0)
+
+
+cdef void searched(const LawParams* p, PlanState* pl, CvxWork* w,
+                   double* site_S_m) noexcept nogil:
+    """A final-time search done: the first plan's (its optimum then solved
+    TIME_MARGIN longer), or one of the fallback's bisection on the disc's
+    radius (D), whose last searches the disc MISS_MARGIN times wider."""
+    cdef PlanJob* j = &pl.job
+    if j.stage == JOB_SEARCH:
+        w.warm = 0                      # the search's iterate is of another final time
+        if j.best.status == CVX_INFEASIBLE:
+            j.plan = j.best
+            first_done(p, pl, w, site_S_m)
+        else:
+            j.stage = JOB_MARGIN
+            cvx_run_start(&j.run, j.best.time_of_flight_s * TIME_MARGIN)
+        return
+    if j.stage == JOB_WIDE and j.best.status == CVX_INFEASIBLE:
+        end_job(p, pl, 0)               # none lands within miss_max_m
+        return
+    if j.stage == JOB_WIDE:
+        j.lo, j.hi = 0.0, j.radius_max_m
+    elif j.best.status == CVX_INFEASIBLE:
+        j.lo = j.q.target_radius_m
+    else:
+        j.hi = j.q.target_radius_m
+    if j.stage == JOB_BISECT:
+        j.count += 1
+    if j.count < MISS_STEPS:
+        j.stage, j.q.target_radius_m = JOB_BISECT, 0.5 * (j.lo + j.hi)
+    else:
+        j.stage, j.missing = JOB_SEARCH, 1
+        j.q.target_radius_m = fmin(j.hi * MISS_MARGIN, j.radius_max_m)
+    cvx_search_start(&SETTINGS, w, &j.search, &j.best)
+
+
+cdef int job_units(const PlanJob* j) noexcept nogil:
+    """What the replan's next unit costs at most, in iterations (0: the step
+    from a solve or a search done to the next)."""
+    if j.stage == JOB_FIXED or j.stage == JOB_MARGIN:
+        return cvx_run_units(&j.run)
+    return cvx_search_units(&j.search)
+
+
+cdef void job_unit(const LawParams* p, PlanState* pl, CvxWork* w,
+                   double* site_S_m) noexcept nogil:
+    """One unit of the replan's solver work, or when a solve or a search is
+    done, the step to the next."""
+    cdef PlanJob* j = &pl.job
+    if j.stage == JOB_FIXED or j.stage == JOB_MARGIN:
+        if j.run.stage != CVX_RUN_DONE:
+            cvx_run_step(&j.q, &SETTINGS, w, &j.run)
+            return
+        cvx_run_plan(&j.q, &SETTINGS, w, &j.run, &j.plan)
+        if j.stage == JOB_FIXED:
+            fixed_done(p, pl)
+            return
+        if j.plan.status == CVX_INFEASIBLE:
+            j.plan = j.best
+        first_done(p, pl, w, site_S_m)
+    elif j.search.stage != CVX_SEARCHED:
+        cvx_search_step(&j.q, &SETTINGS, w, &j.search, &j.best, &j.plan)
+    else:
+        searched(p, pl, w, site_S_m)
+
+
+cdef bint run_job(const LawParams* p, PlanState* pl, CvxWork* w, double* site_S_m) noexcept nogil:
+    """The replan's units while they fit in plan_iterations_per_tick (0: to
+    its end); a step does one unit at least. True if any ran."""
+    cdef int used = 0, need, budget = p.plan_iterations_per_tick
+    cdef bint ran = False
+    while pl.job.stage != JOB_IDLE:
+        need = job_units(&pl.job)
+        if budget > 0 and need > 0 and used > 0 and used + need > budget:
+            break
+        job_unit(p, pl, w, site_S_m)
+        used += need
+        ran = True
+    return ran
 
 
 cdef int plan_state(const PlanState* pl, double g, double t, double* r, double* v) noexcept nogil:
@@ -227,14 +302,20 @@ cdef void track(const LawParams* p, const PlanState* pl, const SensorFrame* f,
 cdef bint fly_plan(const LawParams* p, PlanState* pl, CvxWork* w, bint may_solve,
                    double* site_S_m, const SensorFrame* f, double* a,
                    bint* found) noexcept nogil:
-    """The plan's acceleration into a, replanned when due; False: no plan (the
-    Apollo law flies). found: False if a solve found no plan to the site, or
-    the fallback's plan flies (D). site_S_m: moved to the fallback's end."""
+    """The plan's acceleration into a; False: no plan (the Apollo law flies).
+    A replan starts when due and runs plan_iterations_per_tick units a step
+    (0: to its end on the step it starts: E). found: False if a replan
+    ended this step with no plan to the site, or the fallback's plan flies
+    (D). site_S_m: moved to the fallback's end."""
     cdef double tgo = time_to_go_s(pl, f.time_s)
     cdef bint due = not pl.valid or (f.time_s >= pl.next_replan_s and tgo > p.tgo_freeze_s)
     found[0] = 1
-    if due and may_solve:
-        found[0] = replan(p, pl, w, site_S_m, f)
+    if not may_solve:
+        pl.job.stage = JOB_IDLE         # a site search holds the solver's buffer
+    if pl.job.stage == JOB_IDLE and due and may_solve:
+        start_job(p, pl, w, site_S_m, f)
+    if run_job(p, pl, w, site_S_m) and pl.job.stage == JOB_IDLE:    # it ended this step
+        found[0] = pl.job.found
         pl.failed = not pl.valid
     found[0] = found[0] and not pl.missed
     if not pl.valid:

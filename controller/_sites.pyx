@@ -35,7 +35,7 @@ from libc.math cimport sqrt, fmax, sin
 from hilander.controller._guidance cimport TgoProblem, tgo_search
 from hilander.controller._law cimport (
     HazardMap, LawParams, LawState, SensorFrame, SiteQuery, SiteSearch,
-    EVENT_SITE_SELECTED, PHASE_HOVER, STATUS_NO_SAFE_SITE,
+    EVENT_SITE_SELECTED, JOB_IDLE, PHASE_HOVER, STATUS_NO_SAFE_SITE,
 )
 from libc.stdint cimport uint32_t
 
@@ -203,6 +203,7 @@ cdef void site_search_begin(LawState* s, const LawParams* p, const SensorFrame* 
     q.propellant_scale_kg = p.site_propellant_scale_kg
     search_begin(&s.search, &q)
     s.cvx.warm = 0                      # the firmware's search works in the solver's buffer
+    s.plan.job.stage = JOB_IDLE         # so a replan under way ends
 
 
 cdef int site_search_step(LawState* s, const LawParams* p, const SensorFrame* f,

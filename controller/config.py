@@ -140,6 +140,17 @@ class LawConfig:
     plan_velocity_gain_per_s: float = param(
         0.8, unit="1/s", doc="convex: plan-tracking velocity gain", ge=0, le=100
     )
+    # A replan spread over control steps, the plan in hand flown meanwhile
+    # (docs/law.md, "Real time"): one unit is a plain ADMM iteration, at most
+    # 68,777 instructions on the Cortex-M4F with the rate rows (a check of
+    # the residuals counts 2, a factorisation 5 more; docs/performance.md).
+    plan_iterations_per_tick: int = param(
+        0,
+        unit="-",
+        doc="convex: solver iterations per control step (0: a replan in one step)",
+        ge=0,
+        le=100000,
+    )
     # Tianwen-1 hovered near 100 m to map the ground and pick a flat spot
     # (Xinhua, mars-landers.md §2, A).
     hover_s: float = param(

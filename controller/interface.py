@@ -68,6 +68,7 @@ class Status(enum.IntFlag):
     RADAR_INVALID = 32
     SITE_SEARCH = 64  # a site search is under way: the site may still move
     PLAN_INFEASIBLE = 128  # convex guidance found no plan to the gate this step
+    PLANNING = 256  # a replan is under way: the plan in hand (or the Apollo law) flies
 
 
 @dataclass(frozen=True)

@@ -101,9 +101,12 @@ class ReferenceLaw:
         if f.hazard_map_ready and f.hazard_map is not None and self.maps():
             q = site_query(p, s.phase, s.tgo_s, s.site_S_m, gate_problem(p, s.site_S_m, f), f)
             s.search = SiteSearch(f.hazard_map, q)
-            s.plan.ws = Workspace()  # the firmware's search works in the solver's buffer
+            s.plan.ws = Workspace()  # the firmware's search works in the solver's buffer,
+            s.plan.job = None  # so a replan under way ends
         if s.search is not None:
             status |= Status.SITE_SEARCH
+        if s.plan.job is not None:
+            status |= Status.PLANNING  # a replan under way at the step's end
         thrust, throttle, status = throttle_stage(p, s, f, a, status)
         return self.command(f, thrust, throttle, status)
 
@@ -213,8 +216,10 @@ class ReferenceLaw:
         return a, status
 
     def end_approach(self, f: SensorFrame) -> None:
-        """At the gate: the hover, or the terminal descent."""
+        """At the gate: the hover, or the terminal descent. A replan under way
+        is of no use now."""
         assert self.p is not None
+        self.s.plan.job = None
         if self.p.hover_s > 0.0:
             self.s.vz_integral_mps = 0.0
             self.set_phase(Phase.HOVER, f.time_s)

@@ -46,7 +46,7 @@ vehicle), only its constraints may be missed by the residual.
 The final time: a log grid of ``time_grid`` points over [time_min, time_max]
 then golden section in the best bracket, each solve warm-started from the
 last (x is an acceleration, the same for any t_f) and cut at
-``search_iterations_max``; see ``search_cost`` for what it minimises.
+``search_iterations_max`` (``reference_cvx_search``).
 
 Written with numpy and explicit matrices, to be read; the compiled copies
 apply the same rows without forming them.
@@ -56,7 +56,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Generator
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -69,13 +71,22 @@ from hilander.controller.reference_convex_rows import (
 )
 
 F64 = npt.NDArray[np.float64]
+T = TypeVar("T")
+# A computation cut into units of work (an ADMM iteration each; a check
+# counts CHECK_UNITS, a factorisation FACTOR_UNITS): it yields the cost of
+# each unit before the unit runs (at most: so that a slice can stop short of
+# its budget), and returns its value; the law spreads it over control steps
+# (``Sliced``).
+Steps = Generator[int, None, T]
 __all__ = [
     "ConvexProblem",
     "Plan",
+    "Sliced",
     "SolverSettings",
     "Workspace",
+    "finish",
+    "solve_fixed_steps",
     "solve_fixed_time",
-    "solve_free_time",
 ]
 
 NODES_MAX = 24
@@ -86,8 +97,12 @@ RELAXATION = 1.6
 BALANCE_EVERY = 50
 BALANCE_TRIGGER = 5.0
 CHECK_EVERY = 10  # iterations between residual and infeasibility checks
-INV_PHI = 0.6180339887498949
-UNCONVERGED = 1.0e9  # [kg] the search's cost of a plan that has not converged, times 1 + residual
+INV_PHI = 0.6180339887498949  # the golden section's (reference_cvx_search)
+# Units of work, in plain iterations (at most 58,573 instructions on the
+# Cortex-M4F, 68,777 with the rate rows: docs/performance.md): an iteration
+# that checks the residuals, and a factorisation of K (a set-up, a rebalance).
+CHECK_UNITS = 2
+FACTOR_UNITS = 5
 
 # what a solve found
 CONVERGED = 0
@@ -200,6 +215,15 @@ def _balance_due(it: int) -> bool:
     return it % BALANCE_EVERY == 0 and (it // BALANCE_EVERY) & (it // BALANCE_EVERY - 1) == 0
 
 
+def _units(it: int) -> int:
+    """What iteration it costs at most, in units of work: 1, one that checks
+    the residuals CHECK_UNITS, and FACTOR_UNITS more where the penalty may
+    be rebalanced (which refactors)."""
+    if it % CHECK_EVERY:
+        return 1
+    return CHECK_UNITS + (FACTOR_UNITS if _balance_due(it) else 0)
+
+
 def _balance(a: F64, rho: F64, residual: float, dual: float, z: F64, aty: F64) -> F64 | None:
     """The penalty scaled by sqrt of the residuals' ratio when it leaves
     [1/5, 5]; None if it stays."""
@@ -234,21 +258,30 @@ def _can_solve(p: ConvexProblem, tf: float) -> bool:
 def solve_fixed_time(
     p: ConvexProblem, tf: float, ws: Workspace, st: SolverSettings = DEFAULTS
 ) -> Plan:
-    """ADMM from the workspace's iterate (zero if it does not fit). A problem
-    of nodes outside [2, NODES_MAX], with a number that is not finite, or a
-    final time that is not positive is INFEASIBLE at once, its plan all
-    zeros."""
+    """``solve_fixed_steps`` run to the end."""
+    return finish(solve_fixed_steps(p, tf, ws, st))
+
+
+def solve_fixed_steps(
+    p: ConvexProblem, tf: float, ws: Workspace, st: SolverSettings = DEFAULTS
+) -> Steps[Plan]:
+    """ADMM from the workspace's iterate (zero if it does not fit), in units
+    of work, each announced before it runs (the set-up FACTOR_UNITS, an
+    iteration ``_units``). A problem of nodes outside [2, NODES_MAX], with a
+    number that is not finite, or a final time that is not positive is
+    INFEASIBLE at its set-up, its plan all zeros."""
+    yield FACTOR_UNITS
     if not _can_solve(p, tf):
         return _refuse(ws, p, tf)
     rows = constraint_rows(p, tf)
     a, c = rows.a, rows.c
     x, z, y = _start(ws, *a.shape)
     rho = _penalties(rows)
-    q = np.zeros(a.shape[1])
-    q[3::4] = 1.0 / p.nodes
+    q = np.tile([0.0, 0.0, 0.0, 1.0 / p.nodes], p.nodes)  # the cost: sum_k s_k / N
     chol, z0 = _factor(a, rho), full_thrust_log_masses(p, tf)
     residual, status, it = math.inf, STOPPED, 0
     while it < st.iterations_max:
+        yield _units(it + 1)
         it += 1
         lo, hi = thrust_box(p, tf, x, z0)
         xt = np.linalg.solve(chol.T, np.linalg.solve(chol, SIGMA * x - q + a.T @ (rho * z - y)))
@@ -256,18 +289,17 @@ def solve_fixed_time(
         zh = RELAXATION * (a @ xt) + (1.0 - RELAXATION) * z
         z_new = project(rows, zh + y / rho + c, lo, hi) - c
         y_old, y, z = y, y + rho * (zh - z_new), z_new
-        if it % CHECK_EVERY:
-            continue
-        residual, aty = float(np.max(np.abs(a @ x - z))), a.T @ y
-        dual = float(np.max(np.abs(q + aty)))
-        if residual < st.tolerance and dual < st.tolerance:
-            status = CONVERGED
+        if it % CHECK_EVERY == 0:
+            residual, aty = float(np.max(np.abs(a @ x - z))), a.T @ y
+            dual = float(np.max(np.abs(q + aty)))
+            if residual < st.tolerance and dual < st.tolerance:
+                status = CONVERGED
+            elif infeasible(rows, y - y_old, lo, hi, st.tolerance):
+                status = INFEASIBLE
+            elif _balance_due(it) and (new := _balance(a, rho, residual, dual, z, aty)) is not None:
+                rho, chol = new, _factor(a, new)
+        if status != STOPPED:
             break
-        if infeasible(rows, y - y_old, lo, hi, st.tolerance):
-            status = INFEASIBLE
-            break
-        if _balance_due(it) and (new := _balance(a, rho, residual, dual, z, aty)) is not None:
-            rho, chol = new, _factor(a, new)
     status = _settle(ws, (x, z, y), status, residual, st)
     return _plan(p, tf, x, status, it, residual)
 
@@ -316,54 +348,32 @@ def _plan(p: ConvexProblem, tf: float, x: F64, status: int, it: int, residual: f
     )
 
 
-def search_cost(plan: Plan) -> float:
-    """What the final-time search minimises: the propellant of a plan that
-    converged or stopped at the bound within ten times the tolerance (a
-    flyable plan: a solve cut at search_iterations_max near the optimum
-    stops there, and counted as infeasible it would push the search away
-    from the optimum); above any of those, the residual of an infeasible
-    one (so that a search whose grid misses a narrow feasible window still
-    moves toward it). The plan returned is still a converged one."""
-    return plan.propellant_kg if plan.status != INFEASIBLE else UNCONVERGED * (1.0 + plan.residual)
+def finish(steps: Steps[T]) -> T:
+    """A computation in units of work, run to the end."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return cast(T, done.value)
 
 
-def solve_free_time(p: ConvexProblem, st: SolverSettings = DEFAULTS) -> tuple[Plan, int]:
-    """The best final time: a log grid, then golden section in the best
-    bracket, each solve warm-started from the last and cut at
-    ``search_iterations_max`` (the optimum sits near the shortest feasible
-    time, where ADMM is slow: a solve that has not converged by then counts
-    as infeasible). Returns the converged plan of least propellant (if none,
-    the least residual's final time solved again with ``iterations_max``)
-    and the iterations spent in all."""
-    ws, search = Workspace(), dataclasses.replace(st, iterations_max=st.search_iterations_max)
-    spent = 0
-    tried: list[Plan] = []
+class Sliced(Generic[T]):
+    """A computation in units of work (``Steps``), run a slice at a time."""
 
-    def cost(tf: float) -> float:
-        nonlocal spent
-        plan = solve_fixed_time(p, tf, ws, search)
-        spent += plan.iterations
-        tried.append(plan)
-        return search_cost(plan)
+    def __init__(self, steps: Steps[T]) -> None:
+        self.steps = steps
+        self.need: int | None = None  # the next unit's cost, announced
 
-    ratio = (st.time_max_s / st.time_min_s) ** (1.0 / (st.time_grid - 1))
-    grid = [st.time_min_s * ratio**i for i in range(st.time_grid)]
-    costs = [cost(tf) for tf in grid]
-    best = min(range(st.time_grid), key=lambda i: costs[i])
-    lo, hi = grid[max(best - 1, 0)], grid[min(best + 1, st.time_grid - 1)]
-    a, b = hi - INV_PHI * (hi - lo), lo + INV_PHI * (hi - lo)
-    fa, fb = cost(a), cost(b)
-    for _ in range(st.golden_steps):
-        if fa <= fb:
-            hi, b, fb = b, a, fa
-            a = hi - INV_PHI * (hi - lo)
-            fa = cost(a)
-        else:
-            lo, a, fa = a, b, fb
-            b = lo + INV_PHI * (hi - lo)
-            fb = cost(b)
-    converged = [t for t in tried if t.status == CONVERGED]
-    if converged:
-        return min(converged, key=lambda t: t.propellant_kg), spent
-    final = solve_fixed_time(p, min(tried, key=lambda t: t.residual).time_of_flight_s, ws, st)
-    return final, spent + final.iterations
+    def advance(self, budget: int) -> tuple[bool, T | None]:
+        """Its units while they fit in budget (0 or less: to the end), one at least;
+        (done, its value if done)."""
+        used = 0
+        try:
+            if self.need is None:
+                self.need = next(self.steps)
+            while not (budget > 0 and used and used + self.need > budget):
+                used += self.need
+                self.need = next(self.steps)
+        except StopIteration as done:
+            return True, cast(T, done.value)
+        return False, None

@@ -38,10 +38,12 @@ from hilander.controller.reference_convex import (
     INFEASIBLE,
     ConvexProblem,
     Plan,
+    Sliced,
+    Steps,
     Workspace,
-    solve_fixed_time,
-    solve_free_time,
+    solve_fixed_steps,
 )
+from hilander.controller.reference_cvx_search import solve_free_steps
 from hilander.controller.reference_throttle import thrust_rated_N
 
 G0 = 9.80665  # standard gravity for Isp [m/s^2]
@@ -73,6 +75,7 @@ class PlanState:
     accel_mps2: list[list[float]] = field(default_factory=list)  # held over each interval
     next_replan_s: float = 0.0
     ws: Workspace = field(default_factory=Workspace)  # the last solve's iterate
+    job: Sliced[bool] | None = None  # the replan under way (``replan``), if any
 
 
 def gate_target(p: LawConfig, site_S_m: list[float]) -> list[float]:
@@ -107,39 +110,42 @@ def time_to_go_s(pl: PlanState, t: float) -> float:
     return pl.start_s + pl.time_of_flight_s - t
 
 
-def replan(p: LawConfig, pl: PlanState, site_S_m: list[float], f: SensorFrame) -> bool:
+def replan(p: LawConfig, pl: PlanState, site_S_m: list[float], f: SensorFrame) -> Steps[bool]:
     """Solve from this step's state at the time left, or if none flies in it
     a little longer (searching the final time if no plan is in hand, and if
     that finds none, the fallback's); adopt the plan unless INFEASIBLE (then
-    the plan in hand flies on). True if a plan to the site was adopted."""
+    the plan in hand flies on). True if a plan to the site was adopted. In
+    units of solver work: the plan adopted starts from f, the step it began
+    on, however many steps later it ends."""
+    f = dataclasses.replace(f, hazard_map=None)  # the step it began on, kept
     q = convex_problem(p, site_S_m, f)
     if pl.valid:
         tf = time_to_go_s(pl, f.time_s)
-        plan = solve_fixed_time(q, tf, pl.ws)
+        plan = yield from solve_fixed_steps(q, tf, pl.ws)
         for _ in range(STRETCHES):  # not in the time left: a little longer
             if plan.status != INFEASIBLE:
                 break
             tf *= STRETCH
-            plan = solve_fixed_time(q, tf, pl.ws)
+            plan = yield from solve_fixed_steps(q, tf, pl.ws)
     else:
         pl.missed = False
-        plan = first_plan(q, pl)
+        plan = yield from first_plan(q, pl)
     pl.next_replan_s = f.time_s + p.replan_period_s
     if plan.status != INFEASIBLE:
         adopt(pl, plan, f)
         return True
     if not pl.valid:
-        miss(p, pl, site_S_m, f)
+        yield from miss(p, pl, site_S_m, f)
     return False
 
 
-def miss(p: LawConfig, pl: PlanState, site_S_m: list[float], f: SensorFrame) -> None:
+def miss(p: LawConfig, pl: PlanState, site_S_m: list[float], f: SensorFrame) -> Steps[None]:
     """The fallback's plan adopted, if one lands within ``miss_max_m``: its end
     is the site now. The ground there is taken level with the ground under
     the vehicle (the radar's, if valid: a map it has not seen tells no more)."""
     ground = f.nav_position_S_m[2] - f.radar_altitude_m if f.radar_altitude_valid else site_S_m[2]
     q = convex_problem(p, [site_S_m[0], site_S_m[1], ground], f)
-    plan = fallback_plan(miss_max_m(p, q), q, pl)
+    plan = yield from fallback_plan(miss_max_m(p, q), q, pl)
     if plan.status == INFEASIBLE:
         return
     adopt(pl, plan, f)
@@ -148,14 +154,14 @@ def miss(p: LawConfig, pl: PlanState, site_S_m: list[float], f: SensorFrame) -> 
     site_S_m[:] = [end[0], end[1], ground]
 
 
-def first_plan(q: ConvexProblem, pl: PlanState) -> Plan:
+def first_plan(q: ConvexProblem, pl: PlanState) -> Steps[Plan]:
     """The search's optimum, flown TIME_MARGIN longer (the optimum itself if
     that finds none)."""
-    best, _ = solve_free_time(q)
+    best, _ = yield from solve_free_steps(q)
     pl.ws = Workspace()  # the search's iterate is of another final time
     if best.status == INFEASIBLE:
         return best
-    plan = solve_fixed_time(q, best.time_of_flight_s * TIME_MARGIN, pl.ws)
+    plan = yield from solve_fixed_steps(q, best.time_of_flight_s * TIME_MARGIN, pl.ws)
     return best if plan.status == INFEASIBLE else plan
 
 
@@ -170,7 +176,7 @@ def miss_max_m(p: LawConfig, q: ConvexProblem) -> float:
     return math.sqrt(dx * dx + dy * dy) + math.sqrt(vx * vx + vy * vy) * fall_s + p.divert_max_m
 
 
-def fallback_plan(radius_max_m: float, q: ConvexProblem, pl: PlanState) -> Plan:
+def fallback_plan(radius_max_m: float, q: ConvexProblem, pl: PlanState) -> Steps[Plan]:
     """The least miss (Blackmore, Acikmese & Scharf, JGCD 33(4), 2010: its
     two steps as one bisection): the least radius of the target disc about
     the site within which the final-time search finds a plan, to
@@ -178,16 +184,16 @@ def fallback_plan(radius_max_m: float, q: ConvexProblem, pl: PlanState) -> Plan:
     disc MISS_MARGIN times wider. No glide slope (its cone is about the
     site). INFEASIBLE if none lands within radius_max_m."""
     wide = dataclasses.replace(q, target_radius_m=radius_max_m, tan_glide_slope=0.0)
-    plan, _ = solve_free_time(wide)
+    plan, _ = yield from solve_free_steps(wide)
     if plan.status == INFEASIBLE:
         return plan
     lo, hi = 0.0, radius_max_m
     for _ in range(MISS_STEPS):
         mid = 0.5 * (lo + hi)
-        plan, _ = solve_free_time(dataclasses.replace(wide, target_radius_m=mid))
+        plan, _ = yield from solve_free_steps(dataclasses.replace(wide, target_radius_m=mid))
         lo, hi = (mid, hi) if plan.status == INFEASIBLE else (lo, mid)
     radius = min(hi * MISS_MARGIN, radius_max_m)
-    return first_plan(dataclasses.replace(wide, target_radius_m=radius), pl)
+    return (yield from first_plan(dataclasses.replace(wide, target_radius_m=radius), pl))
 
 
 def adopt(pl: PlanState, plan: Plan, f: SensorFrame) -> None:
@@ -225,12 +231,22 @@ def track(p: LawConfig, pl: PlanState, f: SensorFrame) -> list[float]:
 def fly_plan(
     p: LawConfig, pl: PlanState, may_solve: bool, site_S_m: list[float], f: SensorFrame
 ) -> tuple[list[float] | None, bool]:
-    """The plan's acceleration now, replanned when due (None: no plan, the
-    Apollo law flies), and False if a solve found no plan."""
+    """The plan's acceleration now (None: no plan, the Apollo law flies), and
+    False if a replan ended this step with no plan to the site. A replan
+    starts when due and runs its units while they fit in
+    ``plan_iterations_per_tick`` a step (one at least; 0: to its end on the
+    step it starts); the plan in hand flies meanwhile. A site search that
+    holds the solver's buffer (not may_solve) ends it."""
+    if not may_solve:
+        pl.job = None
     tgo = time_to_go_s(pl, f.time_s)
     due = not pl.valid or (f.time_s >= pl.next_replan_s and tgo > p.tgo_freeze_s)
     found = True
-    if due and may_solve:
-        found = replan(p, pl, site_S_m, f)
-        pl.failed = not pl.valid
+    if pl.job is None and due and may_solve:
+        pl.job = Sliced(replan(p, pl, site_S_m, f))
+    if pl.job is not None:
+        done, adopted = pl.job.advance(p.plan_iterations_per_tick)
+        if done:
+            pl.job, found = None, bool(adopted)
+            pl.failed = not pl.valid
     return (track(p, pl, f) if pl.valid else None), found and not pl.missed

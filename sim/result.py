@@ -139,9 +139,23 @@ def guidance(landing: Landing) -> Guidance | None:
     infeasible = (status & int(Status.PLAN_INFEASIBLE)) != 0
     first = landing.column("time_s")[infeasible][:1]
     first_s = _num(first[0], 3) if len(first) else None
+    planning = (status & int(Status.PLANNING)) != 0
     return Guidance(
-        name="convex", plan_infeasible_s=first_s, plan_infeasible_steps=int(infeasible.sum())
+        name="convex",
+        plan_infeasible_s=first_s,
+        plan_infeasible_steps=int(infeasible.sum()),
+        planning_steps=int(planning.sum()),
+        planning_longest_s=_num(_longest_run(planning) / landing.scenario.law.control_rate_Hz, 3),
     )
+
+
+def _longest_run(flags: Any) -> int:
+    """The most consecutive True in flags."""
+    longest = run = 0
+    for flag in flags:
+        run = run + 1 if flag else 0
+        longest = max(longest, run)
+    return longest
 
 
 def judged(summary: LandingSummary, landing: Landing, rec: dict[str, Any]) -> LandingSummary:

@@ -95,11 +95,16 @@ class PhaseStart(Record):
 class Guidance(Record):
     """Convex guidance's plans (present when the law flew guidance = "convex"):
     when the law first said that no plan reaches the gate (the status bit
-    PLAN_INFEASIBLE, None: never) and on how many steps."""
+    PLAN_INFEASIBLE, None: never) and on how many steps; on how many steps a
+    replan was under way at the step's end (PLANNING: spread over steps,
+    plan_iterations_per_tick), and the longest run of them in seconds (the
+    latest a plan came)."""
 
     name: str
     plan_infeasible_s: Number
     plan_infeasible_steps: int
+    planning_steps: int
+    planning_longest_s: Number
 
 
 @dataclass(frozen=True)

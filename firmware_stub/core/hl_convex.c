@@ -10,7 +10,6 @@
 #define BALANCE_EVERY 50
 #define BALANCE_TRIGGER R(5.0)
 #define CHECK_EVERY 10
-#define INV_PHI R(0.6180339887498949)
 #define HUGE_COST R(1e30)
 
 /* m_k at the iterate: before each interval, and after the last. */
@@ -244,114 +243,90 @@ static void refuse(hl_real tf, hl_cvx_work_t *w, hl_cvx_plan_t *plan)
     w->warm = 0;
 }
 
-void hl_cvx_solve_fixed(const hl_cvx_problem_t *p, hl_real tf, const hl_cvx_settings_t *st,
-                        hl_cvx_work_t *w, hl_cvx_plan_t *plan)
+void hl_cvx_run_start(hl_cvx_run_t *run, hl_real tf)
 {
-    hl_real primal = HUGE_COST, dual = R(0.0), z_size = R(0.0), aty_size = R(0.0);
-    int it = 0, status = HL_CVX_STOPPED;
+    run->tf = tf;
+    run->stage = HL_CVX_RUN_SET_UP;
+    run->it = 0;
+    run->status = HL_CVX_STOPPED;
+    run->refused = 0;
+    run->primal = HUGE_COST;
+}
+
+static int balance_due(int it)
+{
+    return it % BALANCE_EVERY == 0 && ((it / BALANCE_EVERY) & (it / BALANCE_EVERY - 1)) == 0;
+}
+
+int hl_cvx_run_units(const hl_cvx_run_t *run)
+{
+    if (run->stage == HL_CVX_RUN_SET_UP) return HL_CVX_FACTOR_UNITS;
+    if (run->stage == HL_CVX_RUN_DONE) return 0;
+    if ((run->it + 1) % CHECK_EVERY) return 1;
+    return HL_CVX_CHECK_UNITS + (balance_due(run->it + 1) ? HL_CVX_FACTOR_UNITS : 0);
+}
+
+/* the set-up: the rows at tf, the expansion points, the start, K factored */
+static void set_up(const hl_cvx_problem_t *p, const hl_cvx_settings_t *st, hl_cvx_work_t *w,
+                   hl_cvx_run_t *run)
+{
+    hl_real tf = run->tf;
     if (p->nodes < 2 || p->nodes > HL_CVX_NODES_MAX || !(tf > R(0.0)) || !finite(p)) {
-        refuse(tf, w, plan);
+        run->refused = 1;
+        run->status = HL_CVX_INFEASIBLE;
+        run->stage = HL_CVX_RUN_DONE;
         return;
     }
     hl_cvx_constraint_rows(&w->rows, p, tf);
     full_thrust_bounds(p, tf, w);
     start(w);
     (void)hl_cvx_factor(w);
-    while (it < st->iterations_max) {
-        it += 1;
-        iterate(p, tf, w);
-        if (it % CHECK_EVERY) continue;
-        primal = residuals(p, w, &dual, &z_size, &aty_size);
-        if (primal < st->tolerance && dual < st->tolerance) {
-            status = HL_CVX_CONVERGED;
-            break;
-        }
-        if (infeasible(w, st->tolerance)) {
-            status = HL_CVX_INFEASIBLE;
-            break;
-        }
-        if (it % BALANCE_EVERY == 0 && ((it / BALANCE_EVERY) & (it / BALANCE_EVERY - 1)) == 0)
-            rebalance(w, primal, dual, z_size, aty_size);
+    run->stage = st->iterations_max > 0 ? HL_CVX_RUN_ITERATE : HL_CVX_RUN_DONE;
+}
+
+void hl_cvx_run_step(const hl_cvx_problem_t *p, const hl_cvx_settings_t *st, hl_cvx_work_t *w,
+                     hl_cvx_run_t *run)
+{
+    hl_real dual = R(0.0), z_size = R(0.0), aty_size = R(0.0);
+    int it;
+    if (run->stage == HL_CVX_RUN_SET_UP) {
+        set_up(p, st, w, run);
+        return;
     }
-    if (status == HL_CVX_STOPPED && !(primal <= R(10.0) * st->tolerance)) /* NaN too */
+    if (run->stage == HL_CVX_RUN_DONE) return;
+    it = run->it += 1;
+    iterate(p, run->tf, w);
+    if (it % CHECK_EVERY == 0) {
+        run->primal = residuals(p, w, &dual, &z_size, &aty_size);
+        if (run->primal < st->tolerance && dual < st->tolerance)
+            run->status = HL_CVX_CONVERGED;
+        else if (infeasible(w, st->tolerance))
+            run->status = HL_CVX_INFEASIBLE;
+        else if (balance_due(it))
+            rebalance(w, run->primal, dual, z_size, aty_size);
+    }
+    if (run->status != HL_CVX_STOPPED || it >= st->iterations_max) run->stage = HL_CVX_RUN_DONE;
+}
+
+void hl_cvx_run_plan(const hl_cvx_problem_t *p, const hl_cvx_settings_t *st, hl_cvx_work_t *w,
+                     const hl_cvx_run_t *run, hl_cvx_plan_t *plan)
+{
+    int status = run->status;
+    if (run->refused) {
+        refuse(run->tf, w, plan);
+        return;
+    }
+    if (status == HL_CVX_STOPPED && !(run->primal <= R(10.0) * st->tolerance)) /* NaN too */
         status = HL_CVX_INFEASIBLE;
     w->warm = status != HL_CVX_INFEASIBLE;
-    make_plan(p, tf, w, status, it, primal, plan);
+    make_plan(p, run->tf, w, status, run->it, run->primal, plan);
 }
 
-static hl_real plan_cost(const hl_cvx_plan_t *plan)
+void hl_cvx_solve_fixed(const hl_cvx_problem_t *p, hl_real tf, const hl_cvx_settings_t *st,
+                        hl_cvx_work_t *w, hl_cvx_plan_t *plan)
 {
-    /* the order of the plans the search keeps: converged by propellant, then
-     * the others by residual */
-    return plan->status == HL_CVX_CONVERGED ? plan->propellant_kg
-                                            : R(1.0e9) * (R(1.0) + plan->residual);
-}
-
-static hl_real search_cost(const hl_cvx_plan_t *plan)
-{
-    /* what the search minimises (see the reference's search_cost): flyable
-     * plans (converged, or stopped within ten times the tolerance) by
-     * propellant, then the infeasible ones by residual */
-    return plan->status != HL_CVX_INFEASIBLE ? plan->propellant_kg
-                                             : R(1.0e9) * (R(1.0) + plan->residual);
-}
-
-/* Solve at tf; keep it in best if it is the best so far (converged, or of
- * least residual while none is). Its search cost. */
-static hl_real try_time(const hl_cvx_problem_t *p, hl_real tf, const hl_cvx_settings_t *st,
-                        hl_cvx_work_t *w, hl_cvx_plan_t *best, hl_cvx_plan_t *scratch, int *spent)
-{
-    hl_cvx_solve_fixed(p, tf, st, w, scratch);
-    *spent += scratch->iterations;
-    if (plan_cost(scratch) < plan_cost(best)) *best = *scratch;
-    return search_cost(scratch);
-}
-
-int hl_cvx_solve_free(const hl_cvx_problem_t *p, const hl_cvx_settings_t *st, hl_cvx_work_t *w,
-                      hl_cvx_plan_t *best, hl_cvx_plan_t *scratch)
-{
-    hl_cvx_settings_t search = *st;
-    hl_real ratio = hl_pow(st->time_max_s / st->time_min_s, R(1.0) / (hl_real)(st->time_grid - 1));
-    hl_real grid_cost, best_cost = HUGE_COST, lo, hi, a, b, fa, fb;
-    int i, best_i = 0, spent = 0;
-    search.iterations_max = st->search_iterations_max;
-    best->status = HL_CVX_INFEASIBLE;
-    best->residual = HUGE_COST;
-    best->propellant_kg = HUGE_COST;
-    w->warm = 0;
-    for (i = 0; i < st->time_grid; i++) {
-        grid_cost = try_time(p, st->time_min_s * hl_pow(ratio, (hl_real)i), &search, w, best,
-                             scratch, &spent);
-        if (grid_cost < best_cost) {
-            best_cost = grid_cost;
-            best_i = i;
-        }
-    }
-    lo = st->time_min_s * hl_pow(ratio, (hl_real)(best_i > 0 ? best_i - 1 : 0));
-    hi = st->time_min_s
-         * hl_pow(ratio, (hl_real)(best_i < st->time_grid - 1 ? best_i + 1 : best_i));
-    a = hi - INV_PHI * (hi - lo);
-    b = lo + INV_PHI * (hi - lo);
-    fa = try_time(p, a, &search, w, best, scratch, &spent);
-    fb = try_time(p, b, &search, w, best, scratch, &spent);
-    for (i = 0; i < st->golden_steps; i++) {
-        if (fa <= fb) {
-            hi = b;
-            b = a;
-            fb = fa;
-            a = hi - INV_PHI * (hi - lo);
-            fa = try_time(p, a, &search, w, best, scratch, &spent);
-        } else {
-            lo = a;
-            a = b;
-            fa = fb;
-            b = lo + INV_PHI * (hi - lo);
-            fb = try_time(p, b, &search, w, best, scratch, &spent);
-        }
-    }
-    if (best->status != HL_CVX_CONVERGED) {
-        hl_cvx_solve_fixed(p, best->time_of_flight_s, st, w, best);
-        spent += best->iterations;
-    }
-    return spent;
+    hl_cvx_run_t run;
+    hl_cvx_run_start(&run, tf);
+    while (run.stage != HL_CVX_RUN_DONE) hl_cvx_run_step(p, st, w, &run);
+    hl_cvx_run_plan(p, st, w, &run, plan);
 }

@@ -18,6 +18,14 @@ enum {
 
 enum { HL_CVX_ZERO = 0, HL_CVX_NONNEG = 1, HL_CVX_BOX = 2, HL_CVX_CONE = 3 };
 enum { HL_CVX_CONVERGED = 0, HL_CVX_STOPPED = 1, HL_CVX_INFEASIBLE = 2 };
+/* The solver's units of work, in plain iterations (at most 68,777
+ * instructions on the Cortex-M4F with the rate rows, docs/performance.md):
+ * an iteration that checks the residuals (every tenth) costs
+ * HL_CVX_CHECK_UNITS, a factorisation of K (a solve's set-up, a rebalance)
+ * HL_CVX_FACTOR_UNITS more. */
+enum { HL_CVX_CHECK_UNITS = 2, HL_CVX_FACTOR_UNITS = 5 };
+enum { HL_CVX_RUN_SET_UP = 0, HL_CVX_RUN_ITERATE = 1, HL_CVX_RUN_DONE = 2 };
+enum { HL_CVX_GRID = 0, HL_CVX_GOLDEN = 1, HL_CVX_FINAL = 2, HL_CVX_SEARCHED = 3 };
 
 typedef struct {
     hl_real position_m[3];
@@ -89,6 +97,52 @@ typedef struct {
     hl_real accel_mps2[HL_CVX_NODES_MAX][3];
     hl_real mass_kg[HL_CVX_NODES_MAX + 1];
 } hl_cvx_plan_t;
+
+/* One solve under way, at final time tf (hl_cvx_run_*). */
+typedef struct {
+    hl_real tf;
+    int stage; /* HL_CVX_RUN_*: set-up next, iterating, done */
+    int it;
+    int status;  /* CONVERGED or INFEASIBLE once known, else STOPPED */
+    int refused; /* a problem the workspace cannot hold: INFEASIBLE at once */
+    hl_real primal;
+} hl_cvx_run_t;
+
+/* The final-time search under way (hl_cvx_search_*): where it is, and the
+ * golden section's bracket. */
+typedef struct {
+    hl_cvx_run_t run;
+    hl_cvx_settings_t search; /* st, its solves cut at search_iterations_max */
+    int stage;                /* HL_CVX_GRID, _GOLDEN, _FINAL, _SEARCHED */
+    int i;                    /* grid points, or golden-section points, solved */
+    int best_i, at_b, spent;
+    hl_real ratio, best_cost, lo, hi, a, b, fa, fb;
+} hl_cvx_search_t;
+
+/* A solve cut into units of work, so that it can be spread over control
+ * steps: start; step until run->stage is DONE (each step does one unit: the
+ * set-up, or one iteration); then the plan. The same operations in the same
+ * order as hl_cvx_solve_fixed, which is these three. hl_cvx_run_units: what
+ * the next step costs at most, in units (the set-up HL_CVX_FACTOR_UNITS, an
+ * iteration 1, one that checks HL_CVX_CHECK_UNITS, and HL_CVX_FACTOR_UNITS
+ * more where the penalty may be rebalanced, which refactors; 0 once done),
+ * known before it runs so that a slice can stop short of its budget. */
+void hl_cvx_run_start(hl_cvx_run_t *run, hl_real tf);
+int hl_cvx_run_units(const hl_cvx_run_t *run);
+void hl_cvx_run_step(const hl_cvx_problem_t *p, const hl_cvx_settings_t *st, hl_cvx_work_t *w,
+                     hl_cvx_run_t *run);
+void hl_cvx_run_plan(const hl_cvx_problem_t *p, const hl_cvx_settings_t *st, hl_cvx_work_t *w,
+                     const hl_cvx_run_t *run, hl_cvx_plan_t *plan);
+
+/* The final-time search cut the same way: start; step until s->stage is
+ * SEARCHED (a step is a unit of a solve, or the bookkeeping between two, at
+ * no cost: hl_cvx_search_units); best holds the search's plan.
+ * hl_cvx_solve_free is these. */
+void hl_cvx_search_start(const hl_cvx_settings_t *st, hl_cvx_work_t *w, hl_cvx_search_t *s,
+                         hl_cvx_plan_t *best);
+int hl_cvx_search_units(const hl_cvx_search_t *s);
+void hl_cvx_search_step(const hl_cvx_problem_t *p, const hl_cvx_settings_t *st, hl_cvx_work_t *w,
+                        hl_cvx_search_t *s, hl_cvx_plan_t *best, hl_cvx_plan_t *scratch);
 
 /* ADMM at final time tf from w's iterate (cold unless w->warm). nodes
  * outside [2, HL_CVX_NODES_MAX], a number not finite, or tf not positive:

@@ -84,6 +84,7 @@ static void begin_terminal(hl_law_state_t *s, const hl_law_params_t *p, const hl
 /* at the gate: the hover, or the terminal descent */
 static void end_approach(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f)
 {
+    s->plan.job.stage = HL_JOB_IDLE; /* a replan under way is of no use now */
     if (p->hover_s > R(0.0)) {
         s->vz_integral_mps = R(0.0);
         set_phase(s, HL_PHASE_HOVER, (hl_real)f->time_s);
@@ -307,6 +308,7 @@ static void guided_step(hl_law_state_t *s, const hl_law_params_t *p, const hl_se
         hl_site_search_begin(s, p, f, &g); /* the search runs over the next steps */
     }
     if (s->search.running) c->status |= HL_STATUS_SITE_SEARCH;
+    if (s->plan.job.stage != HL_JOB_IDLE) c->status |= HL_STATUS_PLANNING; /* at the step's end */
     hl_throttle_stage(s, p, f, a, c);
 }
 

@@ -47,6 +47,7 @@ typedef struct hl_law_params {
     int32_t guidance, plan_nodes; /* HL_GUIDANCE_*; convex: intervals of the plan */
     hl_real plan_throttle_max, plan_reserve_kg, plan_glide_slope_rad;
     hl_real plan_position_gain_per_s2, plan_velocity_gain_per_s;
+    int32_t plan_iterations_per_tick; /* solver work per step (0: a replan in one step) */
     hl_real sky_crane_altitude_m, sky_crane_speed_mps, final_decel_mps2;
     hl_real vertical_gain_per_s, vertical_integral_gain_per_s2, position_gain_per_s;
     hl_real horizontal_gain_per_s, horizontal_speed_max_mps, sky_crane_horizontal_speed_max_mps;
@@ -93,6 +94,31 @@ typedef struct hl_site_search {
     hl_site_query_t q;
 } hl_site_search_t;
 
+/* A replan under way (hl_plan.c, _plan.pyx E): its stage, and what it solves. */
+enum {
+    HL_JOB_IDLE = 0,   /* none under way */
+    HL_JOB_FIXED = 1,  /* at the time left (and its stretches) */
+    HL_JOB_SEARCH = 2, /* the first plan's final-time search */
+    HL_JOB_MARGIN = 3, /* its optimum, TIME_MARGIN longer */
+    HL_JOB_WIDE = 4,   /* the fallback's search to its widest disc */
+    HL_JOB_BISECT = 5  /* its bisection on the disc's radius */
+};
+
+typedef struct hl_plan_job {
+    int32_t stage;   /* HL_JOB_* */
+    int32_t missing; /* SEARCH and MARGIN are the fallback's, to the disc */
+    int32_t count;   /* stretches, or bisection steps, done */
+    int32_t found;   /* it ended with a plan to the site adopted */
+    double start_s;  /* the step it began on: the plan starts there */
+    hl_real tf, lo, hi, radius_max_m;
+    hl_real ground_m;           /* the fallback's site height (the radar's ground) */
+    hl_cvx_problem_t q;         /* the problem of the stage */
+    hl_cvx_problem_t to_ground; /* the fallback's problem, before its disc */
+    hl_cvx_search_t search;
+    hl_cvx_run_t run;
+    hl_cvx_plan_t plan, best;
+} hl_plan_job_t;
+
 /* Convex guidance's plan (hl_plan.c): the start state, and the thrust
  * acceleration held over each of its intervals. */
 typedef struct hl_plan_state {
@@ -106,6 +132,7 @@ typedef struct hl_plan_state {
     hl_real velocity_mps[3];
     hl_real accel_mps2[HL_CVX_NODES_MAX][3];
     double next_replan_s;
+    hl_plan_job_t job; /* the replan under way */
 } hl_plan_state_t;
 
 typedef struct hl_law_state {

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #define HL_PROTOCOL_VERSION 1u
-#define HL_SCHEMA_HASH 0x8BE402AEu
+#define HL_SCHEMA_HASH 0x3B4ADFC3u
 #define HL_HEADER_SIZE 9u
 #define HL_CRC_SIZE 4u
 #define HL_MAX_PAYLOAD 1024u
@@ -50,7 +50,7 @@
 #define HL_GOODBYE_SIZE 1u  /* fixed part of the payload */
 
 /* Indices into PARAMS.values: the law's configuration, in schema order. */
-#define HL_PARAM_COUNT 68u
+#define HL_PARAM_COUNT 69u
 enum hl_param {
     HL_PARAM_landing_system = 0,
     HL_PARAM_control_rate_Hz = 1,
@@ -84,42 +84,43 @@ enum hl_param {
     HL_PARAM_plan_glide_slope_rad = 29,
     HL_PARAM_plan_position_gain_per_s2 = 30,
     HL_PARAM_plan_velocity_gain_per_s = 31,
-    HL_PARAM_hover_s = 32,
-    HL_PARAM_sky_crane_altitude_m = 33,
-    HL_PARAM_sky_crane_speed_mps = 34,
-    HL_PARAM_final_decel_mps2 = 35,
-    HL_PARAM_vertical_gain_per_s = 36,
-    HL_PARAM_vertical_integral_gain_per_s2 = 37,
-    HL_PARAM_position_gain_per_s = 38,
-    HL_PARAM_horizontal_gain_per_s = 39,
-    HL_PARAM_horizontal_speed_max_mps = 40,
-    HL_PARAM_sky_crane_horizontal_speed_max_mps = 41,
-    HL_PARAM_radar_velocity_gate_mps = 42,
-    HL_PARAM_site_cost_safe_max = 43,
-    HL_PARAM_site_clearance_min_m = 44,
-    HL_PARAM_site_clearance_pref_m = 45,
-    HL_PARAM_divert_max_m = 46,
-    HL_PARAM_divert_accel_fraction = 47,
-    HL_PARAM_site_weight_clearance = 48,
-    HL_PARAM_site_weight_distance = 49,
-    HL_PARAM_site_weight_propellant = 50,
-    HL_PARAM_site_propellant_scale_kg = 51,
-    HL_PARAM_site_search_rows_per_tick = 52,
-    HL_PARAM_td_thrust_ratio = 53,
-    HL_PARAM_td_persistence_s = 54,
-    HL_PARAM_td_filter_time_s = 55,
-    HL_PARAM_td_arm_settle_s = 56,
-    HL_PARAM_td_gate_margin_m = 57,
-    HL_PARAM_td_arm_altitude_m = 58,
-    HL_PARAM_td_contact_samples = 59,
-    HL_PARAM_tether_cut_delay_s = 60,
-    HL_PARAM_airbag_release_altitude_m = 61,
-    HL_PARAM_airbag_cut_speed_mps = 62,
-    HL_PARAM_flyaway_climb_s = 63,
-    HL_PARAM_flyaway_climb_thrust_factor = 64,
-    HL_PARAM_flyaway_tilt_rad = 65,
-    HL_PARAM_flyaway_burn_s = 66,
-    HL_PARAM_flyaway_thrust_factor = 67,
+    HL_PARAM_plan_iterations_per_tick = 32,
+    HL_PARAM_hover_s = 33,
+    HL_PARAM_sky_crane_altitude_m = 34,
+    HL_PARAM_sky_crane_speed_mps = 35,
+    HL_PARAM_final_decel_mps2 = 36,
+    HL_PARAM_vertical_gain_per_s = 37,
+    HL_PARAM_vertical_integral_gain_per_s2 = 38,
+    HL_PARAM_position_gain_per_s = 39,
+    HL_PARAM_horizontal_gain_per_s = 40,
+    HL_PARAM_horizontal_speed_max_mps = 41,
+    HL_PARAM_sky_crane_horizontal_speed_max_mps = 42,
+    HL_PARAM_radar_velocity_gate_mps = 43,
+    HL_PARAM_site_cost_safe_max = 44,
+    HL_PARAM_site_clearance_min_m = 45,
+    HL_PARAM_site_clearance_pref_m = 46,
+    HL_PARAM_divert_max_m = 47,
+    HL_PARAM_divert_accel_fraction = 48,
+    HL_PARAM_site_weight_clearance = 49,
+    HL_PARAM_site_weight_distance = 50,
+    HL_PARAM_site_weight_propellant = 51,
+    HL_PARAM_site_propellant_scale_kg = 52,
+    HL_PARAM_site_search_rows_per_tick = 53,
+    HL_PARAM_td_thrust_ratio = 54,
+    HL_PARAM_td_persistence_s = 55,
+    HL_PARAM_td_filter_time_s = 56,
+    HL_PARAM_td_arm_settle_s = 57,
+    HL_PARAM_td_gate_margin_m = 58,
+    HL_PARAM_td_arm_altitude_m = 59,
+    HL_PARAM_td_contact_samples = 60,
+    HL_PARAM_tether_cut_delay_s = 61,
+    HL_PARAM_airbag_release_altitude_m = 62,
+    HL_PARAM_airbag_cut_speed_mps = 63,
+    HL_PARAM_flyaway_climb_s = 64,
+    HL_PARAM_flyaway_climb_thrust_factor = 65,
+    HL_PARAM_flyaway_tilt_rad = 66,
+    HL_PARAM_flyaway_burn_s = 67,
+    HL_PARAM_flyaway_thrust_factor = 68,
 };
 
 /* Enumerations: hilander.hil.wire.protocol and hilander.controller.interface. */
@@ -196,6 +197,7 @@ enum { /* Status */
     HL_STATUS_RADAR_INVALID = 32,
     HL_STATUS_SITE_SEARCH = 64,
     HL_STATUS_PLAN_INFEASIBLE = 128,
+    HL_STATUS_PLANNING = 256,
 };
 
 /* HELLO: opens a session; the header carries the new session id (world -> controller). */

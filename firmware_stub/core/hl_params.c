@@ -38,6 +38,7 @@ void hl_law_params_from(const double *v, hl_law_params_t *p)
     p->plan_glide_slope_rad = P(plan_glide_slope_rad);
     p->plan_position_gain_per_s2 = P(plan_position_gain_per_s2);
     p->plan_velocity_gain_per_s = P(plan_velocity_gain_per_s);
+    p->plan_iterations_per_tick = (int32_t)v[HL_PARAM_plan_iterations_per_tick];
     p->sky_crane_altitude_m = P(sky_crane_altitude_m);
     p->sky_crane_speed_mps = P(sky_crane_speed_mps);
     p->final_decel_mps2 = P(final_decel_mps2);

@@ -53,34 +53,6 @@ double hl_plan_time_to_go_s(const hl_plan_state_t *pl, double t)
     return pl->start_s + (double)pl->time_of_flight_s - t;
 }
 
-static void adopt(hl_plan_state_t *pl, const hl_cvx_plan_t *plan, int nodes,
-                  const hl_sensor_frame_t *f)
-{
-    int i, k;
-    pl->valid = 1;
-    pl->start_s = (double)f->time_s;
-    pl->time_of_flight_s = plan->time_of_flight_s;
-    pl->nodes = nodes;
-    for (i = 0; i < 3; i++) {
-        pl->position_m[i] = (hl_real)f->nav_position_S_m[i];
-        pl->velocity_mps[i] = (hl_real)f->nav_velocity_S_mps[i];
-    }
-    for (k = 0; k < nodes; k++)
-        for (i = 0; i < 3; i++) pl->accel_mps2[k][i] = plan->accel_mps2[k][i];
-}
-
-/* the search's optimum (in best), flown TIME_MARGIN longer (the optimum
- * itself if that finds none) */
-static void first_plan(const hl_cvx_problem_t *q, hl_cvx_work_t *w, hl_cvx_plan_t *plan,
-                       hl_cvx_plan_t *best)
-{
-    (void)hl_cvx_solve_free(q, &SETTINGS, w, best, plan);
-    w->warm = 0; /* the search's iterate is of another final time */
-    if (best->status != HL_CVX_INFEASIBLE)
-        hl_cvx_solve_fixed(q, best->time_of_flight_s * TIME_MARGIN, &SETTINGS, w, plan);
-    if (best->status == HL_CVX_INFEASIBLE || plan->status == HL_CVX_INFEASIBLE) *plan = *best;
-}
-
 /* the fallback's widest disc (D): the vehicle's distance from the site
  * across the ground, plus its drift in a fall to the target's height, plus
  * divert_max_m */
@@ -94,88 +66,197 @@ static hl_real miss_max_m(const hl_law_params_t *p, const hl_cvx_problem_t *q)
     return hl_sqrt(dx * dx + dy * dy) + hl_sqrt(vx * vx + vy * vy) * fall_s + p->divert_max_m;
 }
 
-/* the least miss (D): the plan into plan (infeasible if none lands within
- * radius_max_m) */
-static void fallback_plan(hl_real radius_max_m, const hl_cvx_problem_t *q, hl_cvx_work_t *w,
-                          hl_cvx_plan_t *plan, hl_cvx_plan_t *scratch)
+/* the plan flown from the state of the step its replan began on */
+static void adopt(hl_plan_state_t *pl, const hl_cvx_plan_t *plan, const hl_plan_job_t *j)
 {
-    hl_cvx_problem_t wide = *q;
-    hl_real lo = R(0.0), hi = radius_max_m;
-    int i;
-    wide.target_radius_m = radius_max_m;
-    wide.tan_glide_slope = R(0.0);
-    (void)hl_cvx_solve_free(&wide, &SETTINGS, w, plan, scratch);
-    if (plan->status == HL_CVX_INFEASIBLE) return;
-    for (i = 0; i < MISS_STEPS; i++) {
-        wide.target_radius_m = R(0.5) * (lo + hi);
-        (void)hl_cvx_solve_free(&wide, &SETTINGS, w, plan, scratch);
-        if (plan->status == HL_CVX_INFEASIBLE)
-            lo = wide.target_radius_m;
-        else
-            hi = wide.target_radius_m;
+    int i, k;
+    pl->valid = 1;
+    pl->start_s = j->start_s;
+    pl->time_of_flight_s = plan->time_of_flight_s;
+    pl->nodes = j->q.nodes;
+    for (i = 0; i < 3; i++) {
+        pl->position_m[i] = j->q.position_m[i];
+        pl->velocity_mps[i] = j->q.velocity_mps[i];
     }
-    wide.target_radius_m = hl_fmin(hi * MISS_MARGIN, radius_max_m);
-    first_plan(&wide, w, plan, scratch);
+    for (k = 0; k < pl->nodes; k++)
+        for (i = 0; i < 3; i++) pl->accel_mps2[k][i] = plan->accel_mps2[k][i];
+}
+
+/* a replan from this step's state (E): at the time left if a plan is in
+ * hand, else the first plan's search; the fallback's problem is set now (D:
+ * to the site on the ground under the vehicle, by the radar if valid) */
+static void start_job(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_work_t *w,
+                      const hl_real site_S_m[3], const hl_sensor_frame_t *f)
+{
+    hl_plan_job_t *j = &pl->job;
+    hl_real r[3];
+    j->start_s = (double)f->time_s;
+    j->count = 0;
+    j->missing = 0;
+    j->found = 0;
+    convex_problem(p, site_S_m, f, &j->q);
+    r[0] = site_S_m[0];
+    r[1] = site_S_m[1];
+    r[2] = site_S_m[2];
+    if (f->radar_altitude_valid)
+        r[2] = (hl_real)((double)f->nav_position_S_m[2] - (double)f->radar_altitude_m);
+    j->ground_m = r[2];
+    convex_problem(p, r, f, &j->to_ground);
+    if (pl->valid) {
+        j->stage = HL_JOB_FIXED;
+        j->tf = (hl_real)hl_plan_time_to_go_s(pl, (double)f->time_s);
+        hl_cvx_run_start(&j->run, j->tf);
+    } else {
+        pl->missed = 0;
+        j->stage = HL_JOB_SEARCH;
+        hl_cvx_search_start(&SETTINGS, w, &j->search, &j->best);
+    }
+}
+
+static void end_job(const hl_law_params_t *p, hl_plan_state_t *pl, int found)
+{
+    pl->next_replan_s = pl->job.start_s + (double)p->replan_period_s;
+    pl->job.found = found;
+    pl->job.stage = HL_JOB_IDLE;
+}
+
+/* a replan at the time left solved: a little longer if none flies in it,
+ * up to STRETCHES times; adopted unless infeasible */
+static void fixed_done(const hl_law_params_t *p, hl_plan_state_t *pl)
+{
+    hl_plan_job_t *j = &pl->job;
+    if (j->plan.status == HL_CVX_INFEASIBLE && j->count < STRETCHES) {
+        j->count += 1;
+        j->tf *= STRETCH;
+        hl_cvx_run_start(&j->run, j->tf);
+        return;
+    }
+    if (j->plan.status != HL_CVX_INFEASIBLE) adopt(pl, &j->plan, j);
+    end_job(p, pl, j->plan.status != HL_CVX_INFEASIBLE);
 }
 
 static int plan_state(const hl_plan_state_t *pl, hl_real g, double t, hl_real r[3], hl_real v[3]);
 
-/* the fallback's plan adopted, if one lands within miss_max_m: its end is
- * the site now; the ground there is taken level with the ground under the
- * vehicle (the radar's, if valid: a map it has not seen tells no more) */
-static void miss(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_work_t *w,
-                 hl_real site_S_m[3], const hl_sensor_frame_t *f, hl_cvx_plan_t *plan,
-                 hl_cvx_plan_t *scratch)
+/* the first plan (the search's optimum, TIME_MARGIN longer) adopted; or if
+ * none, the fallback's search (D); or if that was the fallback's, its end
+ * the site now */
+static void first_done(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_work_t *w,
+                       hl_real site_S_m[3])
 {
-    hl_cvx_problem_t q;
+    hl_plan_job_t *j = &pl->job;
     hl_real r[3], v[3];
-    hl_real ground = site_S_m[2];
-    if (f->radar_altitude_valid)
-        ground = (hl_real)((double)f->nav_position_S_m[2] - (double)f->radar_altitude_m);
-    r[0] = site_S_m[0];
-    r[1] = site_S_m[1];
-    r[2] = ground;
-    convex_problem(p, r, f, &q);
-    fallback_plan(miss_max_m(p, &q), &q, w, plan, scratch);
-    if (plan->status == HL_CVX_INFEASIBLE) return;
-    adopt(pl, plan, q.nodes, f);
-    pl->missed = 1;
-    w->warm = 0; /* its iterate is of the disc's rows */
-    (void)plan_state(pl, p->gravity_mps2, pl->start_s + (double)pl->time_of_flight_s, r, v);
-    site_S_m[0] = r[0];
-    site_S_m[1] = r[1];
-    site_S_m[2] = ground;
+    if (j->plan.status != HL_CVX_INFEASIBLE) {
+        adopt(pl, &j->plan, j);
+        if (j->missing) {
+            pl->missed = 1;
+            w->warm = 0; /* its iterate is of the disc's rows */
+            (void)plan_state(pl, p->gravity_mps2, pl->start_s + (double)pl->time_of_flight_s, r, v);
+            site_S_m[0] = r[0];
+            site_S_m[1] = r[1];
+            site_S_m[2] = j->ground_m;
+        }
+        end_job(p, pl, !j->missing);
+    } else if (!j->missing) { /* no plan to the site: the least miss (D) */
+        j->q = j->to_ground;
+        j->radius_max_m = miss_max_m(p, &j->q);
+        j->q.target_radius_m = j->radius_max_m;
+        j->q.tan_glide_slope = R(0.0);
+        j->stage = HL_JOB_WIDE;
+        hl_cvx_search_start(&SETTINGS, w, &j->search, &j->best);
+    } else {
+        end_job(p, pl, 0);
+    }
 }
 
-/* solve from this step's state at the time left, or if none flies in it a
- * little longer (searching the final time if no plan is in hand, and if that
- * finds none, the fallback's: D); adopt the plan unless infeasible (then the
- * plan in hand flies on); 1 if a plan to the site was adopted */
-static int replan(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_work_t *w,
-                  hl_real site_S_m[3], const hl_sensor_frame_t *f)
+/* a final-time search done: the first plan's (its optimum then solved
+ * TIME_MARGIN longer), or one of the fallback's bisection on the disc's
+ * radius (D), whose last searches the disc MISS_MARGIN times wider */
+static void searched(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_work_t *w,
+                     hl_real site_S_m[3])
 {
-    hl_cvx_plan_t plan, scratch;
-    hl_cvx_problem_t q;
-    hl_real tf = (hl_real)hl_plan_time_to_go_s(pl, (double)f->time_s);
-    int i;
-    convex_problem(p, site_S_m, f, &q);
-    if (pl->valid) {
-        hl_cvx_solve_fixed(&q, tf, &SETTINGS, w, &plan);
-        for (i = 0; i < STRETCHES && plan.status == HL_CVX_INFEASIBLE; i++) {
-            tf *= STRETCH; /* not in the time left: a little longer */
-            hl_cvx_solve_fixed(&q, tf, &SETTINGS, w, &plan);
+    hl_plan_job_t *j = &pl->job;
+    if (j->stage == HL_JOB_SEARCH) {
+        w->warm = 0; /* the search's iterate is of another final time */
+        if (j->best.status == HL_CVX_INFEASIBLE) {
+            j->plan = j->best;
+            first_done(p, pl, w, site_S_m);
+        } else {
+            j->stage = HL_JOB_MARGIN;
+            hl_cvx_run_start(&j->run, j->best.time_of_flight_s * TIME_MARGIN);
         }
+        return;
+    }
+    if (j->stage == HL_JOB_WIDE && j->best.status == HL_CVX_INFEASIBLE) {
+        end_job(p, pl, 0); /* none lands within miss_max_m */
+        return;
+    }
+    if (j->stage == HL_JOB_WIDE) {
+        j->lo = R(0.0);
+        j->hi = j->radius_max_m;
+    } else if (j->best.status == HL_CVX_INFEASIBLE) {
+        j->lo = j->q.target_radius_m;
     } else {
-        pl->missed = 0;
-        first_plan(&q, w, &plan, &scratch);
+        j->hi = j->q.target_radius_m;
     }
-    pl->next_replan_s = (double)f->time_s + (double)p->replan_period_s;
-    if (plan.status != HL_CVX_INFEASIBLE) {
-        adopt(pl, &plan, q.nodes, f);
-        return 1;
+    if (j->stage == HL_JOB_BISECT) j->count += 1;
+    if (j->count < MISS_STEPS) {
+        j->stage = HL_JOB_BISECT;
+        j->q.target_radius_m = R(0.5) * (j->lo + j->hi);
+    } else {
+        j->stage = HL_JOB_SEARCH;
+        j->missing = 1;
+        j->q.target_radius_m = hl_fmin(j->hi * MISS_MARGIN, j->radius_max_m);
     }
-    if (!pl->valid) miss(p, pl, w, site_S_m, f, &plan, &scratch);
-    return 0;
+    hl_cvx_search_start(&SETTINGS, w, &j->search, &j->best);
+}
+
+/* what the replan's next unit costs at most, in iterations (0: the step
+ * from a solve or a search done to the next) */
+static int job_units(const hl_plan_job_t *j)
+{
+    if (j->stage == HL_JOB_FIXED || j->stage == HL_JOB_MARGIN) return hl_cvx_run_units(&j->run);
+    return hl_cvx_search_units(&j->search);
+}
+
+/* one unit of the replan's solver work, or when a solve or a search is
+ * done, the step to the next */
+static void job_unit(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_work_t *w,
+                     hl_real site_S_m[3])
+{
+    hl_plan_job_t *j = &pl->job;
+    if (j->stage == HL_JOB_FIXED || j->stage == HL_JOB_MARGIN) {
+        if (j->run.stage != HL_CVX_RUN_DONE) {
+            hl_cvx_run_step(&j->q, &SETTINGS, w, &j->run);
+            return;
+        }
+        hl_cvx_run_plan(&j->q, &SETTINGS, w, &j->run, &j->plan);
+        if (j->stage == HL_JOB_FIXED) {
+            fixed_done(p, pl);
+            return;
+        }
+        if (j->plan.status == HL_CVX_INFEASIBLE) j->plan = j->best;
+        first_done(p, pl, w, site_S_m);
+    } else if (j->search.stage != HL_CVX_SEARCHED) {
+        hl_cvx_search_step(&j->q, &SETTINGS, w, &j->search, &j->best, &j->plan);
+    } else {
+        searched(p, pl, w, site_S_m);
+    }
+}
+
+/* the replan's units while they fit in budget (0: to its end); a step does
+ * one unit at least. 1 if any ran. */
+static int run_job(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_work_t *w,
+                   hl_real site_S_m[3])
+{
+    int used = 0, need, ran = 0, budget = p->plan_iterations_per_tick;
+    while (pl->job.stage != HL_JOB_IDLE) {
+        need = job_units(&pl->job);
+        if (budget > 0 && need > 0 && used > 0 && used + need > budget) break;
+        job_unit(p, pl, w, site_S_m);
+        used += need;
+        ran = 1;
+    }
+    return ran;
 }
 
 /* the plan's position and velocity at time t (clamped to the plan): the
@@ -222,8 +303,10 @@ int hl_fly_plan(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_work_t *w,
     double tgo = hl_plan_time_to_go_s(pl, t);
     int due = !pl->valid || (t >= pl->next_replan_s && tgo > (double)p->tgo_freeze_s);
     *found = 1;
-    if (due && may_solve) {
-        *found = replan(p, pl, w, site_S_m, f);
+    if (!may_solve) pl->job.stage = HL_JOB_IDLE; /* a site search holds the solver's buffer */
+    if (pl->job.stage == HL_JOB_IDLE && due && may_solve) start_job(p, pl, w, site_S_m, f);
+    if (run_job(p, pl, w, site_S_m) && pl->job.stage == HL_JOB_IDLE) { /* it ended this step */
+        *found = pl->job.found;
         pl->failed = !pl->valid;
     }
     *found = *found && !pl->missed;

@@ -174,7 +174,8 @@ void hl_site_search_begin(hl_law_state_t *s, const hl_law_params_t *p, const hl_
     q.weight_propellant = p->site_weight_propellant;
     q.propellant_scale_kg = p->site_propellant_scale_kg;
     search_begin(&s->search, &q);
-    s->work.cvx.warm = 0; /* the search works in the solver's buffer */
+    s->work.cvx.warm = 0;            /* the search works in the solver's buffer, */
+    s->plan.job.stage = HL_JOB_IDLE; /* so a replan under way ends */
 }
 
 int hl_site_search_step(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,

@@ -54,6 +54,8 @@ def summary_rows(s: LandingSummary) -> list[tuple[str, Any]]:
     rows += [("propellant used [kg]", s.propellant_used_kg)]
     if g := s.guidance:
         rows += [("guidance", g.name), ("steps with no plan to the gate", g.plan_infeasible_steps)]
+        rows += [("steps with a replan under way", g.planning_steps)]
+        rows += [("longest replan [s]", g.planning_longest_s)]
     rows += [(p.name, f"from {p.start_s} s") for p in s.phases]
     return rows
 

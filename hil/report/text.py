@@ -38,6 +38,11 @@ def text_report(summary: Summary) -> str:
         lines.append(
             f"  guidance     {g.name}: {_plan_text(g.plan_infeasible_steps, g.plan_infeasible_s)}"
         )
+        if g.planning_steps:
+            lines.append(
+                f"               replans under way on {g.planning_steps} step(s), "
+                f"the longest {_f(g.planning_longest_s, '.2f')} s"
+            )
     sim = s.sim
     lines.append(
         f"  sim          {sim.steps} plant steps, {sim.control_ticks} control "

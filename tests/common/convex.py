@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 from hypothesis import strategies as st
 
-from hilander.controller._convex import py_solve
+from hilander.controller._cvx_search import py_solve
 from hilander.controller.reference_convex import (
     CONVERGED,
     INFEASIBLE,

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import example, given, settings
 
 from hilander.controller import reference_convex as ref
-from hilander.controller._convex import py_solve
+from hilander.controller import reference_cvx_search as search
+from hilander.controller._cvx_search import py_solve
 from tests.common.convex import MSL_LIKE, PUBLISHED_DIVERT, as_dicts, problems
 
 
@@ -96,7 +97,7 @@ def test_with_a_target_disc_too(case: tuple[ref.ConvexProblem, float]) -> None:
 
 @pytest.mark.parametrize("p", [MSL_LIKE, PUBLISHED_DIVERT], ids=["msl-like", "published"])
 def test_the_final_time_search_is_the_same(p: ref.ConvexProblem) -> None:
-    mine, spent = ref.solve_free_time(p)
+    mine, spent = search.solve_free_time(p)
     status, time_s, propellant, *_, all_iterations = py_solve(*as_dicts(p))
     assert (status, all_iterations) == (mine.status, spent)
     assert time_s == pytest.approx(mine.time_of_flight_s, rel=1e-12)
@@ -106,7 +107,7 @@ def test_the_final_time_search_is_the_same(p: ref.ConvexProblem) -> None:
 def test_a_plan_is_a_trajectory_of_the_vehicle_that_reaches_the_target() -> None:
     """Flown through the held accelerations in closed form, the converged plan
     ends on the target within what the residual allows, above the floor."""
-    plan, _ = ref.solve_free_time(MSL_LIKE)
+    plan, _ = search.solve_free_time(MSL_LIKE)
     assert plan.status == ref.CONVERGED
     dt = plan.time_of_flight_s / MSL_LIKE.nodes
     r, v = np.array(MSL_LIKE.position_m), np.array(MSL_LIKE.velocity_mps)

@@ -13,12 +13,8 @@ import numpy as np
 import pytest
 
 from hilander.controller import LawConfig, Status
-from hilander.controller.reference_convex import (
-    CONVERGED,
-    Workspace,
-    solve_fixed_time,
-    solve_free_time,
-)
+from hilander.controller.reference_convex import CONVERGED, Workspace, finish, solve_fixed_time
+from hilander.controller.reference_cvx_search import solve_free_time
 from hilander.controller.reference_plan import (
     TIME_MARGIN,
     PlanState,
@@ -53,7 +49,7 @@ def test_the_plan_reaches_the_gate() -> None:
     thrust's acceleration: centimetres)."""
     pl, f = PlanState(), frame(0, CONVEX, **START)
     site = [10.0, -20.0, 3.0]
-    assert replan(CONVEX, pl, site, f)
+    assert finish(replan(CONVEX, pl, site, f))
     r, v, _ = plan_state(pl, CONVEX.gravity_mps2, pl.start_s + pl.time_of_flight_s)
     assert np.allclose(r, gate_target(CONVEX, site), atol=0.5), r
     assert np.allclose(v, [0.0, 0.0, -CONVEX.gate_speed_mps], atol=0.05), v
@@ -72,11 +68,11 @@ def test_the_first_plan_flies_a_little_longer_than_the_optimum() -> None:
     longer = solve_fixed_time(q, best.time_of_flight_s * TIME_MARGIN, Workspace())
     assert best.status == CONVERGED and longer.status == CONVERGED
     assert best.propellant_kg <= longer.propellant_kg < 1.025 * best.propellant_kg
-    assert replan(CONVEX, pl, site, f)
+    assert finish(replan(CONVEX, pl, site, f))
     assert pl.time_of_flight_s == pytest.approx(best.time_of_flight_s * TIME_MARGIN, rel=1e-12)
     later = frame(10, CONVEX, **START)
     tgo = pl.start_s + pl.time_of_flight_s - later.time_s
-    assert replan(CONVEX, pl, site, later)
+    assert finish(replan(CONVEX, pl, site, later))
     assert pl.time_of_flight_s == pytest.approx(tgo, rel=1e-12)
 
 
@@ -155,7 +151,7 @@ def test_a_feasible_start_plans_and_the_first_command_follows_the_plan(law_cls: 
     c = law.step(frame(0, CONVEX, **START))
     assert not c.status & Status.PLAN_INFEASIBLE
     pl = PlanState()
-    assert replan(CONVEX, pl, [0.0, 0.0, 0.0], frame(0, CONVEX, **START))
+    assert finish(replan(CONVEX, pl, [0.0, 0.0, 0.0], frame(0, CONVEX, **START)))
     u = np.array(pl.accel_mps2[0]) * frame(0, CONVEX).mass_estimate_kg  # no feedback on the plan
     assert np.allclose(c.thrust_S_N, u, rtol=1e-6) or c.status & EDGE_BITS
 

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import example, given, settings
 
 from hilander.controller import reference_convex as ref
-from hilander.controller._convex import py_solve
+from hilander.controller._cvx_search import py_solve
 from tests.common.convex import MSL_LIKE, PUBLISHED_DIVERT, as_dicts, fly, problems
 
 NODES_MAX = 24

@@ -55,8 +55,18 @@ SCENARIOS = [
     "away+convex",
     "engine-out+convex",
     "tianwen1+convex",
+    # replans spread over the steps (plan_iterations_per_tick = SLICE): the
+    # fallback's searches, a divert's, and the hover's maps that end them
+    "far-away+sliced",
+    "overshoot+sliced",
+    "away+sliced",
+    "tianwen1+sliced",
+    "tianwen1+sliced-search",  # and each site search in one step: it ends the replan
 ]
 CONVEX = "+convex"  # the scenario with guidance = "convex"
+SLICED = "+sliced"  # and plan_iterations_per_tick = SLICE
+SLICE = 16
+WHOLE_SEARCH = 192  # site_search_rows_per_tick: a 64-cell map's search in one step
 DATA = Path(__file__).parents[1] / "data"
 DATA_SCENARIOS = {"low-away", "far-away", "overshoot"}  # scenario files in tests/data
 
@@ -94,16 +104,21 @@ def stream(request: pytest.FixtureRequest) -> Stream:
 # frames its commands and hand-over steps drift apart by more than this
 # test's tolerances; it is checked closed loop, flying its own landing
 # (test_host_firmware.py, test_the_firmware_flies_convex_guidance_in_float32).
-@pytest.fixture(scope="module", params=[name for name in SCENARIOS if CONVEX not in name])
+@pytest.fixture(scope="module", params=[name for name in SCENARIOS if "+" not in name])
 def apollo_stream(request: pytest.FixtureRequest) -> Stream:
     return _stream(str(request.param))
 
 
 def _stream(spec: str) -> Stream:
-    name, convex, _ = spec.partition(CONVEX)
+    name, _, mode = spec.partition("+")
     scenario = load_scenario(str(DATA / f"{name}.toml") if name in DATA_SCENARIOS else name)
-    if convex:
-        scenario = dataclasses.replace(scenario, law=scenario.law.replace(guidance="convex"))
+    if mode:
+        law = scenario.law.replace(guidance="convex")
+        if f"+{mode}".startswith(SLICED):
+            law = law.replace(plan_iterations_per_tick=SLICE)
+        if mode.endswith("-search"):
+            law = law.replace(site_search_rows_per_tick=WHOLE_SEARCH)
+        scenario = dataclasses.replace(scenario, law=law)
     recorder = _Recorder()
     fly(scenario, recorder)
     return Stream(params_message(scenario.law).values, recorder.frames, recorder.commands)

@@ -4,6 +4,15 @@
  * solve on UART0 and stops. Run by benchmarks/bench_convex.py:
  *
  *   solve <name> status=<s> iterations=<n> tf_ms=<t> propellant_g=<p> instructions=<i>
+ *   unit <kind> count=<n> instructions_max=<i> instructions_mean=<i>
+ *
+ * The units are the search's own, as the law spreads it over control steps,
+ * on the case with MSL's turn rate (20 degrees a second: the rate rows the
+ * law's problems carry)
+ * (hl_cvx_search_step): the set-up of a solve (rows and factorisation), one
+ * iteration, one that checks the residuals (every tenth), one where the
+ * penalty may be rebalanced (and K refactored), and the bookkeeping between
+ * two solves; each line gives the costliest of its kind and their mean.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -102,6 +111,50 @@ static void report_calibration(uint64_t instructions)
     put("\n");
 }
 
+enum { BOOKKEEPING, ITERATION, CHECK, SET_UP, BALANCE, KINDS };
+static const char *const KIND_NAMES[KINDS] = {"bookkeeping", "iteration", "check", "set-up",
+                                              "balance"};
+
+/* the kind of the search's next step: by the solve's stage and, for an
+ * iteration, its number (every 10th checks the residuals, at 50, 100, 200,
+ * ... the penalty may be rebalanced) */
+static int kind_of(const hl_cvx_search_t *s)
+{
+    int it = s->run.it + 1;
+    if (s->stage == HL_CVX_SEARCHED || s->run.stage == HL_CVX_RUN_DONE) return BOOKKEEPING;
+    if (s->run.stage == HL_CVX_RUN_SET_UP) return SET_UP;
+    if (it % 50 == 0 && ((it / 50) & (it / 50 - 1)) == 0) return BALANCE;
+    return it % 10 == 0 ? CHECK : ITERATION;
+}
+
+/* the search again, unit by unit: the costliest unit of each kind */
+static void units(const hl_cvx_problem_t *p, const hl_cvx_settings_t *st)
+{
+    static hl_cvx_search_t s;
+    uint64_t most[KINDS] = {0u, 0u, 0u, 0u, 0u}, total[KINDS] = {0u, 0u, 0u, 0u, 0u}, cost;
+    uint32_t count[KINDS] = {0u, 0u, 0u, 0u, 0u};
+    stamp_t start;
+    int kind;
+    hl_cvx_search_start(st, &work, &s, &best);
+    while (s.stage != HL_CVX_SEARCHED) {
+        kind = kind_of(&s);
+        start = now();
+        hl_cvx_search_step(p, st, &work, &s, &best, &scratch);
+        cost = instructions_since(start);
+        count[kind] += 1u;
+        total[kind] += cost;
+        if (cost > most[kind]) most[kind] = cost;
+    }
+    for (kind = 0; kind < KINDS; kind++) {
+        put("unit ");
+        put(KIND_NAMES[kind]);
+        put_u(" count=", count[kind]);
+        put_u(" instructions_max=", most[kind]);
+        put_u(" instructions_mean=", count[kind] ? total[kind] / count[kind] : 0u);
+        put("\n");
+    }
+}
+
 int main(void)
 {
     static const hl_cvx_problem_t msl = {
@@ -110,6 +163,7 @@ int main(void)
         R(2500.0), R(25000.0), R(1.0 / (225.0 * 9.80665)), R(1710.0),
         R(0.8775825618903728), R(0.0), R(0.0), 20, R(0.0), R(0.0)};
     static const hl_cvx_settings_t st = {4000, R(3e-4), 8, 8, R(5.0), R(150.0), 1000};
+    static hl_cvx_problem_t slew;
     stamp_t start;
     int spent;
     UART0[2] = 1u; /* TX */
@@ -136,6 +190,9 @@ int main(void)
     start = now();
     hl_cvx_solve_fixed(&msl, best.time_of_flight_s, &st, &work, &best);
     report("msl-like-warm", best.iterations, instructions_since(start));
+    slew = msl;
+    slew.slew_rate_radps = R(0.3490658503988659); /* 20 degrees a second */
+    units(&slew, &st);
     put("done\n");
     for (;;) {
         __asm volatile("wfi");

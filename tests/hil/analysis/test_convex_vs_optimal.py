@@ -18,7 +18,7 @@ pytest.importorskip("cvxpy", reason="the analysis extra (cvxpy, Clarabel) is not
 from hypothesis import given, settings
 
 from hilander.controller import reference_convex as ref
-from hilander.controller._convex import py_solve
+from hilander.controller._cvx_search import py_solve
 from hilander.hil.analysis.optimal import Target, solve_fixed_time, solve_free_time
 from tests.common.convex import (
     MSL_LIKE,

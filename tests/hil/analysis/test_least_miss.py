@@ -18,6 +18,7 @@ pytest.importorskip("cvxpy", reason="the analysis extra (cvxpy, Clarabel) is not
 from hypothesis import example, given, settings
 
 from hilander.controller import reference_convex as ref
+from hilander.controller import reference_cvx_search as search
 from hilander.controller import reference_plan as rp
 from hilander.controller.reference_convex_rows import state_rows
 from tests.common.convex import (
@@ -138,9 +139,9 @@ UNREACHABLE = {
 
 @pytest.mark.parametrize("p", UNREACHABLE.values(), ids=UNREACHABLE.keys())
 def test_the_fallback_lands_as_near_as_the_optimum_can(p: ref.ConvexProblem) -> None:
-    assert ref.solve_free_time(p)[0].status == ref.INFEASIBLE
+    assert search.solve_free_time(p)[0].status == ref.INFEASIBLE
     widest = rp.miss_max_m(CONFIG, p)
-    plan = rp.fallback_plan(widest, p, rp.PlanState())
+    plan = ref.finish(rp.fallback_plan(widest, p, rp.PlanState()))
     assert plan.status != ref.INFEASIBLE  # STOPPED near the edge: flown as the law flies it
     mine, best = _miss_m(p, plan.time_of_flight_s, plan.accel_mps2), _least_miss_m(p)
     resolution = widest / 2**rp.MISS_STEPS

@@ -18,7 +18,7 @@ pytest.importorskip("cvxpy", reason="the analysis extra (cvxpy, Clarabel) is not
 from hypothesis import given, settings
 
 from hilander.controller import reference_convex as ref
-from hilander.controller._convex import py_solve
+from hilander.controller._cvx_search import py_solve
 from hilander.controller.reference_convex_rows import accel_scale
 from tests.common.convex import MSL_LIKE, as_dicts, converged_beside, oracle_problem, problems
 
