@@ -144,6 +144,15 @@ cdef CvxWork _work
 cdef CvxPlan _best, _scratch
 
 
+def _solved(int nodes, int spent):
+    """_best as py_solve gives it."""
+    return (
+        _best.status, _best.time_of_flight_s, _best.propellant_kg, _best.iterations,
+        _best.residual, [list(_best.accel_mps2[k]) for k in range(nodes)],
+        [_best.mass_kg[k] for k in range(nodes + 1)], spent,
+    )
+
+
 def py_solve(dict problem, dict settings, double tf=0.0, bint warm=False):
     """Solve at tf (0: search the final time); warm: from the last solve's
     iterate. (status, time of flight, propellant, iterations, residual,
@@ -161,11 +170,7 @@ def py_solve(dict problem, dict settings, double tf=0.0, bint warm=False):
             spent = _best.iterations
         else:
             spent = cvx_solve_free(&p, &st, &_work, &_best, &_scratch)
-    return (
-        _best.status, _best.time_of_flight_s, _best.propellant_kg, _best.iterations,
-        _best.residual, [list(_best.accel_mps2[k]) for k in range(p.nodes)],
-        [_best.mass_kg[k] for k in range(p.nodes + 1)], spent,
-    )
+    return _solved(p.nodes, spent)
 
 
 def py_search_sliced(dict problem, dict settings, int budget):
@@ -190,8 +195,4 @@ def py_search_sliced(dict problem, dict settings, int budget):
             cvx_search_step(&p, &st, &_work, &s, &_best, &_scratch)
             used += need
         slices.append(used)
-    return (
-        _best.status, _best.time_of_flight_s, _best.propellant_kg, _best.iterations,
-        _best.residual, [list(_best.accel_mps2[k]) for k in range(p.nodes)],
-        [_best.mass_kg[k] for k in range(p.nodes + 1)], s.spent,
-    ), slices
+    return _solved(p.nodes, s.spent), slices

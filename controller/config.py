@@ -142,7 +142,7 @@ class LawConfig:
     )
     # A replan spread over control steps, the plan in hand flown meanwhile
     # (docs/law.md, "Real time"): one unit is a plain ADMM iteration, at most
-    # 68,777 instructions on the Cortex-M4F with the rate rows (a check of
+    # 68,784 instructions on the Cortex-M4F with the rate rows (a check of
     # the residuals counts 2, a factorisation 5 more; docs/performance.md).
     plan_iterations_per_tick: int = param(
         0,

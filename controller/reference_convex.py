@@ -99,7 +99,7 @@ BALANCE_TRIGGER = 5.0
 CHECK_EVERY = 10  # iterations between residual and infeasibility checks
 INV_PHI = 0.6180339887498949  # the golden section's (reference_cvx_search)
 # Units of work, in plain iterations (at most 58,573 instructions on the
-# Cortex-M4F, 68,777 with the rate rows: docs/performance.md): an iteration
+# Cortex-M4F, 68,784 with the rate rows: docs/performance.md): an iteration
 # that checks the residuals, and a factorisation of K (a set-up, a rebalance).
 CHECK_UNITS = 2
 FACTOR_UNITS = 5

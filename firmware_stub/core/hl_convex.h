@@ -18,7 +18,7 @@ enum {
 
 enum { HL_CVX_ZERO = 0, HL_CVX_NONNEG = 1, HL_CVX_BOX = 2, HL_CVX_CONE = 3 };
 enum { HL_CVX_CONVERGED = 0, HL_CVX_STOPPED = 1, HL_CVX_INFEASIBLE = 2 };
-/* The solver's units of work, in plain iterations (at most 68,777
+/* The solver's units of work, in plain iterations (at most 68,784
  * instructions on the Cortex-M4F with the rate rows, docs/performance.md):
  * an iteration that checks the residuals (every tenth) costs
  * HL_CVX_CHECK_UNITS, a factorisation of K (a solve's set-up, a rebalance)

@@ -115,16 +115,16 @@ enum { BOOKKEEPING, ITERATION, CHECK, SET_UP, BALANCE, KINDS };
 static const char *const KIND_NAMES[KINDS] = {"bookkeeping", "iteration", "check", "set-up",
                                               "balance"};
 
-/* the kind of the search's next step: by the solve's stage and, for an
- * iteration, its number (every 10th checks the residuals, at 50, 100, 200,
- * ... the penalty may be rebalanced) */
+/* the kind of the search's next step, by what it costs in units */
 static int kind_of(const hl_cvx_search_t *s)
 {
-    int it = s->run.it + 1;
-    if (s->stage == HL_CVX_SEARCHED || s->run.stage == HL_CVX_RUN_DONE) return BOOKKEEPING;
-    if (s->run.stage == HL_CVX_RUN_SET_UP) return SET_UP;
-    if (it % 50 == 0 && ((it / 50) & (it / 50 - 1)) == 0) return BALANCE;
-    return it % 10 == 0 ? CHECK : ITERATION;
+    switch (hl_cvx_search_units(s)) {
+    case 0: return BOOKKEEPING;
+    case 1: return ITERATION;
+    case HL_CVX_CHECK_UNITS: return CHECK;
+    case HL_CVX_FACTOR_UNITS: return SET_UP;
+    default: return BALANCE; /* HL_CVX_CHECK_UNITS + HL_CVX_FACTOR_UNITS */
+    }
 }
 
 /* the search again, unit by unit: the costliest unit of each kind */
