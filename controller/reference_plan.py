@@ -19,6 +19,12 @@ way (the firmware's solver works in the search's buffer), and a search that
 starts makes the next solve cold. A replan that finds no plan keeps the plan
 in hand and sets STATUS_PLAN_INFEASIBLE on that step.
 
+The stage turns its thrust axis at ``slew_rate_max_radps``, and a plan may
+turn faster where its thrust is small (a coast at the floor before a
+braking burn: the rate rows bound the horizontal thrust, not its
+direction). So a coast's command is turned early (``anticipate_turn``)
+toward a later interval it could not otherwise reach in time.
+
 A first search that finds no plan (INFEASIBLE) flies the least miss
 (``fallback_plan``, Blackmore et al. 2010): its end becomes the site, and
 the bit is set on every step after. If no plan lands within ``miss_max_m``
@@ -58,6 +64,10 @@ STRETCHES = 3  # up to this many times (chosen by measurement, docs/law.md)
 # the least miss found it lands, so that its replans have slack.
 MISS_STEPS = 7
 MISS_MARGIN = 1.1
+# A command under this many times the thrust floor's acceleration is a
+# coast's, turned early toward a later burn (``anticipate_turn``); a burn's,
+# or a correction's, is flown as it is.
+COAST = 1.5
 
 
 @dataclass
@@ -221,11 +231,61 @@ def plan_state(pl: PlanState, g: float, t: float) -> tuple[list[float], list[flo
 
 
 def track(p: LawConfig, pl: PlanState, f: SensorFrame) -> list[float]:
-    """The plan's acceleration now, plus the feedback toward its state."""
+    """The plan's acceleration now, plus the feedback toward its state; a
+    coast's turned early toward where the plan goes."""
     r, v, u = plan_state(pl, p.gravity_mps2, f.time_s)
     kp, kv = p.plan_position_gain_per_s2, p.plan_velocity_gain_per_s
     n, w = f.nav_position_S_m, f.nav_velocity_S_mps
-    return [u[i] + kp * (r[i] - n[i]) + kv * (v[i] - w[i]) for i in range(3)]
+    a = [u[i] + kp * (r[i] - n[i]) + kv * (v[i] - w[i]) for i in range(3)]
+    floor_mps2 = p.throttle_min * thrust_rated_N(p, f.engines_active) / max(f.mass_estimate_kg, 1.0)
+    if _norm(a) >= COAST * floor_mps2:
+        return a  # a burn's, or a correction's: flown as it is
+    return anticipate_turn(p.slew_rate_max_radps, pl, f.time_s, a)
+
+
+def anticipate_turn(rate: float, pl: PlanState, t: float, a: list[float]) -> list[float]:
+    """``a`` turned toward the later plan interval it reaches latest at the
+    stage's turn rate: by the largest excess, over the intervals j after
+    this one, of the angle between ``a`` and the interval's acceleration
+    over the rate times the time to the interval's start (none past a half
+    turn away); in the plane of the two, its length kept."""
+    if rate <= 0.0:
+        return a
+    dt = pl.time_of_flight_s / pl.nodes
+    k = min(int(min(max(t - pl.start_s, 0.0), pl.time_of_flight_s) / dt), pl.nodes - 1)
+    excess, late = 0.0, -1
+    for j in range(k + 1, pl.nodes):
+        lead = pl.start_s + j * dt - t
+        if rate * lead >= math.pi:
+            break
+        e = angle_between(a, pl.accel_mps2[j]) - rate * lead
+        if e > excess:
+            excess, late = e, j
+    return a if late < 0 else turn_toward(a, pl.accel_mps2[late], excess)
+
+
+def angle_between(a: list[float], b: list[float]) -> float:
+    na, nb = _norm(a), _norm(b)
+    if na <= 0.0 or nb <= 0.0:
+        return 0.0
+    return math.acos(min(max((a[0] * b[0] + a[1] * b[1] + a[2] * b[2]) / (na * nb), -1.0), 1.0))
+
+
+def turn_toward(a: list[float], b: list[float], phi: float) -> list[float]:
+    """``a`` turned by ``phi`` toward ``b`` in their plane, its length kept
+    (unchanged along ``b`` or against it: no plane to turn in)."""
+    na, nb = _norm(a), _norm(b)
+    u = [a[i] / na for i in range(3)]
+    c = (u[0] * b[0] + u[1] * b[1] + u[2] * b[2]) / nb
+    w = [b[i] / nb - c * u[i] for i in range(3)]
+    nw = _norm(w)
+    if nw <= 1e-9:
+        return a
+    return [na * (math.cos(phi) * u[i] + math.sin(phi) * w[i] / nw) for i in range(3)]
+
+
+def _norm(x: list[float]) -> float:
+    return math.sqrt(x[0] * x[0] + x[1] * x[1] + x[2] * x[2])
 
 
 def fly_plan(

@@ -59,6 +59,9 @@ METRIC_NAMES = tuple(m.name for m in METRICS)
 # where each run came down and where its law aimed (site frame: east, north);
 # per-run columns for the campaign's map, not figures a baseline checks
 POSITION_NAMES = ("touchdown_x_m", "touchdown_y_m", "site_x_m", "site_y_m")
+# a failed run checked against the fuel optimum (campaign --check-failures):
+# the optimum's propellant to the gate, and 1 if it leaves the law's reserve
+CHECK_NAMES = ("optimum_to_gate_kg", "flyable")
 VERDICT_ERROR = "error"
 
 
@@ -96,11 +99,12 @@ def fly_run(
     run: int,
     make: Callable[[], FlightComputer] | None = None,
     label: str | None = None,
-    extra: Callable[[Landing], dict[str, float]] | None = None,
+    extra: Callable[[Landing, str], dict[str, float]] | None = None,
 ) -> dict[str, Any]:
     """One row of the per-run table. A run that raises is recorded with
     verdict ``error`` and the exception's message; it never propagates.
-    ``extra`` adds figures computed from the landing (the optimum's ratio)."""
+    ``extra`` adds figures computed from the landing and its verdict (the
+    optimum's ratio, a failure's check against the optimum)."""
     row: dict[str, Any] = {"run": run, "seed": run_seed(campaign_seed, run)}
     row["verdict"] = VERDICT_ERROR
     try:
@@ -109,7 +113,7 @@ def fly_run(
         s = apply_draws(scenario, values, row["seed"])
         landing = fly(s, None if make is None else make(), name=label)
         summary = summarize(landing)
-        figures = {} if extra is None else extra(landing)
+        figures = {} if extra is None else extra(landing, summary.verdict)
     except Exception as e:  # a run that raises is recorded, never fatal
         row["error"] = f"{type(e).__name__}: {e}".splitlines()[0]
         return row

@@ -11,6 +11,7 @@ typedef double hl_real;
 #define hl_sqrt sqrt
 #define hl_cos cos
 #define hl_sin sin
+#define hl_acos acos
 #define hl_tan tan
 #define hl_fabs fabs
 #define hl_fmax fmax
@@ -23,6 +24,7 @@ typedef float hl_real;
 #define hl_sqrt sqrtf
 #define hl_cos cosf
 #define hl_sin sinf
+#define hl_acos acosf
 #define hl_tan tanf
 #define hl_fabs fabsf
 #define hl_fmax fmaxf

@@ -55,6 +55,7 @@ class Campaign:
     seed: int
     controller: str = "compiled"
     optimal_every: int = 0  # solve the fuel optimum on every K-th run (0: never)
+    check_failures: bool = False  # was each failed run flyable (the optimum to the gate)
 
 
 @dataclass
@@ -75,19 +76,39 @@ class CampaignResult:
 
 
 def run_chunk(
-    scenario: Scenario, seed: int, controller: str, runs: list[int], optimal_every: int = 0
+    scenario: Scenario,
+    seed: int,
+    controller: str,
+    runs: list[int],
+    optimal_every: int = 0,
+    check_failures: bool = False,
 ) -> list[dict[str, Any]]:
     """Fly the runs given (the task a worker process or a Dask worker runs)."""
     make = desk_factory(controller)
     label = None if make is None else controller
-    return [
-        fly_run(scenario, seed, k, make, label, _ratio if _sampled(k, optimal_every) else None)
-        for k in runs
-    ]
+    asks = [_Analysis(_sampled(k, optimal_every), check_failures) for k in runs]
+    return [fly_run(scenario, seed, k, make, label, ask) for k, ask in zip(runs, asks, strict=True)]
 
 
 def _sampled(run: int, every: int) -> bool:
     return every > 0 and run % every == 0
+
+
+@dataclass(frozen=True)
+class _Analysis:
+    """The fuel-optimal figures one run asks for, from its landing and verdict:
+    the propellant ratio (a sampled run), the failure's check (a failed run)."""
+
+    ratio: bool
+    check_failures: bool
+
+    def __call__(self, landing: Landing, verdict: str) -> dict[str, float]:
+        out = _ratio(landing) if self.ratio else {}
+        if self.check_failures and verdict != "pass":
+            from hilander.hil.analysis.flyable import flyable  # noqa: PLC0415
+
+            out.update(flyable(landing.scenario))
+        return out
 
 
 def _ratio(landing: Landing) -> dict[str, float]:
@@ -98,6 +119,11 @@ def _ratio(landing: Landing) -> dict[str, float]:
         return {"propellant_ratio": propellant_ratio(landing, Options(nodes=OPTIMAL_NODES))}
     except OptimalError:
         return {"propellant_ratio": math.nan}
+
+
+def _asks(c: Campaign) -> tuple[int, bool]:
+    """What a chunk's runs compute beside their flight (run_chunk's last arguments)."""
+    return c.optimal_every, c.check_failures
 
 
 def chunk_size(runs: int, workers: int) -> int:
@@ -161,7 +187,7 @@ def fly_campaign(
 def _serial(c: Campaign, todo: npt.NDArray[np.int64]) -> Iterator[list[dict[str, Any]]]:
     for k in todo:
         # looked up each time: a test puts a cheap stand-in for the flight here
-        yield run_chunk(c.scenario, c.seed, c.controller, [int(k)], c.optimal_every)
+        yield run_chunk(c.scenario, c.seed, c.controller, [int(k)], *_asks(c))
 
 
 def _processes(
@@ -206,7 +232,7 @@ def _processes(
 def _submit(pool: cf.ProcessPoolExecutor, c: Campaign, runs: list[int]) -> cf.Future[Any]:
     """The chunk submitted; on a pool already broken, a future holding why."""
     try:
-        return pool.submit(run_chunk, c.scenario, c.seed, c.controller, runs, c.optimal_every)
+        return pool.submit(run_chunk, c.scenario, c.seed, c.controller, runs, *_asks(c))
     except BrokenProcessPool as e:
         future: cf.Future[Any] = cf.Future()
         future.set_exception(e)
@@ -279,7 +305,7 @@ def _dask_results(
             if runs is None:
                 return None
             f = client.submit(
-                run_chunk, scenario, c.seed, c.controller, runs, c.optimal_every, pure=False
+                run_chunk, scenario, c.seed, c.controller, runs, *_asks(c), pure=False
             )
             runs_of[f.key] = runs
             return f

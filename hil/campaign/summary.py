@@ -20,11 +20,13 @@ import numpy as np
 import numpy.typing as npt
 
 from hilander.hil.campaign.executors import Campaign, CampaignResult
-from hilander.sim.campaign import METRIC_NAMES, POSITION_NAMES, VERDICT_ERROR
+from hilander.hil.campaign.table import RunTable
+from hilander.sim.campaign import CHECK_NAMES, METRIC_NAMES, POSITION_NAMES, VERDICT_ERROR
 from hilander.sim.records import OMIT_NONE, Record, json_key
 
 PERCENTILES = (1, 5, 50, 95, 99)
 Z95 = 1.959964  # two-sided 95 % normal quantile
+FLYABLE_LISTED = 20
 
 
 def repro_command(c: Campaign, run: int) -> str:
@@ -47,6 +49,7 @@ def csv_columns(c: Campaign) -> list[str]:
         "verdict",
         *METRIC_NAMES,
         *POSITION_NAMES,
+        *(CHECK_NAMES if c.check_failures else ()),
         *dispersion_columns(c),
         "violations",
         "error",
@@ -148,6 +151,21 @@ class Timing(Record):
 
 
 @dataclass(frozen=True)
+class Failures(Record):
+    """``--check-failures``: the failed runs held to the fuel optimum to the
+    gate. A run is flyable when the optimum leaves the law's reserve (a
+    failed run that could not be checked, an airbag lander's, counts as
+    flyable); the success rate is over the runs that passed and the failed
+    ones flyable."""
+
+    checked: int
+    flyable: int
+    flyable_runs: list[int]  # the first FLYABLE_LISTED, in run order
+    success_rate: float | None
+    success_rate_ci95: list[float] | None
+
+
+@dataclass(frozen=True)
 class CampaignSummary(Record):
     """The summary of a campaign: ``hilander campaign --json``."""
 
@@ -159,6 +177,7 @@ class CampaignSummary(Record):
     errors: list[RunError]
     timing: Timing
     files: list[str] | None = field(default=None, metadata=OMIT_NONE)  # what --out wrote
+    failures: Failures | None = field(default=None, metadata=OMIT_NONE)  # --check-failures
 
 
 def summarize_campaign(result: CampaignResult) -> CampaignSummary:
@@ -187,6 +206,24 @@ def summarize_campaign(result: CampaignResult) -> CampaignSummary:
         ],
         errors=[RunError(run, error, repro_command(c, run)) for run, error in table.errors],
         timing=Timing(round(wall, 3), round(flown / wall, 1) if wall else None),
+        failures=failures_checked(table) if c.check_failures else None,
+    )
+
+
+def failures_checked(table: RunTable) -> Failures:
+    """The failed runs' check against the optimum (``--check-failures``)."""
+    flyable = table.column("flyable")
+    failed = table.landed() & ~table.passed()
+    checked = failed & np.isfinite(flyable)
+    runs = np.flatnonzero(table.flown())[failed & ~(flyable == 0.0)]  # unchecked: flyable
+    passes = int(table.passed().sum())
+    n = passes + len(runs)
+    return Failures(
+        checked=int(checked.sum()),
+        flyable=len(runs),
+        flyable_runs=[int(k) for k in runs[:FLYABLE_LISTED]],
+        success_rate=round(passes / n, 6) if n else None,
+        success_rate_ci95=wilson_interval(passes, n),
     )
 
 

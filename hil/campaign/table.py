@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from hilander.sim.campaign import METRIC_NAMES, POSITION_NAMES, VERDICT_ERROR
+from hilander.sim.campaign import CHECK_NAMES, METRIC_NAMES, POSITION_NAMES, VERDICT_ERROR
 
 if TYPE_CHECKING:
     from hilander.hil.campaign.executors import Campaign
@@ -59,7 +59,7 @@ class RunTable:
     def __init__(self, campaign: Campaign) -> None:
         self.campaign = campaign
         drawn = [name for d in campaign.scenario.dispersions for name in d.columns()]
-        self.columns = (*METRIC_NAMES, *POSITION_NAMES, *drawn)
+        self.columns = (*METRIC_NAMES, *POSITION_NAMES, *CHECK_NAMES, *drawn)
         n = campaign.runs
         self._values = np.full((len(self.columns), n), np.nan)
         self._index = {name: i for i, name in enumerate(self.columns)}

@@ -66,14 +66,7 @@ def add_campaign_commands(sub: Any, seed_type: Any) -> None:
         metavar="RATE",
         help="exit 1 when the success rate is below this (default %(default)g: every run)",
     )
-    p.add_argument(
-        "--optimal-every",
-        type=_every,
-        default=0,
-        metavar="K",
-        help="solve the fuel optimum on every K-th run for propellant_ratio (needs "
-        "pip install 'hilander[analysis]'; about 1 s a solve)",
-    )
+    _add_analysis_options(p)
     add_controller_option(p, "the flight computer")
     b = sub.add_parser("baseline", help="record or check golden campaign figures")
     b.add_argument("action", choices=("record", "check"), help="record the baseline, or check it")
@@ -82,6 +75,25 @@ def add_campaign_commands(sub: Any, seed_type: Any) -> None:
     b.add_argument("--strict", action="store_true", help="check: fail on improvements too")
     b.add_argument("--json", action="store_true", help="check: print the moves as JSON")
     _add_executor_options(b)
+
+
+def _add_analysis_options(p: argparse.ArgumentParser) -> None:
+    """The fuel-optimal figures a campaign may add to its runs."""
+    p.add_argument(
+        "--optimal-every",
+        type=_every,
+        default=0,
+        metavar="K",
+        help="solve the fuel optimum on every K-th run for propellant_ratio (needs "
+        "pip install 'hilander[analysis]'; about 1 s a solve)",
+    )
+    p.add_argument(
+        "--check-failures",
+        action="store_true",
+        help="solve the fuel optimum to the gate on every failed run: was it flyable with "
+        "the law's reserve; the summary gives the success rate over the flyable runs "
+        "(needs pip install 'hilander[analysis]'; about 1 s a failed run)",
+    )
 
 
 def cores() -> int:
@@ -133,8 +145,10 @@ def run_campaign(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     flight_computer_factory(args.controller)  # a bad name fails here, once
     seed = scenario.seed if args.seed is None else args.seed
-    campaign = Campaign(scenario, args.runs, seed, args.controller, args.optimal_every)
-    if args.optimal_every:
+    campaign = Campaign(
+        scenario, args.runs, seed, args.controller, args.optimal_every, args.check_failures
+    )
+    if args.optimal_every or args.check_failures:
         require_analysis()
     if args.resume and args.out is None:
         raise UsageError("campaign --resume: give the --out folder of the campaign to continue")

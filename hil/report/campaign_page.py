@@ -19,6 +19,7 @@ from hilander.hil.report.figures import plotting
 from hilander.hil.report.files import write_atomic, write_report, write_run, writing
 from hilander.hil.report.html import Code, Link, Report, Table
 from hilander.hil.report.runs_file import RunsFile
+from hilander.hil.report.text import failures_line
 from hilander.sim.campaign import METRIC_NAMES, VERDICT_ERROR, dispersed
 from hilander.sim.controllers import desk_factory
 from hilander.sim.result import summarize
@@ -147,6 +148,7 @@ def _summary_rows(s: CampaignSummary, min_success: float) -> list[tuple[str, Any
             f"{100 * (o.success_rate or 0):.2f} % (95 % interval {100 * lo:.2f}-"
             f"{100 * hi:.2f} %; needed {100 * min_success:g} %)",
         ),
+        *([] if s.failures is None else [("failures checked", failures_line(s.failures))]),
         ("executor", c.executor),
         ("wall time [s]", t.wall_time_s),
     ]

@@ -52,13 +52,15 @@ def identity(c: Campaign) -> dict[str, Any]:
         "runs": c.runs,
         "controller": c.controller,
         "optimal_every": c.optimal_every,
+        "check_failures": c.check_failures,
     }
 
 
 def _describe(ident: dict[str, Any]) -> str:
     return (
         f"{ident.get('source')} (seed {ident.get('seed')}, {ident.get('runs')} runs, "
-        f"{ident.get('controller')}, optimal every {ident.get('optimal_every')})"
+        f"{ident.get('controller')}, optimal every {ident.get('optimal_every')}, "
+        f"failures checked {ident.get('check_failures', False)})"
     )
 
 
@@ -111,6 +113,7 @@ class RunsFile:
             found = None
         if not isinstance(found, dict) or found.get("journal") != FORMAT:
             raise OutputError(f"{self.out}: {JOURNAL} is not a hilander campaign journal")
+        found = {"check_failures": False, **found}  # a journal from before the option
         if found != identity(self.campaign):
             raise OutputError(
                 f"{self.out}: holds the campaign {_describe(found)}, not "

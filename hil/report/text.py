@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hilander.hil.campaign.summary import CampaignSummary, ViolationCount
+from hilander.hil.campaign.summary import CampaignSummary, Failures, ViolationCount
 from hilander.hil.session.summary import BoardSummary, Summary, landing_of
 from hilander.sim.campaign import METRIC_NAMES
 from hilander.sim.summary import LandingSummary, Touchdown
@@ -180,6 +180,7 @@ def campaign_text(s: CampaignSummary) -> str:
             ", ".join(c.dispersions)
             or "nothing (the scenario has no [dispersions]: runs differ by their seed only)"
         ),
+        *([] if s.failures is None else [failures_line(s.failures)]),
         "",
         f"{'figure':<32}{'p1':>10}{'p50':>10}{'p99':>10}{'max':>10}",
     ]
@@ -195,6 +196,20 @@ def campaign_text(s: CampaignSummary) -> str:
         if w.violations:
             lines.append(f"      {w.violations}")
     return "\n".join(lines)
+
+
+def failures_line(f: Failures) -> str:
+    """--check-failures in one line: how many failed runs were flyable, which,
+    and the success rate over the flyable runs."""
+    lo, hi = f.success_rate_ci95 or (0.0, 0.0)
+    more = ", ..." if f.flyable > len(f.flyable_runs) else ""
+    listed = ", ".join(str(k) for k in f.flyable_runs) + more
+    return (
+        f"failed runs the fuel optimum flies to the gate with the law's reserve: {f.flyable} of "
+        f"{f.checked}" + (f" (runs {listed})" if f.flyable else "") + "; success over the "
+        f"flyable runs {100 * (f.success_rate or 0):.2f} % (95 % interval {100 * lo:.2f}-"
+        f"{100 * hi:.2f} %)"
+    )
 
 
 def _fmt(x: float | None) -> str:

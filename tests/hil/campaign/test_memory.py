@@ -24,7 +24,12 @@ BYTES_PER_RUN_MAX = 200  # what the parent keeps per run beyond the numbers
 
 
 def stand_in(
-    scenario: Any, seed: int, controller: str, runs: list[int], optimal_every: int = 0
+    scenario: Any,
+    seed: int,
+    controller: str,
+    runs: list[int],
+    optimal_every: int = 0,
+    check_failures: bool = False,
 ) -> list[dict[str, Any]]:
     """Rows shaped as a flight's (every column), at no cost; one run in
     seven fails, one in a hundred raises."""
