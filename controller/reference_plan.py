@@ -214,12 +214,17 @@ def adopt(pl: PlanState, plan: Plan, f: SensorFrame) -> None:
     pl.accel_mps2 = [[float(u) for u in row] for row in plan.accel_mps2]
 
 
+def interval_at(pl: PlanState, t: float) -> tuple[float, float, int]:
+    """(interval length, time into the plan clamped to it, interval flown) at t."""
+    dt = pl.time_of_flight_s / pl.nodes
+    tau = min(max(t - pl.start_s, 0.0), pl.time_of_flight_s)
+    return dt, tau, min(int(tau / dt), pl.nodes - 1)
+
+
 def plan_state(pl: PlanState, g: float, t: float) -> tuple[list[float], list[float], list[float]]:
     """(position, velocity, held acceleration) of the plan at time t (clamped
     to the plan): the start state carried through the held accelerations."""
-    dt = pl.time_of_flight_s / pl.nodes
-    tau = min(max(t - pl.start_s, 0.0), pl.time_of_flight_s)
-    k = min(int(tau / dt), pl.nodes - 1)
+    dt, tau, k = interval_at(pl, t)
     r, v = list(pl.position_m), list(pl.velocity_mps)
     for j in range(k + 1):
         h = dt if j < k else tau - k * dt
@@ -251,8 +256,7 @@ def anticipate_turn(rate: float, pl: PlanState, t: float, a: list[float]) -> lis
     turn away); in the plane of the two, its length kept."""
     if rate <= 0.0:
         return a
-    dt = pl.time_of_flight_s / pl.nodes
-    k = min(int(min(max(t - pl.start_s, 0.0), pl.time_of_flight_s) / dt), pl.nodes - 1)
+    dt, _, k = interval_at(pl, t)
     excess, late = 0.0, -1
     for j in range(k + 1, pl.nodes):
         lead = pl.start_s + j * dt - t
