@@ -121,7 +121,7 @@ cdef struct LawParams:
     double bridle_length_m
     double bridle_payout_time_s
     double rover_height_m
-    double dry_mass_kg                   # with every kilogram of propellant spent
+    double propellant_mass_kg            # on board at the law's start
     double slew_rate_max_radps           # convex: the plan's rate rows (0: none)
     # powered approach and divert
     double gate_altitude_m
@@ -245,6 +245,7 @@ cdef struct PlanState:
     int32_t valid                        # a plan is in hand
     int32_t failed                       # no plan lands within miss_max_m: the Apollo law flies
     int32_t missed                       # no plan reaches the site: the fallback's flies
+    double dry_mass_kg                   # the plan's: the law's first mass estimate less the load
     double start_s                       # the time the plan starts from
     double time_of_flight_s
     int32_t nodes

@@ -118,6 +118,7 @@ cdef void measured_velocity(const LawParams* p, const SensorFrame* f, double v[3
 
 cdef void start(LawState* s, const LawParams* p, const SensorFrame* f) noexcept nogil:
     s.started = 1
+    s.plan.dry_mass_kg = fmax(f.mass_estimate_kg - p.propellant_mass_kg, 1.0)
     s.phase_start_s = f.time_s
     s.throttle = p.throttle_min
     s.start_position_S_m[0] = f.nav_position_S_m[0]
@@ -259,7 +260,8 @@ cdef void descend(LawState* s, const LawParams* p, const SensorFrame* f, double*
             arm_touchdown(s, f.time_s)
     elif s.phase == PHASE_TOUCHDOWN_DETECTION:
         detect_touchdown(s, p, f, h, a)
-    elif f.time_s - s.declared_s >= p.tether_cut_delay_s - 1e-9:
+    elif f.time_s - s.declared_s >= p.tether_cut_delay_s - 0.5 / p.control_rate_Hz:
+        # the tick nearest the delay, as in hl_law.c (a board's times are float32)
         s.events |= EVENT_TETHER_CUT
         s.cut_s = f.time_s
         flyaway_heading(s)

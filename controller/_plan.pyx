@@ -79,8 +79,8 @@ cdef double MISS_MARGIN = 1.1
 cdef CvxSettings SETTINGS = CvxSettings(4000, 3.0e-4, 8, 8, 5.0, 150.0, 1000)
 
 
-cdef void convex_problem(const LawParams* p, const double* site_S_m, const SensorFrame* f,
-                         CvxProblem* q) noexcept nogil:
+cdef void convex_problem(const LawParams* p, const PlanState* pl, const double* site_S_m,
+                         const SensorFrame* f, CvxProblem* q) noexcept nogil:
     """The fuel-optimal problem from the navigation state to the gate (A)."""
     cdef double rated = thrust_rated_N(p, f.engines_active)
     cdef int i
@@ -96,7 +96,7 @@ cdef void convex_problem(const LawParams* p, const double* site_S_m, const Senso
     q.thrust_min_N = p.throttle_min * rated
     q.thrust_max_N = p.plan_throttle_max * (p.throttle_max * rated)
     q.alpha_s_per_m = 1.0 / (p.isp_s * G0 * cos(p.cant_rad))
-    q.dry_mass_kg = p.dry_mass_kg + p.plan_reserve_kg
+    q.dry_mass_kg = pl.dry_mass_kg + p.plan_reserve_kg
     q.cos_tilt_max = cos(p.tilt_max_rad)
     q.tan_glide_slope = tan(p.plan_glide_slope_rad)
     q.floor_z_m = q.target_position_m[2]
@@ -142,12 +142,12 @@ cdef void start_job(const LawParams* p, PlanState* pl, CvxWork* w, const double*
     cdef PlanJob* j = &pl.job
     cdef double r[3]
     j.start_s, j.count, j.missing, j.found = f.time_s, 0, 0, 0
-    convex_problem(p, site_S_m, f, &j.q)
+    convex_problem(p, pl, site_S_m, f, &j.q)
     r[0], r[1], r[2] = site_S_m[0], site_S_m[1], site_S_m[2]
     if f.radar_altitude_valid:
         r[2] = f.nav_position_S_m[2] - f.radar_altitude_m
     j.ground_m = r[2]
-    convex_problem(p, r, f, &j.to_ground)
+    convex_problem(p, pl, r, f, &j.to_ground)
     if pl.valid:
         j.stage, j.tf = JOB_FIXED, time_to_go_s(pl, f.time_s)
         cvx_run_start(&j.run, j.tf)

@@ -57,8 +57,12 @@ class LawConfig:
     bridle_length_m: float = param(unit="m", doc="bridle length at full payout", gt=0)
     bridle_payout_time_s: float = param(unit="s", doc="time to pay the bridle out", ge=0)
     rover_height_m: float = param(unit="m", doc="rover wheels to bridle attachment", ge=0)
-    dry_mass_kg: float = param(
-        unit="kg", doc="mass with every kilogram of propellant spent (rover and stage)", gt=0
+    # The law books its propellant as this less what its mass estimate has
+    # fallen by since its start (convex: the plan's propellant row), not as
+    # the estimate less a dry mass: a vehicle's propellant load is measured
+    # when it is loaded, and its dry mass may differ from the one it is told.
+    propellant_mass_kg: float = param(
+        unit="kg", doc="propellant on board at the law's start", ge=0, le=1e5
     )
     slew_rate_max_radps: float = param(
         unit="rad/s",

@@ -90,6 +90,7 @@ class ReferenceLaw:
         status = Status(0)
         if not s.started:
             s.started, s.phase_start_s, s.throttle = True, f.time_s, p.throttle_min
+            s.plan.dry_mass_kg = max(f.mass_estimate_kg - p.propellant_mass_kg, 1.0)
             s.start_position_S_m = (f.nav_position_S_m[0], f.nav_position_S_m[1])
         if not f.radar_altitude_valid:
             status |= Status.RADAR_INVALID
@@ -319,7 +320,8 @@ class ReferenceLaw:
                 arm_touchdown(s, f.time_s)
         elif s.phase == Phase.TOUCHDOWN_DETECTION:
             detect_touchdown(p, s, f, h, a)
-        elif f.time_s - s.declared_s >= p.tether_cut_delay_s - 1e-9:
+        elif f.time_s - s.declared_s >= p.tether_cut_delay_s - 0.5 / p.control_rate_Hz:
+            # the tick nearest the delay, as in hl_law.c (a board's times are float32)
             s.events |= Event.TETHER_CUT
             s.cut_s = f.time_s
             flyaway_heading(s)

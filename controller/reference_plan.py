@@ -77,6 +77,7 @@ class PlanState:
     valid: bool = False  # a plan is in hand
     failed: bool = False  # no plan lands within miss_max_m: the Apollo law flies
     missed: bool = False  # no plan reaches the site: the fallback's flies
+    dry_mass_kg: float = 0.0  # the plan's: the mass estimate at the law's start less the load
     start_s: float = 0.0  # the time the plan starts from
     time_of_flight_s: float = 0.0
     nodes: int = 0
@@ -92,8 +93,11 @@ def gate_target(p: LawConfig, site_S_m: list[float]) -> list[float]:
     return [site_S_m[0], site_S_m[1], site_S_m[2] + p.gate_altitude_m]
 
 
-def convex_problem(p: LawConfig, site_S_m: list[float], f: SensorFrame) -> ConvexProblem:
-    """The fuel-optimal problem from the navigation state to the gate."""
+def convex_problem(
+    p: LawConfig, pl: PlanState, site_S_m: list[float], f: SensorFrame
+) -> ConvexProblem:
+    """The fuel-optimal problem from the navigation state to the gate, its
+    propellant what the law books (``PlanState.dry_mass_kg``) less the reserve."""
     rated = thrust_rated_N(p, f.engines_active)
     rf = gate_target(p, site_S_m)
     r, v = f.nav_position_S_m, f.nav_velocity_S_mps
@@ -107,7 +111,7 @@ def convex_problem(p: LawConfig, site_S_m: list[float], f: SensorFrame) -> Conve
         thrust_min_N=p.throttle_min * rated,
         thrust_max_N=p.plan_throttle_max * (p.throttle_max * rated),
         alpha_s_per_m=1.0 / (p.isp_s * G0 * math.cos(p.cant_rad)),
-        dry_mass_kg=p.dry_mass_kg + p.plan_reserve_kg,
+        dry_mass_kg=pl.dry_mass_kg + p.plan_reserve_kg,
         cos_tilt_max=math.cos(p.tilt_max_rad),
         tan_glide_slope=math.tan(p.plan_glide_slope_rad),
         floor_z_m=rf[2],
@@ -128,7 +132,7 @@ def replan(p: LawConfig, pl: PlanState, site_S_m: list[float], f: SensorFrame) -
     units of solver work: the plan adopted starts from f, the step it began
     on, however many steps later it ends."""
     f = dataclasses.replace(f, hazard_map=None)  # the step it began on, kept
-    q = convex_problem(p, site_S_m, f)
+    q = convex_problem(p, pl, site_S_m, f)
     if pl.valid:
         tf = time_to_go_s(pl, f.time_s)
         plan = yield from solve_fixed_steps(q, tf, pl.ws)
@@ -154,7 +158,7 @@ def miss(p: LawConfig, pl: PlanState, site_S_m: list[float], f: SensorFrame) -> 
     is the site now. The ground there is taken level with the ground under
     the vehicle (the radar's, if valid: a map it has not seen tells no more)."""
     ground = f.nav_position_S_m[2] - f.radar_altitude_m if f.radar_altitude_valid else site_S_m[2]
-    q = convex_problem(p, [site_S_m[0], site_S_m[1], ground], f)
+    q = convex_problem(p, pl, [site_S_m[0], site_S_m[1], ground], f)
     plan = yield from fallback_plan(miss_max_m(p, q), q, pl)
     if plan.status == INFEASIBLE:
         return

@@ -21,8 +21,7 @@ from hilander.sim.vehicle import VehicleParams
 
 # What the flight software is told of its vehicle: the keys of [law.vehicle],
 # each the [vehicle] key of the same name (bridle_payout_time_s is derived
-# from the bridle's length, payout rate and acceleration, dry_mass_kg is the
-# rover's and the descent stage's dry mass).
+# from the bridle's length, payout rate and acceleration).
 LAW_VEHICLE_KEYS = (
     "control_rate_Hz",
     "engine_count",
@@ -36,7 +35,7 @@ LAW_VEHICLE_KEYS = (
     "bridle_length_m",
     "bridle_payout_time_s",
     "rover_height_m",
-    "dry_mass_kg",
+    "propellant_mass_kg",
     "slew_rate_max_radps",
 )
 
@@ -73,6 +72,11 @@ def law_config(
                 "[vehicle], what the law is told in [law.vehicle]"
             )
     for key in told:
+        if key == "dry_mass_kg":
+            raise ScenarioError(
+                f"{where(source, 'law.vehicle', key)}: no longer told (after 0.6): the law is "
+                "told propellant_mass_kg and books its propellant from its mass estimate"
+            )
         if key not in LAW_VEHICLE_KEYS:
             raise ScenarioError(
                 f"{where(source, 'law.vehicle', key)}: not something the law is told "

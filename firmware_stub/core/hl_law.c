@@ -59,6 +59,7 @@ static void measured_velocity(const hl_law_params_t *p, const hl_sensor_frame_t 
 static void start(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f)
 {
     s->started = 1;
+    s->plan.dry_mass_kg = hl_fmax((hl_real)f->mass_estimate_kg - p->propellant_mass_kg, R(1.0));
     s->phase_start_s = (hl_real)f->time_s;
     s->throttle = p->throttle_min;
     s->start_position_S_m[0] = (hl_real)f->nav_position_S_m[0];

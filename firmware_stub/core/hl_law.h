@@ -39,7 +39,8 @@ typedef struct hl_law_params {
     int32_t engine_count;
     hl_real engine_thrust_max_N, throttle_min, throttle_max, throttle_rate_max_per_s, cant_rad;
     hl_real tilt_max_rad;
-    hl_real isp_s, bridle_length_m, bridle_payout_time_s, rover_height_m, dry_mass_kg;
+    hl_real isp_s, bridle_length_m, bridle_payout_time_s, rover_height_m;
+    hl_real propellant_mass_kg; /* on board at the law's start */
     hl_real slew_rate_max_radps; /* convex: the plan's rate rows (0: none) */
     hl_real gate_altitude_m, gate_speed_mps, guidance_gain, turn_speed_error_mps;
     hl_real tgo_min_s, tgo_max_s;
@@ -125,6 +126,7 @@ typedef struct hl_plan_state {
     int32_t valid;  /* a plan is in hand */
     int32_t failed; /* no plan lands within miss_max_m: the Apollo law flies */
     int32_t missed; /* no plan reaches the site: the fallback's flies */
+    hl_real dry_mass_kg; /* the plan's: the mass estimate at the law's start less the load */
     double start_s; /* the time the plan starts from */
     hl_real time_of_flight_s;
     int32_t nodes;

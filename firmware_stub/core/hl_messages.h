@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #define HL_PROTOCOL_VERSION 1u
-#define HL_SCHEMA_HASH 0x3B4ADFC3u
+#define HL_SCHEMA_HASH 0xEF5ED382u
 #define HL_HEADER_SIZE 9u
 #define HL_CRC_SIZE 4u
 #define HL_MAX_PAYLOAD 1024u
@@ -65,7 +65,7 @@ enum hl_param {
     HL_PARAM_bridle_length_m = 10,
     HL_PARAM_bridle_payout_time_s = 11,
     HL_PARAM_rover_height_m = 12,
-    HL_PARAM_dry_mass_kg = 13,
+    HL_PARAM_propellant_mass_kg = 13,
     HL_PARAM_slew_rate_max_radps = 14,
     HL_PARAM_gravity_mps2 = 15,
     HL_PARAM_gate_altitude_m = 16,

@@ -19,7 +19,7 @@ void hl_law_params_from(const double *v, hl_law_params_t *p)
     p->bridle_length_m = P(bridle_length_m);
     p->bridle_payout_time_s = P(bridle_payout_time_s);
     p->rover_height_m = P(rover_height_m);
-    p->dry_mass_kg = P(dry_mass_kg);
+    p->propellant_mass_kg = P(propellant_mass_kg);
     p->slew_rate_max_radps = P(slew_rate_max_radps);
     p->gate_altitude_m = P(gate_altitude_m);
     p->gate_speed_mps = P(gate_speed_mps);

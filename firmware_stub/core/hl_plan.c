@@ -25,8 +25,9 @@ static const hl_real MISS_MARGIN = R(1.1);
 static const hl_cvx_settings_t SETTINGS = {4000, R(3.0e-4), 8, 8, R(5.0), R(150.0), 1000};
 
 /* the fuel-optimal problem from the navigation state to the gate (A) */
-static void convex_problem(const hl_law_params_t *p, const hl_real site_S_m[3],
-                           const hl_sensor_frame_t *f, hl_cvx_problem_t *q)
+static void convex_problem(const hl_law_params_t *p, const hl_plan_state_t *pl,
+                           const hl_real site_S_m[3], const hl_sensor_frame_t *f,
+                           hl_cvx_problem_t *q)
 {
     hl_real rated = hl_thrust_rated_N(p, f->engines_active);
     int i;
@@ -43,7 +44,7 @@ static void convex_problem(const hl_law_params_t *p, const hl_real site_S_m[3],
     q->thrust_min_N = p->throttle_min * rated;
     q->thrust_max_N = p->plan_throttle_max * (p->throttle_max * rated);
     q->alpha_s_per_m = R(1.0) / (p->isp_s * G0 * hl_cos(p->cant_rad));
-    q->dry_mass_kg = p->dry_mass_kg + p->plan_reserve_kg;
+    q->dry_mass_kg = pl->dry_mass_kg + p->plan_reserve_kg;
     q->cos_tilt_max = hl_cos(p->tilt_max_rad);
     q->tan_glide_slope = hl_tan(p->plan_glide_slope_rad);
     q->floor_z_m = q->target_position_m[2];
@@ -98,14 +99,14 @@ static void start_job(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_work
     j->count = 0;
     j->missing = 0;
     j->found = 0;
-    convex_problem(p, site_S_m, f, &j->q);
+    convex_problem(p, pl, site_S_m, f, &j->q);
     r[0] = site_S_m[0];
     r[1] = site_S_m[1];
     r[2] = site_S_m[2];
     if (f->radar_altitude_valid)
         r[2] = (hl_real)((double)f->nav_position_S_m[2] - (double)f->radar_altitude_m);
     j->ground_m = r[2];
-    convex_problem(p, r, f, &j->to_ground);
+    convex_problem(p, pl, r, f, &j->to_ground);
     if (pl->valid) {
         j->stage = HL_JOB_FIXED;
         j->tf = (hl_real)hl_plan_time_to_go_s(pl, (double)f->time_s);

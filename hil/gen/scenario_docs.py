@@ -99,7 +99,6 @@ def generated() -> str:
 def _told_defaults() -> dict[str, Shown]:
     derived = {
         "bridle_payout_time_s": Shown("from [vehicle]'s bridle payout"),
-        "dry_mass_kg": Shown("[vehicle] rover_mass_kg + descent_stage_dry_mass_kg"),
     }
     return {key: derived.get(key, Shown(f"[vehicle] {key}")) for key in LAW_VEHICLE_KEYS}
 

@@ -34,10 +34,11 @@ VEHICLE: dict[str, Any] = {
     "bridle_length_m": 7.5,
     "bridle_payout_time_s": 6.85,
     "rover_height_m": 1.1,
-    "dry_mass_kg": 1719.0,  # the MSL preset's rover and descent stage
+    "propellant_mass_kg": 390.0,  # the MSL preset's
     "slew_rate_max_radps": math.radians(20),  # the MSL preset's
 }
 MASS_KG = 2109.0
+DRY_KG = 1719.0  # the mass the law books with its propellant spent (frame's estimate less 390 kg)
 ROVER_KG = 899.0
 
 

@@ -28,7 +28,7 @@ from hilander.sim.result import summarize
 from hilander.sim.run import fly
 from hilander.sim.scenario import load_scenario
 from tests.common.convex import MSL_LIKE, as_dicts, problems
-from tests.common.law import VEHICLE, flat_map, frame, with_map
+from tests.common.law import DRY_KG, VEHICLE, flat_map, frame, with_map
 
 T = TypeVar("T")
 UNIT_MAX = CHECK_UNITS + FACTOR_UNITS  # an iteration that may rebalance the penalty (and refactor)
@@ -104,7 +104,12 @@ def test_the_apollo_law_flies_until_the_sliced_first_plan_ends(law_cls: type) ->
     """The first plan's search (about 9,000 iterations) takes hundreds of
     steps at 16 units a step; both copies hand over to it on the same step,
     the one the reference's job ends on."""
-    job, steps = Sliced(replan(SLICED, PlanState(), list(SITE), frame(0, SLICED, **START))), 1
+    job, steps = (
+        Sliced(
+            replan(SLICED, PlanState(dry_mass_kg=DRY_KG), list(SITE), frame(0, SLICED, **START))
+        ),
+        1,
+    )
     while not job.advance(BUDGET)[0]:
         steps += 1
     law = law_cls()
@@ -120,7 +125,7 @@ def test_a_sliced_replan_adopts_the_plan_of_the_step_it_began_on() -> None:
     law = ReferenceLaw()
     law.reset(SLICED)
     k = _first_plan_steps(SLICED, law)
-    whole = PlanState()
+    whole = PlanState(dry_mass_kg=DRY_KG)
     assert finish(replan(SLICED, whole, list(SITE), frame(0, SLICED, **START)))
     sliced = law.s.plan
     assert sliced.start_s == 0.0 and sliced.position_m == whole.position_m
@@ -198,7 +203,7 @@ def test_the_replan_keeps_the_step_it_began_on() -> None:
     """The frame is the caller's, which may change it after the job began (a
     loop that reuses its frame): the job solves and adopts from its copy."""
     f = frame(0, SLICED, **START)
-    pl, whole = PlanState(), PlanState()
+    pl, whole = PlanState(dry_mass_kg=DRY_KG), PlanState(dry_mass_kg=DRY_KG)
     job = Sliced(replan(SLICED, pl, list(SITE), f))
     job.advance(BUDGET)
     f.nav_position_S_m, f.time_s = (0.0, 0.0, 900.0), 5.0

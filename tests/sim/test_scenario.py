@@ -140,6 +140,11 @@ def test_vehicle_as_a_preset_name() -> None:
         ),
         (GOOD + "[law]\nguidance_gain = 3\n", "t.toml: [law] guidance_gain = 3: must be >= 6"),
         (
+            GOOD + "[law.vehicle]\ndry_mass_kg = 1719.0\n",
+            "t.toml: [law.vehicle] dry_mass_kg: no longer told (after 0.6): the law is told "
+            "propellant_mass_kg and books its propellant from its mass estimate",
+        ),
+        (
             GOOD + '[terrain]\ntarget_hazard = "lava"\n',
             "t.toml: [terrain]: target_hazard must be one of none, crater, rock_field",
         ),
