@@ -38,7 +38,8 @@ VEHICLE: dict[str, Any] = {
     "slew_rate_max_radps": math.radians(20),  # the MSL preset's
 }
 MASS_KG = 2109.0
-DRY_KG = 1719.0  # the mass the law books with its propellant spent (frame's estimate less 390 kg)
+# the mass the law books with its propellant spent: the frames' estimate less the load
+DRY_KG = MASS_KG - VEHICLE["propellant_mass_kg"]
 ROVER_KG = 899.0
 
 
