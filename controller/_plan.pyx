@@ -6,10 +6,11 @@ Design (the same in reference_plan.py, the oracle, and hl_plan.c)
 ------
 A. The plan: the solver's (_convex.pyx) from the navigation state to the
    gate over the site, with the plan's thrust ceiling plan_throttle_max of
-   the engines still firing; the first from a final-time search (its
-   optimum flown TIME_MARGIN longer), the next every replan_period_s (until
-   tgo_freeze_s before the gate) at the time left (STRETCH longer, up to
-   STRETCHES times, when none flies in it), warm-started from the last solve.
+   the engines still firing and its cone PLAN_TILT of the tilt; the first
+   from a final-time search (its optimum flown TIME_MARGIN longer), the next
+   every replan_period_s (until tgo_freeze_s before the gate) at the time
+   left (STRETCH longer, up to STRETCHES times, when none flies in it),
+   warm-started from the last solve.
 B. Tracking: the plan's start state carried exactly through the held
    accelerations to this step's time gives the plan's state; the command
    is the interval's acceleration plus position and velocity feedback.
@@ -64,6 +65,9 @@ cdef double PI = 3.141592653589793
 # F: a command under this many times the thrust floor's acceleration is a
 # coast's, turned early toward a later burn; a burn's or a correction's is not
 cdef double COAST = 1.5
+# the plan points its thrust within this fraction of tilt_max_rad: the rest is
+# the feedback's, which the throttle stage clips to the tilt limit first
+cdef double PLAN_TILT = 0.9
 # the first plan flies this much longer than the search's optimum: the
 # fuel-optimal time sits at the edge of the shortest feasible one, where the
 # first replans would find none; 4 % longer costs 1-2 % more propellant
@@ -97,7 +101,7 @@ cdef void convex_problem(const LawParams* p, const PlanState* pl, const double* 
     q.thrust_max_N = p.plan_throttle_max * (p.throttle_max * rated)
     q.alpha_s_per_m = 1.0 / (p.isp_s * G0 * cos(p.cant_rad))
     q.dry_mass_kg = pl.dry_mass_kg + p.plan_reserve_kg
-    q.cos_tilt_max = cos(p.tilt_max_rad)
+    q.cos_tilt_max = cos(PLAN_TILT * p.tilt_max_rad)
     q.tan_glide_slope = tan(p.plan_glide_slope_rad)
     q.floor_z_m = q.target_position_m[2]
     q.nodes = p.plan_nodes

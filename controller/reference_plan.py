@@ -57,6 +57,9 @@ G0 = 9.80665  # standard gravity for Isp [m/s^2]
 # fuel-optimal time sits at the edge of the shortest feasible one, where the
 # first replans would find none; 4 % longer costs 1-2 % more propellant.
 TIME_MARGIN = 1.04
+# The plan points its thrust within this fraction of tilt_max_rad: the rest is
+# the feedback's, which the throttle stage clips to the tilt limit first.
+PLAN_TILT = 0.9
 STRETCH = 1.08  # a replan with no plan in the time left tries this much longer,
 STRETCHES = 3  # up to this many times (chosen by measurement, docs/law.md)
 # The fallback (no plan reaches the site): bisection steps on the radius of
@@ -112,7 +115,7 @@ def convex_problem(
         thrust_max_N=p.plan_throttle_max * (p.throttle_max * rated),
         alpha_s_per_m=1.0 / (p.isp_s * G0 * math.cos(p.cant_rad)),
         dry_mass_kg=pl.dry_mass_kg + p.plan_reserve_kg,
-        cos_tilt_max=math.cos(p.tilt_max_rad),
+        cos_tilt_max=math.cos(PLAN_TILT * p.tilt_max_rad),
         tan_glide_slope=math.tan(p.plan_glide_slope_rad),
         floor_z_m=rf[2],
         nodes=p.plan_nodes,

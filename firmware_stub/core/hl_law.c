@@ -20,6 +20,9 @@ static const hl_real RELEASE_SPEED_MARGIN_MPS = R(0.25); /* release within this 
 static const hl_real RELEASE_DEPTH_MAX_M = R(3.0);       /* or this far below sky_crane_altitude_m */
 static const hl_real HOVER_ARRIVAL_M = R(2.0); /* the hover ends this close to the site, */
 static const hl_real HOVER_WAIT_MAX = R(3.0);  /* or after this many times hover_s */
+/* the fallback's plan may fly at its floor (the gate's height over the ground
+ * the radar saw) toward its end: its approach ends under this much of the gate */
+static const hl_real MISS_FLOOR = R(0.5);
 
 void hl_law_reset(hl_law_state_t *s)
 {
@@ -122,6 +125,19 @@ static void approach_apollo(hl_law_state_t *s, const hl_law_params_t *p,
 
 /* the convex plan to the gate (hl_plan.c), or the Apollo law: the one
  * chosen, or the fallback when the first search found no plan */
+/* The height a plan hands over at: the gate's; under the least miss MISS_FLOOR
+ * of it, but no lower than the terminal descent can brake from at the gate's
+ * deceleration (the gate itself at the gate's speed). */
+static hl_real handover_m(const hl_law_state_t *s, const hl_law_params_t *p,
+                          const hl_sensor_frame_t *f)
+{
+    hl_real vz = (hl_real)f->nav_velocity_S_mps[2], v_sc = p->sky_crane_speed_mps;
+    hl_real braking_m = p->sky_crane_altitude_m
+                        + (vz * vz - v_sc * v_sc) / (R(2.0) * hl_gate_decel_mps2(p));
+    if (!s->plan.missed) return p->gate_altitude_m;
+    return hl_fmin(p->gate_altitude_m, hl_fmax(MISS_FLOOR * p->gate_altitude_m, braking_m));
+}
+
 static void approach(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
                      hl_real a[3], uint16_t *status)
 {
@@ -134,7 +150,7 @@ static void approach(hl_law_state_t *s, const hl_law_params_t *p, const hl_senso
         if (!found) *status |= HL_STATUS_PLAN_INFEASIBLE;
         if (flying) {
             s->tgo_s = hl_plan_time_to_go_s(&s->plan, (double)f->time_s);
-            if (s->tgo_s <= (double)p->tgo_switch_s || altitude_m(s, f) <= p->gate_altitude_m)
+            if (s->tgo_s <= (double)p->tgo_switch_s || altitude_m(s, f) <= handover_m(s, p, f))
                 end_approach(s, p, f);
             return;
         }

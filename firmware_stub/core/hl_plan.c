@@ -10,6 +10,9 @@ static const double PI = 3.141592653589793;
 /* F: a command under this many times the thrust floor's acceleration is a
  * coast's, turned early toward a later burn; a burn's or a correction's is not */
 static const hl_real COAST = R(1.5);
+/* the plan points its thrust within this fraction of tilt_max_rad: the rest is
+ * the feedback's, which the throttle stage clips to the tilt limit first */
+static const hl_real PLAN_TILT = R(0.9);
 /* the first plan flies this much longer than the search's optimum: the
  * fuel-optimal time sits at the edge of the shortest feasible one, where the
  * first replans would find none; 4 % longer costs 1-2 % more propellant */
@@ -45,7 +48,7 @@ static void convex_problem(const hl_law_params_t *p, const hl_plan_state_t *pl,
     q->thrust_max_N = p->plan_throttle_max * (p->throttle_max * rated);
     q->alpha_s_per_m = R(1.0) / (p->isp_s * G0 * hl_cos(p->cant_rad));
     q->dry_mass_kg = pl->dry_mass_kg + p->plan_reserve_kg;
-    q->cos_tilt_max = hl_cos(p->tilt_max_rad);
+    q->cos_tilt_max = hl_cos(PLAN_TILT * p->tilt_max_rad);
     q->tan_glide_slope = hl_tan(p->plan_glide_slope_rad);
     q->floor_z_m = q->target_position_m[2];
     q->nodes = p->plan_nodes;

@@ -52,6 +52,7 @@ SCENARIOS = [
     "far-away+convex",  # tests/data: no plan reaches the site, the fallback's least miss
     "overshoot+convex",  # tests/data: a braking burn within the stage's turn rate
     "late-turn+convex",  # tests/data: the command turned early toward a braking burn
+    "skim+convex",  # tests/data: the least miss along its floor, handed over lower
     "default+convex",
     "away+convex",
     "engine-out+convex",
@@ -69,7 +70,8 @@ SLICED = "+sliced"  # and plan_iterations_per_tick = SLICE
 SLICE = 16
 WHOLE_SEARCH = 192  # site_search_rows_per_tick: a 64-cell map's search in one step
 DATA = Path(__file__).parents[1] / "data"
-DATA_SCENARIOS = {"low-away", "far-away", "overshoot", "late-turn"}  # scenario files in tests/data
+# scenario files in tests/data
+DATA_SCENARIOS = {"low-away", "far-away", "overshoot", "late-turn", "skim"}
 
 
 @dataclass
