@@ -64,7 +64,7 @@ cdef enum:
     STATUS_TGO_INFEASIBLE = 16
     STATUS_RADAR_INVALID = 32
     STATUS_SITE_SEARCH = 64              # a site search is under way: the site may still move
-    STATUS_PLAN_INFEASIBLE = 128         # convex guidance found no plan to the gate this step
+    STATUS_PLAN_INFEASIBLE = 128         # convex guidance: no plan reaches the site chosen
     STATUS_PLANNING = 256                # a replan is under way: the plan in hand (or Apollo) flies
 
 # LawParams.guidance (controller/config.py, GUIDANCES)
@@ -210,6 +210,7 @@ cdef struct SiteSearch:
     int32_t best_tier                    # the best cell so far: its tier (3: none yet),
     int32_t best_k                       # its index (-1: none yet)
     double best_cost                     # and its cost
+    int32_t here_tier                    # the worst tier of the cells under the site it began at
     SiteQuery q
 
 # A replan under way (_plan.pyx, E): its stage, and what it solves.
@@ -226,6 +227,7 @@ cdef struct PlanJob:
     int32_t missing                      # SEARCH and MARGIN are the fallback's, to the disc
     int32_t count                        # stretches, or bisection steps, done
     int32_t found                        # it ended with a plan to the site adopted
+    int32_t kept                         # the site a search left: 1 to try, 2 tried (E)
     double start_s                       # the step it began on: the plan starts there
     double tf
     double lo                            # the bisection's radii
@@ -253,6 +255,8 @@ cdef struct PlanState:
     double velocity_mps[3]
     double accel_mps2[CVX_NODES_MAX][3]
     double next_replan_s
+    int32_t kept                         # a site search left a site a plan reached, safe:
+    double kept_site_S_m[3]              # this one, flown to if none reaches the new site
     PlanJob job                          # the replan under way (E)
 
 cdef struct LawState:
@@ -260,6 +264,7 @@ cdef struct LawState:
     uint32_t events
     int32_t started
     int32_t turned                       # the turn-round burn is over (or was not needed)
+    int32_t tracking                     # this step flies the convex plan: its horizontal first
     double phase_start_s
     double site_S_m[3]
     double tgo_s

@@ -141,6 +141,7 @@ cdef void approach(LawState* s, const LawParams* p, const SensorFrame* f, double
         if not found:
             status[0] |= STATUS_PLAN_INFEASIBLE
         if flying:
+            s.tracking = 1
             s.tgo_s = time_to_go_s(&s.plan, f.time_s)
             if s.tgo_s <= p.tgo_switch_s or altitude_m(s, f) <= handover_m(s, p, f):
                 end_approach(s, p, f)
@@ -327,6 +328,7 @@ cdef void guided_step(LawState* s, const LawParams* p, const SensorFrame* f,
     a[0] = 0.0
     a[1] = 0.0
     a[2] = p.gravity_mps2
+    s.tracking = 0
     if site_search_step(s, p, f, hazard_map, phase_row(s.phase).flags & PHASE_MAPS, &c.status):
         if s.phase != PHASE_HOVER:      # a new site: divert to it
             set_phase(s, PHASE_DIVERT, f.time_s)

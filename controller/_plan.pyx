@@ -15,8 +15,12 @@ B. Tracking: the plan's start state carried exactly through the held
    accelerations to this step's time gives the plan's state; the command
    is the interval's acceleration plus position and velocity feedback.
 C. No solve while a site search runs (the firmware's solver works in the
-   search's buffer); a retarget throws the plan away. A replan that finds
-   none keeps the plan in hand (STATUS_PLAN_INFEASIBLE on that step).
+   search's buffer); a retarget throws the plan away, and if no plan
+   reaches the new site, the first plan flies to the site the search left
+   when a plan reached that one and the map shows its cell safe
+   (PlanState.kept; the site goes back, STATUS_PLAN_INFEASIBLE on that
+   step). A replan that finds none keeps the plan in hand
+   (STATUS_PLAN_INFEASIBLE on that step).
 D. A first search that finds no plan: the least miss (Blackmore, Acikmese
    and Scharf 2010, their two steps as one bisection): the least radius of
    a target disc about the site within which the final-time search finds a
@@ -41,12 +45,12 @@ F. The turn: the stage turns its thrust axis at slew_rate_max_radps, and the
    not otherwise reach in time: by the largest excess, over the plan's
    later intervals j, of the angle between the command and the interval's
    acceleration over the rate times the time to its start; in the plane of
-   the two, its length kept. A larger command, a burn's or a correction's,
-   is flown as it is: turned with its length kept, a correction becomes a
-   thrust the wrong way, and the error grows.
+   the two, its length kept (_turn.pyx). A larger command, a burn's or a
+   correction's, is flown as it is: turned with its length kept, a
+   correction becomes a thrust the wrong way, and the error grows.
 """
 
-from libc.math cimport acos, cos, fmax, fmin, sin, sqrt, tan
+from libc.math cimport cos, fmax, fmin, sqrt, tan
 
 from hilander.controller._convex cimport (
     CVX_INFEASIBLE, CVX_RUN_DONE, CvxPlan, CvxProblem, CvxSettings, cvx_run_plan,
@@ -59,9 +63,9 @@ from hilander.controller._law cimport (
     JOB_BISECT, JOB_FIXED, JOB_IDLE, JOB_MARGIN, JOB_SEARCH, JOB_WIDE, PlanJob,
 )
 from hilander.controller._throttle cimport thrust_rated_N
+from hilander.controller._turn cimport anticipate_turn, norm3
 
 cdef double G0 = 9.80665  # standard gravity for Isp [m/s^2]
-cdef double PI = 3.141592653589793
 # F: a command under this many times the thrust floor's acceleration is a
 # coast's, turned early toward a later burn; a burn's or a correction's is not
 cdef double COAST = 1.5
@@ -145,7 +149,7 @@ cdef void start_job(const LawParams* p, PlanState* pl, CvxWork* w, const double*
     (D: to the site on the ground under the vehicle, by the radar if valid)."""
     cdef PlanJob* j = &pl.job
     cdef double r[3]
-    j.start_s, j.count, j.missing, j.found = f.time_s, 0, 0, 0
+    j.start_s, j.count, j.missing, j.found, j.kept = f.time_s, 0, 0, 0, 0
     convex_problem(p, pl, site_S_m, f, &j.q)
     r[0], r[1], r[2] = site_S_m[0], site_S_m[1], site_S_m[2]
     if f.radar_altitude_valid:
@@ -156,9 +160,17 @@ cdef void start_job(const LawParams* p, PlanState* pl, CvxWork* w, const double*
         j.stage, j.tf = JOB_FIXED, time_to_go_s(pl, f.time_s)
         cvx_run_start(&j.run, j.tf)
     else:
-        pl.missed = 0
+        pl.missed, j.kept, pl.kept = 0, pl.kept, 0
         j.stage = JOB_SEARCH
         cvx_search_start(&SETTINGS, w, &j.search, &j.best)
+
+
+cdef void retarget(const LawParams* p, CvxProblem* q, const double* site_S_m) noexcept nogil:
+    """q to the gate over another site."""
+    q.target_position_m[0] = site_S_m[0]
+    q.target_position_m[1] = site_S_m[1]
+    q.target_position_m[2] = site_S_m[2] + p.gate_altitude_m
+    q.floor_z_m = q.target_position_m[2]
 
 
 cdef void end_job(const LawParams* p, PlanState* pl, bint found) noexcept nogil:
@@ -195,7 +207,15 @@ cdef void first_done(const LawParams* p, PlanState* pl, CvxWork* w,
             w.warm = 0                  # its iterate is of the disc's rows
             plan_state(pl, p.gravity_mps2, pl.start_s + pl.time_of_flight_s, r, v)
             site_S_m[0], site_S_m[1], site_S_m[2] = r[0], r[1], j.ground_m
-        end_job(p, pl, not j.missing)
+        elif j.kept == 2:               # the site the search left is the site again
+            site_S_m[0], site_S_m[1] = pl.kept_site_S_m[0], pl.kept_site_S_m[1]
+            site_S_m[2] = pl.kept_site_S_m[2]
+        end_job(p, pl, not j.missing and j.kept != 2)
+    elif j.kept == 1:                   # no plan to the search's site: the site it left
+        j.kept = 2
+        retarget(p, &j.q, pl.kept_site_S_m)
+        j.stage = JOB_SEARCH
+        cvx_search_start(&SETTINGS, w, &j.search, &j.best)
     elif not j.missing:                 # no plan to the site: the least miss (D)
         j.q = j.to_ground
         j.radius_max_m = miss_max_m(p, &j.q)
@@ -321,57 +341,6 @@ cdef void track(const LawParams* p, const PlanState* pl, const SensorFrame* f,
                               / fmax(f.mass_estimate_kg, 1.0))
     if norm3(a) < COAST * floor_mps2:
         anticipate_turn(p.slew_rate_max_radps, pl, f.time_s, k, a)
-
-
-cdef double norm3(const double* x) noexcept nogil:
-    return sqrt(x[0] * x[0] + x[1] * x[1] + x[2] * x[2])
-
-
-cdef double angle_between(const double* a, const double* b) noexcept nogil:
-    """The angle between two vectors (0 if either is zero)."""
-    cdef double na = norm3(a), nb = norm3(b)
-    if na <= 0.0 or nb <= 0.0:
-        return 0.0
-    return acos(fmin(fmax((a[0] * b[0] + a[1] * b[1] + a[2] * b[2]) / (na * nb), -1.0), 1.0))
-
-
-cdef void anticipate_turn(double rate, const PlanState* pl, double t, int k,
-                          double* a) noexcept nogil:
-    """Turn a toward the later interval it reaches latest at the stage's
-    turn rate, by the excess angle (F); a plan interval is dt long."""
-    cdef double dt = pl.time_of_flight_s / pl.nodes
-    cdef double excess = 0.0, lead, e
-    cdef int j, late = -1
-    if rate <= 0.0:
-        return
-    for j in range(k + 1, pl.nodes):
-        lead = pl.start_s + j * dt - t
-        if rate * lead >= PI:
-            break
-        e = angle_between(a, pl.accel_mps2[j]) - rate * lead
-        if e > excess:
-            excess, late = e, j
-    if late >= 0:
-        turn_toward(a, pl.accel_mps2[late], excess)
-
-
-cdef void turn_toward(double* a, const double* b, double phi) noexcept nogil:
-    """a turned by phi toward b, in their plane, its length kept."""
-    cdef double na = norm3(a), nb = norm3(b)
-    cdef double u[3]
-    cdef double w[3]
-    cdef double c, nw
-    cdef int i
-    for i in range(3):
-        u[i] = a[i] / na
-    c = (u[0] * b[0] + u[1] * b[1] + u[2] * b[2]) / nb
-    for i in range(3):
-        w[i] = b[i] / nb - c * u[i]
-    nw = norm3(w)
-    if nw <= 1e-9:
-        return                          # along b or against it: no plane to turn in
-    for i in range(3):
-        a[i] = na * (cos(phi) * u[i] + sin(phi) * w[i] / nw)
 
 
 cdef bint fly_plan(const LawParams* p, PlanState* pl, CvxWork* w, bint may_solve,

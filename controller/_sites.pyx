@@ -31,10 +31,10 @@ E. Spread over control steps (LawState.search): the search is cut into work
    ends. A new map, no map, or a phase without maps ends it unfinished.
 """
 
-from libc.math cimport sqrt, fmax, sin
+from libc.math cimport fabs, fmax, sin, sqrt
 from hilander.controller._guidance cimport TgoProblem, tgo_search
 from hilander.controller._law cimport (
-    HazardMap, LawParams, LawState, SensorFrame, SiteQuery, SiteSearch,
+    HazardMap, LawParams, LawState, PlanState, SensorFrame, SiteQuery, SiteSearch,
     EVENT_SITE_SELECTED, JOB_IDLE, PHASE_HOVER, STATUS_NO_SAFE_SITE,
 )
 from libc.stdint cimport uint32_t
@@ -130,6 +130,8 @@ cdef void score_row(SiteSearch* w, const HazardMap* m, const float* clearance_m,
             w.best_tier = tier
             w.best_cost = cost
             w.best_k = k
+        if fmax(fabs(x - q.current_S_m[0]), fabs(y - q.current_S_m[1])) <= 0.5 * m.cell_size_m:
+            w.here_tier = max(w.here_tier, tier)    # a site on a corner: the worst
 
 
 cdef void search_begin(SiteSearch* w, const SiteQuery* q) noexcept nogil:
@@ -138,6 +140,7 @@ cdef void search_begin(SiteSearch* w, const SiteQuery* q) noexcept nogil:
     w.best_tier = 3
     w.best_k = -1
     w.best_cost = 1e300
+    w.here_tier = -1
     w.q = q[0]
 
 
@@ -206,11 +209,28 @@ cdef void site_search_begin(LawState* s, const LawParams* p, const SensorFrame* 
     s.plan.job.stage = JOB_IDLE         # so a replan under way ends
 
 
+cdef void leave_site(PlanState* pl, const double* site_S_m, const double* new_S_m,
+                     int here_tier) noexcept nogil:
+    """A site search ended (new_S_m: the site it chose): plan again, and keep
+    the site it leaves (to fly to if no plan reaches the new one) when a plan
+    to it was in hand and the map shows its cells safe (tier 0 or 1, below
+    site_cost_safe_max)."""
+    cdef int i
+    cdef bint moved = (new_S_m[0] != site_S_m[0] or new_S_m[1] != site_S_m[1]
+                       or new_S_m[2] != site_S_m[2])
+    pl.kept = pl.valid and not pl.missed and 0 <= here_tier <= 1 and moved
+    for i in range(3):
+        pl.kept_site_S_m[i] = site_S_m[i]
+    pl.valid = 0
+
+
 cdef int site_search_step(LawState* s, const LawParams* p, const SensorFrame* f,
                           const HazardMap* m, bint maps, uint32_t* status) noexcept nogil:
     """A step's slice of the search under way; 1 when it ends with a selection
     (site, event, and a new time-to-go to search). A new map, no map, or a
     phase without maps (maps = 0) ends it unfinished."""
+    cdef double new_S_m[3]
+    cdef int i
     if not s.search.running:
         return 0
     if f.hazard_map_ready or m == NULL or not maps:
@@ -219,8 +239,12 @@ cdef int site_search_step(LawState* s, const LawParams* p, const SensorFrame* f,
     if not search_advance(&s.search, m, s.clearance_m, p.site_search_rows_per_tick):
         return 0
     s.search.running = 0
-    status[0] |= search_result(&s.search, m, s.site_S_m)
+    for i in range(3):
+        new_S_m[i] = s.site_S_m[i]
+    status[0] |= search_result(&s.search, m, new_S_m)
+    leave_site(&s.plan, s.site_S_m, new_S_m, s.search.here_tier)   # and plan again
+    for i in range(3):
+        s.site_S_m[i] = new_S_m[i]
     s.events |= EVENT_SITE_SELECTED
     s.tgo_s = 0.0                       # new target: search the time-to-go again
-    s.plan.valid = 0                    # and plan again
     return 1

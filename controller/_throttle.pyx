@@ -3,19 +3,47 @@
 
 Design
 ------
-A. The desired thrust m a goes into the tilt cone, then into
-   [T_min, T_max] of the engines still firing, throttle_min and
-   throttle_max of their rated thrust (vertical priority when saturated),
-   then the per-step throttle change is rate limited. The throttle
-   commanded is a fraction of the rated thrust, as the plant reads it.
+A. The desired thrust m a goes into the tilt cone (its horizontal part
+   shortened; while the convex plan flies, s.tracking, its vertical part
+   raised to carry the horizontal instead, up to T_max on the cone's
+   edge), then into [T_min, T_max] of the engines still firing,
+   throttle_min and throttle_max of their rated thrust (vertical priority
+   when saturated), then the per-step throttle change is rate limited. The
+   throttle commanded is a fraction of the rated thrust, as the plant
+   reads it.
 """
 
 from libc.math cimport fabs, fmax, fmin, sqrt, tan
+from libc.stdint cimport uint32_t
 
 from hilander.controller._law cimport (
     Command, LawParams, LawState, SensorFrame, EVENT_ENGINE_CUTOFF,
     STATUS_THROTTLE_RATE_LIMITED, STATUS_THRUST_SATURATED, STATUS_TILT_LIMITED,
 )
+
+
+cdef void limit_thrust(const LawParams* p, bint tracking, double tmin, double tmax,
+                       double* tz, double* th, uint32_t* status) noexcept nogil:
+    """(tz, th) into the tilt cone (the plan's horizontal first when tracking:
+    the vertical raised to carry it, up to the ceiling on the cone's edge),
+    then into [tmin, tmax] with vertical priority."""
+    cdef double mag, tan_tilt = tan(p.tilt_max_rad)
+    if th[0] > tz[0] * tan_tilt:
+        status[0] |= STATUS_TILT_LIMITED
+        if tracking:
+            if th[0] / tan_tilt > tmax * cos(p.tilt_max_rad):
+                status[0] |= STATUS_THRUST_SATURATED    # the ceiling cuts the raise
+            tz[0] = fmax(tz[0], fmin(th[0] / tan_tilt, tmax * cos(p.tilt_max_rad)))
+        th[0] = fmin(th[0], tz[0] * tan_tilt)
+    mag = norm2(tz[0], th[0])
+    if mag > tmax:
+        status[0] |= STATUS_THRUST_SATURATED
+        tz[0] = fmin(tz[0], tmax)
+        th[0] = fmin(th[0], sqrt(fmax(0.0, tmax * tmax - tz[0] * tz[0])))
+    elif mag < tmin:
+        status[0] |= STATUS_THRUST_SATURATED
+        th[0] *= tmin / mag
+        tz[0] *= tmin / mag
 
 
 cdef void throttle_stage(LawState* s, const LawParams* p, const SensorFrame* f,
@@ -33,27 +61,15 @@ cdef void throttle_stage(LawState* s, const LawParams* p, const SensorFrame* f,
         c.throttle = s.throttle = 0.0
         return
     tz = fmax(m * a[2], fmax(tmin, 1e-6 * tmax) * cos(p.tilt_max_rad))
-    if th > tz * tan(p.tilt_max_rad):
-        c.status |= STATUS_TILT_LIMITED
-        th = tz * tan(p.tilt_max_rad)
-    mag = norm2(tz, th)
-    if mag > tmax:
-        c.status |= STATUS_THRUST_SATURATED
-        tz = fmin(tz, tmax)
-        th = fmin(th, sqrt(fmax(0.0, tmax * tmax - tz * tz)))
-    elif mag < tmin:
-        c.status |= STATUS_THRUST_SATURATED
-        th *= tmin / mag
-        tz *= tmin / mag
+    limit_thrust(p, s.tracking, tmin, tmax, &tz, &th, &c.status)
     mag = norm2(tz, th)
     throttle = mag / rated
     step_max = p.throttle_rate_max_per_s / p.control_rate_Hz
     if fabs(throttle - s.throttle) > step_max:
         c.status |= STATUS_THROTTLE_RATE_LIMITED
         throttle = s.throttle + (step_max if throttle > s.throttle else -step_max)
-    s.throttle = throttle
+    c.throttle = s.throttle = throttle
     scale = throttle * rated / mag
     c.thrust_S_N[0] = ux * th * scale
     c.thrust_S_N[1] = uy * th * scale
     c.thrust_S_N[2] = tz * scale
-    c.throttle = throttle

@@ -67,7 +67,7 @@ class Status(enum.IntFlag):
     TGO_INFEASIBLE = 16
     RADAR_INVALID = 32
     SITE_SEARCH = 64  # a site search is under way: the site may still move
-    PLAN_INFEASIBLE = 128  # convex guidance found no plan to the gate this step
+    PLAN_INFEASIBLE = 128  # convex guidance: no plan reaches the site chosen (this step's)
     PLANNING = 256  # a replan is under way: the plan in hand (or the Apollo law) flies
 
 

@@ -36,9 +36,7 @@ RELEASE_SPEED_MARGIN_MPS = 0.25  # release within this of the sky-crane speed,
 RELEASE_DEPTH_MAX_M = 3.0  # or this far below sky_crane_altitude_m
 HOVER_ARRIVAL_M = 2.0  # the hover ends this close to the site,
 HOVER_WAIT_MAX = 3.0  # or after this many times hover_s
-# The fallback's plan may fly at its floor (the gate's height over the ground the
-# radar saw) toward its end: its approach ends under this much of the gate.
-MISS_FLOOR = 0.5
+MISS_FLOOR = 0.5  # the least miss's plan may skim its floor: it hands over this low (of the gate)
 PHASE_MAPS = 1  # phase flag: a hazard map that comes in moves the site
 
 Fly = Callable[[SensorFrame, Status], tuple[list[float], Status]]  # a phase's handler, bound
@@ -50,6 +48,7 @@ class ReferenceState:
     events: Event = Event(0)
     started: bool = False
     turned: bool = False
+    tracking: bool = False  # this step flies the convex plan: its horizontal thrust first
     phase_start_s: float = 0.0
     site_S_m: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
     tgo_s: float = 0.0
@@ -100,6 +99,7 @@ class ReferenceLaw:
         if p.landing_system == LANDING_AIRBAGS:
             thrust, throttle = airbag_step(p, s, f)
             return self.command(f, thrust, throttle, status)
+        s.tracking = False
         status |= self.search_site(f)
         a, status = self.fly_phase(f, status)  # after search_site: it may enter DIVERT
         if f.hazard_map_ready and f.hazard_map is not None and self.maps():
@@ -172,12 +172,11 @@ class ReferenceLaw:
         if not s.search.advance(p.site_search_rows_per_tick):
             return Status(0)
         site, no_safe = s.search.result()
-        s.search = None
-        if site is not None:
-            s.site_S_m = list(site)
+        new = s.site_S_m if site is None else list(site)
+        s.plan.leave(s.site_S_m, new, s.search.here_tier)  # and plan again
+        s.search, s.site_S_m = None, new
         s.events |= Event.SITE_SELECTED
         s.tgo_s = 0.0  # new target: search the time-to-go again
-        s.plan.valid = False  # and plan again
         if s.phase != Phase.HOVER:
             self.set_phase(Phase.DIVERT, f.time_s)
         return Status.NO_SAFE_SITE if no_safe else Status(0)
@@ -193,7 +192,7 @@ class ReferenceLaw:
             a, found = fly_plan(p, s.plan, s.search is None, s.site_S_m, f)
             status |= Status(0) if found else Status.PLAN_INFEASIBLE
             if a is not None:
-                s.tgo_s = time_to_go_s(s.plan, f.time_s)
+                s.tracking, s.tgo_s = True, time_to_go_s(s.plan, f.time_s)
                 if s.tgo_s <= p.tgo_switch_s or self.altitude_m(f) <= self.handover_m(f):
                     self.end_approach(f)
                 return a, status

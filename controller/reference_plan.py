@@ -14,7 +14,10 @@ difference between the plan's state at this time (the plan's start state
 carried through the held accelerations, exactly) and the navigation's.
 
 A retarget (a site search that ends) throws the plan away: the next step
-searches again to the new site. No solve runs while a site search is under
+searches again to the new site; if none reaches it, to the site the search
+left, when a plan reached that one and the map shows its cell safe
+(``PlanState.kept``): the site goes back to it, and the step says
+STATUS_PLAN_INFEASIBLE. No solve runs while a site search is under
 way (the firmware's solver works in the search's buffer), and a search that
 starts makes the next solve cold. A replan that finds no plan keeps the plan
 in hand and sets STATUS_PLAN_INFEASIBLE on that step.
@@ -90,10 +93,25 @@ class PlanState:
     next_replan_s: float = 0.0
     ws: Workspace = field(default_factory=Workspace)  # the last solve's iterate
     job: Sliced[bool] | None = None  # the replan under way (``replan``), if any
+    kept: list[float] | None = None  # the site a site search left (``leave``)
+
+    def leave(self, site_S_m: list[float], new: list[float], here_tier: int) -> None:
+        """A site search ended (``new``: the site it chose): plan again, and
+        keep the site it leaves (to fly to if no plan reaches the new one) when
+        a plan to it was in hand and the map shows its cells safe (tier 0 or 1,
+        below ``site_cost_safe_max``)."""
+        keep = self.valid and not self.missed and 0 <= here_tier <= 1 and new != site_S_m
+        self.kept, self.valid = (list(site_S_m) if keep else None), False
 
 
 def gate_target(p: LawConfig, site_S_m: list[float]) -> list[float]:
     return [site_S_m[0], site_S_m[1], site_S_m[2] + p.gate_altitude_m]
+
+
+def retarget(p: LawConfig, q: ConvexProblem, site_S_m: list[float]) -> ConvexProblem:
+    """q to the gate over another site."""
+    rf = gate_target(p, site_S_m)
+    return dataclasses.replace(q, target_position_m=(rf[0], rf[1], rf[2]), floor_z_m=rf[2])
 
 
 def convex_problem(
@@ -131,7 +149,8 @@ def replan(p: LawConfig, pl: PlanState, site_S_m: list[float], f: SensorFrame) -
     """Solve from this step's state at the time left, or if none flies in it
     a little longer (searching the final time if no plan is in hand, and if
     that finds none, the fallback's); adopt the plan unless INFEASIBLE (then
-    the plan in hand flies on). True if a plan to the site was adopted. In
+    the plan in hand flies on). True if a plan to the site was adopted (not
+    to the site a search left: ``PlanState.kept``). In
     units of solver work: the plan adopted starts from f, the step it began
     on, however many steps later it ends."""
     f = dataclasses.replace(f, hazard_map=None)  # the step it began on, kept
@@ -145,8 +164,14 @@ def replan(p: LawConfig, pl: PlanState, site_S_m: list[float], f: SensorFrame) -
             tf *= STRETCH
             plan = yield from solve_fixed_steps(q, tf, pl.ws)
     else:
-        pl.missed = False
+        pl.missed, kept, pl.kept = False, pl.kept, None
         plan = yield from first_plan(q, pl)
+        if plan.status == INFEASIBLE and kept is not None:  # the site the search left
+            again = yield from first_plan(retarget(p, q, kept), pl)
+            if again.status != INFEASIBLE:
+                pl.next_replan_s, site_S_m[:] = f.time_s + p.replan_period_s, kept
+                adopt(pl, again, f)
+                return False  # no plan to the site the search chose
     pl.next_replan_s = f.time_s + p.replan_period_s
     if plan.status != INFEASIBLE:
         adopt(pl, plan, f)

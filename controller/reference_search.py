@@ -57,6 +57,7 @@ class SiteSearch:
     unit: int = 0  # work units done
     d: list[list[float]] = field(default_factory=list)  # chamfer distances, then clearances
     best: tuple[int, float, int] | None = None  # tier, cost, cell index
+    here_tier: int = -1  # the worst tier of the cells under the site it began with (-1: none)
 
     @property
     def units(self) -> int:
@@ -109,6 +110,8 @@ class SiteSearch:
                 cost = site_cost(q, row[j], x, y, divert)
             if self.best is None or (tier, cost) < self.best[:2]:
                 self.best = (tier, cost, i * n + j)
+            if max(abs(x - q.current_S_m[0]), abs(y - q.current_S_m[1])) <= 0.5 * m.cell_size_m:
+                self.here_tier = max(self.here_tier, tier)  # a site on a corner: the worst
 
     def result(self) -> tuple[tuple[float, float, float] | None, bool]:
         """(site or None, no_safe_site), as ``select_site`` gives them."""

@@ -39,7 +39,11 @@ def throttle_stage(
     tz = max(m * a[2], max(tmin, 1e-6 * tmax) * math.cos(p.tilt_max_rad))
     if th > tz * math.tan(p.tilt_max_rad):
         status |= Status.TILT_LIMITED
-        th = tz * math.tan(p.tilt_max_rad)
+        if s.tracking:  # the plan's: raise the vertical to carry it, up to the ceiling
+            if th / math.tan(p.tilt_max_rad) > tmax * math.cos(p.tilt_max_rad):
+                status |= Status.THRUST_SATURATED
+            tz = max(tz, min(th / math.tan(p.tilt_max_rad), tmax * math.cos(p.tilt_max_rad)))
+        th = min(th, tz * math.tan(p.tilt_max_rad))
     mag = norm2(tz, th)
     if mag > tmax:
         status |= Status.THRUST_SATURATED

@@ -149,6 +149,7 @@ static void approach(hl_law_state_t *s, const hl_law_params_t *p, const hl_senso
                                  &found);
         if (!found) *status |= HL_STATUS_PLAN_INFEASIBLE;
         if (flying) {
+            s->tracking = 1;
             s->tgo_s = hl_plan_time_to_go_s(&s->plan, (double)f->time_s);
             if (s->tgo_s <= (double)p->tgo_switch_s || altitude_m(s, f) <= handover_m(s, p, f))
                 end_approach(s, p, f);
@@ -314,6 +315,7 @@ static void guided_step(hl_law_state_t *s, const hl_law_params_t *p, const hl_se
     a[0] = R(0.0);
     a[1] = R(0.0);
     a[2] = p->gravity_mps2;
+    s->tracking = 0;
     if (hl_site_search_step(s, p, f, hazard_map, (phase_row(s->phase)->flags & HL_PHASE_MAPS) != 0u,
                             &c->status)
         && s->phase != HL_PHASE_HOVER) {

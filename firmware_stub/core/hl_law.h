@@ -92,6 +92,7 @@ typedef struct hl_site_search {
     int32_t best_tier; /* the best cell so far: its tier (3: none yet), */
     int32_t best_k;    /* its index (-1: none yet) */
     hl_real best_cost; /* and its cost */
+    int32_t here_tier; /* the worst tier of the cells under the site it began at (-1: none) */
     hl_site_query_t q;
 } hl_site_search_t;
 
@@ -110,6 +111,7 @@ typedef struct hl_plan_job {
     int32_t missing; /* SEARCH and MARGIN are the fallback's, to the disc */
     int32_t count;   /* stretches, or bisection steps, done */
     int32_t found;   /* it ended with a plan to the site adopted */
+    int32_t kept;    /* the site a search left: 1 to try, 2 tried */
     double start_s;  /* the step it began on: the plan starts there */
     hl_real tf, lo, hi, radius_max_m;
     hl_real ground_m;           /* the fallback's site height (the radar's ground) */
@@ -134,6 +136,8 @@ typedef struct hl_plan_state {
     hl_real velocity_mps[3];
     hl_real accel_mps2[HL_CVX_NODES_MAX][3];
     double next_replan_s;
+    int32_t kept;            /* a site search left a site a plan reached, safe: */
+    hl_real kept_site_S_m[3]; /* this one, flown to if none reaches the new site */
     hl_plan_job_t job; /* the replan under way */
 } hl_plan_state_t;
 
@@ -142,6 +146,8 @@ typedef struct hl_law_state {
     uint32_t events;
     int32_t started;
     int32_t turned; /* the turn-round burn is over (or was not needed) */
+    int32_t tracking; /* this step flies the convex plan (the throttle stage then carries
+                         its horizontal thrust first) */
     hl_real phase_start_s;
     hl_real site_S_m[3];
     double tgo_s;          /* guidance is in double: see hl_guidance.h */

@@ -102,6 +102,7 @@ static void start_job(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_work
     j->count = 0;
     j->missing = 0;
     j->found = 0;
+    j->kept = 0;
     convex_problem(p, pl, site_S_m, f, &j->q);
     r[0] = site_S_m[0];
     r[1] = site_S_m[1];
@@ -116,9 +117,20 @@ static void start_job(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_work
         hl_cvx_run_start(&j->run, j->tf);
     } else {
         pl->missed = 0;
+        j->kept = pl->kept;
+        pl->kept = 0;
         j->stage = HL_JOB_SEARCH;
         hl_cvx_search_start(&SETTINGS, w, &j->search, &j->best);
     }
+}
+
+/* q to the gate over another site */
+static void retarget(const hl_law_params_t *p, hl_cvx_problem_t *q, const hl_real site_S_m[3])
+{
+    q->target_position_m[0] = site_S_m[0];
+    q->target_position_m[1] = site_S_m[1];
+    q->target_position_m[2] = site_S_m[2] + p->gate_altitude_m;
+    q->floor_z_m = q->target_position_m[2];
 }
 
 static void end_job(const hl_law_params_t *p, hl_plan_state_t *pl, int found)
@@ -153,6 +165,7 @@ static void first_done(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_wor
 {
     hl_plan_job_t *j = &pl->job;
     hl_real r[3], v[3];
+    int i;
     if (j->plan.status != HL_CVX_INFEASIBLE) {
         adopt(pl, &j->plan, j);
         if (j->missing) {
@@ -162,8 +175,15 @@ static void first_done(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_wor
             site_S_m[0] = r[0];
             site_S_m[1] = r[1];
             site_S_m[2] = j->ground_m;
+        } else if (j->kept == 2) { /* the site the search left is the site again */
+            for (i = 0; i < 3; i++) site_S_m[i] = pl->kept_site_S_m[i];
         }
-        end_job(p, pl, !j->missing);
+        end_job(p, pl, !j->missing && j->kept != 2);
+    } else if (j->kept == 1) { /* no plan to the search's site: the site it left */
+        j->kept = 2;
+        retarget(p, &j->q, pl->kept_site_S_m);
+        j->stage = HL_JOB_SEARCH;
+        hl_cvx_search_start(&SETTINGS, w, &j->search, &j->best);
     } else if (!j->missing) { /* no plan to the site: the least miss (D) */
         j->q = j->to_ground;
         j->radius_max_m = miss_max_m(p, &j->q);

@@ -97,6 +97,8 @@ static void score_row(hl_site_search_t *w, const hl_hazard_map_t *m, const float
             w->best_cost = cost;
             w->best_k = k;
         }
+        if (hl_fmax(hl_fabs(dx), hl_fabs(dy)) <= R(0.5) * m->cell_size_m && tier > w->here_tier)
+            w->here_tier = tier; /* a site on a corner: the worst */
     }
 }
 
@@ -105,6 +107,7 @@ static void search_begin(hl_site_search_t *w, const hl_site_query_t *q)
     w->running = 1;
     w->unit = 0;
     w->best_tier = 3;
+    w->here_tier = -1;
     w->best_k = -1;
     w->best_cost = R(1e30);
     w->q = *q;
@@ -178,9 +181,24 @@ void hl_site_search_begin(hl_law_state_t *s, const hl_law_params_t *p, const hl_
     s->plan.job.stage = HL_JOB_IDLE; /* so a replan under way ends */
 }
 
+/* a site search ended (new_S_m: the site it chose): plan again, and keep the
+ * site it leaves (to fly to if no plan reaches the new one) when a plan to it was
+ * in hand and the map shows its cells safe (tier 0 or 1, below site_cost_safe_max) */
+static void leave_site(hl_plan_state_t *pl, const hl_real *site_S_m, const hl_real *new_S_m,
+                       int32_t here_tier)
+{
+    int i;
+    int moved = new_S_m[0] != site_S_m[0] || new_S_m[1] != site_S_m[1] || new_S_m[2] != site_S_m[2];
+    pl->kept = pl->valid && !pl->missed && here_tier >= 0 && here_tier <= 1 && moved;
+    for (i = 0; i < 3; i++) pl->kept_site_S_m[i] = site_S_m[i];
+    pl->valid = 0;
+}
+
 int hl_site_search_step(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
                         const hl_hazard_map_t *m, int maps, uint16_t *status)
 {
+    hl_real new_S_m[3];
+    int i;
     if (!s->search.running) return 0;
     if (f->hazard_map_ready || m == NULL || !maps) {
         s->search.running = 0;
@@ -190,9 +208,11 @@ int hl_site_search_step(hl_law_state_t *s, const hl_law_params_t *p, const hl_se
     if (!search_advance(&s->search, m, s->work.clearance_m, p->site_search_rows_per_tick)) return 0;
     s->search.running = 0;
     s->work.cvx.warm = 0;
-    *status = (uint16_t)(*status | search_result(&s->search, m, s->site_S_m));
+    for (i = 0; i < 3; i++) new_S_m[i] = s->site_S_m[i];
+    *status = (uint16_t)(*status | search_result(&s->search, m, new_S_m));
+    leave_site(&s->plan, s->site_S_m, new_S_m, s->search.here_tier); /* and plan again */
+    for (i = 0; i < 3; i++) s->site_S_m[i] = new_S_m[i];
     s->events |= HL_EVENT_SITE_SELECTED;
-    s->tgo_s = 0.0;     /* new target: search the time-to-go again */
-    s->plan.valid = 0; /* and plan again */
+    s->tgo_s = 0.0; /* new target: search the time-to-go again */
     return 1;
 }

@@ -116,19 +116,19 @@ def test_the_fallback_lands_within_every_limit() -> None:
 
 
 def test_the_plan_turns_no_faster_than_the_stage() -> None:
-    """tests/data/turn-rate.toml (run 607 of the envelope at 1.5x): planned
-    within the stage's turn rate (20 degrees a second) the landing passes
-    1.4 m from its site; planned without it (a law told 0: no rate rows) it
-    lands 45 m from it, over the 20 m limit. (tests/data/overshoot.toml,
-    run 668, showed it first, 11 m against 90 m; with the plan's pointing
-    margin it lands 1.2 m from its site either way. 5 of the 1.5x
-    campaign's 1,000 runs fail without the rows and pass with them.)"""
+    """tests/data/turn-rate.toml (run 170 of the envelope with descents up
+    to 130 m/s): planned within the stage's turn rate (20 degrees a second)
+    the landing passes 1.1 m from its site; planned without it (a law told
+    0: no rate rows) it lands 130 m from it, over the 20 m limit. (Runs 668
+    and 607 at 1.5x showed it before, and land within 2 m of their sites
+    either way since the plan's pointing margin and the horizontal first on
+    the tilt limit.)"""
     s = load_scenario(str(Path(__file__).parents[1] / "data" / "turn-rate.toml"))
     held = summarize(fly(s))
     free = summarize(fly(dataclasses.replace(s, law=s.law.replace(slew_rate_max_radps=0.0))))
     assert held.verdict == "pass", held.violations
     assert held.touchdown is not None and held.touchdown.distance_to_site_m < 5.0
-    assert free.touchdown is not None and free.touchdown.distance_to_site_m > 40.0
+    assert free.touchdown is not None and free.touchdown.distance_to_site_m > 100.0
     assert "site_miss" in free.violation_kinds
 
 

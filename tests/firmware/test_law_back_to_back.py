@@ -53,6 +53,8 @@ SCENARIOS = [
     "overshoot+convex",  # tests/data: a braking burn within the stage's turn rate
     "late-turn+convex",  # tests/data: the command turned early toward a braking burn
     "skim+convex",  # tests/data: the least miss along its floor, handed over lower
+    "tilted-brake+convex",  # tests/data: a braking burn on the tilt limit, horizontal first
+    "kept-site+convex",  # tests/data: a site no plan reaches, the site the search left kept
     "default+convex",
     "away+convex",
     "engine-out+convex",
@@ -64,6 +66,7 @@ SCENARIOS = [
     "away+sliced",
     "tianwen1+sliced",
     "tianwen1+sliced-search",  # and each site search in one step: it ends the replan
+    "kept-site+sliced",  # the search's site unreached: the site it left, planned in slices
 ]
 CONVEX = "+convex"  # the scenario with guidance = "convex"
 SLICED = "+sliced"  # and plan_iterations_per_tick = SLICE
@@ -71,7 +74,15 @@ SLICE = 16
 WHOLE_SEARCH = 192  # site_search_rows_per_tick: a 64-cell map's search in one step
 DATA = Path(__file__).parents[1] / "data"
 # scenario files in tests/data
-DATA_SCENARIOS = {"low-away", "far-away", "overshoot", "late-turn", "skim"}
+DATA_SCENARIOS = {
+    "low-away",
+    "far-away",
+    "overshoot",
+    "late-turn",
+    "skim",
+    "tilted-brake",
+    "kept-site",
+}
 
 
 @dataclass
