@@ -51,7 +51,7 @@ EXTENSIONS = [
     extension("_convex", "controller"),
     extension("_cvx_rows", "controller"),
     extension("_cvx_search", "controller"),
-    extension("_turn", "controller"),
+    extension("_track", "controller"),
     extension("_plan", "controller"),
     extension("_approach", "controller"),
     extension("_sites", "controller"),

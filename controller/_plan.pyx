@@ -45,9 +45,10 @@ F. The turn: the stage turns its thrust axis at slew_rate_max_radps, and the
    not otherwise reach in time: by the largest excess, over the plan's
    later intervals j, of the angle between the command and the interval's
    acceleration over the rate times the time to its start; in the plane of
-   the two, its length kept (_turn.pyx). A larger command, a burn's or a
-   correction's, is flown as it is: turned with its length kept, a
-   correction becomes a thrust the wrong way, and the error grows.
+   the two, its length kept (_track.pyx, with B's state and feedback). A
+   larger command, a burn's or a correction's, is flown as it is: turned
+   with its length kept, a correction becomes a thrust the wrong way, and
+   the error grows.
 """
 
 from libc.math cimport cos, fmax, fmin, sqrt, tan
@@ -63,12 +64,9 @@ from hilander.controller._law cimport (
     JOB_BISECT, JOB_FIXED, JOB_IDLE, JOB_MARGIN, JOB_SEARCH, JOB_WIDE, PlanJob,
 )
 from hilander.controller._throttle cimport thrust_rated_N
-from hilander.controller._turn cimport anticipate_turn, norm3
+from hilander.controller._track cimport plan_state, track
 
 cdef double G0 = 9.80665  # standard gravity for Isp [m/s^2]
-# F: a command under this many times the thrust floor's acceleration is a
-# coast's, turned early toward a later burn; a burn's or a correction's is not
-cdef double COAST = 1.5
 # the plan points its thrust within this fraction of tilt_max_rad: the rest is
 # the feedback's, which the throttle stage clips to the tilt limit first
 cdef double PLAN_TILT = 0.9
@@ -95,9 +93,8 @@ cdef void convex_problem(const LawParams* p, const PlanState* pl, const double* 
     for i in range(3):
         q.position_m[i] = f.nav_position_S_m[i]
         q.velocity_mps[i] = f.nav_velocity_S_mps[i]
-        q.target_position_m[i] = site_S_m[i]
         q.target_velocity_mps[i] = 0.0
-    q.target_position_m[2] = site_S_m[2] + p.gate_altitude_m
+    retarget(p, q, site_S_m)
     q.target_velocity_mps[2] = -p.gate_speed_mps
     q.mass_kg = fmax(f.mass_estimate_kg, 1.0)
     q.gravity_mps2 = p.gravity_mps2
@@ -107,7 +104,6 @@ cdef void convex_problem(const LawParams* p, const PlanState* pl, const double* 
     q.dry_mass_kg = pl.dry_mass_kg + p.plan_reserve_kg
     q.cos_tilt_max = cos(PLAN_TILT * p.tilt_max_rad)
     q.tan_glide_slope = tan(p.plan_glide_slope_rad)
-    q.floor_z_m = q.target_position_m[2]
     q.nodes = p.plan_nodes
     q.target_radius_m = 0.0             # the site itself (D: the fallback's disc)
     q.slew_rate_radps = p.slew_rate_max_radps
@@ -303,44 +299,6 @@ cdef bint run_job(const LawParams* p, PlanState* pl, CvxWork* w, double* site_S_
         used += need
         ran = True
     return ran
-
-
-cdef int plan_state(const PlanState* pl, double g, double t, double* r, double* v) noexcept nogil:
-    """The plan's position and velocity at time t (clamped to the plan): the
-    start state carried through the held accelerations (B). Returns the
-    interval flown."""
-    cdef double dt = pl.time_of_flight_s / pl.nodes
-    cdef double tau = fmin(fmax(t - pl.start_s, 0.0), pl.time_of_flight_s)
-    cdef int k = min(<int>(tau / dt), pl.nodes - 1)
-    cdef int i, j
-    cdef double h, a
-    for i in range(3):
-        r[i] = pl.position_m[i]
-        v[i] = pl.velocity_mps[i]
-    for j in range(k + 1):
-        h = dt if j < k else tau - k * dt
-        for i in range(3):
-            a = pl.accel_mps2[j][i] - (g if i == 2 else 0.0)
-            r[i] += v[i] * h + 0.5 * a * h * h
-            v[i] += a * h
-    return k
-
-
-cdef void track(const LawParams* p, const PlanState* pl, const SensorFrame* f,
-                double* a) noexcept nogil:
-    """The plan's acceleration now, plus the feedback toward its state (B);
-    a coast's turned early toward where the plan goes (F)."""
-    cdef double r[3]
-    cdef double v[3]
-    cdef int i, k = plan_state(pl, p.gravity_mps2, f.time_s, r, v)
-    for i in range(3):
-        a[i] = (pl.accel_mps2[k][i]
-                + p.plan_position_gain_per_s2 * (r[i] - f.nav_position_S_m[i])
-                + p.plan_velocity_gain_per_s * (v[i] - f.nav_velocity_S_mps[i]))
-    cdef double floor_mps2 = (p.throttle_min * thrust_rated_N(p, f.engines_active)
-                              / fmax(f.mass_estimate_kg, 1.0))
-    if norm3(a) < COAST * floor_mps2:
-        anticipate_turn(p.slew_rate_max_radps, pl, f.time_s, k, a)
 
 
 cdef bint fly_plan(const LawParams* p, PlanState* pl, CvxWork* w, bint may_solve,

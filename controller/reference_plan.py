@@ -1,6 +1,6 @@
 """Pure-Python reference of convex guidance (test oracle of ``_plan.pyx`` and
-``hl_plan.c``): the fuel-optimal plan to the approach gate, replanned, and
-the feedback that tracks it.
+``_track.pyx``, ``hl_plan.c`` and ``hl_track.c``): the fuel-optimal plan to
+the approach gate, replanned, and the feedback that tracks it.
 
 With ``guidance = "convex"`` the powered approach flies a plan of the convex
 solver (``reference_convex``): from its first step, the final-time search

@@ -4,12 +4,9 @@
 #include "hl_plan.h"
 
 #include "hl_throttle.h"
+#include "hl_track.h"
 
 static const hl_real G0 = R(9.80665); /* standard gravity for Isp [m/s^2] */
-static const double PI = 3.141592653589793;
-/* F: a command under this many times the thrust floor's acceleration is a
- * coast's, turned early toward a later burn; a burn's or a correction's is not */
-static const hl_real COAST = R(1.5);
 /* the plan points its thrust within this fraction of tilt_max_rad: the rest is
  * the feedback's, which the throttle stage clips to the tilt limit first */
 static const hl_real PLAN_TILT = R(0.9);
@@ -27,6 +24,15 @@ static const hl_real MISS_MARGIN = R(1.1);
 /* The solver's settings (controller/reference_convex.py DEFAULTS, _plan.pyx). */
 static const hl_cvx_settings_t SETTINGS = {4000, R(3.0e-4), 8, 8, R(5.0), R(150.0), 1000};
 
+/* q to the gate over another site */
+static void retarget(const hl_law_params_t *p, hl_cvx_problem_t *q, const hl_real site_S_m[3])
+{
+    q->target_position_m[0] = site_S_m[0];
+    q->target_position_m[1] = site_S_m[1];
+    q->target_position_m[2] = site_S_m[2] + p->gate_altitude_m;
+    q->floor_z_m = q->target_position_m[2];
+}
+
 /* the fuel-optimal problem from the navigation state to the gate (A) */
 static void convex_problem(const hl_law_params_t *p, const hl_plan_state_t *pl,
                            const hl_real site_S_m[3], const hl_sensor_frame_t *f,
@@ -37,10 +43,9 @@ static void convex_problem(const hl_law_params_t *p, const hl_plan_state_t *pl,
     for (i = 0; i < 3; i++) {
         q->position_m[i] = (hl_real)f->nav_position_S_m[i];
         q->velocity_mps[i] = (hl_real)f->nav_velocity_S_mps[i];
-        q->target_position_m[i] = site_S_m[i];
         q->target_velocity_mps[i] = R(0.0);
     }
-    q->target_position_m[2] = site_S_m[2] + p->gate_altitude_m;
+    retarget(p, q, site_S_m);
     q->target_velocity_mps[2] = -p->gate_speed_mps;
     q->mass_kg = hl_fmax((hl_real)f->mass_estimate_kg, R(1.0));
     q->gravity_mps2 = p->gravity_mps2;
@@ -50,7 +55,6 @@ static void convex_problem(const hl_law_params_t *p, const hl_plan_state_t *pl,
     q->dry_mass_kg = pl->dry_mass_kg + p->plan_reserve_kg;
     q->cos_tilt_max = hl_cos(PLAN_TILT * p->tilt_max_rad);
     q->tan_glide_slope = hl_tan(p->plan_glide_slope_rad);
-    q->floor_z_m = q->target_position_m[2];
     q->nodes = p->plan_nodes;
     q->target_radius_m = R(0.0); /* the site itself (D: the fallback's disc) */
     q->slew_rate_radps = p->slew_rate_max_radps;
@@ -124,15 +128,6 @@ static void start_job(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_work
     }
 }
 
-/* q to the gate over another site */
-static void retarget(const hl_law_params_t *p, hl_cvx_problem_t *q, const hl_real site_S_m[3])
-{
-    q->target_position_m[0] = site_S_m[0];
-    q->target_position_m[1] = site_S_m[1];
-    q->target_position_m[2] = site_S_m[2] + p->gate_altitude_m;
-    q->floor_z_m = q->target_position_m[2];
-}
-
 static void end_job(const hl_law_params_t *p, hl_plan_state_t *pl, int found)
 {
     pl->next_replan_s = pl->job.start_s + (double)p->replan_period_s;
@@ -155,8 +150,6 @@ static void fixed_done(const hl_law_params_t *p, hl_plan_state_t *pl)
     end_job(p, pl, j->plan.status != HL_CVX_INFEASIBLE);
 }
 
-static int plan_state(const hl_plan_state_t *pl, hl_real g, double t, hl_real r[3], hl_real v[3]);
-
 /* the first plan (the search's optimum, TIME_MARGIN longer) adopted; or if
  * none, the fallback's search (D); or if that was the fallback's, its end
  * the site now */
@@ -171,7 +164,8 @@ static void first_done(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_wor
         if (j->missing) {
             pl->missed = 1;
             w->warm = 0; /* its iterate is of the disc's rows */
-            (void)plan_state(pl, p->gravity_mps2, pl->start_s + (double)pl->time_of_flight_s, r, v);
+            (void)hl_plan_state_at(pl, p->gravity_mps2,
+                                   pl->start_s + (double)pl->time_of_flight_s, r, v);
             site_S_m[0] = r[0];
             site_S_m[1] = r[1];
             site_S_m[2] = j->ground_m;
@@ -287,95 +281,6 @@ static int run_job(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_work_t 
     return ran;
 }
 
-/* the plan's position and velocity at time t (clamped to the plan): the
- * start state carried through the held accelerations (B); returns the
- * interval flown */
-static int plan_state(const hl_plan_state_t *pl, hl_real g, double t, hl_real r[3], hl_real v[3])
-{
-    hl_real dt = pl->time_of_flight_s / (hl_real)pl->nodes;
-    hl_real tau = hl_fmin(hl_fmax((hl_real)(t - pl->start_s), R(0.0)), pl->time_of_flight_s);
-    int k = (int)(tau / dt), i, j;
-    hl_real h, a;
-    if (k > pl->nodes - 1) k = pl->nodes - 1;
-    for (i = 0; i < 3; i++) {
-        r[i] = pl->position_m[i];
-        v[i] = pl->velocity_mps[i];
-    }
-    for (j = 0; j <= k; j++) {
-        h = j < k ? dt : tau - (hl_real)k * dt;
-        for (i = 0; i < 3; i++) {
-            a = pl->accel_mps2[j][i] - (i == 2 ? g : R(0.0));
-            r[i] += v[i] * h + R(0.5) * a * h * h;
-            v[i] += a * h;
-        }
-    }
-    return k;
-}
-
-static hl_real norm3(const hl_real x[3])
-{
-    return hl_sqrt(x[0] * x[0] + x[1] * x[1] + x[2] * x[2]);
-}
-
-/* the angle between two vectors (0 if either is zero) */
-static hl_real angle_between(const hl_real a[3], const hl_real b[3])
-{
-    hl_real na = norm3(a), nb = norm3(b);
-    if (na <= R(0.0) || nb <= R(0.0)) return R(0.0);
-    return hl_acos(
-        hl_fmin(hl_fmax((a[0] * b[0] + a[1] * b[1] + a[2] * b[2]) / (na * nb), R(-1.0)), R(1.0)));
-}
-
-/* a turned by phi toward b, in their plane, its length kept */
-static void turn_toward(hl_real a[3], const hl_real b[3], hl_real phi)
-{
-    hl_real na = norm3(a), nb = norm3(b), u[3], w[3], c, nw;
-    int i;
-    for (i = 0; i < 3; i++) u[i] = a[i] / na;
-    c = (u[0] * b[0] + u[1] * b[1] + u[2] * b[2]) / nb;
-    for (i = 0; i < 3; i++) w[i] = b[i] / nb - c * u[i];
-    nw = norm3(w);
-    if (nw <= R(1e-9)) return; /* along b or against it: no plane to turn in */
-    for (i = 0; i < 3; i++) a[i] = na * (hl_cos(phi) * u[i] + hl_sin(phi) * w[i] / nw);
-}
-
-/* a turned toward the later interval it reaches latest at the stage's turn
- * rate, by the excess angle (F) */
-static void anticipate_turn(hl_real rate, const hl_plan_state_t *pl, double t, int k, hl_real a[3])
-{
-    hl_real dt = pl->time_of_flight_s / (hl_real)pl->nodes;
-    hl_real excess = R(0.0), lead, e;
-    int j, late = -1;
-    if (rate <= R(0.0)) return;
-    for (j = k + 1; j < pl->nodes; j++) {
-        lead = (hl_real)(pl->start_s + (double)j * (double)dt - t);
-        if ((double)(rate * lead) >= PI) break;
-        e = angle_between(a, pl->accel_mps2[j]) - rate * lead;
-        if (e > excess) {
-            excess = e;
-            late = j;
-        }
-    }
-    if (late >= 0) turn_toward(a, pl->accel_mps2[late], excess);
-}
-
-/* the plan's acceleration now, plus the feedback toward its state (B); a
- * coast's turned early toward where the plan goes (F) */
-static void track(const hl_law_params_t *p, const hl_plan_state_t *pl, const hl_sensor_frame_t *f,
-                  hl_real a[3])
-{
-    hl_real r[3], v[3], floor_mps2;
-    int i, k = plan_state(pl, p->gravity_mps2, (double)f->time_s, r, v);
-    for (i = 0; i < 3; i++)
-        a[i] = pl->accel_mps2[k][i]
-               + p->plan_position_gain_per_s2 * (r[i] - (hl_real)f->nav_position_S_m[i])
-               + p->plan_velocity_gain_per_s * (v[i] - (hl_real)f->nav_velocity_S_mps[i]);
-    floor_mps2 = p->throttle_min * hl_thrust_rated_N(p, f->engines_active)
-                 / hl_fmax((hl_real)f->mass_estimate_kg, R(1.0));
-    if (norm3(a) < COAST * floor_mps2)
-        anticipate_turn(p->slew_rate_max_radps, pl, (double)f->time_s, k, a);
-}
-
 int hl_fly_plan(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_work_t *w, int may_solve,
                 hl_real site_S_m[3], const hl_sensor_frame_t *f, hl_real a[3], int *found)
 {
@@ -391,6 +296,6 @@ int hl_fly_plan(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_work_t *w,
     }
     *found = *found && !pl->missed;
     if (!pl->valid) return 0;
-    track(p, pl, f, a);
+    hl_track(p, pl, f, a);
     return 1;
 }
