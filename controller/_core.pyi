@@ -26,6 +26,17 @@ def py_select_site(
     origin_S_m: tuple[float, float],
     query: dict[str, Any],
 ) -> tuple[tuple[float, float, float] | None, int]: ...
+def py_nearest_safe_cell(
+    cost: Any,
+    elevation_m: Any,
+    cell_size_m: float,
+    origin_S_m: tuple[float, float],
+    cost_safe_max: float,
+    clearance_min_m: float,
+    x_m: float,
+    y_m: float,
+    unreached: tuple[float, float, float] = ...,
+) -> tuple[float, float, float] | None: ...
 def py_search_site(
     cost: Any,
     elevation_m: Any,

@@ -15,7 +15,8 @@ from libc.string cimport memset
 import numpy as np
 
 from hilander.controller._sites cimport (
-    clearance_transform, search_advance, search_begin, search_result, select_site,
+    clearance_transform, nearest_safe_cell, search_advance, search_begin, search_result,
+    select_site,
 )
 
 from hilander.controller._law cimport (
@@ -154,6 +155,23 @@ def py_select_site(cost, elevation_m, double cell_size_m, origin_S_m, dict query
     fill_hazard_map(&m, cost, elevation_m, cell_size_m, origin_S_m)
     status = select_site(&m, &q, work, site)
     return (None if isnan(site[0]) else (site[0], site[1], site[2])), status
+
+
+def py_nearest_safe_cell(cost, elevation_m, double cell_size_m, origin_S_m,
+                         double cost_safe_max, double clearance_min_m, double x_m, double y_m,
+                         unreached=(0.0, 0.0, -1.0)):
+    """The safe cell (x, y, z) nearest (x_m, y_m) out of the disc unreached
+    (x, y, radius), or None (for tests)."""
+    cdef HazardMap m
+    cdef double at[3]
+    cdef double disc[3]
+    cdef double cell[3]
+    at[0], at[1], at[2] = x_m, y_m, 0.0
+    disc[0], disc[1], disc[2] = unreached
+    fill_hazard_map(&m, cost, elevation_m, cell_size_m, origin_S_m)
+    if not nearest_safe_cell(&m, cost_safe_max, clearance_min_m, at, disc, cell):
+        return None
+    return (cell[0], cell[1], cell[2])
 
 
 def py_search_site(cost, elevation_m, double cell_size_m, origin_S_m, dict query, int units):

@@ -224,7 +224,7 @@ cdef enum:
 
 cdef struct PlanJob:
     int32_t stage                        # JOB_*
-    int32_t missing                      # SEARCH and MARGIN are the fallback's, to the disc
+    int32_t missing                      # SEARCH, MARGIN the fallback's: 1 disc, 2 safe_S_m (D)
     int32_t count                        # stretches, or bisection steps, done
     int32_t found                        # it ended with a plan to the site adopted
     int32_t kept                         # the site a search left: 1 to try, 2 tried (E)
@@ -234,6 +234,7 @@ cdef struct PlanJob:
     double hi
     double radius_max_m
     double ground_m                      # the fallback's site height (the radar's ground)
+    double safe_S_m[3]                   # the safe cell nearest the least miss's end
     CvxProblem q                         # the problem of the stage
     CvxProblem to_ground                 # the fallback's problem, before its disc
     CvxSearch search
@@ -291,9 +292,10 @@ cdef enum:
     PHASE_MAPS = 1                       # flag: a hazard map that comes in moves the site
 
 # How the guided law flies a phase: the desired acceleration into a (preset
-# to gravity's, up), status bits into status.
-ctypedef void (*PhaseFly)(LawState* s, const LawParams* p, const SensorFrame* f, double* a,
-                          uint32_t* status) noexcept nogil
+# to gravity's, up), status bits into status; m: the step's hazard map (the
+# last whole one; NULL: none).
+ctypedef void (*PhaseFly)(LawState* s, const LawParams* p, const SensorFrame* f,
+                          const HazardMap* m, double* a, uint32_t* status) noexcept nogil
 
 cdef struct PhaseRow:
     PhaseFly fly

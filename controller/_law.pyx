@@ -129,15 +129,16 @@ cdef void start(LawState* s, const LawParams* p, const SensorFrame* f) noexcept 
     s.start_position_S_m[1] = f.nav_position_S_m[1]
 
 
-cdef void approach(LawState* s, const LawParams* p, const SensorFrame* f, double* a,
-                   uint32_t* status) noexcept nogil:
+cdef void approach(LawState* s, const LawParams* p, const SensorFrame* f,
+                   const HazardMap* m, double* a, uint32_t* status) noexcept nogil:
     """The convex plan to the gate (_plan.pyx), or the Apollo law: the one
     chosen, or the fallback when the first search found no plan."""
     cdef bint found, flying
     if p.guidance == GUIDANCE_CONVEX and s.plan.failed:
         status[0] |= STATUS_PLAN_INFEASIBLE
     elif p.guidance == GUIDANCE_CONVEX:
-        flying = fly_plan(p, &s.plan, &s.cvx, not s.search.running, s.site_S_m, f, a, &found)
+        flying = fly_plan(p, &s.plan, &s.cvx, not s.search.running, s.site_S_m, f, m, a,
+                          &found)
         if not found:
             status[0] |= STATUS_PLAN_INFEASIBLE
         if flying:
@@ -191,8 +192,8 @@ cdef void end_approach(LawState* s, const LawParams* p, const SensorFrame* f) no
         begin_terminal(s, p, f)
 
 
-cdef void hover(LawState* s, const LawParams* p, const SensorFrame* f, double* a,
-                uint32_t* status) noexcept nogil:
+cdef void hover(LawState* s, const LawParams* p, const SensorFrame* f,
+                const HazardMap* m, double* a, uint32_t* status) noexcept nogil:
     """Hold the gate's height over the site (moved there if the map picked
     another) for hover_s, then descend once within HOVER_ARRIVAL_M of it (G)."""
     cdef double t = f.time_s - s.phase_start_s
@@ -250,8 +251,8 @@ cdef void terminal(LawState* s, const LawParams* p, const SensorFrame* f, double
     a[1] = p.horizontal_gain_per_s * (cap * vy - v[1])
 
 
-cdef void descend(LawState* s, const LawParams* p, const SensorFrame* f, double* a,
-                  uint32_t* status) noexcept nogil:
+cdef void descend(LawState* s, const LawParams* p, const SensorFrame* f,
+                  const HazardMap* m, double* a, uint32_t* status) noexcept nogil:
     """The terminal descent over the site, constant velocity to tether cut."""
     cdef double h = altitude_m(s, f)
     cdef double ff = 0.0, speed
@@ -332,7 +333,7 @@ cdef void guided_step(LawState* s, const LawParams* p, const SensorFrame* f,
     if site_search_step(s, p, f, hazard_map, phase_row(s.phase).flags & PHASE_MAPS, &c.status):
         if s.phase != PHASE_HOVER:      # a new site: divert to it
             set_phase(s, PHASE_DIVERT, f.time_s)
-    phase_row(s.phase).fly(s, p, f, a, &c.status)
+    phase_row(s.phase).fly(s, p, f, hazard_map, a, &c.status)
     if f.hazard_map_ready and hazard_map != NULL and phase_row(s.phase).flags & PHASE_MAPS:
         gate_problem(s, p, f, &g)
         site_search_begin(s, p, f, &g)  # the search runs over the next steps (H)
@@ -343,8 +344,8 @@ cdef void guided_step(LawState* s, const LawParams* p, const SensorFrame* f,
     throttle_stage(s, p, f, a, c)
 
 
-cdef void hold(LawState* s, const LawParams* p, const SensorFrame* f, double* a,
-               uint32_t* status) noexcept nogil:
+cdef void hold(LawState* s, const LawParams* p, const SensorFrame* f,
+               const HazardMap* m, double* a, uint32_t* status) noexcept nogil:
     """Nothing to fly: gravity's acceleration (the engines are off once landed)."""
 
 

@@ -28,9 +28,13 @@ D. A first search that finds no plan: the least miss (Blackmore, Acikmese
    in a fall, and divert_max_m) in MISS_STEPS halvings; the plan flown is
    the first plan's (A) to the disc MISS_MARGIN times wider, and its end
    becomes the site, on ground level with the radar's under the vehicle
-   (STATUS_PLAN_INFEASIBLE on every step after). If none lands within
-   miss_max_m, the Apollo law flies the rest of the approach (the bit on
-   every step).
+   (STATUS_PLAN_INFEASIBLE on every step after). If its end is on a cell
+   the last hazard map does not show safe, the first plan (no glide slope)
+   to the safe cell nearest the end (_sites.pyx F; not within the
+   bisection's largest disc with no plan) flies instead, when one reaches
+   it. If none lands within miss_max_m, the Apollo law flies (the
+   bit on every step) until a site search ends; then the law plans again
+   (_sites.pyx leave_site).
 E. Real time: a replan is a job (PlanJob) of the solver's units of work
    (an ADMM iteration; a factorisation counts CVX_FACTOR_UNITS), started
    when due and run plan_iterations_per_tick units a step (0: to its end on
@@ -60,6 +64,7 @@ from hilander.controller._convex cimport (
 from hilander.controller._cvx_search cimport (
     CVX_SEARCHED, cvx_search_start, cvx_search_step, cvx_search_units,
 )
+from hilander.controller._sites cimport nearest_safe_cell
 from hilander.controller._law cimport (
     JOB_BISECT, JOB_FIXED, JOB_IDLE, JOB_MARGIN, JOB_SEARCH, JOB_WIDE, PlanJob,
 )
@@ -188,21 +193,17 @@ cdef void fixed_done(const LawParams* p, PlanState* pl) noexcept nogil:
     end_job(p, pl, j.plan.status != CVX_INFEASIBLE)
 
 
-cdef void first_done(const LawParams* p, PlanState* pl, CvxWork* w,
-                     double* site_S_m) noexcept nogil:
+cdef void first_done(const LawParams* p, PlanState* pl, CvxWork* w, double* site_S_m,
+                     const HazardMap* m) noexcept nogil:
     """The first plan (the search's optimum, TIME_MARGIN longer) adopted; or
     if none, the fallback's search (D); or if that was the fallback's, its
-    end the site now."""
+    end the site now (or the safe cell nearest it, D)."""
     cdef PlanJob* j = &pl.job
-    cdef double r[3]
-    cdef double v[3]
     if j.plan.status != CVX_INFEASIBLE:
         adopt(pl, &j.plan, j)
         if j.missing:
-            pl.missed = 1
-            w.warm = 0                  # its iterate is of the disc's rows
-            plan_state(pl, p.gravity_mps2, pl.start_s + pl.time_of_flight_s, r, v)
-            site_S_m[0], site_S_m[1], site_S_m[2] = r[0], r[1], j.ground_m
+            if missed(p, pl, w, site_S_m, m):
+                return                  # on to the safe cell nearest its end
         elif j.kept == 2:               # the site the search left is the site again
             site_S_m[0], site_S_m[1] = pl.kept_site_S_m[0], pl.kept_site_S_m[1]
             site_S_m[2] = pl.kept_site_S_m[2]
@@ -222,8 +223,37 @@ cdef void first_done(const LawParams* p, PlanState* pl, CvxWork* w,
         end_job(p, pl, 0)
 
 
-cdef void searched(const LawParams* p, PlanState* pl, CvxWork* w,
-                   double* site_S_m) noexcept nogil:
+cdef bint missed(const LawParams* p, PlanState* pl, CvxWork* w, double* site_S_m,
+                 const HazardMap* m) noexcept nogil:
+    """The fallback's plan adopted (D): its end is the site; or if this was
+    the plan to the safe cell nearest the end, that cell. True if the map
+    does not show the end safe and the search to that cell began."""
+    cdef PlanJob* j = &pl.job
+    cdef double v[3]
+    cdef double unreached[3]
+    pl.missed = 1
+    w.warm = 0                          # its iterate is of the disc's rows (or no glide slope)
+    if j.missing == 2:
+        site_S_m[0], site_S_m[1], site_S_m[2] = j.safe_S_m[0], j.safe_S_m[1], j.safe_S_m[2]
+        return 0
+    plan_state(pl, p.gravity_mps2, pl.start_s + pl.time_of_flight_s, j.safe_S_m, v)
+    site_S_m[0], site_S_m[1], site_S_m[2] = j.safe_S_m[0], j.safe_S_m[1], j.ground_m
+    unreached[0], unreached[1] = j.to_ground.target_position_m[0], j.to_ground.target_position_m[1]
+    unreached[2] = j.lo                 # the bisection's largest disc with no plan
+    if m == NULL or not nearest_safe_cell(m, p.site_cost_safe_max, p.site_clearance_min_m,
+                                          site_S_m, unreached, j.safe_S_m):
+        return 0
+    pl.next_replan_s = j.start_s + p.replan_period_s    # the least miss flies meanwhile
+    j.missing, j.q = 2, j.to_ground
+    retarget(p, &j.q, j.safe_S_m)
+    j.q.tan_glide_slope = 0.0
+    j.stage = JOB_SEARCH
+    cvx_search_start(&SETTINGS, w, &j.search, &j.best)
+    return 1
+
+
+cdef void searched(const LawParams* p, PlanState* pl, CvxWork* w, double* site_S_m,
+                   const HazardMap* m) noexcept nogil:
     """A final-time search done: the first plan's (its optimum then solved
     TIME_MARGIN longer), or one of the fallback's bisection on the disc's
     radius (D), whose last searches the disc MISS_MARGIN times wider."""
@@ -232,7 +262,7 @@ cdef void searched(const LawParams* p, PlanState* pl, CvxWork* w,
         w.warm = 0                      # the search's iterate is of another final time
         if j.best.status == CVX_INFEASIBLE:
             j.plan = j.best
-            first_done(p, pl, w, site_S_m)
+            first_done(p, pl, w, site_S_m, m)
         else:
             j.stage = JOB_MARGIN
             cvx_run_start(&j.run, j.best.time_of_flight_s * TIME_MARGIN)
@@ -264,8 +294,8 @@ cdef int job_units(const PlanJob* j) noexcept nogil:
     return cvx_search_units(&j.search)
 
 
-cdef void job_unit(const LawParams* p, PlanState* pl, CvxWork* w,
-                   double* site_S_m) noexcept nogil:
+cdef void job_unit(const LawParams* p, PlanState* pl, CvxWork* w, double* site_S_m,
+                   const HazardMap* m) noexcept nogil:
     """One unit of the replan's solver work, or when a solve or a search is
     done, the step to the next."""
     cdef PlanJob* j = &pl.job
@@ -279,14 +309,15 @@ cdef void job_unit(const LawParams* p, PlanState* pl, CvxWork* w,
             return
         if j.plan.status == CVX_INFEASIBLE:
             j.plan = j.best
-        first_done(p, pl, w, site_S_m)
+        first_done(p, pl, w, site_S_m, m)
     elif j.search.stage != CVX_SEARCHED:
         cvx_search_step(&j.q, &SETTINGS, w, &j.search, &j.best, &j.plan)
     else:
-        searched(p, pl, w, site_S_m)
+        searched(p, pl, w, site_S_m, m)
 
 
-cdef bint run_job(const LawParams* p, PlanState* pl, CvxWork* w, double* site_S_m) noexcept nogil:
+cdef bint run_job(const LawParams* p, PlanState* pl, CvxWork* w, double* site_S_m,
+                  const HazardMap* m) noexcept nogil:
     """The replan's units while they fit in plan_iterations_per_tick (0: to
     its end); a step does one unit at least. True if any ran."""
     cdef int used = 0, need, budget = p.plan_iterations_per_tick
@@ -295,20 +326,21 @@ cdef bint run_job(const LawParams* p, PlanState* pl, CvxWork* w, double* site_S_
         need = job_units(&pl.job)
         if budget > 0 and need > 0 and used > 0 and used + need > budget:
             break
-        job_unit(p, pl, w, site_S_m)
+        job_unit(p, pl, w, site_S_m, m)
         used += need
         ran = True
     return ran
 
 
 cdef bint fly_plan(const LawParams* p, PlanState* pl, CvxWork* w, bint may_solve,
-                   double* site_S_m, const SensorFrame* f, double* a,
+                   double* site_S_m, const SensorFrame* f, const HazardMap* m, double* a,
                    bint* found) noexcept nogil:
     """The plan's acceleration into a; False: no plan (the Apollo law flies).
     A replan starts when due and runs plan_iterations_per_tick units a step
     (0: to its end on the step it starts: E). found: False if a replan
     ended this step with no plan to the site, or the fallback's plan flies
-    (D). site_S_m: moved to the fallback's end."""
+    (D). site_S_m: moved to the fallback's end. m: the last hazard map (or
+    NULL), which the fallback's end is checked against (D)."""
     cdef double tgo = time_to_go_s(pl, f.time_s)
     cdef bint due = not pl.valid or (f.time_s >= pl.next_replan_s and tgo > p.tgo_freeze_s)
     found[0] = 1
@@ -316,7 +348,7 @@ cdef bint fly_plan(const LawParams* p, PlanState* pl, CvxWork* w, bint may_solve
         pl.job.stage = JOB_IDLE         # a site search holds the solver's buffer
     if pl.job.stage == JOB_IDLE and due and may_solve:
         start_job(p, pl, w, site_S_m, f)
-    if run_job(p, pl, w, site_S_m) and pl.job.stage == JOB_IDLE:    # it ended this step
+    if run_job(p, pl, w, site_S_m, m) and pl.job.stage == JOB_IDLE:    # it ended this step
         found[0] = pl.job.found
         pl.failed = not pl.valid
     found[0] = found[0] and not pl.missed

@@ -20,3 +20,6 @@ cdef void site_search_begin(LawState* s, const LawParams* p, const SensorFrame* 
                             const TgoProblem* g) noexcept nogil
 cdef int site_search_step(LawState* s, const LawParams* p, const SensorFrame* f,
                           const HazardMap* m, bint maps, uint32_t* status) noexcept nogil
+cdef bint nearest_safe_cell(const HazardMap* m, double cost_safe_max, double clearance_min_m,
+                            const double* at_S_m, const double* unreached,
+                            double* cell_S_m) noexcept nogil

@@ -29,9 +29,17 @@ E. Spread over control steps (LawState.search): the search is cut into work
    on the step the map comes in, after that step's flying; the law flies on
    to its current site meanwhile, and selects on the step the last unit
    ends. A new map, no map, or a phase without maps ends it unfinished.
+F. A cell is safe as tier 0 of the search (D) without the transform: its
+   cost below cost_safe_max, and no unsafe cell (nor the map's edge) within
+   clearance_min of it by the same 3-4 chamfer distance, looked up in the
+   window around it (the ring of cells just off the map is the nearest of
+   it). Convex guidance's least miss that ends on a cell not safe gives way
+   to the safe cell nearest its end, SAFE_CELLS cells around it at most,
+   passing over those within the disc about its site that no plan reached
+   (_plan.pyx D).
 """
 
-from libc.math cimport fabs, fmax, sin, sqrt
+from libc.math cimport fabs, floor, fmax, sin, sqrt
 from hilander.controller._guidance cimport TgoProblem, tgo_search
 from hilander.controller._law cimport (
     HazardMap, LawParams, LawState, PlanState, SensorFrame, SiteQuery, SiteSearch,
@@ -43,6 +51,9 @@ cdef float UNSAFE = 0.0
 cdef float FAR = 1.0e9
 cdef double G0 = 9.80665  # standard gravity for Isp [m/s^2], exact by definition
 cdef int PASSES = 3       # forward, backward, scoring: a unit per map row each
+# The least miss's end on a cell the map does not show safe gives way to the
+# nearest safe cell this many cells around it (nearest_safe_cell, F).
+cdef int SAFE_CELLS = 4
 
 
 cdef inline float chamfer_at(const float* d, int n, int i, int j) noexcept nogil:
@@ -211,17 +222,17 @@ cdef void site_search_begin(LawState* s, const LawParams* p, const SensorFrame* 
 
 cdef void leave_site(PlanState* pl, const double* site_S_m, const double* new_S_m,
                      int here_tier) noexcept nogil:
-    """A site search ended (new_S_m: the site it chose): plan again, and keep
-    the site it leaves (to fly to if no plan reaches the new one) when a plan
-    to it was in hand and the map shows its cells safe (tier 0 or 1, below
-    site_cost_safe_max)."""
+    """A site search ended (new_S_m: the site it chose): plan again (after a
+    failure too), and keep the site it leaves (to fly to if no plan reaches
+    the new one) when a plan to it was in hand and the map shows its cells
+    safe (tier 0 or 1, below site_cost_safe_max)."""
     cdef int i
     cdef bint moved = (new_S_m[0] != site_S_m[0] or new_S_m[1] != site_S_m[1]
                        or new_S_m[2] != site_S_m[2])
     pl.kept = pl.valid and not pl.missed and 0 <= here_tier <= 1 and moved
     for i in range(3):
         pl.kept_site_S_m[i] = site_S_m[i]
-    pl.valid = 0
+    pl.valid, pl.failed = 0, 0
 
 
 cdef int site_search_step(LawState* s, const LawParams* p, const SensorFrame* f,
@@ -247,4 +258,56 @@ cdef int site_search_step(LawState* s, const LawParams* p, const SensorFrame* f,
         s.site_S_m[i] = new_S_m[i]
     s.events |= EVENT_SITE_SELECTED
     s.tgo_s = 0.0                       # new target: search the time-to-go again
+    return 1
+
+
+cdef bint safe_cell(const HazardMap* m, double cost_safe_max, double clearance_min_m,
+                    int i, int j) noexcept nogil:
+    """Whether cell (i, j) is safe as the search's tier 0 (F)."""
+    cdef int n = m.cells, w = <int>(clearance_min_m / m.cell_size_m) + 1, a, b, lo, hi
+    cdef bint inside
+    if m.cost[i * n + j] >= cost_safe_max:
+        return 0
+    for a in range(max(i - w, -1), min(i + w, n) + 1):    # the ring just off the map
+        for b in range(max(j - w, -1), min(j + w, n) + 1):  # is the nearest of it
+            inside = 0 <= a < n and 0 <= b < n
+            if inside and m.cost[a * n + b] < cost_safe_max:
+                continue
+            lo, hi = min(abs(a - i), abs(b - j)), max(abs(a - i), abs(b - j))
+            if <float>((4 * lo + 3 * (hi - lo)) / 3.0 * m.cell_size_m) < clearance_min_m:
+                return 0
+    return 1
+
+
+cdef bint nearest_safe_cell(const HazardMap* m, double cost_safe_max, double clearance_min_m,
+                            const double* at_S_m, const double* unreached,
+                            double* cell_S_m) noexcept nogil:
+    """The centre (x, y) and elevation (z) of the safe cell nearest at_S_m
+    (x, y) within SAFE_CELLS cells of its own into cell_S_m (F), passing over
+    the cells within the disc unreached (x, y, radius; none if the radius is
+    negative). False, and cell_S_m unchanged, if its own cell is safe, it is
+    off the map (nothing known there) or none is safe."""
+    cdef int n = m.cells, i, j, a, b, k = -1
+    cdef double c = m.cell_size_m, near = FAR, cx, cy, d2
+    if n <= 0 or c <= 0.0:
+        return 0                        # no map
+    i = <int>floor((at_S_m[1] - m.origin_S_m[1]) / c)
+    j = <int>floor((at_S_m[0] - m.origin_S_m[0]) / c)
+    if not (0 <= i < n and 0 <= j < n) or safe_cell(m, cost_safe_max, clearance_min_m, i, j):
+        return 0
+    for a in range(max(i - SAFE_CELLS, 0), min(i + SAFE_CELLS + 1, n)):
+        for b in range(max(j - SAFE_CELLS, 0), min(j + SAFE_CELLS + 1, n)):
+            cx = m.origin_S_m[0] + (b + 0.5) * c
+            cy = m.origin_S_m[1] + (a + 0.5) * c
+            d2 = (cx - at_S_m[0]) ** 2 + (cy - at_S_m[1]) ** 2
+            if (unreached[2] >= 0.0
+                    and (cx - unreached[0]) ** 2 + (cy - unreached[1]) ** 2 <= unreached[2] ** 2):
+                continue                # within the disc no plan reaches
+            if d2 < near and safe_cell(m, cost_safe_max, clearance_min_m, a, b):
+                k, near = a * n + b, d2
+    if k < 0:
+        return 0
+    cell_S_m[0] = m.origin_S_m[0] + (k % n + 0.5) * c
+    cell_S_m[1] = m.origin_S_m[1] + (k // n + 0.5) * c
+    cell_S_m[2] = m.elevation_m[k]
     return 1

@@ -84,8 +84,8 @@ cdef void flyaway_heading(LawState* s) noexcept nogil:
     s.flyaway_heading_S[1] = dy / d if d > 1.0 else 0.0
 
 
-cdef void flyaway(LawState* s, const LawParams* p, const SensorFrame* f, double* a,
-                  uint32_t* status) noexcept nogil:
+cdef void flyaway(LawState* s, const LawParams* p, const SensorFrame* f,
+                  const HazardMap* m, double* a, uint32_t* status) noexcept nogil:
     """Climb, then tilt away at a thrust that still holds altitude; then cut off
     (PHASE_FLYAWAY's row of the law's phase table; no status bits of its own)."""
     cdef double t = f.time_s - s.cut_s

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from hilander.controller.config import DECEL_MAX_OVER_GATE, LANDING_AIRBAGS, LANDING_LEGS, LawConfig
-from hilander.controller.interface import Command, Event, Phase, SensorFrame, Status
+from hilander.controller.interface import Command, Event, HazardMap, Phase, SensorFrame, Status
 from hilander.controller.reference_airbags import airbag_step
 from hilander.controller.reference_approach import gate_problem, turn_round
 from hilander.controller.reference_convex import Workspace
@@ -65,6 +65,7 @@ class ReferenceState:
     flyaway_heading_S: tuple[float, float] = (0.0, 0.0)
     start_position_S_m: tuple[float, float] = (0.0, 0.0)
     search: SiteSearch | None = None  # the site search under way
+    hazard_map: HazardMap | None = None  # the last map that came in
     plan: PlanState = field(default_factory=PlanState)  # convex guidance's
 
 
@@ -100,6 +101,8 @@ class ReferenceLaw:
             thrust, throttle = airbag_step(p, s, f)
             return self.command(f, thrust, throttle, status)
         s.tracking = False
+        if f.hazard_map_ready and f.hazard_map is not None:
+            s.hazard_map = f.hazard_map
         status |= self.search_site(f)
         a, status = self.fly_phase(f, status)  # after search_site: it may enter DIVERT
         if f.hazard_map_ready and f.hazard_map is not None and self.maps():
@@ -189,7 +192,7 @@ class ReferenceLaw:
         if p.guidance == "convex" and s.plan.failed:
             status |= Status.PLAN_INFEASIBLE
         elif p.guidance == "convex":
-            a, found = fly_plan(p, s.plan, s.search is None, s.site_S_m, f)
+            a, found = fly_plan(p, s.plan, s.search is None, s.site_S_m, f, s.hazard_map)
             status |= Status(0) if found else Status.PLAN_INFEASIBLE
             if a is not None:
                 s.tracking, s.tgo_s = True, time_to_go_s(s.plan, f.time_s)
@@ -258,8 +261,7 @@ class ReferenceLaw:
         """Fix the deceleration from here to the sky-crane start, within bounds."""
         p, s = self.p, self.s
         assert p is not None
-        h = self.altitude_m(f) - p.sky_crane_altitude_m
-        v_sc = p.sky_crane_speed_mps
+        h, v_sc = self.altitude_m(f) - p.sky_crane_altitude_m, p.sky_crane_speed_mps
         vz = self.measured_velocity(f)[2]
         decel = p.final_decel_mps2
         if h > 0.0 and -vz > v_sc:

@@ -30,9 +30,11 @@ toward a later interval it could not otherwise reach in time.
 
 A first search that finds no plan (INFEASIBLE) flies the least miss
 (``fallback_plan``, Blackmore et al. 2010): its end becomes the site, and
-the bit is set on every step after. If no plan lands within ``miss_max_m``
-of the site, the Apollo law flies the rest of the approach (the bit on every
-step).
+the bit is set on every step after; its end on a cell the last hazard map
+does not show safe gives way to the nearest safe cell a plan reaches
+(``to_safe_cell``). If no plan lands within ``miss_max_m`` of the site, the
+Apollo law flies (the bit on every step) until a site search ends: then
+convex guidance plans again (``PlanState.leave``).
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ import math
 from dataclasses import dataclass, field
 
 from hilander.controller.config import LawConfig
-from hilander.controller.interface import SensorFrame
+from hilander.controller.interface import HazardMap, SensorFrame
 from hilander.controller.reference_convex import (
     INFEASIBLE,
     ConvexProblem,
@@ -53,6 +55,7 @@ from hilander.controller.reference_convex import (
     solve_fixed_steps,
 )
 from hilander.controller.reference_cvx_search import solve_free_steps
+from hilander.controller.reference_search import nearest_safe_cell
 from hilander.controller.reference_throttle import thrust_rated_N
 
 G0 = 9.80665  # standard gravity for Isp [m/s^2]
@@ -96,12 +99,12 @@ class PlanState:
     kept: list[float] | None = None  # the site a site search left (``leave``)
 
     def leave(self, site_S_m: list[float], new: list[float], here_tier: int) -> None:
-        """A site search ended (``new``: the site it chose): plan again, and
-        keep the site it leaves (to fly to if no plan reaches the new one) when
-        a plan to it was in hand and the map shows its cells safe (tier 0 or 1,
-        below ``site_cost_safe_max``)."""
+        """A site search ended (``new``: the site it chose): plan again (after
+        a failure too), and keep the site it leaves (to fly to if no plan
+        reaches the new one) when a plan to it was in hand and the map shows
+        its cells safe (tier 0 or 1, below ``site_cost_safe_max``)."""
         keep = self.valid and not self.missed and 0 <= here_tier <= 1 and new != site_S_m
-        self.kept, self.valid = (list(site_S_m) if keep else None), False
+        self.kept, self.valid, self.failed = (list(site_S_m) if keep else None), False, False
 
 
 def gate_target(p: LawConfig, site_S_m: list[float]) -> list[float]:
@@ -145,7 +148,9 @@ def time_to_go_s(pl: PlanState, t: float) -> float:
     return pl.start_s + pl.time_of_flight_s - t
 
 
-def replan(p: LawConfig, pl: PlanState, site_S_m: list[float], f: SensorFrame) -> Steps[bool]:
+def replan(
+    p: LawConfig, pl: PlanState, site_S_m: list[float], f: SensorFrame, m: HazardMap | None = None
+) -> Steps[bool]:
     """Solve from this step's state at the time left, or if none flies in it
     a little longer (searching the final time if no plan is in hand, and if
     that finds none, the fallback's); adopt the plan unless INFEASIBLE (then
@@ -177,23 +182,53 @@ def replan(p: LawConfig, pl: PlanState, site_S_m: list[float], f: SensorFrame) -
         adopt(pl, plan, f)
         return True
     if not pl.valid:
-        yield from miss(p, pl, site_S_m, f)
+        yield from miss(p, pl, site_S_m, f, m)
     return False
 
 
-def miss(p: LawConfig, pl: PlanState, site_S_m: list[float], f: SensorFrame) -> Steps[None]:
+def miss(
+    p: LawConfig, pl: PlanState, site_S_m: list[float], f: SensorFrame, m: HazardMap | None
+) -> Steps[None]:
     """The fallback's plan adopted, if one lands within ``miss_max_m``: its end
-    is the site now. The ground there is taken level with the ground under
+    is the site now (or the safe cell of the map m nearest it,
+    ``to_safe_cell``). The ground there is taken level with the ground under
     the vehicle (the radar's, if valid: a map it has not seen tells no more)."""
     ground = f.nav_position_S_m[2] - f.radar_altitude_m if f.radar_altitude_valid else site_S_m[2]
     q = convex_problem(p, pl, [site_S_m[0], site_S_m[1], ground], f)
-    plan = yield from fallback_plan(miss_max_m(p, q), q, pl)
+    plan, lo = yield from fallback_plan(miss_max_m(p, q), q, pl)
     if plan.status == INFEASIBLE:
         return
     adopt(pl, plan, f)
     pl.missed, pl.ws = True, Workspace()  # its iterate is of the disc's rows
     end = plan_state(pl, p.gravity_mps2, pl.start_s + pl.time_of_flight_s)[0]
-    site_S_m[:] = [end[0], end[1], ground]
+    aim, site_S_m[:] = site_S_m[:2], [end[0], end[1], ground]
+    if m is not None:
+        yield from to_safe_cell(p, pl, site_S_m, f, m, (aim[0], aim[1], lo))
+
+
+def to_safe_cell(
+    p: LawConfig,
+    pl: PlanState,
+    site_S_m: list[float],
+    f: SensorFrame,
+    m: HazardMap,
+    unreached: tuple[float, float, float],
+) -> Steps[None]:
+    """The least miss ends on a cell the map does not show safe: the plan
+    to the nearest safe cell instead (no glide slope, as the least miss's),
+    if one reaches it; else the least miss flies on. unreached: (x, y, r),
+    the disc about the site no plan reaches (the bisection's, ``lo``),
+    whose cells are passed over."""
+    cell = nearest_safe_cell(
+        m, p.site_cost_safe_max, p.site_clearance_min_m, site_S_m[0], site_S_m[1], unreached
+    )
+    if cell is None:
+        return
+    q = convex_problem(p, pl, list(cell), f)
+    plan = yield from first_plan(dataclasses.replace(q, tan_glide_slope=0.0), pl)
+    if plan.status != INFEASIBLE:
+        adopt(pl, plan, f)
+        pl.ws, site_S_m[:] = Workspace(), list(cell)  # its iterate: of no glide slope
 
 
 def first_plan(q: ConvexProblem, pl: PlanState) -> Steps[Plan]:
@@ -218,24 +253,27 @@ def miss_max_m(p: LawConfig, q: ConvexProblem) -> float:
     return math.sqrt(dx * dx + dy * dy) + math.sqrt(vx * vx + vy * vy) * fall_s + p.divert_max_m
 
 
-def fallback_plan(radius_max_m: float, q: ConvexProblem, pl: PlanState) -> Steps[Plan]:
+def fallback_plan(
+    radius_max_m: float, q: ConvexProblem, pl: PlanState
+) -> Steps[tuple[Plan, float]]:
     """The least miss (Blackmore, Acikmese & Scharf, JGCD 33(4), 2010: its
     two steps as one bisection): the least radius of the target disc about
     the site within which the final-time search finds a plan, to
     radius_max_m / 2^MISS_STEPS; the plan flown is ``first_plan``'s to the
     disc MISS_MARGIN times wider. No glide slope (its cone is about the
-    site). INFEASIBLE if none lands within radius_max_m."""
+    site). INFEASIBLE if none lands within radius_max_m. With the plan, the
+    largest radius of the bisection's discs with no plan (0: none)."""
     wide = dataclasses.replace(q, target_radius_m=radius_max_m, tan_glide_slope=0.0)
     plan, _ = yield from solve_free_steps(wide)
     if plan.status == INFEASIBLE:
-        return plan
+        return plan, 0.0
     lo, hi = 0.0, radius_max_m
     for _ in range(MISS_STEPS):
         mid = 0.5 * (lo + hi)
         plan, _ = yield from solve_free_steps(dataclasses.replace(wide, target_radius_m=mid))
         lo, hi = (mid, hi) if plan.status == INFEASIBLE else (lo, mid)
     radius = min(hi * MISS_MARGIN, radius_max_m)
-    return (yield from first_plan(dataclasses.replace(wide, target_radius_m=radius), pl))
+    return (yield from first_plan(dataclasses.replace(wide, target_radius_m=radius), pl)), lo
 
 
 def adopt(pl: PlanState, plan: Plan, f: SensorFrame) -> None:
@@ -325,7 +363,12 @@ def _norm(x: list[float]) -> float:
 
 
 def fly_plan(
-    p: LawConfig, pl: PlanState, may_solve: bool, site_S_m: list[float], f: SensorFrame
+    p: LawConfig,
+    pl: PlanState,
+    may_solve: bool,
+    site_S_m: list[float],
+    f: SensorFrame,
+    m: HazardMap | None = None,
 ) -> tuple[list[float] | None, bool]:
     """The plan's acceleration now (None: no plan, the Apollo law flies), and
     False if a replan ended this step with no plan to the site. A replan
@@ -339,7 +382,7 @@ def fly_plan(
     due = not pl.valid or (f.time_s >= pl.next_replan_s and tgo > p.tgo_freeze_s)
     found = True
     if pl.job is None and due and may_solve:
-        pl.job = Sliced(replan(p, pl, site_S_m, f))
+        pl.job = Sliced(replan(p, pl, site_S_m, f, m))
     if pl.job is not None:
         done, adopted = pl.job.advance(p.plan_iterations_per_tick)
         if done:

@@ -128,3 +128,57 @@ def _f32(x: float) -> float:
     import numpy as np  # noqa: PLC0415
 
     return float(np.float32(x))
+
+
+# The least miss's end on a cell the map does not show safe gives way to the
+# nearest safe cell this many cells around it (``nearest_safe_cell``).
+SAFE_CELLS = 4
+
+
+def safe_cell(m: HazardMap, cost_safe_max: float, clearance_min_m: float, i: int, j: int) -> bool:
+    """Whether cell (i, j) is safe as the site search's tier 0: its cost below
+    cost_safe_max, and no unsafe cell (nor the map's edge: the ring of cells
+    just off it is the nearest) nearer than clearance_min_m by the search's
+    3-4 chamfer distance."""
+    n, w = m.cells, int(clearance_min_m / m.cell_size_m) + 1
+    if float(m.cost[i, j]) >= cost_safe_max:
+        return False
+    for a in range(max(i - w, -1), min(i + w, n) + 1):
+        for b in range(max(j - w, -1), min(j + w, n) + 1):
+            inside = 0 <= a < n and 0 <= b < n
+            if inside and float(m.cost[a, b]) < cost_safe_max:
+                continue
+            lo, hi = sorted((abs(a - i), abs(b - j)))
+            if _f32((4 * lo + 3 * (hi - lo)) / 3.0 * m.cell_size_m) < clearance_min_m:
+                return False
+    return True
+
+
+def nearest_safe_cell(
+    m: HazardMap,
+    cost_safe_max: float,
+    clearance_min_m: float,
+    x: float,
+    y: float,
+    unreached: tuple[float, float, float] = (0.0, 0.0, -1.0),
+) -> tuple[float, float, float] | None:
+    """The centre (and elevation) of the safe cell nearest (x, y) within
+    SAFE_CELLS cells of its own, passing over the cells within the disc
+    ``unreached`` (x, y, radius; none if the radius is negative); None if
+    its own cell is safe, if (x, y) is off the map (nothing known there) or
+    if none is safe."""
+    n, c = m.cells, m.cell_size_m
+    ux, uy, ur = unreached
+    i, j = math.floor((y - m.origin_S_m[1]) / c), math.floor((x - m.origin_S_m[0]) / c)
+    if not (0 <= i < n and 0 <= j < n) or safe_cell(m, cost_safe_max, clearance_min_m, i, j):
+        return None
+    best, near = None, FAR
+    for a in range(max(i - SAFE_CELLS, 0), min(i + SAFE_CELLS + 1, n)):
+        for b in range(max(j - SAFE_CELLS, 0), min(j + SAFE_CELLS + 1, n)):
+            cx, cy = m.cell_center_S_m(a, b)
+            d2 = (cx - x) ** 2 + (cy - y) ** 2
+            if ur >= 0.0 and (cx - ux) ** 2 + (cy - uy) ** 2 <= ur * ur:
+                continue  # within the disc no plan reaches
+            if d2 < near and safe_cell(m, cost_safe_max, clearance_min_m, a, b):
+                best, near = (cx, cy, float(m.elevation_m[a, b])), d2
+    return best

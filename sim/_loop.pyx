@@ -31,8 +31,10 @@ def fly_compiled(World world, LawCore law, double[:, ::1] telemetry):
     with nogil:
         while not world.state.done and world.state.tick < rows:
             world_sense(&world.state, &world.params, &world.terrain, &f)
-            # the map: read on its frame, and by the site search after it
-            law_step(&law.state, &law.params, &f, &world.hazard_map, &c)
+            # the map once it has come in (NULL before, as on a board): read on its
+            # frame, by the site search after it, and by convex guidance's least miss
+            law_step(&law.state, &law.params, &f,
+                     &world.hazard_map if world.state.hazard_delivered else NULL, &c)
             world_command(&world.state, &world.params, &c)
             world_record(&world.state, &world.params, &world.terrain, &c,
                          &telemetry[world.state.tick, 0])

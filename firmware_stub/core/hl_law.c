@@ -139,13 +139,13 @@ static hl_real handover_m(const hl_law_state_t *s, const hl_law_params_t *p,
 }
 
 static void approach(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
-                     hl_real a[3], uint16_t *status)
+                     const hl_hazard_map_t *m, hl_real a[3], uint16_t *status)
 {
     int found;
     if (p->guidance == HL_GUIDANCE_CONVEX && s->plan.failed) {
         *status |= HL_STATUS_PLAN_INFEASIBLE;
     } else if (p->guidance == HL_GUIDANCE_CONVEX) {
-        int flying = hl_fly_plan(p, &s->plan, &s->work.cvx, !s->search.running, s->site_S_m, f, a,
+        int flying = hl_fly_plan(p, &s->plan, &s->work.cvx, !s->search.running, s->site_S_m, f, m, a,
                                  &found);
         if (!found) *status |= HL_STATUS_PLAN_INFEASIBLE;
         if (flying) {
@@ -194,8 +194,9 @@ static void terminal(hl_law_state_t *s, const hl_law_params_t *p, const hl_senso
 /* hold the gate's height over the site (moved there if the map picked another) for
  * hover_s, then descend once within HOVER_ARRIVAL_M of it */
 static void hover(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
-                  hl_real a[3], uint16_t *status)
+                  const hl_hazard_map_t *m, hl_real a[3], uint16_t *status)
 {
+    (void)m; /* no map in this phase's flying */
     hl_real t = (hl_real)f->time_s - s->phase_start_s;
     hl_real dx = s->site_S_m[0] - (hl_real)f->nav_position_S_m[0];
     hl_real dy = s->site_S_m[1] - (hl_real)f->nav_position_S_m[1];
@@ -227,8 +228,9 @@ static void descend_on_legs(hl_law_state_t *s, const hl_law_params_t *p,
 
 /* the terminal descent over the site, constant velocity to tether cut */
 static void descend(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
-                    hl_real a[3], uint16_t *status)
+                    const hl_hazard_map_t *m, hl_real a[3], uint16_t *status)
 {
+    (void)m; /* no map in this phase's flying */
     hl_real h = altitude_m(s, f), t = (hl_real)f->time_s;
     hl_real ff = R(0.0);
     (void)status;
@@ -268,8 +270,9 @@ static void descend(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor
 
 /* nothing to fly: gravity's acceleration (the engines are off once landed) */
 static void hold(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
-                 hl_real a[3], uint16_t *status)
+                 const hl_hazard_map_t *m, hl_real a[3], uint16_t *status)
 {
+    (void)m; /* no map in this phase's flying */
     (void)s, (void)p, (void)f, (void)a, (void)status;
 }
 
@@ -321,7 +324,7 @@ static void guided_step(hl_law_state_t *s, const hl_law_params_t *p, const hl_se
         && s->phase != HL_PHASE_HOVER) {
         set_phase(s, HL_PHASE_DIVERT, (hl_real)f->time_s); /* a new site: divert to it */
     }
-    phase_row(s->phase)->fly(s, p, f, a, &c->status);
+    phase_row(s->phase)->fly(s, p, f, hazard_map, a, &c->status);
     if (f->hazard_map_ready && hazard_map != NULL && (phase_row(s->phase)->flags & HL_PHASE_MAPS)) {
         hl_gate_problem(s, p, f, &g);
         hl_site_search_begin(s, p, f, &g); /* the search runs over the next steps */

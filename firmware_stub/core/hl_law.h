@@ -108,13 +108,15 @@ enum {
 
 typedef struct hl_plan_job {
     int32_t stage;   /* HL_JOB_* */
-    int32_t missing; /* SEARCH and MARGIN are the fallback's, to the disc */
+    int32_t missing; /* SEARCH and MARGIN are the fallback's: 1 to the disc, 2 to the safe
+                        cell nearest its end (safe_S_m) */
     int32_t count;   /* stretches, or bisection steps, done */
     int32_t found;   /* it ended with a plan to the site adopted */
     int32_t kept;    /* the site a search left: 1 to try, 2 tried */
     double start_s;  /* the step it began on: the plan starts there */
     hl_real tf, lo, hi, radius_max_m;
     hl_real ground_m;           /* the fallback's site height (the radar's ground) */
+    hl_real safe_S_m[3];        /* the safe cell nearest the least miss's end */
     hl_cvx_problem_t q;         /* the problem of the stage */
     hl_cvx_problem_t to_ground; /* the fallback's problem, before its disc */
     hl_cvx_search_t search;
@@ -174,9 +176,11 @@ typedef struct hl_law_state {
 #define HL_PHASE_MAPS 1u  /* flag: a hazard map that comes in moves the site */
 
 /* how the guided law flies a phase: the desired acceleration into a (preset to
- * gravity's, up), status bits into status */
+ * gravity's, up), status bits into status; m: the step's hazard map (the last
+ * whole one; NULL: none) */
 typedef void (*hl_phase_fly_t)(hl_law_state_t *s, const hl_law_params_t *p,
-                               const hl_sensor_frame_t *f, hl_real a[3], uint16_t *status);
+                               const hl_sensor_frame_t *f, const hl_hazard_map_t *m,
+                               hl_real a[3], uint16_t *status);
 
 typedef struct hl_phase_row {
     hl_phase_fly_t fly;

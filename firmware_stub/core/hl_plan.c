@@ -3,6 +3,7 @@
  * board, docs/optimal.md); times stay in double, as the Apollo law's. */
 #include "hl_plan.h"
 
+#include "hl_sites.h"
 #include "hl_throttle.h"
 #include "hl_track.h"
 
@@ -150,25 +151,21 @@ static void fixed_done(const hl_law_params_t *p, hl_plan_state_t *pl)
     end_job(p, pl, j->plan.status != HL_CVX_INFEASIBLE);
 }
 
+static int missed(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_work_t *w,
+                  hl_real site_S_m[3], const hl_hazard_map_t *m);
+
 /* the first plan (the search's optimum, TIME_MARGIN longer) adopted; or if
  * none, the fallback's search (D); or if that was the fallback's, its end
- * the site now */
+ * the site now (or the safe cell nearest it) */
 static void first_done(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_work_t *w,
-                       hl_real site_S_m[3])
+                       hl_real site_S_m[3], const hl_hazard_map_t *m)
 {
     hl_plan_job_t *j = &pl->job;
-    hl_real r[3], v[3];
     int i;
     if (j->plan.status != HL_CVX_INFEASIBLE) {
         adopt(pl, &j->plan, j);
         if (j->missing) {
-            pl->missed = 1;
-            w->warm = 0; /* its iterate is of the disc's rows */
-            (void)hl_plan_state_at(pl, p->gravity_mps2,
-                                   pl->start_s + (double)pl->time_of_flight_s, r, v);
-            site_S_m[0] = r[0];
-            site_S_m[1] = r[1];
-            site_S_m[2] = j->ground_m;
+            if (missed(p, pl, w, site_S_m, m)) return; /* on to the safe cell nearest its end */
         } else if (j->kept == 2) { /* the site the search left is the site again */
             for (i = 0; i < 3; i++) site_S_m[i] = pl->kept_site_S_m[i];
         }
@@ -190,18 +187,55 @@ static void first_done(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_wor
     }
 }
 
+/* the fallback's plan adopted (D): its end is the site; or if this was the
+ * plan to the safe cell nearest the end, that cell. 1 if the map does not
+ * show the end safe and the search to that cell began. */
+static int missed(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_work_t *w,
+                  hl_real site_S_m[3], const hl_hazard_map_t *m)
+{
+    hl_plan_job_t *j = &pl->job;
+    hl_real v[3], unreached[3];
+    int i;
+    pl->missed = 1;
+    w->warm = 0; /* its iterate is of the disc's rows (or of no glide slope) */
+    if (j->missing == 2) {
+        for (i = 0; i < 3; i++) site_S_m[i] = j->safe_S_m[i];
+        return 0;
+    }
+    (void)hl_plan_state_at(pl, p->gravity_mps2, pl->start_s + (double)pl->time_of_flight_s,
+                           j->safe_S_m, v);
+    site_S_m[0] = j->safe_S_m[0];
+    site_S_m[1] = j->safe_S_m[1];
+    site_S_m[2] = j->ground_m;
+    unreached[0] = j->to_ground.target_position_m[0];
+    unreached[1] = j->to_ground.target_position_m[1];
+    unreached[2] = j->lo; /* the bisection's largest disc with no plan */
+    if (m == NULL
+        || !hl_nearest_safe_cell(m, p->site_cost_safe_max, p->site_clearance_min_m, site_S_m,
+                                 unreached, j->safe_S_m))
+        return 0;
+    pl->next_replan_s = j->start_s + (double)p->replan_period_s; /* the least miss flies */
+    j->missing = 2;
+    j->q = j->to_ground;
+    retarget(p, &j->q, j->safe_S_m);
+    j->q.tan_glide_slope = R(0.0);
+    j->stage = HL_JOB_SEARCH;
+    hl_cvx_search_start(&SETTINGS, w, &j->search, &j->best);
+    return 1;
+}
+
 /* a final-time search done: the first plan's (its optimum then solved
  * TIME_MARGIN longer), or one of the fallback's bisection on the disc's
  * radius (D), whose last searches the disc MISS_MARGIN times wider */
 static void searched(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_work_t *w,
-                     hl_real site_S_m[3])
+                     hl_real site_S_m[3], const hl_hazard_map_t *m)
 {
     hl_plan_job_t *j = &pl->job;
     if (j->stage == HL_JOB_SEARCH) {
         w->warm = 0; /* the search's iterate is of another final time */
         if (j->best.status == HL_CVX_INFEASIBLE) {
             j->plan = j->best;
-            first_done(p, pl, w, site_S_m);
+            first_done(p, pl, w, site_S_m, m);
         } else {
             j->stage = HL_JOB_MARGIN;
             hl_cvx_run_start(&j->run, j->best.time_of_flight_s * TIME_MARGIN);
@@ -243,7 +277,7 @@ static int job_units(const hl_plan_job_t *j)
 /* one unit of the replan's solver work, or when a solve or a search is
  * done, the step to the next */
 static void job_unit(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_work_t *w,
-                     hl_real site_S_m[3])
+                     hl_real site_S_m[3], const hl_hazard_map_t *m)
 {
     hl_plan_job_t *j = &pl->job;
     if (j->stage == HL_JOB_FIXED || j->stage == HL_JOB_MARGIN) {
@@ -257,24 +291,24 @@ static void job_unit(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_work_
             return;
         }
         if (j->plan.status == HL_CVX_INFEASIBLE) j->plan = j->best;
-        first_done(p, pl, w, site_S_m);
+        first_done(p, pl, w, site_S_m, m);
     } else if (j->search.stage != HL_CVX_SEARCHED) {
         hl_cvx_search_step(&j->q, &SETTINGS, w, &j->search, &j->best, &j->plan);
     } else {
-        searched(p, pl, w, site_S_m);
+        searched(p, pl, w, site_S_m, m);
     }
 }
 
 /* the replan's units while they fit in budget (0: to its end); a step does
  * one unit at least. 1 if any ran. */
 static int run_job(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_work_t *w,
-                   hl_real site_S_m[3])
+                   hl_real site_S_m[3], const hl_hazard_map_t *m)
 {
     int used = 0, need, ran = 0, budget = p->plan_iterations_per_tick;
     while (pl->job.stage != HL_JOB_IDLE) {
         need = job_units(&pl->job);
         if (budget > 0 && need > 0 && used > 0 && used + need > budget) break;
-        job_unit(p, pl, w, site_S_m);
+        job_unit(p, pl, w, site_S_m, m);
         used += need;
         ran = 1;
     }
@@ -282,7 +316,8 @@ static int run_job(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_work_t 
 }
 
 int hl_fly_plan(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_work_t *w, int may_solve,
-                hl_real site_S_m[3], const hl_sensor_frame_t *f, hl_real a[3], int *found)
+                hl_real site_S_m[3], const hl_sensor_frame_t *f, const hl_hazard_map_t *m,
+                hl_real a[3], int *found)
 {
     double t = (double)f->time_s;
     double tgo = hl_plan_time_to_go_s(pl, t);
@@ -290,7 +325,7 @@ int hl_fly_plan(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_work_t *w,
     *found = 1;
     if (!may_solve) pl->job.stage = HL_JOB_IDLE; /* a site search holds the solver's buffer */
     if (pl->job.stage == HL_JOB_IDLE && due && may_solve) start_job(p, pl, w, site_S_m, f);
-    if (run_job(p, pl, w, site_S_m) && pl->job.stage == HL_JOB_IDLE) { /* it ended this step */
+    if (run_job(p, pl, w, site_S_m, m) && pl->job.stage == HL_JOB_IDLE) { /* it ended this step */
         *found = pl->job.found;
         pl->failed = !pl->valid;
     }

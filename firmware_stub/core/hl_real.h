@@ -19,6 +19,7 @@ typedef double hl_real;
 #define hl_pow pow
 #define hl_log log
 #define hl_exp exp
+#define hl_floor floor
 #else
 typedef float hl_real;
 #define hl_sqrt sqrtf
@@ -32,6 +33,7 @@ typedef float hl_real;
 #define hl_pow powf
 #define hl_log logf
 #define hl_exp expf
+#define hl_floor floorf
 #endif
 
 /* a constant in the law's type */

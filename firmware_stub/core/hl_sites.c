@@ -13,6 +13,11 @@ static float chamfer_at(const float *d, int n, int i, int j)
 static float min_f(float a, float b) { return b < a ? b : a; }
 
 enum { PASSES = 3 }; /* forward, backward, scoring: a unit per map row each */
+/* the least miss's end on a cell the map does not show safe gives way to the
+ * nearest safe cell this many cells around it (hl_nearest_safe_cell) */
+enum { SAFE_CELLS = 4 };
+
+static int abs_i(int x) { return x < 0 ? -x : x; }
 static const hl_real G0 = R(9.80665); /* standard gravity for Isp [m/s^2] */
 
 /* seed row i (safe: far, unsafe: 0), then the forward pass over it */
@@ -181,9 +186,10 @@ void hl_site_search_begin(hl_law_state_t *s, const hl_law_params_t *p, const hl_
     s->plan.job.stage = HL_JOB_IDLE; /* so a replan under way ends */
 }
 
-/* a site search ended (new_S_m: the site it chose): plan again, and keep the
- * site it leaves (to fly to if no plan reaches the new one) when a plan to it was
- * in hand and the map shows its cells safe (tier 0 or 1, below site_cost_safe_max) */
+/* a site search ended (new_S_m: the site it chose): plan again (after a failure
+ * too), and keep the site it leaves (to fly to if no plan reaches the new one) when
+ * a plan to it was in hand and the map shows its cells safe (tier 0 or 1, below
+ * site_cost_safe_max) */
 static void leave_site(hl_plan_state_t *pl, const hl_real *site_S_m, const hl_real *new_S_m,
                        int32_t here_tier)
 {
@@ -192,6 +198,7 @@ static void leave_site(hl_plan_state_t *pl, const hl_real *site_S_m, const hl_re
     pl->kept = pl->valid && !pl->missed && here_tier >= 0 && here_tier <= 1 && moved;
     for (i = 0; i < 3; i++) pl->kept_site_S_m[i] = site_S_m[i];
     pl->valid = 0;
+    pl->failed = 0;
 }
 
 int hl_site_search_step(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
@@ -214,5 +221,60 @@ int hl_site_search_step(hl_law_state_t *s, const hl_law_params_t *p, const hl_se
     for (i = 0; i < 3; i++) s->site_S_m[i] = new_S_m[i];
     s->events |= HL_EVENT_SITE_SELECTED;
     s->tgo_s = 0.0; /* new target: search the time-to-go again */
+    return 1;
+}
+
+/* whether cell (i, j) is safe as the search's tier 0 (_sites.pyx F): its cost
+ * below cost_safe_max, and no unsafe cell (nor the map's edge) within
+ * clearance_min_m by the 3-4 chamfer distance */
+static int safe_cell(const hl_hazard_map_t *m, hl_real cost_safe_max, hl_real clearance_min_m,
+                     int i, int j)
+{
+    int n = m->cells, w = (int)(clearance_min_m / m->cell_size_m) + 1, a, b, lo, hi;
+    if ((hl_real)m->cost[i * n + j] >= cost_safe_max) return 0;
+    /* the ring of cells just off the map is the nearest of it */
+    for (a = (i - w > -1 ? i - w : -1); a <= (i + w < n ? i + w : n); a++) {
+        for (b = (j - w > -1 ? j - w : -1); b <= (j + w < n ? j + w : n); b++) {
+            int inside = a >= 0 && a < n && b >= 0 && b < n;
+            if (inside && (hl_real)m->cost[a * n + b] < cost_safe_max) continue;
+            lo = abs_i(a - i) < abs_i(b - j) ? abs_i(a - i) : abs_i(b - j);
+            hi = abs_i(a - i) < abs_i(b - j) ? abs_i(b - j) : abs_i(a - i);
+            if ((hl_real)(float)((hl_real)(4 * lo + 3 * (hi - lo)) / R(3.0) * m->cell_size_m)
+                < clearance_min_m)
+                return 0;
+        }
+    }
+    return 1;
+}
+
+int hl_nearest_safe_cell(const hl_hazard_map_t *m, hl_real cost_safe_max, hl_real clearance_min_m,
+                         const hl_real at_S_m[3], const hl_real unreached[3], hl_real cell_S_m[3])
+{
+    int n = m->cells, i, j, a, b, k = -1;
+    hl_real c = m->cell_size_m, near = (hl_real)FAR;
+    if (n <= 0 || c <= R(0.0)) return 0; /* no map */
+    i = (int)hl_floor((at_S_m[1] - m->origin_S_m[1]) / c);
+    j = (int)hl_floor((at_S_m[0] - m->origin_S_m[0]) / c);
+    if (i < 0 || i >= n || j < 0 || j >= n || safe_cell(m, cost_safe_max, clearance_min_m, i, j))
+        return 0;
+    for (a = (i - SAFE_CELLS > 0 ? i - SAFE_CELLS : 0); a < n && a <= i + SAFE_CELLS; a++) {
+        for (b = (j - SAFE_CELLS > 0 ? j - SAFE_CELLS : 0); b < n && b <= j + SAFE_CELLS; b++) {
+            hl_real dx = m->origin_S_m[0] + ((hl_real)b + R(0.5)) * c - at_S_m[0];
+            hl_real dy = m->origin_S_m[1] + ((hl_real)a + R(0.5)) * c - at_S_m[1];
+            hl_real d2 = dx * dx + dy * dy;
+            hl_real ux = m->origin_S_m[0] + ((hl_real)b + R(0.5)) * c - unreached[0];
+            hl_real uy = m->origin_S_m[1] + ((hl_real)a + R(0.5)) * c - unreached[1];
+            if (unreached[2] >= R(0.0) && ux * ux + uy * uy <= unreached[2] * unreached[2])
+                continue; /* within the disc no plan reaches */
+            if (d2 < near && safe_cell(m, cost_safe_max, clearance_min_m, a, b)) {
+                k = a * n + b;
+                near = d2;
+            }
+        }
+    }
+    if (k < 0) return 0;
+    cell_S_m[0] = m->origin_S_m[0] + ((hl_real)(k % n) + R(0.5)) * c;
+    cell_S_m[1] = m->origin_S_m[1] + ((hl_real)(k / n) + R(0.5)) * c;
+    cell_S_m[2] = (hl_real)m->elevation_m[k];
     return 1;
 }

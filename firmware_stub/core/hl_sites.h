@@ -27,4 +27,12 @@ void hl_site_search_begin(hl_law_state_t *s, const hl_law_params_t *p, const hl_
 int hl_site_search_step(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
                         const hl_hazard_map_t *m, int maps, uint16_t *status);
 
+/* The centre (x, y) and elevation (z) of the safe cell (the search's tier 0,
+ * found without the transform) nearest at_S_m (x, y), within SAFE_CELLS
+ * cells of its own and out of the disc unreached (x, y, radius; none if the
+ * radius is negative), into cell_S_m: 1; 0 and cell_S_m unchanged if its
+ * own cell is safe, it is off the map or none is safe (_sites.pyx F). */
+int hl_nearest_safe_cell(const hl_hazard_map_t *m, hl_real cost_safe_max, hl_real clearance_min_m,
+                         const hl_real at_S_m[3], const hl_real unreached[3], hl_real cell_S_m[3]);
+
 #endif

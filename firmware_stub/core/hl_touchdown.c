@@ -61,8 +61,9 @@ void hl_flyaway_heading(hl_law_state_t *s)
 }
 
 void hl_flyaway(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
-                hl_real a[3], uint16_t *status)
+                const hl_hazard_map_t *m, hl_real a[3], uint16_t *status)
 {
+    (void)m; /* no map in this phase's flying */
     hl_real t = (hl_real)f->time_s - s->cut_s;
     hl_real g = p->gravity_mps2;
     (void)status;

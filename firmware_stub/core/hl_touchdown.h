@@ -23,6 +23,6 @@ void hl_flyaway_heading(hl_law_state_t *s);
 /* climb, then tilt away at a thrust that still holds altitude; then cut off
  * (HL_PHASE_FLYAWAY's row of the phase table; no status bits of its own) */
 void hl_flyaway(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
-                hl_real a[3], uint16_t *status);
+                const hl_hazard_map_t *m, hl_real a[3], uint16_t *status);
 
 #endif

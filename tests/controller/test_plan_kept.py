@@ -8,6 +8,7 @@ back-to-back tests (tests/firmware/test_law_back_to_back.py,
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -46,14 +47,18 @@ SEARCH_ENDS = 7  # the map comes on step 1, and its search takes 6 steps
 Step = tuple[Status, bool, tuple[float, float, float]]
 
 
-def _fly(law_cls: type, hazards: list[tuple[int, int]]) -> list[Step]:
+def _fly(
+    law: type | CompiledLaw | ReferenceLaw,
+    hazards: list[tuple[int, int]],
+    config: LawConfig = CONFIG,
+) -> list[Step]:
     """(status, a site selected so far, site) on each of 10 steps; the map
-    comes on step 1."""
-    law = law_cls()
-    law.reset(CONFIG)
+    comes on step 1. law: a law, or its class."""
+    law = law() if isinstance(law, type) else law
+    law.reset(config)
     out = []
     for k in range(10):
-        f: SensorFrame = frame(k, CONFIG, **START)
+        f: SensorFrame = frame(k, config, **START)
         if k == 1:
             f = with_map(f, flat_map(16, 40.0, hazards))
         c = law.step(f)
@@ -85,6 +90,30 @@ def test_a_site_on_a_hazard_is_not_kept() -> None:
         assert float(np.hypot(site[0], site[1])) > 20.0, "the least miss's end"
         assert steps[-1][0] & Status.PLAN_INFEASIBLE
     np.testing.assert_allclose(flights[0][SEARCH_ENDS][2], flights[1][SEARCH_ENDS][2], atol=1e-3)
+
+
+def test_a_search_that_ends_lets_a_failed_law_plan_again() -> None:
+    """With 260 kg no plan reaches the site from the first step, nor the
+    least miss's widest disc: the Apollo law flies (``PlanState.failed``).
+    The map's search ends on step SEARCH_ENDS, and convex guidance plans
+    again from that step (none reaches the new cell either, so the Apollo law
+    flies on): the replan's time is that step's, in both copies alike."""
+    config = dataclasses.replace(CONFIG, propellant_mass_kg=260.0, site_clearance_min_m=60.0)
+    flights, plans = [], []
+    for cls in (ReferenceLaw, CompiledLaw):
+        law = cls()
+        flights.append(_fly(law, RING + CENTRE, config))
+        state = law.s.plan if isinstance(law, ReferenceLaw) else law._core.state_dict()["plan"]
+        plans.append(state if isinstance(state, dict) else dataclasses.asdict(state))
+    assert flights[0] == flights[1]
+    status, selected, site = flights[0][SEARCH_ENDS]
+    assert flights[0][0][0] & Status.PLAN_INFEASIBLE and flights[0][0][2] == (0.0, 0.0, 0.0)
+    assert selected and status & Status.PLAN_INFEASIBLE and site == (-20.0, -140.0, 0.0)
+    for plan in plans:
+        assert plan["failed"] and not plan["valid"]
+        assert (
+            plan["next_replan_s"] == SEARCH_ENDS / config.control_rate_Hz + config.replan_period_s
+        )
 
 
 def _query(x_m: float, y_m: float) -> SiteQuery:
@@ -164,7 +193,22 @@ def test_a_landing_keeps_a_site_the_plan_reaches() -> None:
 def test_which_site_a_search_leaves_is_kept(
     valid: bool, missed: bool, new: list[float], tier: int, kept: bool
 ) -> None:
-    pl = PlanState(valid=valid, missed=missed)
+    pl = PlanState(valid=valid, missed=missed, failed=not valid)
     pl.leave([0.0, 0.0, 0.0], new, tier)
-    assert not pl.valid
+    assert not pl.valid and not pl.failed, "plan again, after a failure too"
     assert pl.kept == ([0.0, 0.0, 0.0] if kept else None)
+
+
+def test_no_plan_at_the_start_plans_again_after_the_map() -> None:
+    """tests/data/no-plan-then-map.toml (run 1599 of the envelope at 2x): at
+    0.00 s no plan at the plan's 0.8 ceiling reaches the site, nor the
+    widest disc, and the Apollo law flies; it landed 306 m from the site the
+    map's search chose at 0.48 s. A site search that ends lets convex
+    guidance plan again: the least miss finds a plan then, and the landing
+    passes on its end."""
+    path = Path(__file__).parents[1] / "data" / "no-plan-then-map.toml"
+    summary = summarize(fly(load_scenario(str(path))))
+    assert summary.verdict == "pass", summary.violations
+    assert summary.touchdown is not None and summary.touchdown.distance_to_site_m < 5.0
+    assert summary.guidance is not None, "convex guidance flew"
+    assert summary.guidance.plan_infeasible_steps > 0, "and said it found no plan to the site"

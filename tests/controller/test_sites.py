@@ -12,18 +12,7 @@ from hypothesis import strategies as st
 from hilander.controller import HazardMap, Status, _core
 from hilander.controller import reference_guidance as ref
 from hilander.controller.reference_search import SiteSearch
-
-SAFE_MAX = 0.03
-
-
-@st.composite
-def cost_maps(draw: st.DrawFn) -> np.ndarray:
-    n = draw(st.sampled_from([6, 8, 12, 16, 24]))
-    density = draw(st.floats(0.0, 0.9))
-    seed = draw(st.integers(0, 2**32 - 1))
-    rng = np.random.default_rng(seed)
-    cost = np.where(rng.random((n, n)) < density, rng.uniform(0.03, 1.0, (n, n)), 0.0)
-    return cost.astype(np.float32)
+from tests.common.maps import SAFE_MAX, cost_maps, hazard_map
 
 
 @st.composite
@@ -69,11 +58,6 @@ def reachable(m: HazardMap, q: dict[str, Any]) -> np.ndarray:
             d = math.hypot(x - q["current_S_m"][0], y - q["current_S_m"][1])
             ok[i, j] = d <= q["divert_max_m"] and 6 * d <= q["accel_divert_mps2"] * q["tgo_s"] ** 2
     return ok
-
-
-def hazard_map(cost: np.ndarray, cell: float = 8.0) -> HazardMap:
-    n = cost.shape[0]
-    return HazardMap(cost, np.zeros_like(cost), cell, (-n * cell / 2, -n * cell / 2))
 
 
 @given(cost_maps(), st.floats(1.0, 10.0))

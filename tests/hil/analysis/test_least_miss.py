@@ -141,7 +141,7 @@ UNREACHABLE = {
 def test_the_fallback_lands_as_near_as_the_optimum_can(p: ref.ConvexProblem) -> None:
     assert search.solve_free_time(p)[0].status == ref.INFEASIBLE
     widest = rp.miss_max_m(CONFIG, p)
-    plan = ref.finish(rp.fallback_plan(widest, p, rp.PlanState()))
+    plan, _ = ref.finish(rp.fallback_plan(widest, p, rp.PlanState()))
     assert plan.status != ref.INFEASIBLE  # STOPPED near the edge: flown as the law flies it
     mine, best = _miss_m(p, plan.time_of_flight_s, plan.accel_mps2), _least_miss_m(p)
     resolution = widest / 2**rp.MISS_STEPS
