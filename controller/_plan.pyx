@@ -28,7 +28,9 @@ D. A first search that finds no plan: the least miss (Blackmore, Acikmese
    in a fall, and divert_max_m) in MISS_STEPS halvings; the plan flown is
    the first plan's (A) to the disc MISS_MARGIN times wider, and its end
    becomes the site, on ground level with the radar's under the vehicle
-   (STATUS_PLAN_INFEASIBLE on every step after). If its end is on a cell
+   (STATUS_PLAN_INFEASIBLE from the step the first search ends, while the
+   least miss's searches run on in slices, E, and on every step after:
+   unreached). If its end is on a cell
    the last hazard map does not show safe, the first plan (no glide slope)
    to the safe cell nearest the end (_sites.pyx F; not within the
    bisection's largest disc with no plan) flies instead, when one reaches
@@ -332,15 +334,23 @@ cdef bint run_job(const LawParams* p, PlanState* pl, CvxWork* w, double* site_S_
     return ran
 
 
+cdef inline bint unreached(const PlanJob* j) noexcept nogil:
+    """A replan under way that found no plan to the site: the least miss's
+    searches or the site a search left follow (D, C), and the step says so."""
+    return j.stage != JOB_IDLE and (j.stage == JOB_WIDE or j.stage == JOB_BISECT
+                                    or j.missing != 0 or j.kept == 2)
+
+
 cdef bint fly_plan(const LawParams* p, PlanState* pl, CvxWork* w, bint may_solve,
                    double* site_S_m, const SensorFrame* f, const HazardMap* m, double* a,
                    bint* found) noexcept nogil:
     """The plan's acceleration into a; False: no plan (the Apollo law flies).
     A replan starts when due and runs plan_iterations_per_tick units a step
     (0: to its end on the step it starts: E). found: False if a replan
-    ended this step with no plan to the site, or the fallback's plan flies
-    (D). site_S_m: moved to the fallback's end. m: the last hazard map (or
-    NULL), which the fallback's end is checked against (D)."""
+    ended this step with no plan to the site, or the fallback's plan flies,
+    or a replan under way found none to the site and searches on (D).
+    site_S_m: moved to the fallback's end. m: the last hazard map (or NULL),
+    which the fallback's end is checked against (D)."""
     cdef double tgo = time_to_go_s(pl, f.time_s)
     cdef bint due = not pl.valid or (f.time_s >= pl.next_replan_s and tgo > p.tgo_freeze_s)
     found[0] = 1
@@ -351,7 +361,7 @@ cdef bint fly_plan(const LawParams* p, PlanState* pl, CvxWork* w, bint may_solve
     if run_job(p, pl, w, site_S_m, m) and pl.job.stage == JOB_IDLE:    # it ended this step
         found[0] = pl.job.found
         pl.failed = not pl.valid
-    found[0] = found[0] and not pl.missed
+    found[0] = found[0] and not pl.missed and not unreached(&pl.job)
     if not pl.valid:
         return 0
     track(p, pl, f, a)

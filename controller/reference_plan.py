@@ -30,9 +30,10 @@ toward a later interval it could not otherwise reach in time.
 
 A first search that finds no plan (INFEASIBLE) flies the least miss
 (``fallback_plan``, Blackmore et al. 2010): its end becomes the site, and
-the bit is set on every step after; its end on a cell the last hazard map
-does not show safe gives way to the nearest safe cell a plan reaches
-(``to_safe_cell``). If no plan lands within ``miss_max_m`` of the site, the
+the bit is set on every step after (and while the searches after the
+first run on in slices: ``PlanState.unreached``); its end on a cell the
+last hazard map does not show safe gives way to the nearest safe cell a
+plan reaches (``to_safe_cell``). If no plan lands within ``miss_max_m`` of the site, the
 Apollo law flies (the bit on every step) until a site search ends: then
 convex guidance plans again (``PlanState.leave``).
 """
@@ -97,6 +98,7 @@ class PlanState:
     ws: Workspace = field(default_factory=Workspace)  # the last solve's iterate
     job: Sliced[bool] | None = None  # the replan under way (``replan``), if any
     kept: list[float] | None = None  # the site a site search left (``leave``)
+    unreached: bool = False  # the replan under way found no plan to the site and searches on
 
     def leave(self, site_S_m: list[float], new: list[float], here_tier: int) -> None:
         """A site search ended (``new``: the site it chose): plan again (after
@@ -159,7 +161,7 @@ def replan(
     units of solver work: the plan adopted starts from f, the step it began
     on, however many steps later it ends."""
     f = dataclasses.replace(f, hazard_map=None)  # the step it began on, kept
-    q = convex_problem(p, pl, site_S_m, f)
+    q, pl.unreached = convex_problem(p, pl, site_S_m, f), False
     if pl.valid:
         tf = time_to_go_s(pl, f.time_s)
         plan = yield from solve_fixed_steps(q, tf, pl.ws)
@@ -171,6 +173,7 @@ def replan(
     else:
         pl.missed, kept, pl.kept = False, pl.kept, None
         plan = yield from first_plan(q, pl)
+        pl.unreached = plan.status == INFEASIBLE  # said while the rest searches on
         if plan.status == INFEASIBLE and kept is not None:  # the site the search left
             again = yield from first_plan(retarget(p, q, kept), pl)
             if again.status != INFEASIBLE:
@@ -371,13 +374,14 @@ def fly_plan(
     m: HazardMap | None = None,
 ) -> tuple[list[float] | None, bool]:
     """The plan's acceleration now (None: no plan, the Apollo law flies), and
-    False if a replan ended this step with no plan to the site. A replan
-    starts when due and runs its units while they fit in
-    ``plan_iterations_per_tick`` a step (one at least; 0: to its end on the
-    step it starts); the plan in hand flies meanwhile. A site search that
-    holds the solver's buffer (not may_solve) ends it."""
+    False if a replan ended this step with no plan to the site, or found
+    none to it and searches on (the least miss, the site a search left), or
+    the fallback's plan flies. A replan starts when due and runs its units
+    while they fit in ``plan_iterations_per_tick`` a step (one at least; 0:
+    to its end on the step it starts); the plan in hand flies meanwhile. A
+    site search that holds the solver's buffer (not may_solve) ends it."""
     if not may_solve:
-        pl.job = None
+        pl.job, pl.unreached = None, False
     tgo = time_to_go_s(pl, f.time_s)
     due = not pl.valid or (f.time_s >= pl.next_replan_s and tgo > p.tgo_freeze_s)
     found = True
@@ -386,6 +390,7 @@ def fly_plan(
     if pl.job is not None:
         done, adopted = pl.job.advance(p.plan_iterations_per_tick)
         if done:
-            pl.job, found = None, bool(adopted)
+            pl.job, found, pl.unreached = None, bool(adopted), False
             pl.failed = not pl.valid
-    return (track(p, pl, f) if pl.valid else None), found and not pl.missed
+    found = found and not pl.missed and not pl.unreached
+    return (track(p, pl, f) if pl.valid else None), found

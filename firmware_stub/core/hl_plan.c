@@ -315,6 +315,14 @@ static int run_job(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_work_t 
     return ran;
 }
 
+/* a replan under way that found no plan to the site: the least miss's
+ * searches or the site a search left follow (D, C), and the step says so */
+static int unreached(const hl_plan_job_t *j)
+{
+    return j->stage != HL_JOB_IDLE && (j->stage == HL_JOB_WIDE || j->stage == HL_JOB_BISECT ||
+                                       j->missing != 0 || j->kept == 2);
+}
+
 int hl_fly_plan(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_work_t *w, int may_solve,
                 hl_real site_S_m[3], const hl_sensor_frame_t *f, const hl_hazard_map_t *m,
                 hl_real a[3], int *found)
@@ -329,7 +337,7 @@ int hl_fly_plan(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_work_t *w,
         *found = pl->job.found;
         pl->failed = !pl->valid;
     }
-    *found = *found && !pl->missed;
+    *found = *found && !pl->missed && !unreached(&pl->job);
     if (!pl->valid) return 0;
     hl_track(p, pl, f, a);
     return 1;

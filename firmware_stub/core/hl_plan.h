@@ -10,9 +10,10 @@ double hl_plan_time_to_go_s(const hl_plan_state_t *pl, double t);
 
 /* The plan's acceleration into a, replanned when due (may_solve: no site
  * search holds the solver's buffer); 0: no plan, the Apollo law flies.
- * *found: 0 if a solve found no plan to the site, or the fallback's plan
- * flies (its end the site now, in site_S_m, or the safe cell of the last
- * hazard map m, NULL: none, nearest it). */
+ * *found: 0 if a solve found no plan to the site (also while the replan
+ * that found none searches on), or the fallback's plan flies (its end the
+ * site now, in site_S_m, or the safe cell of the last hazard map m, NULL:
+ * none, nearest it). */
 int hl_fly_plan(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_work_t *w, int may_solve,
                 hl_real site_S_m[3], const hl_sensor_frame_t *f, const hl_hazard_map_t *m,
                 hl_real a[3], int *found);

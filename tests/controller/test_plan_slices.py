@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hilander.controller import LawConfig, ReferenceLaw, Status
+from hilander.controller import CompiledLaw, LawConfig, ReferenceLaw, Status
 from hilander.controller._cvx_search import py_search_sliced, py_solve
 from hilander.controller.reference_convex import CHECK_UNITS, FACTOR_UNITS, Sliced, Steps, finish
 from hilander.controller.reference_cvx_search import solve_free_steps
@@ -212,3 +212,55 @@ def test_the_replan_keeps_the_step_it_began_on() -> None:
     assert finish(replan(SLICED, whole, list(SITE), frame(0, SLICED, **START)))
     assert pl.valid and pl.start_s == 0.0 and pl.position_m == whole.position_m
     assert np.array_equal(pl.accel_mps2, whole.accel_mps2)
+
+
+def test_a_sliced_first_plan_that_finds_none_says_so_as_its_search_ends() -> None:
+    """With 260 kg no plan reaches the site, nor the least miss's widest
+    disc. In slices, the least miss's search runs for many steps after the
+    first search ends; STATUS_PLAN_INFEASIBLE is set from the step that
+    first search ends on (within one replan, as each replan in one step
+    says it), not only when the least miss's ends; both copies alike."""
+    config = SLICED.replace(propellant_mass_kg=260.0, plan_iterations_per_tick=250)
+    ref, law = ReferenceLaw(), CompiledLaw()
+    ref.reset(config)
+    law.reset(config)
+    said, ended, statuses = None, None, []
+    for k in range(80):
+        f = frame(k, config, **START)
+        a, b = ref.step(f), law.step(f)
+        assert a.status == b.status and np.allclose(a.thrust_S_N, b.thrust_S_N, rtol=1e-6), k
+        statuses.append(Status(a.status))
+        said = k if said is None and ref.s.plan.unreached else said
+        ended = k if ended is None and ref.s.plan.failed else ended
+    assert said is not None and ended is not None and 10 < said < ended - 10
+    assert not any(s & Status.PLAN_INFEASIBLE for s in statuses[:said])
+    assert all(s & Status.PLAN_INFEASIBLE for s in statuses[said:])
+
+
+@pytest.mark.parametrize(("rows", "maps"), [(192, (25,)), (8, (25, 26))])
+def test_a_site_search_drops_the_bit_of_the_search_it_ends(
+    rows: int, maps: tuple[int, ...]
+) -> None:
+    """The first search finds no plan (the bit on from then), and a map's
+    site search ends the job under way: the first search to the site it
+    chooses says nothing until it ends, on both copies (a search in one
+    step, and a second map on the step after the first: the job is dropped
+    where fly_plan does not run)."""
+    config = SLICED.replace(
+        propellant_mass_kg=260.0, plan_iterations_per_tick=250, site_search_rows_per_tick=rows
+    )
+    ref, law = ReferenceLaw(), CompiledLaw()
+    ref.reset(config)
+    law.reset(config)
+    statuses = []
+    for k in range(60):
+        f = frame(k, config, **START)
+        f = with_map(f, flat_map()) if k in maps else f
+        a, b = ref.step(f), law.step(f)
+        assert a.status == b.status and np.allclose(a.thrust_S_N, b.thrust_S_N, rtol=1e-6), k
+        statuses.append(Status(a.status))
+    assert (
+        statuses[maps[0] - 1] & Status.PLAN_INFEASIBLE and statuses[maps[0] - 1] & Status.PLANNING
+    )
+    after = statuses[maps[-1] + 2 :]
+    assert any(s & Status.PLANNING and not s & Status.PLAN_INFEASIBLE for s in after)
