@@ -109,7 +109,7 @@ class ReferenceLaw:
             q = site_query(p, s.phase, s.tgo_s, s.site_S_m, gate_problem(p, s.site_S_m, f), f)
             s.search = SiteSearch(f.hazard_map, q)
             s.plan.ws = Workspace()  # the firmware's search works in the solver's buffer,
-            s.plan.job, s.plan.unreached = None, False  # so a replan under way ends
+            s.plan.job = None  # so a replan under way ends
         if s.search is not None:
             status |= Status.SITE_SEARCH
         if s.plan.job is not None:
@@ -237,7 +237,7 @@ class ReferenceLaw:
         """At the gate: the hover, or the terminal descent. A replan under way
         is of no use now."""
         assert self.p is not None
-        self.s.plan.job, self.s.plan.unreached = None, False
+        self.s.plan.job = None
         if self.p.hover_s > 0.0:
             self.s.vz_integral_mps = 0.0
             self.set_phase(Phase.HOVER, f.time_s)

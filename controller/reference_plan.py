@@ -33,8 +33,8 @@ A first search that finds no plan (INFEASIBLE) flies the least miss
 the bit is set on every step after (and while the searches after the
 first run on in slices: ``PlanState.unreached``); its end on a cell the
 last hazard map does not show safe gives way to the nearest safe cell a
-plan reaches (``to_safe_cell``). If no plan lands within ``miss_max_m`` of the site, the
-Apollo law flies (the bit on every step) until a site search ends: then
+plan reaches (``to_safe_cell``). If no plan lands within ``miss_max_m`` of
+the site, the Apollo law flies (the bit on every step) until a site search ends: then
 convex guidance plans again (``PlanState.leave``).
 """
 
@@ -98,7 +98,7 @@ class PlanState:
     ws: Workspace = field(default_factory=Workspace)  # the last solve's iterate
     job: Sliced[bool] | None = None  # the replan under way (``replan``), if any
     kept: list[float] | None = None  # the site a site search left (``leave``)
-    unreached: bool = False  # the replan under way found no plan to the site and searches on
+    unreached: bool = False  # the job (if any) found no plan to the site and searches on
 
     def leave(self, site_S_m: list[float], new: list[float], here_tier: int) -> None:
         """A site search ended (``new``: the site it chose): plan again (after
@@ -381,7 +381,7 @@ def fly_plan(
     to its end on the step it starts); the plan in hand flies meanwhile. A
     site search that holds the solver's buffer (not may_solve) ends it."""
     if not may_solve:
-        pl.job, pl.unreached = None, False
+        pl.job = None
     tgo = time_to_go_s(pl, f.time_s)
     due = not pl.valid or (f.time_s >= pl.next_replan_s and tgo > p.tgo_freeze_s)
     found = True
@@ -390,7 +390,7 @@ def fly_plan(
     if pl.job is not None:
         done, adopted = pl.job.advance(p.plan_iterations_per_tick)
         if done:
-            pl.job, found, pl.unreached = None, bool(adopted), False
+            pl.job, found = None, bool(adopted)
             pl.failed = not pl.valid
-    found = found and not pl.missed and not pl.unreached
+    found = found and not pl.missed and not (pl.job is not None and pl.unreached)
     return (track(p, pl, f) if pl.valid else None), found
