@@ -266,6 +266,7 @@ cdef struct LawState:
     int32_t started
     int32_t turned                       # the turn-round burn is over (or was not needed)
     int32_t tracking                     # this step flies the convex plan: its horizontal first
+    double raise_max_mps2                # tracking: the vertical the stage may raise to (track)
     double phase_start_s
     double site_S_m[3]
     double tgo_s

@@ -138,7 +138,7 @@ cdef void approach(LawState* s, const LawParams* p, const SensorFrame* f,
         status[0] |= STATUS_PLAN_INFEASIBLE
     elif p.guidance == GUIDANCE_CONVEX:
         flying = fly_plan(p, &s.plan, &s.cvx, not s.search.running, s.site_S_m, f, m, a,
-                          &found)
+                          &s.raise_max_mps2, &found)
         if not found:
             status[0] |= STATUS_PLAN_INFEASIBLE
         if flying:

@@ -7,4 +7,4 @@ from hilander.controller._convex cimport CvxWork
 cdef double time_to_go_s(const PlanState* pl, double t) noexcept nogil
 cdef bint fly_plan(const LawParams* p, PlanState* pl, CvxWork* w, bint may_solve,
                    double* site_S_m, const SensorFrame* f, const HazardMap* m, double* a,
-                   bint* found) noexcept nogil
+                   double* raise_max, bint* found) noexcept nogil

@@ -343,8 +343,9 @@ cdef inline bint unreached(const PlanJob* j) noexcept nogil:
 
 cdef bint fly_plan(const LawParams* p, PlanState* pl, CvxWork* w, bint may_solve,
                    double* site_S_m, const SensorFrame* f, const HazardMap* m, double* a,
-                   bint* found) noexcept nogil:
-    """The plan's acceleration into a; False: no plan (the Apollo law flies).
+                   double* raise_max, bint* found) noexcept nogil:
+    """The plan's acceleration into a and the raise's bound into raise_max
+    (track); False: no plan (the Apollo law flies).
     A replan starts when due and runs plan_iterations_per_tick units a step
     (0: to its end on the step it starts: E). found: False if a replan
     ended this step with no plan to the site, or the fallback's plan flies,
@@ -364,5 +365,5 @@ cdef bint fly_plan(const LawParams* p, PlanState* pl, CvxWork* w, bint may_solve
     found[0] = found[0] and not pl.missed and not unreached(&pl.job)
     if not pl.valid:
         return 0
-    track(p, pl, f, a)
+    track(p, pl, f, a, raise_max)
     return 1

@@ -6,11 +6,13 @@ Design
 A. The desired thrust m a goes into the tilt cone (its horizontal part
    shortened; while the convex plan flies, s.tracking, its vertical part
    raised to carry the horizontal instead, up to T_max on the cone's
-   edge), then into [T_min, T_max] of the engines still firing,
-   throttle_min and throttle_max of their rated thrust (vertical priority
-   when saturated), then the per-step throttle change is rate limited. The
-   throttle commanded is a fraction of the rated thrust, as the plant
-   reads it.
+   edge, and while the stage is above the plan, or rising on it, up to
+   the plan's own vertical thrust, s.raise_max_mps2: raised further it
+   would climb away from the plan, and propellant runs out), then into
+   [T_min, T_max] of the engines still firing, throttle_min and
+   throttle_max of their rated thrust (vertical priority when saturated),
+   then the per-step throttle change is rate limited. The throttle
+   commanded is a fraction of the rated thrust, as the plant reads it.
 """
 
 from libc.math cimport fabs, fmax, fmin, sqrt, tan
@@ -22,18 +24,19 @@ from hilander.controller._law cimport (
 )
 
 
-cdef void limit_thrust(const LawParams* p, bint tracking, double tmin, double tmax,
-                       double* tz, double* th, uint32_t* status) noexcept nogil:
+cdef void limit_thrust(const LawParams* p, bint tracking, double raise_max_N, double tmin,
+                       double tmax, double* tz, double* th, uint32_t* status) noexcept nogil:
     """(tz, th) into the tilt cone (the plan's horizontal first when tracking:
-    the vertical raised to carry it, up to the ceiling on the cone's edge),
-    then into [tmin, tmax] with vertical priority."""
+    the vertical raised to carry it, up to the ceiling on the cone's edge and
+    raise_max_N), then into [tmin, tmax] with vertical priority."""
     cdef double mag, tan_tilt = tan(p.tilt_max_rad)
     if th[0] > tz[0] * tan_tilt:
         status[0] |= STATUS_TILT_LIMITED
         if tracking:
             if th[0] / tan_tilt > tmax * cos(p.tilt_max_rad):
                 status[0] |= STATUS_THRUST_SATURATED    # the ceiling cuts the raise
-            tz[0] = fmax(tz[0], fmin(th[0] / tan_tilt, tmax * cos(p.tilt_max_rad)))
+            tz[0] = fmax(tz[0], fmin(th[0] / tan_tilt,
+                                     fmin(tmax * cos(p.tilt_max_rad), raise_max_N)))
         th[0] = fmin(th[0], tz[0] * tan_tilt)
     mag = norm2(tz[0], th[0])
     if mag > tmax:
@@ -61,7 +64,7 @@ cdef void throttle_stage(LawState* s, const LawParams* p, const SensorFrame* f,
         c.throttle = s.throttle = 0.0
         return
     tz = fmax(m * a[2], fmax(tmin, 1e-6 * tmax) * cos(p.tilt_max_rad))
-    limit_thrust(p, s.tracking, tmin, tmax, &tz, &th, &c.status)
+    limit_thrust(p, s.tracking, m * s.raise_max_mps2, tmin, tmax, &tz, &th, &c.status)
     mag = norm2(tz, th)
     throttle = mag / rated
     step_max = p.throttle_rate_max_per_s / p.control_rate_Hz

@@ -11,4 +11,4 @@ cdef void anticipate_turn(double rate, const PlanState* pl, double t, int k,
 cdef void turn_toward(double* a, const double* b, double phi) noexcept nogil
 cdef int plan_state(const PlanState* pl, double g, double t, double* r, double* v) noexcept nogil
 cdef void track(const LawParams* p, const PlanState* pl, const SensorFrame* f,
-                double* a) noexcept nogil
+                double* a, double* raise_max) noexcept nogil

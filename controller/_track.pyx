@@ -5,7 +5,7 @@ plan's state at a time, the feedback toward it, and a coast's command turned
 early toward a later plan interval the stage could not otherwise reach in
 time."""
 
-from libc.math cimport acos, cos, fmax, fmin, sin, sqrt
+from libc.math cimport INFINITY, acos, cos, fmax, fmin, sin, sqrt
 
 from hilander.controller._throttle cimport thrust_rated_N
 
@@ -88,16 +88,23 @@ cdef int plan_state(const PlanState* pl, double g, double t, double* r, double* 
 
 
 cdef void track(const LawParams* p, const PlanState* pl, const SensorFrame* f,
-                double* a) noexcept nogil:
+                double* a, double* raise_max) noexcept nogil:
     """The plan's acceleration now, plus the feedback toward its state (B);
-    a coast's turned early toward where the plan goes (F)."""
+    a coast's turned early toward where the plan goes (F). raise_max: the
+    vertical acceleration the throttle stage may raise to on the tilt limit
+    (_throttle.pyx, A): the plan's while the feedback's vertical part is
+    downward, else any."""
     cdef double r[3]
     cdef double v[3]
     cdef int i, k = plan_state(pl, p.gravity_mps2, f.time_s, r, v)
+    cdef double kp = p.plan_position_gain_per_s2, kv = p.plan_velocity_gain_per_s
     for i in range(3):
-        a[i] = (pl.accel_mps2[k][i]
-                + p.plan_position_gain_per_s2 * (r[i] - f.nav_position_S_m[i])
-                + p.plan_velocity_gain_per_s * (v[i] - f.nav_velocity_S_mps[i]))
+        a[i] = (pl.accel_mps2[k][i] + kp * (r[i] - f.nav_position_S_m[i])
+                + kv * (v[i] - f.nav_velocity_S_mps[i]))
+    if kp * (r[2] - f.nav_position_S_m[2]) + kv * (v[2] - f.nav_velocity_S_mps[2]) < 0.0:
+        raise_max[0] = pl.accel_mps2[k][2]      # above the plan: no climbing away
+    else:
+        raise_max[0] = INFINITY
     cdef double floor_mps2 = (p.throttle_min * thrust_rated_N(p, f.engines_active)
                               / fmax(f.mass_estimate_kg, 1.0))
     if norm3(a) < COAST * floor_mps2:

@@ -49,6 +49,7 @@ class ReferenceState:
     started: bool = False
     turned: bool = False
     tracking: bool = False  # this step flies the convex plan: its horizontal thrust first
+    raise_max_mps2: float = math.inf  # tracking: the vertical the stage may raise to (track)
     phase_start_s: float = 0.0
     site_S_m: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
     tgo_s: float = 0.0
@@ -121,15 +122,8 @@ class ReferenceLaw:
         self, f: SensorFrame, thrust: tuple[float, float, float], throttle: float, status: Status
     ) -> Command:
         s = self.s
-        return Command(
-            f.step,
-            thrust,
-            throttle,
-            int(s.phase),
-            int(s.events),
-            (s.site_S_m[0], s.site_S_m[1], s.site_S_m[2]),
-            int(status),
-        )
+        site = (s.site_S_m[0], s.site_S_m[1], s.site_S_m[2])
+        return Command(f.step, thrust, throttle, int(s.phase), int(s.events), site, int(status))
 
     # -- helpers -------------------------------------------------------------
 
@@ -192,10 +186,11 @@ class ReferenceLaw:
         if p.guidance == "convex" and s.plan.failed:
             status |= Status.PLAN_INFEASIBLE
         elif p.guidance == "convex":
-            a, found = fly_plan(p, s.plan, s.search is None, s.site_S_m, f, s.hazard_map)
+            a, raise_max, found = fly_plan(p, s.plan, s.search is None, s.site_S_m, f, s.hazard_map)
             status |= Status(0) if found else Status.PLAN_INFEASIBLE
             if a is not None:
-                s.tracking, s.tgo_s = True, time_to_go_s(s.plan, f.time_s)
+                s.tracking, s.raise_max_mps2 = True, raise_max
+                s.tgo_s = time_to_go_s(s.plan, f.time_s)
                 if s.tgo_s <= p.tgo_switch_s or self.altitude_m(f) <= self.handover_m(f):
                     self.end_approach(f)
                 return a, status

@@ -308,17 +308,20 @@ def plan_state(pl: PlanState, g: float, t: float) -> tuple[list[float], list[flo
     return r, v, pl.accel_mps2[k]
 
 
-def track(p: LawConfig, pl: PlanState, f: SensorFrame) -> list[float]:
-    """The plan's acceleration now, plus the feedback toward its state; a
-    coast's turned early toward where the plan goes."""
+def track(p: LawConfig, pl: PlanState, f: SensorFrame) -> tuple[list[float], float]:
+    """The plan's acceleration now plus the feedback toward its state (a coast's
+    turned early toward where the plan goes), and the vertical acceleration
+    the throttle stage may raise to on the tilt limit: the plan's while the
+    feedback's vertical part is downward (no climbing away), else any."""
     r, v, u = plan_state(pl, p.gravity_mps2, f.time_s)
     kp, kv = p.plan_position_gain_per_s2, p.plan_velocity_gain_per_s
     n, w = f.nav_position_S_m, f.nav_velocity_S_mps
     a = [u[i] + kp * (r[i] - n[i]) + kv * (v[i] - w[i]) for i in range(3)]
+    raise_max = u[2] if kp * (r[2] - n[2]) + kv * (v[2] - w[2]) < 0.0 else math.inf
     floor_mps2 = p.throttle_min * thrust_rated_N(p, f.engines_active) / max(f.mass_estimate_kg, 1.0)
     if _norm(a) >= COAST * floor_mps2:
-        return a  # a burn's, or a correction's: flown as it is
-    return anticipate_turn(p.slew_rate_max_radps, pl, f.time_s, a)
+        return a, raise_max  # a burn's, or a correction's: flown as it is
+    return anticipate_turn(p.slew_rate_max_radps, pl, f.time_s, a), raise_max
 
 
 def anticipate_turn(rate: float, pl: PlanState, t: float, a: list[float]) -> list[float]:
@@ -372,14 +375,14 @@ def fly_plan(
     site_S_m: list[float],
     f: SensorFrame,
     m: HazardMap | None = None,
-) -> tuple[list[float] | None, bool]:
-    """The plan's acceleration now (None: no plan, the Apollo law flies), and
-    False if a replan ended this step with no plan to the site, or found
-    none to it and searches on (the least miss, the site a search left), or
-    the fallback's plan flies. A replan starts when due and runs its units
-    while they fit in ``plan_iterations_per_tick`` a step (one at least; 0:
-    to its end on the step it starts); the plan in hand flies meanwhile. A
-    site search that holds the solver's buffer (not may_solve) ends it."""
+) -> tuple[list[float] | None, float, bool]:
+    """The plan's acceleration now (None: no plan, the Apollo law flies), the
+    raise's bound (``track``), and False if a replan ended this step with no
+    plan to the site, or found none to it and searches on (the least miss,
+    the site a search left), or the fallback's plan flies. A replan starts
+    when due and runs its units while they fit in ``plan_iterations_per_tick``
+    a step (one at least; 0: to its end on the step it starts); the plan in
+    hand flies meanwhile. A site search holding the buffer ends it."""
     if not may_solve:
         pl.job = None
     tgo = time_to_go_s(pl, f.time_s)
@@ -393,4 +396,5 @@ def fly_plan(
             pl.job, found = None, bool(adopted)
             pl.failed = not pl.valid
     found = found and not pl.missed and not (pl.job is not None and pl.unreached)
-    return (track(p, pl, f) if pl.valid else None), found
+    a, raise_max = track(p, pl, f) if pl.valid else (None, 0.0)
+    return a, raise_max, found

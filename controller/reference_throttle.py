@@ -42,7 +42,8 @@ def throttle_stage(
         if s.tracking:  # the plan's: raise the vertical to carry it, up to the ceiling
             if th / math.tan(p.tilt_max_rad) > tmax * math.cos(p.tilt_max_rad):
                 status |= Status.THRUST_SATURATED
-            tz = max(tz, min(th / math.tan(p.tilt_max_rad), tmax * math.cos(p.tilt_max_rad)))
+            ceiling = min(tmax * math.cos(p.tilt_max_rad), m * s.raise_max_mps2)
+            tz = max(tz, min(th / math.tan(p.tilt_max_rad), ceiling))
         th = min(th, tz * math.tan(p.tilt_max_rad))
     mag = norm2(tz, th)
     if mag > tmax:

@@ -146,7 +146,7 @@ static void approach(hl_law_state_t *s, const hl_law_params_t *p, const hl_senso
         *status |= HL_STATUS_PLAN_INFEASIBLE;
     } else if (p->guidance == HL_GUIDANCE_CONVEX) {
         int flying = hl_fly_plan(p, &s->plan, &s->work.cvx, !s->search.running, s->site_S_m, f, m, a,
-                                 &found);
+                                 &s->raise_max_mps2, &found);
         if (!found) *status |= HL_STATUS_PLAN_INFEASIBLE;
         if (flying) {
             s->tracking = 1;

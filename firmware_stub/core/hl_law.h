@@ -150,6 +150,7 @@ typedef struct hl_law_state {
     int32_t turned; /* the turn-round burn is over (or was not needed) */
     int32_t tracking; /* this step flies the convex plan (the throttle stage then carries
                          its horizontal thrust first) */
+    hl_real raise_max_mps2; /* tracking: the vertical the stage may raise to (hl_track) */
     hl_real phase_start_s;
     hl_real site_S_m[3];
     double tgo_s;          /* guidance is in double: see hl_guidance.h */

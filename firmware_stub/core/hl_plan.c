@@ -325,7 +325,7 @@ static int unreached(const hl_plan_job_t *j)
 
 int hl_fly_plan(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_work_t *w, int may_solve,
                 hl_real site_S_m[3], const hl_sensor_frame_t *f, const hl_hazard_map_t *m,
-                hl_real a[3], int *found)
+                hl_real a[3], hl_real *raise_max, int *found)
 {
     double t = (double)f->time_s;
     double tgo = hl_plan_time_to_go_s(pl, t);
@@ -339,6 +339,6 @@ int hl_fly_plan(const hl_law_params_t *p, hl_plan_state_t *pl, hl_cvx_work_t *w,
     }
     *found = *found && !pl->missed && !unreached(&pl->job);
     if (!pl->valid) return 0;
-    hl_track(p, pl, f, a);
+    hl_track(p, pl, f, a, raise_max);
     return 1;
 }

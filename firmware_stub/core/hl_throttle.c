@@ -2,9 +2,10 @@
 #include "hl_throttle.h"
 
 /* (tz, th) into the tilt cone (the plan's horizontal first when tracking: the
- * vertical raised to carry it), then into [tmin, tmax] with vertical priority */
-static void limit_thrust(const hl_law_params_t *p, int tracking, hl_real tmin, hl_real tmax,
-                         hl_real *tz, hl_real *th, uint16_t *status)
+ * vertical raised to carry it, up to the ceiling on the cone's edge and
+ * raise_max_N), then into [tmin, tmax] with vertical priority */
+static void limit_thrust(const hl_law_params_t *p, int tracking, hl_real raise_max_N,
+                         hl_real tmin, hl_real tmax, hl_real *tz, hl_real *th, uint16_t *status)
 {
     hl_real mag;
     if (*th > *tz * hl_tan(p->tilt_max_rad)) {
@@ -12,8 +13,8 @@ static void limit_thrust(const hl_law_params_t *p, int tracking, hl_real tmin, h
         if (tracking) {
             if (*th / hl_tan(p->tilt_max_rad) > tmax * hl_cos(p->tilt_max_rad))
                 *status |= HL_STATUS_THRUST_SATURATED; /* the ceiling cuts the raise */
-            *tz = hl_fmax(*tz,
-                          hl_fmin(*th / hl_tan(p->tilt_max_rad), tmax * hl_cos(p->tilt_max_rad)));
+            *tz = hl_fmax(*tz, hl_fmin(*th / hl_tan(p->tilt_max_rad),
+                                       hl_fmin(tmax * hl_cos(p->tilt_max_rad), raise_max_N)));
         }
         *th = hl_fmin(*th, *tz * hl_tan(p->tilt_max_rad));
     }
@@ -46,7 +47,7 @@ void hl_throttle_stage(hl_law_state_t *s, const hl_law_params_t *p, const hl_sen
         return;
     }
     tz = hl_fmax(m * a[2], hl_fmax(tmin, R(1e-6) * tmax) * hl_cos(p->tilt_max_rad));
-    limit_thrust(p, s->tracking, tmin, tmax, &tz, &th, &c->status);
+    limit_thrust(p, s->tracking, m * s->raise_max_mps2, tmin, tmax, &tz, &th, &c->status);
     mag = hl_norm2(tz, th);
     throttle = mag / rated;
     step_max = p->throttle_rate_max_per_s / p->control_rate_Hz;

@@ -84,16 +84,22 @@ int hl_plan_state_at(const hl_plan_state_t *pl, hl_real g, double t, hl_real r[3
 }
 
 /* the plan's acceleration now, plus the feedback toward its state (B); a
- * coast's turned early toward where the plan goes (F) */
+ * coast's turned early toward where the plan goes (F); *raise_max, the bound
+ * on the throttle stage's raise (hl_track.h) */
 void hl_track(const hl_law_params_t *p, const hl_plan_state_t *pl, const hl_sensor_frame_t *f,
-              hl_real a[3])
+              hl_real a[3], hl_real *raise_max)
 {
     hl_real r[3], v[3], floor_mps2;
+    hl_real kp = p->plan_position_gain_per_s2, kv = p->plan_velocity_gain_per_s;
     int i, k = hl_plan_state_at(pl, p->gravity_mps2, (double)f->time_s, r, v);
     for (i = 0; i < 3; i++)
-        a[i] = pl->accel_mps2[k][i]
-               + p->plan_position_gain_per_s2 * (r[i] - (hl_real)f->nav_position_S_m[i])
-               + p->plan_velocity_gain_per_s * (v[i] - (hl_real)f->nav_velocity_S_mps[i]);
+        a[i] = pl->accel_mps2[k][i] + kp * (r[i] - (hl_real)f->nav_position_S_m[i])
+               + kv * (v[i] - (hl_real)f->nav_velocity_S_mps[i]);
+    if (kp * (r[2] - (hl_real)f->nav_position_S_m[2])
+            + kv * (v[2] - (hl_real)f->nav_velocity_S_mps[2]) < R(0.0))
+        *raise_max = pl->accel_mps2[k][2]; /* above the plan: no climbing away */
+    else
+        *raise_max = (hl_real)INFINITY;
     floor_mps2 = p->throttle_min * hl_thrust_rated_N(p, f->engines_active)
                  / hl_fmax((hl_real)f->mass_estimate_kg, R(1.0));
     if (hl_norm3(a) < COAST * floor_mps2)

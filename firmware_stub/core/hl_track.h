@@ -17,8 +17,10 @@ void hl_anticipate_turn(hl_real rate, const hl_plan_state_t *pl, double t, int k
 int hl_plan_state_at(const hl_plan_state_t *pl, hl_real g, double t, hl_real r[3], hl_real v[3]);
 
 /* the plan's acceleration now into a, plus the feedback toward its state; a
- * coast's turned early toward where the plan goes */
+ * coast's turned early toward where the plan goes. *raise_max: the vertical
+ * acceleration the throttle stage may raise to on the tilt limit, the plan's
+ * while the feedback's vertical part is downward, else any (INFINITY) */
 void hl_track(const hl_law_params_t *p, const hl_plan_state_t *pl, const hl_sensor_frame_t *f,
-              hl_real a[3]);
+              hl_real a[3], hl_real *raise_max);
 
 #endif

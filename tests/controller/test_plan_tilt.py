@@ -16,7 +16,14 @@ from typing import Any
 
 import pytest
 
-from hilander.controller import CompiledLaw, LawConfig, ReferenceLaw, Status, reference
+from hilander.controller import (
+    CompiledLaw,
+    LawConfig,
+    ReferenceLaw,
+    Status,
+    reference,
+    reference_plan,
+)
 from hilander.controller.reference import ReferenceState
 from hilander.controller.reference_throttle import throttle_stage
 from hilander.sim.result import summarize
@@ -29,11 +36,13 @@ RATED_N = VEHICLE["engine_count"] * VEHICLE["engine_thrust_max_N"]
 TILT = VEHICLE["tilt_max_rad"]
 
 
-def _stage(a: list[float], tracking: bool) -> tuple[float, float, Status]:
+def _stage(
+    a: list[float], tracking: bool, raise_max_mps2: float = math.inf
+) -> tuple[float, float, Status]:
     """(horizontal, vertical) thrust and the status of the reference's stage
     for the desired acceleration a, once its throttle has come to the
     command (the rate limit no longer acts)."""
-    s = ReferenceState(tracking=tracking)
+    s = ReferenceState(tracking=tracking, raise_max_mps2=raise_max_mps2)
     for _ in range(60):  # 2 of the throttle a second at 50 Hz: 25 steps from 0 to 1
         thrust, _, status = throttle_stage(CONVEX, s, frame(0, CONVEX), a, Status(0))
     assert not status & Status.THROTTLE_RATE_LIMITED
@@ -50,6 +59,19 @@ def test_the_plan_s_horizontal_thrust_comes_first() -> None:
     h, v, status = _stage([6.0, 0.0, 1.0], tracking=True)
     assert status & Status.TILT_LIMITED and not status & Status.THRUST_SATURATED
     assert h == pytest.approx(MASS_KG * 6.0) and v == pytest.approx(MASS_KG * 6.0 / math.tan(TILT))
+
+
+def test_above_the_plan_the_raise_stops_at_the_plan_s_vertical() -> None:
+    """The same command with the stage above its plan, whose own vertical
+    thrust is 3 m/s^2: the vertical goes up to the plan's and no further
+    (raised to carry all the horizontal it would climb away from the plan),
+    the horizontal shortened to the cone's edge over it; a plan's vertical
+    under the command's raises nothing."""
+    h, v, status = _stage([6.0, 0.0, 1.0], tracking=True, raise_max_mps2=3.0)
+    assert status & Status.TILT_LIMITED and not status & Status.THRUST_SATURATED
+    assert v == pytest.approx(MASS_KG * 3.0) and h == pytest.approx(MASS_KG * 3.0 * math.tan(TILT))
+    h, v, _ = _stage([6.0, 0.0, 1.0], tracking=True, raise_max_mps2=0.5)
+    assert (h, v) == pytest.approx((MASS_KG * 1.0 * math.tan(TILT), MASS_KG * 1.0))
 
 
 def test_the_raised_vertical_stops_at_the_ceiling_on_the_cone_s_edge() -> None:
@@ -115,3 +137,39 @@ def test_a_tilt_limited_braking_burn_lands_on_its_site() -> None:
     summary = summarize(fly(load_scenario(str(path))))
     assert summary.verdict == "pass", summary.violations
     assert summary.touchdown is not None and summary.touchdown.distance_to_site_m < 5.0
+
+
+def test_above_its_plan_the_compiled_law_raises_as_the_reference(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The same plan, then the navigation 40 m above it and 25 m/s ahead
+    across: the feedback's vertical part is downward, and its horizontal
+    demand tilt-limited. The compiled law's commands are the reference's,
+    and once the throttle has come to them the vertical thrust is held to
+    the plan's own (a reference whose raise has no bound climbs with more)."""
+    start = {"nav_position_S_m": (-200.0, 150.0, 1789.3), "nav_velocity_S_mps": (15.0, -5.0, -85.0)}
+    above = {"nav_position_S_m": (-200.0, 150.0, 1829.3), "nav_velocity_S_mps": (40.0, -5.0, -85.0)}
+    laws = [ReferenceLaw(), CompiledLaw(), ReferenceLaw()]
+    for law in laws:
+        law.reset(CONVEX)
+
+    def unbounded(*args: Any) -> Any:
+        a, _, found = reference_plan.fly_plan(*args)
+        return a, math.inf, found
+
+    held = climbs = 0
+    for k in range(60):
+        f = frame(k, CONVEX, **(above if k else start))
+        ref, comp = laws[0].step(f), laws[1].step(f)
+        with monkeypatch.context() as m:
+            m.setattr(reference, "fly_plan", unbounded)
+            free = laws[2].step(f)
+        assert comp.thrust_S_N == pytest.approx(ref.thrust_S_N, rel=1e-6), k
+        bound_N = MASS_KG * laws[0].s.raise_max_mps2
+        if not ref.status & Status.THROTTLE_RATE_LIMITED and ref.status & Status.TILT_LIMITED:
+            assert ref.thrust_S_N[2] <= bound_N * (1.0 + 1e-12), k
+            if ref.thrust_S_N[2] == pytest.approx(bound_N):  # the bound holds it
+                held += 1
+                free_settled = not free.status & Status.THROTTLE_RATE_LIMITED
+                climbs += free_settled and free.thrust_S_N[2] > ref.thrust_S_N[2] * 1.05
+    assert held >= 10 and climbs >= 3  # 15 and 3 of the 60 steps (a replan starts anew)

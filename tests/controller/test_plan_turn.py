@@ -114,7 +114,7 @@ def test_only_a_coast_is_turned() -> None:
         pl.position_m, pl.velocity_mps = [0.0, 0.0, 1500.0], [10.0, 0.0, -60.0]
         r, v, _ = plan_state(pl, p.gravity_mps2, 0.5)
         moving = (v[0] - off_mps, v[1], v[2])  # the feedback adds kv * off_mps eastward
-        a = track(p, pl, frame(25, p, nav_position_S_m=tuple(r), nav_velocity_S_mps=moving))
+        a, _ = track(p, pl, frame(25, p, nav_position_S_m=tuple(r), nav_velocity_S_mps=moving))
         fed = [first[0] + p.plan_velocity_gain_per_s * off_mps, first[1], first[2]]
         assert np.allclose(a, fed, rtol=0.0, atol=1e-12) != turned
 

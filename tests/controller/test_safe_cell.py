@@ -3,8 +3,8 @@ on a cell the last hazard map does not show safe gives way to the nearest
 safe cell, when a plan reaches it (design D in controller/_plan.pyx, F in
 controller/_sites.pyx). The cell's safety is the site search's own tier 0,
 found without the transform: held here against the transform itself, the
-reference against the compiled copy; and a landing that touched down on a
-hazard without it. The C copy is held to the compiled one by the law's
+reference against the compiled copy; and a landing whose least miss ends
+off the safe cells. The C copy is held to the compiled one by the law's
 back-to-back tests (tests/firmware/test_law_back_to_back.py,
 ``safe-cell+convex``)."""
 
@@ -17,7 +17,7 @@ import numpy as np
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from hilander.controller import HazardMap, _core
+from hilander.controller import CompiledLaw, HazardMap, _core
 from hilander.controller import reference_guidance as ref
 from hilander.controller.reference_search import SAFE_CELLS, nearest_safe_cell
 from hilander.sim.result import summarize
@@ -26,6 +26,7 @@ from hilander.sim.scenario import load_scenario
 from tests.common.maps import SAFE_MAX, cost_maps
 
 CELL_M = 8.0  # the MSL preset's cells
+DATA = Path(__file__).parents[1] / "data"
 NO_DISC = (0.0, 0.0, -1.0)
 
 
@@ -113,20 +114,32 @@ def test_the_nearest_safe_cell_is_the_searchs_tier_0_nearest(
     assert compiled == got
 
 
-def test_a_least_miss_ending_by_a_hazard_lands_on_the_nearest_safe_cell() -> None:
-    """tests/data/safe-cell.toml (run 3934 of benchmarks/convex/wide-2x.toml):
-    the map's search at 29.3 s moved the site to a cell no plan reaches, and
-    the least miss toward it ended on a hazard's cell, and the landing
-    touched down on the hazard, 1.5 m from the least miss's end. Now the
-    plan flies to the safe cell nearest that end (two cells north, about
-    19 m), and lands on it."""
-    path = Path(__file__).parents[1] / "data" / "safe-cell.toml"
-    summary = summarize(fly(load_scenario(str(path))))
+def test_a_least_miss_ending_off_the_safe_cells_lands_on_the_nearest_safe_cell() -> None:
+    """tests/data/safe-cell.toml (run 165 of benchmarks/convex/wide-2x.toml):
+    the map's search at 11.3 s moves the site to a cell no plan reaches, and
+    the least miss toward it ends at (-38.8, -66.7) m, on a cell the map
+    does not show safe. The plan flies to the safe cell nearest that end,
+    (-36, -60) m, and lands on it: the site is a cell's centre, and the plan
+    flown to it is still the least miss's (no plan reached the search's
+    cell)."""
+    law = CompiledLaw()
+    summary = summarize(fly(load_scenario(str(DATA / "safe-cell.toml")), law))
     assert summary.verdict == "pass", summary.violations
-    assert summary.touchdown is not None and summary.touchdown.distance_to_site_m < 5.0
+    assert summary.site.position_m == (-36.0, -60.0), "the safe cell nearest the least miss's end"
     index = [(float(v) + 256.0) / CELL_M - 0.5 for v in summary.site.position_m]
     assert index == [round(v) for v in index], "the site is a cell's centre (64 cells of 8 m)"
-    assert summary.site.distance_to_target_m > 0.0, "not the site the search left"
-    assert summary.guidance is not None and summary.guidance.plan_infeasible_steps > 0, (
-        "no plan reached the search's cell: a cell's centre, not the least miss's end"
-    )
+    assert law._core.state_dict()["plan"]["missed"], "the least miss's plan, to the safe cell"
+    assert summary.touchdown is not None and not summary.touchdown.on_hazard
+
+
+def test_the_landing_that_ended_by_a_hazard_lands_on_the_site_the_search_left() -> None:
+    """tests/data/hazard-end.toml (run 3934 of wide-2x.toml): the map's
+    search at 29.3 s moved the site to a cell no plan reaches, and the least
+    miss toward it ended by a hazard, and touched down on it (then, with the
+    nearest safe cell, landed on that cell). With the raise kept to the
+    plan's vertical while above the plan, a plan reaches the site the search
+    left (the target), and it lands 1.5 m from it."""
+    summary = summarize(fly(load_scenario(str(DATA / "hazard-end.toml"))))
+    assert summary.verdict == "pass", summary.violations
+    assert summary.site.distance_to_target_m == 0.0, "the site the search left"
+    assert summary.touchdown is not None and summary.touchdown.distance_to_site_m < 5.0

@@ -55,7 +55,7 @@ SCENARIOS = [
     "skim+convex",  # tests/data: the least miss along its floor, handed over lower
     "tilted-brake+convex",  # tests/data: a braking burn on the tilt limit, horizontal first
     "kept-site+convex",  # tests/data: a site no plan reaches, the site the search left kept
-    "safe-cell+convex",  # tests/data: a least miss ending by a hazard, the nearest safe cell
+    "safe-cell+convex",  # tests/data: a least miss ending off the safe cells, the nearest
     "no-plan-then-map+convex",  # tests/data: no plan at the start, planned after the map
     "default+convex",
     "away+convex",
