@@ -26,7 +26,7 @@ B2. Turn-round: the family cannot turn round, coast and brake as the fuel
    horizontal: flown on, it flies into the ground); then never again.
 B3. Convex guidance (guidance = "convex", _plan.pyx): the fuel-optimal plan
    to the gate, replanned every replan_period_s and tracked; handover as in
-   B, at the plan's time-to-go (under the least miss, lower: handover_m).
+   B, at the plan's time-to-go, or at half the gate's height (handover_m).
    No plan from the first search: B and B2 fly
    the approach, STATUS_PLAN_INFEASIBLE set.
 C. Terminal descent: a_t = (v^2 - v_sc^2) / (2 (h - h_sc)) from the state at
@@ -85,9 +85,9 @@ cdef double RELEASE_SPEED_MARGIN_MPS = 0.25  # release within this of the sky-cr
 cdef double RELEASE_DEPTH_MAX_M = 3.0         # or this far below sky_crane_altitude_m
 cdef double HOVER_ARRIVAL_M = 2.0      # the hover ends this close to the site,
 cdef double HOVER_WAIT_MAX = 3.0       # or after this many times hover_s
-# the fallback's plan may fly at its floor (the gate's height over the ground
-# the radar saw) toward its end: its approach ends under this much of the gate
-cdef double MISS_FLOOR = 0.5
+# a plan may fly at its floor (the gate's height over the ground the radar
+# saw) toward its end: its approach ends under this much of the gate
+cdef double HANDOVER_FLOOR = 0.5
 
 
 cdef void law_reset(LawState* s) noexcept nogil:
@@ -144,22 +144,20 @@ cdef void approach(LawState* s, const LawParams* p, const SensorFrame* f,
         if flying:
             s.tracking = 1
             s.tgo_s = time_to_go_s(&s.plan, f.time_s)
-            if s.tgo_s <= p.tgo_switch_s or altitude_m(s, f) <= handover_m(s, p, f):
+            if s.tgo_s <= p.tgo_switch_s or altitude_m(s, f) <= handover_m(p, f):
                 end_approach(s, p, f)
             return
     approach_apollo(s, p, f, a, status)
 
 
-cdef double handover_m(const LawState* s, const LawParams* p, const SensorFrame* f) noexcept nogil:
-    """The height a plan hands over at (B3): the gate's; under the least miss
-    MISS_FLOOR of it, but no lower than the terminal descent can brake from
-    at the gate's deceleration (the gate itself at the gate's speed)."""
+cdef double handover_m(const LawParams* p, const SensorFrame* f) noexcept nogil:
+    """The height a plan hands over at (B3): HANDOVER_FLOOR of the gate's,
+    but no lower than the terminal descent can brake from at the gate's
+    deceleration (the gate itself at the gate's speed)."""
     cdef double vz = f.nav_velocity_S_mps[2], v_sc = p.sky_crane_speed_mps
     cdef double braking_m = (p.sky_crane_altitude_m
                              + (vz * vz - v_sc * v_sc) / (2.0 * gate_decel_mps2(p)))
-    if not s.plan.missed:
-        return p.gate_altitude_m
-    return fmin(p.gate_altitude_m, fmax(MISS_FLOOR * p.gate_altitude_m, braking_m))
+    return fmin(p.gate_altitude_m, fmax(HANDOVER_FLOOR * p.gate_altitude_m, braking_m))
 
 
 cdef void approach_apollo(LawState* s, const LawParams* p, const SensorFrame* f, double* a,

@@ -36,7 +36,7 @@ RELEASE_SPEED_MARGIN_MPS = 0.25  # release within this of the sky-crane speed,
 RELEASE_DEPTH_MAX_M = 3.0  # or this far below sky_crane_altitude_m
 HOVER_ARRIVAL_M = 2.0  # the hover ends this close to the site,
 HOVER_WAIT_MAX = 3.0  # or after this many times hover_s
-MISS_FLOOR = 0.5  # the least miss's plan may skim its floor: it hands over this low (of the gate)
+HANDOVER_FLOOR = 0.5  # a plan may skim its floor: it hands over this low (of the gate)
 PHASE_MAPS = 1  # phase flag: a hazard map that comes in moves the site
 
 Fly = Callable[[SensorFrame, Status], tuple[list[float], Status]]  # a phase's handler, bound
@@ -197,16 +197,14 @@ class ReferenceLaw:
         return self.approach_apollo(f, status)
 
     def handover_m(self, f: SensorFrame) -> float:
-        """The height a plan hands over at: the gate's; under the least miss
-        MISS_FLOOR of it, but no lower than the terminal descent can brake
-        from at the gate's deceleration (the gate itself at the gate's speed)."""
+        """The height a plan hands over at: HANDOVER_FLOOR of the gate's, but
+        no lower than the terminal descent can brake from at the gate's
+        deceleration (the gate itself at the gate's speed)."""
         p = self.p
         assert p is not None
         vz, v_sc = f.nav_velocity_S_mps[2], p.sky_crane_speed_mps
         braking_m = p.sky_crane_altitude_m + (vz * vz - v_sc * v_sc) / (2.0 * p.gate_decel_mps2)
-        if not self.s.plan.missed:
-            return p.gate_altitude_m
-        return min(p.gate_altitude_m, max(MISS_FLOOR * p.gate_altitude_m, braking_m))
+        return min(p.gate_altitude_m, max(HANDOVER_FLOOR * p.gate_altitude_m, braking_m))
 
     def approach_apollo(self, f: SensorFrame, status: Status) -> tuple[list[float], Status]:
         p, s = self.p, self.s

@@ -20,9 +20,9 @@ static const hl_real RELEASE_SPEED_MARGIN_MPS = R(0.25); /* release within this 
 static const hl_real RELEASE_DEPTH_MAX_M = R(3.0);       /* or this far below sky_crane_altitude_m */
 static const hl_real HOVER_ARRIVAL_M = R(2.0); /* the hover ends this close to the site, */
 static const hl_real HOVER_WAIT_MAX = R(3.0);  /* or after this many times hover_s */
-/* the fallback's plan may fly at its floor (the gate's height over the ground
- * the radar saw) toward its end: its approach ends under this much of the gate */
-static const hl_real MISS_FLOOR = R(0.5);
+/* a plan may fly at its floor (the gate's height over the ground the radar
+ * saw) toward its end: its approach ends under this much of the gate */
+static const hl_real HANDOVER_FLOOR = R(0.5);
 
 void hl_law_reset(hl_law_state_t *s)
 {
@@ -125,17 +125,15 @@ static void approach_apollo(hl_law_state_t *s, const hl_law_params_t *p,
 
 /* the convex plan to the gate (hl_plan.c), or the Apollo law: the one
  * chosen, or the fallback when the first search found no plan */
-/* The height a plan hands over at: the gate's; under the least miss MISS_FLOOR
- * of it, but no lower than the terminal descent can brake from at the gate's
- * deceleration (the gate itself at the gate's speed). */
-static hl_real handover_m(const hl_law_state_t *s, const hl_law_params_t *p,
-                          const hl_sensor_frame_t *f)
+/* The height a plan hands over at: HANDOVER_FLOOR of the gate's, but no lower
+ * than the terminal descent can brake from at the gate's deceleration (the
+ * gate itself at the gate's speed). */
+static hl_real handover_m(const hl_law_params_t *p, const hl_sensor_frame_t *f)
 {
     hl_real vz = (hl_real)f->nav_velocity_S_mps[2], v_sc = p->sky_crane_speed_mps;
     hl_real braking_m = p->sky_crane_altitude_m
                         + (vz * vz - v_sc * v_sc) / (R(2.0) * hl_gate_decel_mps2(p));
-    if (!s->plan.missed) return p->gate_altitude_m;
-    return hl_fmin(p->gate_altitude_m, hl_fmax(MISS_FLOOR * p->gate_altitude_m, braking_m));
+    return hl_fmin(p->gate_altitude_m, hl_fmax(HANDOVER_FLOOR * p->gate_altitude_m, braking_m));
 }
 
 static void approach(hl_law_state_t *s, const hl_law_params_t *p, const hl_sensor_frame_t *f,
@@ -151,7 +149,7 @@ static void approach(hl_law_state_t *s, const hl_law_params_t *p, const hl_senso
         if (flying) {
             s->tracking = 1;
             s->tgo_s = hl_plan_time_to_go_s(&s->plan, (double)f->time_s);
-            if (s->tgo_s <= (double)p->tgo_switch_s || altitude_m(s, f) <= handover_m(s, p, f))
+            if (s->tgo_s <= (double)p->tgo_switch_s || altitude_m(s, f) <= handover_m(p, f))
                 end_approach(s, p, f);
             return;
         }

@@ -218,22 +218,39 @@ def test_the_least_miss_hands_over_over_its_site() -> None:
     assert summary.touchdown is not None and summary.touchdown.distance_to_site_m < 5.0
 
 
+def test_a_plan_to_the_site_hands_over_over_its_site() -> None:
+    """tests/data/skim-site.toml (run 3805 of benchmarks/convex/wide-2x.toml):
+    the plan to the site its map's search chose dives to its floor far out
+    and flies along it; over ground 2.6 m higher, 166 m from the site with
+    24 s of the plan to go, the handover at the gate's height fired, and it
+    landed 129 m from its site with 135 kg left. Handed over lower (or at
+    the plan's time-to-go), it lands on it."""
+    path = Path(__file__).parents[1] / "data" / "skim-site.toml"
+    summary = summarize(fly(load_scenario(str(path))))
+    assert summary.verdict == "pass", summary.violations
+    assert summary.guidance is not None and summary.guidance.plan_infeasible_steps <= 1
+    assert summary.site.distance_to_target_m > 40.0, "the map's site"
+    assert summary.touchdown is not None and summary.touchdown.distance_to_site_m < 5.0
+
+
 @pytest.mark.parametrize(
     ("missed", "vz_mps", "height_m"),
     [
-        (False, 0.0, 50.0),  # a plan to the site: the gate's height
-        (True, 0.0, 25.0),  # the least miss, level: MISS_FLOOR of it
+        (False, 0.0, 25.0),  # a plan to the site, level: HANDOVER_FLOOR of the gate's
+        (True, 0.0, 25.0),  # the least miss's the same
+        (False, -10.0, 20.0 + (10.0**2 - 0.75**2) / (2.0 * (16.0**2 - 0.75**2) / 60.0)),
         (True, -10.0, 20.0 + (10.0**2 - 0.75**2) / (2.0 * (16.0**2 - 0.75**2) / 60.0)),
-        (True, -16.0, 50.0),  # at the gate's speed, the gate's own height
+        (False, -16.0, 50.0),  # at the gate's speed, the gate's own height
         (True, -30.0, 50.0),  # never above the gate
     ],
 )
 def test_the_handover_height(
     config: LawConfig, missed: bool, vz_mps: float, height_m: float
 ) -> None:
-    """Under the least miss the approach hands over at half the gate's height
-    (50 m), but no lower than the terminal descent brakes from to the sky
-    crane's 20 m at 0.75 m/s at the gate's deceleration (16 m/s at the gate)."""
+    """A plan, to the site or the least miss, hands over at half the gate's
+    height (50 m), but no lower than the terminal descent brakes from to the
+    sky crane's 20 m at 0.75 m/s at the gate's deceleration (16 m/s at the
+    gate)."""
     from hilander.controller import ReferenceLaw  # noqa: PLC0415
 
     law = ReferenceLaw()

@@ -119,9 +119,10 @@ def test_a_least_miss_ending_off_the_safe_cells_lands_on_the_nearest_safe_cell()
     the map's search at 11.3 s moves the site to a cell no plan reaches, and
     the least miss toward it ends at (-38.8, -66.7) m, on a cell the map
     does not show safe. The plan flies to the safe cell nearest that end,
-    (-36, -60) m, and lands on it: the site is a cell's centre, and the plan
-    flown to it is still the least miss's (no plan reached the search's
-    cell)."""
+    centred on (-36, -60) m: the site is a cell's centre, and the plan flown
+    to it is still the least miss's (no plan reached the search's cell). It
+    touches down off any hazard, 5.0 m from the site (0.6 m outside its
+    cell: the terminal descent does not close the last metres)."""
     law = CompiledLaw()
     summary = summarize(fly(load_scenario(str(DATA / "safe-cell.toml")), law))
     assert summary.verdict == "pass", summary.violations

@@ -53,6 +53,7 @@ SCENARIOS = [
     "overshoot+convex",  # tests/data: a braking burn within the stage's turn rate
     "late-turn+convex",  # tests/data: the command turned early toward a braking burn
     "skim+convex",  # tests/data: the least miss along its floor, handed over lower
+    "skim-site+convex",  # tests/data: a plan to the site along its floor, handed over lower
     "tilted-brake+convex",  # tests/data: a braking burn on the tilt limit, horizontal first
     "kept-site+convex",  # tests/data: a site no plan reaches, the site the search left kept
     "safe-cell+convex",  # tests/data: a least miss ending off the safe cells, the nearest
@@ -82,6 +83,7 @@ DATA_SCENARIOS = {
     "overshoot",
     "late-turn",
     "skim",
+    "skim-site",
     "tilted-brake",
     "kept-site",
     "safe-cell",
