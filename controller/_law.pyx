@@ -26,7 +26,8 @@ B2. Turn-round: the family cannot turn round, coast and brake as the fuel
    horizontal: flown on, it flies into the ground); then never again.
 B3. Convex guidance (guidance = "convex", _plan.pyx): the fuel-optimal plan
    to the gate, replanned every replan_period_s and tracked; handover as in
-   B, at the plan's time-to-go, or at half the gate's height (handover_m).
+   B, at the plan's time-to-go, or under the gate down to half its height
+   while the terminal descent can still brake (handover_m).
    No plan from the first search: B and B2 fly
    the approach, STATUS_PLAN_INFEASIBLE set.
 C. Terminal descent: a_t = (v^2 - v_sc^2) / (2 (h - h_sc)) from the state at
@@ -50,12 +51,13 @@ F. Measured velocity: the radar's where valid and within
    decided sample by sample, so a dust outlier is dropped and the radar is
    never rejected for good (the Hakuto-R lesson, mars-landers.md §3.7).
 G. Hover-and-map (Tianwen-1 hovered near 100 m to map and pick a flat spot,
-   mars-landers.md §2, A): with hover_s > 0 the approach hands over at the
-   gate to PHASE_HOVER, which holds the gate's height (a descent speed of
-   position_gain_per_s times the height error, within gate_speed_mps) over
-   the site; a hazard map that comes in the hover moves the site, and the
-   horizontal loop carries the lander over it; after hover_s, once within
-   HOVER_ARRIVAL_M of the site, the terminal descent begins.
+   mars-landers.md §2, A): with hover_s > 0 the approach hands over (at the
+   gate; a convex plan as low as handover_m) to PHASE_HOVER, which holds
+   the gate's height (a descent speed of position_gain_per_s times the
+   height error, within gate_speed_mps) over the site; a hazard map that
+   comes in the hover moves the site, and the horizontal loop carries the
+   lander over it; after hover_s, once within HOVER_ARRIVAL_M of the site,
+   the terminal descent begins.
 H. Site search (_sites.pyx): a map that comes in a phase with maps starts a
    search, spread over the following steps so that no step overruns a
    board's budget; the law flies on to its site meanwhile and diverts on
@@ -85,8 +87,9 @@ cdef double RELEASE_SPEED_MARGIN_MPS = 0.25  # release within this of the sky-cr
 cdef double RELEASE_DEPTH_MAX_M = 3.0         # or this far below sky_crane_altitude_m
 cdef double HOVER_ARRIVAL_M = 2.0      # the hover ends this close to the site,
 cdef double HOVER_WAIT_MAX = 3.0       # or after this many times hover_s
-# a plan may fly at its floor (the gate's height over the ground the radar
-# saw) toward its end: its approach ends under this much of the gate
+# a plan may fly at its floor (the gate's height over the site, or for the
+# least miss over the ground the radar saw) toward its end over higher
+# ground: its approach ends under this much of the gate
 cdef double HANDOVER_FLOOR = 0.5
 
 

@@ -20,8 +20,9 @@ static const hl_real RELEASE_SPEED_MARGIN_MPS = R(0.25); /* release within this 
 static const hl_real RELEASE_DEPTH_MAX_M = R(3.0);       /* or this far below sky_crane_altitude_m */
 static const hl_real HOVER_ARRIVAL_M = R(2.0); /* the hover ends this close to the site, */
 static const hl_real HOVER_WAIT_MAX = R(3.0);  /* or after this many times hover_s */
-/* a plan may fly at its floor (the gate's height over the ground the radar
- * saw) toward its end: its approach ends under this much of the gate */
+/* a plan may fly at its floor (the gate's height over the site, or for the
+ * least miss over the ground the radar saw) toward its end over higher
+ * ground: its approach ends under this much of the gate */
 static const hl_real HANDOVER_FLOOR = R(0.5);
 
 void hl_law_reset(hl_law_state_t *s)

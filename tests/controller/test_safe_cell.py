@@ -114,7 +114,7 @@ def test_the_nearest_safe_cell_is_the_searchs_tier_0_nearest(
     assert compiled == got
 
 
-def test_a_least_miss_ending_off_the_safe_cells_lands_on_the_nearest_safe_cell() -> None:
+def test_a_least_miss_ending_off_the_safe_cells_flies_to_the_nearest_safe_cell() -> None:
     """tests/data/safe-cell.toml (run 165 of benchmarks/convex/wide-2x.toml):
     the map's search at 11.3 s moves the site to a cell no plan reaches, and
     the least miss toward it ends at (-38.8, -66.7) m, on a cell the map
