@@ -11,12 +11,14 @@ by the law's back-to-back tests (tests/firmware/test_law_back_to_back.py,
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from hilander.controller import (
+    Command,
     CompiledLaw,
     LawConfig,
     ReferenceLaw,
@@ -90,6 +92,29 @@ def test_inside_the_cone_the_plan_s_command_is_flown_as_it_is() -> None:
         assert (h, v) == pytest.approx((MASS_KG * 2.0, MASS_KG * 5.0))
 
 
+START = {"nav_position_S_m": (-200.0, 150.0, 1789.3), "nav_velocity_S_mps": (15.0, -5.0, -85.0)}
+
+
+def _three_laws(
+    monkeypatch: pytest.MonkeyPatch, later: dict[str, Any], name: str, patch: Any
+) -> Iterator[tuple[int, Command, Command, ReferenceLaw]]:
+    """A plan from START, then 59 steps of the navigation at ``later``: each
+    step's commands of the reference (held to the compiled law's thrust) and
+    of a reference with ``reference.<name>`` patched to ``patch``, and the
+    first reference."""
+    ref_law, compiled, other_law = ReferenceLaw(), CompiledLaw(), ReferenceLaw()
+    for law in (ref_law, compiled, other_law):
+        law.reset(CONVEX)
+    for k in range(60):
+        f = frame(k, CONVEX, **(later if k else START))
+        ref, comp = ref_law.step(f), compiled.step(f)
+        with monkeypatch.context() as m:
+            m.setattr(reference, name, patch)
+            other = other_law.step(f)
+        assert comp.thrust_S_N == pytest.approx(ref.thrust_S_N, rel=1e-6), k
+        yield k, ref, other, ref_law
+
+
 def test_the_compiled_law_carries_the_horizontal_as_the_reference(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -98,24 +123,14 @@ def test_the_compiled_law_carries_the_horizontal_as_the_reference(
     commands are the reference's, and once the throttle has come to them,
     on the cone's edge with more vertical thrust than the reference gives
     with the vertical first (its stage told it does not track)."""
-    start = {"nav_position_S_m": (-200.0, 150.0, 1789.3), "nav_velocity_S_mps": (15.0, -5.0, -85.0)}
-    laws = [ReferenceLaw(), CompiledLaw(), ReferenceLaw()]
-    for law in laws:
-        law.reset(CONVEX)
 
     def vertical_first(p: LawConfig, s: ReferenceState, *args: Any) -> Any:
         s.tracking = False  # reset at the next step's start
         return throttle_stage(p, s, *args)
 
     raised = 0
-    for k in range(60):
-        ahead = dict(start, nav_velocity_S_mps=(40.0, -5.0, -85.0))
-        f = frame(k, CONVEX, **(ahead if k else start))
-        ref, comp = laws[0].step(f), laws[1].step(f)
-        with monkeypatch.context() as m:
-            m.setattr(reference, "throttle_stage", vertical_first)
-            first = laws[2].step(f)
-        assert comp.thrust_S_N == pytest.approx(ref.thrust_S_N, rel=1e-6), k
+    ahead = dict(START, nav_velocity_S_mps=(40.0, -5.0, -85.0))
+    for k, ref, first, _ in _three_laws(monkeypatch, ahead, "throttle_stage", vertical_first):
         settled = not (ref.status | first.status) & Status.THROTTLE_RATE_LIMITED
         if settled and ref.status & Status.TILT_LIMITED:
             h = math.hypot(ref.thrust_S_N[0], ref.thrust_S_N[1])
@@ -147,25 +162,15 @@ def test_above_its_plan_the_compiled_law_raises_as_the_reference(
     demand tilt-limited. The compiled law's thrust is the reference's,
     and once the throttle has come to them the vertical thrust is held to
     the plan's own (a reference whose raise has no bound climbs with more)."""
-    start = {"nav_position_S_m": (-200.0, 150.0, 1789.3), "nav_velocity_S_mps": (15.0, -5.0, -85.0)}
     above = {"nav_position_S_m": (-200.0, 150.0, 1829.3), "nav_velocity_S_mps": (40.0, -5.0, -85.0)}
-    laws = [ReferenceLaw(), CompiledLaw(), ReferenceLaw()]
-    for law in laws:
-        law.reset(CONVEX)
 
     def unbounded(*args: Any) -> Any:
         a, _, found = reference_plan.fly_plan(*args)
         return a, math.inf, found
 
     held = climbs = 0
-    for k in range(60):
-        f = frame(k, CONVEX, **(above if k else start))
-        ref, comp = laws[0].step(f), laws[1].step(f)
-        with monkeypatch.context() as m:
-            m.setattr(reference, "fly_plan", unbounded)
-            free = laws[2].step(f)
-        assert comp.thrust_S_N == pytest.approx(ref.thrust_S_N, rel=1e-6), k
-        bound_N = MASS_KG * laws[0].s.raise_max_mps2
+    for k, ref, free, law in _three_laws(monkeypatch, above, "fly_plan", unbounded):
+        bound_N = MASS_KG * law.s.raise_max_mps2
         if not ref.status & Status.THROTTLE_RATE_LIMITED and ref.status & Status.TILT_LIMITED:
             assert ref.thrust_S_N[2] <= bound_N * (1.0 + 1e-12), k
             if ref.thrust_S_N[2] == pytest.approx(bound_N):  # the bound holds it
