@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from hilander.controller.params import check, param
+from hilander.controller.params import ConfigError, check, param
 
 DEG = math.pi / 180.0
 # The terminal deceleration's cap over the gate's; the same constant is in
@@ -55,7 +56,12 @@ class LawConfig:
     tilt_max_rad: float = param(unit="rad", doc="largest thrust tilt from vertical", gt=0, lt=1.5)
     isp_s: float = param(unit="s", doc="specific impulse", gt=0)
     bridle_length_m: float = param(unit="m", doc="bridle length at full payout", gt=0)
-    bridle_payout_time_s: float = param(unit="s", doc="time to pay the bridle out", ge=0)
+    bridle_payout_time_s: float = param(
+        unit="s",
+        doc="time from the rover's release until its bridle is paid out to full length "
+        "(touchdown detection arms this plus td_arm_settle_s after the release)",
+        ge=0,
+    )
     rover_height_m: float = param(unit="m", doc="rover wheels to bridle attachment", ge=0)
     # The law books its propellant as this less what its mass estimate has
     # fallen by since its start (convex: the plan's propellant row), not as
@@ -299,26 +305,9 @@ class LawConfig:
 
     def __post_init__(self) -> None:
         check(self)
-        if not self.tgo_switch_s < self.tgo_freeze_s:
-            raise ValueError("tgo_switch_s must be below tgo_freeze_s")
-        if self.throttle_max <= self.throttle_min:
-            raise ValueError("throttle_max must be above throttle_min")
-        if self.guidance == "convex" and self.plan_throttle_max * self.throttle_max <= (
-            self.throttle_min
-        ):
-            raise ValueError("plan_throttle_max times throttle_max must be above throttle_min")
-        if self.tgo_min_s >= self.tgo_max_s:
-            raise ValueError("tgo_min_s must be below tgo_max_s")
-        if self.sky_crane_altitude_m >= self.gate_altitude_m:
-            raise ValueError("sky_crane_altitude_m must be below gate_altitude_m")
-        if self.sky_crane_speed_mps >= self.gate_speed_mps:
-            raise ValueError("sky_crane_speed_mps must be below gate_speed_mps")
-        cap = DECEL_MAX_OVER_GATE * self.gate_decel_mps2
-        if self.final_decel_mps2 > cap:
-            raise ValueError(
-                f"final_decel_mps2 must be at most {DECEL_MAX_OVER_GATE:g} times the gate's "
-                f"deceleration ({cap:.3g} m/s^2 for this gate), the terminal descent's cap"
-            )
+        for field, text, holds in CROSS_RULES:
+            if not holds(self):
+                raise ConfigError(field, f"{field} {text}")
 
     @property
     def gate_decel_mps2(self) -> float:
@@ -347,6 +336,43 @@ class LawConfig:
         del params["td_gate_margin_m"]
         params["td_gate_altitude_m"] = self.td_gate_altitude_m
         return params
+
+
+def _final_decel_within_cap(c: LawConfig) -> bool:
+    return c.final_decel_mps2 <= DECEL_MAX_OVER_GATE * c.gate_decel_mps2
+
+
+# The rules between fields, checked in this order after each field's own range:
+# (the field blamed, what it must keep, the test). The C firmware checks the
+# same ones in the same order (firmware_stub/core/hl_params.c), and
+# docs/protocol.md lists them (generated from this table).
+CROSS_RULES: tuple[tuple[str, str, Callable[[LawConfig], bool]], ...] = (
+    ("tgo_switch_s", "must be below tgo_freeze_s", lambda c: c.tgo_switch_s < c.tgo_freeze_s),
+    ("throttle_max", "must be above throttle_min", lambda c: c.throttle_max > c.throttle_min),
+    (
+        "plan_throttle_max",
+        "times throttle_max must be above throttle_min (convex guidance)",
+        lambda c: c.guidance != "convex" or c.plan_throttle_max * c.throttle_max > c.throttle_min,
+    ),
+    ("tgo_min_s", "must be below tgo_max_s", lambda c: c.tgo_min_s < c.tgo_max_s),
+    (
+        "sky_crane_altitude_m",
+        "must be below gate_altitude_m",
+        lambda c: c.sky_crane_altitude_m < c.gate_altitude_m,
+    ),
+    (
+        "sky_crane_speed_mps",
+        "must be below gate_speed_mps",
+        lambda c: c.sky_crane_speed_mps < c.gate_speed_mps,
+    ),
+    (
+        "final_decel_mps2",
+        f"must be at most {DECEL_MAX_OVER_GATE:g} times the gate's deceleration, the terminal "
+        "descent's cap: (gate_speed_mps^2 - sky_crane_speed_mps^2) / "
+        "(2 (gate_altitude_m - sky_crane_altitude_m))",
+        _final_decel_within_cap,
+    ),
+)
 
 
 def law_field_names() -> list[str]:

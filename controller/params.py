@@ -15,6 +15,15 @@ from typing import Any
 _NO_DEFAULT: Any = dataclasses.MISSING
 
 
+class ConfigError(ValueError):
+    """A configuration that breaks a rule; ``field`` names the field it blames
+    (a board's ACK INVALID gives that field's index: docs/protocol.md)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 def param(
     default: Any = _NO_DEFAULT,
     *,
@@ -74,4 +83,4 @@ def check(obj: object) -> None:
         for v in values:
             reason = bound_error(f, v)
             if reason:
-                raise ValueError(f"{f.name} = {value!r}: {reason}")
+                raise ConfigError(f.name, f"{f.name} = {value!r}: {reason}")

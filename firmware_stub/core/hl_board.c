@@ -4,6 +4,7 @@
 
 #include "hl_bytes.h"
 #include "hl_crc32c.h"
+#include "hl_param_rules.h"
 
 #define HEARTBEAT_PERIOD_US 1000000u
 #ifdef HL_VIRTUAL_TIME /* a build for an emulator under -icount: its clock counts instructions */
@@ -89,6 +90,12 @@ static void ack(hl_board_t *b, uint8_t status, uint32_t detail)
     (void)frame_out(b, HL_MSG_ACK, b->session_id, HL_PROTOCOL_VERSION);
 }
 
+/* an ACK for a frame that asked for one (ACK_REQUEST) */
+static void ack_if_asked(hl_board_t *b, uint8_t status)
+{
+    if (b->in.flags & HL_FLAG_ACK_REQUEST) ack(b, status, 0);
+}
+
 static void fault(hl_board_t *b, uint16_t code, uint32_t step, const char *text, uint16_t session)
 {
     hl_fault_t *f = &b->out.msg.fault;
@@ -102,24 +109,35 @@ static void fault(hl_board_t *b, uint16_t code, uint32_t step, const char *text,
     (void)frame_out(b, HL_MSG_FAULT, session, HL_PROTOCOL_VERSION);
 }
 
+static int finite(double x) { return x - x == 0.0; }
+
+/* what a HELLO is answered: the first rule it breaks, or OK */
+static uint8_t hello_status(const hl_board_t *b, int foreign)
+{
+    const hl_hello_t *h = &b->in.msg.hello;
+    uint32_t mode_cap = h->mode == HL_MODE_LOCKSTEP ? HL_CAP_LOCKSTEP
+                        : h->mode == HL_MODE_REALTIME ? HL_CAP_REALTIME : 0u;
+    if (foreign) return HL_ACK_VERSION_MISMATCH;
+    if (h->schema_hash != HL_SCHEMA_HASH) return HL_ACK_SCHEMA_MISMATCH;
+    if (b->in.session_id == 0u) return HL_ACK_INVALID;
+    if (!(CAPABILITIES & mode_cap)) return HL_ACK_UNSUPPORTED;
+    if (!(finite((double)h->control_rate_Hz) && h->control_rate_Hz > 0.0f)) return HL_ACK_INVALID;
+    return HL_ACK_OK;
+}
+
 static void hello(hl_board_t *b, int foreign)
 {
     hl_hello_ack_t *a = &b->out.msg.hello_ack;
     size_t n = strlen(b->name);
+    uint8_t status = hello_status(b, foreign);
     memset(a, 0, sizeof *a);
     a->schema_hash = HL_SCHEMA_HASH;
     a->capabilities = CAPABILITIES;
     a->protocol_version = HL_PROTOCOL_VERSION;
     memcpy(a->board_name, b->name, n > 16 ? 16 : n);
-    if (foreign) {
-        a->status = HL_ACK_VERSION_MISMATCH;
-    } else if (b->in.msg.hello.schema_hash != HL_SCHEMA_HASH) {
-        a->status = HL_ACK_SCHEMA_MISMATCH;
-    } else {
-        a->status = HL_ACK_OK;
-    }
+    a->status = status;
     (void)frame_out(b, HL_MSG_HELLO_ACK, b->in.session_id, HL_PROTOCOL_VERSION);
-    if (a->status == HL_ACK_OK) {
+    if (status == HL_ACK_OK) {
         forget_session(b);
         b->session_id = b->in.session_id;
         if (b->io.info) {
@@ -129,12 +147,21 @@ static void hello(hl_board_t *b, int foreign)
     }
 }
 
+/* PARAMS: every value within its rule, or FAULT PARAMS_INVALID naming the
+ * field and ACK INVALID with its index; the configuration in hand stays */
 static void params(hl_board_t *b)
 {
     const hl_params_t *p = &b->in.msg.params;
-    if (p->values_count != HL_PARAM_COUNT) {
-        fault(b, HL_FAULT_PARAMS_INVALID, 0, "PARAMS: wrong number of values", b->session_id);
-        ack(b, HL_ACK_INVALID, p->values_count);
+    char text[64];
+    int32_t bad = p->values_count == HL_PARAM_COUNT ? hl_params_check(p->values) : -2;
+    if (bad != HL_PARAMS_OK) {
+        const char *name = bad >= 0 ? hl_param_rules[bad].name : "PARAMS";
+        const char *why = bad >= 0 ? ": breaks its rule" : ": wrong number of values";
+        size_t n = strlen(name), m = strlen(why);
+        memcpy(text, name, n); /* the longest name and reason fit: 34 + 24 bytes */
+        memcpy(text + n, why, m + 1u);
+        fault(b, HL_FAULT_PARAMS_INVALID, 0, text, b->session_id);
+        ack(b, HL_ACK_INVALID, bad >= 0 ? (uint32_t)bad : HL_PARAMS_COUNT_WRONG);
         return;
     }
     hl_law_params_from(p->values, &b->params);
@@ -149,7 +176,8 @@ static void params(hl_board_t *b)
 static void map_begin(hl_board_t *b)
 {
     const hl_hazard_map_begin_t *m = &b->in.msg.hazard_map_begin;
-    int ok = m->cells >= 1u && m->cells <= HL_HAZARD_MAP_MAX_CELLS;
+    int ok = m->cells >= 1u && m->cells <= HL_HAZARD_MAP_MAX_CELLS && finite(m->cell_size_m)
+             && m->cell_size_m > 0.0 && finite(m->origin_S_m[0]) && finite(m->origin_S_m[1]);
     b->map_whole = 0;
     b->map_started = ok;
     if (ok) {
@@ -160,15 +188,16 @@ static void map_begin(hl_board_t *b)
         b->map.origin_S_m[1] = (hl_real)m->origin_S_m[1];
         memset(b->have, 0, sizeof b->have);
     }
-    if (b->in.flags & HL_FLAG_ACK_REQUEST) ack(b, ok ? HL_ACK_OK : HL_ACK_INVALID, 0);
+    ack_if_asked(b, ok ? HL_ACK_OK : HL_ACK_INVALID);
 }
 
 static void map_chunk(hl_board_t *b)
 {
     const hl_hazard_map_chunk_t *c = &b->in.msg.hazard_map_chunk;
     size_t i, size = (size_t)b->map.cells * (size_t)b->map.cells;
-    if (b->map_started && c->map_id == b->map_id && c->layer < 2u
-        && (size_t)c->first_cell + c->values_count <= size) {
+    int ok = b->map_started && c->map_id == b->map_id && c->layer < 2u && c->values_count > 0u
+             && (size_t)c->first_cell + c->values_count <= size;
+    if (ok) {
         float *layer = c->layer == 0u ? b->map.cost : b->map.elevation_m;
         for (i = 0; i < c->values_count; i++) {
             size_t k = (size_t)c->first_cell + i;
@@ -176,7 +205,7 @@ static void map_chunk(hl_board_t *b)
             b->have[c->layer][k / 8u] = (uint8_t)(b->have[c->layer][k / 8u] | (1u << (k % 8u)));
         }
     }
-    if (b->in.flags & HL_FLAG_ACK_REQUEST) ack(b, HL_ACK_OK, 0);
+    ack_if_asked(b, ok ? HL_ACK_OK : HL_ACK_INVALID);
 }
 
 static uint32_t map_crc(const hl_board_t *b, size_t size)
@@ -212,8 +241,9 @@ static void sensor_frame(hl_board_t *b)
 {
     hl_sensor_frame_t *f = &b->in.msg.sensor_frame;
     uint32_t start_us, elapsed_us, start_count, cost;
-    if (b->have_last && f->step == b->last_step) {
-        b->io.write(b->io.ctx, b->last_wire, b->last_len); /* a resend: never step twice */
+    if (b->have_last && f->step <= b->last_step) {
+        /* a resend: the same bytes, never a second step; an older step: nothing */
+        if (f->step == b->last_step) b->io.write(b->io.ctx, b->last_wire, b->last_len);
         return;
     }
     if (!b->configured) {
@@ -247,26 +277,46 @@ static void sensor_frame(hl_board_t *b)
     b->have_last = b->last_len > 0;
 }
 
+static void inject(hl_board_t *b)
+{
+    if (b->in.msg.fault_inject.kind == HL_INJECT_RESET) {
+        ack(b, HL_ACK_OK, 0);
+        b->resets++;
+        boot(b);
+    } else {
+        ack(b, HL_ACK_UNSUPPORTED, 0);
+    }
+}
+
 static void in_session(hl_board_t *b)
 {
     switch (b->in.type) {
-    case HL_MSG_SENSOR_FRAME: sensor_frame(b); break;
+    case HL_MSG_SENSOR_FRAME:
+        ack_if_asked(b, HL_ACK_OK);
+        sensor_frame(b);
+        break;
     case HL_MSG_PARAMS: params(b); break;
     case HL_MSG_HAZARD_MAP_BEGIN: map_begin(b); break;
     case HL_MSG_HAZARD_MAP_CHUNK: map_chunk(b); break;
     case HL_MSG_HAZARD_MAP_END: map_end(b); break;
-    case HL_MSG_FAULT_INJECT:
-        if (b->in.msg.fault_inject.kind == HL_INJECT_RESET) {
-            ack(b, HL_ACK_OK, 0);
-            b->resets++;
-            boot(b);
-        } else {
-            ack(b, HL_ACK_UNSUPPORTED, 0);
-        }
+    case HL_MSG_FAULT_INJECT: inject(b); break;
+    case HL_MSG_GOODBYE:
+        ack_if_asked(b, HL_ACK_OK);
+        forget_session(b);
         break;
-    case HL_MSG_GOODBYE: forget_session(b); break;
-    default: break;
+    case HL_MSG_HEARTBEAT: /* the world's news: taken */
+    case HL_MSG_FAULT:
+    case HL_MSG_TEXT: ack_if_asked(b, HL_ACK_OK); break;
+    case HL_MSG_ACK: break; /* never an ACK of an ACK */
+    default: ack_if_asked(b, HL_ACK_UNSUPPORTED); break; /* a controller's own message */
     }
+}
+
+/* the world's messages that need a session: outside one, FAULT NO_SESSION */
+static int session_only(uint8_t t)
+{
+    return t == HL_MSG_SENSOR_FRAME || t == HL_MSG_PARAMS || t == HL_MSG_HAZARD_MAP_BEGIN
+           || t == HL_MSG_HAZARD_MAP_CHUNK || t == HL_MSG_HAZARD_MAP_END || t == HL_MSG_FAULT_INJECT;
 }
 
 static void handle(hl_board_t *b, hl_status_t status)
@@ -277,8 +327,7 @@ static void handle(hl_board_t *b, hl_status_t status)
     } else if (status == HL_FOREIGN_VERSION) {
         return; /* another version's frame that is not a HELLO */
     } else if (b->session_id == 0 || b->in.session_id != b->session_id) {
-        if (t == HL_MSG_SENSOR_FRAME || t == HL_MSG_PARAMS || t == HL_MSG_HAZARD_MAP_BEGIN
-            || t == HL_MSG_HAZARD_MAP_END) {
+        if (session_only(t)) {
             uint32_t step = t == HL_MSG_SENSOR_FRAME ? b->in.msg.sensor_frame.step : 0u;
             fault(b, HL_FAULT_NO_SESSION, step, "no session", b->in.session_id);
         }

@@ -1,5 +1,5 @@
-/* The board: the controller side of the protocol (docs/protocol.md, "A board
- * in twelve rules"), around the law. No I/O of its own: bytes come in through
+/* The board: the controller side of the protocol (docs/protocol.md,
+ * "The controller"), around the law. No I/O of its own: bytes come in through
  * hl_board_push, frames go out through the write function of hl_board_io_t,
  * and the time comes from its clock. hil/board/board.py is the same board in Python. */
 #ifndef HL_BOARD_H

@@ -14,7 +14,7 @@
 #include "hl_throttle.h"
 #include "hl_touchdown.h"
 
-static const hl_real DECEL_MAX_OVER_GATE = R(1.5); /* terminal deceleration cap, over the gate's */
+static const hl_real DECEL_MAX_OVER_GATE = R(HL_DECEL_MAX_OVER_GATE); /* terminal deceleration cap, over the gate's */
 static const hl_real FADE_SPEED_MPS = R(2.0);      /* the fed-forward deceleration fades over this */
 static const hl_real RELEASE_SPEED_MARGIN_MPS = R(0.25); /* release within this of the sky-crane speed, */
 static const hl_real RELEASE_DEPTH_MAX_M = R(3.0);       /* or this far below sky_crane_altitude_m */

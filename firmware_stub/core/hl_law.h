@@ -21,6 +21,8 @@
 /* approach guidance (hl_law_params_t.guidance), as controller/config.py's GUIDANCES */
 #define HL_GUIDANCE_APOLLO 0 /* augmented Apollo, searched time-to-go */
 #define HL_GUIDANCE_CONVEX 1 /* the fuel-optimal plan, replanned and tracked (hl_plan.c) */
+/* the terminal deceleration's cap over the gate's (DECEL_MAX_OVER_GATE in config.py) */
+#define HL_DECEL_MAX_OVER_GATE 1.5
 
 /* HL_PHASE_*, HL_EVENT_*, HL_STATUS_*: generated into hl_messages.h from
  * hilander.controller.interface. */

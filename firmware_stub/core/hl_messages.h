@@ -286,7 +286,7 @@ typedef struct hl_hazard_map_end {
     uint32_t map_crc;  /* -: CRC-32C of all cost then all elevation_m bytes */
 } hl_hazard_map_end_t;
 
-/* ACK: answers PARAMS, HAZARD_MAP_END, FAULT_INJECT (both). */
+/* ACK: answers PARAMS, HAZARD_MAP_END, FAULT_INJECT, and a frame with ACK_REQUEST (both). */
 typedef struct hl_ack {
     uint8_t acked_type;  /* -: type of the message answered */
     uint16_t acked_seq;  /* -: its sequence number */
@@ -294,7 +294,7 @@ typedef struct hl_ack {
     uint32_t detail;  /* -: status detail (e.g. cells missing) */
 } hl_ack_t;
 
-/* HEARTBEAT: I am alive; once a second when idle (both). */
+/* HEARTBEAT: I am alive: once a second while a session is open (both). */
 typedef struct hl_heartbeat {
     uint32_t uptime_ms;  /* ms: since the sender booted */
     uint32_t frames_received;  /* -: good frames received */

@@ -1,5 +1,6 @@
 /* PARAMS.values -> hl_law_params_t: the one place that knows both orders. */
 #include "hl_law.h"
+#include "hl_param_rules.h"
 
 #define P(name) ((hl_real)v[HL_PARAM_##name])
 
@@ -78,4 +79,45 @@ void hl_law_params_from(const double *v, hl_law_params_t *p)
     p->flyaway_thrust_factor = P(flyaway_thrust_factor);
     p->airbag_release_altitude_m = P(airbag_release_altitude_m);
     p->airbag_cut_speed_mps = P(airbag_cut_speed_mps);
+}
+
+/* ---- the rules a PARAMS keeps (hl_param_rules.h) ---- */
+
+static int value_breaks(const hl_param_rule_t *r, double x)
+{
+    if (!(x - x == 0.0)) return 1; /* NaN or infinite */
+    if ((r->flags & HL_RULE_WHOLE) && x != (double)(int64_t)x) return 1;
+    if ((r->flags & HL_RULE_GT) && !(x > r->low)) return 1;
+    if ((r->flags & HL_RULE_GE) && !(x >= r->low)) return 1;
+    if ((r->flags & HL_RULE_LT) && !(x < r->high)) return 1;
+    if ((r->flags & HL_RULE_LE) && !(x <= r->high)) return 1;
+    return 0;
+}
+
+/* The rules between values, in LawConfig's order (CROSS_RULES): the field blamed, or -1. */
+static int32_t cross_rule_broken(const double *v)
+{
+    double gate_decel = (v[HL_PARAM_gate_speed_mps] * v[HL_PARAM_gate_speed_mps]
+                         - v[HL_PARAM_sky_crane_speed_mps] * v[HL_PARAM_sky_crane_speed_mps])
+                        / (2.0 * (v[HL_PARAM_gate_altitude_m] - v[HL_PARAM_sky_crane_altitude_m]));
+    if (!(v[HL_PARAM_tgo_switch_s] < v[HL_PARAM_tgo_freeze_s])) return HL_PARAM_tgo_switch_s;
+    if (!(v[HL_PARAM_throttle_max] > v[HL_PARAM_throttle_min])) return HL_PARAM_throttle_max;
+    if (v[HL_PARAM_guidance] == (double)HL_GUIDANCE_CONVEX
+        && !(v[HL_PARAM_plan_throttle_max] * v[HL_PARAM_throttle_max] > v[HL_PARAM_throttle_min])) {
+        return HL_PARAM_plan_throttle_max;
+    }
+    if (!(v[HL_PARAM_tgo_min_s] < v[HL_PARAM_tgo_max_s])) return HL_PARAM_tgo_min_s;
+    if (!(v[HL_PARAM_sky_crane_altitude_m] < v[HL_PARAM_gate_altitude_m])) return HL_PARAM_sky_crane_altitude_m;
+    if (!(v[HL_PARAM_sky_crane_speed_mps] < v[HL_PARAM_gate_speed_mps])) return HL_PARAM_sky_crane_speed_mps;
+    if (!(v[HL_PARAM_final_decel_mps2] <= HL_DECEL_MAX_OVER_GATE * gate_decel)) return HL_PARAM_final_decel_mps2;
+    return HL_PARAMS_OK;
+}
+
+int32_t hl_params_check(const double *v)
+{
+    int32_t i;
+    for (i = 0; i < (int32_t)HL_PARAM_COUNT; i++) {
+        if (value_breaks(&hl_param_rules[i], v[i])) return i;
+    }
+    return cross_rule_broken(v);
 }

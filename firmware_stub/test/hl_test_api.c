@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "hl_crc32c.h"
+#include "hl_board.h"
 #include "hl_frame.h"
 
 #include <string.h>
@@ -131,4 +132,45 @@ int hl_test_phase_row(int32_t phase, uint32_t *flags, int32_t *handler)
     *flags = row->flags;
     *handler = first;
     return 0;
+}
+
+/* ---- a whole board, bytes in and bytes out (tests/firmware/test_board_rules.py) ---- */
+
+static hl_board_t test_board;
+static uint8_t board_out[1u << 16];
+static size_t board_out_len;
+static uint32_t board_clock_us;
+
+static void board_write(void *ctx, const uint8_t *data, size_t n)
+{
+    (void)ctx;
+    if (board_out_len + n <= sizeof board_out) {
+        memcpy(board_out + board_out_len, data, n);
+        board_out_len += n;
+    }
+}
+
+static uint32_t board_micros(void *ctx)
+{
+    (void)ctx;
+    return board_clock_us += 100u;
+}
+
+void hl_test_board_init(void)
+{
+    hl_board_io_t io;
+    memset(&io, 0, sizeof io);
+    io.write = board_write;
+    io.micros = board_micros;
+    hl_board_init(&test_board, io, "test");
+}
+
+/* feed `n` bytes; what the board wrote meanwhile goes to `out` (its length returned, or -1) */
+int hl_test_board_push(const uint8_t *data, size_t n, uint8_t *out, size_t cap)
+{
+    board_out_len = 0;
+    hl_board_push(&test_board, data, n);
+    if (board_out_len > cap) return -1;
+    memcpy(out, board_out, board_out_len);
+    return (int)board_out_len;
 }

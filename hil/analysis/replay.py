@@ -19,13 +19,13 @@ from hilander.hil.analysis.backtoback import BackToBack
 from hilander.hil.link.record import RX, TX, Recording, RecordingError
 from hilander.hil.wire.codec import Decoder, Packet, wire_round
 from hilander.hil.wire.mapxfer import MapAssembler
+from hilander.hil.wire.params import config_from_params
 from hilander.hil.wire.protocol import (
     HazardMapBegin,
     HazardMapChunk,
     HazardMapEnd,
     Hello,
     Params,
-    config_from_params,
     params_message,
 )
 from hilander.sim.result import summarize

@@ -24,13 +24,13 @@ from hilander.hil.link.record import TX, read_recording
 from hilander.hil.session import BoardSession, open_board
 from hilander.hil.wire.codec import Decoder
 from hilander.hil.wire.mapxfer import MapAssembler
+from hilander.hil.wire.params import config_from_params
 from hilander.hil.wire.protocol import (
     HazardMapBegin,
     HazardMapChunk,
     HazardMapEnd,
     Hello,
     Params,
-    config_from_params,
 )
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from hilander.controller.interface import Event, Phase, Status
+from hilander.hil.gen import cparams
 from hilander.hil.wire.protocol import (
     CRC_SIZE,
     FLAG_ACK_REQUEST,
@@ -252,9 +253,15 @@ def source_text() -> str:
 
 
 def write(folder: Path) -> bool:
-    """Write hl_messages.h and .c into `folder`; True if either changed."""
+    """Write hl_messages.h and .c and hl_param_rules.c into `folder`; True if
+    any changed."""
     changed = False
-    for name, text in (("hl_messages.h", header_text()), ("hl_messages.c", source_text())):
+    files = (
+        ("hl_messages.h", header_text()),
+        ("hl_messages.c", source_text()),
+        ("hl_param_rules.c", cparams.source_text()),
+    )
+    for name, text in files:
         path = folder / name
         old = path.read_text() if path.exists() else None
         if old != text:

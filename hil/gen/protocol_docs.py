@@ -10,12 +10,18 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from hilander.controller.config import CROSS_RULES
 from hilander.controller.interface import Command, SensorFrame
+from hilander.controller.params import range_text
 from hilander.hil.gen.scenario_docs import rewrite
 from hilander.hil.wire.codec import encode
+from hilander.hil.wire.meanings import TABLES
 from hilander.hil.wire.protocol import (
     CRC_SIZE,
+    FLAG_ACK_REQUEST,
+    FLAG_RESEND,
     HEADER_SIZE,
+    PARAM_FIELDS,
     PARAM_NAMES,
     PROTOCOL_VERSION,
     SCHEMA_HASH,
@@ -101,16 +107,55 @@ def _messages() -> list[str]:
     return lines
 
 
-def _params_and_sizes() -> list[str]:
+def _enumerations() -> list[str]:
+    lines = ["", "### Numbers", "", "Every value a field can hold, and what it means."]
+    lines += ["", "Header `flags` (bits):", "", "| value | name | meaning |", "|---|---|---|"]
+    lines += [
+        f"| {FLAG_RESEND} | RESEND | this frame repeats one sent before (a new seq) |",
+        f"| {FLAG_ACK_REQUEST} | ACK_REQUEST | answer this frame with an ACK |",
+    ]
+    for heading, enumeration, meaning, where in TABLES:
+        lines += [
+            "",
+            f"`{heading}`, in {where}:",
+            "",
+            "| value | name | meaning |",
+            "|---|---|---|",
+        ]
+        for member in enumeration:
+            lines.append(f"| {member.value} | {member.name} | {meaning[member]} |")
+    return lines
+
+
+def params_table() -> list[str]:
+    """Every PARAMS value: its index, name, unit, rule and meaning."""
     lines = [
         "",
-        "### PARAMS order",
+        "### PARAMS",
         "",
-        "PARAMS.values holds these fields of the law's configuration (docs/scenarios.md, "
-        "`[law]` and `[vehicle]`), in this order, as f64:",
+        "PARAMS.values holds the law's configuration (docs/scenarios.md, `[law]` and "
+        f"`[vehicle]`): {len(PARAM_NAMES)} values, f64, in this order. Each must be finite "
+        "and keep its rule; an integer is a whole number, a word is sent as its index among "
+        "the words listed. A board that rejects a PARAMS blames the first value, in this order, "
+        "that breaks its rule; if every value keeps its own, the first rule between values "
+        "that is broken, in the order below (ACK INVALID's `detail`: the blamed field's index).",
         "",
+        "| index | field | unit | rule | meaning |",
+        "|---|---|---|---|---|",
     ]
-    lines += [f"{i}. `{name}`" for i, name in enumerate(PARAM_NAMES)]
+    for i, f in enumerate(PARAM_FIELDS):
+        words = f.metadata.get("choices")
+        rule = ", ".join(f"{k} {w}" for k, w in enumerate(words)) if words else range_text(f)
+        if not words and f.type in ("int", int):
+            rule = f"whole, {rule}"
+        lines.append(f"| {i} | `{f.name}` | {f.metadata['unit']} | {rule} | {f.metadata['doc']} |")
+    lines += ["", "Rules between values, checked in this order (the field blamed first):", ""]
+    lines += [f"{k + 1}. `{field}` {text}" for k, (field, text, _) in enumerate(CROSS_RULES)]
+    return lines
+
+
+def _params_and_sizes() -> list[str]:
+    lines = _enumerations() + params_table()
     lines += ["", "### Frame sizes and line use", "", *utilisation_table(), ""]
     lines.append(
         f"Header {HEADER_SIZE} bytes, CRC {CRC_SIZE} bytes, two delimiters, and one COBS "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import crc32c
@@ -39,6 +40,17 @@ def map_messages(hazard_map: HazardMap, map_id: int) -> list[Any]:
     return msgs
 
 
+def begin_error(msg: HazardMapBegin) -> str | None:
+    """Why a HAZARD_MAP_BEGIN cannot start a transfer, or None."""
+    if not 1 <= msg.cells <= HAZARD_MAP_MAX_CELLS:
+        return f"cells = {msg.cells}: must be 1 to {HAZARD_MAP_MAX_CELLS}"
+    if not (math.isfinite(msg.cell_size_m) and msg.cell_size_m > 0):
+        return f"cell_size_m = {msg.cell_size_m!r}: must be a finite number > 0"
+    if not all(math.isfinite(x) for x in msg.origin_S_m):
+        return f"origin_S_m = {msg.origin_S_m!r}: must be finite"
+    return None
+
+
 class MapAssembler:
     """Collects one transfer; ``end()`` says whether it arrived whole."""
 
@@ -49,26 +61,30 @@ class MapAssembler:
         self.complete: HazardMap | None = None
 
     def start(self, msg: HazardMapBegin) -> bool:
-        """False if the map is larger than a board can hold."""
-        if not 1 <= msg.cells <= HAZARD_MAP_MAX_CELLS:
-            self.begin = None
-            return False
-        self.begin = msg
+        """False if the map is not one a board can hold (docs/protocol.md,
+        "Hazard map transfer"): no transfer is then under way."""
         self.complete = None  # a new transfer replaces the last map, whole or not
+        self.begin = msg if begin_error(msg) is None else None
+        if self.begin is None:
+            return False
         size = msg.cells * msg.cells
         self._layers = [np.zeros(size, np.float32) for _ in LAYERS]
         self._have = [np.zeros(size, bool) for _ in LAYERS]
         return True
 
-    def add(self, msg: HazardMapChunk) -> None:
+    def add(self, msg: HazardMapChunk) -> bool:
+        """Keep a chunk's cells; False (nothing kept) if it is not one of this
+        transfer's: no transfer, another map, no such layer, no values, or
+        cells past the map's last."""
         b = self.begin
-        if b is None or msg.map_id != b.map_id or msg.layer >= len(LAYERS):
-            return
         stop = msg.first_cell + len(msg.values)
-        if stop > b.cells * b.cells:
-            return
+        if b is None or msg.map_id != b.map_id or msg.layer >= len(LAYERS):
+            return False
+        if not msg.values or stop > b.cells * b.cells:
+            return False
         self._layers[msg.layer][msg.first_cell : stop] = msg.values
         self._have[msg.layer][msg.first_cell : stop] = True
+        return True
 
     def end(self, msg: HazardMapEnd) -> int:
         """Cells still missing (0: the map is complete and its CRC checks)."""

@@ -277,7 +277,7 @@ SPECS: tuple[Spec, ...] = (
             _f("status", "u8", "-", "AckStatus", py=int),
             _f("detail", "u32", "-", "status detail (e.g. cells missing)", py=int),
         ),
-        "answers PARAMS, HAZARD_MAP_END, FAULT_INJECT",
+        "answers PARAMS, HAZARD_MAP_END, FAULT_INJECT, and a frame with ACK_REQUEST",
         "both",
     ),
     Spec(
@@ -297,7 +297,7 @@ SPECS: tuple[Spec, ...] = (
                 py=int,
             ),
         ),
-        "I am alive; once a second when idle",
+        "I am alive: once a second while a session is open",
         "both",
     ),
     Spec(
@@ -368,33 +368,12 @@ SCHEMA_HASH = crc32c.crc32c(schema_text().encode())
 def params_message(config: LawConfig) -> Params:
     """The PARAMS of a configuration: every field a number (a word, its index
     among the field's choices)."""
-    return Params(tuple(_wire_value(f, getattr(config, f.name)) for f in _PARAM_FIELDS))
+    return Params(tuple(_wire_value(f, getattr(config, f.name)) for f in PARAM_FIELDS))
 
 
-_PARAM_FIELDS = dataclasses.fields(LawConfig)
+PARAM_FIELDS = dataclasses.fields(LawConfig)
 
 
 def _wire_value(f: dataclasses.Field[Any], value: Any) -> float:
     choices = f.metadata.get("choices")
     return float(choices.index(value) if choices is not None else value)
-
-
-def config_from_params(msg: Params) -> LawConfig:
-    """The LawConfig a PARAMS message carries; ValueError if it is not one."""
-    if len(msg.values) != len(PARAM_NAMES):
-        raise ValueError(f"PARAMS has {len(msg.values)} values, need {len(PARAM_NAMES)}")
-    kwargs: dict[str, Any] = dict(zip(PARAM_NAMES, msg.values, strict=True))
-    for f in _PARAM_FIELDS:
-        if f.type in ("int", int):
-            kwargs[f.name] = int(kwargs[f.name])
-        choices = f.metadata.get("choices")
-        if choices is not None:
-            kwargs[f.name] = _choice(f.name, choices, kwargs[f.name])
-    return LawConfig(**kwargs)
-
-
-def _choice(name: str, choices: tuple[str, ...], value: float) -> str:
-    """The word a PARAMS value stands for; ValueError if none."""
-    if not (value.is_integer() and 0 <= value < len(choices)):
-        raise ValueError(f"{name} = {value!r}: must be an index of {', '.join(choices)}")
-    return choices[int(value)]

@@ -23,7 +23,8 @@ from hilander.controller.reference_plan import (
     plan_state,
     replan,
 )
-from hilander.hil.wire.protocol import config_from_params, params_message
+from hilander.hil.wire.params import config_from_params
+from hilander.hil.wire.protocol import params_message
 from hilander.sim.catalog import flyable_names
 from hilander.sim.result import summarize
 from hilander.sim.run import fly
