@@ -3,6 +3,15 @@
 The link knows nothing about landings. It numbers what it sends, decodes what
 it reads, keeps the decoder's counters, tells duplicates and gaps from the
 sequence numbers, and hands every byte to the recorder if there is one.
+
+A duplicate is a frame received again: the same sequence number and the same
+content as one of the last ``RECENT_FRAMES`` received (a board's repeated
+COMMAND is its cached bytes, seq and all). It is counted once, here, and
+still delivered, marked: ``duplicate`` says whether the packet ``receive``
+returned last was one, so that the layer above does not count it again.
+A gap is a run of sequence numbers skipped going forward; a frame numbered
+behind the last one (its first copy came late, or the peer restarted its
+numbering) is neither, and does not move the count back.
 """
 
 from __future__ import annotations
@@ -16,6 +25,8 @@ from hilander.hil.link.transport import Transport
 from hilander.hil.wire.codec import Decoder, Packet, encode
 from hilander.hil.wire.protocol import PROTOCOL_VERSION
 
+RECENT_FRAMES = 256  # frames remembered to tell a repeat from a new frame
+
 
 class Link:
     def __init__(self, transport: Transport, recorder: Recorder | None = None) -> None:
@@ -24,12 +35,14 @@ class Link:
         self.decoder = Decoder()
         self.session_id = 0
         self._seq = 0
-        self._queue: deque[Packet] = deque()
+        self._queue: deque[tuple[Packet, bool]] = deque()
         self._last_seq: int | None = None
+        self._recent: dict[int, Packet] = {}  # seq -> the last frame received with it
         self.frames_sent = 0
-        self.frames_received = 0
-        self.seq_gaps = 0  # frames the peer numbered that never arrived whole
-        self.duplicates = 0  # frames received twice (same sequence number)
+        self.frames_received = 0  # every frame decoded, duplicates included
+        self.seq_gaps = 0  # sequence numbers skipped: frames the peer sent that never came whole
+        self.duplicates = 0  # frames received again (same seq, same content)
+        self.duplicate = False  # the packet receive() returned last is a duplicate
 
     @property
     def next_seq(self) -> int:
@@ -51,6 +64,7 @@ class Link:
     def restart_sequence(self) -> None:
         """The peer rebooted: its numbering starts again."""
         self._last_seq = None
+        self._recent.clear()
 
     def write(self, data: bytes, frames: int = 1) -> None:
         """Raw bytes to the line: ``frames`` whole frames (0 for a bare delimiter)."""
@@ -60,7 +74,8 @@ class Link:
         self.transport.write(data)
 
     def receive(self, timeout_s: float) -> Packet | None:
-        """The next packet, waiting at most ``timeout_s``; None if none came."""
+        """The next packet, waiting at most ``timeout_s``; None if none came.
+        ``duplicate`` then says whether it is a frame received before."""
         deadline = time.monotonic() + timeout_s
         while not self._queue:
             remaining = deadline - time.monotonic()
@@ -69,26 +84,33 @@ class Link:
                 self.feed(data)
             if not self._queue and remaining <= 0:
                 return None  # bounded even when bytes keep coming and none make a frame
-        return self._queue.popleft()
+        packet, self.duplicate = self._queue.popleft()
+        return packet
 
     def feed(self, data: bytes) -> None:
         if self.recorder is not None:
             self.recorder.rx(data)
         for packet in self.decoder.feed(data):
-            self._sequence(packet.seq)
+            duplicate = self._sequence(packet)
             self.frames_received += 1
-            self._queue.append(packet)
+            self._queue.append((packet, duplicate))
 
-    def _sequence(self, seq: int) -> None:
-        last = self._last_seq
-        self._last_seq = seq
-        if last is None:
-            return
-        gap = (seq - last - 1) & 0xFFFF
-        if gap == 0xFFFF:
+    def _sequence(self, packet: Packet) -> bool:
+        """Count a gap or a duplicate; True if the packet is a duplicate."""
+        seq = packet.seq
+        if self._recent.get(seq) == packet:
             self.duplicates += 1
-        elif gap < 0x8000:
+            return True
+        self._recent.pop(seq, None)
+        self._recent[seq] = packet
+        if len(self._recent) > RECENT_FRAMES:
+            del self._recent[next(iter(self._recent))]
+        last = self._last_seq
+        gap = 0 if last is None else (seq - last - 1) & 0xFFFF
+        if gap < 0x8000:  # forward (behind: a late first copy, or a restart)
             self.seq_gaps += gap
+            self._last_seq = seq
+        return False
 
     def counters(self) -> dict[str, int]:
         c = self.decoder.counters

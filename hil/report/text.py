@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from hilander.hil.campaign.summary import CampaignSummary, Failures, ViolationCount
-from hilander.hil.session.summary import BoardSummary, Summary, landing_of
+from hilander.hil.session.summary import BoardSummary, LinkSummary, Summary, landing_of
 from hilander.sim.campaign import METRIC_NAMES
 from hilander.sim.summary import LandingSummary, Touchdown
 
@@ -115,6 +115,7 @@ def link_lines(s: BoardSummary) -> list[str]:
     ]
     if (b := k.board_instructions) is not None:
         lines.append(f"  board cost   {cost_line(b)}")
+    lines += _board_lines(k)
     if late.max is not None:
         lines.append(
             f"               late answers (dropped) p50 {_f(late.p50, '.0f')} us, max "
@@ -131,6 +132,24 @@ def link_lines(s: BoardSummary) -> list[str]:
         )
     lines += [f"  UNSUPPORTED  {u}" for u in k.unsupported_faults]
     lines += [f"  board fault  {f}" for f in k.board_fault_reports[:5]]
+    return lines
+
+
+def _board_lines(k: LinkSummary) -> list[str]:
+    """What the board said of itself (its last HEARTBEAT), and maps given up."""
+    lines = []
+    if (h := k.board_heartbeat) is not None:
+        stack = "not measured" if h.stack_high_water_B is None else f"{h.stack_high_water_B} B"
+        lines.append(
+            f"  board        last heartbeat at {h.uptime_ms / 1e3:.1f} s of uptime: "
+            f"{h.frames_received} frames received, CRC errors {h.crc_errors}, "
+            f"resyncs {h.resyncs}, stack {stack}"
+        )
+    if k.maps_given_up:
+        lines.append(
+            f"  hazard map   {k.maps_given_up} given up (never taken whole): "
+            "the board flew without it"
+        )
     return lines
 
 

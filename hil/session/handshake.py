@@ -5,6 +5,12 @@ fails loudly, naming both sides; PARAMS -> ACK configures the flight computer;
 a hazard map goes as BEGIN, chunks, END -> ACK. Every wait is bounded: the
 first is the adaptive RTO (at least 0.5 s), each resend waits twice as long
 (up to the RTO's ceiling), and an answer to any try is taken.
+
+A map the board did not take whole (END answered other than OK) goes again,
+BEGIN to END, at most ``MAP_TRANSFERS`` transfers of one map in a session:
+in lockstep at once, and then the landing ends (HandshakeError); in real
+time before the next frame, and then it is given up (``maps_given_up``) and
+the board flies without it.
 """
 
 from __future__ import annotations
@@ -13,10 +19,10 @@ import time
 from typing import Any
 
 from hilander.controller.config import LawConfig
-from hilander.controller.interface import HazardMap
+from hilander.controller.interface import Command, HazardMap
 from hilander.hil.link.link import Link
 from hilander.hil.link.transport import WriteTimeout
-from hilander.hil.session.linkstats import LinkStats
+from hilander.hil.session.linkstats import LinkStats, heard_as
 from hilander.hil.session.options import HANDSHAKE_FIRST_WAIT_S, SessionOptions
 from hilander.hil.session.rto import RetransmitTimer
 from hilander.hil.wire.codec import Packet, VersionMismatch
@@ -44,6 +50,7 @@ from hilander.hil.wire.protocol import (
 
 WANTED = Capability.LOCKSTEP | Capability.HAZARD_MAP
 MAP_CHUNK_TRIES = 10  # the map is not time-critical in lockstep: be patient on bad lines
+MAP_TRANSFERS = 3  # whole transfers of one map (the first and 2 again), then no more
 
 
 class HandshakeError(ConnectionError):
@@ -62,7 +69,9 @@ class Handshaker:
         self.capabilities = 0
         self.board_name = ""
         self._map_id = 0
-        self.map_incomplete = False
+        self.map_transfers = 0  # transfers of the current map so far
+        self.map_incomplete = False  # real time: the last transfer did not go whole
+        self._end_seq: int | None = None  # real time: the last END sent, whose ACK tells
         self.echoed = False
         self.timer = RetransmitTimer(options.timeout_s)  # shared with the lockstep steps
 
@@ -120,31 +129,79 @@ class Handshaker:
 
     def request(self, msg: Any, flags: int = 0, tries: int | None = None) -> bool:
         """Send a message that the board ACKs; True if it said OK."""
+        return bool(self._ask(msg, flags, tries).status == AckStatus.OK)
+
+    def _ask(self, msg: Any, flags: int = 0, tries: int | None = None) -> Ack:
+        """Send a message that the board ACKs; its ACK."""
         seqs: list[int] = []
 
         def answer(p: Packet) -> bool:
             return isinstance(p.msg, Ack) and p.msg.acked_seq in seqs
 
         p = self._exchange(msg, answer, SPEC_BY_CLASS[type(msg)].name, seqs, flags, tries)
-        return bool(p.msg.status == AckStatus.OK)
+        assert isinstance(p.msg, Ack)
+        return p.msg
 
-    def send_map(self, hazard_map: HazardMap) -> None:
-        """The map in chunks; in lockstep, resent until the board has it whole."""
-        self._map_id = (self._map_id + 1) & 0xFFFF
-        self.map_incomplete = False
-        msgs = map_messages(hazard_map, self._map_id)
+    def send_map(self, hazard_map: HazardMap, again: bool = False) -> None:
+        """A transfer of the map: the first of a map, or ``again`` the same map
+        (the board did not take it whole). In lockstep, sent until the board
+        has it whole, at most MAP_TRANSFERS times; in real time, one transfer
+        without waits (END's ACK comes later, to ``late``)."""
+        if not again:
+            self.map_transfers = 0
         if self.options.mode == Mode.REALTIME:
-            try:
-                for m in msgs:
-                    self.link.send(m)
-            except WriteTimeout:  # lateness: the map goes again before the next frame
-                self.stats.write_timeouts += 1
-                self.map_incomplete = True
+            self._send_map_realtime(hazard_map)
             return
-        for m in msgs[:-1]:
-            self.request(m, FLAG_ACK_REQUEST, MAP_CHUNK_TRIES)
-        if not self.request(msgs[-1], tries=MAP_CHUNK_TRIES):
-            raise HandshakeError("the board never took the hazard map whole")
+        while True:
+            msgs = self._transfer(hazard_map)
+            for m in msgs[:-1]:
+                self.request(m, FLAG_ACK_REQUEST, MAP_CHUNK_TRIES)
+            ack = self._ask(msgs[-1], tries=MAP_CHUNK_TRIES)
+            if ack.status == AckStatus.OK:
+                return
+            why = f"{_status(ack.status)}, {ack.detail} cells missing"
+            self.stats.board_text(f"hazard map {self._map_id} not taken whole: {why}")
+            if self.map_transfers >= MAP_TRANSFERS:
+                n = hazard_map.cells
+                first = (self._map_id - self.map_transfers + 1) & 0xFFFF
+                raise HandshakeError(
+                    f"the board never took the hazard map ({n} x {n} cells) whole: "
+                    f"{self.map_transfers} transfers (map ids {first}-{self._map_id}), "
+                    f"the last answered {why}"
+                )
+
+    def _transfer(self, hazard_map: HazardMap) -> list[Any]:
+        """The messages of the next transfer (BEGIN, chunks, END), a new map id."""
+        self._map_id = (self._map_id + 1) & 0xFFFF
+        self.map_transfers += 1
+        self.map_incomplete = False
+        return map_messages(hazard_map, self._map_id)
+
+    def _send_map_realtime(self, hazard_map: HazardMap) -> None:
+        msgs = self._transfer(hazard_map)
+        self._end_seq = None
+        try:
+            for m in msgs[:-1]:
+                self.link.send(m)
+            end_seq = self.link.next_seq
+            self.link.send(msgs[-1])
+            self._end_seq = end_seq
+        except WriteTimeout:  # lateness: the map goes again before the next frame
+            self.stats.write_timeouts += 1
+            self._map_not_whole("not written in time")
+
+    def _map_not_whole(self, why: str) -> None:
+        """Real time: the last transfer did not go whole. Again before the next
+        frame, or, after MAP_TRANSFERS transfers, given up: the board flies
+        without it."""
+        self.stats.board_text(f"hazard map {self._map_id} not taken whole: {why}")
+        if self.map_transfers < MAP_TRANSFERS:
+            self.map_incomplete = True
+            return
+        self.stats.maps_given_up += 1
+        self.stats.board_text(
+            f"hazard map given up after {self.map_transfers} transfers: the board flies without it"
+        )
 
     def _exchange(
         self,
@@ -182,29 +239,45 @@ class Handshaker:
         raise HandshakeError(f"no answer to {name} after {tries} tries in {waited:.1f} s ({hint})")
 
     def late(self, p: Packet) -> None:
-        """A packet that is not what we wait for: count it, keep reports."""
+        """A packet that is not what we wait for (just received from the link):
+        count it, keep reports. Each is noted as heard, in our session or
+        another's (the stall's message). A duplicate is counted by the link,
+        and a frame of another protocol version by its decoder, and nothing
+        more. The last HEARTBEAT kept is the last one of our session."""
         msg, s = p.msg, self.stats
-        s.heard()
+        ours = p.session_id == self.link.session_id and not isinstance(msg, VersionMismatch)
+        s.heard(heard_as(msg, self.link.duplicate), ours)
+        if self.link.duplicate or isinstance(msg, VersionMismatch):
+            return
         if isinstance(msg, Fault):
-            if msg.code == FaultCode.NO_SESSION and p.session_id == self.link.session_id:
+            if msg.code == FaultCode.NO_SESSION and ours:
                 self.rebooted = True
             else:
                 s.board_fault(msg)
         elif isinstance(msg, Text):
             s.board_text(msg.text)
         elif isinstance(msg, Heartbeat):
-            s.board_heartbeat = msg
+            s.board_heartbeat = msg if ours else s.board_heartbeat
         elif isinstance(msg, BoardInfo):
             s.board_info = msg
-        elif isinstance(msg, Ack) and msg.acked_type == _END_TYPE and msg.status != AckStatus.OK:
-            s.board_text(f"hazard map arrived incomplete ({msg.detail} cells missing)")
-            self.map_incomplete = True
         elif isinstance(msg, Ack):
-            s.late_acks += 1
+            self._late_ack(msg, ours)
+        elif isinstance(msg, HelloAck):
+            s.late_acks += 1  # to a HELLO answered already, or given up on
         elif isinstance(msg, Hello):
             self.echoed = True  # our own HELLO came back
+        elif isinstance(msg, Command):
+            s.stale_commands += 1  # of another session, or during an exchange
+
+    def _late_ack(self, msg: Ack, ours: bool) -> None:
+        """An ACK not waited for: in real time, the one to the last map's END
+        (not whole: the map again, or given up); any other is late."""
+        if ours and msg.acked_type == _END_TYPE and msg.acked_seq == self._end_seq:
+            self._end_seq = None
+            if msg.status != AckStatus.OK:
+                self._map_not_whole(f"{_status(msg.status)}, {msg.detail} cells missing")
         else:
-            s.stale_commands += 1
+            self.stats.late_acks += 1
 
 
 _END_TYPE = SPEC_BY_CLASS[HazardMapEnd].type_id

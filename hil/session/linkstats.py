@@ -1,20 +1,43 @@
-"""What a board session measured: latency, misses, timeouts, resets, board reports."""
+"""What a board session measured: latency, misses, timeouts, resets, board reports.
+
+The world's own counters (the link's and its decoder's are in hil/link):
+
+- ``stale_commands``: COMMANDs dropped that are not duplicates: of our
+  session for a step other than the one awaited (a late answer to a step
+  given up on, or an old step's), or of another session. A board's repeated
+  COMMAND (the same bytes, seq and all) is the link's ``duplicates``, and
+  only that: one frame, one counter.
+- ``late_acks``: ACKs (and HELLO_ACKs) to a request already answered or
+  given up on.
+- ``maps_given_up``: real time, hazard maps the board never took whole in
+  MAP_TRANSFERS transfers (the board flew without them).
+
+What the board sent since a step's first frame is tallied too (``listen``,
+``heard``), for a stall's message: alive means frames of our session.
+"""
 
 from __future__ import annotations
 
-import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from hilander.controller.interface import Phase
+from hilander.controller.interface import Command, Phase
 from hilander.hil.link.link import Link
 from hilander.hil.session.options import SessionOptions
 from hilander.hil.session.rto import RetransmitTimer
-from hilander.hil.session.summary import LinkSummary, Percentiles
-from hilander.hil.wire.protocol import BoardInfo, CostUnit, Fault, FaultCode, Heartbeat
+from hilander.hil.session.summary import HeartbeatSummary, LinkSummary, Percentiles
+from hilander.hil.wire.protocol import (
+    SPEC_BY_CLASS,
+    BoardInfo,
+    CostUnit,
+    Fault,
+    FaultCode,
+    Heartbeat,
+)
 
 KEEP_REPORTS = 20  # board faults and text lines kept for the summary
 
@@ -35,17 +58,19 @@ class LinkStats:
     timeouts: int = 0
     stalls: int = 0
     resets: int = 0
-    stale_commands: int = 0  # commands for another step (late, or repeated)
+    stale_commands: int = 0  # commands for another step or session, not duplicates
     late_acks: int = 0  # answers to a request already answered or given up
+    maps_given_up: int = 0  # real time: maps not taken whole in MAP_TRANSFERS transfers
     host_overruns: int = 0  # real time: the host itself fell a period behind
     write_timeouts: int = 0  # frames not written within the transport's write timeout
     unsupported: list[str] = field(default_factory=list)
     faults: list[str] = field(default_factory=list)
     fault_count: int = 0
     text: list[str] = field(default_factory=list)
-    board_heartbeat: Heartbeat | None = None
+    board_heartbeat: Heartbeat | None = None  # the last one of our session
     board_info: BoardInfo | None = None  # the board's timing declaration, if it sent one
-    _heard_at: float = 0.0
+    _heard: Counter[str] = field(default_factory=Counter)  # our session's, since listen()
+    _heard_elsewhere: int = 0  # frames of another session since listen()
 
     def answered(
         self,
@@ -63,7 +88,6 @@ class LinkStats:
         self.instructions.append(instructions)
         self.answered_steps.append(step)
         self.answered_phases.append(phase)
-        self.heard()
 
     def board_instructions(self) -> dict[str, Any] | None:
         """Each step's cost as the board counts it, against its declared budget;
@@ -114,11 +138,28 @@ class LinkStats:
         self.timeouts += 1
         self.timeout_time_s.append(time_s)
 
-    def heard(self) -> None:
-        self._heard_at = time.monotonic()
+    def listen(self) -> None:
+        """Start a new tally of what the board sends (a step's first frame)."""
+        self._heard.clear()
+        self._heard_elsewhere = 0
 
-    def heard_since(self, t: float) -> bool:
-        return self._heard_at >= t
+    def heard(self, what: str, in_session: bool = True) -> None:
+        """A frame came that was not the answer waited for: ``what`` it was
+        (heard_as), of our session or of another."""
+        if in_session:
+            self._heard[what] += 1
+        else:
+            self._heard_elsewhere += 1
+
+    def hearing(self) -> str:
+        """What the board sent since ``listen``, for a stall's message:
+        'alive: 12 commands for other steps, 1 heartbeat', 'silent in this
+        session (5 frames of another session)', or 'silent'."""
+        if self._heard:
+            return "alive: " + ", ".join(_count(n, w) for w, n in self._heard.most_common())
+        if self._heard_elsewhere:
+            return f"silent in this session ({_count(self._heard_elsewhere, OTHER_SESSION)})"
+        return "silent"
 
     def board_fault(self, msg: Fault) -> None:
         self.fault_count += 1
@@ -137,12 +178,13 @@ class LinkStats:
     def summary(
         self, link: Link, options: SessionOptions, board_name: str, timer: RetransmitTimer
     ) -> LinkSummary:
-        c = link.counters()
+        """The ``link`` object: every counter of the link (and its decoder)
+        by its own name, then the world's."""
+        counts: dict[str, Any] = link.counters()
         return LinkSummary(
             port=link.transport.name,
             board=board_name,
-            frames_sent=c["frames_sent"],
-            frames_received=c["frames_received"],
+            **counts,
             latency_us=self.latency_us(),
             late_latency_us=Percentiles.of(np.asarray(self.late_latencies_s) * 1e6),
             board_compute_us=Percentiles.of(np.asarray(self.compute_us, float)),
@@ -150,15 +192,11 @@ class LinkStats:
             stack_high_water_B=(self.board_heartbeat.stack_high_water_B or None)
             if self.board_heartbeat
             else None,
+            board_heartbeat=HeartbeatSummary.of(self.board_heartbeat),
             deadline_misses=self.deadline_misses,
-            crc_errors=c["crc_errors"],
-            resyncs=c["resyncs"],
             timeouts=self.timeouts,
             stalls=self.stalls,
             resets=self.resets,
-            framing_errors=c["framing_errors"],
-            seq_gaps=c["seq_gaps"],
-            duplicates=c["duplicates"],
             stale_commands=self.stale_commands,
             late_acks=self.late_acks,
             host_overruns=self.host_overruns,
@@ -173,6 +211,7 @@ class LinkStats:
             stall_after_s=options.stall_after_s,
             rto_s=round(timer.rto_s, 6),
             srtt_us=None if timer.srtt_s is None else round(timer.srtt_s * 1e6, 1),
+            maps_given_up=self.maps_given_up,
         )
 
 
@@ -183,6 +222,31 @@ def phase_name(phase: int) -> str:
         return Phase(phase).name.lower()
     except ValueError:
         return str(phase)
+
+
+STALE = "command for another step"
+OTHER_SESSION = "frame of another session"
+OTHER_VERSION = "frame of another protocol version"
+_PLURALS = {
+    STALE: "commands for other steps",
+    OTHER_SESSION: "frames of another session",
+    OTHER_VERSION: "frames of another protocol version",
+}
+
+
+def heard_as(msg: Any, duplicate: bool = False) -> str:
+    """A frame as a stall's message names it: 'heartbeat', 'repeated command'..."""
+    if duplicate:
+        return "repeated " + heard_as(msg).split(" for ")[0]
+    if isinstance(msg, Command):
+        return STALE
+    spec = SPEC_BY_CLASS.get(type(msg))
+    return spec.name.lower().replace("_", " ") if spec else OTHER_VERSION
+
+
+def _count(n: int, what: str) -> str:
+    """'1 heartbeat', '3 heartbeats'."""
+    return f"{n} {what if n == 1 else _PLURALS.get(what, what + 's')}"
 
 
 def _unit_name(cost_unit: int) -> str | None:

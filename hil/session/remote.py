@@ -13,7 +13,9 @@ that could not be written in time) is counted and the last one is held;
 against a board in virtual time (Capability.VIRTUAL_TIME: QEMU under
 -icount) the deadline is judged in the board's own time instead.
 A board that reboots (FAULT NO_SESSION for our session) is taken through the
-handshake again and the landing goes on.
+handshake again and the landing goes on. ``reset`` (a new landing) opens a
+new session whenever the law on the board may have stepped since it was
+configured: HELLO and PARAMS start the board's law afresh.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from hilander.controller.interface import Command, HazardMap, SensorFrame
 from hilander.hil.link.link import Link
 from hilander.hil.link.transport import LinkLost, SimClock, WriteTimeout
 from hilander.hil.session.handshake import HandshakeError, Handshaker
-from hilander.hil.session.linkstats import LinkStats
+from hilander.hil.session.linkstats import STALE, LinkStats, heard_as
 from hilander.hil.session.options import SessionOptions
 from hilander.hil.session.summary import LinkSummary
 from hilander.hil.wire.protocol import (
@@ -95,23 +97,33 @@ class RemoteController:
         self.altitude_m = 0.0  # the navigation altitude of the last frame (progress)
         self.phase: int | None = None  # the phase of the last command (progress)
         self._awaiting: dict[int, tuple[float, float]] = {}  # step -> (sim time, sent at)
+        self._stepped = False  # a frame went to the board since its law was configured
 
     # -- the FlightComputer protocol ---------------------------------------
 
     def reset(self, config: object) -> None:
+        """A new landing: a new session (HELLO, PARAMS: the board's law afresh),
+        unless the one open was configured with ``config`` and flew nothing
+        since (open_board's fly resets before the loop's own reset)."""
         if not isinstance(config, LawConfig):
             raise TypeError("RemoteController.reset needs a LawConfig")
-        if config != self._config or not self.hand.open:
-            self._config = config
-            try:
-                self.hand.connect(config)
-            except LinkLost as e:  # the port went away before the landing
-                why = str(e).removeprefix(f"{self.link.transport.name}: ")
-                raise HandshakeError(f"lost before the landing: {why}") from None
+        if config == self._config and self.hand.open and not self._stepped:
+            return
+        self._config = config
+        self._stepped = False
+        self._hazard_map, self._map_due, self._held, self._t0 = None, False, None, None
+        self._awaiting.clear()
+        self.phase = None
+        try:
+            self.hand.connect(config)
+        except LinkLost as e:  # the port went away before the landing
+            why = str(e).removeprefix(f"{self.link.transport.name}: ")
+            raise HandshakeError(f"lost before the landing: {why}") from None
 
     def step(self, frame: SensorFrame) -> Command:
         self.time_s = frame.time_s
         self.altitude_m = frame.nav_position_S_m[2]
+        self._stepped = True
         if self._sim_clock is not None:
             self._sim_clock.set_time(frame.time_s)
         try:
@@ -158,6 +170,7 @@ class RemoteController:
     def _step_lockstep(self, frame: SensorFrame) -> Command:
         first_sent = time.monotonic()
         tries = 0
+        self.stats.listen()
         while True:
             sent = time.monotonic()
             self._send(frame, FLAG_RESEND if tries else 0)
@@ -171,6 +184,7 @@ class RemoteController:
                 self._recover()
                 self._prepare(frame)
                 first_sent, tries = time.monotonic(), 0
+                self.stats.listen()
                 continue
             self.stats.timed_out(frame.time_s)
             self.timer.back_off()
@@ -188,13 +202,15 @@ class RemoteController:
         return time.monotonic() - first_sent >= self.options.stall_after_s
 
     def _stall(self, frame: SensorFrame, first_sent: float, tries: int) -> NoReturn:
+        """The step ends: say what the board sent meanwhile (alive: frames of
+        our session; silent in it: nothing, or only another session's)."""
         self.stats.stalls += 1
-        alive = "alive (it sent other frames)" if self.stats.heard_since(first_sent) else "silent"
         raise FlightAborted(
             "stall",
             f"no command for step {frame.step} (t = {frame.time_s:.2f} s) within "
             f"{time.monotonic() - first_sent:.1f} s (stall after "
-            f"{self.options.stall_after_s:g} s, {tries} tries); the board is {alive}",
+            f"{self.options.stall_after_s:g} s, {tries} tries); "
+            f"the board is {self.stats.hearing()}",
         )
 
     def _send(self, frame: SensorFrame, flags: int = 0) -> bool:
@@ -257,29 +273,38 @@ class RemoteController:
         while (p := self.link.receive(deadline - time.monotonic())) is not None:
             msg = p.msg
             if isinstance(msg, Command) and p.session_id == self.link.session_id:
-                if msg.step == frame.step:
-                    del self._awaiting[frame.step]
-                    self.stats.answered(
-                        frame.time_s,
-                        time.monotonic() - sent,
-                        msg.compute_time_us,
-                        msg.compute_instructions,
-                        msg.step,
-                        msg.phase,
-                    )
-                    self.phase = msg.phase
-                    return msg
-                self._stale(msg)
+                if self.link.duplicate:  # counted by the link, and only there
+                    self.stats.heard(heard_as(msg, duplicate=True))
+                elif msg.step != frame.step:
+                    self._stale(msg)
+                else:
+                    return self._answer(frame, sent, msg)
             else:
                 self.hand.late(p)
                 if self.hand.rebooted:
                     return None
         return None
 
+    def _answer(self, frame: SensorFrame, sent: float, msg: Command) -> Command:
+        """The command of the step awaited: measured, and taken."""
+        del self._awaiting[frame.step]
+        self.stats.answered(
+            frame.time_s,
+            time.monotonic() - sent,
+            msg.compute_time_us,
+            msg.compute_instructions,
+            msg.step,
+            msg.phase,
+        )
+        self.phase = msg.phase
+        return msg
+
     def _stale(self, msg: Command) -> None:
-        """A command for another step: the first answer to a step given up on
-        is late (its round trip is kept); any other is a repeat."""
+        """A command of our session for another step, not a duplicate: the
+        first answer to a step given up on is late (its round trip is kept);
+        any other answers an old step."""
         self.stats.stale_commands += 1
+        self.stats.heard(STALE)
         given_up = self._awaiting.pop(msg.step, None)
         if given_up is not None:
             time_s, sent = given_up
@@ -287,14 +312,17 @@ class RemoteController:
 
     def _prepare(self, frame: SensorFrame) -> None:
         """Send a new hazard map before its frame, or the last one again if the
-        board lost it (a reboot, or an incomplete transfer in real time)."""
-        if (self._map_due or self.hand.map_incomplete) and self._hazard_map is not None:
-            frame.hazard_map_ready = True
-            frame.hazard_map = self._hazard_map
+        board lost it: a reboot (a new session: its first transfer), or, in
+        real time, a transfer not taken whole (at most MAP_TRANSFERS)."""
         if frame.hazard_map_ready and frame.hazard_map is not None:
-            self._hazard_map = frame.hazard_map
-            self._map_due = False
-            self.hand.send_map(frame.hazard_map)
+            self._hazard_map, again = frame.hazard_map, False
+        elif self._hazard_map is not None and (self._map_due or self.hand.map_incomplete):
+            frame.hazard_map_ready, frame.hazard_map = True, self._hazard_map
+            again = not self._map_due
+        else:
+            return
+        self._map_due = False
+        self.hand.send_map(self._hazard_map, again)
 
     def _recover(self) -> None:
         """The board rebooted: a new session, the parameters, the map again."""

@@ -38,8 +38,47 @@ class Percentiles(Record):
 
 
 @dataclass(frozen=True)
+class HeartbeatSummary(Record):
+    """The last HEARTBEAT the board sent in the session: its own figures."""
+
+    uptime_ms: int  # since the board booted
+    frames_received: int  # good frames it received
+    crc_errors: int  # frames it rejected by CRC
+    resyncs: int  # times it discarded bytes
+    stack_high_water_B: int | None  # its deepest stack since boot (None: not measured)
+
+    @classmethod
+    def of(cls, beat: Any) -> HeartbeatSummary | None:
+        """A wire HEARTBEAT as the summary gives it; None for none."""
+        if beat is None:
+            return None
+        return cls(
+            uptime_ms=beat.uptime_ms,
+            frames_received=beat.frames_received,
+            crc_errors=beat.crc_errors,
+            resyncs=beat.resyncs,
+            stack_high_water_B=beat.stack_high_water_B or None,
+        )
+
+
+@dataclass(frozen=True)
 class LinkSummary(Record):
-    """The ``link`` object of a board session's summary (docs/quickstart.md)."""
+    """The ``link`` object of a board session's summary (docs/quickstart.md).
+
+    What was received: a frame is either decoded (``frames_received``) or
+    thrown away by the decoder and counted by why (``crc_errors``,
+    ``framing_errors``, ``oversize``, ``unknown_type``, ``bad_payload``;
+    ``resyncs`` counts the times bytes were discarded to find the next
+    frame). Of the frames decoded, those of another protocol version are
+    counted ``version_mismatch`` too, and not acted on (a HELLO's answer
+    aside); ``duplicates`` are frames received again (same
+    sequence number, same content: a board's repeated COMMAND), counted
+    there only; ``seq_gaps`` the sequence numbers skipped (frames that never
+    came); ``stale_commands`` the COMMANDs dropped that are not duplicates
+    (for another step, or another session); ``late_acks`` the ACKs to a
+    request already answered or given up on. The 0.6 keys come first, in
+    their order; the keys added since follow ``srtt_us``.
+    """
 
     port: str
     board: str
@@ -73,6 +112,12 @@ class LinkSummary(Record):
     stall_after_s: float
     rto_s: float  # the adaptive wait at the end of the session (lockstep)
     srtt_us: float | None  # the smoothed round trip it came from (None: none measured)
+    board_heartbeat: HeartbeatSummary | None  # the last the board sent (None: none came)
+    oversize: int  # runs of more than 1042 bytes without a delimiter, thrown away
+    unknown_type: int  # frames of a type this host does not know
+    bad_payload: int  # frames whose payload length does not fit their type
+    version_mismatch: int  # frames of another protocol version
+    maps_given_up: int  # real time: hazard maps not taken whole in 3 transfers
 
 
 @dataclass(frozen=True)

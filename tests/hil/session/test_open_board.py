@@ -18,7 +18,8 @@ from hilander.sim.result import summarize
 from hilander.sim.scenario import load_scenario
 
 # The keys of `hilander hil --json` and of its `link` object as 0.6.0 printed
-# them (read from its output), in order: the typed records keep the contract.
+# them (read from its output), in order, then the keys added since: the typed
+# records keep the contract.
 LANDING_KEYS = [
     "scenario",
     "controller",
@@ -70,6 +71,14 @@ LINK_KEYS = [
     "stall_after_s",
     "rto_s",
     "srtt_us",
+    # added since 0.6.0 (issue 20), after its keys: the board's last HEARTBEAT,
+    # the decoder's other receive counters, real-time maps given up
+    "board_heartbeat",
+    "oversize",
+    "unknown_type",
+    "bad_payload",
+    "version_mismatch",
+    "maps_given_up",
 ]
 
 
