@@ -115,9 +115,11 @@ static int finite(double x) { return x - x == 0.0; }
 static uint8_t hello_status(const hl_board_t *b, int foreign)
 {
     const hl_hello_t *h = &b->in.msg.hello;
-    uint32_t mode_cap = h->mode == HL_MODE_LOCKSTEP ? HL_CAP_LOCKSTEP
-                        : h->mode == HL_MODE_REALTIME ? HL_CAP_REALTIME : 0u;
-    if (foreign) return HL_ACK_VERSION_MISMATCH;
+    uint32_t mode_cap;
+    if (foreign) return HL_ACK_VERSION_MISMATCH; /* its payload is not read */
+    mode_cap = h->mode == HL_MODE_LOCKSTEP   ? HL_CAP_LOCKSTEP
+               : h->mode == HL_MODE_REALTIME ? HL_CAP_REALTIME
+                                             : 0u;
     if (h->schema_hash != HL_SCHEMA_HASH) return HL_ACK_SCHEMA_MISMATCH;
     if (b->in.session_id == 0u) return HL_ACK_INVALID;
     if (!(CAPABILITIES & mode_cap)) return HL_ACK_UNSUPPORTED;

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import dataclasses
 import signal
 import sys
@@ -22,7 +21,7 @@ from hilander.hil.cli.exits import Exit, of_verdict
 from hilander.hil.cli.progress import Progress
 from hilander.hil.link.faults import FaultPlan, parse_faults
 from hilander.hil.link.record import read_recording
-from hilander.hil.link.transport import PtyPair, open_port
+from hilander.hil.link.transport import LinkLost, PtyPair, open_port
 from hilander.hil.report.files import (
     TelemetryStream,
     back_to_back_csv,
@@ -168,19 +167,24 @@ def _board_options(args: argparse.Namespace) -> BoardOptions:
 
 
 def _serve(board: Board, once: bool) -> int:
-    stop = threading.Event()
+    stop, code = threading.Event(), Exit.PASS
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with contextlib.suppress(KeyboardInterrupt):
+    try:
         board.serve(stop, until_goodbye=once)
+    except KeyboardInterrupt:
+        pass
+    except LinkLost as e:  # the port went away: say so, keep the tally below
+        print(f"hilander board: error: {e}", file=sys.stderr)
+        code = Exit.LINK
     c = board.link.counters()
     print(
         f"hilander board: stopped after {board.sessions} session(s), {c['frames_received']} "
         f"frames received, {c['crc_errors']} CRC errors, {c['resyncs']} resyncs, "
-        f"{board.resets} injected resets",
+        f"{board.resets} injected resets, {board.write_timeouts} frames the world did not read",
         file=sys.stderr,
     )
-    return Exit.PASS
+    return code
 
 
 def run_firmware(args: argparse.Namespace) -> int:
