@@ -12,7 +12,8 @@ use most; code above may also import a named module inside it::
        ^
     analysis             back-to-back, replay, the fuel-optimal bound
        ^
-    session | board      the world's end of a board session | the controller's end
+    session | board | conformance
+                         the world's end | the controller's end | the protocol's test kit
        ^
     link                 bytes and frames over a port
        ^
@@ -33,6 +34,10 @@ the board's summary records.
 
 ``board``: the controller's end, in Python: ``Board`` and ``VirtualBoard``,
 the C firmware built and started (host or QEMU), flight computers by name.
+
+``conformance``: ``hilander check-board``'s suite: a world at the byte level
+(every header field chosen, every answer kept) and the cases of the
+controller's rules, each naming the section of docs/protocol.md it checks.
 
 ``analysis``: what is computed from flights and recordings: two command
 streams compared step by step, a recording flown again, the fuel-optimal

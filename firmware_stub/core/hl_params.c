@@ -83,10 +83,18 @@ void hl_law_params_from(const double *v, hl_law_params_t *p)
 
 /* ---- the rules a PARAMS keeps (hl_param_rules.h) ---- */
 
+/* a whole number, as Python's float.is_integer(): every double of 2^53 or
+ * more is one (and converting it to an integer could overflow) */
+static int whole(double x)
+{
+    const double two_53 = 9007199254740992.0;
+    return x >= two_53 || x <= -two_53 || x == (double)(int64_t)x;
+}
+
 static int value_breaks(const hl_param_rule_t *r, double x)
 {
     if (!(x - x == 0.0)) return 1; /* NaN or infinite */
-    if ((r->flags & HL_RULE_WHOLE) && x != (double)(int64_t)x) return 1;
+    if ((r->flags & HL_RULE_WHOLE) && !whole(x)) return 1;
     if ((r->flags & HL_RULE_GT) && !(x > r->low)) return 1;
     if ((r->flags & HL_RULE_GE) && !(x >= r->low)) return 1;
     if ((r->flags & HL_RULE_LT) && !(x < r->high)) return 1;

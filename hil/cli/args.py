@@ -195,7 +195,7 @@ def _add_port(p: Any) -> None:
     )
     p.add_argument(
         "--baud",
-        type=_baud,
+        type=baud_rate,
         default=DEFAULT_BAUD,
         metavar="N",
         help="baud rate (default %(default)s)",
@@ -249,5 +249,6 @@ def run_index(text: str) -> int:
     return value
 
 
-def _baud(text: str) -> int:
-    return int(_number(text, lambda v: v == int(v) and 50 <= v <= 20_000_000, "a baud rate"))
+def baud_rate(text: str) -> int:
+    """A --baud: a whole number from 50 to 20,000,000."""
+    return int(_number(text, lambda v: 50 <= v <= 20_000_000 and v == int(v), "a baud rate"))

@@ -7,6 +7,7 @@
      recording, a fault option, a controller, a baseline suite; one line
      on standard error says what and where
 3    the link to a board failed: no session, a stall, the port lost
+     (check-board: no answer to HELLO)
 130  interrupted (Ctrl-C); what was recorded so far is kept
 141  the output pipe was closed (as in `hilander sim | head -1`)
 """

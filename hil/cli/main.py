@@ -31,6 +31,7 @@ from hilander.hil.cli.boards import (
     version,
 )
 from hilander.hil.cli.campaign import add_campaign_commands, run_baseline, run_campaign
+from hilander.hil.cli.checkboard import add_check_board_command, run_check_board
 from hilander.hil.cli.exits import BAD_INPUT, Exit, UsageError, of_verdict
 from hilander.hil.cli.memory import add_memory_command, run_memory
 from hilander.hil.cli.optimal import add_optimal_command, run_optimal
@@ -55,6 +56,7 @@ COMMANDS = (
     "serve",
     "ports",
     "replay",
+    "check-board",
 )
 
 
@@ -80,6 +82,7 @@ def build_parser() -> Parser:
     add_optimal_command(sub, seed_type, run_index)
     add_memory_command(sub)
     add_link_commands(sub, seed_type)
+    add_check_board_command(sub)
     return parser
 
 
@@ -164,15 +167,16 @@ def link_command(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        desk = {
+        by_name = {  # the commands that need nothing but their arguments
             "sim": run_sim,
             "campaign": run_campaign,
             "baseline": run_baseline,
             "optimal": run_optimal,
             "memory": run_memory,
+            "check-board": run_check_board,
         }
-        if args.command in desk:
-            return desk[args.command](args)
+        if args.command in by_name:
+            return by_name[args.command](args)
         if args.command == "scenarios":
             return run_scenarios()
         return link_command(args)

@@ -57,7 +57,8 @@ def _near_bounds(i: int) -> st.SearchStrategy[float]:
     if m.get("choices") is not None:
         bounds = [0.0, float(len(m["choices"]))]
     near = [math.nextafter(b, d) for b in bounds for d in (-math.inf, math.inf)]
-    return st.sampled_from([*bounds, *near, math.nan, math.inf, -math.inf, 0.5, -1.0])
+    huge = [x * s for x in (2.0**53, 2.0**53 + 2, 2.0**63, 1e30) for s in (1, -1)]
+    return st.sampled_from([*bounds, *near, *huge, math.nan, math.inf, -math.inf, 0.5, -1.0])
 
 
 @st.composite

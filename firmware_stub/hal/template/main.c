@@ -1,11 +1,13 @@
 /* A template for a real board: copy this file to hal/<your-board>/main.c and
- * fill in the four functions marked PORT. Everything else (the protocol, the
- * law, the board's rules) is in core/ and needs no change.
+ * fill in the functions marked PORT. Everything else (the protocol, the law,
+ * the board's rules) is in core/ and needs no change. docs/firmware.md,
+ * "Porting to a real board", has the checklist; `hilander check-board PORT`
+ * is the acceptance test.
  *
  * Baud rate: 921600 if the board's UART (or USB CDC) can; a 50 Hz control
  * loop needs only 115200 (docs/protocol.md, "Frame sizes and line use").
- * RAM: about 56 KB for hl_board_t (the 64 x 64 hazard map and the law's
- * clearance buffer are most of it); Flash: about 36 KB with newlib-nano.
+ * RAM: 71 KB for hl_board_t (the 64 x 64 hazard map and the law's clearance
+ * buffer are most of it); flash: about 57 KB (`hilander memory`).
  * Loop time: the board measures each law step with micros() and reports it in
  * COMMAND.compute_time_us; `hilander hil` prints its p50 and max. */
 #include <stddef.h>
@@ -15,17 +17,41 @@
 
 static hl_board_t board; /* large: static, never on the stack */
 
-/* PORT: clocks, pins and the UART at `baud`, 8N1, no flow control. */
+/* Bytes received, by the UART's receive interrupt (or DMA), so that what
+ * the world sends while the board writes is kept (docs/protocol.md,
+ * back-pressure): two of the largest frames. */
+#define RX_SIZE 2048u
+static volatile uint8_t rx_ring[RX_SIZE];
+static volatile uint32_t rx_head, rx_tail, rx_dropped;
+
+/* PORT: clocks, pins, the UART at `baud`, 8N1, no flow control, and its
+ * receive interrupt (uart_rx_isr) enabled. */
 static void hal_init(uint32_t baud) { (void)baud; }
 
-/* PORT: 1 and the byte in *byte if one has arrived, else 0 (never blocks). */
-static int hal_read_byte(uint8_t *byte)
+/* PORT: the UART's receive interrupt handler: read the data register. */
+void uart_rx_isr(void);
+void uart_rx_isr(void)
 {
-    (void)byte;
-    return 0;
+    uint8_t byte = 0; /* PORT: the byte from the UART's data register */
+    uint32_t next = (rx_head + 1u) % RX_SIZE;
+    if (next == rx_tail) {
+        rx_dropped++; /* full: the frame it belongs to fails its CRC, the world resends */
+        return;
+    }
+    rx_ring[rx_head] = byte;
+    rx_head = next;
 }
 
-/* PORT: send n bytes (blocking is fine: the host waits for whole frames). */
+/* 1 and the next byte received in *byte, else 0 (never blocks). */
+static int hal_read_byte(uint8_t *byte)
+{
+    if (rx_tail == rx_head) return 0;
+    *byte = rx_ring[rx_tail];
+    rx_tail = (rx_tail + 1u) % RX_SIZE;
+    return 1;
+}
+
+/* PORT: send n bytes (blocking is fine: reception goes on in the interrupt). */
 static void hal_write(void *ctx, const uint8_t *data, size_t n)
 {
     (void)ctx;

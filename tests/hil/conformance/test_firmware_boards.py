@@ -1,0 +1,46 @@
+"""The suite against the C firmware: the host build on a pty (plain and
+with AddressSanitizer/UBSan) and the Cortex-M3 build under QEMU (`qemu`:
+skipped where the toolchain is missing; .ci/run installs it)."""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hilander.hil.board.firmware import start_firmware
+from hilander.hil.cli.checkboard import table
+from tests.common.firmware import FIRMWARE
+from tests.common.qemu import start_qemu, stop
+from tests.common.quirky import checked, failed
+
+QEMU_WAIT_S = 10.0  # an emulated board on a busy host: wait long, never judge early
+
+
+@pytest.fixture(params=["host", "host-asan"])
+def host_firmware(request: pytest.FixtureRequest) -> Iterator[str]:
+    proc, port = start_firmware(Path(FIRMWARE), request.param, None)
+    yield port
+    proc.send_signal(signal.SIGTERM)
+    proc.communicate(timeout=20)  # and its pipe closed
+    assert proc.returncode == 0
+
+
+def test_the_host_firmware_passes_every_case(host_firmware: str) -> None:
+    result = checked(host_firmware)
+    assert not failed(result), table(result)
+    assert result.counts["skip"] == 0 and result.board_name.startswith("hilander-fw")
+
+
+@pytest.mark.qemu
+@pytest.mark.parametrize("uart", ["pty", "socket"])
+def test_the_emulated_cortex_m_passes_every_case(uart: str) -> None:
+    qemu, port = start_qemu(uart)
+    try:
+        result = checked(port, wait_s=QEMU_WAIT_S)
+    finally:
+        stop(qemu)
+    assert not failed(result), table(result)
+    assert result.board_name == "hilander-fw m3"
