@@ -351,7 +351,7 @@ CROSS_RULES: tuple[tuple[str, str, Callable[[LawConfig], bool]], ...] = (
     ("throttle_max", "must be above throttle_min", lambda c: c.throttle_max > c.throttle_min),
     (
         "plan_throttle_max",
-        "times throttle_max must be above throttle_min (convex guidance)",
+        "times throttle_max must be above throttle_min (checked only when guidance is convex)",
         lambda c: c.guidance != "convex" or c.plan_throttle_max * c.throttle_max > c.throttle_min,
     ),
     ("tgo_min_s", "must be below tgo_max_s", lambda c: c.tgo_min_s < c.tgo_max_s),

@@ -28,6 +28,7 @@ from hilander.hil.wire.protocol import (
     SPECS,
     WIRE_SIZES,
     Spec,
+    schema_text,
 )
 
 BEGIN = "<!-- BEGIN GENERATED: python -m hilander.hil.gen.protocol_docs docs/protocol.md -->"
@@ -135,8 +136,9 @@ def params_table() -> list[str]:
         "",
         "PARAMS.values holds the law's configuration (docs/scenarios.md, `[law]` and "
         f"`[vehicle]`): {len(PARAM_NAMES)} values, f64, in this order. Each must be finite "
-        "and keep its rule; an integer is a whole number, a word is sent as its index among "
-        "the words listed. A board that rejects a PARAMS blames the first value, in this order, "
+        "and keep its rule; an integer is a whole number; a word (a field whose rule lists "
+        "words: `guidance`) is sent as its index among the words listed. A board that "
+        "rejects a PARAMS blames the first value, in this order, "
         "that breaks its rule; if every value keeps its own, the first rule between values "
         "that is broken, in the order below (ACK INVALID's `detail`: the blamed field's index).",
         "",
@@ -154,8 +156,22 @@ def params_table() -> list[str]:
     return lines
 
 
+def _schema() -> list[str]:
+    return [
+        "",
+        "### Schema text",
+        "",
+        f"The text whose CRC-32C is the schema hash ({SCHEMA_HASH:#010x}), as UTF-8, "
+        "the lines joined by a line feed, none after the last:",
+        "",
+        "```",
+        schema_text(),
+        "```",
+    ]
+
+
 def _params_and_sizes() -> list[str]:
-    lines = _enumerations() + params_table()
+    lines = _enumerations() + params_table() + _schema()
     lines += ["", "### Frame sizes and line use", "", *utilisation_table(), ""]
     lines.append(
         f"Header {HEADER_SIZE} bytes, CRC {CRC_SIZE} bytes, two delimiters, and one COBS "

@@ -250,7 +250,7 @@ class Handshaker:
         if self.link.duplicate or isinstance(msg, VersionMismatch):
             return
         if isinstance(msg, Fault):
-            if msg.code == FaultCode.NO_SESSION and ours:
+            if msg.code in LOST and ours:  # the board rebooted, or lost its PARAMS
                 self.rebooted = True
             else:
                 s.board_fault(msg)
@@ -281,6 +281,11 @@ class Handshaker:
 
 
 _END_TYPE = SPEC_BY_CLASS[HazardMapEnd].type_id
+# Faults in the world's own session that say the board has lost the session's
+# state: a reboot (NO_SESSION), or its configuration gone (UNEXPECTED: a
+# SENSOR_FRAME before PARAMS, after a late copy of a HELLO opened it afresh).
+# Either way the world opens a new session and goes on (docs/protocol.md).
+LOST = (FaultCode.NO_SESSION, FaultCode.UNEXPECTED)
 
 
 def _mode_capability(mode: Mode) -> Capability:

@@ -94,7 +94,8 @@ class LinkStats:
         None if the board counts nothing."""
         info = self.board_info
         cost = np.asarray(self.instructions, float)
-        if info is None and not cost.any():
+        counted = info is not None and info.cost_unit != CostUnit.NONE
+        if not counted and not cost.any():  # no unit declared, no count sent
             return None
         budget = info.step_budget_instructions if info and info.step_budget_instructions else None
         worst = int(cost.argmax()) if len(cost) else None

@@ -147,10 +147,14 @@ def test_a_board_reset_is_recovered(
 def test_a_late_reset_is_survived_by_the_link_and_judged_by_the_limits(
     board: VirtualBoard, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """docs/quickstart.md: the law restarted at 30 s, in the sky crane, takes
+    no site from the map below the gate: it reports the nominal target as
+    its site, and the touchdown, clear of hazards, is judged against it."""
     code, s, _ = hil(capsys, board.path, "--fault", "reset=30")
     assert s["link"]["resets"] == 1 and s["link"]["stalls"] == 0
-    assert s["touchdown"] is not None and s["verdict"] in ("pass", "fail")
-    assert code in (0, 1)
+    assert (code, s["verdict"]) == (1, "fail")
+    assert s["violations"] == ["touchdown 44.792 m from the chosen site, over 20 m"]
+    assert s["site"]["position_m"][:2] == [0.0, 0.0] and not s["touchdown"]["on_hazard"]
 
 
 def test_a_reset_the_board_refuses_is_reported_unsupported(

@@ -38,6 +38,8 @@ def test_the_costliest_step_its_phase_and_the_phases_in_flight_order() -> None:
 
 def test_a_board_that_counts_nothing_has_no_cost_object() -> None:
     assert _stats([(0, 0), (0, 0)], None).board_instructions() is None
+    declared = BoardInfo(25_000_000, 20_000, 0, CostUnit.NONE)  # says so in BOARD_INFO
+    assert _stats([(0, 0), (0, 0)], declared).board_instructions() is None
 
 
 def test_a_board_without_a_declaration_has_costs_but_no_budget() -> None:
