@@ -178,8 +178,10 @@ static void params(hl_board_t *b)
 static void map_begin(hl_board_t *b)
 {
     const hl_hazard_map_begin_t *m = &b->in.msg.hazard_map_begin;
-    int ok = m->cells >= 1u && m->cells <= HL_HAZARD_MAP_MAX_CELLS && finite(m->cell_size_m)
-             && m->cell_size_m > 0.0 && finite(m->origin_S_m[0]) && finite(m->origin_S_m[1]);
+    int ok = m->cells >= 1u && m->cells <= HL_HAZARD_MAP_MAX_CELLS
+             && m->cell_size_m >= HL_MAP_CELL_MIN_M && m->cell_size_m <= HL_MAP_CELL_MAX_M
+             && m->origin_S_m[0] >= -HL_MAP_ORIGIN_MAX_M && m->origin_S_m[0] <= HL_MAP_ORIGIN_MAX_M
+             && m->origin_S_m[1] >= -HL_MAP_ORIGIN_MAX_M && m->origin_S_m[1] <= HL_MAP_ORIGIN_MAX_M;
     b->map_whole = 0;
     b->map_started = ok;
     if (ok) {
@@ -220,22 +222,29 @@ static uint32_t map_crc(const hl_board_t *b, size_t size)
     return crc ^ 0xFFFFFFFFu;
 }
 
+/* END: the transfer whole (ACK OK, and closed), or the cells missing. An END
+ * of the whole map again is answered from its CRC; the map stays whole. */
 static void map_end(hl_board_t *b)
 {
+    const hl_hazard_map_end_t *e = &b->in.msg.hazard_map_end;
     size_t i, size = (size_t)b->map.cells * (size_t)b->map.cells;
     uint32_t missing = 0;
-    if (!b->map_started || b->in.msg.hazard_map_end.map_id != b->map_id) {
-        ack(b, HL_ACK_INCOMPLETE, 2u * HL_HAZARD_MAP_MAX_SIZE);
-        return;
+    if (b->map_whole && e->map_id == b->map_id) {
+        missing = e->map_crc == b->map_crc_whole ? 0u : (uint32_t)(2u * size);
+    } else if (!b->map_started || e->map_id != b->map_id) {
+        missing = 2u * HL_HAZARD_MAP_MAX_SIZE;
+    } else {
+        for (i = 0; i < size; i++) {
+            missing += (uint32_t)!(b->have[0][i / 8u] & (1u << (i % 8u)));
+            missing += (uint32_t)!(b->have[1][i / 8u] & (1u << (i % 8u)));
+        }
+        if (missing == 0u && map_crc(b, size) != e->map_crc) missing = (uint32_t)(2u * size);
+        if (missing == 0u) {
+            b->map_whole = 1;
+            b->map_started = 0; /* closed: a chunk now would write into the map flown */
+            b->map_crc_whole = e->map_crc;
+        }
     }
-    for (i = 0; i < size; i++) {
-        missing += (uint32_t)!(b->have[0][i / 8u] & (1u << (i % 8u)));
-        missing += (uint32_t)!(b->have[1][i / 8u] & (1u << (i % 8u)));
-    }
-    if (missing == 0u && map_crc(b, size) != b->in.msg.hazard_map_end.map_crc) {
-        missing = (uint32_t)(2u * size);
-    }
-    b->map_whole = missing == 0u;
     ack(b, missing ? HL_ACK_INCOMPLETE : HL_ACK_OK, missing);
 }
 

@@ -40,7 +40,8 @@ typedef struct hl_board {
     hl_law_state_t law;
     hl_hazard_map_t map;
     uint16_t map_id;
-    int map_started, map_whole;
+    int map_started, map_whole;       /* a transfer open; a whole map (the transfer closed) */
+    uint32_t map_crc_whole;           /* the whole map's CRC, for an END repeated */
     uint8_t have[2][HL_HAZARD_MAP_MAX_SIZE / 8];  /* cells received, per layer */
     int have_last;                    /* a command is cached */
     uint32_t last_step;

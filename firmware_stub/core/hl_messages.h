@@ -12,6 +12,10 @@
 #define HL_CRC_SIZE 4u
 #define HL_MAX_PAYLOAD 1024u
 #define HL_MAP_CHUNK_VALUES 64u
+/* the HAZARD_MAP_BEGIN geometry a board takes */
+#define HL_MAP_CELL_MIN_M 0.01
+#define HL_MAP_CELL_MAX_M 1000.0
+#define HL_MAP_ORIGIN_MAX_M 1000000.0
 
 #define HL_MSG_HELLO 0x01u
 #define HL_MSG_HELLO_ACK 0x02u

@@ -28,7 +28,7 @@ from hilander.hil.conformance import (
     run_suite,
     select,
 )
-from hilander.hil.link.transport import DEFAULT_BAUD, open_port
+from hilander.hil.link.transport import DEFAULT_BAUD, LinkLost, open_port
 
 DEFAULT_WAIT_S = 3.0
 MIN_WAIT_S = 2.0
@@ -87,7 +87,7 @@ def run_check_board(args: argparse.Namespace) -> int:
     progress = None if args.json or not sys.stderr.isatty() else _progress
     try:
         result = run_suite(transport, cases, Timing(wait_s=args.timeout), progress)
-    except BoardSilent as e:
+    except (BoardSilent, LinkLost) as e:  # no session at all, or the port went away
         print(f"hilander: error: {e}", file=sys.stderr)
         return Exit.LINK
     finally:

@@ -123,9 +123,9 @@ def mode_unsupported(ctx: Context) -> str:
 
 def bad_rate(ctx: Context) -> str:
     ctx.fresh()
-    for rate in (float("nan"), 0.0, -50.0):
+    for rate in (float("nan"), float("inf"), 0.0, -50.0):
         refused(ctx, AckStatus.INVALID, ctx.new_session(), rate_Hz=rate)
-    return f"HELLO_ACK INVALID to control_rate_Hz nan, 0, -50; {still_open(ctx, 1)}"
+    return f"HELLO_ACK INVALID to control_rate_Hz nan, inf, 0, -50; {still_open(ctx, 1)}"
 
 
 def mid_session(ctx: Context) -> str:

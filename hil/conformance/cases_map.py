@@ -153,7 +153,9 @@ def map_begin_invalid(ctx: Context) -> str:
         dataclasses.replace(b, cells=65),
         dataclasses.replace(b, cells=0),
         dataclasses.replace(b, cell_size_m=math.nan),
+        dataclasses.replace(b, cell_size_m=0.001),
         dataclasses.replace(b, origin_S_m=(math.inf, 0.0)),
+        dataclasses.replace(b, origin_S_m=(0.0, -2e6)),
     )
     for begin in bad:
         since = ctx.probe.mark()
@@ -162,8 +164,26 @@ def map_begin_invalid(ctx: Context) -> str:
     _end(ctx, t.end, AckStatus.INCOMPLETE, NO_TRANSFER)
     _fault_then_command(ctx, 1)
     return (
-        "BEGIN of 65 cells, 0 cells, a NaN cell size, an infinite origin: ACK INVALID each; "
+        "BEGIN of 65 cells, 0 cells, a NaN or 1 mm cell, an origin infinite or 2,000 km away: "
+        "ACK INVALID each; "
         f"then END: INCOMPLETE {NO_TRANSFER} (no transfer); the whole map before dropped"
+    )
+
+
+def map_closed(ctx: Context) -> str:
+    ctx.fresh()
+    t = _transfer(ctx, 0x0A0A)
+    _end(ctx, t.end, AckStatus.OK, 0)
+    _refused_chunk(ctx, t.chunks[0], "after END OK (the transfer closed)")
+    _end(ctx, t.end, AckStatus.OK, 0)
+    whole = 2 * t.cells * t.cells
+    _end(ctx, dataclasses.replace(t.end, map_crc=t.end.map_crc ^ 1), AckStatus.INCOMPLETE, whole)
+    since = ctx.probe.mark()
+    ctx.step(1, ready=True)
+    ctx.none_of(fault_in(FaultCode.MAP_INCOMPLETE, ctx.session), "the whole map lost", since)
+    return (
+        "after END OK: a chunk ACK INVALID; END again OK, with another CRC INCOMPLETE "
+        f"{whole}; the map still whole (COMMAND 1, no fault)"
     )
 
 
@@ -226,9 +246,15 @@ CASES = (
     ),
     _case(
         "map-begin-invalid",
-        "HAZARD_MAP_BEGIN with cells not 1-64, a cell size or origin not finite -> ACK INVALID, "
-        "no transfer under way, any whole map dropped",
+        "HAZARD_MAP_BEGIN with cells not 1-64, a cell size not 0.01-1000 m, an origin beyond "
+        "1e6 m -> ACK INVALID, no transfer under way, any whole map dropped",
         map_begin_invalid,
+    ),
+    _case(
+        "map-closed",
+        "after END OK the transfer is closed: a chunk -> ACK INVALID; END again -> OK (another "
+        "CRC: INCOMPLETE 2 x cells^2); the map stays whole",
+        map_closed,
     ),
     _case(
         "ack-request-map",

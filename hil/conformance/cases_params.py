@@ -71,6 +71,12 @@ def params_fraction(ctx: Context) -> str:
     return refused(ctx, ctx.stock.params_with("engine_count", 2.5), "engine_count")
 
 
+def params_between(ctx: Context) -> str:
+    values = dict(zip(PARAM_NAMES, ctx.stock.params().values, strict=True))
+    above = values["tgo_freeze_s"] + 1.0  # its own range keeps it; the rule between breaks
+    return refused(ctx, ctx.stock.params_with("tgo_switch_s", above), "tgo_switch_s")
+
+
 def params_count(ctx: Context) -> str:
     values = ctx.stock.params().values
     short = refused(ctx, Params(values[:-1]), None)
@@ -116,6 +122,13 @@ CASES = (
         "PARAMS with engine_count 2.5 (an integer) -> FAULT PARAMS_INVALID naming it, then ACK "
         "INVALID detail 2; the configuration of before kept",
         params_fraction,
+    ),
+    Case(
+        "params-between",
+        CONTROLLER,
+        "PARAMS with tgo_switch_s above tgo_freeze_s (each in its range; the first rule between "
+        "values) -> FAULT PARAMS_INVALID naming it, then ACK INVALID detail 22",
+        params_between,
     ),
     Case(
         "params-count",

@@ -101,6 +101,10 @@ def one_ack(ctx: Context, msg: Any, status: AckStatus, session: int | None = Non
         _names(acks[0], sent, status),
         f"{name} seq {sent.seq} answered {describe(acks[0])}, not {status.name} naming it",
     )
+    check(
+        acks[0].session_id == sent.session_id,
+        f"{name}'s ACK in session {acks[0].session_id:#06x}, not its own {sent.session_id:#06x}",
+    )
     return sent
 
 

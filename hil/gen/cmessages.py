@@ -20,7 +20,10 @@ from hilander.hil.wire.protocol import (
     FLAG_ACK_REQUEST,
     FLAG_RESEND,
     HEADER_SIZE,
+    MAP_CELL_MAX_M,
+    MAP_CELL_MIN_M,
     MAP_CHUNK_VALUES,
+    MAP_ORIGIN_MAX_M,
     MAX_PAYLOAD,
     PARAM_NAMES,
     PROTOCOL_VERSION,
@@ -72,6 +75,10 @@ def _constants() -> list[str]:
         f"#define HL_CRC_SIZE {CRC_SIZE}u",
         f"#define HL_MAX_PAYLOAD {MAX_PAYLOAD}u",
         f"#define HL_MAP_CHUNK_VALUES {MAP_CHUNK_VALUES}u",
+        "/* the HAZARD_MAP_BEGIN geometry a board takes */",
+        f"#define HL_MAP_CELL_MIN_M {MAP_CELL_MIN_M!r}",
+        f"#define HL_MAP_CELL_MAX_M {MAP_CELL_MAX_M!r}",
+        f"#define HL_MAP_ORIGIN_MAX_M {MAP_ORIGIN_MAX_M!r}",
         "",
     ]
     out += [f"#define HL_MSG_{s.name} 0x{s.type_id:02X}u" for s in SPECS]

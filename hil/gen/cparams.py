@@ -36,7 +36,14 @@ def rule_of(f: dataclasses.Field[Any]) -> tuple[list[str], float, float]:
     return flags, low, high
 
 
+# hl_board.c writes a refused field's name and its reason into 64 bytes
+NAME_MAX = 40
+
+
 def source_text() -> str:
+    longest = max(PARAM_FIELDS, key=lambda f: len(f.name)).name
+    if len(longest) > NAME_MAX:
+        raise ValueError(f"{longest}: a PARAMS field name over {NAME_MAX} characters")
     out = [
         BANNER.rstrip(),
         "/* Each PARAMS value's rule, in PARAMS order (LawConfig's declarations): */",

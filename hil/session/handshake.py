@@ -27,9 +27,11 @@ from hilander.hil.session.options import HANDSHAKE_FIRST_WAIT_S, SessionOptions
 from hilander.hil.session.rto import RetransmitTimer
 from hilander.hil.wire.codec import Packet, VersionMismatch
 from hilander.hil.wire.mapxfer import map_messages
+from hilander.hil.wire.params import PARAMS_COUNT_WRONG
 from hilander.hil.wire.protocol import (
     FLAG_ACK_REQUEST,
     FLAG_RESEND,
+    PARAM_NAMES,
     PROTOCOL_VERSION,
     SCHEMA_HASH,
     SPEC_BY_CLASS,
@@ -55,6 +57,12 @@ MAP_TRANSFERS = 3  # whole transfers of one map (the first and 2 again), then no
 
 class HandshakeError(ConnectionError):
     """The board would not open a session; str() is one line that says why."""
+
+
+class SessionLostError(HandshakeError):
+    """A request of an open session was answered FAULT NO_SESSION (or
+    UNEXPECTED) in that session: the board lost it meanwhile. The caller opens
+    a new session; the request is not waited for any longer."""
 
 
 class Handshaker:
@@ -101,8 +109,9 @@ class Handshaker:
 
         ack = self._exchange(hello, is_answer, "HELLO")
         self._check_hello(ack)
-        if not self.request(params_message(config)):
-            raise HandshakeError("the board rejected PARAMS (the law's configuration)")
+        answer = self._ask(params_message(config))
+        if answer.status != AckStatus.OK:
+            raise HandshakeError(f"the board rejected PARAMS: {_params_blame(answer)}")
         self.open = True
 
     def _check_hello(self, p: Packet) -> None:
@@ -228,6 +237,8 @@ class Handshaker:
                         self.timer.sample(time.monotonic() - first_sent)
                     return p
                 self.late(p)
+                if self.open and self.rebooted:
+                    raise SessionLostError(f"the board lost the session during {name}")
             self.stats.timeouts += 1
             wait_s = min(2 * wait_s, max(self.timer.ceiling_s, HANDSHAKE_FIRST_WAIT_S))
         hint = (
@@ -286,6 +297,15 @@ _END_TYPE = SPEC_BY_CLASS[HazardMapEnd].type_id
 # SENSOR_FRAME before PARAMS, after a late copy of a HELLO opened it afresh).
 # Either way the world opens a new session and goes on (docs/protocol.md).
 LOST = (FaultCode.NO_SESSION, FaultCode.UNEXPECTED)
+
+
+def _params_blame(ack: Ack) -> str:
+    """What a PARAMS refusal names: the field (ACK INVALID's detail), or its status."""
+    if ack.status == AckStatus.INVALID and ack.detail < len(PARAM_NAMES):
+        return f"{PARAM_NAMES[ack.detail]} breaks its rule (docs/protocol.md, PARAMS)"
+    if ack.status == AckStatus.INVALID and ack.detail == PARAMS_COUNT_WRONG:
+        return f"the board takes another number of values than this host's {len(PARAM_NAMES)}"
+    return f"{_status(ack.status)}, detail {ack.detail}"
 
 
 def _mode_capability(mode: Mode) -> Capability:

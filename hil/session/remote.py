@@ -29,7 +29,7 @@ from hilander.controller.config import LawConfig
 from hilander.controller.interface import Command, HazardMap, SensorFrame
 from hilander.hil.link.link import Link
 from hilander.hil.link.transport import LinkLost, SimClock, WriteTimeout
-from hilander.hil.session.handshake import HandshakeError, Handshaker
+from hilander.hil.session.handshake import HandshakeError, Handshaker, SessionLostError
 from hilander.hil.session.linkstats import STALE, LinkStats, heard_as
 from hilander.hil.session.options import SessionOptions
 from hilander.hil.session.summary import LinkSummary
@@ -128,7 +128,7 @@ class RemoteController:
             self._sim_clock.set_time(frame.time_s)
         try:
             self._maybe_inject_reset(frame)
-            self._prepare(frame)
+            self._prepare_surviving(frame)
             if self.options.mode == Mode.REALTIME:
                 return self._step_realtime(frame)
             return self._step_lockstep(frame)
@@ -181,8 +181,7 @@ class RemoteController:
                     self.timer.sample(time.monotonic() - sent)
                 return command
             if self.hand.rebooted:
-                self._recover()
-                self._prepare(frame)
+                self._prepare_surviving(frame)
                 first_sent, tries = time.monotonic(), 0
                 self.stats.listen()
                 continue
@@ -322,7 +321,30 @@ class RemoteController:
         else:
             return
         self._map_due = False
+        if not self.hand.capabilities & Capability.HAZARD_MAP:
+            self._no_maps(frame)
+            return
         self.hand.send_map(self._hazard_map, again)
+
+    def _no_maps(self, frame: SensorFrame) -> None:
+        """A board that does not offer HAZARD_MAP flies without maps: none is
+        sent, and each is counted as given up (docs/protocol.md, "The world")."""
+        frame.hazard_map_ready, frame.hazard_map = False, None
+        self.stats.maps_given_up += 1
+        if self.stats.maps_given_up == 1:
+            self.stats.board_text("the board does not offer HAZARD_MAP: it flies without maps")
+
+    def _prepare_surviving(self, frame: SensorFrame) -> None:
+        """``_prepare``, through a board that loses its session before or
+        during it (a new session each time, within the resets allowed)."""
+        while True:
+            if self.hand.rebooted:
+                self._recover()
+            try:
+                self._prepare(frame)
+                return
+            except SessionLostError:
+                continue
 
     def _recover(self) -> None:
         """The board rebooted: a new session, the parameters, the map again."""
@@ -342,8 +364,11 @@ class RemoteController:
         if not self.hand.capabilities & Capability.INJECT_RESET:
             self.stats.unsupported.append("reset: the board does not offer INJECT_RESET")
             return
-        if not self.hand.request(FaultInject(InjectKind.RESET, 0)):
-            self.stats.unsupported.append("reset: the board refused FAULT_INJECT RESET")
+        try:
+            if not self.hand.request(FaultInject(InjectKind.RESET, 0)):
+                self.stats.unsupported.append("reset: the board refused FAULT_INJECT RESET")
+        except SessionLostError:
+            pass  # the OK was lost and a resend found the board rebooted: done
 
 
 def _idle_command(step: int) -> Command:

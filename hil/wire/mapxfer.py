@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import crc32c
@@ -10,7 +9,10 @@ import numpy as np
 
 from hilander.controller.interface import HAZARD_MAP_MAX_CELLS, HazardMap
 from hilander.hil.wire.protocol import (
+    MAP_CELL_MAX_M,
+    MAP_CELL_MIN_M,
     MAP_CHUNK_VALUES,
+    MAP_ORIGIN_MAX_M,
     HazardMapBegin,
     HazardMapChunk,
     HazardMapEnd,
@@ -44,10 +46,11 @@ def begin_error(msg: HazardMapBegin) -> str | None:
     """Why a HAZARD_MAP_BEGIN cannot start a transfer, or None."""
     if not 1 <= msg.cells <= HAZARD_MAP_MAX_CELLS:
         return f"cells = {msg.cells}: must be 1 to {HAZARD_MAP_MAX_CELLS}"
-    if not (math.isfinite(msg.cell_size_m) and msg.cell_size_m > 0):
-        return f"cell_size_m = {msg.cell_size_m!r}: must be a finite number > 0"
-    if not all(math.isfinite(x) for x in msg.origin_S_m):
-        return f"origin_S_m = {msg.origin_S_m!r}: must be finite"
+    if not MAP_CELL_MIN_M <= msg.cell_size_m <= MAP_CELL_MAX_M:
+        limits = f"{MAP_CELL_MIN_M:g} to {MAP_CELL_MAX_M:g}"
+        return f"cell_size_m = {msg.cell_size_m!r}: must be {limits}"
+    if not all(abs(x) <= MAP_ORIGIN_MAX_M for x in msg.origin_S_m):
+        return f"origin_S_m = {msg.origin_S_m!r}: must be within {MAP_ORIGIN_MAX_M:g} m"
     return None
 
 
@@ -59,6 +62,7 @@ class MapAssembler:
         self._layers: list[np.ndarray[Any, Any]] = []
         self._have: list[np.ndarray[Any, Any]] = []
         self.complete: HazardMap | None = None
+        self._whole = (-1, 0)  # the whole map's id and CRC
 
     def start(self, msg: HazardMapBegin) -> bool:
         """False if the map is not one a board can hold (docs/protocol.md,
@@ -87,7 +91,12 @@ class MapAssembler:
         return True
 
     def end(self, msg: HazardMapEnd) -> int:
-        """Cells still missing (0: the map is complete and its CRC checks)."""
+        """Cells still missing (0: the map is complete and its CRC checks).
+        A whole map closes the transfer; an END of it again is answered from
+        its CRC, and the map stays whole."""
+        whole = self.complete
+        if whole is not None and msg.map_id == self._whole[0]:
+            return 0 if msg.map_crc == self._whole[1] else whole.cells**2 * len(LAYERS)
         b = self.begin
         if b is None or msg.map_id != b.map_id:
             return HAZARD_MAP_MAX_CELLS**2 * len(LAYERS)
@@ -99,4 +108,5 @@ class MapAssembler:
         if map_crc(cost, elevation) != msg.map_crc:
             return n * n * len(LAYERS)
         self.complete = HazardMap(cost.copy(), elevation.copy(), b.cell_size_m, b.origin_S_m)
+        self.begin, self._whole = None, (b.map_id, msg.map_crc)  # closed: no chunk changes it
         return 0

@@ -71,6 +71,9 @@ CRC_SIZE = 4
 MAX_PAYLOAD = 1024
 MAX_FRAME = HEADER_SIZE + MAX_PAYLOAD + CRC_SIZE  # before COBS
 MAP_CHUNK_VALUES = 64  # float32 values per HAZARD_MAP_CHUNK (short frames survive bad lines)
+# A HAZARD_MAP_BEGIN's geometry a board takes: a float32 holds it, and the
+# law's cell indices stay within an int (docs/protocol.md, "The controller").
+MAP_CELL_MIN_M, MAP_CELL_MAX_M, MAP_ORIGIN_MAX_M = 0.01, 1000.0, 1e6
 NO_SESSION = 0
 
 FLAG_RESEND = 0x01  # this frame repeats one sent before (lockstep resend)

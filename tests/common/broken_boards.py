@@ -19,6 +19,7 @@ from hilander.hil.wire.codec import Packet, VersionMismatch
 from hilander.hil.wire.protocol import (
     FLAG_ACK_REQUEST,
     FLAG_RESEND,
+    PARAM_NAMES,
     SCHEMA_HASH,
     Ack,
     AckStatus,
@@ -157,8 +158,24 @@ class FaultWithValidParams(Quirky):
         return msg
 
 
+class SkipsRulesBetween(Quirky):
+    """Checks each PARAMS value's own rule, none of the rules between values."""
+
+    fails = fails("params-between")
+
+    def take(self, p: Packet) -> list[Packet]:
+        if isinstance(p.msg, Params) and len(p.msg.values) == len(PARAM_NAMES):
+            stock = params_message(load_scenario("default").law).values
+            good = dict(zip(PARAM_NAMES, stock, strict=True))
+            values = dict(zip(PARAM_NAMES, p.msg.values, strict=True))
+            if values["tgo_switch_s"] >= values["tgo_freeze_s"]:
+                values["tgo_switch_s"] = good["tgo_switch_s"]
+            return [p._replace(msg=Params(tuple(values.values())))]
+        return [p]
+
+
 class IndexOffByOne(Quirky):
-    fails = fails("params-nan", "params-range", "params-fraction")
+    fails = fails("params-nan", "params-range", "params-fraction", "params-between")
 
     def say(self, msg: Any, session_id: int) -> Any | None:
         if isinstance(msg, Ack) and msg.acked_type == TYPE[Params] and msg.detail < 0xFFFFFFFF:
@@ -169,7 +186,7 @@ class IndexOffByOne(Quirky):
 class ForgetsOnInvalid(Quirky):
     """Invalid PARAMS cost the configuration of before."""
 
-    fails = fails("params-nan", "params-range", "params-fraction", "params-count")
+    fails = fails("params-nan", "params-range", "params-fraction", "params-between", "params-count")
 
     def take(self, p: Packet) -> list[Packet]:
         if isinstance(p.msg, Params) and self.in_session(p):

@@ -13,6 +13,7 @@ from cobs import cobs
 from hilander.controller.interface import SensorFrame
 from hilander.hil.link.transport import LinkLost, Transport, WriteTimeout
 from hilander.hil.wire.codec import Decoder, Packet
+from hilander.hil.wire.mapxfer import MapAssembler
 from hilander.hil.wire.protocol import (
     FLAG_ACK_REQUEST,
     Ack,
@@ -143,7 +144,7 @@ class MissingCellsOk(Quirky):
 
 
 class WrongCrcOk(Quirky):
-    fails = fails("map-corrupt")
+    fails = fails("map-corrupt", "map-closed")
 
     def say(self, msg: Any, session_id: int) -> Any | None:
         if _end_ack(msg) and msg.status == AckStatus.INCOMPLETE and msg.detail == 512:
@@ -152,7 +153,7 @@ class WrongCrcOk(Quirky):
 
 
 class DuplicateBreaksMap(Quirky):
-    fails = fails("map-duplicate-chunks")
+    fails = fails("map-duplicate-chunks", "map-closed")  # map-closed sends a chunk again
 
     def __init__(self, transport: Transport) -> None:
         super().__init__(transport)
@@ -208,12 +209,31 @@ class NoMapFault(Quirky):
 class WholeMapRefused(Quirky):
     """FAULT MAP_INCOMPLETE, and no map flown, though the map came whole."""
 
-    fails = fails("map-whole")
+    fails = fails("map-whole", "map-closed")
 
     def take(self, p: Packet) -> list[Packet]:
         if isinstance(p.msg, SensorFrame) and p.msg.hazard_map_ready:
             self.maps.complete = None
         return [p]
+
+
+class _StaysOpen(MapAssembler):
+    """Keeps its transfer open after END OK: a later chunk writes into the map."""
+
+    def end(self, msg: HazardMapEnd) -> int:
+        begin = self.begin
+        missing = super().end(msg)
+        if missing == 0 and begin is not None:
+            self.begin = begin
+        return missing
+
+
+class OpenAfterEnd(Quirky):
+    fails = fails("map-closed")
+
+    def _forget_session(self) -> None:
+        super()._forget_session()
+        self.maps = _StaysOpen()
 
 
 class TwoBeginAcks(Quirky):

@@ -311,3 +311,36 @@ def test_a_hello_mid_session_opens_afresh(board: Callable[[bytes], bytes]) -> No
     assert world.send(_frame(6), S + 7) == [
         ("FAULT", S + 7, FaultCode.UNEXPECTED, 6, "SENSOR_FRAME")
     ]
+
+
+def test_a_whole_map_closes_its_transfer_and_stays_whole(board: Callable[[bytes], bytes]) -> None:
+    world = World(board)
+    world.open()
+    begin, cost, elevation, end = _map_frames()
+    for msg in (begin, cost, elevation):
+        world.send(msg, flags=FLAG_ACK_REQUEST)
+    [ok] = world.send(end)
+    assert ok[2] == AckStatus.OK
+    [late] = world.send(HazardMapChunk(1, 0, 0, (1.0,) * 4), flags=FLAG_ACK_REQUEST)
+    assert late[2] == AckStatus.INVALID  # closed: nothing written into the map flown
+    assert world.send(end)[0][2:6:3] == (AckStatus.OK, 0)  # an END again: from its CRC
+    [bad] = world.send(HazardMapEnd(1, end.map_crc ^ 1))
+    assert (bad[2], bad[5]) == (AckStatus.INCOMPLETE, 2 * CELLS**2)
+    assert world.send(_frame(1, map_ready=True)) == [("COMMAND", S, 1)]  # still whole
+    assert world.send(HazardMapEnd(2, end.map_crc))[0][5] == 2 * 64 * 64
+
+
+@pytest.mark.parametrize(
+    ("cell_size_m", "origin_m"),
+    [(0.009, 0.0), (1000.5, 0.0), (1e-50, 0.0), (8.0, 1.0000001e6), (8.0, -2e6), (math.inf, 0.0)],
+)
+def test_a_map_begin_out_of_its_geometry_is_invalid(
+    board: Callable[[bytes], bytes], cell_size_m: float, origin_m: float
+) -> None:
+    world = World(board)
+    world.open()
+    begin = HazardMapBegin(1, CELLS, cell_size_m, (origin_m, 0.0))
+    [answer] = world.send(begin, flags=FLAG_ACK_REQUEST)
+    assert answer[2] == AckStatus.INVALID
+    edge = HazardMapBegin(1, CELLS, 1000.0, (-1e6, 1e6))  # the limits themselves are taken
+    assert world.send(edge, flags=FLAG_ACK_REQUEST)[0][2] == AckStatus.OK

@@ -7,7 +7,6 @@ PARAMS at both, near every bound, and compares the verdicts."""
 from __future__ import annotations
 
 import ctypes
-import dataclasses
 import math
 from pathlib import Path
 
@@ -27,6 +26,7 @@ BASES = tuple(
     for name in ("default", "phoenix", "pathfinder", "tianwen1")
 )
 OK = -1
+PARAMS_DEFAULT = BASES[0]
 
 
 def _python(values: tuple[float, ...]) -> int:
@@ -95,23 +95,26 @@ def test_each_rule_between_fields_is_checked_in_c(check: ctypes._CFuncPtr, rule:
     assert _c(check, values) == PARAM_NAMES.index(field)
 
 
+# For each rule between values, a PARAMS that breaks it alone (a word as its index).
+BREAKING: dict[str, dict[str, float]] = {
+    "tgo_switch_s": {"tgo_switch_s": 7.0},
+    "throttle_max": {"throttle_max": 0.2, "throttle_min": 0.3},
+    "plan_throttle_max": {"guidance": 1.0, "plan_throttle_max": 0.1},
+    "tgo_min_s": {"tgo_min_s": 200.0},
+    "sky_crane_altitude_m": {"sky_crane_altitude_m": 60.0},
+    "sky_crane_speed_mps": {"sky_crane_speed_mps": 17.0},
+    "final_decel_mps2": {"final_decel_mps2": 99.0},
+}
+
+
 def _breaking(field: str) -> tuple[float, ...]:
-    config = load_scenario("default").law
-    changes = {
-        "tgo_switch_s": {"tgo_switch_s": 7.0},
-        "throttle_max": {"throttle_max": 0.2, "throttle_min": 0.3},
-        "plan_throttle_max": {"guidance": "convex", "plan_throttle_max": 0.1},
-        "tgo_min_s": {"tgo_min_s": 200.0},
-        "sky_crane_altitude_m": {"sky_crane_altitude_m": 60.0},
-        "sky_crane_speed_mps": {"sky_crane_speed_mps": 17.0},
-        "final_decel_mps2": {"final_decel_mps2": 99.0},
-    }[field]
-    fields = {f.name: getattr(config, f.name) for f in dataclasses.fields(config)}
-    values = list(params_message(config).values)
-    for name, value in changes.items():
-        fields[name] = value
-        index = PARAM_NAMES.index(name)
-        values[index] = 1.0 if name == "guidance" else float(value)
+    assert field in BREAKING, (
+        f"{field}: a new rule between values; give a PARAMS that breaks it in BREAKING, "
+        "and check it in hl_params.c"
+    )
+    values = list(PARAMS_DEFAULT)
+    for name, value in BREAKING[field].items():
+        values[PARAM_NAMES.index(name)] = value
     return tuple(values)
 
 

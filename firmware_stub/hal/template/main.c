@@ -19,8 +19,8 @@ static hl_board_t board; /* large: static, never on the stack */
 
 /* Bytes received, by the UART's receive interrupt (or DMA), so that what
  * the world sends while the board writes is kept (docs/protocol.md,
- * back-pressure): two of the largest frames. */
-#define RX_SIZE 2048u
+ * back-pressure): room for two of the largest frames (1,044 B each). */
+#define RX_SIZE 4096u
 static volatile uint8_t rx_ring[RX_SIZE];
 static volatile uint32_t rx_head, rx_tail, rx_dropped;
 

@@ -8,7 +8,6 @@ what the doc's rules keep and answers END.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,14 +72,15 @@ class MapReceiver:
     def __init__(self) -> None:
         self.transfer: Transfer | None = None
         self.whole: HazardMap | None = None
+        self._whole = (-1, 0)  # the whole map's id and CRC
 
     def begin(self, f: dict[str, Any]) -> bool:
         """Taken or not; any transfer under way and any whole map go either way."""
         self.transfer, self.whole = None, None
         origin = tuple(float(x) for x in f["origin_S_m"])
         size = float(f["cell_size_m"])
-        ok = 1 <= f["cells"] <= MAX_CELLS and math.isfinite(size) and size > 0
-        if not ok or not all(math.isfinite(x) for x in origin):
+        ok = 1 <= f["cells"] <= MAX_CELLS and 0.01 <= size <= 1000.0  # the doc's geometry
+        if not ok or not all(abs(x) <= 1e6 for x in origin):
             return False
         n = int(f["cells"])
         grid = np.zeros((LAYERS, n * n), np.float32)
@@ -99,9 +99,13 @@ class MapReceiver:
         return True
 
     def end(self, f: dict[str, Any]) -> tuple[int, int]:
-        """(AckStatus, detail) of the answer to END."""
+        """(AckStatus, detail) of the answer to END: a whole map closes its
+        transfer, and an END of it again is answered from its CRC."""
         t = self.transfer
         incomplete = ACK_STATUS["INCOMPLETE"]
+        if self.whole is not None and f["map_id"] == self._whole[0]:
+            same = f["map_crc"] == self._whole[1]
+            return (ACK_STATUS["OK"], 0) if same else (incomplete, 2 * self.whole.cells**2)
         if t is None or f["map_id"] != t.map_id:
             return incomplete, NO_TRANSFER_MISSING
         if t.missing:
@@ -111,4 +115,5 @@ class MapReceiver:
         if map_crc(cost, elevation) != f["map_crc"]:
             return incomplete, 2 * n * n
         self.whole = HazardMap(cost.copy(), elevation.copy(), t.cell_size_m, t.origin_S_m)
+        self.transfer, self._whole = None, (t.map_id, int(f["map_crc"]))  # closed
         return ACK_STATUS["OK"], 0

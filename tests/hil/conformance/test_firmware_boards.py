@@ -1,6 +1,7 @@
 """The suite against the C firmware: the host build on a pty (plain and
-with AddressSanitizer/UBSan) and the Cortex-M3 build under QEMU (`qemu`:
-skipped where the toolchain is missing; .ci/run installs it)."""
+with AddressSanitizer/UBSan), the Cortex-M3 build under QEMU on a pty and a
+socket, and the Cortex-M4F build (`qemu`: skipped where the toolchain is
+missing; .ci/run installs it)."""
 
 from __future__ import annotations
 
@@ -35,12 +36,15 @@ def test_the_host_firmware_passes_every_case(host_firmware: str) -> None:
 
 
 @pytest.mark.qemu
-@pytest.mark.parametrize("uart", ["pty", "socket"])
-def test_the_emulated_cortex_m_passes_every_case(uart: str) -> None:
-    qemu, port = start_qemu(uart)
+@pytest.mark.parametrize(
+    ("uart", "target", "name"),
+    [("pty", "qemu", "m3"), ("socket", "qemu", "m3"), ("pty", "qemu-m4f", "m4f")],
+)
+def test_the_emulated_cortex_m_passes_every_case(uart: str, target: str, name: str) -> None:
+    qemu, port = start_qemu(uart, target)
     try:
         result = checked(port, wait_s=QEMU_WAIT_S)
     finally:
         stop(qemu)
     assert not failed(result), table(result)
-    assert result.board_name == "hilander-fw m3"
+    assert result.board_name == f"hilander-fw {name}"
