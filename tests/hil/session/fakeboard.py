@@ -11,7 +11,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from hilander.controller.interface import Command, SensorFrame
+import numpy as np
+
+from hilander.controller.interface import Command, HazardMap, SensorFrame
 from hilander.hil.link.link import Link
 from hilander.hil.session.options import SessionOptions
 from hilander.hil.session.remote import RemoteController
@@ -123,6 +125,16 @@ class FakeBoard:
         return sum(isinstance(p.msg, cls) for p in self.received)
 
 
+def with_map(step: int) -> SensorFrame:
+    """Frame ``step`` with a 4 x 4 hazard map ready."""
+    frame = make_frame(step)
+    frame.hazard_map_ready = True
+    frame.hazard_map = HazardMap(
+        np.zeros((4, 4), np.float32), np.zeros((4, 4), np.float32), 10.0, (-20.0, -20.0)
+    )
+    return frame
+
+
 def controller(board: FakeBoard, **options: Any) -> RemoteController:
     """A world's remote controller on the fake board, session open."""
     rc = RemoteController(Link(board), SessionOptions(**options))
@@ -130,4 +142,4 @@ def controller(board: FakeBoard, **options: Any) -> RemoteController:
     return rc
 
 
-__all__ = ["FakeBoard", "answer", "command", "controller", "make_frame"]
+__all__ = ["FakeBoard", "answer", "command", "controller", "make_frame", "with_map"]

@@ -6,25 +6,15 @@ the board flies without it."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
-from hilander.controller.interface import HazardMap, SensorFrame
+from hilander.controller.interface import SensorFrame
 from hilander.hil.session.handshake import MAP_TRANSFERS
 from hilander.hil.wire.protocol import HazardMapBegin, HazardMapEnd, Mode
 from hilander.sim.run import FlightAborted
-from tests.hil.session.fakeboard import FakeBoard, controller, make_frame
+from tests.hil.session.fakeboard import FakeBoard, controller, make_frame, with_map
 
 REALTIME = {"mode": Mode.REALTIME, "speedup": 100.0}
-
-
-def with_map(step: int) -> SensorFrame:
-    frame = make_frame(step)
-    frame.hazard_map_ready = True
-    frame.hazard_map = HazardMap(
-        np.zeros((4, 4), np.float32), np.zeros((4, 4), np.float32), 10.0, (-20.0, -20.0)
-    )
-    return frame
 
 
 def frames_sent(board: FakeBoard) -> list[SensorFrame]:

@@ -27,8 +27,7 @@ from hilander.hil.wire.protocol import (
     Params,
 )
 from tests.hil.session import fakeboard
-from tests.hil.session.fakeboard import FakeBoard, command, controller
-from tests.hil.session.test_map_transfers import with_map
+from tests.hil.session.fakeboard import FakeBoard, command, controller, with_map
 
 NEEDS_SESSION = (SensorFrame, Params, HazardMapBegin, HazardMapChunk, HazardMapEnd, FaultInject)
 
