@@ -36,7 +36,10 @@ PHASE_HANDLERS = ("approach", "descend", "hover", "hl_flyaway", "hold")
 # hl_board_io_t (set in hal/cortex-m/main.c); the law flies a phase through
 # its phase table (hl_law.c, PHASES).
 INDIRECT = {
-    **{f: HAL_HOOKS for f in ("ack", "fault", "hl_board_init", "hl_board_poll", "hl_board_push")},
+    **{
+        f: HAL_HOOKS
+        for f in ("ack", "ack_if_asked", "fault", "hl_board_init", "hl_board_poll", "hl_board_push")
+    },
     "hl_law_step": PHASE_HANDLERS,
 }
 RESET = "hl_reset_handler"
