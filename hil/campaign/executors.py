@@ -170,9 +170,10 @@ def fly_campaign(
         results = _serial(c, todo)
     try:
         for chunk in results:
-            if record is not None:
-                record(chunk)
-            table.add(chunk)
+            with _ctrl_c_after():  # a chunk in the runs file is a chunk in the table
+                if record is not None:
+                    record(chunk)
+                table.add(chunk)
             if progress is not None:
                 progress(chunk)
     except KeyboardInterrupt:
@@ -182,6 +183,24 @@ def fly_campaign(
         if close is not None:
             close()
     return CampaignResult(c, table, time.perf_counter() - start, executor, interrupted)
+
+
+@contextlib.contextmanager
+def _ctrl_c_after() -> Iterator[None]:
+    """A Ctrl-C that comes inside the block is raised when it ends: the runs
+    file and the table (which the summary counts) take a chunk both or
+    neither. Off the main thread, signals cannot be caught: no change."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    before = signal.signal(signal.SIGINT, lambda signum, _: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
+    if caught:
+        raise KeyboardInterrupt
 
 
 def _serial(c: Campaign, todo: npt.NDArray[np.int64]) -> Iterator[list[dict[str, Any]]]:
