@@ -193,6 +193,11 @@ def _add_port(p: Any) -> None:
         metavar="URL",
         help="serial device or pyserial URL (socket://host:port, loop://, spy://...)",
     )
+    add_baud_option(p)
+
+
+def add_baud_option(p: Any) -> None:
+    """--baud N, for every command that opens a port."""
     p.add_argument(
         "--baud",
         type=baud_rate,

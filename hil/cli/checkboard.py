@@ -15,7 +15,7 @@ import sys
 import textwrap
 from typing import Any
 
-from hilander.hil.cli.args import baud_rate
+from hilander.hil.cli.args import add_baud_option
 from hilander.hil.cli.argtypes import number
 from hilander.hil.cli.exits import Exit, UsageError
 from hilander.hil.conformance import (
@@ -28,7 +28,7 @@ from hilander.hil.conformance import (
     run_suite,
     select,
 )
-from hilander.hil.link.transport import DEFAULT_BAUD, LinkLost, open_port
+from hilander.hil.link.transport import LinkLost, open_port
 
 DEFAULT_WAIT_S = 3.0
 MIN_WAIT_S = 2.0
@@ -64,13 +64,7 @@ def add_check_board_command(sub: Any) -> None:
         help="how long to wait for an answer the protocol requires (default %(default)g, "
         f"at least {MIN_WAIT_S:g}); silence is judged behind a frame the board must answer",
     )
-    p.add_argument(
-        "--baud",
-        type=baud_rate,
-        default=DEFAULT_BAUD,
-        metavar="N",
-        help="baud rate (default %(default)s)",
-    )
+    add_baud_option(p)
 
 
 def run_check_board(args: argparse.Namespace) -> int:

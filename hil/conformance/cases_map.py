@@ -8,6 +8,7 @@ import dataclasses
 import math
 from collections.abc import Callable
 
+from hilander.controller.interface import HAZARD_MAP_MAX_CELLS
 from hilander.hil.conformance.case import CONTROLLER, Case, check
 from hilander.hil.conformance.context import Context, ack_text, command_for, fault_in
 from hilander.hil.conformance.probe import describe_all
@@ -23,7 +24,8 @@ from hilander.hil.wire.protocol import (
     HazardMapEnd,
 )
 
-NO_TRANSFER = 2 * 64 * 64  # END of no transfer, or of another map: every cell of the largest map
+# END of no transfer, or of another map: every cell of the largest map, both layers
+NO_TRANSFER = 2 * HAZARD_MAP_MAX_CELLS**2
 
 
 def _transfer(ctx: Context, map_id: int, skip: tuple[int, ...] = ()) -> MapTransfer:

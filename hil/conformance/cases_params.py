@@ -7,6 +7,7 @@ from __future__ import annotations
 from hilander.hil.conformance.case import CONTROLLER, Case, CaseFailed, check
 from hilander.hil.conformance.context import Context, ack_text, command_for
 from hilander.hil.conformance.probe import describe_all
+from hilander.hil.wire.params import PARAMS_COUNT_WRONG
 from hilander.hil.wire.protocol import (
     PARAM_NAMES,
     Ack,
@@ -15,8 +16,6 @@ from hilander.hil.wire.protocol import (
     FaultCode,
     Params,
 )
-
-COUNT_WRONG = 0xFFFFFFFF  # ACK INVALID's detail for a PARAMS of the wrong length
 
 
 def params_valid(ctx: Context) -> str:
@@ -33,13 +32,13 @@ def params_valid(ctx: Context) -> str:
 
 def refused(ctx: Context, msg: Params, field: str | None) -> str:
     """PARAMS that break a rule: FAULT PARAMS_INVALID naming ``field``, then
-    ACK INVALID with its index (COUNT_WRONG for no field: a wrong count); the
+    ACK INVALID with its index (PARAMS_COUNT_WRONG for no field: a wrong count); the
     configuration of before kept (the next step answered)."""
     ctx.fresh()
     since = ctx.probe.mark()
     sent = ctx.probe.send(msg)
     ack = ctx.ack(sent, since)
-    detail = COUNT_WRONG if field is None else PARAM_NAMES.index(field)
+    detail = PARAMS_COUNT_WRONG if field is None else PARAM_NAMES.index(field)
     check(
         ack.status == AckStatus.INVALID and ack.detail == detail,
         f"{ack_text(ack)}, not ACK INVALID (detail {detail})",
