@@ -3,8 +3,8 @@
     python benchmarks/bench_report.py [--runs 1000] [--repeat 3] [--json]
 
 Reports, each the best of --repeat, wall time on this machine:
-- one landing's figures, each figure alone and report.html written whole
-  (the default scenario, 5 figures);
+- one landing's figures, each figure alone, and its report written whole
+  (write_run: the data files, 6 figures and report.html; the default scenario);
 - a campaign of --runs runs (flown once, outside the timing): the three
   campaign figures, and the whole report, the worst five runs flown again
   with their own reports included;
@@ -51,6 +51,7 @@ def landing_figures(repeat: int, out: Path) -> dict[str, float]:
     makers: dict[str, Callable[[], Any]] = {
         "altitude_speed": lambda: landing_fig.altitude_speed(landing),
         "thrust_throttle": lambda: landing_fig.thrust_throttle(landing),
+        "touchdown_zoom": lambda: landing_fig.touchdown_zoom(landing, summary),
         "timeline": lambda: landing_fig.timeline(landing),
         "ground_track": lambda: landing_fig.ground_track(landing, summary),
         "bridle": lambda: landing_fig.bridle_load(landing),

@@ -10,7 +10,7 @@ from hilander.controller._law cimport SensorFrame, Command
 
 cdef enum:
     COMMAND_QUEUE_SIZE = 256
-    TELEMETRY_COLUMNS = 33               # len(_world.COLUMNS), asserted there; _loop checks it
+    TELEMETRY_COLUMNS = 39               # len(_world.COLUMNS), asserted there; _loop checks it
 
 cdef struct Rng:                         # xoshiro256** state
     uint64_t s[4]

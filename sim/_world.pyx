@@ -57,6 +57,7 @@ COLUMNS = (
     "throttle", "throttle_command", "tilt_rad", "mass_kg", "propellant_kg",
     "bridle_tension_N", "bridle_paid_m", "site_x_m", "site_y_m", "site_z_m",
     "nav_error_m", "wind_speed_mps", "rover_clearance_m",
+    "nav_x_m", "nav_y_m", "nav_z_m", "nav_vx_mps", "nav_vy_mps", "nav_vz_mps",
 )
 assert len(COLUMNS) == TELEMETRY_COLUMNS
 
@@ -186,6 +187,8 @@ cdef void world_record(const WorldState* w, const WorldParams* p, const Terrain*
         row[10 + i] = rr[i]
         row[13 + i] = w.rover.velocity_S_mps[i]
         row[27 + i] = c.site_S_m[i]
+        row[33 + i] = nav[i]
+        row[36 + i] = w.frame.nav_velocity_S_mps[i]
     row[16] = rs[2] - terrain_height(t, rs[0], rs[1])
     row[17] = w.frame.radar_altitude_m if w.frame.radar_altitude_valid else NAN
     row[18] = w.thrust_N

@@ -9,6 +9,7 @@ docs/scenarios.md lists every key.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import tomllib
 from dataclasses import dataclass
@@ -141,9 +142,7 @@ def parse_scenario(text: str, source: str) -> Scenario:
         preset=preset_name,
         vehicle=vehicle,
         law=law_config(vehicle, preset["law"], _table(data, "law", source), source),
-        initial=load_params(
-            InitialState, _table(data, "initial", source, required=True), {}, source, "initial"
-        ),
+        initial=_initial(data, preset_name, source),
         terrain=_load_defaulted(TerrainParams, data, "terrain", source),
         wind=_load_defaulted(WindParams, data, "wind", source),
         environment=environment,
@@ -155,6 +154,20 @@ def parse_scenario(text: str, source: str) -> Scenario:
         source=source,
     )
     return _with_dispersions(scenario, data, source)
+
+
+def _initial(data: dict[str, Any], preset: str, source: str) -> InitialState:
+    """[initial], key by key over the preset's own scenario's start."""
+    table = _table(data, "initial", source)
+    return load_params(InitialState, table, preset_start(preset), source, "initial")
+
+
+@functools.cache
+def preset_start(preset: str) -> dict[str, Any]:
+    """The [initial] of the preset's own built-in scenario (``msl``: ``default``'s):
+    what a file's [initial] overrides key by key, or gives whole when it has none."""
+    table = tomllib.loads(builtin_text(PRESETS[preset]["scenario"]))["initial"]
+    return {key: tuple(float(x) for x in value) for key, value in table.items()}
 
 
 def _with_dispersions(scenario: Scenario, data: dict[str, Any], source: str) -> Scenario:
@@ -189,10 +202,8 @@ def _scalar(
     return value
 
 
-def _table(data: dict[str, Any], name: str, source: str, required: bool = False) -> dict[str, Any]:
+def _table(data: dict[str, Any], name: str, source: str) -> dict[str, Any]:
     if name not in data:
-        if required:
-            raise ScenarioError(f"{source}: [{name}]: missing table")
         return {}
     table = data[name]
     if not isinstance(table, dict):

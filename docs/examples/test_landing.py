@@ -4,7 +4,7 @@ Copy this file into your tests; `pip install hilander` brings the plugin.
 
     pytest                               # on the desk simulation
     pytest --hil-controller mylaw:Law    # your own law on the desk
-    pytest --hil-port /dev/ttyACM0       # the same landings on your board
+    pytest --hil-port=/dev/ttyACM0       # the same landings on your board
     pytest --junitxml report.xml         # every flight's figures in the report
 """
 

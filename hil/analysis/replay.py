@@ -133,6 +133,19 @@ class ReplayComparison:
         return {"sessions": self.sessions, "frames": self.frames, **self.tally.summary()}
 
 
+def replay_summary(source: str, recording: Recording, compared: ReplayComparison) -> dict[str, Any]:
+    """What ``hilander replay --json`` prints and ``--out`` keeps as
+    summary.json: the recording, its header's scenario, and the comparison."""
+    return {
+        "recording": source,
+        "scenario": recording.header.get("scenario"),
+        "seed": recording.header.get("seed"),
+        "schema_hash": recording.header.get("schema_hash"),
+        "truncated": recording.truncated,
+        "back_to_back": compared.summary(),
+    }
+
+
 def refly(recording: Recording) -> dict[str, Any]:
     """The recorded scenario flown again on the desk, through WireRounded."""
     h = recording.header

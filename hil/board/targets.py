@@ -14,9 +14,32 @@ the host in BOARD_INFO; docs/firmware.md explains the model.
 
 from __future__ import annotations
 
+import os
+import shlex
 from dataclasses import dataclass
 
 ICOUNT_SHIFT = 7  # 128 ns of virtual time per instruction; the same in firmware_stub/Makefile
+
+
+@dataclass(frozen=True)
+class Tool:
+    """A program a firmware needs to build or to run, and where to get it."""
+
+    command: str  # what is run, unless the environment names another (``env``)
+    debian: str  # the Debian package(s) that bring it
+    env: str | None = None  # the variable firmware_stub/Makefile takes it from (CC, ARM_CC)
+
+    def program(self) -> str:
+        """The program to look for on PATH: ``$CC``'s first word, or the command."""
+        given = os.environ.get(self.env, "") if self.env else ""
+        words = shlex.split(given) if given.strip() else []
+        return words[0] if words else self.command
+
+
+MAKE = Tool("make", "make")
+HOST_CC = Tool("cc", "gcc", "CC")
+ARM_CC = Tool("arm-none-eabi-gcc", "gcc-arm-none-eabi libnewlib-arm-none-eabi", "ARM_CC")
+QEMU = Tool("qemu-system-arm", "qemu-system-arm")
 
 
 @dataclass(frozen=True)
@@ -34,6 +57,14 @@ class Target:
     flash_budget_B: int = 128 * 1024
     ram_budget_B: int = 96 * 1024
     stack_budget_B: int = 16 * 1024
+
+    def build_tools(self) -> tuple[Tool, ...]:
+        """What ``make NAME`` runs: make and the C compiler for this target."""
+        return (MAKE, HOST_CC if self.machine is None else ARM_CC)
+
+    def run_tools(self) -> tuple[Tool, ...]:
+        """What starting the built image runs: QEMU for an emulated board."""
+        return () if self.machine is None else (QEMU,)
 
     def qemu_options(self) -> list[str]:
         """QEMU's options for this board, all but the serial port and the image."""

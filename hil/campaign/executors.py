@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import logging
 import math
 import multiprocessing
 import os
@@ -39,6 +40,7 @@ CHUNK_MAX = 50
 WINDOW = 2  # chunks submitted per worker at a time: memory flat in the runs
 OPTIMAL_NODES = 40  # enough: the optimum moves < 0.1 % from 40 to 60 nodes
 Progress = Callable[[list[dict[str, Any]]], None]
+log = logging.getLogger(__name__)
 
 
 class SchedulerError(RuntimeError):
@@ -159,21 +161,14 @@ def fly_campaign(
     todo = table.missing()
     start = time.perf_counter()
     interrupted = False
-    if scheduler is not None:
-        executor = f"dask {scheduler}"
-        results = _dask(c, scheduler, todo)
-    elif workers > 1:
-        executor = f"{workers} local processes"
-        results = _processes(c, workers, todo)
-    else:
-        executor = "serial"
-        results = _serial(c, todo)
+    executor, results = _executor(c, workers, scheduler, todo)
     try:
         for chunk in results:
             with _ctrl_c_after():  # a chunk in the runs file is a chunk in the table
                 if record is not None:
                     record(chunk)
                 table.add(chunk)
+            log.debug("chunk flown: %d run(s), %d in all", len(chunk), len(table))
             if progress is not None:
                 progress(chunk)
     except KeyboardInterrupt:
@@ -183,6 +178,20 @@ def fly_campaign(
         if close is not None:
             close()
     return CampaignResult(c, table, time.perf_counter() - start, executor, interrupted)
+
+
+def _executor(
+    c: Campaign, workers: int, scheduler: str | None, todo: npt.NDArray[np.int64]
+) -> tuple[str, Iterator[list[dict[str, Any]]]]:
+    """Where the runs fly (its name in the summary) and their chunks as they come."""
+    if scheduler is not None:
+        executor, results = f"dask {scheduler}", _dask(c, scheduler, todo)
+    elif workers > 1:
+        executor, results = f"{workers} local processes", _processes(c, workers, todo)
+    else:
+        executor, results = "serial", _serial(c, todo)
+    log.info("campaign: %d runs to fly on %s", len(todo), executor)
+    return executor, results
 
 
 @contextlib.contextmanager

@@ -33,13 +33,17 @@ def add_link_commands(sub: Any, seed_type: Callable[[str], int]) -> None:
         "--firmware-dir",
         type=Path,
         metavar="DIR",
-        help="firmware_stub/ of a clone (default: found from here)",
+        help=(
+            "a firmware_stub/ of your own (default: this checkout's, else the"
+            " installed sources, built in ~/.cache/hilander)"
+        ),
     )
     _add_board_options(board)
     serve = sub.add_parser("serve", help="answer a serial-attached world with the law")
     _add_port(serve)
     _add_board_options(serve)
-    sub.add_parser("ports", help="list serial ports")
+    ports = sub.add_parser("ports", help="list serial ports")
+    ports.add_argument("--json", action="store_true", help="the list as one JSON object")
     _add_replay(sub)
 
 

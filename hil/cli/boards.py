@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import logging
 import signal
 import sys
 import threading
@@ -13,11 +14,13 @@ from typing import Any
 
 from hilander.controller.interface import FlightComputer
 from hilander.hil.analysis.backtoback import Shadowed
-from hilander.hil.analysis.replay import WireRounded, compare, refly
+from hilander.hil.analysis.replay import WireRounded, compare, refly, replay_summary
 from hilander.hil.board.board import Board, BoardOptions
-from hilander.hil.board.firmware import firmware_dir, start_firmware
+from hilander.hil.board.firmware import firmware_dir
+from hilander.hil.board.start import start_board
 from hilander.hil.cli.args import resolve_scenario
 from hilander.hil.cli.exits import Exit, of_verdict
+from hilander.hil.cli.output import paint, progress_stream, quiet
 from hilander.hil.cli.progress import Progress
 from hilander.hil.link.faults import FaultPlan, parse_faults
 from hilander.hil.link.record import read_recording
@@ -47,6 +50,8 @@ from hilander.sim.records import to_json
 from hilander.sim.run import Landing
 from hilander.sim.scenario import Scenario, scenario_to_toml
 
+log = logging.getLogger(__name__)
+
 
 def run_hil(args: argparse.Namespace) -> int:
     scenario = resolve_scenario(args)
@@ -62,7 +67,7 @@ def run_hil(args: argparse.Namespace) -> int:
         tally = None if shadow is None else shadow.compared
         files = write_run(args.out, landing, summary, stats, tally)
         summary = summary.with_files([str(p) for p in files])
-    print(summary.to_json() if args.json else text_report(summary))
+    print(summary.to_json() if args.json else paint(text_report(summary)))
     return of_verdict(summary.verdict, Exit.LINK)
 
 
@@ -76,7 +81,7 @@ def _fly_on_board(
     )
     faults = FaultSetting(plan, scenario.seed if args.fault_seed is None else args.fault_seed)
     record = RecordTo(args.record, _header(args, scenario, plan)) if args.record else None
-    progress = Progress(sys.stderr, args.mode, scenario.initial.position_m[2])
+    progress = Progress(progress_stream(), args.mode, scenario.initial.position_m[2])
     with open_board(
         args.port,
         _session_options(args),
@@ -140,11 +145,9 @@ def _header(args: argparse.Namespace, scenario: Scenario, plan: FaultPlan) -> di
 def run_board(args: argparse.Namespace, make: Callable[[], FlightComputer]) -> int:
     pty = PtyPair()
     print(pty.path, flush=True)
-    print(
+    _banner(
         f"hilander board: virtual board on {pty.path} (protocol v{PROTOCOL_VERSION}, schema "
-        f"{SCHEMA_HASH:#010x}); Ctrl-C to stop",
-        file=sys.stderr,
-        flush=True,
+        f"{SCHEMA_HASH:#010x}); Ctrl-C to stop"
     )
     try:
         return _serve(Board(pty.board_end(), make, _board_options(args)), args.once)
@@ -154,11 +157,17 @@ def run_board(args: argparse.Namespace, make: Callable[[], FlightComputer]) -> i
 
 def run_serve(args: argparse.Namespace, make: Callable[[], FlightComputer]) -> int:
     transport = open_port(args.port, args.baud)
-    print(f"hilander serve: the law answers on {args.port}; Ctrl-C to stop", file=sys.stderr)
+    _banner(f"hilander serve: the law answers on {args.port}; Ctrl-C to stop")
     try:
         return _serve(Board(transport, make, _board_options(args)), args.once)
     finally:
         transport.close()
+
+
+def _banner(line: str) -> None:
+    """What a waiting board says on stderr (not with -q)."""
+    if not quiet():
+        print(line, file=sys.stderr, flush=True)
 
 
 def _board_options(args: argparse.Namespace) -> BoardOptions:
@@ -190,15 +199,19 @@ def _serve(board: Board, once: bool) -> int:
 def run_firmware(args: argparse.Namespace) -> int:
     """Build the C firmware if needed, start it, print its port, wait."""
     folder = firmware_dir(args.firmware_dir)
-    proc, port = start_firmware(folder, args.firmware, args.name)
-    print(port, flush=True)
-    print(f"hilander board: {args.firmware} firmware on {port}; Ctrl-C to stop", file=sys.stderr)
+    log.info("firmware %s from %s", args.firmware, folder)
+    board = start_board(args.firmware, firmware_dir=folder, label=args.name)
+    assert board.process is not None
+    log.info("firmware %s running as process %d on %s", args.firmware, board.process.pid, board.url)
+    print(board.url, flush=True)
+    _banner(f"hilander board: {args.firmware} firmware on {board.url}; Ctrl-C to stop")
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        proc.wait()
+        board.process.wait()
     except KeyboardInterrupt:
-        proc.terminate()
-        proc.wait(timeout=10)
+        pass
+    finally:
+        board.stop()
     return Exit.PASS
 
 
@@ -206,10 +219,14 @@ def _interrupt(*_: object) -> None:
     raise KeyboardInterrupt
 
 
-def run_ports() -> int:
+def run_ports(args: argparse.Namespace) -> int:
     from serial.tools import list_ports  # noqa: PLC0415 - only this command needs it
 
     ports = sorted(list_ports.comports(), key=lambda p: p.device)
+    if args.json:
+        listed = [{"device": p.device, "description": p.description, "hwid": p.hwid} for p in ports]
+        print(to_json({"ports": listed}))
+        return Exit.PASS
     if not ports:
         print("no serial ports found (a virtual board: hilander board --virtual)")
     for p in ports:
@@ -222,22 +239,20 @@ def run_replay(args: argparse.Namespace, make: Callable[[], FlightComputer]) -> 
     if args.out is not None:
         claim(args.out, "replay", args.force)
     compared = compare(recording, make, args.tolerance)
-    report: dict[str, Any] = {
-        "recording": str(args.file),
-        "scenario": recording.header.get("scenario"),
-        "seed": recording.header.get("seed"),
-        "schema_hash": recording.header.get("schema_hash"),
-        "truncated": recording.truncated,
-        "back_to_back": compared.summary(),
-    }
+    report = replay_summary(str(args.file), recording, compared)
     if args.refly:
         report["refly"] = refly(recording)
     if args.out is not None:
         data = {"back_to_back.csv": back_to_back_csv(compared.tally)}
         files = write_files(args.out, data) + write_report(
-            args.out, lambda: replay_html_report(report, compared.tally)
+            args.out,
+            lambda: replay_html_report(
+                report, compared.tally, recording.header.get("scenario_toml")
+            ),
         )
-        report["files"] = [str(p) for p in files]
-    print(to_json(report) if args.json else replay_report(report))
+        report["files"] = [str(p) for p in [*files, args.out / "summary.json"]]
+        write_files(args.out, {"summary.json": to_json(report) + "\n"})
+        log.info("wrote %d files in %s", len(report["files"]), args.out)
+    print(to_json(report) if args.json else paint(replay_report(report)))
     failed = report["back_to_back"]["verdict"] in ("different", "not_compared")
     return Exit.FAIL if failed else Exit.PASS

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from hilander.hil.cli.args import add_controller_option, add_out_options, add_sc
 from hilander.hil.cli.argtypes import integer, number
 from hilander.hil.cli.boards import version
 from hilander.hil.cli.exits import BAD_INPUT, Exit, UsageError
+from hilander.hil.cli.output import note, progress_stream
 from hilander.hil.cli.progress import CampaignProgress
 from hilander.hil.report.campaign_page import write_campaign
 from hilander.hil.report.cases import write_cases
@@ -43,6 +44,7 @@ _runs = integer("runs", 1, RUNS_MAX)
 _every = integer("sampling", 0, RUNS_MAX)
 _workers = integer("workers", 1, 1024)
 _fraction = number("rate", 0.0, 1.0)
+log = logging.getLogger(__name__)
 SCHEDULER = re.compile(r"([a-z][a-z0-9+.-]*://)?[A-Za-z0-9_.\[\]:-]+:[0-9]{1,5}/?")
 
 
@@ -134,16 +136,21 @@ def workers_for(asked: int, runs: int) -> int:
     """--workers capped at the cores and at the runs to fly, with a one-line note."""
     workers = max(1, min(asked, cores(), runs))
     if workers < asked and asked > cores():
-        print(
-            f"hilander: note: --workers {asked} capped at {workers} ({cores()} cores)",
-            file=sys.stderr,
-        )
+        note(f"--workers {asked} capped at {workers} ({cores()} cores)")
     return workers
 
 
 def run_campaign(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     flight_computer_factory(args.controller)  # a bad name fails here, once
+    if not scenario.dispersions and args.runs > 1:
+        log.warning(
+            "%s: no dispersions: the %d runs differ only by their seed (sensor noise, gusts, "
+            "terrain), from the same start and vehicle; add a [dispersions] table to vary them "
+            "(docs/campaigns.md#dispersions)",
+            args.scenario,
+            args.runs,
+        )
     seed = scenario.seed if args.seed is None else args.seed
     campaign = Campaign(
         scenario, args.runs, seed, args.controller, args.optimal_every, args.check_failures
@@ -200,7 +207,7 @@ def _fly(
     record: RunsFile | None = None,
     table: RunTable | None = None,
 ) -> CampaignResult:
-    progress = CampaignProgress(sys.stderr, campaign.runs, label)
+    progress = CampaignProgress(progress_stream(), campaign.runs, label)
     if table is not None:
         progress.done = len(table)
     try:

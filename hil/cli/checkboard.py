@@ -18,6 +18,7 @@ from typing import Any
 from hilander.hil.cli.args import add_baud_option
 from hilander.hil.cli.argtypes import number
 from hilander.hil.cli.exits import Exit, UsageError
+from hilander.hil.cli.output import quiet
 from hilander.hil.conformance import (
     BoardSilent,
     Case,
@@ -78,7 +79,7 @@ def run_check_board(args: argparse.Namespace) -> int:
     if args.url is None:
         raise UsageError("check-board: give the board's URL (a device or pyserial URL), or --list")
     transport = open_port(args.url, args.baud)  # PortError: bad input, exit 2
-    progress = None if args.json or not sys.stderr.isatty() else _progress
+    progress = None if args.json or quiet() or not sys.stderr.isatty() else _progress
     try:
         result = run_suite(transport, cases, Timing(wait_s=args.timeout), progress)
     except (BoardSilent, LinkLost) as e:  # no session at all, or the port went away

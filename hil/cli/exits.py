@@ -18,6 +18,7 @@ import enum
 
 from hilander.hil.analysis.optimal import OptimalError
 from hilander.hil.board.firmware import FirmwareError
+from hilander.hil.board.start import BoardStartError
 from hilander.hil.campaign.baseline import BaselineError
 from hilander.hil.campaign.executors import SchedulerError
 from hilander.hil.link.faults import FaultSpecError
@@ -55,6 +56,7 @@ BAD_INPUT: tuple[type[Exception], ...] = (
     SchedulerError,
     OptimalError,
     FirmwareError,
+    BoardStartError,
 )
 
 

@@ -8,8 +8,10 @@ was closed.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
+import time
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
@@ -33,14 +35,17 @@ from hilander.hil.cli.boards import (
 from hilander.hil.cli.campaign import add_campaign_commands, run_baseline, run_campaign
 from hilander.hil.cli.checkboard import add_check_board_command, run_check_board
 from hilander.hil.cli.exits import BAD_INPUT, Exit, UsageError, of_verdict
+from hilander.hil.cli.export import add_export_command, run_export
 from hilander.hil.cli.memory import add_memory_command, run_memory
 from hilander.hil.cli.optimal import add_optimal_command, run_optimal
+from hilander.hil.cli.output import add_output_options, configured, paint, verbosity
 from hilander.hil.report.files import write_run
 from hilander.hil.report.outdir import claim
 from hilander.hil.report.text import text_report
 from hilander.sim.catalog import FAULTS, lander_scenarios, other_scenarios
 from hilander.sim.controllers import desk_factory, flight_computer_factory
 from hilander.sim.presets import PRESETS
+from hilander.sim.records import to_json
 from hilander.sim.result import summarize
 from hilander.sim.run import fly
 from hilander.sim.scenario import builtin_description
@@ -60,11 +65,22 @@ COMMANDS = (
 )
 
 
+log = logging.getLogger(__name__)
+
+
 class Parser(argparse.ArgumentParser):
     """argparse with one-line errors."""
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+class CommandParser(Parser):
+    """A command's parser: the global -q and -v are taken after the command too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        add_output_options(self, "after")
 
 
 def build_parser() -> Parser:
@@ -73,16 +89,21 @@ def build_parser() -> Parser:
         description="Hardware-in-the-loop testbed for Mars terminal-descent landing controllers.",
     )
     parser.add_argument("--version", action="version", version=f"hilander {version()}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    add_output_options(parser, "before")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
     sim = sub.add_parser("sim", help="fly a landing on the desk simulation")
     add_run_arguments(sim, seed_type)
     add_controller_option(sim, "the flight computer")
-    sub.add_parser("scenarios", help="list the landers, the faults of history and the scenarios")
+    scenarios = sub.add_parser(
+        "scenarios", help="list the landers, the faults of history and the scenarios"
+    )
+    scenarios.add_argument("--json", action="store_true", help="the list as one JSON object")
     add_campaign_commands(sub, seed_type)
     add_optimal_command(sub, seed_type, run_index)
     add_memory_command(sub)
     add_link_commands(sub, seed_type)
     add_check_board_command(sub)
+    add_export_command(sub)
     return parser
 
 
@@ -103,19 +124,34 @@ def flight_computer(name: str) -> FlightComputer | None:
 
 
 def run_sim(args: argparse.Namespace) -> int:
+    start = time.perf_counter()
     scenario = resolve_scenario(args)
     fc = flight_computer(args.controller)
+    log.info("scenario %s (%s): loaded in %.3f s", scenario.name, scenario.source, _since(start))
     if args.out is not None:
         claim(args.out, "run", args.force)
+    start = time.perf_counter()
     landing = fly(scenario, fc, name=args.controller if fc is not None else None)
     summary = summarize(landing)
+    log.info("flown by the %s law in %.3f s", args.controller, _since(start))
     if args.out is not None:
+        start = time.perf_counter()
         summary = summary.with_files([str(p) for p in write_run(args.out, landing, summary)])
-    print(summary.to_json() if args.json else text_report(summary))
+        log.info(
+            "wrote %d files in %s in %.3f s", len(summary.files or ()), args.out, _since(start)
+        )
+    print(summary.to_json() if args.json else paint(text_report(summary)))
     return of_verdict(summary.verdict)
 
 
-def run_scenarios() -> int:
+def _since(start: float) -> float:
+    return time.perf_counter() - start
+
+
+def run_scenarios(args: argparse.Namespace) -> int:
+    if args.json:
+        print(to_json(scenarios_list()))
+        return Exit.PASS
     print("Landers: `hilander sim NAME` flies the lander's own scenario")
     for preset, scenario in lander_scenarios().items():
         own = "" if scenario == preset else f" (scenario {scenario})"
@@ -129,6 +165,28 @@ def run_scenarios() -> int:
     for name in other_scenarios():
         print(f"  {name:<21} {builtin_description(name)}")
     return Exit.PASS
+
+
+def scenarios_list() -> dict[str, Any]:
+    """What ``hilander scenarios`` lists, as ``scenarios --json`` prints it."""
+    return {
+        "landers": [
+            {
+                "preset": preset,
+                "scenario": scenario,
+                "description": PRESETS[preset]["description"],
+                "source": PRESETS[preset]["source"],
+            }
+            for preset, scenario in lander_scenarios().items()
+        ],
+        "faults": [
+            {"name": f.name, "description": builtin_description(f.name), "source": f.source}
+            for f in FAULTS
+        ],
+        "scenarios": [
+            {"name": name, "description": builtin_description(name)} for name in other_scenarios()
+        ],
+    }
 
 
 def link_command(args: argparse.Namespace) -> int:
@@ -158,7 +216,7 @@ def link_command(args: argparse.Namespace) -> int:
     if args.command == "serve":
         return run_serve(args, flight_computer_factory(args.controller))
     if args.command == "ports":
-        return run_ports()
+        return run_ports(args)
     if args.command == "replay":
         return run_replay(args, flight_computer_factory(args.controller))
     raise UsageError(f"missing command: one of {', '.join(COMMANDS)} (see 'hilander --help')")
@@ -174,12 +232,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             "optimal": run_optimal,
             "memory": run_memory,
             "check-board": run_check_board,
+            "export": run_export,
         }
-        if args.command in by_name:
-            return by_name[args.command](args)
-        if args.command == "scenarios":
-            return run_scenarios()
-        return link_command(args)
+        with configured(*_verbosity(args)):
+            if args.command in by_name:
+                return by_name[args.command](args)
+            if args.command == "scenarios":
+                return run_scenarios(args)
+            return link_command(args)
     except BAD_INPUT as e:
         print(f"hilander: error: {e}", file=sys.stderr)
         return Exit.USAGE
@@ -190,6 +250,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the reader went away: say nothing more (Python's own advice for SIGPIPE)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return Exit.PIPE
+
+
+def _verbosity(args: argparse.Namespace) -> tuple[int, bool]:
+    """-v count and -q, from before and after the command; not both."""
+    verbose, quiet = verbosity(args)
+    if verbose and quiet:
+        raise UsageError("-q (quiet) and -v (verbose): give one of them")
+    return verbose, quiet
 
 
 def entry() -> Any:  # pragma: no cover - the console script

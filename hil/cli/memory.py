@@ -26,7 +26,10 @@ def add_memory_command(sub: Any) -> None:
         "--firmware-dir",
         type=Path,
         metavar="DIR",
-        help="firmware_stub/ of a clone (default: found from here)",
+        help=(
+            "a firmware_stub/ of your own (default: this checkout's, else the"
+            " installed sources, built in ~/.cache/hilander)"
+        ),
     )
     p.add_argument("--json", action="store_true", help="print the reports as one JSON object")
 

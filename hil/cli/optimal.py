@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import sys
 from typing import Any
 
 from hilander.hil.analysis.optimal import (
@@ -24,6 +23,7 @@ from hilander.hil.cli.args import (
 )
 from hilander.hil.cli.argtypes import integer, number
 from hilander.hil.cli.exits import Exit
+from hilander.hil.cli.output import progress_stream
 from hilander.hil.cli.progress import SolveProgress
 from hilander.hil.report.files import write_optimal
 from hilander.hil.report.outdir import claim
@@ -83,7 +83,7 @@ def run_optimal(args: argparse.Namespace) -> int:
     which, target = target_of(s, seg, args.target)
     glide = None if args.glide_slope_deg is None else math.radians(args.glide_slope_deg)
     opt = Options(nodes=args.nodes, glide_slope_rad=glide)
-    progress = SolveProgress(sys.stderr, "optimal")
+    progress = SolveProgress(progress_stream(), "optimal")
     try:
         best, solves = optimum_for(s, target, opt, progress)
     finally:

@@ -16,6 +16,7 @@ from typing import Any
 from hilander.controller.config import LawConfig, law_field_names
 from hilander.controller.params import range_text
 from hilander.sim.presets import PRESETS
+from hilander.sim.scenario import preset_start
 from hilander.sim.scenario_law import LAW_VEHICLE_KEYS
 from hilander.sim.schema import defaults
 from hilander.sim.settings import (
@@ -73,7 +74,12 @@ def table(cls: type, values: dict[str, Any], only: list[str] | None = None) -> l
 def generated() -> str:
     msl = PRESETS["msl"]
     sections: list[tuple[str, type, dict[str, Any], list[str] | None]] = [
-        ("[initial]", InitialState, {}, None),
+        (
+            "[initial] (defaults: the start of the preset's own scenario; `msl`: `default`)",
+            InitialState,
+            preset_start("msl"),
+            None,
+        ),
         ("[vehicle] (defaults: the `msl` preset)", VehicleParams, msl["vehicle"], None),
         ("[law]", LawConfig, defaults(LawConfig), law_field_names()),
         (

@@ -21,6 +21,7 @@ else is a RecordingError, one line.
 from __future__ import annotations
 
 import json
+import logging
 import struct
 import time
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ HEADER_TYPES: dict[str, type] = {
 }
 RECORD = struct.Struct("<cQI")
 TX, RX, SUMMARY = b"T", b"R", b"S"
+log = logging.getLogger(__name__)
 
 
 class RecordingError(ValueError):
@@ -57,6 +59,7 @@ class Recorder:
         except OSError as e:
             raise RecordingError(f"{path}: cannot write: {e.strerror or e}") from None
         self.path = path
+        log.info("recording every byte both ways to %s", path)
         self._start = time.monotonic_ns()
         text = json.dumps(header).encode()
         self._file.write(MAGIC + struct.pack("<I", len(text)) + text)

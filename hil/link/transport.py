@@ -11,6 +11,7 @@ counts as lateness, not a lost link); a port that cannot be opened raises
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import select
 import termios
@@ -23,6 +24,7 @@ import serial
 DEFAULT_BAUD = 921600  # what a USB CDC port ignores and a UART at 1 Mbit/s takes
 WRITE_TIMEOUT_S = 2.0
 READ_SIZE = 4096
+log = logging.getLogger(__name__)
 
 
 class PortError(OSError):
@@ -112,6 +114,7 @@ def open_port(url: str, baud: int = DEFAULT_BAUD) -> SerialTransport:
         cause = e.__context__ if isinstance(e.__context__, OSError) else e
         reason = getattr(cause, "strerror", None) or _oneline(cause)
         raise PortError(f"cannot open {url}: {reason}") from None
+    log.info("opened %s at %d baud", url, baud)
     return SerialTransport(port, url)
 
 

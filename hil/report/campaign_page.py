@@ -18,6 +18,7 @@ from hilander.hil.report.figures import campaign as campaign_figures
 from hilander.hil.report.figures import plotting
 from hilander.hil.report.files import write_atomic, write_report, write_run, writing
 from hilander.hil.report.html import Code, Link, Report, Table
+from hilander.hil.report.pages import scenario_sha256
 from hilander.hil.report.runs_file import RunsFile
 from hilander.hil.report.text import failures_line
 from hilander.sim.campaign import METRIC_NAMES, VERDICT_ERROR, dispersed
@@ -123,6 +124,7 @@ def campaign_report(
         tables=[_metrics_table(summary), _worst_table(result, summary, links)],
         figures=pngs,
         captions=CAPTIONS,
+        scenario_sha256=scenario_sha256(c.scenario),
     )
 
 
@@ -168,7 +170,7 @@ def _worst_table(result: CampaignResult, s: CampaignSummary, links: dict[int, st
     for w in s.worst_runs:
         report = Link("report", links[w.run]) if w.run in links else None
         command = Code(repro_command(result.campaign, w.run))
-        rows.append([w.run, w.verdict, w.limit_use, w.violations or "-", report, command])
+        rows.append([str(w.run), w.verdict, w.limit_use, w.violations or "-", report, command])
     note = (
         f"errors first, then failures, then the runs closest to a limit; the first "
         f"{WORST_FLOWN} flown again beside this report, each command flies its run alone"

@@ -10,6 +10,7 @@ run never leaves a half-written file in place of a good one.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import io
 import os
 import sys
@@ -24,6 +25,7 @@ from hilander.hil.analysis.backtoback import BackToBack
 from hilander.hil.analysis.optimal import Solution
 from hilander.hil.report import html, pages
 from hilander.hil.report.figures import plotting
+from hilander.hil.report.mcap_flight import flight_mcap
 from hilander.hil.session.linkstats import LinkStats
 from hilander.hil.session.summary import Summary
 from hilander.sim._world import COLUMNS
@@ -106,6 +108,7 @@ def write_run(
         files["link.csv"] = link_csv(link)
     if tally is not None:
         files["back_to_back.csv"] = back_to_back_csv(tally)
+    files["flight.mcap"] = flight_mcap(landing, summary, link, tally)
     written = write_files(out, files)
     return written + write_report(out, lambda: pages.run_report(landing, summary, link, tally))
 
@@ -117,10 +120,28 @@ def write_report(out: Path, make: Callable[[], html.Report]) -> list[Path]:
     if not plotting.available():
         print(f"hilander: note: no report.html: {plotting.EXTRA_HINT}", file=sys.stderr)
         return []
+    date = report_date()
     report = make()
     files: dict[str, str | bytes] = {**report.figures}
-    files["report.html"] = html.render(report)
+    files["report.html"] = html.render(report, date)
     return write_files(out, files)
+
+
+def report_date(environ: Mapping[str, str] = os.environ) -> str:
+    """The date a report is stamped with (UTC, YYYY-MM-DD): that of
+    SOURCE_DATE_EPOCH where it is set (the reproducible-builds convention:
+    seconds since 1970), so that a report can be made byte for byte again;
+    else today's."""
+    text = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not text:
+        return datetime.datetime.now(datetime.UTC).date().isoformat()
+    try:
+        when = datetime.datetime.fromtimestamp(int(text), datetime.UTC)
+    except (ValueError, OverflowError, OSError):
+        raise OutputError(
+            f"SOURCE_DATE_EPOCH={text!r}: not a date (whole seconds since 1970-01-01 UTC)"
+        ) from None
+    return when.date().isoformat()
 
 
 def link_csv(link: LinkStats) -> str:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import base64
 import html
+import math
 from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 STYLE = """
@@ -26,6 +28,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 code { font-size: 0.9em; background: #f0f0f0; padding: 0 0.2em; }
 figure { margin: 1em 0; } figcaption { font-size: 0.9em; color: #555; }
 img { max-width: 100%; } p.note { color: #555; font-size: 0.9em; }
+p.stamp { color: #555; font-size: 0.85em; margin-top: -0.6em; }
 """
 
 
@@ -44,7 +47,14 @@ class Code:
     text: str
 
 
-Cell = str | int | float | None | Link | Code
+@dataclass(frozen=True)
+class Flag:
+    """A word coloured by its class (``pass``, ``fail``) as the verdict is."""
+
+    text: str
+
+
+Cell = str | int | float | None | Link | Code | Flag
 
 
 @dataclass
@@ -66,6 +76,27 @@ class Report:
     tables: list[Table] = field(default_factory=list)
     figures: dict[str, bytes] = field(default_factory=dict)
     captions: dict[str, str] = field(default_factory=dict)  # figure file -> caption
+    scenario_sha256: str = ""  # of the resolved scenario's TOML (stamp.scenario_sha256)
+
+
+def hilander_version() -> str:
+    """The installed hilander's version ("unknown" in a tree that is not installed)."""
+    try:
+        return version("hilander")
+    except PackageNotFoundError:  # pragma: no cover - the tests run an installed tree
+        return "unknown"
+
+
+def number(value: int | float) -> str:
+    """A number as a table shows it: thousands separated, four significant
+    digits below a thousand (12,345 and 0.2501, never 1.234e+04)."""
+    if isinstance(value, int):
+        return f"{value:,}"
+    if not math.isfinite(value):
+        return str(value)
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.4g}"
 
 
 def _cell(value: Cell) -> str:
@@ -73,11 +104,13 @@ def _cell(value: Cell) -> str:
         return f'<td><a href="{html.escape(value.href)}">{html.escape(value.text)}</a></td>'
     if isinstance(value, Code):
         return f"<td><code>{html.escape(value.text)}</code></td>"
+    if isinstance(value, Flag):
+        word = html.escape(value.text)
+        return f'<td><strong class="{word}">{word}</strong></td>'
     if value is None:
         return "<td>-</td>"
     if isinstance(value, int | float) and not isinstance(value, bool):
-        text = f"{value:.4g}" if isinstance(value, float) else str(value)
-        return f'<td class="num">{html.escape(text)}</td>'
+        return f'<td class="num">{html.escape(number(value))}</td>'
     return f"<td>{html.escape(str(value))}</td>"
 
 
@@ -106,15 +139,26 @@ def _figure(name: str, data: bytes, caption: str) -> str:
     )
 
 
-def render(r: Report) -> str:
-    """The report as one HTML string."""
+def stamp(r: Report, date: str) -> str:
+    """The line under the title: who wrote the page, of which scenario, when."""
+    parts = [f"hilander {hilander_version()}"]
+    if r.scenario_sha256:
+        short = html.escape(r.scenario_sha256[:12])
+        full = html.escape(r.scenario_sha256)
+        parts.append(f'scenario <code title="sha256 {full}">{short}</code>')
+    parts.append(html.escape(date))
+    return f'<p class="stamp" id="stamp">{" · ".join(parts)}</p>'
+
+
+def render(r: Report, date: str) -> str:
+    """The report as one HTML string, stamped with ``date`` (YYYY-MM-DD)."""
     items = "".join(f"<li>{html.escape(v)}</li>" for v in r.violations or ["none"])
     images = "".join(_figure(n, d, r.captions.get(n, "")) for n, d in r.figures.items())
     verdict = html.escape(r.verdict)
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{html.escape(r.title)}</title><style>{STYLE}</style></head><body>"
-        f"<h1>{html.escape(r.title)}</h1>"
+        f"<h1>{html.escape(r.title)}</h1>{stamp(r, date)}"
         f'<p>Verdict: <strong class="{verdict}" id="verdict">{verdict.upper()}</strong></p>'
         f'<h2>Violations</h2><ul id="violations">{items}</ul>'
         f"<h2>Summary</h2><table>{_pairs(r.summary)}</table>"

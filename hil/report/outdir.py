@@ -27,11 +27,12 @@ OWN_FILES = {
         "scenario.toml",
         "link.csv",
         "back_to_back.csv",
+        "flight.mcap",
         *REPORT,
     ),
     "campaign": (RUNS_CSV, JOURNAL, "summary.json", "report.html", *CAMPAIGN_CAPTIONS, WORST_DIR),
     "optimal": ("trajectory.csv", "summary.json", "report.html", *OPTIMAL_CAPTIONS),
-    "replay": ("back_to_back.csv", *REPORT),
+    "replay": ("summary.json", "back_to_back.csv", *REPORT),
 }
 
 

@@ -5,6 +5,7 @@ command already computed. The campaign's is in campaign_page.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from hilander.hil.analysis.backtoback import BackToBack
@@ -13,26 +14,43 @@ from hilander.hil.report.figures import landing as landing_figures
 from hilander.hil.report.figures import link as link_figures
 from hilander.hil.report.figures import optimal as optimal_figures
 from hilander.hil.report.html import Report, Table
+from hilander.hil.report.limits import limits_table
 from hilander.hil.session.linkstats import LinkStats
 from hilander.hil.session.summary import BoardSummary, LinkSummary, Summary, landing_of
 from hilander.sim.result import summarize
 from hilander.sim.run import Landing
+from hilander.sim.scenario import Scenario, scenario_to_toml
 from hilander.sim.summary import LandingSummary
 
 CAPTIONS = {
     "altitude_speed.png": "altitude above the ground, descent and horizontal speed; events dotted",
+    "touchdown_zoom.png": "the last 20 m: descent and horizontal speed against the height, "
+    "the touchdown speed band shaded",
     "thrust_throttle.png": "thrust delivered and commanded within its bounds, and the throttle",
     "timeline.png": "the phases flown and the events",
     "ground_track.png": "the ground track over the truth hazard mask",
     "bridle.png": "bridle tension and the length paid out",
     "latency.png": "the board's round trip per step, its histogram, misses and timeouts",
     "cost.png": "each step's cost in the board's own units, by phase, against its budget",
-    "back_to_back.png": "the board's commands against the reference law's, step by step",
+    "back_to_back.png": "the board's commands against the reference law's, step by step "
+    "(a note where every command was identical)",
 }
 OPTIMAL_CAPTIONS = {
     "optimal_trajectory.png": "height and ground track: the law and the fuel optimum",
     "optimal_thrust.png": "thrust within its bounds, and the propellant burnt",
 }
+
+
+def toml_sha256(toml: str) -> str:
+    """The sha256 (hex) of a resolved scenario's TOML: the scenario hash on
+    every page (its first 12 digits shown), and a campaign's identity."""
+    return hashlib.sha256(toml.encode()).hexdigest()
+
+
+def scenario_sha256(s: Scenario) -> str:
+    """The hash of the scenario as ``scenario_to_toml`` resolves it (the
+    scenario.toml of ``--out``, whoever flew it; the TOML a recording holds)."""
+    return toml_sha256(scenario_to_toml(s))
 
 
 def summary_rows(s: LandingSummary) -> list[tuple[str, Any]]:
@@ -170,7 +188,7 @@ def run_report(
     back comparison where a reference law was run beside the board."""
     own = landing_of(summary)
     pngs = landing_figures.run_figures(landing, own)
-    tables = []
+    tables = [limits_table(own, landing.scenario.limits)]
     if link is not None and isinstance(summary, BoardSummary):
         period_s = 1.0 / landing.scenario.vehicle.control_rate_Hz
         deadline_s = period_s / summary.link.speedup
@@ -191,11 +209,15 @@ def run_report(
         tables=tables,
         figures=pngs,
         captions=CAPTIONS,
+        scenario_sha256=scenario_sha256(landing.scenario),
     )
 
 
-def replay_html_report(report: dict[str, Any], tally: BackToBack) -> Report:
-    """The replay's report: the law against the recorded board."""
+def replay_html_report(
+    report: dict[str, Any], tally: BackToBack, scenario_toml: str | None = None
+) -> Report:
+    """The replay's report: the law against the recorded board; stamped with
+    the hash of the scenario the recording holds, where it holds one."""
     b = report["back_to_back"]
     what = f"the board recorded in {report['recording']} against the law, same frames"
     rows: list[tuple[str, Any]] = [
@@ -217,6 +239,7 @@ def replay_html_report(report: dict[str, Any], tally: BackToBack) -> Report:
         tables=[back_to_back_table(b, what)],
         figures={"back_to_back.png": link_figures.back_to_back(tally, what)},
         captions=CAPTIONS,
+        scenario_sha256="" if scenario_toml is None else toml_sha256(scenario_toml),
     )
 
 
@@ -255,4 +278,5 @@ def optimal_html_report(
             ),
         },
         captions=OPTIMAL_CAPTIONS,
+        scenario_sha256=scenario_sha256(landing.scenario),
     )

@@ -19,7 +19,6 @@ the runs missing.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
@@ -32,7 +31,7 @@ import numpy as np
 from hilander.hil.campaign.executors import Campaign
 from hilander.hil.campaign.summary import csv_columns, csv_line
 from hilander.hil.report.files import OutputError, writing
-from hilander.sim.scenario import scenario_to_toml
+from hilander.hil.report.pages import scenario_sha256
 
 RUNS_CSV = "runs.csv"
 JOURNAL = "runs.journal.jsonl"
@@ -42,12 +41,11 @@ FORMAT = 1
 
 def identity(c: Campaign) -> dict[str, Any]:
     """What makes a campaign the same one: ``--resume`` checks it."""
-    toml = scenario_to_toml(c.scenario)
     return {
         "journal": FORMAT,
         "scenario": c.scenario.name,
         "source": c.scenario.source,
-        "scenario_sha256": hashlib.sha256(toml.encode()).hexdigest(),
+        "scenario_sha256": scenario_sha256(c.scenario),
         "seed": c.seed,
         "runs": c.runs,
         "controller": c.controller,

@@ -15,6 +15,7 @@ the board flies without it.
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -53,6 +54,7 @@ from hilander.hil.wire.protocol import (
 WANTED = Capability.LOCKSTEP | Capability.HAZARD_MAP
 MAP_CHUNK_TRIES = 10  # the map is not time-critical in lockstep: be patient on bad lines
 MAP_TRANSFERS = 3  # whole transfers of one map (the first and 2 again), then no more
+log = logging.getLogger(__name__)
 
 
 class HandshakeError(ConnectionError):
@@ -109,10 +111,12 @@ class Handshaker:
 
         ack = self._exchange(hello, is_answer, "HELLO")
         self._check_hello(ack)
+        log.debug("HELLO_ACK: capabilities %#x, schema %#010x", self.capabilities, SCHEMA_HASH)
         answer = self._ask(params_message(config))
         if answer.status != AckStatus.OK:
             raise HandshakeError(f"the board rejected PARAMS: {_params_blame(answer)}")
         self.open = True
+        log.info("session %#06x open: board %r", session, self.board_name)
 
     def _check_hello(self, p: Packet) -> None:
         msg = p.msg
@@ -163,6 +167,7 @@ class Handshaker:
             return
         while True:
             msgs = self._transfer(hazard_map)
+            log.info("hazard map %d: transfer %d", self._map_id, self.map_transfers)
             for m in msgs[:-1]:
                 self.request(m, FLAG_ACK_REQUEST, MAP_CHUNK_TRIES)
             ack = self._ask(msgs[-1], tries=MAP_CHUNK_TRIES)
@@ -240,6 +245,7 @@ class Handshaker:
                 if self.open and self.rebooted:
                     raise SessionLostError(f"the board lost the session during {name}")
             self.stats.timeouts += 1
+            log.debug("%s: no answer in %.3f s (try %d of %d)", name, wait_s, attempt + 1, tries)
             wait_s = min(2 * wait_s, max(self.timer.ceiling_s, HANDSHAKE_FIRST_WAIT_S))
         hint = (
             "the line echoes what is sent back: a loopback, or a terminal in echo mode?"

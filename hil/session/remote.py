@@ -21,6 +21,7 @@ configured: HELLO and PARAMS start the board's law afresh.
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
 from dataclasses import dataclass
 from typing import NoReturn, Protocol
@@ -45,6 +46,7 @@ from hilander.sim.run import FlightAborted
 
 MAX_RESETS = 5
 LATE_STEPS_KEPT = 1000  # a command more steps late than this is counted stale, not late
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,7 @@ class RemoteController:
                 self.stats.listen()
                 continue
             self.stats.timed_out(frame.time_s)
+            log.debug("step %d: no command in time, resend %d", frame.step, tries)
             self.timer.back_off()
             if tries > self.options.retries and self._silent_for(first_sent):
                 self._stall(frame, first_sent, tries)
@@ -352,6 +355,7 @@ class RemoteController:
         if self.stats.resets > MAX_RESETS + self.reset_requested:  # the asked-for ones aside
             raise FlightAborted("link_lost", f"the board reset {self.stats.resets} times")
         assert self._config is not None
+        log.info("the board lost its session (reset %d): a new one", self.stats.resets)
         self.hand.connect(self._config)
         self._map_due = True
 

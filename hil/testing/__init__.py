@@ -9,8 +9,9 @@ the dispersion envelope.
         Lander().fly(scenario).assert_lands()
 
 With the pytest plugin (installed with hilander, entry point ``pytest11``)
-the ``lander`` fixture gives a Lander that flies on the desk, or on the
-board at ``--hil-port URL``; see docs/campaigns.md.
+the ``lander`` fixture gives a Lander that flies on the desk, on the
+board at ``--hil-port=URL``, or on the board ``--hil-board NAME`` starts;
+see docs/testing.md.
 """
 
 from __future__ import annotations
@@ -90,12 +91,18 @@ class Flight:
 
 class Lander:
     """Flies scenarios on the desk simulation (``port`` None) or with the law
-    on the board at ``port`` (lockstep over the hilander protocol)."""
+    on the board at ``port`` (over the hilander protocol: lockstep unless
+    ``options`` say otherwise, with their waits and retries)."""
 
     def __init__(
-        self, port: str | None = None, baud: int = DEFAULT_BAUD, controller: str = "compiled"
+        self,
+        port: str | None = None,
+        baud: int = DEFAULT_BAUD,
+        controller: str = "compiled",
+        options: SessionOptions | None = None,
     ) -> None:
         self.port, self.baud, self.controller = port, baud, controller
+        self.options = options or SessionOptions(mode=Mode.LOCKSTEP)
         self.make = desk_factory(controller, "--hil-controller") if port is None else None
         self.where = "desk" if port is None else f"board at {port}"
 
@@ -112,8 +119,7 @@ class Lander:
 
     def _fly_board(self, s: Scenario) -> Flight:
         assert self.port is not None
-        options = SessionOptions(mode=Mode.LOCKSTEP)
-        with open_board(self.port, options, baud=self.baud, seed=s.seed) as board:
+        with open_board(self.port, self.options, baud=self.baud, seed=s.seed) as board:
             landing = board.fly(s)
         return Flight(board.summary(landing), landing, self.where)
 
@@ -155,4 +161,18 @@ def campaign_runs(
     ``hilander sim SCENARIO --seed S --run K`` flies again."""
     base = scenario_of(scenario)
     campaign_seed = base.seed if seed is None else seed
-    return st.integers(0, 2**32 - 1).map(lambda k: dispersed(base, campaign_seed, k))
+    return st.integers(0, 2**32 - 1).map(lambda k: _run(base, campaign_seed, k))
+
+
+CAMPAIGN_RUNS: dict[tuple[str, int], tuple[int, int]] = {}
+"""(name, seed) of each run drawn by campaign_runs -> (campaign seed, run):
+the plugin's re-fly command of a failed run (hilander.testing.refly)."""
+CAMPAIGN_RUNS_MAX = 100_000
+
+
+def _run(base: Scenario, campaign_seed: int, k: int) -> Scenario:
+    s = dispersed(base, campaign_seed, k)
+    if len(CAMPAIGN_RUNS) >= CAMPAIGN_RUNS_MAX:
+        CAMPAIGN_RUNS.clear()
+    CAMPAIGN_RUNS[(s.name, s.seed)] = (campaign_seed, k)
+    return s

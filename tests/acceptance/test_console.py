@@ -37,17 +37,51 @@ def test_a_malformed_scenario_is_one_line_and_exit_2(tmp_path: Path) -> None:
     ]
 
 
+def _in(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`hilander ARGS` run in ``folder``, as a user runs it there: no PYTHONPATH."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "hilander"), *args],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
 def test_the_quickstart_controller_runs_and_is_judged(tmp_path: Path) -> None:
-    """The 'Your own controller' example of docs/quickstart.md, as written there."""
+    """The 'Your own controller' example of docs/quickstart.md, as written there:
+    `hilander sim --controller mymodule:Hover` in the folder of mymodule.py,
+    and a campaign of it on worker processes; elsewhere, one line."""
     text = (ROOT / "docs" / "quickstart.md").read_text()
     section = text.split("## Your own controller", 1)[1]
     code = re.search(r"```python\n(.*?)```", section, re.S)
     assert code is not None
     (tmp_path / "mymodule.py").write_text(code.group(1))
-    done = hilander("sim", "--json", "--controller", "mymodule:Hover", PYTHONPATH=str(tmp_path))
+    done = _in(tmp_path, "sim", "--json", "--controller", "mymodule:Hover")
     assert done.returncode == 1, done.stderr
     summary = json.loads(done.stdout)
     assert summary["verdict"] == "fail" and summary["controller"] == "mymodule:Hover"
+    campaign = _in(
+        tmp_path,
+        "campaign",
+        "-n",
+        "4",
+        "--workers",
+        "2",
+        "--controller",
+        "mymodule:Hover",
+        "--json",
+    )
+    outcome = json.loads(campaign.stdout)["outcome"]
+    assert (outcome["fail"], outcome["error"]) == (4, 0), campaign.stderr
+    elsewhere = _in(tmp_path.parent, "sim", "--controller", "mymodule:Hover")
+    assert elsewhere.returncode == 2 and elsewhere.stderr.splitlines() == [
+        "hilander: error: --controller mymodule:Hover: no module named 'mymodule' "
+        "(looked in the current directory and on sys.path)"
+    ]
 
 
 def test_a_closed_output_pipe_is_quiet() -> None:

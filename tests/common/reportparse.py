@@ -1,5 +1,7 @@
-"""Reading a report.html back: its verdict, its figures (decoded PNG bytes),
-its section headings and its links; and checking that it is self-contained."""
+"""Reading a report.html back: its verdict, its stamp (version, scenario
+hash, date), its figures (decoded PNG bytes), its section headings, its
+tables (by heading: rows of cell texts) and its links; and checking that it
+is self-contained."""
 
 from __future__ import annotations
 
@@ -18,6 +20,10 @@ class Parsed(HTMLParser):
         self.headings: list[str] = []
         self.links: list[str] = []
         self.violations: list[str] = []
+        self.stamp = ""
+        self.tables: dict[str, list[list[str]]] = {}  # by the heading above; header row first
+        self._rows: list[list[str]] | None = None
+        self._cell = False
         self._in: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -28,8 +34,17 @@ class Parsed(HTMLParser):
             self.images[a["alt"] or ""] = base64.b64decode(data)
         if tag == "a":
             self.links.append(a["href"] or "")
+        if tag == "table":
+            self._rows = self.tables.setdefault(self.headings[-1] if self.headings else "", [])
+        elif tag == "tr" and self._rows is not None:
+            self._rows.append([])
+        elif tag in ("td", "th") and self._rows is not None:
+            self._rows[-1].append("")
+            self._cell = True
         if a.get("id") == "verdict":
             self._in = "verdict"
+        elif a.get("id") == "stamp":
+            self._in = "stamp"
         elif tag == "h2":
             self._in = "h2"
             self.headings.append("")
@@ -38,10 +53,18 @@ class Parsed(HTMLParser):
             self.violations.append("")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("strong", "h2", "li"):
+        if tag in ("strong", "h2", "li") or (tag == "p" and self._in == "stamp"):
             self._in = None
+        elif tag == "table":
+            self._rows = None
+        elif tag in ("td", "th"):
+            self._cell = False
 
     def handle_data(self, data: str) -> None:
+        if self._cell and self._rows is not None:
+            self._rows[-1][-1] += data
+        if self._in == "stamp":
+            self.stamp += data
         if self._in == "verdict":
             self.verdict += data
         elif self._in == "h2":

@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 
 from hilander.sim.catalog import flyable_names
+from hilander.sim.presets import PRESETS
 from hilander.sim.scenario import (
     builtin_names,
     load_scenario,
     parse_scenario,
+    preset_start,
     scenario_to_toml,
 )
 from hilander.sim.schema import ScenarioError
@@ -31,6 +33,23 @@ def test_builtins_load() -> None:
     for name in flyable_names():
         s = load_scenario(name)
         assert s.name and s.initial.position_m[2] > 0
+
+
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_without_initial_a_file_starts_where_its_presets_own_scenario_does(preset: str) -> None:
+    own = load_scenario(PRESETS[preset]["scenario"]).initial
+    s = parse_scenario(f'name = "t"\nvehicle = "{preset}"\n', "t.toml")
+    assert s.initial == own
+    assert preset_start(preset) == dataclasses.asdict(own)
+
+
+def test_initial_overrides_the_presets_start_key_by_key() -> None:
+    text = (
+        'name = "t"\n[vehicle]\npreset = "phoenix"\n[initial]\nvelocity_mps = [1.0, 2.0, -50.0]\n'
+    )
+    s = parse_scenario(text, "t.toml")
+    assert s.initial.velocity_mps == (1.0, 2.0, -50.0)
+    assert s.initial.position_m == load_scenario("phoenix").initial.position_m
 
 
 def test_the_m2020_preset_is_msl_with_perseverance_s_rover_and_bridles() -> None:
@@ -122,12 +141,8 @@ def test_vehicle_as_a_preset_name() -> None:
             GOOD.replace("position_m = [0.0, 0.0, 1500.0]", "position_m = [0.0, 1500.0]"),
             "t.toml: [initial] position_m: expected a list of 3 numbers, got [0.0, 1500.0]",
         ),
-        (
-            GOOD.replace("position_m = [0.0, 0.0, 1500.0]\n", ""),
-            "t.toml: [initial] position_m: missing",
-        ),
         (GOOD.replace("[initial]", "[start]"), "t.toml: start: unknown key"),
-        ('name = "t"\n', "t.toml: [initial]: missing table"),
+        ('name = "t"\n[initial]\nposition_m = [0.0, 0.0, -5.0]\n', "t.toml: [initial]"),
         (GOOD.replace('name = "t"\n', ""), "t.toml: name: missing"),
         (
             GOOD.replace("seed = 3", "seed = -1"),

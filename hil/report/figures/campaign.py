@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from hilander.hil.campaign.table import RunTable
-from hilander.hil.report.figures.plotting import hazard_background, png, pyplot
+from hilander.hil.report.figures.plotting import hazard_background, legend, png, pyplot
 from hilander.sim.terrain import TerrainModel
 from hilander.sim.vehicle import Limits
 
@@ -44,7 +44,7 @@ def touchdown_map(table: RunTable, terrain: TerrainModel, varies: bool) -> bytes
         h = min(h, half)
         ax.set_xlim(cx - h, cx + h)
         ax.set_ylim(cy - h, cy + h)
-    ax.legend(loc="upper right", fontsize=8)
+    legend(ax, loc="upper right")
     terrain_note = "each run draws its own terrain; shown: the nominal one" if varies else ""
     ax.set_title(
         "touchdowns over the hazard mask (red: hazard)" + (f"\n{terrain_note}" if varies else ""),

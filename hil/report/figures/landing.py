@@ -19,9 +19,11 @@ from hilander.hil.report.figures.plotting import (
     ReportUnavailableError,
     available,
     hazard_background,
+    legend,
     png,
     pyplot,
 )
+from hilander.sim.result import num
 from hilander.sim.run import Landing
 from hilander.sim.summary import LandingSummary
 
@@ -38,6 +40,7 @@ EVENT_MARKS = (
 )
 LABEL_ROWS = 3  # labels that would overlap stack on up to three rows
 LABEL_CHAR = 1 / 120  # a character of a 7-point label, as a fraction of the time axis
+ZOOM_HEIGHT_M = 20.0  # the last metres of the descent, drawn alone
 
 
 def _event_times(landing: Landing) -> list[tuple[float, str]]:
@@ -62,7 +65,7 @@ def _mark_events(ax: Any, landing: Landing) -> None:
 def altitude_speed(landing: Landing) -> bytes:
     """Altitude, and the vertical and horizontal speeds, against time."""
     t = landing.column("time_s")
-    fig, (a1, a2) = pyplot().subplots(2, 1, figsize=(8, 5.5), sharex=True)
+    fig, (a1, a2) = pyplot().subplots(2, 1, figsize=(9, 5.5), sharex=True, layout="constrained")
     a1.plot(t, landing.column("altitude_m"), label="stage, true")
     a1.plot(t, landing.column("rover_clearance_m"), label="rover / lander, true", lw=0.8)
     a1.set_ylabel("altitude [m]")
@@ -75,9 +78,10 @@ def altitude_speed(landing: Landing) -> bytes:
 
 
 def _two_panels(fig: Any, axes: tuple[Any, Any], landing: Landing, title: str) -> bytes:
-    """Legends, events, grid and titles of a figure of two panels over time."""
+    """Legends (right of the panels, clear of the data), events, grid and
+    titles of a figure of two panels over time."""
     for ax in axes:
-        ax.legend(loc="upper right")
+        legend(ax, outside=True)
         _mark_events(ax, landing)
         ax.grid(alpha=0.3)
     axes[1].set_xlabel("time [s]")
@@ -89,7 +93,7 @@ def thrust_throttle(landing: Landing) -> bytes:
     """Thrust delivered and commanded within its bounds, and the throttle."""
     t, v = landing.column("time_s"), landing.scenario.vehicle
     full = v.engine_count * v.engine_thrust_max_N * math.cos(v.cant_rad)
-    fig, (a1, a2) = pyplot().subplots(2, 1, figsize=(8, 5.5), sharex=True)
+    fig, (a1, a2) = pyplot().subplots(2, 1, figsize=(9, 5.5), sharex=True, layout="constrained")
     a1.plot(t, landing.column("thrust_N"), label="delivered", lw=0.8)
     a1.plot(t, landing.column("thrust_command_N"), label="commanded", lw=0.8)
     a1.axhline(full, color="r", ls="--", lw=0.8, label="maximum")
@@ -102,18 +106,59 @@ def thrust_throttle(landing: Landing) -> bytes:
 
 
 def bridle_load(landing: Landing) -> bytes:
-    """Bridle tension and the length paid out."""
+    """Bridle tension and the length paid out (right axis), one legend for both."""
     t = landing.column("time_s")
-    fig, ax = pyplot().subplots(figsize=(8, 3.2))
-    ax.plot(t, landing.column("bridle_tension_N"), label="tension [N]")
+    fig, ax = pyplot().subplots(figsize=(9, 3.4), layout="constrained")
+    ax.plot(t, landing.column("bridle_tension_N"), label="tension [N] (left)")
     ax.set_ylabel("tension [N]")
     ax.set_xlabel("time [s]")
     twin = ax.twinx()
-    twin.plot(t, landing.column("bridle_paid_m"), color="C1", lw=0.8, label="paid out [m]")
+    twin.plot(t, landing.column("bridle_paid_m"), color="C1", lw=0.8, label="paid out [m] (right)")
     twin.set_ylabel("paid out [m]")
     _mark_events(ax, landing)
+    ax.plot([], [], color="0.6", lw=0.8, ls=":", label="events")
     ax.grid(alpha=0.3)
+    lines = ax.get_lines() + twin.get_lines()
+    legend(ax, handles=[ln for ln in lines if ln.get_label()[0] != "_"], loc="upper left")
     fig.suptitle("bridle")
+    return png(fig)
+
+
+def touchdown_zoom(landing: Landing, summary: LandingSummary) -> bytes:
+    """The last ZOOM_HEIGHT_M of the rover's (or lander's) descent: its
+    descent and horizontal speed against its height above the ground, with
+    the touchdown speed band shaded and the horizontal limit dashed."""
+    height, t = landing.column("rover_clearance_m"), landing.column("time_s")
+    above = np.flatnonzero(height > ZOOM_HEIGHT_M)
+    start = int(above[-1]) + 1 if len(above) else 0
+    td = summary.touchdown
+    end = len(t) if td is None else int(np.searchsorted(t, num(td.time_s), side="right"))
+    h = height[start:end]
+    down = -landing.column("rover_vz_mps")[start:end]
+    across = np.hypot(landing.column("rover_vx_mps"), landing.column("rover_vy_mps"))[start:end]
+    lim = landing.scenario.limits
+    low, high = lim.touchdown_vertical_speed_min_mps, lim.touchdown_vertical_speed_max_mps
+    fig, ax = pyplot().subplots(figsize=(9, 4.2), layout="constrained")
+    ax.axvspan(low, high, color="C2", alpha=0.2, label=f"touchdown band {low:g}-{high:g} m/s")
+    ax.axvline(
+        lim.touchdown_horizontal_speed_max_mps,
+        color="C1",
+        ls="--",
+        lw=1,
+        label=f"horizontal limit {lim.touchdown_horizontal_speed_max_mps:g} m/s",
+    )
+    ax.plot(down, h, color="C0", label="descent speed")
+    ax.plot(across, h, color="C1", lw=0.8, label="horizontal speed")
+    if td is not None:
+        ax.plot([num(td.vertical_speed_mps)], [0.0], "kx", ms=9, mew=2, label="touchdown")
+    ax.set_ylim(-0.5, ZOOM_HEIGHT_M)
+    ax.set_xlim(left=0.0)
+    ax.set_xlabel("speed [m/s]")
+    ax.set_ylabel("height above the ground [m]")
+    ax.grid(alpha=0.3)
+    legend(ax, outside=True)
+    who = "lander" if landing.scenario.vehicle.landing_system != "sky_crane" else "rover"
+    fig.suptitle(f"the last {ZOOM_HEIGHT_M:g} m of the {who}'s descent")
     return png(fig)
 
 
@@ -176,7 +221,7 @@ def ground_track(landing: Landing, summary: LandingSummary) -> bytes:
     impact = landing.records["stage_impact_position_S_m"]
     if not math.isnan(impact[0]):
         ax.plot([impact[0]], [impact[1]], "ms", ms=7, label="stage down")
-    ax.legend(loc="upper right", fontsize=8)
+    legend(ax, loc="upper right")
     ax.set_title("ground track over the hazard mask (red: hazard)")
     return png(fig)
 
@@ -187,6 +232,7 @@ def run_figures(landing: Landing, summary: LandingSummary) -> dict[str, bytes]:
     makers: dict[str, Callable[[], bytes]] = {
         "altitude_speed.png": lambda: altitude_speed(landing),
         "thrust_throttle.png": lambda: thrust_throttle(landing),
+        "touchdown_zoom.png": lambda: touchdown_zoom(landing, summary),
         "timeline.png": lambda: timeline(landing),
         "ground_track.png": lambda: ground_track(landing, summary),
     }

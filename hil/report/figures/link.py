@@ -6,15 +6,17 @@ Drawn through hilander.hil.report.figures.plotting (the only module that imports
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import numpy as np
 
 from hilander.hil.analysis.backtoback import BackToBack
-from hilander.hil.report.figures.plotting import finish, png, pyplot
+from hilander.hil.report.figures.plotting import finish, legend, png, pyplot
 from hilander.hil.session.linkstats import LinkStats, phase_name
 
 FLOOR = 1e-18  # a difference of exactly zero, on a log axis
+WRAP_CHARS = 100  # a 9-point line across the figure
 
 
 def latency(stats: LinkStats, mode: str, period_s: float) -> bytes:
@@ -23,7 +25,7 @@ def latency(stats: LinkStats, mode: str, period_s: float) -> bytes:
     timeout, dropped); and over the flight, with the misses and timeouts."""
     us = np.asarray(stats.latencies_s) * 1e6
     late = np.asarray(stats.late_latencies_s) * 1e6
-    fig, (a1, a2) = pyplot().subplots(2, 1, figsize=(8, 6))
+    fig, (a1, a2) = pyplot().subplots(2, 1, figsize=(9, 6), layout="constrained")
     both = np.r_[us, late]
     if len(both):
         bins = np.linspace(float(both.min()), float(both.max()) + 1.0, 61)
@@ -52,7 +54,7 @@ def latency(stats: LinkStats, mode: str, period_s: float) -> bytes:
         f"latency ({mode}): {len(us)} on time, {len(late)} late, "
         f"{stats.deadline_misses} deadline misses, {stats.timeouts} timeouts"
     )
-    return finish(fig, (a1, a2), title)
+    return finish(fig, (a1, a2), title, outside=True)
 
 
 def cost(stats: LinkStats) -> bytes:
@@ -62,7 +64,7 @@ def cost(stats: LinkStats) -> bytes:
     assert b is not None, "the board counts nothing"
     c = np.maximum(np.asarray(stats.instructions, float), 1.0)  # a log axis
     t, phases = np.asarray(stats.answer_time_s), np.asarray(stats.answered_phases)
-    fig, ax = pyplot().subplots(figsize=(8, 4))
+    fig, ax = pyplot().subplots(figsize=(9, 4), layout="constrained")
     for i, p in enumerate(dict.fromkeys(stats.answered_phases)):  # in flight order
         ax.plot(t[phases == p], c[phases == p], ".", ms=2, color=f"C{i % 10}", label=phase_name(p))
     if b["budget"]:
@@ -74,7 +76,7 @@ def cost(stats: LinkStats) -> bytes:
     ax.set_ylabel(f"cost of the step [{b['unit'] or 'counts'}]")
     over = "" if b["over_budget"] is None else f", {b['over_budget']} over budget"
     title = f"cost per step: p50 {b['p50']:,.0f}, max {b['max']:,.0f}{over}"
-    return finish(fig, (ax,), title, legend_size=7)
+    return finish(fig, (ax,), title, legend_size=7, outside=True)
 
 
 def _ticks(ax: Any, times: list[float], top: float, colour: str, label: str) -> None:
@@ -83,30 +85,47 @@ def _ticks(ax: Any, times: list[float], top: float, colour: str, label: str) -> 
 
 
 def back_to_back(tally: BackToBack, what: str) -> bytes:
-    """The largest relative difference of each command field, step by step."""
-    fig, ax = pyplot().subplots(figsize=(8, 4))
+    """The largest relative difference of each command field, step by step;
+    where every command was identical, a note saying so (nothing to plot)."""
     t = np.asarray(tally.time_s)
-    drawn, identical = 0, []
-    for name, series in tally.difference.items():
-        d = np.asarray(series)
-        if not d.any():
-            identical.append(name)
-            continue
+    differ = {n: np.asarray(d) for n, d in tally.difference.items() if np.asarray(d).any()}
+    identical = [n for n in tally.difference if n not in differ]
+    title = (
+        f"back to back: {tally.identical} identical, {tally.within} within "
+        f"{tally.tolerance:g}, {len(t) - tally.identical - tally.within} different"
+    )
+    if not differ:
+        return _all_identical(tally, what, title, identical)
+    fig, ax = pyplot().subplots(figsize=(9, 4.2), layout="constrained")
+    for name, d in differ.items():
         ax.plot(t, np.maximum(d, FLOOR), lw=0.8, label=name)
-        drawn += 1
     ax.axhline(tally.tolerance, color="r", ls="--", lw=1, label="tolerance")
     ax.set_yscale("log")
     ax.set_ylim(bottom=1e-9)
     ax.set_xlabel("time [s]")
     ax.set_ylabel("relative difference")
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper right", fontsize=8, ncol=2)
+    legend(ax, outside=True)
     same = ", ".join(identical) if identical else "none"
-    ax.set_title(f"{what}: identical at every step: {same}", fontsize=9)
-    if not drawn:
-        ax.text(0.5, 0.5, "every command identical", transform=ax.transAxes, ha="center")
-    fig.suptitle(
-        f"back to back: {tally.identical} identical, {tally.within} within "
-        f"{tally.tolerance:g}, {len(t) - tally.identical - tally.within} different"
-    )
+    ax.set_title(_wrap(f"{what}; identical at every step: {same}"), fontsize=9)
+    fig.suptitle(title)
     return png(fig)
+
+
+def _all_identical(tally: BackToBack, what: str, title: str, fields: list[str]) -> bytes:
+    """A note in place of an empty plot: every command equal, field by field."""
+    fig = pyplot().figure(figsize=(9, 2.2), layout="constrained")
+    n = len(tally.time_s)
+    if n:
+        note = f"all {n:,} commands identical to the law's, at every step"
+    else:
+        note = "no command compared"
+    fig.text(0.5, 0.62, note, ha="center", va="center", fontsize=13)
+    detail = f"{what}; fields compared: {', '.join(fields)}"
+    fig.text(0.5, 0.3, _wrap(detail), ha="center", va="center", fontsize=9, color="0.3")
+    fig.suptitle(title)
+    return png(fig)
+
+
+def _wrap(text: str) -> str:
+    return "\n".join(textwrap.wrap(text, WRAP_CHARS))

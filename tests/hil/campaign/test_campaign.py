@@ -139,7 +139,7 @@ def test_failures_are_counted_by_kind_and_exit_1(
         (["--workers", "0"], "invalid workers '0'"),
         (["--min-success", "1.5"], "invalid rate '1.5'"),
         (["nowhere.toml"], "nowhere.toml: no such file"),
-        (["--controller", "nomodule:Law"], "--controller nomodule:Law: cannot load it"),
+        (["--controller", "nomodule:Law"], "--controller nomodule:Law: no module named 'nomodule'"),
     ],
 )
 def test_bad_campaign_arguments_give_one_line(

@@ -108,3 +108,31 @@ def test_a_landing_of_another_flight_computer_names_it_and_refiles_with_it(
     code, _ = hilander(capsys, "sim", toml, "--controller", "reference", "--out", str(again))
     assert code in (0, 1)
     assert_same_files(run, again)
+
+
+SPREAD_TOML = """
+name = "spread"
+vehicle = "phoenix"
+
+[dispersions.initial.velocity_mps]
+distribution = "uniform"
+min = [-10.0, -10.0, -60.0]
+max = [10.0, 10.0, -50.0]
+"""
+
+
+@pytest.mark.parametrize("run", [(), ("--run", "4")])
+def test_a_file_without_initial_flies_and_its_written_file_refiles(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, run: tuple[str, ...]
+) -> None:
+    """docs/scenarios.md's file of dispersions alone: the start comes from the
+    preset's own scenario, and the written scenario.toml gives it whole."""
+    source = tmp_path / "spread.toml"
+    source.write_text(SPREAD_TOML)
+    code, _ = hilander(capsys, "sim", str(source), *run, "--out", str(tmp_path / "run"))
+    assert code == 0
+    assert (
+        "[initial]\nposition_m = [60.0, -40.0, 800.0]"
+        in (tmp_path / "run" / "scenario.toml").read_text()
+    )
+    refly(capsys, tmp_path / "run", tmp_path / "again")

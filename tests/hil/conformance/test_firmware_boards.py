@@ -5,13 +5,12 @@ missing; .ci/run installs it)."""
 
 from __future__ import annotations
 
-import signal
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from hilander.hil.board.firmware import start_firmware
+from hilander.hil.board.start import start_board
 from hilander.hil.cli.checkboard import table
 from tests.common.firmware import FIRMWARE
 from tests.common.qemu import start_qemu, stop
@@ -22,11 +21,10 @@ QEMU_WAIT_S = 10.0  # an emulated board on a busy host: wait long, never judge e
 
 @pytest.fixture(params=["host", "host-asan"])
 def host_firmware(request: pytest.FixtureRequest) -> Iterator[str]:
-    proc, port = start_firmware(Path(FIRMWARE), request.param, None)
-    yield port
-    proc.send_signal(signal.SIGTERM)
-    proc.communicate(timeout=20)  # and its pipe closed
-    assert proc.returncode == 0
+    board = start_board(request.param, firmware_dir=Path(FIRMWARE))
+    yield board.url
+    board.stop()  # SIGTERM, and its pipe closed
+    assert board.process is not None and board.process.returncode == 0
 
 
 def test_the_host_firmware_passes_every_case(host_firmware: str) -> None:

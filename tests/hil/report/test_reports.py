@@ -32,6 +32,7 @@ RUN_FIGURES = {
     "timeline.png",
     "ground_track.png",
     "bridle.png",
+    "touchdown_zoom.png",
 }
 
 
@@ -106,7 +107,8 @@ def test_a_replay_report_shows_the_differences_step_by_step(
     rows = _csv(out / "back_to_back.csv")
     assert len(rows) == report["back_to_back"]["commands_compared"] > 2000
     assert sorted(report["files"]) == sorted(
-        str(out / n) for n in ("back_to_back.csv", "back_to_back.png", "report.html")
+        str(out / n)
+        for n in ("back_to_back.csv", "back_to_back.png", "report.html", "summary.json")
     )
 
 
