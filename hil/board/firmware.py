@@ -24,9 +24,9 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from importlib import metadata
 from pathlib import Path
 
+from hilander import __version__
 from hilander.hil.board.targets import MAKE, TARGETS, Tool
 
 FIRMWARE_BUILDS = {name: t.image for name, t in TARGETS.items()}
@@ -47,10 +47,13 @@ def firmware_command(
     return [image, *(["--name", name] if name else [])]
 
 
+PORT_PATTERN = re.compile(r"(/dev/\S+)")  # in what a firmware (or QEMU) prints first
+
+
 def firmware_port(first_line: str) -> str:
     """The port in the first line a firmware prints (QEMU: 'char device
     redirected to /dev/pts/N (label serial0)')."""
-    match = re.search(r"(/dev/\S+)", first_line)
+    match = PORT_PATTERN.search(first_line)
     if match is None:
         raise FirmwareError(f"the firmware did not say its port: {first_line.strip()!r}")
     return match.group(1)
@@ -153,7 +156,7 @@ def cached_copy(sources: Path) -> Path:
     """A copy of ``sources`` in the cache, in a folder named after hilander's
     version and a digest of the sources (a new version, or changed sources,
     build afresh); made aside and renamed into place, so never half there."""
-    folder = cache_dir() / "firmware" / f"{_version()}-{sources_digest(sources)}"
+    folder = cache_dir() / "firmware" / f"{__version__}-{sources_digest(sources)}"
     if _is_firmware_dir(folder):
         return folder
     try:
@@ -187,13 +190,6 @@ def sources_digest(sources: Path) -> str:
             continue
         digest.update(relative.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
-
-
-def _version() -> str:
-    try:
-        return metadata.version("hilander")
-    except metadata.PackageNotFoundError:  # pragma: no cover - a bare tree, never installed
-        return "unknown"
 
 
 def _is_firmware_dir(folder: Path) -> bool:

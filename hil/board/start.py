@@ -16,7 +16,6 @@ closes the pty. A started firmware dies with the process that started it
 from __future__ import annotations
 
 import os
-import re
 import selectors
 import subprocess
 import threading
@@ -29,7 +28,12 @@ from types import TracebackType
 
 from hilander.controller.interface import FlightComputer
 from hilander.hil.board.board import BoardOptions
-from hilander.hil.board.firmware import FirmwareError, build_firmware, firmware_command
+from hilander.hil.board.firmware import (
+    PORT_PATTERN,
+    FirmwareError,
+    build_firmware,
+    firmware_command,
+)
 from hilander.hil.board.firmware import firmware_dir as find_firmware_dir
 from hilander.hil.board.lifeline import ParentDeath
 from hilander.hil.board.targets import TARGETS
@@ -39,7 +43,6 @@ BOARDS = (*TARGETS, "virtual")
 START_TIMEOUT_S = 60.0  # the firmware's first words (its port); QEMU says it at once
 STOP_TIMEOUT_S = 10.0
 OUTPUT_KEPT = 20  # lines of the firmware's output kept for an error message
-_PORT = re.compile(r"(/dev/\S+)")
 
 
 class BoardStartError(OSError):
@@ -118,8 +121,8 @@ def start_process(name: str, command: list[str], timeout_s: float) -> StartedBoa
         proc = subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
+            stdout=subprocess.PIPE,  # its port, then what it prints (kept in ``output``)
+            stderr=None,  # to our stderr, as it is: the sanitizers' reports, its last words
             preexec_fn=ParentDeath(),  # noqa: PLW1509 - only prctl, libc loaded before the fork
             process_group=0,
         )
@@ -158,10 +161,12 @@ def _read_port(
                 break
             pending += chunk
             *lines, pending = pending.split(b"\n")
-            for line in (text.decode(errors="replace").strip() for text in lines):
-                output.append(line)
-                if match := _PORT.search(line):
-                    return match.group(1)
+            decoded = [text.decode(errors="replace").strip() for text in lines]
+            output.extend(decoded)  # the lines after the port line too: nothing read is lost
+            if found := next(filter(None, map(PORT_PATTERN.search, decoded)), None):
+                if pending:
+                    output.append(pending.decode(errors="replace").strip())
+                return found.group(1)
     if pending.strip():
         output.append(pending.decode(errors="replace").strip())
     said = f"; it said: {output[-1]}" if output else ""

@@ -9,9 +9,9 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
-from importlib import metadata
 from typing import Any
 
+from hilander import __version__
 from hilander.controller.interface import FlightComputer
 from hilander.hil.analysis.backtoback import Shadowed
 from hilander.hil.analysis.replay import WireRounded, compare, refly, replay_summary
@@ -119,17 +119,9 @@ def _session_options(args: argparse.Namespace) -> SessionOptions:
     )
 
 
-def version() -> str:
-    """The installed package's version."""
-    try:
-        return metadata.version("hilander")
-    except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare tree
-        return "unknown"
-
-
 def _header(args: argparse.Namespace, scenario: Scenario, plan: FaultPlan) -> dict[str, Any]:
     return {
-        "hilander": version(),
+        "hilander": __version__,
         "protocol_version": PROTOCOL_VERSION,
         "schema_hash": SCHEMA_HASH,
         "scenario": scenario.name,

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from hilander import __version__
 from hilander.hil.analysis.optimal import require_analysis
 from hilander.hil.campaign.baseline import (
     Suite,
@@ -25,7 +26,6 @@ from hilander.hil.campaign.summary import CampaignSummary, summarize_campaign
 from hilander.hil.campaign.table import RunTable
 from hilander.hil.cli.args import add_controller_option, add_out_options, add_scenario_argument
 from hilander.hil.cli.argtypes import integer, number
-from hilander.hil.cli.boards import version
 from hilander.hil.cli.exits import BAD_INPUT, Exit, UsageError
 from hilander.hil.cli.output import note, progress_stream
 from hilander.hil.cli.progress import CampaignProgress
@@ -248,7 +248,7 @@ def run_baseline(args: argparse.Namespace) -> int:
 
 
 def _record(suite: Suite, summaries: dict[str, CampaignSummary]) -> int:
-    content = baseline_record(suite, summaries, version())
+    content = baseline_record(suite, summaries, __version__)
     write_json(suite.baseline, content)
     figures = len(content["figures"])
     print(f"baseline recorded: {suite.baseline} ({figures} figures, {len(summaries)} campaigns)")

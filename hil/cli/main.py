@@ -15,6 +15,7 @@ import time
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from hilander import __version__
 from hilander.controller import FlightComputer
 from hilander.hil.cli.args import (
     add_controller_option,
@@ -30,7 +31,6 @@ from hilander.hil.cli.boards import (
     run_ports,
     run_replay,
     run_serve,
-    version,
 )
 from hilander.hil.cli.campaign import add_campaign_commands, run_baseline, run_campaign
 from hilander.hil.cli.checkboard import add_check_board_command, run_check_board
@@ -88,7 +88,7 @@ def build_parser() -> Parser:
         prog="hilander",
         description="Hardware-in-the-loop testbed for Mars terminal-descent landing controllers.",
     )
-    parser.add_argument("--version", action="version", version=f"hilander {version()}")
+    parser.add_argument("--version", action="version", version=f"hilander {__version__}")
     add_output_options(parser, "before")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
     sim = sub.add_parser("sim", help="fly a landing on the desk simulation")

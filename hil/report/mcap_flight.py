@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from hilander import __version__
 from hilander.controller.interface import Event
 from hilander.hil.analysis.backtoback import BackToBack
 from hilander.hil.report.mcapfile import (
@@ -37,7 +38,6 @@ from hilander.hil.report.mcapfile import (
     STRING,
     McapLog,
     finite,
-    hilander_version,
     log_line,
     object_schema,
     seconds_to_ns,
@@ -110,7 +110,7 @@ def flight_mcap(
             "preset": s.preset,
             "controller": landing.controller,
             "verdict": summary.verdict,
-            "hilander": hilander_version(),
+            "hilander": __version__,
         },
     )
     toml = scenario_to_toml(s, landing.controller).encode()

@@ -14,11 +14,12 @@ import io
 import json
 import math
 from dataclasses import dataclass, field
-from importlib import metadata
 from typing import Any
 
 from mcap.well_known import MessageEncoding, SchemaEncoding
 from mcap.writer import CompressionType, Writer
+
+from hilander import __version__
 
 NS_PER_S = 1_000_000_000
 NUMBER_OR_NULL: dict[str, Any] = {"type": ["number", "null"]}
@@ -42,13 +43,6 @@ LOG_PROPERTIES: dict[str, Any] = {
     "file": STRING,
     "line": INTEGER,
 }
-
-
-def hilander_version() -> str:
-    try:
-        return metadata.version("hilander")
-    except metadata.PackageNotFoundError:  # pragma: no cover - run from a bare source tree
-        return "unknown"
 
 
 def seconds_to_ns(time_s: float) -> int:
@@ -114,7 +108,7 @@ class McapLog:
 
     def __post_init__(self) -> None:
         self._writer = Writer(self._buffer, compression=CompressionType.ZSTD)
-        self._writer.start(profile="", library=f"hilander {hilander_version()}")
+        self._writer.start(profile="", library=f"hilander {__version__}")
 
     def channel(self, topic: str, schema: dict[str, Any]) -> str:
         """Register ``topic`` with ``schema`` (its ``title`` names it; one

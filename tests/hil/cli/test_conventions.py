@@ -46,6 +46,34 @@ def test_ports_json_is_one_object_listing_the_ports() -> None:
     assert all(set(p) == {"device", "description", "hwid"} for p in ports)
 
 
+def test_ports_json_and_text_list_the_same_ports(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from serial.tools import list_ports  # noqa: PLC0415
+    from serial.tools.list_ports_common import ListPortInfo  # noqa: PLC0415
+
+    def port(device: str, description: str, hwid: str) -> ListPortInfo:
+        info = ListPortInfo(device, skip_link_detection=True)
+        info.description, info.hwid = description, hwid
+        return info
+
+    found = [
+        port("/dev/ttyUSB0", "CP2102 USB to UART", "USB VID:PID=10C4:EA60"),
+        port("/dev/ttyACM0", "STM32 Virtual ComPort", "USB VID:PID=0483:5740"),
+    ]
+    monkeypatch.setattr(list_ports, "comports", lambda: found)
+    assert main(["ports", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)["ports"]
+    assert listed == [  # sorted by device
+        {"device": "/dev/ttyACM0", "description": "STM32 Virtual ComPort", "hwid": found[1].hwid},
+        {"device": "/dev/ttyUSB0", "description": "CP2102 USB to UART", "hwid": found[0].hwid},
+    ]
+    assert main(["ports"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == ["/dev/ttyACM0", "/dev/ttyUSB0"]
+    assert "STM32 Virtual ComPort" in lines[0] and "[USB VID:PID=0483:5740]" in lines[0]
+
+
 @pytest.mark.parametrize("where", ["before", "after"])
 def test_quiet_leaves_the_results_and_no_progress(where: str, tmp_path: Path) -> None:
     args = ["campaign", "-n", "3", "--workers", "1", "--out", str(tmp_path / "c")]
