@@ -96,6 +96,7 @@ def _raw(config: pytest.Config, s: Setting) -> tuple[str | None, str]:
 def read_settings(config: pytest.Config) -> Settings:
     """The settings; pytest.UsageError (one line) for a bad value or a contradiction."""
     raw = {s.name: _raw(config, s) for s in SETTINGS}
+    raw["hil_port"], raw["hil_board"] = _port_or_board(config, raw["hil_port"], raw["hil_board"])
     board = _choice(raw["hil_board"], BOARDS)
     timeout_default = EMULATED_TIMEOUT_S if board in EMULATED else TIMEOUT_S
     settings = Settings(
@@ -112,12 +113,26 @@ def read_settings(config: pytest.Config) -> Settings:
     return settings
 
 
+def _port_or_board(
+    config: pytest.Config, port: tuple[str | None, str], board: tuple[str | None, str]
+) -> tuple[tuple[str | None, str], tuple[str | None, str]]:
+    """The port and the board: one given on the command line overrides the
+    other given in the ini file; both on the command line, or both in the
+    ini file, contradict each other (UsageError)."""
+    if port[0] is None or board[0] is None:
+        return port, board
+    on_line = [config.getoption(s) is not None for s in ("--hil-port", "--hil-board")]
+    if on_line == [True, False]:
+        return port, (None, board[1])
+    if on_line == [False, True]:
+        return (None, port[1]), board
+    raise pytest.UsageError(
+        f"{port[1]} {port[0]} and {board[1]} {board[0]}: give one, the board at a port "
+        "or the board the plugin starts"
+    )
+
+
 def _check_together(s: Settings, raw: dict[str, tuple[str | None, str]]) -> None:
-    if s.port is not None and s.board is not None:
-        raise pytest.UsageError(
-            f"{raw['hil_port'][1]} and {raw['hil_board'][1]}: give one, the board at a port "
-            "or the board the plugin starts"
-        )
     on_firmware = s.port is not None or (s.board is not None and s.board != "virtual")
     if s.controller is not None and on_firmware:
         (port_or_board, where) = raw["hil_port"] if s.port is not None else raw["hil_board"]
@@ -162,23 +177,34 @@ def _seconds(raw: tuple[str | None, str], default: float) -> float:
     return s
 
 
-def port_taken_for_a_path(config: pytest.Config) -> str | None:
-    """The one line to stop on when ``--hil-port VALUE`` (a separate argument)
-    named a path that exists, and pytest, which looks for the project's root
-    and configuration before plugins add their options, took it for a test
-    path and derived its rootdir from it: the project's configuration was
-    then not read. None otherwise (``--hil-port=VALUE``, a URL)."""
+def value_taken_for_a_path(config: pytest.Config) -> str | None:
+    """The one line to stop on when an option's value, given as a separate
+    argument (``--hil-report DIR``, ``--hil-port PATH``), named a path that
+    exists outside the folder pytest ran in: pytest, which looks for the
+    project's root and configuration before plugins add their options, took
+    it for a test path and derived its rootdir from it, and the project's
+    configuration was then not read. None otherwise (``--hil-port=VALUE``, a
+    URL, a folder below the one pytest ran in, whose configuration it found)."""
     args = [*shlex.split(os.environ.get("PYTEST_ADDOPTS", "")), *config.invocation_params.args]
+    flags = {s.flag: s.name for s in SETTINGS}
     for flag, value in itertools.pairwise(args):
-        if flag != "--hil-port" or not os.path.exists(value):
-            continue
-        path = Path(value).absolute()
-        folder = path if path.is_dir() else path.parent
-        if folder.is_relative_to(config.rootpath):
+        if flag in flags and os.path.exists(value) and _misled(config, Path(value).absolute()):
             found = "no configuration file" if config.inipath is None else f"{config.inipath}"
             return (
-                f"--hil-port {value}: pytest took {value} for a test path and looked for the "
+                f"{flag} {value}: pytest took {value} for a test path and looked for the "
                 f"project's configuration from it (rootdir {config.rootpath}, {found}); write "
-                f"--hil-port={value}, or set hil_port in the project's pytest configuration"
+                f"{flag}={value}, or set {flags[flag]} in the project's pytest configuration"
             )
     return None
+
+
+def _misled(config: pytest.Config, path: Path) -> bool:
+    """Whether pytest found its rootdir from ``path`` (it is below it), and
+    would have found another from the folder it ran in: ``path`` is not
+    below that folder, nor below the configuration file found for both."""
+    folder = path if path.is_dir() else path.parent
+    here = config.invocation_params.dir.absolute()
+    if not folder.is_relative_to(config.rootpath) or folder.is_relative_to(here):
+        return False
+    shared = None if config.inipath is None else config.inipath.parent
+    return shared is None or not (here.is_relative_to(shared) and folder.is_relative_to(shared))

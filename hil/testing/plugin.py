@@ -25,16 +25,16 @@ folder, or with ``--hil-report DIR`` their whole reports in ``DIR``.
 from __future__ import annotations
 
 from collections.abc import Generator, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from hilander.testing.options import Settings, add_options, port_taken_for_a_path, read_settings
+from hilander.testing.options import Settings, add_options, read_settings, value_taken_for_a_path
 
 if TYPE_CHECKING:
     from hilander.testing import Flight, Lander
+    from hilander.testing.boards import HilBoard
     from hilander.testing.refly import Kept
 
 PROPERTIES_MAX = 20  # flights reported per test (a hypothesis test flies many)
@@ -55,7 +55,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
     """Before the project's conftest files: stop if the configuration was lost."""
-    trap = port_taken_for_a_path(early_config)
+    trap = value_taken_for_a_path(early_config)
     if trap is not None:
         raise pytest.UsageError(trap)
 
@@ -122,15 +122,20 @@ def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, object, object
 class _ReportingLander:
     """A Lander whose flights are recorded in the running test's report."""
 
-    def __init__(self, lander: Lander) -> None:
-        self._lander = lander
+    def __init__(self, lander: Lander, board: HilBoard | None = None) -> None:
+        self._lander, self._board = lander, board
         self.where, self.port, self.baud = lander.where, lander.port, lander.baud
         self.options = lander.options
 
     def fly(self, scenario: Any = "default", seed: int | None = None) -> Flight:
         from hilander.testing.refly import Kept  # noqa: PLC0415 - lazy: see pytest_configure
 
-        flight = self._lander.fly(scenario, seed)
+        if self._board is None:
+            flight = self._lander.fly(scenario, seed)
+        else:
+            from hilander.testing.boards import fly_on  # noqa: PLC0415
+
+            flight = fly_on(self._board, lambda: self._lander.fly(scenario, seed))
         if _CURRENT:
             item = _CURRENT[-1]
             _report(item, flight)
@@ -181,32 +186,18 @@ def _report(item: pytest.Item, flight: Flight) -> None:
     item.user_properties.append(("hilander", text))
 
 
-class HilBoard(Protocol):
-    """What the ``hil_board`` fixture gives."""
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def url(self) -> str: ...
-
-
-@dataclass(frozen=True)
-class GivenBoard:
-    """The board at ``--hil-port``: the plugin neither starts nor stops it."""
-
-    name: str
-    url: str
-
-
 @pytest.fixture(scope="session")
 def hil_board(pytestconfig: pytest.Config) -> Iterator[HilBoard]:
     """The session's board: started with --hil-board NAME (stopped after the
-    session), or the one at --hil-port=URL. Skips the test without either."""
+    session), or the one at --hil-port=URL (which must open). Skips the test
+    without either."""
     s = pytestconfig.stash[_SETTINGS]
     if s.board is None:
         if s.port is None:
             pytest.skip("needs a board: give --hil-board NAME or --hil-port=URL")
+        from hilander.testing.boards import GivenBoard, check_port  # noqa: PLC0415
+
+        check_port(s.port, s.baud)  # once: each test that needs it fails with its one line
         yield GivenBoard("port", s.port)
         return
     from hilander.hil.board.start import BoardStartError, start_board  # noqa: PLC0415
@@ -244,7 +235,7 @@ def lander(
     if s.port is None and s.board is None:
         return _ReportingLander(Lander(None, s.baud, s.controller or "compiled", options))
     board: HilBoard = request.getfixturevalue("hil_board")
-    return _ReportingLander(Lander(board.url, s.baud, "compiled", options))
+    return _ReportingLander(Lander(board.url, s.baud, "compiled", options), board)
 
 
 @pytest.fixture

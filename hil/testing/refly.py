@@ -1,6 +1,7 @@
 """What the pytest plugin leaves of a failed test's last flights: each
 flight's scenario.toml (with ``--hil-report``, its whole report) in a folder
-named after the test and the flight, and the commands that fly it again.
+named after the test and the flight (the flight folders an earlier session
+left for the test are removed first), and the commands that fly it again.
 
     DIR/tests_test_landing.py_test_corners/flight-37-default-seed-0/scenario.toml
     hilander sim DIR/tests_test_landing.py_test_corners/flight-37-default-seed-0/scenario.toml
@@ -15,9 +16,11 @@ built-in or a file with a seed, or a run of ``campaign_runs``:
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shlex
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,10 +52,25 @@ def case_folder(folder: Path, nodeid: str, kept: Kept) -> Path:
     return folder / safe_name(nodeid) / safe_name(case)
 
 
-def save(out: Path, kept: Kept, whole: bool) -> list[Path]:
+def law_of(flight: Flight, settings: Settings) -> str:
+    """The law that flew: the desk's, or on a board the one the plugin gave
+    the virtual board (``--hil-controller``); "compiled" otherwise (the
+    board's firmware, or the compiled law)."""
+    if flight.link is None:
+        return flight.landing.controller
+    return (
+        settings.controller if settings.board == "virtual" and settings.controller else "compiled"
+    )
+
+
+def save(out: Path, kept: Kept, settings: Settings, whole: bool) -> list[Path]:
     """Write the flight's scenario.toml into ``out``; ``whole``: its report
-    too (``hilander sim --out``'s files). OutputError (one line) if it cannot."""
+    too (``hilander sim --out``'s files). OutputError (one line) if it cannot.
+    Its comment names the law where it was not the compiled one."""
     landing = kept.flight.landing
+    law = law_of(kept.flight, settings)
+    if kept.flight.link is not None and law != "compiled":
+        landing = dataclasses.replace(landing, controller=f"{landing.controller} with {law}")
     if whole:
         return write_run(out, landing, kept.flight.summary)
     return write_files(
@@ -71,19 +89,19 @@ def fly_again(out: Path | None, kept: Kept, settings: Settings, here: Path) -> l
     specs = [] if out is None else [[_shown(out / "scenario.toml", here)]]
     named = by_name(s)
     specs += [] if named is None else [named]
-    controller = flight.landing.controller
-    desk = [] if controller == "compiled" or flight.link else ["--controller", controller]
+    law = law_of(flight, settings)
+    desk = [] if law == "compiled" else ["--controller", law]
     for spec in specs:
         if flight.link is None:
             lines.append(_command(["hilander", "sim", *spec, *desk]))
         else:
-            lines += _on_board(spec, settings)
+            lines += _on_board(spec, settings, desk)
     if not specs:
         lines.append("(its scenario.toml could not be written: see above)")
     return lines
 
 
-def _on_board(spec: list[str], settings: Settings) -> list[str]:
+def _on_board(spec: list[str], settings: Settings, desk: list[str]) -> list[str]:
     link = [] if settings.mode == "lockstep" else ["--mode", settings.mode]
     link += ["--timeout", f"{settings.timeout_s:g}", "--retries", str(settings.retries)]
     if settings.board is None:
@@ -93,12 +111,12 @@ def _on_board(spec: list[str], settings: Settings) -> list[str]:
         port = "PORT"
         board = []
         start = ["--virtual"] if settings.board == "virtual" else ["--firmware", settings.board]
-        start += ["--controller", settings.controller] if settings.controller else []
+        start += desk  # the virtual board's law
         board_line = _command(["hilander", "board", *start])
     lines = [_command(["hilander", "hil", *spec, "--port", port, *board, *link])]
     if settings.board is not None:
         lines = [f"{board_line}   # prints PORT; then, beside it:", *lines]
-    return [*lines, _command(["hilander", "sim", *spec]) + "   # the same on the desk"]
+    return [*lines, _command(["hilander", "sim", *spec, *desk]) + "   # the same on the desk"]
 
 
 def by_name(s: Scenario) -> list[str] | None:
@@ -130,17 +148,30 @@ def _command(words: list[str]) -> str:
     return "  " + shlex.join(words)
 
 
+def clear(test_folder: Path) -> list[str]:
+    """Remove the flight folders an earlier session left in the test's folder
+    (only those: flight-*); a line for each that could not be removed."""
+    lines = []
+    for old in sorted(test_folder.glob("flight-*")):
+        try:
+            if old.is_dir() and not old.is_symlink():
+                shutil.rmtree(old)
+        except OSError as e:
+            lines.append(f"not removed: {old}: {e.strerror}")
+    return lines
+
+
 def report_lines(
     folder: Path, nodeid: str, flights: list[Kept], settings: Settings, whole: bool, here: Path
 ) -> tuple[list[str], list[str]]:
     """Save each flight into ``folder``; the failure report's lines, and the
     files written (report.html, or the folder) for the session's summary."""
-    lines: list[str] = []
+    lines = clear(folder / safe_name(nodeid))
     written: list[str] = []
     for kept in flights:
         out = case_folder(folder, nodeid, kept)
         try:
-            files = save(out, kept, whole)
+            files = save(out, kept, settings, whole)
         except OutputError as e:
             lines += [f"not written: {e}", *fly_again(None, kept, settings, here)]
             continue

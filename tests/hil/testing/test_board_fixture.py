@@ -28,7 +28,11 @@ def test_y(hil_board):
     process = getattr(hil_board, "process", None)
     with open("board.txt", "w") as f:
         f.write(f"{hil_board.name} {hil_board.url} {process and process.pid}")
-    assert "virtual-board" in {t.name for t in threading.enumerate()} or process.poll() is None
+    assert hil_board.running
+    if hil_board.name == "virtual":
+        assert process is None and "virtual-board" in {t.name for t in threading.enumerate()}
+    else:
+        assert process.poll() is None
 """
 
 
@@ -117,3 +121,59 @@ def test_a_failed_flight_on_a_board_says_how_to_fly_it_there_again(
             "  hilander hil default --seed 7 --port PORT --timeout 0.25 --retries 3",
         ]
     )
+
+
+# A firmware that says its port, then ends: at once, or at the first bytes
+# the host sends it (mid-flight), with its last words on its output.
+ENDS = r"""
+import os, pty, sys
+main, port = pty.openpty()
+print(os.ttyname(port), flush=True)
+if sys.argv[1] == "at-hello":
+    os.read(main, 1)
+print("hard fault at 0x08000a10", flush=True)
+sys.exit(3)
+"""
+
+CONFTEST = """
+import sys
+from hilander.hil.board import start
+
+def fake(name, make=None):
+    return start.start_process(name, [sys.executable, "-c", {script!r}, {when!r}], 30.0)
+
+start.start_board = fake  # the plugin starts this firmware as its board
+"""
+
+
+@pytest.mark.parametrize("when", ["at-once", "at-hello"])
+def test_a_firmware_that_ends_fails_the_tests_with_its_last_words(
+    pytester: pytest.Pytester, when: str
+) -> None:
+    pytester.makeconftest(CONFTEST.format(script=ENDS, when=when))
+    pytester.makepyfile(
+        """
+        def test_ended(hil_board, lander):
+            if hil_board.process.args[-1] == "at-once":
+                hil_board.process.wait()
+            lander.fly("default")
+
+        def test_after(lander):
+            lander.fly("default")
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--hil-board=host")
+    result.assert_outcomes(failed=2)
+    ended = "--hil-board host: the host firmware ended (exit status 3), its last lines:"
+    assert result.outlines.count(ended) == 2
+    assert result.outlines.count("  hard fault at 0x08000a10") == 2
+    assert "Traceback" not in result.stdout.str()
+
+
+def test_a_port_that_does_not_open_is_one_line_per_test(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(FLIES)
+    result = pytester.runpytest("-p", "no:cacheprovider", "--hil-port=socket://localhost:1")
+    result.assert_outcomes(errors=2)
+    said = [line for line in result.outlines if line.startswith("--hil-port socket://")]
+    assert len(said) == 2 and said[0].startswith("--hil-port socket://localhost:1: cannot open ")
+    assert "transport.py" not in result.stdout.str()

@@ -100,7 +100,8 @@ BAD = [
     ),
     (
         ["--hil-port=loop://", "--hil-board=virtual"],
-        "--hil-port and --hil-board: give one, the board at a port or the board the plugin starts",
+        "--hil-port loop:// and --hil-board virtual: give one, the board at a port or the "
+        "board the plugin starts",
     ),
     (
         ["--hil-port=loop://", "--hil-controller=reference"],
@@ -143,6 +144,30 @@ def test_a_bad_ini_option_stops_the_session_with_one_line(
     result.stderr.fnmatch_lines([f"ERROR: {line}"])
 
 
+def test_a_port_or_board_on_the_command_line_overrides_the_other_in_the_ini_file(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyprojecttoml('[tool.pytest.ini_options]\nhil_board = "virtual"\n')
+    assert seen(pytester, "--hil-port=loop://")["port"] == "loop://"
+    pytester.makepyprojecttoml('[tool.pytest.ini_options]\nhil_port = "loop://"\n')
+    header = pytester.runpytest("-p", "no:cacheprovider", "--co", "--hil-board=virtual")
+    header.stdout.fnmatch_lines(["hilander: landings on the virtual board (started *"])
+
+
+def test_a_port_and_a_board_both_in_the_ini_file_contradict(pytester: pytest.Pytester) -> None:
+    pytester.makepyprojecttoml(
+        '[tool.pytest.ini_options]\nhil_port = "loop://"\nhil_board = "virtual"\n'
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider", "--co")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            "ERROR: ini option hil_port = loop:// and ini option hil_board = virtual: give one, "
+            "the board at a port or the board the plugin starts"
+        ]
+    )
+
+
 # A project whose configuration matters: its tests are check_*.py files.
 PROJECT = '[tool.pytest.ini_options]\npython_files = ["check_*.py"]\n'
 
@@ -151,7 +176,8 @@ PROJECT = '[tool.pytest.ini_options]\npython_files = ["check_*.py"]\n'
 def project(pytester: pytest.Pytester, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A user's project, and a path outside it that exists, as a port."""
     pytester.makepyprojecttoml(PROJECT)
-    pytester.makepyfile(check_port="def test_port(lander):\n    assert lander.port\n")
+    given = 'assert pytestconfig.getoption("--hil-port") or pytestconfig.getini("hil_port")'
+    pytester.makepyfile(check_port=f"def test_port(pytestconfig):\n    {given}\n")
     port = tmp_path_factory.mktemp("dev") / "ttyACM0"
     port.touch()
     return port
@@ -178,6 +204,43 @@ def test_the_port_with_a_space_stops_the_session_it_would_misconfigure(
     )
 
 
+def test_a_report_folder_with_a_space_stops_the_session_it_would_misconfigure(
+    pytester: pytest.Pytester, project: Path
+) -> None:
+    """The same trap for every option with a value: ``--hil-report DIR``, an
+    existing folder outside the project."""
+    folder = project.parent
+    result = pytester.runpytest("-p", "no:cacheprovider", "--hil-report", str(folder))
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            f"ERROR: --hil-report {folder}: pytest took {folder} for a test path and looked "
+            f"for the project's configuration from it (rootdir {folder.parent}, no "
+            f"configuration file); write --hil-report={folder}, or set hil_report in the "
+            "project's pytest configuration"
+        ]
+    )
+
+
+def test_a_report_folder_in_the_project_with_a_space_keeps_its_configuration(
+    pytester: pytest.Pytester, project: Path
+) -> None:
+    """A folder below the one pytest runs in: pytest found the project's
+    configuration from it, nothing to stop (the second run of the same
+    ``--hil-report reports``)."""
+    (pytester.path / "reports").mkdir()
+    desk = "def test_desk(lander):\n    assert lander.port is None\n"
+    pytester.makepyfile(check_port=desk)
+    (pytester.mkpydir("sub") / "check_sub.py").write_text(desk)
+    runs = ((pytester.path, "reports", 2), (pytester.path / "sub", "../reports", 1))
+    for here, reports, collected in runs:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.chdir(here)
+            result = pytester.runpytest("-p", "no:cacheprovider", "--hil-report", reports)
+        result.assert_outcomes(passed=collected)  # check_*.py: the configuration was read
+        result.stdout.fnmatch_lines([f"rootdir: {pytester.path}", "configfile: pyproject.toml"])
+
+
 @pytest.mark.parametrize("how", ["equals", "ini", "url with a space"])
 def test_the_port_written_as_documented_keeps_the_project_configuration(
     pytester: pytest.Pytester, project: Path, how: str
@@ -191,7 +254,14 @@ def test_the_port_written_as_documented_keeps_the_project_configuration(
         pytester.makepyprojecttoml(f'{PROJECT}hil_port = "{project}"\n')
     result = pytester.runpytest("-p", "no:cacheprovider", *args)
     result.assert_outcomes(passed=1)  # check_port.py collected: the configuration was read
-    result.stdout.fnmatch_lines([f"rootdir: {pytester.path}", "configfile: pyproject.toml"])
+    port = "socket://localhost:5555" if how == "url with a space" else project
+    result.stdout.fnmatch_lines(
+        [
+            f"hilander: landings on the board at {port}, *",
+            f"rootdir: {pytester.path}",
+            "configfile: pyproject.toml",
+        ]
+    )
 
 
 def test_the_docs_page_names_every_option_and_board() -> None:

@@ -54,7 +54,7 @@ def test_every_run_lands_on_its_site(lander, scenario):
 def commands(result: pytest.RunResult) -> list[list[str]]:
     """The ``hilander sim`` commands of the failure report, as arguments."""
     found = [line.strip() for line in result.outlines if line.startswith("  hilander sim ")]
-    return [shlex.split(line)[1:] for line in found]
+    return [shlex.split(line, comments=True)[1:] for line in found]
 
 
 def fly_json(args: list[str], capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
@@ -138,3 +138,66 @@ def test_a_changed_scenario_prints_only_its_file(pytester: pytest.Pytester) -> N
     (only,) = commands(result)  # its limits are not the built-in's: no name form
     assert only[1].endswith("flight-1-default-seed-1/scenario.toml")
     assert "touchdown_vertical_speed_max_mps = 0.7" in Path(only[1]).read_text()
+
+
+MYLAW = """
+from hilander.controller.law import CompiledLaw
+
+class Law(CompiledLaw):
+    def reset(self, config):
+        open("reset-by-mylaw", "a").close()
+        return super().reset(config)
+"""
+
+
+def test_your_law_on_the_virtual_board_flies_again_on_the_desk(
+    pytester: pytest.Pytester, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ini hil_board = "virtual" and hil_controller = "mylaw:Law": every
+    printed command that flies a law names it, and so does scenario.toml."""
+    pytester.makepyprojecttoml(
+        '[tool.pytest.ini_options]\nhil_board = "virtual"\nhil_controller = "mylaw:Law"\n'
+    )
+    pytester.makepyfile(mylaw=MYLAW)
+    pytester.makepyfile(SEEDED)
+    pytester.syspathinsert()
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "flight 1: default seed 7 on the board at /dev/*: pass",
+            "  hilander board --virtual --controller mylaw:Law   # prints PORT; then, beside it:",
+            "  hilander hil */scenario.toml --port PORT --timeout 0.25 --retries 3",
+            "  hilander sim */scenario.toml --controller mylaw:Law   # the same on the desk",
+        ]
+    )
+    desk, named = commands(result)
+    assert named == ["sim", "default", "--seed", "7", "--controller", "mylaw:Law"]
+    comment = Path(desk[1]).read_text().splitlines()[1]
+    assert comment.startswith("# Flown by \"board 'virtual' with mylaw:Law\": ")
+    (pytester.path / "reset-by-mylaw").unlink()
+    assert fly_json(desk, capsys)["controller"] == "mylaw:Law"
+    assert (pytester.path / "reset-by-mylaw").exists()  # your law, not the compiled one
+
+
+def test_a_report_folder_keeps_only_the_last_sessions_flights(pytester: pytest.Pytester) -> None:
+    """Two sessions with ``--hil-report DIR``: the test's folder holds the
+    second session's flight folders only; what the plugin did not write stays."""
+    flies = """
+def test_too_soft(lander):
+    for seed in range(1, {n}):
+        flight = lander.fly("default", seed)
+    assert flight.touchdown.vertical_speed_mps < 0.5
+"""
+    pytester.makepyfile(test_soft=flies.format(n=6))
+    pytester.runpytest("-p", "no:cacheprovider", "--hil-report", "reports").assert_outcomes(
+        failed=1
+    )
+    (test,) = (pytester.path / "reports").iterdir()
+    (test / "notes.txt").write_text("mine\n")
+    pytester.makepyfile(test_soft=flies.format(n=3))
+    pytester.runpytest("-p", "no:cacheprovider", "--hil-report", "reports").assert_outcomes(
+        failed=1
+    )
+    left = sorted(p.name for p in test.iterdir())
+    assert left == ["flight-1-default-seed-1", "flight-2-default-seed-2", "notes.txt"]
