@@ -4,7 +4,7 @@
 
 Reports, each the best of --repeat, wall time on this machine:
 - one landing's figures, each figure alone, and its report written whole
-  (write_run: the data files, 6 figures and report.html; the default scenario);
+  (write_run: the data files, 7 figures and report.html; the default scenario);
 - a campaign of --runs runs (flown once, outside the timing): the three
   campaign figures, and the whole report, the worst five runs flown again
   with their own reports included;
@@ -52,6 +52,7 @@ def landing_figures(repeat: int, out: Path) -> dict[str, float]:
         "altitude_speed": lambda: landing_fig.altitude_speed(landing),
         "thrust_throttle": lambda: landing_fig.thrust_throttle(landing),
         "touchdown_zoom": lambda: landing_fig.touchdown_zoom(landing, summary),
+        "navigation": lambda: landing_fig.navigation(landing),
         "timeline": lambda: landing_fig.timeline(landing),
         "ground_track": lambda: landing_fig.ground_track(landing, summary),
         "bridle": lambda: landing_fig.bridle_load(landing),

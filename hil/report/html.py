@@ -13,8 +13,9 @@ import base64
 import html
 import math
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
+
+from hilander import __version__
 
 STYLE = """
 body { font-family: sans-serif; margin: 2em; max-width: 62em; color: #222; }
@@ -79,14 +80,6 @@ class Report:
     scenario_sha256: str = ""  # of the resolved scenario's TOML (stamp.scenario_sha256)
 
 
-def hilander_version() -> str:
-    """The installed hilander's version ("unknown" in a tree that is not installed)."""
-    try:
-        return version("hilander")
-    except PackageNotFoundError:  # pragma: no cover - the tests run an installed tree
-        return "unknown"
-
-
 def number(value: int | float) -> str:
     """A number as a table shows it: thousands separated, four significant
     digits below a thousand (12,345 and 0.2501, never 1.234e+04)."""
@@ -141,7 +134,7 @@ def _figure(name: str, data: bytes, caption: str) -> str:
 
 def stamp(r: Report, date: str) -> str:
     """The line under the title: who wrote the page, of which scenario, when."""
-    parts = [f"hilander {hilander_version()}"]
+    parts = [f"hilander {__version__}"]
     if r.scenario_sha256:
         short = html.escape(r.scenario_sha256[:12])
         full = html.escape(r.scenario_sha256)

@@ -27,6 +27,8 @@ CAPTIONS = {
     "touchdown_zoom.png": "the last 20 m: descent and horizontal speed against the height, "
     "the touchdown speed band shaded",
     "thrust_throttle.png": "thrust delivered and commanded within its bounds, and the throttle",
+    "navigation.png": "the navigation solution less the truth: position error per axis and "
+    "its norm, velocity error per axis; the thrust's tilt from vertical and the law's limit",
     "timeline.png": "the phases flown and the events",
     "ground_track.png": "the ground track over the truth hazard mask",
     "bridle.png": "bridle tension and the length paid out",
@@ -42,9 +44,13 @@ OPTIMAL_CAPTIONS = {
 
 
 def toml_sha256(toml: str) -> str:
-    """The sha256 (hex) of a resolved scenario's TOML: the scenario hash on
-    every page (its first 12 digits shown), and a campaign's identity."""
-    return hashlib.sha256(toml.encode()).hexdigest()
+    """The sha256 (hex) of a resolved scenario's TOML, its comment lines left
+    out (they name the file it was resolved from and who flew it, not what
+    it is): the scenario hash on every page (its first 12 digits shown), and
+    a campaign's identity. The same scenario has the same hash whatever its
+    file was called: ``default``, its own written scenario.toml, ``./s1/...``."""
+    content = [line for line in toml.splitlines() if not line.lstrip().startswith("#")]
+    return hashlib.sha256("\n".join(content).encode()).hexdigest()
 
 
 def scenario_sha256(s: Scenario) -> str:

@@ -77,14 +77,14 @@ def altitude_speed(landing: Landing) -> bytes:
     return _two_panels(fig, (a1, a2), landing, "altitude and speeds (dotted: events)")
 
 
-def _two_panels(fig: Any, axes: tuple[Any, Any], landing: Landing, title: str) -> bytes:
+def _two_panels(fig: Any, axes: tuple[Any, ...], landing: Landing, title: str) -> bytes:
     """Legends (right of the panels, clear of the data), events, grid and
-    titles of a figure of two panels over time."""
+    titles of a figure of two (or more) panels over time."""
     for ax in axes:
         legend(ax, outside=True)
         _mark_events(ax, landing)
         ax.grid(alpha=0.3)
-    axes[1].set_xlabel("time [s]")
+    axes[-1].set_xlabel("time [s]")
     fig.suptitle(title)
     return png(fig)
 
@@ -103,6 +103,30 @@ def thrust_throttle(landing: Landing) -> bytes:
     a2.plot(t, landing.column("throttle_command"), label="commanded", lw=0.8)
     a2.set_ylabel("throttle [-]")
     return _two_panels(fig, (a1, a2), landing, "thrust and throttle")
+
+
+def navigation(landing: Landing) -> bytes:
+    """The navigation solution the law was given, less the truth (the
+    stage's): position error per axis and its norm, velocity error per axis;
+    and the thrust axis's tilt from vertical, with the law's tilt limit."""
+    t = landing.column("time_s")
+    fig, axes = pyplot().subplots(3, 1, figsize=(9, 7.5), sharex=True, layout="constrained")
+    for axis in "xyz":
+        error = landing.column(f"nav_{axis}_m") - landing.column(f"stage_{axis}_m")
+        axes[0].plot(t, error, lw=0.8, label=f"{axis}")
+        speed = landing.column(f"nav_v{axis}_mps") - landing.column(f"stage_v{axis}_mps")
+        axes[1].plot(t, speed, lw=0.8, label=f"v{axis}")
+    axes[0].plot(t, landing.column("nav_error_m"), color="k", lw=1, label="norm")
+    axes[0].set_ylabel("position error [m]")
+    axes[1].set_ylabel("velocity error [m/s]")
+    axes[2].plot(t, np.degrees(landing.column("tilt_rad")), lw=0.8, label="thrust tilt")
+    tilt_max_deg = math.degrees(landing.scenario.law.tilt_max_rad)
+    axes[2].axhline(
+        tilt_max_deg, color="r", ls="--", lw=0.8, label=f"law's limit {tilt_max_deg:.3g} deg"
+    )
+    axes[2].set_ylabel("tilt from vertical [deg]")
+    title = "navigation less truth (the stage's), and the tilt (dotted: events)"
+    return _two_panels(fig, tuple(axes), landing, title)
 
 
 def bridle_load(landing: Landing) -> bytes:
@@ -233,6 +257,7 @@ def run_figures(landing: Landing, summary: LandingSummary) -> dict[str, bytes]:
         "altitude_speed.png": lambda: altitude_speed(landing),
         "thrust_throttle.png": lambda: thrust_throttle(landing),
         "touchdown_zoom.png": lambda: touchdown_zoom(landing, summary),
+        "navigation.png": lambda: navigation(landing),
         "timeline.png": lambda: timeline(landing),
         "ground_track.png": lambda: ground_track(landing, summary),
     }

@@ -99,7 +99,7 @@ def _measured(report: Path, tmp: Path) -> dict[str, Any]:
 @pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (CI installs it)")
 @pytest.mark.parametrize(
     ("make", "height_px", "figures"),
-    [(_sim, 2000, 6), (_hil, 3000, 8), (_campaign, 1500, 3), (_replay, 600, 1), (_optimal, 900, 2)],
+    [(_sim, 2000, 7), (_hil, 3000, 9), (_campaign, 1500, 3), (_replay, 600, 1), (_optimal, 900, 2)],
     ids=["sim", "hil", "campaign", "replay", "optimal"],
 )
 def test_chromium_shows_every_figure_whole(

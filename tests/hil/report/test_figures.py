@@ -5,7 +5,9 @@ over the plotted points, no legend marker larger than the rest."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 
 from hilander.controller.interface import Phase
@@ -15,6 +17,7 @@ from hilander.hil.campaign.executors import Campaign, fly_campaign
 from hilander.hil.campaign.summary import summarize_campaign
 from hilander.hil.cli.main import main
 from hilander.hil.report import campaign_page, pages
+from hilander.hil.report.figures import landing as landing_figures
 from hilander.hil.report.figures import link as link_figures
 from hilander.hil.report.figures import plotting
 from hilander.hil.session.linkstats import LinkStats
@@ -30,13 +33,40 @@ def _clean(drawn: dict[str, list[str]], count: int) -> None:
     assert len(drawn) == count, list(drawn)
 
 
-@pytest.mark.parametrize(("name", "count"), [("default", 6), ("phoenix", 5), ("mer", 6)])
+@pytest.mark.parametrize(("name", "count"), [("default", 7), ("phoenix", 6), ("mer", 7)])
 def test_a_landings_figures_show_every_text_whole(
     figure_problems: dict[str, list[str]], name: str, count: int
 ) -> None:
     landing = fly(load_scenario(name))
     pages.run_report(landing, summarize(landing))
     _clean(figure_problems, count)
+
+
+@pytest.mark.parametrize("name", ["default", "phoenix", "mer"])
+def test_the_navigation_figure_plots_the_error_against_the_truth_and_the_tilt(
+    monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    drawn: list[Any] = []
+
+    def keep(fig: Any) -> bytes:
+        drawn.append(fig)
+        return b""
+
+    monkeypatch.setattr(landing_figures, "png", keep)
+    landing = fly(load_scenario(name))
+    landing_figures.navigation(landing)
+    position, velocity, tilt = drawn[0].axes
+    lines = {ax: {ln.get_label(): ln.get_ydata() for ln in ax.get_lines()} for ax in drawn[0].axes}
+    error_x = landing.column("nav_x_m") - landing.column("stage_x_m")
+    assert np.array_equal(lines[position]["x"], error_x)
+    assert np.array_equal(lines[position]["norm"], landing.column("nav_error_m"))
+    error_vz = landing.column("nav_vz_mps") - landing.column("stage_vz_mps")
+    assert np.array_equal(lines[velocity]["vz"], error_vz)
+    assert np.allclose(lines[tilt]["thrust tilt"], np.degrees(landing.column("tilt_rad")))
+    limit_deg = np.degrees(landing.scenario.law.tilt_max_rad)
+    (limit,) = [y for label, y in lines[tilt].items() if label.startswith("law's limit")]
+    assert np.allclose(limit, limit_deg)
+    plotting.pyplot().close(drawn[0])
 
 
 def _tally(differ: bool) -> BackToBack:
@@ -67,7 +97,7 @@ def test_a_board_sessions_figures_show_every_text_whole(
         args = ["hil", "--port", board.path, "--reference", "compiled", "--out", str(tmp_path)]
         assert main(args) == 0
     capsys.readouterr()
-    _clean(figure_problems, 8)  # the landing's 6, latency, back to back
+    _clean(figure_problems, 9)  # the landing's 7, latency, back to back
 
 
 def test_the_cost_and_a_late_boards_latency_show_every_text_whole(

@@ -32,7 +32,7 @@ def report_of(name: str, out: Path) -> tuple[Parsed, list[Path]]:
     return parse_report(out), files
 
 
-@pytest.mark.parametrize(("name", "figure_count"), [("default", 6), ("phoenix", 5), ("mer", 6)])
+@pytest.mark.parametrize(("name", "figure_count"), [("default", 7), ("phoenix", 6), ("mer", 7)])
 def test_the_report_holds_the_verdict_and_every_figure(
     tmp_path: Path, name: str, figure_count: int
 ) -> None:
@@ -40,7 +40,7 @@ def test_the_report_holds_the_verdict_and_every_figure(
     assert parsed.verdict == "PASS"
     pngs = sorted(p.name for p in files if p.suffix == ".png")
     assert sorted(parsed.images) == pngs and len(pngs) == figure_count
-    assert "touchdown_zoom.png" in pngs
+    assert "touchdown_zoom.png" in pngs and "navigation.png" in pngs
     assert parsed.headings == ["Violations", "Summary", "Limits", "Figures"]
 
 
@@ -76,9 +76,9 @@ LIMIT_NAMES = {
 def test_the_limits_table_gives_each_limit_its_value_and_margin(tmp_path: Path, name: str) -> None:
     parsed, _ = report_of(name, tmp_path)
     header, *rows = parsed.tables["Limits"]
-    assert header == ["limit", "required", "value", "margin", "result"]
+    assert header == ["limit", "required", "value", "margin", "result", "violation"]
     assert [r[0] for r in rows] == LIMIT_NAMES[name]
-    assert all(r[4] == "pass" for r in rows)
+    assert all(r[4] == "pass" and r[5] == "" for r in rows)
     summary = json.loads((tmp_path / "summary.json").read_text())
     td, lim = summary["touchdown"], load_scenario(name).limits
     vertical = rows[0]
@@ -103,7 +103,7 @@ def test_a_limit_broken_shows_fail_and_a_negative_margin(tmp_path: Path) -> None
     speed = summary.touchdown.vertical_speed_mps if summary.touchdown else None
     assert speed is not None and speed > 0.7 and summary.verdict == "fail"
     assert rows["touchdown vertical speed"][3] == f"-{speed - 0.7:.4g} m/s"
-    assert rows["touchdown vertical speed"][4] == "fail"
+    assert rows["touchdown vertical speed"][4:] == ["fail", "touchdown_vertical_speed"]
     assert rows["touchdown horizontal speed"][4] == "pass"
 
 
@@ -112,12 +112,26 @@ def test_every_page_is_stamped_with_the_version_the_scenario_and_the_date(
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")  # 2025-12-01 00:00:00 UTC
     parsed, _ = report_of("default", tmp_path / "a")
-    toml = (tmp_path / "a" / "scenario.toml").read_bytes()
-    short = hashlib.sha256(toml).hexdigest()[:12]
+    toml = (tmp_path / "a" / "scenario.toml").read_text(encoding="utf-8").splitlines()
+    content = "\n".join(line for line in toml if not line.startswith("#"))
+    short = hashlib.sha256(content.encode()).hexdigest()[:12]
     assert parsed.stamp == f"hilander {version('hilander')} · scenario {short} · 2025-12-01"
     report_of("default", tmp_path / "b")
     html_a = (tmp_path / "a" / "report.html").read_bytes()
     assert html_a == (tmp_path / "b" / "report.html").read_bytes()
+
+
+def test_the_scenario_hash_is_the_same_whatever_the_file_was_called(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    stamps = [report_of("default", Path("s1"))[0].stamp]
+    for name in ("s1/scenario.toml", "./s1/scenario.toml", str(tmp_path / "s1" / "scenario.toml")):
+        out = Path(f"again-{len(stamps)}")
+        assert load_scenario(name).source == name
+        stamps.append(report_of(name, out)[0].stamp)
+        assert f'"{name}"' in (out / "scenario.toml").read_text(encoding="utf-8")
+    assert len(set(stamps)) == 1, stamps
 
 
 def test_without_source_date_epoch_the_date_is_todays(

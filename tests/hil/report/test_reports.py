@@ -33,6 +33,7 @@ RUN_FIGURES = {
     "ground_track.png",
     "bridle.png",
     "touchdown_zoom.png",
+    "navigation.png",
 }
 
 
