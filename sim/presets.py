@@ -1,9 +1,10 @@
 """Vehicle presets, each number with its source, by landing system: the sky
-cranes (presets_msl.py), the legged landers (presets_legs.py) and the airbag
-landers (presets_airbags.py). Sources are the entries of the project's
-reference, mars-landers.md (section and confidence mark: A official, B
-secondary, C recalled/unverified, R recomputed). A scenario's [vehicle] and
-[limits] tables override a preset field by field.
+cranes (presets_msl.py), the legged landers (presets_legs.py), the airbag
+landers (presets_airbags.py) and the Mars Sample Return landers
+(presets_msr.py). Sources are the entries of the project's reference,
+mars-landers.md (section and confidence mark: A official, B secondary, C
+recalled/unverified, R recomputed). A scenario's [vehicle] and [limits]
+tables override a preset field by field.
 """
 
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from hilander.sim.presets_airbags import AIRBAG_PRESETS
 from hilander.sim.presets_legs import LEGGED_PRESETS
 from hilander.sim.presets_msl import M2020_VEHICLE, MSL_LIMITS, MSL_VEHICLE
+from hilander.sim.presets_msr import MSR_PRESETS
 
 PRESETS: dict[str, dict[str, Any]] = {
     "msl": {
@@ -34,4 +36,5 @@ PRESETS: dict[str, dict[str, Any]] = {
     },
     **LEGGED_PRESETS,
     **AIRBAG_PRESETS,
+    **MSR_PRESETS,
 }

@@ -131,7 +131,8 @@ def test_vehicle_as_a_preset_name() -> None:
         (
             GOOD + '[vehicle]\npreset = "apollo"\n',
             "t.toml: [vehicle] preset: unknown preset 'apollo' "
-            "(known: insight, m2020, mer, msl, pathfinder, phoenix, tianwen1, viking)",
+            "(known: insight, m2020, mer, msl, msr-skycrane, msr-srl, pathfinder, phoenix, "
+            "tianwen1, viking)",
         ),
         (
             GOOD + "[vehicle]\ncontrol_rate_Hz = 64\n",
