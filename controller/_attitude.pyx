@@ -3,40 +3,36 @@
 
 Design (equations and measurements: docs/law.md, "Attitude and engines")
 ------
-A. Attitude. d = R(q_SB)^T thrust_dir_S / |thrust_dir_S| (body frame); the
-   error quaternion, the smallest rotation of body z onto d, is
-   q_e = (1 + d_z, -d_y, d_x, 0) / n (w >= 0: the shortest way; no yaw
-   component: yaw is only damped; n = 0, upside down: half a turn about x);
-   torque_i = I_i (wn^2 (2 e_i) - 2 zeta wn rate_i), e the vector part.
-B. Allocation. Engine i's column a_i = thrust_max [dir_z; (pos - com) x dir];
-   minimise |W (A u - [force; torque])|^2, W = diag(1, p, p, p) (p: torque
-   priority), throttle_min <= u_i <= throttle_max (engines not running: 0).
-C. A primal active set from mid-throttle, all free: solve the free engines'
-   least squares nearest the current throttles, the held ones fixed; step
-   toward it, holding the first engine to reach a bound (lowest index on a
-   tie); if none does, free the held engine whose gradient most wants it
-   inside (above ALLOCATE_TOLERANCE of its scale), or stop. At most
+A. Attitude. d = R(q_SB)^T thrust_dir_S / |thrust_dir_S| (body frame); the error quaternion,
+   the smallest rotation of body z onto d, is q_e = (1 + d_z, -d_y, d_x, 0) / n (w >= 0: the
+   shortest way; no yaw component: yaw is only damped; n = 0, upside down: half a turn about
+   x); torque_i = I_i (wn^2 (2 e_i) - 2 zeta wn rate_i), e the vector part.
+B. Allocation. Engine i's column a_i = thrust_max [dir_z; (pos - com) x dir]; minimise
+   |W (A u - [force; torque])|^2, W = diag(1, p, p, p) (p: torque priority),
+   throttle_min <= u_i <= throttle_max (engines not running: 0).
+C. A primal active set from mid-throttle, all free: solve the free engines' least squares
+   nearest the current throttles, the held ones fixed; step toward it, holding the first
+   engine to reach a bound (lowest index on a tie); if none does, free the held engine whose
+   gradient most wants it inside (above ALLOCATE_TOLERANCE of its scale), or stop. At most
    ALLOCATE_ITERATIONS_MAX solves, else ALLOCATE_ITERATION_LIMIT.
-D. The solve: a ridge on the 4x4 normal matrix B B^T + eps I (B = W A_F,
-   Cholesky), eps = ALLOCATE_REGULARISATION x its largest diagonal over all
-   running engines, refined ALLOCATE_REFINEMENTS times (iterated ridge): the
-   minimum-norm step, zero along a direction no engine acts on.
+D. The solve: M + diag(ridge), M = B B^T (B = W A_F), by Cholesky, iterated until the step's
+   change stops shrinking, at most ALLOCATE_PASSES times. M of full rank (pivots
+   above ALLOCATE_PIVOT): ALLOCATE_EXACT x each row's own diagonal (exact, weak axes too); else
+   ALLOCATE_REGULARISATION x M's largest diagonal (minimum norm) on every row.
 E. Bad input (or overflow) never gives NaN: docs/law.md says what it gives.
 """
 
-from libc.math cimport fabs, fmax, isfinite, sqrt
+from libc.math cimport INFINITY, fabs, fmax, isfinite, sqrt
 from libc.stdint cimport int32_t, uint32_t
 
 cdef double ALLOCATE_REGULARISATION = 1e-6
-cdef int ALLOCATE_REFINEMENTS = 4
+cdef double ALLOCATE_EXACT = 1e-10
+cdef double ALLOCATE_PIVOT = 1e-7
+cdef int ALLOCATE_PASSES = 20
 cdef double ALLOCATE_TOLERANCE = 1e-9
 cdef double ALLOCATE_SHORT = 1e-6
 
-cdef enum:
-    FREE = 0
-    FLOOR = -1
-    CEILING = 1
-    OFF = 2
+cdef enum: FREE = 0, FLOOR = -1, CEILING = 1, OFF = 2
 
 
 cdef struct Work:
@@ -44,7 +40,7 @@ cdef struct Work:
     double col[ENGINE_MAX][4]        # thrust_max [dir_z; (pos - com) x dir]
     double b[ENGINE_MAX][4]          # W col
     double target[4], wt[4]          # [force; torque] and W [force; torque]
-    double lo, hi, eps, scale
+    double lo, hi, scale
     int32_t state[ENGINE_MAX]        # FREE, FLOOR, CEILING or OFF
 
 
@@ -83,8 +79,7 @@ cdef void error_vector(const double* q_SB, const double* dir_S, double* e) noexc
         return
     if w < 0.0:
         n = -n
-    e[0] = -d[1] / n
-    e[1] = d[0] / n
+    e[0], e[1] = -d[1] / n, d[0] / n
 
 
 cdef void attitude_torque(const double q_SB[4], const double rate_B_radps[3],
@@ -100,8 +95,7 @@ cdef void attitude_torque(const double q_SB[4], const double rate_B_radps[3],
     if not ok:
         return
     error_vector(q_SB, thrust_dir_S, e)
-    k_p = wn * wn
-    k_d = 2.0 * a.damping_ratio * wn
+    k_p, k_d = wn * wn, 2.0 * a.damping_ratio * wn
     for i in range(3):
         torque_B_Nm[i] = a.inertia_B_kg_m2[i] * (k_p * (2.0 * e[i]) - k_d * rate_B_radps[i])
         ok = ok and isfinite(torque_B_Nm[i])
@@ -124,8 +118,8 @@ cdef void column(const EngineLayout* e, const AttitudeParams* a, int i,
 
 cdef void setup(const EngineLayout* e, const AttitudeParams* a, uint32_t ok,
                 Work* w) noexcept nogil:
-    """Columns, weights, the ridge and the scale; all running engines free."""
-    cdef double wgt[4], diag[4], mmax, tn
+    """Columns, weights and the scale; all running engines free."""
+    cdef double wgt[4], diag[4], tn
     cdef int i, k
     wgt[0] = 1.0
     wgt[1] = wgt[2] = wgt[3] = a.torque_priority
@@ -142,16 +136,15 @@ cdef void setup(const EngineLayout* e, const AttitudeParams* a, uint32_t ok,
         diag[k] = 0.0
         for i in range(w.n):
             diag[k] += w.b[i][k] * w.b[i][k]
-    mmax = fmax(fmax(fmax(diag[0], diag[1]), diag[2]), diag[3])
-    w.eps = ALLOCATE_REGULARISATION * mmax if mmax > 0.0 else 1.0
     tn = sqrt(dot4(w.wt, w.wt))
     w.scale = tn + sqrt(diag[0] + diag[1] + diag[2] + diag[3])
 
 
-cdef void cholesky4(const Work* w, double m[4][4]) noexcept nogil:
-    """L L^T = sum over the free engines of b b^T, plus eps I (lower triangle)."""
-    cdef double s, piv
+cdef bint cholesky4(const Work* w, bint own, double m[4][4]) noexcept nogil:
+    """L L^T = M + diag(ridge) (lower triangle); True if full rank (design D)."""
+    cdef double s, piv, ridge, big = 0.0
     cdef int i, j, k
+    cdef bint full = True
     for k in range(4):
         for j in range(k + 1):
             s = 0.0
@@ -159,18 +152,23 @@ cdef void cholesky4(const Work* w, double m[4][4]) noexcept nogil:
                 if w.state[i] == FREE:
                     s += w.b[i][k] * w.b[i][j]
             m[k][j] = s
-        m[k][k] += w.eps
+        big = fmax(big, m[k][k])
     for k in range(4):
+        s = ALLOCATE_EXACT * m[k][k] if own and m[k][k] > 0.0 else ALLOCATE_REGULARISATION * big
+        ridge = s if big > 0.0 else 1.0
+        m[k][k] += ridge
         s = m[k][k]
         for j in range(k):
             s -= m[k][j] * m[k][j]
-        piv = sqrt(s) if s > 0.0 else sqrt(w.eps)    # > 0 unless rounded away
+        full = full and s > ALLOCATE_PIVOT * m[k][k]
+        piv = sqrt(s) if s > 0.0 else sqrt(ridge)    # > 0 unless rounded away
         m[k][k] = piv
         for i in range(k + 1, 4):
             s = m[i][k]
             for j in range(k):
                 s -= m[i][j] * m[k][j]
             m[i][k] = s / piv
+    return full
 
 
 cdef void solve4(double m[4][4], double* y) noexcept nogil:
@@ -203,13 +201,15 @@ cdef void residual(const Work* w, const double* u, double* r) noexcept nogil:
 
 cdef void free_solve(const Work* w, const double* u, double* z) noexcept nogil:
     """The free engines' least squares nearest u, the others held (design D)."""
-    cdef double m[4][4], r[4], y[4], d[ENGINE_MAX], s
-    cdef int i, k, _pass
+    cdef double m[4][4], r[4], y[4], d[ENGINE_MAX], s, size, last = INFINITY
+    cdef int i, k, _pass, count = 0
     residual(w, u, r)
-    cholesky4(w, m)
     for i in range(w.n):
         d[i] = 0.0
-    for _pass in range(1 + ALLOCATE_REFINEMENTS):
+        count += w.state[i] == FREE
+    if count < 4 or not cholesky4(w, True, m):
+        cholesky4(w, False, m)
+    for _pass in range(ALLOCATE_PASSES):
         for k in range(4):
             s = -r[k]
             for i in range(w.n):
@@ -217,9 +217,15 @@ cdef void free_solve(const Work* w, const double* u, double* z) noexcept nogil:
                     s -= w.b[i][k] * d[i]
             y[k] = s
         solve4(m, y)
+        size = 0.0
         for i in range(w.n):
             if w.state[i] == FREE:
-                d[i] += dot4(w.b[i], y)
+                s = dot4(w.b[i], y)
+                d[i] += s
+                size += s * s
+        if not 0.0 < size < last:
+            break
+        last = size
     for i in range(w.n):
         z[i] = u[i] + d[i] if w.state[i] == FREE else u[i]
 
@@ -237,11 +243,9 @@ cdef bint step(Work* w, double* u, const double* z) noexcept nogil:
         if w.state[i] != FREE:
             continue
         if z[i] < w.lo:
-            t = (w.lo - u[i]) / (z[i] - u[i])
-            s = FLOOR
+            t, s = (w.lo - u[i]) / (z[i] - u[i]), FLOOR
         elif z[i] > w.hi:
-            t = (w.hi - u[i]) / (z[i] - u[i])
-            s = CEILING
+            t, s = (w.hi - u[i]) / (z[i] - u[i]), CEILING
         else:
             continue
         if t < alpha:
@@ -257,7 +261,7 @@ cdef bint step(Work* w, double* u, const double* z) noexcept nogil:
 
 cdef int most_violated(const Work* w, const double* u) noexcept nogil:
     """The held engine whose gradient most wants it inside, -1 if none (design C)."""
-    cdef double r[4], best = 0.0, g, v, bn
+    cdef double r[4], best = 0.0, v
     cdef int i, j = -1
     if not w.lo < w.hi:
         return -1
@@ -265,10 +269,8 @@ cdef int most_violated(const Work* w, const double* u) noexcept nogil:
     for i in range(w.n):
         if w.state[i] != FLOOR and w.state[i] != CEILING:
             continue
-        g = dot4(w.b[i], r)
-        v = -g if w.state[i] == FLOOR else g
-        bn = sqrt(dot4(w.b[i], w.b[i]))
-        if v > ALLOCATE_TOLERANCE * bn * w.scale and v > best:
+        v = -dot4(w.b[i], r) if w.state[i] == FLOOR else dot4(w.b[i], r)
+        if v > ALLOCATE_TOLERANCE * sqrt(dot4(w.b[i], w.b[i])) * w.scale and v > best:
             best, j = v, i
     return j
 
@@ -290,8 +292,7 @@ cdef uint32_t short_bits(const Work* w, const double* u) noexcept nogil:
     for k in range(4):
         res[k] -= w.target[k]
     torque = sqrt(res[1] * res[1] + res[2] * res[2] + res[3] * res[3])
-    tn = sqrt(w.target[1] * w.target[1] + w.target[2] * w.target[2]
-              + w.target[3] * w.target[3])
+    tn = sqrt(w.target[1] * w.target[1] + w.target[2] * w.target[2] + w.target[3] * w.target[3])
     if torque > ALLOCATE_SHORT * (tn + size[1]):
         bits = ALLOCATE_TORQUE_SHORT
     if fabs(res[0]) > ALLOCATE_SHORT * (fabs(w.target[0]) + size[0]):
@@ -386,8 +387,7 @@ def py_allocate(dict layout, dict params, uint32_t engines_ok, double force_N, t
     cdef EngineLayout e
     cdef AttitudeParams a = params
     cdef double tau[3], throttle[ENGINE_MAX]
-    cdef int32_t iterations
-    cdef int i, k
+    cdef int32_t iterations, i, k
     e.count = min(len(layout["position_B_m"]), ENGINE_MAX)
     e.thrust_max_N = layout["thrust_max_N"]
     e.throttle_min, e.throttle_max = layout["throttle_min"], layout["throttle_max"]

@@ -21,8 +21,12 @@ ALLOCATE_FORCE_SHORT = 4
 ALLOCATE_ITERATION_LIMIT = 8
 # the ridge added to the 4x4 normal matrix, relative to its largest diagonal
 ALLOCATE_REGULARISATION = 1e-6
-# iterated-ridge passes after the first: the ridge's bias shrinks to its fifth power
-ALLOCATE_REFINEMENTS = 4
+# full rank (at least 4 free engines and every Cholesky pivot keeps ALLOCATE_PIVOT of
+# its row's diagonal): the ridge is ALLOCATE_EXACT of each row's own diagonal
+ALLOCATE_EXACT = 1e-10
+ALLOCATE_PIVOT = 1e-7
+# iterated-ridge passes at most (it stops when the step's change stops shrinking)
+ALLOCATE_PASSES = 20
 # a bound engine is freed when its gradient exceeds this share of its scale
 ALLOCATE_TOLERANCE = 1e-9
 # a residual above this share of its scale is short
@@ -121,7 +125,6 @@ class Work:
     wt: Vec  # W [force; torque]
     lo: float
     hi: float
-    eps: float  # the ridge
     scale: float  # |W target| + |B|_F: the scale of the gradient test
     state: list[int]  # FREE, FLOOR, CEILING or OFF per engine
 
@@ -147,18 +150,24 @@ def setup(e: EngineLayout, a: AttitudeParams, running: list[bool], target: Vec) 
     for k in range(4):
         for i in range(n):
             diag[k] += b[i][k] * b[i][k]
-    mmax = max(diag[0], diag[1], diag[2], diag[3])
-    eps = ALLOCATE_REGULARISATION * mmax if mmax > 0.0 else 1.0
     tn = math.sqrt(wt[0] * wt[0] + wt[1] * wt[1] + wt[2] * wt[2] + wt[3] * wt[3])
     scale = tn + math.sqrt(diag[0] + diag[1] + diag[2] + diag[3])
     lo, hi = e.throttle_min, e.throttle_max
     state = [(FREE if lo < hi else FLOOR) if running[i] else OFF for i in range(n)]
-    return Work(col, b, wt, lo, hi, eps, scale, state)
+    return Work(col, b, wt, lo, hi, scale, state)
 
 
-def cholesky4(w: Work) -> list[Vec]:
-    """L L^T = sum over the free engines of b b^T, plus eps I (lower triangle)."""
+def fmax(x: float, y: float) -> float:
+    """C's fmax where x is not NaN."""
+    return y if y > x else x
+
+
+def cholesky4(w: Work, own: bool) -> tuple[list[Vec], bool]:
+    """L L^T = M + diag(ridge), M the free engines' sum of b b^T (lower triangle);
+    the ridge is each row's own diagonal's share (own) or the largest's; True if
+    every pivot keeps ALLOCATE_PIVOT of its row's diagonal (M of full rank)."""
     m = [[0.0] * 4 for _ in range(4)]
+    big = 0.0
     for k in range(4):
         for j in range(k + 1):
             s = 0.0
@@ -166,19 +175,25 @@ def cholesky4(w: Work) -> list[Vec]:
                 if w.state[i] == FREE:
                     s += w.b[i][k] * w.b[i][j]
             m[k][j] = s
-        m[k][k] += w.eps
+        big = fmax(big, m[k][k])
+    full = True
     for k in range(4):
+        own_k = own and m[k][k] > 0.0
+        s = ALLOCATE_EXACT * m[k][k] if own_k else ALLOCATE_REGULARISATION * big
+        ridge = s if big > 0.0 else 1.0
+        m[k][k] += ridge
         s = m[k][k]
         for j in range(k):
             s -= m[k][j] * m[k][j]
-        piv = math.sqrt(s) if s > 0.0 else math.sqrt(w.eps)  # > 0 unless rounded away
+        full = full and s > ALLOCATE_PIVOT * m[k][k]
+        piv = math.sqrt(s) if s > 0.0 else math.sqrt(ridge)  # > 0 unless rounded away
         m[k][k] = piv
         for i in range(k + 1, 4):
             s = m[i][k]
             for j in range(k):
                 s -= m[i][j] * m[k][j]
             m[i][k] = s / piv
-    return m
+    return m, full
 
 
 def solve4(m: list[Vec], rhs: Vec) -> Vec:
@@ -210,12 +225,18 @@ def residual(w: Work, u: Vec) -> Vec:
 
 def free_solve(w: Work, u: Vec) -> Vec:
     """The least-squares throttles of the free engines, the others held, the
-    nearest to u: a ridge solve on the 4x4 normal matrix, then refined."""
+    nearest to u: a ridge solve on the 4x4 normal matrix, refined until the
+    step's change stops shrinking, at most ALLOCATE_PASSES."""
     n = len(w.state)
     r = residual(w, u)
-    m = cholesky4(w)
     d = [0.0] * n
-    for _ in range(1 + ALLOCATE_REFINEMENTS):
+    full = sum(1 for s in w.state if s == FREE) >= 4
+    if full:
+        m, full = cholesky4(w, True)
+    if not full:
+        m = cholesky4(w, False)[0]
+    last = math.inf
+    for _ in range(ALLOCATE_PASSES):
         rhs = [0.0] * 4
         for k in range(4):
             s = -r[k]
@@ -224,10 +245,16 @@ def free_solve(w: Work, u: Vec) -> Vec:
                     s -= w.b[i][k] * d[i]
             rhs[k] = s
         y = solve4(m, rhs)
+        size = 0.0
         for i in range(n):
             if w.state[i] == FREE:
                 bi = w.b[i]
-                d[i] += bi[0] * y[0] + bi[1] * y[1] + bi[2] * y[2] + bi[3] * y[3]
+                s = bi[0] * y[0] + bi[1] * y[1] + bi[2] * y[2] + bi[3] * y[3]
+                d[i] += s
+                size += s * s
+        if not 0.0 < size < last:
+            break
+        last = size
     return [u[i] + d[i] if w.state[i] == FREE else u[i] for i in range(n)]
 
 

@@ -12,7 +12,10 @@ A/B): the zone is pre-selected, so no hazard map is flown (hazard_altitude_m
 MSR_SRL_RIGID and MSR_SKYCRANE_RIGID hold what a 6-DOF world needs (engine
 layout, sizes, inertia, centre of mass, legs, tip-over angle): for the 6-DOF
 world (issue 22), not VehicleParams fields; today's 3-DOF world reads none of
-them.
+them. Their engines are given as the law's EngineLayout takes them
+(controller/_attitude.pxd): position_B_m and the unit force on the stage
+direction_B in the body frame B, whose origin is each dict's reference point
+(z up the thrust axis), and com_B_m the centre of mass from that point.
 """
 
 import math
@@ -53,8 +56,9 @@ def box_inertia_kg_m2(mass_kg: float, side_m: float, height_m: float) -> tuple[f
 
 
 def ring_positions_m(count: int, radius_m: float, z_m: float, phase_rad: float) -> list[Any]:
-    """Engine positions in the body frame (x, y, z from the centre of mass),
-    count engines evenly spaced on a ring (R from the C layout)."""
+    """Engine positions in the body frame B (x, y, z from the stage's
+    reference point, as the law's EngineLayout takes them), count engines
+    evenly spaced on a ring z_m above that point (R from the C layout)."""
     step = 2.0 * math.pi / count
     return [
         (
@@ -63,6 +67,26 @@ def ring_positions_m(count: int, radius_m: float, z_m: float, phase_rad: float) 
             z_m,
         )
         for i in range(count)
+    ]
+
+
+def canted_directions(cant_rad: float, exhaust_azimuths_rad: list[float]) -> list[Any]:
+    """Each engine's unit force on the stage, direction_B (R from the C cant).
+
+    Engine i exhausts cant_rad off the thrust axis, down and toward the
+    azimuth exhaust_azimuths_rad[i] (0 along body x); the force on the stage
+    is the opposite, (-sin c cos b, -sin c sin b, cos c). An engine at
+    azimuth a, radius r, canted straight outward (b = a) has no roll moment;
+    canted off its radial it has t r sin c sin(a - b) at thrust t: pairs
+    canted apart trade roll torque by throttling one up and the other down."""
+    c = cant_rad
+    return [
+        (
+            round(-math.sin(c) * math.cos(b), 9),
+            round(-math.sin(c) * math.sin(b), 9),
+            round(math.cos(c), 9),
+        )
+        for b in exhaust_azimuths_rad
     ]
 
 
@@ -79,23 +103,32 @@ MSR_SRL_VEHICLE: dict[str, Any] = {
     # 75 m/s (R, scenario msr-srl) and ≈60 kg left, so that the landed mass
     # stays within the 2,275 kg (C).
     "propellant_mass_kg": 270.0,
-    # Geometry (C): the reference point is the centre of mass, the footpads
-    # 1.4 m below it on a 2.5 m circle, the belly 0.8 m below it (0.6 m of
+    # Geometry (C): the 3-DOF world's reference point is the centre of mass
+    # (MSR_SRL_RIGID's body frame has its own, on the footpad plane), the
+    # footpads 1.4 m below it on a 2.5 m circle, the belly 0.8 m below it (0.6 m of
     # clearance: "we don't want the lander's feet to sink so far that the
-    # bottom of the lander hits the ground", landers.md §2.2, B).
+    # bottom of the lander hits the ground", landers.md §2.2, B-).
     "rover_stowed_offset_m": 1.4,
     "descent_stage_bottom_m": 0.8,
     # Four legs and footpads (landers.md §2.2, C for the count).
     "leg_count": 4,
     "leg_radius_m": 2.5,
     # Crushable legs for a 2.2 t lander (C): 2.5e5 N/m and 1.9e4 N s/m per
-    # footpad, damping ratio ≈0.8, under 11 cm of stroke at 2.4 m/s (R).
+    # footpad, damping ratio ≈0.8. A drop at 2.4 m/s strokes 5.1 cm at the
+    # peak (simulated, R); 11.4 cm, v sqrt(m / 4k) at 2,260 kg landed, would
+    # bound it undamped (R).
     "contact_stiffness_N_per_m": 2.5e5,
     "contact_damping_N_s_per_m": 1.9e4,
     # "12 rocket engines" (§2.1, A); throttled MLE-class engines of ≈3.1 kN
     # (MSL's MR-80B, §1.1, A/B; C for the SRL): thrust-to-weight ≈4.0 at
     # powered descent (R; MSL's ≈3.4, §1.7), hover near 23 % at touchdown
-    # (R). Floor 10 % (§1.1, C/R); lag and rate as MSL's (C).
+    # (R). Floor 10 % (§1.1, C/R); lag and rate as MSL's (C). This departs
+    # from §2.1's advice, a thrust-to-weight like Phoenix's: Phoenix's mass
+    # at powered descent is not in the stores, so its T/W is no sourced
+    # number, and matching it would take 12 engines of a size no Mars lander
+    # flew (its ≈300 N pulsed thrusters, §2, hold up only ≈970 kg). The
+    # preset takes the one throttled Mars engine in the reference, the MLE,
+    # and accepts the higher T/W (landers.md §2.2).
     "engine_count": 12,
     "engine_thrust_max_N": 3100.0,
     "throttle_min": 0.10,
@@ -103,8 +136,9 @@ MSR_SRL_VEHICLE: dict[str, Any] = {
     "throttle_time_constant_s": 0.05,
     "throttle_rate_max_per_s": 2.0,
     "thrust_pulse_rate_Hz": 0.0,
-    # Engines canted 10° outward, off the legs and the deck (C); the 3-DOF
-    # world charges the cant as axial thrust lost, cos 10° = 0.985 (R).
+    # Engines canted 10° off the axis, outward and 30° to the side (C;
+    # MSR_SRL_RIGID); the 3-DOF world charges the cant as axial thrust lost,
+    # cos 10° = 0.985 (R).
     "cant_rad": 10 * DEG,
     # A 4.6 m deck (the 2.8 m MAV lies on it, landers.md §2.2, B): ≈17 m² (C).
     "descent_stage_drag_area_m2": 17.0,
@@ -131,20 +165,30 @@ MSR_SRL_RIGID: dict[str, Any] = {
     # Deck 4.6 m across, 1.5 m tall (C); the 2.8 m MAV lies on it (B).
     "stage_diameter_m": 4.6,
     "stage_height_m": 1.5,
-    # 12 engines (A), evenly spaced 30° apart on a 1.9 m ring (C), 0.6 m
-    # below the centre of mass (C), each canted 10° outward (C).
-    "engine_count": 12,
-    "engine_positions_m": ring_positions_m(12, 1.9, -0.6, 15 * DEG),
-    "engine_cant_rad": 10 * DEG,
-    # Centre of mass 1.4 m above the footpad plane, with the MAV on the deck (C).
+    # Body frame B (the law's): origin at the reference point, on the stage's
+    # axis in the plane of the footpads' soles (legs unstroked); z up the
+    # thrust axis. Centre of mass 1.4 m above it, with the MAV on the deck (C).
     "com_height_m": 1.4,
+    "com_B_m": (0.0, 0.0, 1.4),
+    # 12 engines (A), evenly spaced 30° apart on a 1.9 m ring (C), 0.8 m
+    # above the reference point, 0.6 m below the centre of mass (C). Each is
+    # canted 10° off the axis (C), its exhaust 30° off its outward radial,
+    # neighbours canted apart (C: a hilander choice, for roll; outward keeps
+    # the plumes off the legs and deck): ±511 N m of roll per engine (R).
+    "engine_count": 12,
+    "engine_cant_rad": 10 * DEG,
+    "position_B_m": ring_positions_m(12, 1.9, 0.8, 15 * DEG),
+    "direction_B": canted_directions(
+        10 * DEG, [(15 + 30 * i + (30 if i % 2 else -30)) * DEG for i in range(12)]
+    ),
     # Uniform solid cylinder, 2.3 m radius, 1.5 m tall (R from C inputs),
     # dry (2,200 kg) and wet (2,470 kg): Ixx = Iyy ≈ 3,322 / 3,730 kg m²,
     # Izz ≈ 5,819 / 6,533 kg m².
     "inertia_dry_kg_m2": cylinder_inertia_kg_m2(2200.0, 2.3, 1.5),
     "inertia_wet_kg_m2": cylinder_inertia_kg_m2(2470.0, 2.3, 1.5),
-    # Four legs (C), footpads 0.41 m across (NASA feature via mirror, landers.md §2.2,
-    # B) on a 2.5 m circle (C), 0.3 m of crushable stroke (C).
+    # Four legs (C), footpads 0.41 m across (B-: NASA's feature as garbled
+    # paraphrase on yourshepway.co.uk, landers.md §2.2; the stored nasa.gov
+    # page stops before it) on a 2.5 m circle (C), 0.3 m of crushable stroke (C).
     "leg_count": 4,
     "footpad_radius_m": 2.5,
     "footpad_diameter_m": 0.41,
@@ -165,8 +209,8 @@ MSR_SKYCRANE_VEHICLE: dict[str, Any] = {
     "propellant_mass_kg": 410.0,
     # The platform stands on its own feet, 1.5 m to its tether attachment (C).
     "rover_height_m": 1.5,
-    # MLEs canted 15° outward (C; MSR_SKYCRANE_RIGID): cos 15° = 0.966 of the
-    # thrust along the axis (R).
+    # MLEs canted 15° off the axis, along their pair's diagonal (C;
+    # MSR_SKYCRANE_RIGID): cos 15° = 0.966 of the thrust along the axis (R).
     "cant_rad": 15 * DEG,
     # No map: the zone is pre-selected (module docstring).
     "hazard_altitude_m": 0.0,
@@ -195,15 +239,26 @@ MSR_SKYCRANE_RIGID: dict[str, Any] = {
     # Descent stage: MSL's, ≈3.0 m square and 1.2 m tall (C).
     "stage_width_m": 3.0,
     "stage_height_m": 1.2,
-    # 8 MLEs (A for MSL) in four pairs at the corners (C), 1.7 m from the
-    # axis, level with the centre of mass, canted 15° outward (C).
+    # Body frame B (the law's): origin at the reference point, the centre of
+    # the stage's bottom face; z up the thrust axis. The stage's own centre of
+    # mass (a uniform box, below) 0.6 m above it (C).
+    "com_B_m": (0.0, 0.0, 0.6),
+    # 8 MLEs (A for MSL) in four pairs at the corners (C), ±8° about each
+    # diagonal, 1.7 m from the axis, level with the centre of mass (C). Both
+    # engines of a pair are canted 15° (C) along the pair's diagonal, so each
+    # is 8° off its own radial: ±191 N m of roll per engine (R). MSL's MLE
+    # pairs are canted for roll control too, but their angles are not in the
+    # stores: this arrangement is C.
     "engine_count": 8,
-    "engine_positions_m": [
-        (round(1.7 * math.cos(c + s), 6), round(1.7 * math.sin(c + s), 6), 0.0)
+    "engine_cant_rad": 15 * DEG,
+    "position_B_m": [
+        (round(1.7 * math.cos(c + s), 6), round(1.7 * math.sin(c + s), 6), 0.6)
         for c in (45 * DEG, 135 * DEG, 225 * DEG, 315 * DEG)
         for s in (-8 * DEG, 8 * DEG)
     ],
-    "engine_cant_rad": 15 * DEG,
+    "direction_B": canted_directions(
+        15 * DEG, [c * DEG for c in (45, 45, 135, 135, 225, 225, 315, 315)]
+    ),
     # Stage alone as a uniform box, dry (820 kg) and wet (1,230 kg) (R from C).
     "inertia_dry_kg_m2": box_inertia_kg_m2(820.0, 3.0, 1.2),
     "inertia_wet_kg_m2": box_inertia_kg_m2(1230.0, 3.0, 1.2),
@@ -216,7 +271,7 @@ MSR_SKYCRANE_RIGID: dict[str, Any] = {
     "payload_diameter_m": 3.2,
     "payload_height_m": 1.5,
     "payload_inertia_kg_m2": cylinder_inertia_kg_m2(1050.0, 1.6, 1.5),
-    "com_height_m": 0.9,
+    "com_height_m": 0.9,  # the platform's, above its feet (for the tip-over)
     "leg_count": 4,
     "footpad_radius_m": 1.5,
     "leg_stroke_m": 0.2,

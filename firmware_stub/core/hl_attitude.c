@@ -1,18 +1,19 @@
-/* Attitude control and engine allocation: a line-by-line port of
- * controller/_attitude.pyx (see it for the design). */
+/* Attitude control and engine allocation: a line-by-line port of controller/_attitude.pyx */
 #include "hl_attitude.h"
 
-#define ALLOCATE_REFINEMENTS 4
+#define ALLOCATE_PASSES 20
 #ifdef HL_REAL_DOUBLE
 /* as the Cython law (design D), so that the double build agrees with it bit for bit */
 #define ALLOCATE_REGULARISATION 1e-6
+#define ALLOCATE_EXACT 1e-10
+#define ALLOCATE_PIVOT 1e-7
 #define ALLOCATE_TOLERANCE 1e-9
 #define ALLOCATE_SHORT 1e-6
 #else
-/* float32: the 4x4 solve loses about (largest diagonal / eps) float epsilons, hence a
- * larger ridge; the gradient test and the shortfalls above float32's rounding of the
- * sums (measured: tests/firmware/test_attitude_back_to_back.py) */
+/* float32: all above its rounding (measured: tests/firmware/test_attitude_back_to_back.py) */
 #define ALLOCATE_REGULARISATION 1e-4
+#define ALLOCATE_EXACT 1e-5
+#define ALLOCATE_PIVOT 1e-3
 #define ALLOCATE_TOLERANCE 1e-5
 #define ALLOCATE_SHORT 1e-4
 #endif
@@ -24,7 +25,7 @@ typedef struct {
     hl_real col[HL_ENGINE_MAX][4];    /* thrust_max [dir_z; (pos - com) x dir] */
     hl_real b[HL_ENGINE_MAX][4];      /* W col */
     hl_real target[4], wt[4];         /* [force; torque] and W [force; torque] */
-    hl_real lo, hi, eps, scale;
+    hl_real lo, hi, scale;
     int state[HL_ENGINE_MAX];         /* FREE, FLOOR, CEILING or OFF */
 } work_t;
 
@@ -108,11 +109,11 @@ static void column(const hl_engine_layout_t *e, const hl_attitude_params_t *a, i
 
 static int running(uint32_t ok, int i) { return (int)((ok >> i) & 1u); }
 
-/* columns, weights, the ridge and the scale; all running engines free */
+/* columns, weights and the scale; all running engines free */
 static void setup(const hl_engine_layout_t *e, const hl_attitude_params_t *a, uint32_t ok,
                   work_t *w)
 {
-    hl_real wgt[4], diag[4], mmax, tn;
+    hl_real wgt[4], diag[4], tn;
     int i, k;
     wgt[0] = R(1.0);
     wgt[1] = wgt[2] = wgt[3] = a->torque_priority;
@@ -131,17 +132,16 @@ static void setup(const hl_engine_layout_t *e, const hl_attitude_params_t *a, ui
         for (i = 0; i < w->n; i++)
             diag[k] += w->b[i][k] * w->b[i][k];
     }
-    mmax = hl_fmax(hl_fmax(hl_fmax(diag[0], diag[1]), diag[2]), diag[3]);
-    w->eps = mmax > R(0.0) ? R(ALLOCATE_REGULARISATION) * mmax : R(1.0);
     tn = hl_sqrt(dot4(w->wt, w->wt));
     w->scale = tn + hl_sqrt(diag[0] + diag[1] + diag[2] + diag[3]);
 }
 
-/* L L^T = sum over the free engines of b b^T, plus eps I (lower triangle) */
-static void cholesky4(const work_t *w, hl_real m[4][4])
+/* L L^T = M + diag(ridge), M the free engines' sum of b b^T (lower triangle); the ridge
+ * each row's own diagonal's share (own) or the largest's; 1 if full rank (design D) */
+static int cholesky4(const work_t *w, int own, hl_real m[4][4])
 {
-    hl_real s, piv;
-    int i, j, k;
+    hl_real s, piv, ridge, big = R(0.0);
+    int i, j, k, full = 1;
     for (k = 0; k < 4; k++) {
         for (j = 0; j <= k; j++) {
             s = R(0.0);
@@ -150,13 +150,18 @@ static void cholesky4(const work_t *w, hl_real m[4][4])
                     s += w->b[i][k] * w->b[i][j];
             m[k][j] = s;
         }
-        m[k][k] += w->eps;
+        big = hl_fmax(big, m[k][k]);
     }
     for (k = 0; k < 4; k++) {
+        s = own && m[k][k] > R(0.0) ? R(ALLOCATE_EXACT) * m[k][k]
+                                     : R(ALLOCATE_REGULARISATION) * big;
+        ridge = big > R(0.0) ? s : R(1.0);
+        m[k][k] += ridge;
         s = m[k][k];
         for (j = 0; j < k; j++)
             s -= m[k][j] * m[k][j];
-        piv = s > R(0.0) ? hl_sqrt(s) : hl_sqrt(w->eps); /* > 0 unless rounded away */
+        full = full && s > R(ALLOCATE_PIVOT) * m[k][k];
+        piv = s > R(0.0) ? hl_sqrt(s) : hl_sqrt(ridge); /* > 0 unless rounded away */
         m[k][k] = piv;
         for (i = k + 1; i < 4; i++) {
             s = m[i][k];
@@ -165,6 +170,7 @@ static void cholesky4(const work_t *w, hl_real m[4][4])
             m[i][k] = s / piv;
         }
     }
+    return full;
 }
 
 /* y <- (L L^T)^-1 y */
@@ -203,13 +209,14 @@ static void residual(const work_t *w, const hl_real *u, hl_real *r)
 /* the free engines' least squares nearest u, the others held (design D) */
 static void free_solve(const work_t *w, const hl_real *u, hl_real *z)
 {
-    hl_real m[4][4], r[4], y[4], d[HL_ENGINE_MAX], s;
-    int i, k, it;
+    hl_real m[4][4], r[4], y[4], d[HL_ENGINE_MAX] = {R(0.0)}, s, size, last = INFINITY;
+    int i, k, pass, count = 0;
     residual(w, u, r);
-    cholesky4(w, m);
     for (i = 0; i < w->n; i++)
-        d[i] = R(0.0);
-    for (it = 0; it < 1 + ALLOCATE_REFINEMENTS; it++) {
+        count += w->state[i] == FREE;
+    if (count < 4 || !cholesky4(w, 1, m))
+        cholesky4(w, 0, m);
+    for (pass = 0; pass < ALLOCATE_PASSES; pass++) {
         for (k = 0; k < 4; k++) {
             s = -r[k];
             for (i = 0; i < w->n; i++)
@@ -218,9 +225,13 @@ static void free_solve(const work_t *w, const hl_real *u, hl_real *z)
             y[k] = s;
         }
         solve4(m, y);
+        size = R(0.0);
         for (i = 0; i < w->n; i++)
             if (w->state[i] == FREE)
-                d[i] += dot4(w->b[i], y);
+                s = dot4(w->b[i], y), d[i] += s, size += s * s;
+        if (!(R(0.0) < size && size < last))
+            break;
+        last = size;
     }
     for (i = 0; i < w->n; i++)
         z[i] = w->state[i] == FREE ? u[i] + d[i] : u[i];
@@ -238,32 +249,27 @@ static int step(work_t *w, hl_real *u, const hl_real *z)
     for (i = 0; i < w->n; i++) {
         if (w->state[i] != FREE)
             continue;
-        if (z[i] < w->lo) {
-            t = (w->lo - u[i]) / (z[i] - u[i]);
-            s = FLOOR;
-        } else if (z[i] > w->hi) {
-            t = (w->hi - u[i]) / (z[i] - u[i]);
-            s = CEILING;
-        } else {
+        if (z[i] < w->lo)
+            t = (w->lo - u[i]) / (z[i] - u[i]), s = FLOOR;
+        else if (z[i] > w->hi)
+            t = (w->hi - u[i]) / (z[i] - u[i]), s = CEILING;
+        else
             continue;
-        }
         if (t < alpha)
             alpha = t, block = i, side = s;
     }
     for (i = 0; i < w->n; i++)
         if (w->state[i] == FREE)
             u[i] = block < 0 ? z[i] : clamp(u[i] + alpha * (z[i] - u[i]), w->lo, w->hi);
-    if (block >= 0) {
-        u[block] = side == FLOOR ? w->lo : w->hi;
-        w->state[block] = side;
-    }
+    if (block >= 0)
+        u[block] = side == FLOOR ? w->lo : w->hi, w->state[block] = side;
     return block >= 0;
 }
 
 /* the held engine whose gradient most wants it inside, -1 if none (design C) */
 static int most_violated(const work_t *w, const hl_real *u)
 {
-    hl_real r[4], best = R(0.0), g, v, bn;
+    hl_real r[4], best = R(0.0), v;
     int i, j = -1;
     if (!(w->lo < w->hi))
         return -1;
@@ -271,13 +277,9 @@ static int most_violated(const work_t *w, const hl_real *u)
     for (i = 0; i < w->n; i++) {
         if (w->state[i] != FLOOR && w->state[i] != CEILING)
             continue;
-        g = dot4(w->b[i], r);
-        v = w->state[i] == FLOOR ? -g : g;
-        bn = hl_sqrt(dot4(w->b[i], w->b[i]));
-        if (v > R(ALLOCATE_TOLERANCE) * bn * w->scale && v > best) {
-            best = v;
-            j = i;
-        }
+        v = w->state[i] == FLOOR ? -dot4(w->b[i], r) : dot4(w->b[i], r);
+        if (v > R(ALLOCATE_TOLERANCE) * hl_sqrt(dot4(w->b[i], w->b[i])) * w->scale && v > best)
+            best = v, j = i;
     }
     return j;
 }
@@ -364,8 +366,7 @@ uint32_t hl_allocate_counted(const hl_engine_layout_t *e, const hl_attitude_para
     uint32_t bits;
     int i;
     w.n = e->count < 0 ? 0 : (e->count > HL_ENGINE_MAX ? HL_ENGINE_MAX : (int)e->count);
-    w.lo = e->throttle_min;
-    w.hi = e->throttle_max;
+    w.lo = e->throttle_min, w.hi = e->throttle_max;
     w.target[0] = force_N;
     w.target[1] = torque_B_Nm[0], w.target[2] = torque_B_Nm[1], w.target[3] = torque_B_Nm[2];
     *iterations = 0;

@@ -62,7 +62,7 @@ def unit(v: list[float]) -> list[float]:
     return [x / n for x in v]
 
 
-finite = st.floats(-1.0, 1.0, allow_nan=False)
+finite = st.floats(-1.0, 1.0, allow_nan=False, allow_subnormal=False)
 vectors = st.lists(finite, min_size=3, max_size=3).filter(lambda v: sum(x * x for x in v) > 0.01)
 
 
@@ -139,8 +139,20 @@ def oracle(
     return u
 
 
+ALL = (1 << ENGINE_MAX) - 1
+# engines_ok: all running, all but one, all but two (engines 0-3, so mostly among the
+# layout's), or any mask (which, drawn as an integer, clusters on few engines)
+engines_ok = st.one_of(
+    st.just(ALL),
+    st.integers(0, 3).map(lambda i: ALL & ~(1 << i)),
+    st.tuples(st.integers(0, 3), st.integers(4, 7)).map(
+        lambda ij: ALL & ~(1 << ij[0] | 1 << ij[1])
+    ),
+    st.integers(0, ALL),
+)
+
 commands = st.tuples(
-    st.integers(0, (1 << ENGINE_MAX) - 1),
+    engines_ok,
     st.floats(0.0, 1.3),
     st.lists(st.floats(-1.0, 1.0), min_size=3, max_size=3),
 )
@@ -168,3 +180,31 @@ quaternions = st.lists(st.floats(-1.0, 1.0), min_size=4, max_size=4).filter(
     lambda q: sum(x * x for x in q) > 0.01
 )
 rates = st.lists(st.floats(-2.0, 2.0), min_size=3, max_size=3)
+
+
+def kkt_violation(
+    e: EngineLayout, a: AttitudeParams, ok: int, u: Any, force: float, torque: Any
+) -> float:
+    """How far u is from optimal, relative to the largest weighted column times
+    (|W target| + |W A|_F) (not engine i's own: an engine that barely acts, say
+    horizontal at the centre of mass's height, is left where the ridge puts it):
+    the gradient g_i = (W a_i) . W (A u - target) of a free engine (inside its
+    bounds), or the part that wants an engine held at a bound inside (g_i < 0 at
+    the floor, > 0 at the ceiling); 0 if optimal."""
+    n = min(len(e.position_B_m), ENGINE_MAX)
+    w = np.array([1.0, a.torque_priority, a.torque_priority, a.torque_priority])
+    b = w[:, None] * wrench_matrix(e, a, ok)
+    t = w * np.concatenate(([force], torque))
+    g = b.T @ (b @ np.asarray(u)[:n] - t)
+    size = np.linalg.norm(t) + np.linalg.norm(b)
+    worst = 0.0
+    for i in range(n):
+        if not (ok >> i) & 1 or e.throttle_min == e.throttle_max:
+            continue
+        v = abs(g[i])
+        if u[i] == e.throttle_min:
+            v = max(0.0, -g[i])
+        elif u[i] == e.throttle_max:
+            v = max(0.0, g[i])
+        worst = max(worst, v / (np.max(np.linalg.norm(b, axis=0)) * size or 1.0))
+    return float(worst)

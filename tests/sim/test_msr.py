@@ -9,10 +9,12 @@ import dataclasses
 import math
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hilander.controller._attitude import py_allocate
 from hilander.sim.presets import PRESETS
 from hilander.sim.presets_msl import M2020_VEHICLE
 from hilander.sim.presets_msr import (
@@ -102,6 +104,22 @@ def test_the_srl_mass_adds_up_to_nasas_2275_kg(landed: dict[str, LandingSummary]
     assert MSR_SRL_LANDED_MASS_MAX_KG * 0.99 <= landed_kg <= MSR_SRL_LANDED_MASS_MAX_KG
 
 
+def test_the_heaviest_dispersed_srl_lands_within_2275_kg() -> None:
+    """The campaign's heaviest dry mass, from the nominal start and from the
+    lowest, slowest start it draws (the most propellant left), lands within
+    the 2,275 kg NASA quotes as a maximum (§2.1, A)."""
+    s = load_scenario("msr-srl")
+    by_name = {d.name: d for d in s.dispersions}
+    dry_kg = by_name["vehicle.descent_stage_dry_mass_kg"].high[0]
+    low = (*s.initial.position_m[:2], by_name["initial.position_m"].low[2])
+    slow = (*s.initial.velocity_mps[:2], by_name["initial.velocity_mps"].high[2])
+    heavy = dataclasses.replace(s.vehicle, descent_stage_dry_mass_kg=dry_kg)
+    for start in (s.initial, InitialState(low, slow)):
+        summary = summarize(fly(dataclasses.replace(s, vehicle=heavy, initial=start)))
+        assert summary.verdict == "pass", summary.violations
+        assert dry_kg + summary.propellant_at_cut_kg <= MSR_SRL_LANDED_MASS_MAX_KG
+
+
 def test_the_thrust_to_weight_matches_the_reference() -> None:
     """12 engines (§2.1, A) of 3.1 kN: T/W ≈4.0 at powered descent; 8 MLEs of
     25 kN in all (§1.1, A) for the sky crane, canted 15°: T/W ≈2.85 (R)."""
@@ -128,8 +146,8 @@ def test_the_6dof_numbers_are_consistent(rigid: dict[str, Any], name: str) -> No
     n, r, h = rigid["leg_count"], rigid["footpad_radius_m"], rigid["com_height_m"]
     assert rigid["tip_over_angle_rad"] == pytest.approx(math.atan(r * math.sqrt(0.5) / h))
     assert tip_over_angle_rad(3, 1.0, 1.0) == pytest.approx(math.atan(0.5))  # triangle
-    assert len(rigid["engine_positions_m"]) == rigid["engine_count"]
-    for x, y, _ in rigid["engine_positions_m"]:  # inside the disc or the square
+    assert len(rigid["position_B_m"]) == len(rigid["direction_B"]) == rigid["engine_count"]
+    for x, y, _ in rigid["position_B_m"]:  # inside the disc or the square
         if "stage_diameter_m" in rigid:
             assert math.hypot(x, y) < rigid["stage_diameter_m"] / 2
         else:
@@ -142,6 +160,60 @@ def test_the_6dof_numbers_are_consistent(rigid: dict[str, Any], name: str) -> No
         assert v.rover_height_m == rigid["payload_height_m"]
     assert math.degrees(MSR_SRL_RIGID["tip_over_angle_rad"]) == pytest.approx(51.6, abs=0.05)
     assert math.degrees(MSR_SKYCRANE_RIGID["tip_over_angle_rad"]) == pytest.approx(49.7, abs=0.05)
+
+
+def wrench_matrix(rigid: dict[str, Any], thrust_max_N: float) -> np.ndarray:
+    """The allocator's columns (controller/_attitude.pyx, design B): each
+    engine's force along z and torque about the centre of mass, at full thrust."""
+    p, d = np.array(rigid["position_B_m"]), np.array(rigid["direction_B"])
+    torque = np.cross(p - np.array(rigid["com_B_m"]), d)
+    return thrust_max_N * np.vstack([d[:, 2], torque.T])
+
+
+@pytest.mark.parametrize(
+    ("rigid", "name", "roll_per_engine_Nm"),
+    [(MSR_SRL_RIGID, "msr-srl", 511.4), (MSR_SKYCRANE_RIGID, "msr-skycrane", 191.4)],
+)
+def test_each_engine_layout_has_authority_on_all_four_rows(
+    rigid: dict[str, Any], name: str, roll_per_engine_Nm: float
+) -> None:
+    """Unit directions canted cant_rad off the axis, balanced at equal
+    throttles (no side force, no torque); the wrench matrix has rank 4 and
+    its least singular value is sqrt(n) x the roll per engine, t r sin c
+    sin(offset) (presets_msr.canted_directions); asked for hover and 200 N m
+    about each axis in turn, the allocator delivers it exactly."""
+    v = load_scenario(name).vehicle
+    d = np.array(rigid["direction_B"])
+    assert np.linalg.norm(d, axis=1) == pytest.approx(np.ones(len(d)), abs=1e-9)
+    assert d[:, 2] == pytest.approx(np.full(len(d), math.cos(rigid["engine_cant_rad"])))
+    a = wrench_matrix(rigid, v.engine_thrust_max_N)
+    assert a.sum(axis=1)[1:] == pytest.approx([0.0, 0.0, 0.0], abs=1e-9)
+    assert d.sum(axis=0)[:2] == pytest.approx([0.0, 0.0], abs=1e-12)
+    assert np.abs(a[3]) == pytest.approx(np.full(len(d), roll_per_engine_Nm), abs=0.1)
+    assert np.linalg.matrix_rank(a) == 4
+    sigma_min = np.linalg.svd(a, compute_uv=False)[-1]
+    assert sigma_min == pytest.approx(math.sqrt(len(d)) * roll_per_engine_Nm, rel=1e-3)
+    layout = {
+        "position_B_m": rigid["position_B_m"],
+        "direction_B": rigid["direction_B"],
+        "thrust_max_N": v.engine_thrust_max_N,
+        "throttle_min": v.throttle_min,
+        "throttle_max": v.throttle_max,
+    }
+    params = {
+        "inertia_B_kg_m2": list(rigid["inertia_wet_kg_m2"]),
+        "com_B_m": list(rigid["com_B_m"]),
+        "bandwidth_radps": 1.0,
+        "damping_ratio": 0.7,
+        "torque_priority": 10.0,
+    }
+    hover_N = 2400.0 * MARS_G_MPS2
+    for axis in range(3):
+        for sign in (1.0, -1.0):
+            torque = [sign * 200.0 if k == axis else 0.0 for k in range(3)]
+            bits, u, _ = py_allocate(layout, params, (1 << len(d)) - 1, hover_N, torque)
+            assert bits == 0
+            assert a @ np.array(u[: len(d)]) == pytest.approx([hover_N, *torque], abs=1e-3)
 
 
 def test_the_inertia_is_the_solid_cylinders() -> None:
