@@ -1,0 +1,241 @@
+"""The C attitude controller and allocator (firmware_stub/core/hl_attitude.c)
+against the Cython ones, through ctypes: the double build bit for bit, the
+float32 build (as on a board) within the stated tolerance."""
+
+from __future__ import annotations
+
+import ctypes
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+
+from hilander.controller._attitude import py_allocate, py_attitude_torque
+from hilander.controller.reference_attitude import (
+    ALLOCATE_FORCE_SHORT,
+    ALLOCATE_SATURATED,
+    ALLOCATE_TORQUE_SHORT,
+    ENGINE_MAX,
+    AttitudeParams,
+    EngineLayout,
+    body_direction,
+)
+from tests.common.attitude import (
+    MSL_LIKE,
+    STAGE,
+    as_dicts,
+    command,
+    commands,
+    layouts_and_params,
+    objective,
+    quaternions,
+    rates,
+    scale,
+    unit,
+    vectors,
+)
+
+# float32 against double (the float build's ridge is 1e-4 of the normal matrix, the
+# double's 1e-6: hl_attitude.c), measured over 3,000 hypothesis cases (random and
+# named layouts, feasible and not): the allocation's objective
+# p^2 |T u - tau|^2 + |F u - f|^2 at most 3.2e-8 of the problem's scale()
+# squared above the double build's
+FLOAT_OBJECTIVE_TOLERANCE = 1e-6
+# where the double build holds no engine at a bound (its allocation, the least
+# squares nearest mid-throttle, is unique): the throttles, measured within 6.7e-4
+FLOAT_THROTTLE_TOLERANCE = 3e-3
+# the attitude torque, relative to max(I) (wn^2 + 2 zeta wn max|rate|), the
+# thrust direction at most 154 degrees from body z (upside down the error's
+# axis is undefined): measured within 5.0e-7
+FLOAT_TORQUE_TOLERANCE = 1e-5
+
+
+def c_types(real: Any) -> tuple[type[ctypes.Structure], type[ctypes.Structure]]:
+    class Layout(ctypes.Structure):
+        _fields_ = [
+            ("count", ctypes.c_int32),
+            ("position_B_m", (real * 3) * ENGINE_MAX),
+            ("direction_B", (real * 3) * ENGINE_MAX),
+            ("thrust_max_N", real),
+            ("throttle_min", real),
+            ("throttle_max", real),
+        ]
+
+    class Params(ctypes.Structure):
+        _fields_ = [
+            ("inertia_B_kg_m2", real * 3),
+            ("com_B_m", real * 3),
+            ("bandwidth_radps", real),
+            ("damping_ratio", real),
+            ("torque_priority", real),
+        ]
+
+    return Layout, Params
+
+
+def c_params(real: Any, a: AttitudeParams) -> ctypes.Structure:
+    params_t = c_types(real)[1]
+    return params_t(
+        (real * 3)(*a.inertia_B_kg_m2),
+        (real * 3)(*a.com_B_m),
+        a.bandwidth_radps,
+        a.damping_ratio,
+        a.torque_priority,
+    )
+
+
+def c_allocate(
+    lib: ctypes.CDLL,
+    real: Any,
+    e: EngineLayout,
+    a: AttitudeParams,
+    ok: int,
+    force: float,
+    torque: list[float],
+) -> tuple[int, list[float], int]:
+    """As py_allocate: (bits, throttles, iterations)."""
+    layout_t = c_types(real)[0]
+    n = min(len(e.position_B_m), ENGINE_MAX)
+    layout = layout_t(count=n, thrust_max_N=e.thrust_max_N)
+    layout.throttle_min, layout.throttle_max = e.throttle_min, e.throttle_max
+    for i in range(n):
+        for k in range(3):
+            layout.position_B_m[i][k] = e.position_B_m[i][k]
+            layout.direction_B[i][k] = e.direction_B[i][k]
+    params = c_params(real, a)
+    throttle, iterations = (real * ENGINE_MAX)(), ctypes.c_int32()
+    fn = lib.hl_allocate_counted
+    fn.restype = ctypes.c_uint32
+    bits = fn(
+        ctypes.byref(layout),
+        ctypes.byref(params),
+        ctypes.c_uint32(ok),
+        real(force),
+        (real * 3)(*torque),
+        throttle,
+        ctypes.byref(iterations),
+    )
+    return bits, list(throttle), iterations.value
+
+
+def c_torque(
+    lib: ctypes.CDLL,
+    real: Any,
+    q: list[float],
+    rate: list[float],
+    d: list[float],
+    a: AttitudeParams,
+) -> list[float]:
+    out = (real * 3)()
+    params = c_params(real, a)
+    lib.hl_attitude_torque(
+        (real * 4)(*q), (real * 3)(*rate), (real * 3)(*d), ctypes.byref(params), out
+    )
+    return list(out)
+
+
+@pytest.fixture(scope="module")
+def libs(host_lib: Path) -> dict[str, ctypes.CDLL]:
+    return {
+        "double": ctypes.CDLL(str(host_lib / "libhlcore_double.so")),
+        "float": ctypes.CDLL(str(host_lib / "libhlcore.so")),
+    }
+
+
+@settings(max_examples=150)
+@given(layouts_and_params(), commands)
+def test_the_double_build_allocates_as_the_cython_bit_for_bit(
+    libs: dict[str, ctypes.CDLL], case: tuple[EngineLayout, AttitudeParams], c: Any
+) -> None:
+    e, a = case
+    ok, force, torque = command(e, c)
+    mine = py_allocate(*as_dicts(e, a), ok, force, torque)
+    assert c_allocate(libs["double"], ctypes.c_double, e, a, ok, force, torque) == mine
+
+
+@settings(max_examples=150)
+@given(layouts_and_params(), quaternions, rates, vectors)
+def test_the_double_build_turns_as_the_cython_bit_for_bit(
+    libs: dict[str, ctypes.CDLL],
+    case: tuple[EngineLayout, AttitudeParams],
+    q: list[float],
+    rate: list[float],
+    d: list[float],
+) -> None:
+    a = case[1]
+    mine = py_attitude_torque(q, rate, d, as_dicts(*case)[1])
+    assert c_torque(libs["double"], ctypes.c_double, q, rate, d, a) == mine
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"force": math.nan},
+        {"torque": [0.0, math.inf, 0.0]},
+        {"throttle_min": math.nan},
+        {"throttle_min": 0.9, "throttle_max": 0.5},
+        {"torque_priority": -1.0},
+        {"position": math.nan},
+    ],
+    ids=",".join,
+)
+def test_both_builds_answer_bad_input_as_the_cython(
+    libs: dict[str, ctypes.CDLL], bad: dict[str, Any]
+) -> None:
+    positions = [list(r) for r in MSL_LIKE.position_B_m]
+    positions[2][0] = bad.get("position", positions[2][0])
+    e = EngineLayout(
+        positions,
+        MSL_LIKE.direction_B,
+        MSL_LIKE.thrust_max_N,
+        bad.get("throttle_min", MSL_LIKE.throttle_min),
+        bad.get("throttle_max", MSL_LIKE.throttle_max),
+    )
+    a = AttitudeParams(
+        STAGE.inertia_B_kg_m2, STAGE.com_B_m, 2.0, 0.7, bad.get("torque_priority", 1.0)
+    )
+    force, torque = bad.get("force", 12000.0), bad.get("torque", [100.0, 0.0, 0.0])
+    mine = py_allocate(*as_dicts(e, a), 0xFF, force, torque)
+    assert mine[0] & ALLOCATE_TORQUE_SHORT and mine[0] & ALLOCATE_FORCE_SHORT
+    assert c_allocate(libs["double"], ctypes.c_double, e, a, 0xFF, force, torque) == mine
+    board = c_allocate(libs["float"], ctypes.c_float, e, a, 0xFF, force, torque)
+    assert board[0] == mine[0] and board[2] == mine[2] == 0
+    assert np.allclose(board[1], mine[1], rtol=1e-7, atol=0.0)
+
+
+@settings(max_examples=150)
+@given(layouts_and_params(), commands)
+def test_the_float32_build_allocates_as_well(
+    libs: dict[str, ctypes.CDLL], case: tuple[EngineLayout, AttitudeParams], c: Any
+) -> None:
+    e, a = case
+    ok, force, torque = command(e, c)
+    bits, u, _ = py_allocate(*as_dicts(e, a), ok, force, torque)
+    board = c_allocate(libs["float"], ctypes.c_float, e, a, ok, force, torque)
+    assert all(math.isfinite(x) for x in board[1])
+    gap = objective(e, a, ok, board[1], force, torque) - objective(e, a, ok, u, force, torque)
+    assert gap <= FLOAT_OBJECTIVE_TOLERANCE * scale(e, a, force, torque) ** 2
+    if not bits & ALLOCATE_SATURATED:
+        assert np.allclose(board[1], u, rtol=0.0, atol=FLOAT_THROTTLE_TOLERANCE)
+
+
+@settings(max_examples=150)
+@given(layouts_and_params(), quaternions, rates, vectors)
+def test_the_float32_build_turns_as_well(
+    libs: dict[str, ctypes.CDLL],
+    case: tuple[EngineLayout, AttitudeParams],
+    q: list[float],
+    rate: list[float],
+    d: list[float],
+) -> None:
+    a = case[1]
+    mine = py_attitude_torque(q, rate, d, as_dicts(*case)[1])
+    board = c_torque(libs["float"], ctypes.c_float, q, rate, d, a)
+    size = max(a.inertia_B_kg_m2) * (
+        a.bandwidth_radps**2 + 2.0 * a.damping_ratio * a.bandwidth_radps * max(map(abs, rate))
+    )
+    assume(body_direction(unit(q), unit(d))[2] > -0.9)  # 154 degrees at most
+    assert np.allclose(board, mine, rtol=0.0, atol=FLOAT_TORQUE_TOLERANCE * size)
