@@ -65,6 +65,7 @@ EXTENSIONS = [
     extension("_rigid", "sim"),
     extension("_plant", "sim"),
     extension("_sensors", "sim"),
+    extension("_sixdof", "sim"),
     extension("_world", "sim"),
     extension("_loop", "sim"),
 ]

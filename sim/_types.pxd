@@ -7,10 +7,12 @@ up; origin on the ground at the nominal target).
 
 from libc.stdint cimport int32_t, int64_t, uint32_t, uint64_t
 from hilander.controller._law cimport SensorFrame, Command
+from hilander.controller._attitude cimport ENGINE_MAX, EngineLayout, AttitudeParams
+from hilander.sim._rigid cimport RigidState, MassProperties
 
 cdef enum:
     COMMAND_QUEUE_SIZE = 256
-    TELEMETRY_COLUMNS = 39               # len(_world.COLUMNS), asserted there; _loop checks it
+    TELEMETRY_COLUMNS = 42               # len(_world.COLUMNS), asserted there; _loop checks it
 
 cdef struct Rng:                         # xoshiro256** state
     uint64_t s[4]
@@ -97,6 +99,22 @@ cdef struct WorldParams:
     double radar_dropout_time_s
     double radar_dropout_duration_s
     double thrust_scale
+    # 6-DOF ([sim] dynamics = "6dof"; unused in 3-DOF): hilander.sim.sixdof
+    int32_t six_dof
+    EngineLayout engines_nominal         # what the attitude loop knows
+    EngineLayout engines_true            # with the seeded misalignment
+    double engine_thrust_scale[ENGINE_MAX]   # seeded mismatch, times the fault's thrust_scale
+    AttitudeParams attitude              # gains; inertia and centre of mass set each tick
+    double stack_dry_mass_kg             # the stage with the rover stowed (sky crane)
+    double stack_dry_com_B_m[3]
+    double stack_dry_inertia_B_kg_m2[3]
+    double stage_dry_com_B_m[3]          # the stage alone (true: with com_offset_m)
+    double stage_dry_inertia_B_kg_m2[3]
+    double com_offset_B_m[3]
+    double tank_com_B_m[3]
+    double tank_radius_m
+    double rcs_torque_max_Nm
+    double rover_com_height_m            # stowed rover's centre of mass above its wheels
 
 cdef struct TickConstants:               # computed once per control tick
     double throttle_alpha                # 1 - exp(-dt / throttle time constant)
@@ -128,6 +146,9 @@ cdef struct Records:
     double rover_position_S_m[3]         # where the rover is now
     double bridle_tension_max_N
     double numerical_fault_time_s        # NaN unless the state went non-finite (NaN, inf)
+    double touchdown_tilt_rad            # 6-DOF: the stage at touchdown (NaN before)
+    double touchdown_rate_radps
+    double tilt_max_after_touchdown_rad  # 6-DOF: the most it leaned once down
 
 cdef struct WorldState:
     int64_t step
@@ -177,3 +198,12 @@ cdef struct WorldState:
     Rng rng_imu
     Rng rng_misc
     Rng rng_fault
+    # 6-DOF: the stage (with the rover while stowed) as a rigid body
+    RigidState body                      # its centre of mass; stage is the reference point
+    MassProperties mass
+    int32_t body_with_rover              # the rover stowed in body and mass
+    double engine_throttle[ENGINE_MAX]
+    double engine_wrench_B[ENGINE_MAX][6]    # each engine's force and torque at full throttle
+    double engine_throttle_cmd[ENGINE_MAX]
+    int32_t engine_pulse_on_steps[ENGINE_MAX]
+    double rcs_torque_B_Nm[3]

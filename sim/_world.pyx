@@ -44,8 +44,10 @@ from hilander.sim._plant cimport (
     plant_step, stow_rover, terrain_height, flying_mass_kg, tick_constants,
 )
 from hilander.sim._sensors cimport sensors_start, sensors_sample, world_sense
+from hilander.sim._sixdof cimport sixdof_start, sixdof_attitude, sixdof_orient, sixdof_step
 
 cdef double STOWED_CONTACT_END_S = 2.0
+cdef double SIXDOF_CONTACT_END_S = 5.0   # 6-DOF: long enough to see a lander tip over
 
 COLUMNS = (
     "time_s", "phase", "events", "status",
@@ -58,6 +60,7 @@ COLUMNS = (
     "bridle_tension_N", "bridle_paid_m", "site_x_m", "site_y_m", "site_z_m",
     "nav_error_m", "wind_speed_mps", "rover_clearance_m",
     "nav_x_m", "nav_y_m", "nav_z_m", "nav_vx_mps", "nav_vy_mps", "nav_vz_mps",
+    "rate_x_radps", "rate_y_radps", "rate_z_radps",
 )
 assert len(COLUMNS) == TELEMETRY_COLUMNS
 
@@ -145,7 +148,12 @@ cdef void world_advance(WorldState* w, const WorldParams* p, const Terrain* t,
             apply_command(w, p, &w.queue[w.queue_head])
             w.queue_head = (w.queue_head + 1) % COMMAND_QUEUE_SIZE
             w.queue_count -= 1
-        plant_step(w, p, t, &constants)
+        if p.six_dof:
+            if _ == 0:
+                sixdof_attitude(w, p)
+            sixdof_step(w, p, t, &constants)
+        else:
+            plant_step(w, p, t, &constants)
         if not state_finite(w):
             w.rec.numerical_fault_time_s = w.time_s
             w.done = 1
@@ -157,7 +165,8 @@ cdef void world_advance(WorldState* w, const WorldParams* p, const Terrain* t,
             update_gusts(w, p)
         if w.step >= p.max_steps or (
             w.rec.touchdown_attached
-            and w.time_s - w.rec.touchdown_time_s >= STOWED_CONTACT_END_S
+            and w.time_s - w.rec.touchdown_time_s
+            >= (SIXDOF_CONTACT_END_S if p.six_dof else STOWED_CONTACT_END_S)
         ):
             w.done = 1
         if w.done:
@@ -203,6 +212,8 @@ cdef void world_record(const WorldState* w, const WorldParams* p, const Terrain*
     row[30] = sqrt((nav[0] - rs[0]) ** 2 + (nav[1] - rs[1]) ** 2 + (nav[2] - rs[2]) ** 2)
     row[31] = hypot(wx, wy)
     row[32] = rr[2] - terrain_height(t, rr[0], rr[1])
+    for i in range(3):
+        row[39 + i] = w.body.rate_B_radps[i]
 
 
 cdef void hang_lander(WorldState* w, const WorldParams* p) noexcept nogil:
@@ -226,6 +237,9 @@ cdef void nan_records(WorldState* w) noexcept nogil:
     w.rec.stage_impact_time_s = NAN
     w.rec.stage_impact_speed_mps = NAN
     w.rec.numerical_fault_time_s = NAN
+    w.rec.touchdown_tilt_rad = NAN
+    w.rec.touchdown_rate_radps = NAN
+    w.rec.tilt_max_after_touchdown_rad = NAN
     for i in range(3):
         w.rec.touchdown_velocity_S_mps[i] = NAN
         w.rec.touchdown_position_S_m[i] = NAN
@@ -295,6 +309,10 @@ cdef class World:
         w.gust_S_mps[0] = self.params.gust_sigma_mps * rng_normal(&w.rng_wind)
         w.gust_S_mps[1] = self.params.gust_sigma_mps * rng_normal(&w.rng_wind)
         w.gust_wait = self.params.gust_period_steps
+        for i in range(self.params.engines_true.count):
+            w.engine_throttle[i] = self.params.throttle_min
+        if self.params.six_dof:
+            sixdof_start(w, &self.params)
         sensors_start(w, &self.params, &self.terrain)
 
     def sense(self):
@@ -318,6 +336,18 @@ cdef class World:
         if row.shape[0] != TELEMETRY_COLUMNS:
             raise ValueError(f"a telemetry row has {TELEMETRY_COLUMNS} columns")
         world_record(&self.state, &self.params, &self.terrain, &c, &row[0])
+
+    def orient(self, q_SB, rate_B_radps=(0.0, 0.0, 0.0)):
+        """6-DOF: turn the stage about its reference point (which keeps its
+        position and velocity) to the attitude q_SB (scalar first) with body
+        rates, before the first tick: to start it tilted, or on a slope."""
+        cdef double q[4]
+        cdef double r[3]
+        if not self.params.six_dof:
+            raise ValueError("orient: the world is not 6-DOF ([sim] dynamics)")
+        q = q_SB
+        r = rate_B_radps
+        sixdof_orient(&self.state, &self.params, q, r)
 
     @property
     def done(self):

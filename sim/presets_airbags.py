@@ -11,6 +11,7 @@ import math
 from typing import Any
 
 from hilander.sim.presets_legs import LEGGED_BASE
+from hilander.sim.shapes import cylinder_inertia
 
 DEG = math.pi / 180.0
 G0 = 9.80665
@@ -54,6 +55,15 @@ AIRBAG_BASE: dict[str, Any] = {
     "rover_rock_height_max_m": 1.0,
     "rover_slope_max_rad": 30 * DEG,
     "hazard_altitude_m": 0.0,
+    # 6-DOF: not flown (an airbag lander is refused in 6-DOF this session);
+    # placeholders of the right size (C): the backshell as a solid cylinder.
+    "stage_inertia_kg_m2": cylinder_inertia(200.0, 1.3, 1.0),
+    "stage_com_m": (0.0, 0.0, 0.0),
+    "tank_com_m": (0.0, 0.0, 0.0),
+    "tank_radius_m": 0.2,
+    "engine_radius_m": 0.5,
+    "engine_height_m": 0.0,
+    "rcs_torque_max_Nm": 0.0,
 }
 
 
@@ -111,6 +121,10 @@ AIRBAG_LIMITS: dict[str, Any] = {
     "flyaway_distance_min_m": 20.0,
     "propellant_reserve_kg": 0.0,
     "engine_cutoff_delay_max_s": 1.0,
+    # 6-DOF only, which refuses airbag landers: placeholders (C).
+    "touchdown_tilt_max_rad": math.pi,
+    "touchdown_rate_max_radps": 100.0,
+    "tip_over_tilt_rad": math.pi,
 }
 
 AIRBAG_PRESETS: dict[str, dict[str, Any]] = {

@@ -10,6 +10,7 @@ import math
 from typing import Any
 
 from hilander.sim.presets_msl import MSL_VEHICLE
+from hilander.sim.shapes import cylinder_inertia, stability_angle_rad
 
 DEG = math.pi / 180.0
 
@@ -74,6 +75,15 @@ LEGGED_BASE: dict[str, Any] = {
     "rover_footprint_m": 3.0,
     "rover_rock_height_max_m": 0.35,
     "rover_slope_max_rad": 16 * DEG,
+    # 6-DOF: disturbances and the world's attitude loop, hilander choices (C):
+    # 3 rad/s keeps the pulsed thrusters' landings on their site (2 rad/s left
+    # InSight 27 m off it).
+    "com_offset_m": (0.01, -0.01, 0.0),
+    "engine_toe_rad": 0.0,
+    "engine_misalignment_sigma_rad": 0.25 * DEG,
+    "thrust_mismatch_sigma": 0.01,
+    "attitude_bandwidth_radps": 3.0,
+    "attitude_damping_ratio": 0.8,
 }
 
 VIKING_VEHICLE: dict[str, Any] = {
@@ -97,6 +107,17 @@ VIKING_VEHICLE: dict[str, Any] = {
     "throttle_rate_max_per_s": 2.0,
     "thrust_pulse_rate_Hz": 0.0,
     "descent_stage_drag_area_m2": 7.0,
+    # 6-DOF (C): the body as a solid cylinder 0.9 m in radius and 0.5 m tall
+    # about the reference point; the hydrazine as one sphere of its volume
+    # (R); the 3 engines on a 0.9 m circle 0.4 m below the reference point;
+    # roll by reaction control thrusters (§2; their torque C).
+    "stage_inertia_kg_m2": cylinder_inertia(572.0, 0.9, 0.5),
+    "stage_com_m": (0.0, 0.0, 0.0),
+    "tank_com_m": (0.0, 0.0, 0.1),
+    "tank_radius_m": 0.27,
+    "engine_radius_m": 0.9,
+    "engine_height_m": -0.4,
+    "rcs_torque_max_Nm": 100.0,
 }
 
 PHOENIX_VEHICLE: dict[str, Any] = {
@@ -122,6 +143,18 @@ PHOENIX_VEHICLE: dict[str, Any] = {
     "throttle_time_constant_s": 0.01,
     "throttle_rate_max_per_s": 10.0,
     "descent_stage_drag_area_m2": 4.0,
+    # 6-DOF (C): a solid cylinder 0.75 m in radius and 0.6 m tall; the
+    # hydrazine as one sphere (R); the 12 thrusters on a 0.8 m circle 0.4 m
+    # below the reference point, each turned 5 deg about its radial line in
+    # turn + and -, for roll.
+    "stage_inertia_kg_m2": cylinder_inertia(350.0, 0.75, 0.6),
+    "stage_com_m": (0.0, 0.0, 0.0),
+    "tank_com_m": (0.0, 0.0, 0.1),
+    "tank_radius_m": 0.25,
+    "engine_radius_m": 0.8,
+    "engine_height_m": -0.4,
+    "engine_toe_rad": 5 * DEG,
+    "rcs_torque_max_Nm": 0.0,
 }
 
 INSIGHT_VEHICLE: dict[str, Any] = {
@@ -154,6 +187,17 @@ TIANWEN1_VEHICLE: dict[str, Any] = {
     "thrust_pulse_rate_Hz": 0.0,
     "isp_s": 310.0,
     "descent_stage_drag_area_m2": 6.0,
+    # 6-DOF (C): a solid cylinder 1 m in radius and 0.8 m tall; the
+    # propellant as one sphere of its volume at ≈1.2 t/m^3 (R); the engine on
+    # the axis, 0.5 m below the reference point: attitude by reaction control
+    # thrusters (§2; their torque C).
+    "stage_inertia_kg_m2": cylinder_inertia(750.0, 1.0, 0.8),
+    "stage_com_m": (0.0, 0.0, 0.0),
+    "tank_com_m": (0.0, 0.0, 0.1),
+    "tank_radius_m": 0.35,
+    "engine_radius_m": 0.0,
+    "engine_height_m": -0.5,
+    "rcs_torque_max_Nm": 300.0,
     # Laser 3-D imaging at the hover near 100 m (§2, A): a 100 m square map of
     # 2 m cells (C), delivered 5 m above the hover point, as the lander slows
     # into it.
@@ -183,7 +227,21 @@ LEGGED_LIMITS: dict[str, Any] = {
     # Engines off on touchdown (Phoenix "safes" the propulsion, §2, B); two
     # 50 Hz samples make 40 ms; 0.5 s allows a late sample (C).
     "engine_cutoff_delay_max_s": 0.5,
+    # 6-DOF: the lander at touchdown within 10 deg of vertical, turning slower
+    # than 0.25 rad/s (C); the stability angle of each lander is its own.
+    "touchdown_tilt_max_rad": 10 * DEG,
+    "touchdown_rate_max_radps": 0.25,
+    "tip_over_tilt_rad": 25 * DEG,
 }
+
+
+def legged_limits(vehicle: dict[str, Any]) -> dict[str, Any]:
+    """LEGGED_LIMITS with the lander's own stability angle on flat ground (R):
+    footpads on their circle, the dry centre of mass above them."""
+    height_m = vehicle["rover_stowed_offset_m"] + vehicle["stage_com_m"][2]
+    angle = stability_angle_rad(vehicle["leg_count"], vehicle["leg_radius_m"], height_m)
+    return {**LEGGED_LIMITS, "tip_over_tilt_rad": angle}
+
 
 # The law's terminal descent for legs: the profile ends at
 # sky_crane_altitude_m, then a constant 2.4 m/s to the ground (the legged
@@ -226,7 +284,7 @@ LEGGED_PRESETS: dict[str, dict[str, Any]] = {
         "description": "Viking 1/2 (1976) on legs: 3 throttled engines, 276-2,667 N each",
         "source": "mars-landers.md §2 (NASA fact sheet via heroicrelics.org, A)",
         "vehicle": VIKING_VEHICLE,
-        "limits": LEGGED_LIMITS,
+        "limits": legged_limits(VIKING_VEHICLE),
         "law": VIKING_LAW,
     },
     "phoenix": {
@@ -234,7 +292,7 @@ LEGGED_PRESETS: dict[str, dict[str, Any]] = {
         "description": "Phoenix (2008) on legs: 12 pulsed 300 N thrusters at 10 Hz",
         "source": "mars-landers.md §2 (Spaceflight Now, space.com, B)",
         "vehicle": PHOENIX_VEHICLE,
-        "limits": LEGGED_LIMITS,
+        "limits": legged_limits(PHOENIX_VEHICLE),
         "law": PHOENIX_LAW,
     },
     "tianwen1": {
@@ -242,7 +300,7 @@ LEGGED_PRESETS: dict[str, dict[str, Any]] = {
         "description": "Tianwen-1 (2021) on 4 legs: one 7,500 N engine, hover at 100 m to map",
         "source": "mars-landers.md §2 (Xinhua text, A; China News Service, B)",
         "vehicle": TIANWEN1_VEHICLE,
-        "limits": LEGGED_LIMITS,
+        "limits": legged_limits(TIANWEN1_VEHICLE),
         "law": TIANWEN1_LAW,
     },
     "insight": {
@@ -250,7 +308,7 @@ LEGGED_PRESETS: dict[str, dict[str, Any]] = {
         "description": "InSight (2018), Phoenix's design: 12 pulsed 300 N thrusters at 10 Hz",
         "source": "mars-landers.md §2 (Spaceflight Now via soylentnews, cbsnews, B)",
         "vehicle": INSIGHT_VEHICLE,
-        "limits": LEGGED_LIMITS,
+        "limits": legged_limits(INSIGHT_VEHICLE),
         "law": PHOENIX_LAW,
     },
 }

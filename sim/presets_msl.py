@@ -9,6 +9,8 @@ source, the comment says so; override it in a scenario's [vehicle] table.
 import math
 from typing import Any
 
+from hilander.sim.shapes import cylinder_inertia
+
 DEG = math.pi / 180.0
 
 MSL_VEHICLE: dict[str, Any] = {
@@ -104,6 +106,28 @@ MSL_VEHICLE: dict[str, Any] = {
     "hazard_false_safe_rate": 0.002,
     "hazard_false_hazard_rate": 0.02,
     "hazard_elevation_noise_m": 0.5,
+    # -- 6-DOF: the descent stage as a rigid body. Estimates (C) from its size
+    # (about 3 m across, §1.1, C) and mass as simple shapes: a solid cylinder
+    # 1.5 m in radius and 1 m tall about the reference point; the 390 kg of
+    # hydrazine as one sphere of its volume (0.45 m, R); the 8 MLEs on a 1.4 m
+    # circle, 0.3 m below the reference point, in 4 pairs (§1.1, A for the
+    # count), each turned 5 deg about its radial line, the pair in opposition,
+    # for roll (C). Misalignment, thrust mismatch and the centre-of-mass error
+    # the flight software does not know: hilander choices (C).
+    "stage_inertia_kg_m2": cylinder_inertia(820.0, 1.5, 1.0),
+    "stage_com_m": (0.0, 0.0, 0.0),
+    "com_offset_m": (0.02, -0.01, 0.0),
+    "tank_com_m": (0.0, 0.0, 0.1),
+    "tank_radius_m": 0.45,
+    "engine_radius_m": 1.4,
+    "engine_height_m": -0.3,
+    "engine_toe_rad": 5 * DEG,
+    "engine_misalignment_sigma_rad": 0.25 * DEG,
+    "thrust_mismatch_sigma": 0.01,
+    # The world's attitude loop (hilander choices, C): 2 rad/s, damped 0.8.
+    "attitude_bandwidth_radps": 2.0,
+    "attitude_damping_ratio": 0.8,
+    "rcs_torque_max_Nm": 0.0,
 }
 
 MSL_LIMITS: dict[str, Any] = {
@@ -124,6 +148,13 @@ MSL_LIMITS: dict[str, Any] = {
     "propellant_reserve_kg": 20.0,
     # Legs only; a sky crane has no engine cutoff on contact.
     "engine_cutoff_delay_max_s": 1.0,
+    # 6-DOF: the stage at the rover's touchdown, hilander choices (C): within
+    # 15 deg of vertical, turning slower than 0.25 rad/s. The rover is a point
+    # mass this session: no tip-over is judged for a sky crane (the stability
+    # angle of a 3 m wheelbase under a 1.1 m rover, R, for when it is).
+    "touchdown_tilt_max_rad": 15 * DEG,
+    "touchdown_rate_max_radps": 0.25,
+    "tip_over_tilt_rad": 45 * DEG,
 }
 
 # Perseverance (Mars 2020): the MSL design with a heavier rover and shorter

@@ -23,6 +23,7 @@ from typing import Any
 
 from hilander.sim.presets_legs import LEGGED_BASE, LEGGED_LAW, LEGGED_LIMITS
 from hilander.sim.presets_msl import M2020_VEHICLE, MSL_LIMITS
+from hilander.sim.shapes import box_inertia, cylinder_inertia
 
 DEG = math.pi / 180.0
 
@@ -146,10 +147,21 @@ MSR_SRL_VEHICLE: dict[str, Any] = {
     "rover_footprint_m": 5.0,
     "rover_rock_height_max_m": 0.35,
     "rover_slope_max_rad": 10 * DEG,
+    # 6-DOF world (issue 22, merge in progress: to reconcile with MSR_SRL_RIGID's
+    # explicit layout and reference point): a solid cylinder (C, R).
+    "stage_inertia_kg_m2": cylinder_inertia(2200.0, 2.3, 1.5),
+    "stage_com_m": (0.0, 0.0, 0.0),
+    "tank_com_m": (0.0, 0.0, 0.0),
+    "tank_radius_m": 0.4,
+    "engine_radius_m": 1.9,
+    "engine_height_m": -0.6,
+    "engine_toe_rad": 5 * DEG,
+    "rcs_torque_max_Nm": 0.0,
 }
 
 MSR_SRL_LIMITS: dict[str, Any] = {
     **LEGGED_LIMITS,
+    "tip_over_tilt_rad": math.atan(2.5 * math.cos(math.pi / 4) / 1.4),  # 51.6° (R)
     # Inside the 60 m landing zone (§2.1, A/B), around its centre, the target.
     "site_miss_max_m": MSR_LANDING_ZONE_RADIUS_M,
 }
@@ -222,6 +234,11 @@ MSR_SKYCRANE_VEHICLE: dict[str, Any] = {
     "rover_footprint_m": 3.2,
     "rover_rock_height_max_m": 0.35,
     "rover_slope_max_rad": 10 * DEG,
+    # 6-DOF world (issue 22, merge in progress: to reconcile with
+    # MSR_SKYCRANE_RIGID): MSL's stage as a box (C, R).
+    "stage_inertia_kg_m2": box_inertia(820.0, 3.0, 1.2),
+    "engine_radius_m": 1.7,
+    "engine_height_m": 0.0,
 }
 
 MSR_SKYCRANE_LIMITS: dict[str, Any] = {

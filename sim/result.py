@@ -14,6 +14,7 @@ from typing import Any
 from hilander.controller.interface import Phase, Status
 from hilander.sim.result_airbags import airbag_violations, bridle_cut
 from hilander.sim.result_legs import engine_cutoff, legged_violations
+from hilander.sim.result_sixdof import attitude, sixdof_violations
 from hilander.sim.run import NUMERICAL_FAULT, Landing
 from hilander.sim.summary import (
     Events,
@@ -126,6 +127,7 @@ def summarize(landing: Landing) -> LandingSummary:
         phases=phases(landing),
         events=_events(rec),
         sim=_sim(landing),
+        attitude=attitude(landing),
         guidance=guidance(landing),
     )
     return judged(summary, landing, rec)
@@ -162,6 +164,7 @@ def judged(summary: LandingSummary, landing: Landing, rec: dict[str, Any]) -> La
     """The summary with its violations and verdict."""
     s = landing.scenario
     found = violations(summary, rec, s.limits, s.vehicle.landing_system)
+    found += sixdof_violations(summary, s.limits)
     verdict = "fail" if found else "pass"
     if landing.aborted is not None:
         verdict = landing.aborted.kind

@@ -31,6 +31,7 @@ from hilander.sim.settings import (
     TerrainParams,
     WindParams,
 )
+from hilander.sim.sixdof import check_dynamics
 from hilander.sim.tomlread import is_file, read_text
 from hilander.sim.tomlread import parse as parse_toml
 from hilander.sim.vehicle import Limits, VehicleParams
@@ -133,6 +134,7 @@ def parse_scenario(text: str, source: str) -> Scenario:
     vehicle = load_params(VehicleParams, vehicle_table, preset["vehicle"], source, "vehicle")
     sim = load_params(SimParams, _table(data, "sim", source), defaults(SimParams), source, "sim")
     _check_rates(vehicle, sim, source)
+    check_dynamics(vehicle, sim, source)
     environment = _load_defaulted(EnvironmentParams, data, "environment", source)
     check_thrust(vehicle, environment, source)
     scenario = Scenario(
@@ -275,6 +277,7 @@ def check_flyable(s: Scenario, source: str) -> None:
     otherwise (a campaign's run with its drawn values): a scenario that
     passes them writes a file that loads."""
     _check_rates(s.vehicle, s.sim, source)
+    check_dynamics(s.vehicle, s.sim, source)
     check_thrust(s.vehicle, s.environment, source)
 
 

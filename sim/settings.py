@@ -12,6 +12,7 @@ Vec2 = tuple[float, float]
 Vec3 = tuple[float, float, float]
 
 TARGET_HAZARDS = ("none", "crater", "rock_field")
+DYNAMICS = ("3dof", "6dof")
 TWO_PI = 2.0 * math.pi
 SEED_MAX = 2**63 - 1
 
@@ -194,6 +195,12 @@ class SimParams:
     max_time_s: float = param(240.0, unit="s", doc="longest landing simulated", gt=0, le=3600)
     command_latency_s: float = param(
         0.0, unit="s", doc="delay from command to actuation", ge=0, le=1.0
+    )
+    dynamics: str = param(
+        "3dof",
+        unit="-",
+        doc="3dof: point masses, ideal attitude; 6dof: the descent stage as a rigid body",
+        choices=DYNAMICS,
     )
 
     def __post_init__(self) -> None:

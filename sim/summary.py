@@ -132,6 +132,19 @@ class SimFigures(Record):
 
 
 @dataclass(frozen=True)
+class Attitude(Record):
+    """6-DOF: the descent stage's attitude (present when [sim] dynamics = "6dof"):
+    tilt from vertical and body rate as it touched down, the most it leaned
+    after (tip-over), and the most over the whole landing."""
+
+    touchdown_tilt_rad: Number
+    touchdown_rate_radps: Number
+    tilt_max_after_touchdown_rad: Number
+    tilt_max_rad: Number
+    rate_max_radps: Number
+
+
+@dataclass(frozen=True)
 class LandingSummary(Record):
     """A landing and its verdict against the scenario's limits."""
 
@@ -151,5 +164,6 @@ class LandingSummary(Record):
     phases: list[PhaseStart]
     events: Events
     sim: SimFigures
+    attitude: Attitude | None = field(default=None, metadata=OMIT_NONE)  # 6-DOF only
     guidance: Guidance | None = field(default=None, metadata=OMIT_NONE)  # convex only
     files: list[str] | None = field(default=None, metadata=OMIT_NONE)  # what --out wrote

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from hilander.controller.params import check, param
 
+Vec3 = tuple[float, float, float]
+
 # A rover lighter than this would make the bridle and contact springs stiffer
 # than the plant step can integrate; a pulse period must fit in int32 steps.
 ROVER_MASS_MIN_KG = 1.0
@@ -150,6 +152,53 @@ class VehicleParams:
     hazard_elevation_noise_m: float = param(
         unit="m", doc="hazard map elevation noise (1 sigma)", ge=0, le=100
     )
+    # -- the descent stage as a rigid body ([sim] dynamics = "6dof"; body frame
+    # B: origin at the stage reference point, z up the thrust axis) --
+    stage_inertia_kg_m2: Vec3 = param(
+        unit="kg m^2", doc="dry stage principal moments about its centre of mass", gt=0, le=1e7
+    )
+    stage_com_m: Vec3 = param(
+        unit="m", doc="dry stage centre of mass from the reference point, body axes", ge=-50, le=50
+    )
+    com_offset_m: Vec3 = param(
+        unit="m",
+        doc="true dry centre of mass less stage_com_m (unknown to the flight software)",
+        ge=-5,
+        le=5,
+    )
+    tank_com_m: Vec3 = param(
+        unit="m", doc="propellant centre of mass from the reference point", ge=-50, le=50
+    )
+    tank_radius_m: float = param(
+        unit="m", doc="radius of the sphere the propellant is modelled as", gt=0, le=50
+    )
+    engine_radius_m: float = param(
+        unit="m", doc="engines from the thrust axis (0: on the axis)", ge=0, le=50
+    )
+    engine_height_m: float = param(
+        unit="m", doc="engines above the reference point (negative: below)", ge=-50, le=50
+    )
+    engine_toe_rad: float = param(
+        unit="rad",
+        doc="each engine turned about its radial line, in turn + and -, for roll",
+        ge=0,
+        lt=1.0,
+    )
+    engine_misalignment_sigma_rad: float = param(
+        unit="rad", doc="seeded misalignment of each engine (1 sigma per axis)", ge=0, le=0.2
+    )
+    thrust_mismatch_sigma: float = param(
+        unit="-", doc="seeded relative thrust error of each engine (1 sigma)", ge=0, le=0.3
+    )
+    attitude_bandwidth_radps: float = param(
+        unit="rad/s", doc="the world's attitude loop: natural frequency", gt=0, le=100
+    )
+    attitude_damping_ratio: float = param(
+        unit="-", doc="the world's attitude loop: damping ratio", gt=0, le=10
+    )
+    rcs_torque_max_Nm: float = param(
+        unit="N m", doc="reaction control: largest torque per axis (0: none)", ge=0, le=1e6
+    )
 
     def __post_init__(self) -> None:
         check(self)
@@ -238,6 +287,18 @@ class Limits:
     )
     engine_cutoff_delay_max_s: float = param(
         unit="s", doc="legs: latest engine cutoff after the first leg contact", gt=0, le=3600
+    )
+    touchdown_tilt_max_rad: float = param(
+        unit="rad", doc="6-DOF: stage tilt from vertical at touchdown", gt=0, le=math.pi
+    )
+    touchdown_rate_max_radps: float = param(
+        unit="rad/s", doc="6-DOF: stage body rate at touchdown", gt=0, le=100
+    )
+    tip_over_tilt_rad: float = param(
+        unit="rad",
+        doc="6-DOF: stability angle, the tilt after touchdown that tips it",
+        gt=0,
+        le=math.pi,
     )
 
     def __post_init__(self) -> None:

@@ -9,6 +9,7 @@ from hilander.controller.interface import HazardMap
 from hilander.sim._world import World
 from hilander.sim.budget import check_flight
 from hilander.sim.scenario import Scenario
+from hilander.sim.sixdof import sixdof_params
 from hilander.sim.terrain import TerrainModel, generate_terrain, sense_hazard_map
 
 GUST_PERIOD_S = 0.01
@@ -41,6 +42,7 @@ def world_params(s: Scenario) -> dict[str, Any]:
         leg_contact_pulse_tick=round(s.faults.leg_contact_pulse_time_s * v.control_rate_Hz),
         pulse_period_steps=period(v.thrust_pulse_rate_Hz) if v.thrust_pulse_rate_Hz > 0 else 0,
     )
+    params.update(sixdof_params(s))
     return params
 
 

@@ -166,7 +166,30 @@ def _system_bounds(s: LandingSummary, lim: Limits) -> list[Bound]:
                 "engine cutoff after touchdown", "s", after, 0.0, high, "engine_cutoff_late", skip
             )
         )
-    return out + _fall(s, lim) + _propellant(s, lim)
+    return out + _fall(s, lim) + _propellant(s, lim) + _attitude(s, lim)
+
+
+def _attitude(s: LandingSummary, lim: Limits) -> list[Bound]:
+    """6-DOF: the stage's tilt and rate at touchdown, a lander's lean after it."""
+    a, td, kinds = s.attitude, s.touchdown, s.violation_kinds
+    if a is None:
+        return []
+    skip = _unjudged(
+        kinds, (td is None, "no touchdown"), (td is not None and td.stowed, "touched down stowed")
+    )
+    rows = [
+        ("stage tilt at touchdown", "rad", a.touchdown_tilt_rad, lim.touchdown_tilt_max_rad),
+        ("stage rate at touchdown", "rad/s", a.touchdown_rate_radps, lim.touchdown_rate_max_radps),
+    ]
+    kinds_of = ["touchdown_tilt", "touchdown_rate"]
+    if s.scenario.landing_system == "legs":
+        lean = a.tilt_max_after_touchdown_rad
+        rows.append(("lean after touchdown (tip-over)", "rad", lean, lim.tip_over_tilt_rad))
+        kinds_of.append("tip_over")
+    return [
+        Bound(name, unit, value, None, high, kind, skip)
+        for (name, unit, value, high), kind in zip(rows, kinds_of, strict=True)
+    ]
 
 
 def _fall(s: LandingSummary, lim: Limits) -> list[Bound]:
@@ -241,6 +264,9 @@ NUMERIC_KINDS = frozenset(
         "engine_cutoff_late",
         "flyaway_distance",
         "propellant_reserve",
+        "touchdown_tilt",
+        "touchdown_rate",
+        "tip_over",
     }
 )
 

@@ -53,6 +53,7 @@ TRUTH = (
     "rover_x_m", "rover_y_m", "rover_z_m", "rover_vx_mps", "rover_vy_mps", "rover_vz_mps",
     "altitude_m", "rover_clearance_m", "tilt_rad", "mass_kg", "propellant_kg",
     "thrust_N", "throttle", "bridle_tension_N", "bridle_paid_m", "wind_speed_mps",
+    "rate_x_radps", "rate_y_radps", "rate_z_radps",
 )  # fmt: skip
 NAVIGATION = (
     "radar_altitude_m", "nav_x_m", "nav_y_m", "nav_z_m", "nav_vx_mps", "nav_vy_mps",

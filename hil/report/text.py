@@ -3,6 +3,7 @@ with a board), a replay and a campaign."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from hilander.hil.campaign.summary import CampaignSummary, Failures, ViolationCount
@@ -13,6 +14,10 @@ from hilander.sim.summary import LandingSummary, Touchdown
 
 def _f(x: Any, fmt: str = ".3f") -> str:
     return "-" if x is None else format(x, fmt)
+
+
+def _deg(rad: float | None) -> str:
+    return "-" if rad is None else format(math.degrees(rad), ".1f")
 
 
 def text_report(summary: Summary) -> str:
@@ -72,6 +77,12 @@ def _event_lines(s: LandingSummary) -> list[str]:
         )
     if cutoff := s.engine_cutoff:
         lines.append(f"  cutoff       {_f(cutoff.after_touchdown_s, '.2f')} s after touchdown")
+    if a := s.attitude:  # 6-DOF
+        lines.append(
+            f"  attitude     stage {_deg(a.touchdown_tilt_rad)} deg from vertical and "
+            f"{_f(a.touchdown_rate_radps, '.3f')} rad/s at touchdown, "
+            f"leaning up to {_deg(a.tilt_max_after_touchdown_rad)} deg after"
+        )
     if fa := s.flyaway:
         what = "backshell down" if bridle else "stage down"
         whom = "lander" if bridle else "rover"

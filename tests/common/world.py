@@ -19,11 +19,13 @@ def bare_world(
     position_m: tuple[float, float, float] = (0.0, 0.0, 1000.0),
     velocity_mps: tuple[float, float, float] = (0.0, 0.0, 0.0),
     gradient: tuple[float, float] = (0.0, 0.0),
+    params: dict[str, Any] | None = None,
     **overrides: Any,
 ) -> World:
-    """The default scenario's world on a flat plane, no air, no wind, no noise,
-    engines idle at zero throttle; `overrides` change WorldParams fields."""
-    params = world_params(load_scenario("default"))
+    """The default scenario's world (or the given WorldParams) on a plane, no
+    air, no wind, no noise, engines idle at zero throttle; `overrides` change
+    WorldParams fields."""
+    params = dict(params) if params is not None else world_params(load_scenario("default"))
     params.update(
         surface_density_kgpm3=0.0,
         gust_sigma_mps=0.0,

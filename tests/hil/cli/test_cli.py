@@ -74,7 +74,7 @@ def test_out_writes_summary_telemetry_and_a_scenario_that_refiles(
         rows = list(csv.reader(f))
     assert rows[0][:3] == ["time_s", "phase", "events"]
     assert all(
-        name.endswith(("_s", "_m", "_mps", "_N", "_kg", "_rad"))
+        name.endswith(("_s", "_m", "_mps", "_N", "_kg", "_rad", "_radps"))
         or name in ("phase", "events", "status", "throttle", "throttle_command")
         for name in rows[0]
     )

@@ -6,6 +6,7 @@ logic in the fault scenarios, aborted flights and a numerical fault."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -144,3 +145,28 @@ def test_a_numerical_fault_judges_nothing_else() -> None:
         len(rows) - 1
     )
     assert rows[-1][0] == "simulation finite" and rows[-1][4] == "fail"
+
+
+def test_a_6dof_landing_has_its_attitude_rows_and_a_tip_over_fails_its_row() -> None:
+    """[sim] dynamics = "6dof": the stage's tilt and rate at touchdown, and on
+    legs the lean after it (tip-over), each a row judged as the verdict."""
+    scenario = load_scenario("viking")
+    scenario = dataclasses.replace(scenario, sim=dataclasses.replace(scenario.sim, dynamics="6dof"))
+    summary = summarize(fly(scenario))
+    names = {r[0]: r for r in limits_table(summary, scenario.limits).rows}
+    for name in (
+        "stage tilt at touchdown",
+        "stage rate at touchdown",
+        "lean after touchdown (tip-over)",
+    ):
+        assert isinstance(names[name][4], Flag) and names[name][4].text == "pass"
+    assert summary.attitude is not None
+    leaned = dataclasses.replace(summary.attitude, tilt_max_after_touchdown_rad=3.0)
+    tipped = dataclasses.replace(
+        summary, attitude=leaned, violation_kinds=["tip_over"], violations=["tipped over"]
+    )
+    rows = {r[0]: r for r in limits_table(tipped, scenario.limits).rows}
+    row = rows["lean after touchdown (tip-over)"]
+    assert isinstance(row[4], Flag) and row[4].text == "fail" and row[5] == "tip_over"
+    in_3dof = limits_table(summarize(fly(load_scenario("viking"))), scenario.limits)
+    assert "stage tilt at touchdown" not in {r[0] for r in in_3dof.rows}

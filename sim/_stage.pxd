@@ -1,0 +1,118 @@
+# cython: language_level=3
+"""The stage as a rigid body, for the 6-DOF plant (_sixdof.pyx): its
+rotation matrix, the state of its body-fixed points and its mass
+properties. Inline functions only: a declarations-only module, nothing to
+import at run time."""
+
+from libc.math cimport acos, sqrt
+
+from hilander.sim._rigid cimport MassProperties, mass_properties, point_state
+from hilander.sim._types cimport WorldParams, WorldState, Body
+
+
+cdef inline double fmin(double a, double b) noexcept nogil:
+    return a if a < b else b
+
+
+cdef inline double fmax(double a, double b) noexcept nogil:
+    return a if a > b else b
+
+
+cdef inline void rotation(const double q[4], double m[9]) noexcept nogil:
+    """The matrix R of q_SB (row-major): v_S = R v_B."""
+    m[0] = 1.0 - 2.0 * (q[2] * q[2] + q[3] * q[3])
+    m[1] = 2.0 * (q[1] * q[2] - q[0] * q[3])
+    m[2] = 2.0 * (q[1] * q[3] + q[0] * q[2])
+    m[3] = 2.0 * (q[1] * q[2] + q[0] * q[3])
+    m[4] = 1.0 - 2.0 * (q[1] * q[1] + q[3] * q[3])
+    m[5] = 2.0 * (q[2] * q[3] - q[0] * q[1])
+    m[6] = 2.0 * (q[1] * q[3] - q[0] * q[2])
+    m[7] = 2.0 * (q[2] * q[3] + q[0] * q[1])
+    m[8] = 1.0 - 2.0 * (q[1] * q[1] + q[2] * q[2])
+
+
+cdef inline void turn(const double m[9], const double v[3], double out[3]) noexcept nogil:
+    """out = R v (B to S)."""
+    out[0] = m[0] * v[0] + m[1] * v[1] + m[2] * v[2]
+    out[1] = m[3] * v[0] + m[4] * v[1] + m[5] * v[2]
+    out[2] = m[6] * v[0] + m[7] * v[1] + m[8] * v[2]
+
+
+cdef inline void turn_back(const double m[9], const double v[3], double out[3]) noexcept nogil:
+    """out = R^T v (S to B)."""
+    out[0] = m[0] * v[0] + m[3] * v[1] + m[6] * v[2]
+    out[1] = m[1] * v[0] + m[4] * v[1] + m[7] * v[2]
+    out[2] = m[2] * v[0] + m[5] * v[1] + m[8] * v[2]
+
+
+cdef inline void cross(const double a[3], const double b[3], double out[3]) noexcept nogil:
+    out[0] = a[1] * b[2] - a[2] * b[1]
+    out[1] = a[2] * b[0] - a[0] * b[2]
+    out[2] = a[0] * b[1] - a[1] * b[0]
+
+
+cdef inline double tilt_of(const double q[4]) noexcept nogil:
+    """Angle of the body z axis from vertical."""
+    return acos(fmin(1.0, fmax(-1.0, 1.0 - 2.0 * (q[1] * q[1] + q[2] * q[2]))))
+
+
+cdef inline double norm3(const double r[3]) noexcept nogil:
+    return sqrt(r[0] * r[0] + r[1] * r[1] + r[2] * r[2])
+
+
+cdef inline double dry_mass_kg(const WorldState* w, const WorldParams* p) noexcept nogil:
+    return p.stack_dry_mass_kg if w.body_with_rover else p.descent_stage_dry_mass_kg
+
+
+cdef inline void mass_now(const WorldState* w, const WorldParams* p,
+                          MassProperties* m) noexcept nogil:
+    """MassProperties for the propellant left, with the rover while stowed."""
+    if w.body_with_rover:
+        mass_properties(p.stack_dry_mass_kg, p.stack_dry_com_B_m, p.stack_dry_inertia_B_kg_m2,
+                        w.propellant_kg, p.tank_com_B_m, p.tank_radius_m, m)
+    else:
+        mass_properties(p.descent_stage_dry_mass_kg, p.stage_dry_com_B_m,
+                        p.stage_dry_inertia_B_kg_m2, w.propellant_kg, p.tank_com_B_m,
+                        p.tank_radius_m, m)
+
+
+cdef inline void point_at(const WorldState* w, const double m[9], double x, double y,
+                          double z, Body* b) noexcept nogil:
+    """The state of the body-fixed point (x, y, z) from the reference point,
+    R given: x_cm + R r, v_cm + R (omega x r), r from the centre of mass."""
+    cdef double r[3]
+    cdef double v[3]
+    cdef double r_S[3]
+    cdef double v_S[3]
+    cdef int i
+    r[0] = x - w.mass.com_B_m[0]
+    r[1] = y - w.mass.com_B_m[1]
+    r[2] = z - w.mass.com_B_m[2]
+    cross(w.body.rate_B_radps, r, v)
+    turn(m, r, r_S)
+    turn(m, v, v_S)
+    for i in range(3):
+        b.position_S_m[i] = w.body.position_S_m[i] + r_S[i]
+        b.velocity_S_mps[i] = w.body.velocity_S_mps[i] + v_S[i]
+
+
+cdef inline void point(const WorldState* w, double x, double y, double z, Body* b) noexcept nogil:
+    """The state of the body-fixed point (x, y, z) from the reference point."""
+    cdef double r[3]
+    r[0] = x
+    r[1] = y
+    r[2] = z
+    point_state(&w.body, &w.mass, r, b.position_S_m, b.velocity_S_mps)
+
+
+cdef inline void sync_points(WorldState* w, const WorldParams* p) noexcept nogil:
+    """The reference point (w.stage), the rover's wheels while stowed, the
+    body's z axis (the thrust axis of the telemetry and sensors)."""
+    cdef double m[9]
+    rotation(w.body.q_SB, m)
+    point_at(w, m, 0.0, 0.0, 0.0, &w.stage)
+    if w.rover_attached:
+        point_at(w, m, 0.0, 0.0, -p.rover_stowed_offset_m, &w.rover)
+    w.thrust_dir_S[0] = m[2]
+    w.thrust_dir_S[1] = m[5]
+    w.thrust_dir_S[2] = m[8]

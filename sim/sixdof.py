@@ -1,0 +1,162 @@
+"""The 6-DOF world's parameters ([sim] dynamics = "6dof"; docs/world.md, "6-DOF").
+
+From a vehicle's few numbers: the engine layout (on a circle, in MSL's four
+pairs when there are 8, else evenly spaced; each canted outward by cant_rad
+and turned about its radial line by engine_toe_rad, in turn + and -), as the
+flight software knows it (nominal) and as it is (true: each engine misaligned
+by a seeded draw, each thrust off by a seeded mismatch); the dry mass
+properties of the stage alone and of the stack with the rover stowed.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from hilander.sim.schema import ScenarioError, where
+from hilander.sim.shapes import box_inertia
+
+if TYPE_CHECKING:
+    from hilander.sim.scenario import Scenario
+    from hilander.sim.settings import SimParams
+    from hilander.sim.vehicle import VehicleParams
+
+ENGINE_MAX = 16  # ENGINE_MAX of controller/_attitude.pxd
+# MSL's eight engines in four pairs at the stage's corners, the two of a pair
+# 20 deg apart on the circle (C).
+PAIR_SPREAD_RAD = math.radians(10.0)
+# The allocator's weight of a torque row (N m) over the force row (N): the
+# attitude first (hilander choice).
+TORQUE_PRIORITY = 100.0
+SEED_STREAM = 0x6D0F  # the draws of the disturbances: their own stream of the seed
+
+Vec3 = tuple[float, float, float]
+
+
+def engine_azimuths(count: int) -> list[float]:
+    """Where each engine sits on its circle [rad from body x]."""
+    if count == 8:
+        corners = [math.pi / 4 + k * math.pi / 2 for k in range(4)]
+        return [c + side * PAIR_SPREAD_RAD for c in corners for side in (-1, 1)]
+    return [2.0 * math.pi * i / count for i in range(count)]
+
+
+def nominal_engines(v: VehicleParams) -> tuple[list[Vec3], list[Vec3]]:
+    """(positions, force directions) of the engines, body frame."""
+    positions, directions = [], []
+    c, toe = v.cant_rad, v.engine_toe_rad
+    for i, phi in enumerate(engine_azimuths(v.engine_count)):
+        radial = (math.cos(phi), math.sin(phi))
+        tangent = (-radial[1], radial[0])
+        t = -toe if i % 2 else toe
+        # cant: the force leans inward (the plume outward); toe: turned about the radial line
+        along_t = -math.cos(c) * math.sin(t)
+        directions.append(
+            (
+                -math.sin(c) * radial[0] + along_t * tangent[0],
+                -math.sin(c) * radial[1] + along_t * tangent[1],
+                math.cos(c) * math.cos(t),
+            )
+        )
+        r = v.engine_radius_m
+        positions.append((r * radial[0], r * radial[1], v.engine_height_m))
+    return positions, directions
+
+
+def misaligned(directions: list[Vec3], sigma_rad: float, rng: np.random.Generator) -> list[Vec3]:
+    """Each direction turned by a small seeded angle (sigma per axis across it)."""
+    out = []
+    for d in directions:
+        u = np.array(d)
+        kick = sigma_rad * rng.standard_normal(3)
+        kick -= u * float(kick @ u)
+        turned = u + kick
+        out.append(tuple(float(x) for x in turned / np.linalg.norm(turned)))
+    return out  # type: ignore[return-value]
+
+
+def layout(v: VehicleParams, positions: list[Vec3], directions: list[Vec3]) -> dict[str, Any]:
+    """The C struct EngineLayout, padded to ENGINE_MAX engines."""
+    pad = [(0.0, 0.0, 0.0)] * (ENGINE_MAX - len(positions))
+    return {
+        "count": len(positions),
+        "position_B_m": [list(p) for p in positions + pad],
+        "direction_B": [list(d) for d in directions + pad],
+        "thrust_max_N": v.engine_thrust_max_N,
+        "throttle_min": v.throttle_min,
+        "throttle_max": v.throttle_max,
+    }
+
+
+def dry_properties(v: VehicleParams) -> dict[str, Any]:
+    """The dry stage (true centre of mass) and the stack with the rover stowed:
+    mass, centre of mass and principal moments (the products of inertia of a
+    centre of mass off the axis are left out; the parallel-axis terms kept)."""
+    stage_com = tuple(a + b for a, b in zip(v.stage_com_m, v.com_offset_m, strict=True))
+    parts = [(v.descent_stage_dry_mass_kg, stage_com, v.stage_inertia_kg_m2)]
+    if v.rover_mass_kg > 0:
+        rover_com = (0.0, 0.0, -v.rover_stowed_offset_m + 0.5 * v.rover_height_m)
+        rover_inertia = box_inertia(v.rover_mass_kg, v.rover_footprint_m, v.rover_height_m)
+        parts.append((v.rover_mass_kg, rover_com, rover_inertia))
+    mass = sum(m for m, _, _ in parts)
+    com = [sum(m * c[i] for m, c, _ in parts) / mass for i in range(3)]
+    inertia = [0.0, 0.0, 0.0]
+    for m, c, moments in parts:
+        d = [c[i] - com[i] for i in range(3)]
+        for i in range(3):
+            inertia[i] += moments[i] + m * (d[(i + 1) % 3] ** 2 + d[(i + 2) % 3] ** 2)
+    return {
+        "stack_dry_mass_kg": mass,
+        "stack_dry_com_B_m": com,
+        "stack_dry_inertia_B_kg_m2": inertia,
+        "stage_dry_com_B_m": list(stage_com),
+        "stage_dry_inertia_B_kg_m2": list(v.stage_inertia_kg_m2),
+    }
+
+
+def sixdof_params(s: Scenario) -> dict[str, Any]:
+    """The 6-DOF fields of the C struct WorldParams (filled in 3-DOF too, unused)."""
+    v = s.vehicle
+    rng = np.random.default_rng(np.random.SeedSequence([s.seed, SEED_STREAM]))
+    count = min(v.engine_count, ENGINE_MAX)
+    positions, directions = nominal_engines(v)
+    positions, directions = positions[:count], directions[:count]
+    true_directions = misaligned(directions, v.engine_misalignment_sigma_rad, rng)
+    mismatch = 1.0 + v.thrust_mismatch_sigma * rng.standard_normal(count)
+    scale = [float(x) * s.faults.thrust_scale for x in mismatch] + [0.0] * (ENGINE_MAX - count)
+    return {
+        "six_dof": int(s.sim.dynamics == "6dof"),
+        "engines_nominal": layout(v, positions, directions),
+        "engines_true": layout(v, positions, true_directions),
+        "engine_thrust_scale": scale,
+        "attitude": {
+            "inertia_B_kg_m2": list(v.stage_inertia_kg_m2),
+            "com_B_m": list(v.stage_com_m),
+            "bandwidth_radps": v.attitude_bandwidth_radps,
+            "damping_ratio": v.attitude_damping_ratio,
+            "torque_priority": TORQUE_PRIORITY,
+        },
+        **dry_properties(v),
+        "com_offset_B_m": list(v.com_offset_m),
+        "tank_com_B_m": list(v.tank_com_m),
+        "tank_radius_m": v.tank_radius_m,
+        "rcs_torque_max_Nm": v.rcs_torque_max_Nm,
+        "rover_com_height_m": 0.5 * v.rover_height_m,
+    }
+
+
+def check_dynamics(v: VehicleParams, sim: SimParams, source: str) -> None:
+    """What the 6-DOF world does not fly (this version) is refused on reading."""
+    if sim.dynamics != "6dof":
+        return
+    if v.landing_system == "airbags":
+        raise ScenarioError(
+            f'{where(source, "sim", "dynamics")} = "6dof": an airbag lander flies in 3-DOF only'
+        )
+    if v.engine_count > ENGINE_MAX:
+        raise ScenarioError(
+            f'{where(source, "sim", "dynamics")} = "6dof": engine_count = {v.engine_count}, '
+            f"over the {ENGINE_MAX} engines a 6-DOF stage may have"
+        )
