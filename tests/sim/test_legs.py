@@ -4,7 +4,6 @@ every landing of a small envelope per landing system within its limits."""
 from __future__ import annotations
 
 import dataclasses
-import math
 from typing import Any
 
 import numpy as np
@@ -16,9 +15,9 @@ from hilander.controller import Phase
 from hilander.sim.presets_legs import LEGGED_PRESETS
 from hilander.sim.result import summarize
 from hilander.sim.run import fly
-from hilander.sim.scenario import Scenario, load_scenario, parse_scenario
+from hilander.sim.scenario import load_scenario, parse_scenario
 from hilander.sim.schema import ScenarioError
-from hilander.sim.settings import InitialState, WindParams
+from tests.common.envelope import small_envelope
 
 LEGGED = sorted(LEGGED_PRESETS)
 
@@ -129,31 +128,6 @@ def test_a_lander_on_its_belly_is_a_violation() -> None:
     )
     summary = summarize(fly(low))
     assert "body_impact" in summary.violation_kinds
-
-
-@st.composite
-def small_envelope(draw: st.DrawFn, name: str) -> Scenario:
-    """The lander's own scenario, its start moved: height +/- 10 %, descent
-    speed +/- 10 m/s, up to 10 m/s and 300 m across, mass +/- 5 %, wind to 10 m/s."""
-    base = load_scenario(name)
-    f, angle = st.floats, st.floats(0.0, 2 * math.pi)
-    height = base.initial.position_m[2] * draw(f(0.9, 1.1))
-    descent = -base.initial.velocity_mps[2] + draw(f(-10.0, 10.0))
-    speed, heading, offset, bearing = draw(f(0, 10)), draw(angle), draw(f(0, 300)), draw(angle)
-    mass, wind, wind_dir = draw(f(0.95, 1.05)), draw(f(0, 10)), draw(angle)
-    v = base.vehicle
-    return dataclasses.replace(
-        base,
-        seed=draw(st.integers(0, 2**31)),
-        vehicle=dataclasses.replace(
-            v, descent_stage_dry_mass_kg=v.descent_stage_dry_mass_kg * mass
-        ),
-        initial=InitialState(
-            (offset * math.cos(bearing), offset * math.sin(bearing), height),
-            (speed * math.cos(heading), speed * math.sin(heading), -descent),
-        ),
-        wind=WindParams((wind * math.cos(wind_dir), wind * math.sin(wind_dir)), 1.0, 3.0),
-    )
 
 
 @pytest.mark.parametrize("name", LEGGED)

@@ -30,9 +30,10 @@ from hilander.sim.presets_msr import (
 )
 from hilander.sim.result import summarize
 from hilander.sim.run import fly
-from hilander.sim.scenario import Scenario, load_scenario
-from hilander.sim.settings import InitialState, WindParams
+from hilander.sim.scenario import load_scenario
+from hilander.sim.settings import InitialState
 from hilander.sim.summary import LandingSummary
+from tests.common.envelope import small_envelope
 
 MSR = sorted(MSR_PRESETS)
 MARS_G_MPS2 = 3.711
@@ -224,34 +225,6 @@ def test_the_inertia_is_the_solid_cylinders() -> None:
     # A thin disc's transverse moment is half its axial one (perpendicular axes).
     thin = cylinder_inertia_kg_m2(1.0, 1.0, 0.0)
     assert thin[0] == pytest.approx(thin[2] / 2)
-
-
-@st.composite
-def small_envelope(draw: st.DrawFn, name: str) -> Scenario:
-    """The preset's own scenario, its start moved: height +/- 10 %, descent
-    speed +/- 10 m/s, up to 10 m/s and 300 m across, masses +/- 5 %, wind to
-    10 m/s (the legged landers' envelope, tests/sim/test_legs.py)."""
-    base = load_scenario(name)
-    f, angle = st.floats, st.floats(0.0, 2 * math.pi)
-    height = base.initial.position_m[2] * draw(f(0.9, 1.1))
-    descent = -base.initial.velocity_mps[2] + draw(f(-10.0, 10.0))
-    speed, heading, offset, bearing = draw(f(0, 10)), draw(angle), draw(f(0, 300)), draw(angle)
-    mass, wind, wind_dir = draw(f(0.95, 1.05)), draw(f(0, 10)), draw(angle)
-    v = base.vehicle
-    return dataclasses.replace(
-        base,
-        seed=draw(st.integers(0, 2**31)),
-        vehicle=dataclasses.replace(
-            v,
-            descent_stage_dry_mass_kg=v.descent_stage_dry_mass_kg * mass,
-            rover_mass_kg=v.rover_mass_kg * mass,
-        ),
-        initial=InitialState(
-            (offset * math.cos(bearing), offset * math.sin(bearing), height),
-            (speed * math.cos(heading), speed * math.sin(heading), -descent),
-        ),
-        wind=WindParams((wind * math.cos(wind_dir), wind * math.sin(wind_dir)), 1.0, 3.0),
-    )
 
 
 @pytest.mark.parametrize("name", MSR)
