@@ -147,8 +147,8 @@ MSR_SRL_VEHICLE: dict[str, Any] = {
     "rover_footprint_m": 5.0,
     "rover_rock_height_max_m": 0.35,
     "rover_slope_max_rad": 10 * DEG,
-    # 6-DOF world (issue 22, merge in progress: to reconcile with MSR_SRL_RIGID's
-    # explicit layout and reference point): a solid cylinder (C, R).
+    # 6-DOF world: a solid cylinder, engines on a circle (C, R); it does not
+    # yet fly MSR_SRL_RIGID's explicit layout (docs/world.md, 6-DOF).
     "stage_inertia_kg_m2": cylinder_inertia(2200.0, 2.3, 1.5),
     "stage_com_m": (0.0, 0.0, 0.0),
     "tank_com_m": (0.0, 0.0, 0.0),
@@ -234,8 +234,8 @@ MSR_SKYCRANE_VEHICLE: dict[str, Any] = {
     "rover_footprint_m": 3.2,
     "rover_rock_height_max_m": 0.35,
     "rover_slope_max_rad": 10 * DEG,
-    # 6-DOF world (issue 22, merge in progress: to reconcile with
-    # MSR_SKYCRANE_RIGID): MSL's stage as a box (C, R).
+    # 6-DOF world: MSL's stage as a box, engines on a circle (C, R); it does
+    # not yet fly MSR_SKYCRANE_RIGID's explicit layout (docs/world.md, 6-DOF).
     "stage_inertia_kg_m2": box_inertia(820.0, 3.0, 1.2),
     "engine_radius_m": 1.7,
     "engine_height_m": 0.0,
