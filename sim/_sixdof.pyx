@@ -14,7 +14,8 @@ B. Engines: one throttle each, lagged toward its command within floor and
    ceiling (pulsed: each its own duty, latched each pulse period). Each
    engine's wrench at full throttle, engine_wrench on the TRUE layout (seeded
    misalignment, mismatch), once per tick; each step sums them with the
-   throttles (the wrench is linear in them). Engine-out stops the last ones.
+   throttles (linear in them). Engine-out stops the last; the frame counts
+   engines_rated_out then (hilander.sim.sixdof: what the others can give).
 C. The world's attitude loop, once per control tick, stands in for the
    flight software's: attitude_torque toward the law's (tilt-clamped) thrust
    direction and allocate on the NOMINAL layout and centre of mass, on the
@@ -140,8 +141,8 @@ cdef void sixdof_attitude(WorldState* w, const WorldParams* p) noexcept nogil:
     cdef double achieved[3]
     cdef double ones[ENGINE_MAX]
     cdef double f
-    cdef uint32_t ok = (1u << w.engines_active) - 1u
-    cdef int i
+    cdef int i, working = p.engine_count - (p.engines_out if w.time_s >= p.engine_out_time_s else 0)
+    cdef uint32_t ok = (1u << working) - 1u
     update_mass(w, p)
     for i in range(3):
         a.inertia_B_kg_m2[i] = w.mass.inertia_B_kg_m2[4 * i]
@@ -167,7 +168,7 @@ cdef void sixdof_attitude(WorldState* w, const WorldParams* p) noexcept nogil:
 cdef double engine_target(WorldState* w, const WorldParams* p, int i, bint on) noexcept nogil:
     """Engine i's throttle target this step (pulsed: 1 or 0 within its duty)."""
     cdef double target = 0.0
-    if on and i < w.engines_active:
+    if on:
         target = fmin(p.throttle_max, fmax(p.throttle_min, w.engine_throttle_cmd[i]))
     if p.pulse_period_steps > 0:
         if w.pulse_step == 0:
@@ -201,15 +202,14 @@ cdef void engines6(WorldState* w, const WorldParams* p, const TickConstants* k,
     cdef double flow = 0.0, total = 0.0, target
     cdef double wrench[6]
     cdef int i, j, n = p.engines_true.count
-    w.engines_active = p.engine_count
-    if w.time_s >= p.engine_out_time_s:
-        w.engines_active = p.engine_count - p.engines_out
+    cdef int working = p.engine_count - (p.engines_out if w.time_s >= p.engine_out_time_s else 0)
+    w.engines_active = p.engines_rated_out if w.time_s >= p.engine_out_time_s else p.engine_count
     for i in range(6):
         wrench[i] = 0.0
     for i in range(n):
-        target = engine_target(w, p, i, on)
+        target = engine_target(w, p, i, on and i < working)
         w.engine_throttle[i] += (target - w.engine_throttle[i]) * k.throttle_alpha
-        if i >= w.engines_active:               # a failed engine stops at once
+        if i >= working:                        # a failed engine stops at once
             w.engine_throttle[i] = 0.0
         flow += w.engine_throttle[i] * p.engine_thrust_scale[i]
         total += w.engine_throttle[i]

@@ -105,6 +105,7 @@ cdef struct WorldParams:
     EngineLayout engines_true            # with the seeded misalignment
     double engine_thrust_scale[ENGINE_MAX]   # seeded mismatch, times the fault's thrust_scale
     AttitudeParams attitude              # gains; inertia and centre of mass set each tick
+    int32_t engines_rated_out            # the frame's engine count once engines_out failed
     double stack_dry_mass_kg             # the stage with the rover stowed (sky crane)
     double stack_dry_com_B_m[3]
     double stack_dry_inertia_B_kg_m2[3]

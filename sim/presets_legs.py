@@ -53,6 +53,7 @@ LEGGED_BASE: dict[str, Any] = {
     "contact_damping_N_s_per_m": 1.3e4,
     "friction_coefficient": 0.5,
     "cant_rad": 0.0,
+    "engine_layout": "circle",  # 6-DOF: on a circle (each preset's engine_radius_m, ...)
     "engines_out": 0,
     "engine_out_time_s": 0.0,
     "drag_coefficient": 1.0,

@@ -119,6 +119,7 @@ MSL_VEHICLE: dict[str, Any] = {
     "com_offset_m": (0.02, -0.01, 0.0),
     "tank_com_m": (0.0, 0.0, 0.1),
     "tank_radius_m": 0.45,
+    "engine_layout": "circle",
     "engine_radius_m": 1.4,
     "engine_height_m": -0.3,
     "engine_toe_rad": 5 * DEG,

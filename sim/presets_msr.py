@@ -9,10 +9,13 @@ radius" the MSR EDL team sought near Perseverance's site in Jezero (§2.1,
 A/B): the zone is pre-selected, so no hazard map is flown (hazard_altitude_m
 = 0) and the verdict's site miss is held to the zone's 60 m.
 
-MSR_SRL_RIGID and MSR_SKYCRANE_RIGID hold what a 6-DOF world needs (engine
-layout, sizes, inertia, centre of mass, legs, tip-over angle): for the 6-DOF
-world (issue 22), not VehicleParams fields; today's 3-DOF world reads none of
-them. Their engines are given as the law's EngineLayout takes them
+MSR_SRL_RIGID and MSR_SKYCRANE_RIGID hold the landers as rigid bodies (engine
+layout, sizes, inertia, centre of mass, legs, tip-over angle). The 6-DOF
+world ([sim] dynamics = "6dof") flies their engine layouts (VehicleParams
+engine_layout = "msr-srl", "msr-skycrane"; hilander.sim.sixdof), placed so
+that com_B_m falls on the vehicle's stage_com_m; the VehicleParams fields
+restate the rest (inertia, legs, tip-over angle); the 3-DOF world reads none
+of them. Their engines are given as the law's EngineLayout takes them
 (controller/_attitude.pxd): position_B_m and the unit force on the stage
 direction_B in the body frame B, whose origin is each dict's reference point
 (z up the thrust axis), and com_B_m the centre of mass from that point.
@@ -147,15 +150,17 @@ MSR_SRL_VEHICLE: dict[str, Any] = {
     "rover_footprint_m": 5.0,
     "rover_rock_height_max_m": 0.35,
     "rover_slope_max_rad": 10 * DEG,
-    # 6-DOF world: a solid cylinder, engines on a circle (C, R); it does not
-    # yet fly MSR_SRL_RIGID's explicit layout (docs/world.md, 6-DOF).
+    # 6-DOF world: a solid cylinder (C, R) flying MSR_SRL_RIGID's engines,
+    # their centre of mass on the reference point (docs/world.md, 6-DOF): the
+    # ring 0.6 m below it. The circle's fields restate the ring; unused.
     "stage_inertia_kg_m2": cylinder_inertia(2200.0, 2.3, 1.5),
     "stage_com_m": (0.0, 0.0, 0.0),
     "tank_com_m": (0.0, 0.0, 0.0),
     "tank_radius_m": 0.4,
+    "engine_layout": "msr-srl",
     "engine_radius_m": 1.9,
     "engine_height_m": -0.6,
-    "engine_toe_rad": 5 * DEG,
+    "engine_toe_rad": 0.0,
     "rcs_torque_max_Nm": 0.0,
 }
 
@@ -172,7 +177,8 @@ MSR_SRL_LIMITS: dict[str, Any] = {
 # and about 10 % margin.
 MSR_SRL_LAW: dict[str, Any] = {**LEGGED_LAW, "plan_reserve_kg": 90.0}
 
-# For the 6-DOF world (issue 22): docs/landers.md §2.2 (C unless marked).
+# The lander as a rigid body (the 6-DOF world flies its engines):
+# docs/landers.md §2.2 (C unless marked).
 MSR_SRL_RIGID: dict[str, Any] = {
     # Deck 4.6 m across, 1.5 m tall (C); the 2.8 m MAV lies on it (B).
     "stage_diameter_m": 4.6,
@@ -234,11 +240,15 @@ MSR_SKYCRANE_VEHICLE: dict[str, Any] = {
     "rover_footprint_m": 3.2,
     "rover_rock_height_max_m": 0.35,
     "rover_slope_max_rad": 10 * DEG,
-    # 6-DOF world: MSL's stage as a box, engines on a circle (C, R); it does
-    # not yet fly MSR_SKYCRANE_RIGID's explicit layout (docs/world.md, 6-DOF).
+    # 6-DOF world: MSL's stage as a box (C, R) flying MSR_SKYCRANE_RIGID's
+    # engines, their centre of mass on the reference point (MSL's
+    # stage_com_m): the engines level with it (docs/world.md, 6-DOF). The
+    # circle's fields restate the ring; unused.
     "stage_inertia_kg_m2": box_inertia(820.0, 3.0, 1.2),
+    "engine_layout": "msr-skycrane",
     "engine_radius_m": 1.7,
     "engine_height_m": 0.0,
+    "engine_toe_rad": 0.0,
 }
 
 MSR_SKYCRANE_LIMITS: dict[str, Any] = {
@@ -251,7 +261,8 @@ MSR_SKYCRANE_LIMITS: dict[str, Any] = {
 # reserve and a few kg over (Perseverance's: 130 kg, presets.py).
 MSR_SKYCRANE_LAW: dict[str, Any] = {"plan_reserve_kg": 135.0}
 
-# For the 6-DOF world (issue 22): docs/landers.md §2.2 (C unless marked).
+# The descent stage and platform as rigid bodies (the 6-DOF world flies the
+# stage's engines): docs/landers.md §2.2 (C unless marked).
 MSR_SKYCRANE_RIGID: dict[str, Any] = {
     # Descent stage: MSL's, ≈3.0 m square and 1.2 m tall (C).
     "stage_width_m": 3.0,

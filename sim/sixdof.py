@@ -2,19 +2,26 @@
 
 From a vehicle's few numbers: the engine layout (on a circle, in MSL's four
 pairs when there are 8, else evenly spaced; each canted outward by cant_rad
-and turned about its radial line by engine_toe_rad, in turn + and -), as the
-flight software knows it (nominal) and as it is (true: each engine misaligned
-by a seeded draw, each thrust off by a seeded mismatch); the dry mass
-properties of the stage alone and of the stack with the rover stowed.
+and turned about its radial line by engine_toe_rad, in turn + and -; or the
+preset's own, engine_layout), as the flight software knows it (nominal) and
+as it is (true: each engine misaligned by a seeded draw, each thrust off by a
+seeded mismatch); the dry mass properties of the stage alone and of the stack
+with the rover stowed; after an engine-out, the engine count the frame
+reports (engines_rated: what the engines left give with the torque held).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from hilander.controller._attitude import py_allocate
+from hilander.controller.reference_attitude import ALLOCATE_FORCE_SHORT, ALLOCATE_TORQUE_SHORT
+from hilander.sim._rigid import py_mass_properties
+from hilander.sim.presets_msr import MSR_SKYCRANE_RIGID, MSR_SRL_RIGID
 from hilander.sim.schema import ScenarioError, where
 from hilander.sim.shapes import box_inertia
 
@@ -31,8 +38,20 @@ PAIR_SPREAD_RAD = math.radians(10.0)
 # attitude first (hilander choice).
 TORQUE_PRIORITY = 100.0
 SEED_STREAM = 0x6D0F  # the draws of the disturbances: their own stream of the seed
+# The propellant loads (fractions of a full tank) at which the engine manager
+# rates the working engines after an engine-out: the centre of mass it flies
+# through, full to empty (hilander choice).
+RATING_LOADS = (1.0, 0.75, 0.5, 0.25, 0.0)
+SHORT = ALLOCATE_FORCE_SHORT | ALLOCATE_TORQUE_SHORT
 
 Vec3 = tuple[float, float, float]
+
+# The presets' own engine layouts (VehicleParams engine_layout), each in its
+# body frame about its centre of mass com_B_m.
+EXPLICIT_LAYOUTS: dict[str, dict[str, Any]] = {
+    "msr-srl": MSR_SRL_RIGID,
+    "msr-skycrane": MSR_SKYCRANE_RIGID,
+}
 
 
 def engine_azimuths(count: int) -> list[float]:
@@ -43,8 +62,22 @@ def engine_azimuths(count: int) -> list[float]:
     return [2.0 * math.pi * i / count for i in range(count)]
 
 
+def explicit_engines(v: VehicleParams, rigid: dict[str, Any]) -> tuple[list[Vec3], list[Vec3]]:
+    """A preset's own layout, moved so that its centre of mass falls on the
+    vehicle's stage_com_m (the reference points of the two frames differ)."""
+    shift = [v.stage_com_m[i] - rigid["com_B_m"][i] for i in range(3)]
+    positions: list[Vec3] = [
+        (p[0] + shift[0], p[1] + shift[1], p[2] + shift[2]) for p in rigid["position_B_m"]
+    ]
+    directions: list[Vec3] = [(d[0], d[1], d[2]) for d in rigid["direction_B"]]
+    return positions, directions
+
+
 def nominal_engines(v: VehicleParams) -> tuple[list[Vec3], list[Vec3]]:
-    """(positions, force directions) of the engines, body frame."""
+    """(positions, force directions) of the engines, body frame: the preset's
+    own layout, or on the circle."""
+    if v.engine_layout != "circle":
+        return explicit_engines(v, EXPLICIT_LAYOUTS[v.engine_layout])
     positions, directions = [], []
     c, toe = v.cant_rad, v.engine_toe_rad
     for i, phi in enumerate(engine_azimuths(v.engine_count)):
@@ -116,6 +149,58 @@ def dry_properties(v: VehicleParams) -> dict[str, Any]:
     }
 
 
+def delivers(
+    lay: dict[str, Any], att: dict[str, Any], working: int, force_N: float, com_B_m: list[float]
+) -> bool:
+    """Whether the allocator gives force_N along the axis from the first `working`
+    engines with no torque about com_B_m, both in full (within floor and ceiling)."""
+    n = lay["count"]
+    bits, _, _ = py_allocate(
+        {**lay, "position_B_m": lay["position_B_m"][:n], "direction_B": lay["direction_B"][:n]},
+        {**att, "com_B_m": list(com_B_m)},
+        (1 << working) - 1,
+        force_N,
+        [0.0, 0.0, 0.0],
+    )
+    return not bits & SHORT
+
+
+def nominal_coms(v: VehicleParams) -> list[list[float]]:
+    """The centres of mass the flight software expects (no com_offset_m) over
+    RATING_LOADS, with the rover stowed (if any) and without."""
+    dry = dry_properties(dataclasses.replace(v, com_offset_m=(0.0, 0.0, 0.0)))
+    bodies = [(v.descent_stage_dry_mass_kg, dry["stage_dry_com_B_m"], v.stage_inertia_kg_m2)]
+    if v.rover_mass_kg > 0:
+        stack = (
+            dry["stack_dry_mass_kg"],
+            dry["stack_dry_com_B_m"],
+            dry["stack_dry_inertia_B_kg_m2"],
+        )
+        bodies.append(stack)
+    coms = []
+    for mass, com, inertia in bodies:
+        for load in RATING_LOADS:
+            _, c, _, _ = py_mass_properties(
+                mass, com, inertia, load * v.propellant_mass_kg, v.tank_com_m, v.tank_radius_m
+            )
+            coms.append([float(x) for x in c])
+    return coms
+
+
+def engines_rated(v: VehicleParams, lay: dict[str, Any], att: dict[str, Any]) -> int:
+    """The engines the frame reports once `engines_out` have failed (the last
+    ones): the most k whose full throttle, the law's k engines at throttle_max
+    along the axis, the working engines give in full with no torque, at every
+    centre of mass the stage flies through (0 if none)."""
+    working = lay["count"] - v.engines_out
+    full_N = lay["throttle_max"] * lay["thrust_max_N"] * math.cos(v.cant_rad)
+    coms = nominal_coms(v)
+    for k in range(working, 0, -1):
+        if all(delivers(lay, att, working, k * full_N, com) for com in coms):
+            return k
+    return 0
+
+
 def sixdof_params(s: Scenario) -> dict[str, Any]:
     """The 6-DOF fields of the C struct WorldParams (filled in 3-DOF too, unused)."""
     v = s.vehicle
@@ -126,18 +211,26 @@ def sixdof_params(s: Scenario) -> dict[str, Any]:
     true_directions = misaligned(directions, v.engine_misalignment_sigma_rad, rng)
     mismatch = 1.0 + v.thrust_mismatch_sigma * rng.standard_normal(count)
     scale = [float(x) * s.faults.thrust_scale for x in mismatch] + [0.0] * (ENGINE_MAX - count)
+    nominal = layout(v, positions, directions)
+    attitude = {
+        "inertia_B_kg_m2": list(v.stage_inertia_kg_m2),
+        "com_B_m": list(v.stage_com_m),
+        "bandwidth_radps": v.attitude_bandwidth_radps,
+        "damping_ratio": v.attitude_damping_ratio,
+        "torque_priority": TORQUE_PRIORITY,
+    }
+    six_dof = s.sim.dynamics == "6dof"
     return {
-        "six_dof": int(s.sim.dynamics == "6dof"),
-        "engines_nominal": layout(v, positions, directions),
+        "six_dof": int(six_dof),
+        "engines_nominal": nominal,
         "engines_true": layout(v, positions, true_directions),
         "engine_thrust_scale": scale,
-        "attitude": {
-            "inertia_B_kg_m2": list(v.stage_inertia_kg_m2),
-            "com_B_m": list(v.stage_com_m),
-            "bandwidth_radps": v.attitude_bandwidth_radps,
-            "damping_ratio": v.attitude_damping_ratio,
-            "torque_priority": TORQUE_PRIORITY,
-        },
+        "attitude": attitude,
+        "engines_rated_out": (
+            engines_rated(v, nominal, attitude)
+            if six_dof and v.engines_out > 0
+            else v.engine_count - v.engines_out
+        ),
         **dry_properties(v),
         "com_offset_B_m": list(v.com_offset_m),
         "tank_com_B_m": list(v.tank_com_m),
@@ -154,6 +247,12 @@ def check_dynamics(v: VehicleParams, sim: SimParams, source: str) -> None:
     if v.landing_system == "airbags":
         raise ScenarioError(
             f'{where(source, "sim", "dynamics")} = "6dof": an airbag lander flies in 3-DOF only'
+        )
+    layout_count = len(EXPLICIT_LAYOUTS.get(v.engine_layout, {}).get("position_B_m", []))
+    if layout_count and layout_count != v.engine_count:
+        raise ScenarioError(
+            f'{where(source, "vehicle", "engine_layout")} = "{v.engine_layout}": '
+            f"{layout_count} engines, but engine_count = {v.engine_count}"
         )
     if v.engine_count > ENGINE_MAX:
         raise ScenarioError(

@@ -19,6 +19,10 @@ PULSE_RATE_MIN_HZ = 0.1
 
 # How the vehicle lands; the index is LawConfig.landing_system.
 LANDING_SYSTEMS = ("sky_crane", "legs", "airbags")
+# Where the 6-DOF world puts the engines: on a circle (engine_radius_m,
+# engine_height_m, engine_toe_rad), or a preset's explicit layout
+# (hilander.sim.sixdof.EXPLICIT_LAYOUTS).
+ENGINE_LAYOUTS = ("circle", "msr-srl", "msr-skycrane")
 
 
 @dataclass(frozen=True)
@@ -172,15 +176,20 @@ class VehicleParams:
     tank_radius_m: float = param(
         unit="m", doc="radius of the sphere the propellant is modelled as", gt=0, le=50
     )
+    engine_layout: str = param(
+        unit="-",
+        doc="6-DOF engines: circle (engine_radius_m, _height_m, _toe_rad) or a preset's own",
+        choices=ENGINE_LAYOUTS,
+    )
     engine_radius_m: float = param(
-        unit="m", doc="engines from the thrust axis (0: on the axis)", ge=0, le=50
+        unit="m", doc="circle: engines from the thrust axis (0: on the axis)", ge=0, le=50
     )
     engine_height_m: float = param(
-        unit="m", doc="engines above the reference point (negative: below)", ge=-50, le=50
+        unit="m", doc="circle: engines above the reference point (negative: below)", ge=-50, le=50
     )
     engine_toe_rad: float = param(
         unit="rad",
-        doc="each engine turned about its radial line, in turn + and -, for roll",
+        doc="circle: each engine turned about its radial line, in turn + and -, for roll",
         ge=0,
         lt=1.0,
     )
