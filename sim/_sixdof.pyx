@@ -178,21 +178,21 @@ cdef double engine_target(WorldState* w, const WorldParams* p, int i, bint on) n
 
 
 cdef void wrench_basis(WorldState* w, const WorldParams* p) noexcept nogil:
-    """Each engine's force and torque at full throttle (engine_wrench on the TRUE
-    layout, one engine at a time) about the present centre of mass: the engines'
-    wrench is linear in the throttles, so each step sums these (design B)."""
-    cdef double one[ENGINE_MAX]
+    """Each engine's force and torque at full throttle on the TRUE layout about
+    the present centre of mass (as engine_wrench of that engine alone): the
+    engines' wrench is linear in the throttles, so each step sums these (design B)."""
+    cdef double r[3]
+    cdef double k
     cdef int i, j
     for i in range(ENGINE_MAX):
-        one[i] = 0.0
-    for i in range(p.engines_true.count):
-        one[i] = 1.0
-        engine_wrench(&p.engines_true, one, p.engine_thrust_scale, w.mass.com_B_m,
-                      &w.engine_wrench_B[i][0], &w.engine_wrench_B[i][3])
-        one[i] = 0.0
-    for i in range(p.engines_true.count, ENGINE_MAX):
         for j in range(6):
             w.engine_wrench_B[i][j] = 0.0
+    for i in range(p.engines_true.count):
+        k = p.engine_thrust_scale[i] * p.engines_true.thrust_max_N
+        for j in range(3):
+            w.engine_wrench_B[i][j] = k * p.engines_true.direction_B[i][j]
+            r[j] = p.engines_true.position_B_m[i][j] - w.mass.com_B_m[j]
+        cross(r, &w.engine_wrench_B[i][0], &w.engine_wrench_B[i][3])
 
 
 cdef void engines6(WorldState* w, const WorldParams* p, const TickConstants* k,
