@@ -19,3 +19,4 @@ cdef void record_touchdown(WorldState* w, const Terrain* t, const Body* b) noexc
 cdef int add_contact(WorldState* w, const WorldParams* p, const Terrain* t,
                      const Body* b, double f[3]) noexcept nogil
 cdef void settle(WorldState* w, const WorldParams* p) noexcept nogil
+cdef void record_stage_impact(WorldState* w) noexcept nogil

@@ -341,10 +341,15 @@ cdef void check_stage_impact(WorldState* w, const WorldParams* p,
                              const Terrain* t) noexcept nogil:
     cdef double x = w.stage.position_S_m[0], y = w.stage.position_S_m[1]
     cdef double bottom = w.stage.position_S_m[2] - p.descent_stage_bottom_m
-    cdef const double* v = w.stage.velocity_S_mps
-    cdef int i
     if clear_of_ground(t, x, y, bottom) or bottom > terrain_height(t, x, y):
         return
+    record_stage_impact(w)
+
+
+cdef void record_stage_impact(WorldState* w) noexcept nogil:
+    """The stage has hit the ground: record where and how fast; the landing ends."""
+    cdef const double* v = w.stage.velocity_S_mps
+    cdef int i
     w.rec.stage_impact_time_s = w.time_s
     for i in range(3):
         w.rec.stage_impact_position_S_m[i] = w.stage.position_S_m[i]

@@ -28,7 +28,7 @@ E. Tilt and body rate at touchdown (as the step that touched began), the most
    it leans after on the ground, its lean over a footpad edge (_stage.pxd).
 """
 
-from libc.math cimport cos, fabs, isnan, lround, sin, sqrt, M_PI
+from libc.math cimport cos, fabs, isnan, lround, sin, M_PI
 from libc.stdint cimport uint32_t
 
 from hilander.controller._attitude cimport ENGINE_MAX, AttitudeParams, attitude_torque, allocate
@@ -39,7 +39,7 @@ from hilander.sim._rigid cimport (
 )
 from hilander.sim._types cimport WorldParams, WorldState, Terrain, Body, TickConstants
 from hilander.sim._plant cimport (
-    add_drag, add_contact, bridle, record_touchdown, settle, terrain_height,
+    add_drag, add_contact, bridle, record_stage_impact, record_touchdown, settle, terrain_height,
 )
 from hilander.sim._stage cimport (
     fmin, fmax, rotation, turn, turn_back, cross, tilt_of, norm3, dry_mass_kg, mass_now,
@@ -354,21 +354,15 @@ cdef void watch_attitude(WorldState* w, bint first, const double q0[4],
 cdef void check_impact6(WorldState* w, const WorldParams* p, const Terrain* t) noexcept nogil:
     """The stage's bottom (on its axis) on the ground: its impact ends the landing."""
     cdef Body b
-    cdef const double* v = w.stage.velocity_S_mps
     cdef const double* r = w.stage.position_S_m
     cdef double reach = p.descent_stage_bottom_m
-    cdef int i
     if r[2] - reach > (t.gradient[0] * r[0] + t.gradient[1] * r[1] + t.relief_max_m
                        + reach * (fabs(t.gradient[0]) + fabs(t.gradient[1]))):
         return                                   # high up: the bottom cannot touch
     point(w, 0.0, 0.0, -p.descent_stage_bottom_m, &b)
     if b.position_S_m[2] > terrain_height(t, b.position_S_m[0], b.position_S_m[1]):
         return
-    w.rec.stage_impact_time_s = w.time_s
-    for i in range(3):
-        w.rec.stage_impact_position_S_m[i] = w.stage.position_S_m[i]
-    w.rec.stage_impact_speed_mps = sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2])
-    w.done = 1
+    record_stage_impact(w)
 
 
 cdef void sixdof_step(WorldState* w, const WorldParams* p, const Terrain* t,
