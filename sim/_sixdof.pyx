@@ -16,17 +16,16 @@ B. Engines: one throttle each, lagged toward its command within floor and
    misalignment, mismatch), once per tick; each step sums them with the
    throttles (linear in them). Engine-out stops the last; the frame counts
    engines_rated_out then (hilander.sim.sixdof: what the others can give).
-C. The world's attitude loop, once per control tick, stands in for the
-   flight software's: attitude_torque toward the law's (tilt-clamped) thrust
-   direction and allocate on the NOMINAL layout and centre of mass, on the
-   true attitude and rates; what torque the engines cannot give goes to
-   reaction control, bounded by rcs_torque_max_Nm.
+C. The world's attitude loop, each control tick and as a command takes effect:
+   attitude_torque toward the law's (tilt-clamped) thrust direction, allocate on
+   the NOMINAL layout and centre of mass, the true state; the rest to reaction
+   control (rcs_torque_max_Nm); no torque once engines are cut or it stands.
 D. Contact: each footpad (legs) or the stowed rover's wheels is a
    body-fixed point; the 3-DOF contact force acts there (force and torque),
    so a lander can tip. The bridle pulls at the reference point; drag at the
    centre of mass.
-E. Tilt and body rate at touchdown (as the step that touched began), and the
-   most the stage leans after it on the ground (tip-over, result_sixdof.py).
+E. Tilt and body rate at touchdown (as the step that touched began), the most
+   it leans after on the ground, its lean over a footpad edge (_stage.pxd).
 """
 
 from libc.math cimport cos, fabs, isnan, lround, sin, sqrt, M_PI
@@ -143,9 +142,10 @@ cdef void sixdof_attitude(WorldState* w, const WorldParams* p) noexcept nogil:
     cdef double f
     cdef int i, working = p.engine_count - (p.engines_out if w.time_s >= p.engine_out_time_s else 0)
     cdef uint32_t ok = (1u << working) - 1u
+    cdef bint hold = not w.engines_off and (isnan(w.rec.touchdown_time_s) or not w.rover_attached)
     update_mass(w, p)
     for i in range(3):
-        a.inertia_B_kg_m2[i] = w.mass.inertia_B_kg_m2[4 * i]
+        a.inertia_B_kg_m2[i] = w.mass.inertia_B_kg_m2[4 * i] * hold   # 0: no torque asked
         a.com_B_m[i] = (w.mass.com_B_m[i]
                         - p.descent_stage_dry_mass_kg * p.com_offset_B_m[i] / w.mass.mass_kg)
         achieved[i] = 0.0
@@ -161,8 +161,8 @@ cdef void sixdof_attitude(WorldState* w, const WorldParams* p) noexcept nogil:
         engine_wrench(&p.engines_nominal, w.engine_throttle_cmd, ones, a.com_B_m,
                       force_B, achieved)
     for i in range(3):
-        w.rcs_torque_B_Nm[i] = fmin(p.rcs_torque_max_Nm,
-                                    fmax(-p.rcs_torque_max_Nm, torque[i] - achieved[i]))
+        w.rcs_torque_B_Nm[i] = fmin(p.rcs_torque_max_Nm * hold,
+                                    fmax(-p.rcs_torque_max_Nm * hold, torque[i] - achieved[i]))
 
 
 cdef double engine_target(WorldState* w, const WorldParams* p, int i, bint on) noexcept nogil:
@@ -217,7 +217,7 @@ cdef void engines6(WorldState* w, const WorldParams* p, const TickConstants* k,
             wrench[j] += w.engine_throttle[i] * w.engine_wrench_B[i][j]
     if p.pulse_period_steps > 0:
         w.pulse_step = (w.pulse_step + 1) % p.pulse_period_steps
-    w.throttle = total / n
+    w.throttle = total / (working if working > 0 else n)  # the running ones, as 3-DOF's
     for j in range(3):
         force_B[j] = wrench[j] if w.propellant_kg > 0.0 else 0.0
         torque_B[j] = wrench[3 + j] if w.propellant_kg > 0.0 else 0.0

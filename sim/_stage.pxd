@@ -4,7 +4,9 @@ rotation matrix, the state of its body-fixed points and its mass
 properties. Inline functions only: a declarations-only module, nothing to
 import at run time."""
 
-from libc.math cimport acos, sqrt
+from libc.math cimport acos, atan2, cos, sin, sqrt, M_PI, NAN
+
+from hilander.controller._law cimport LANDING_LEGS
 
 from hilander.sim._rigid cimport MassProperties, mass_properties, point_state
 from hilander.sim._types cimport WorldParams, WorldState, Body
@@ -116,3 +118,27 @@ cdef inline void sync_points(WorldState* w, const WorldParams* p) noexcept nogil
     w.thrust_dir_S[0] = m[2]
     w.thrust_dir_S[1] = m[5]
     w.thrust_dir_S[2] = m[8]
+
+
+cdef inline double lean_rad(const WorldState* w, const WorldParams* p) noexcept nogil:
+    """A legged lander's lean over its support polygon (the tip-over verdict,
+    result_sixdof.py): the centre of mass projected along the vertical onto the
+    footpads' plane, its reach past the axis toward the nearest edge's normal,
+    as an angle over its height above that plane; atan(r cos(pi/n) / h), the
+    stability angle, as it stands over an edge; pi once past 90 deg of tilt
+    (NaN but on legs)."""
+    cdef double m[9]
+    cdef double h = w.mass.com_B_m[2] + p.rover_stowed_offset_m
+    cdef double x, y, phi, most = -1e300
+    cdef int i
+    if p.landing_system != LANDING_LEGS:
+        return NAN
+    rotation(w.body.q_SB, m)                     # the site's up in body axes: (m6, m7, m8)
+    if m[8] <= 0.0:
+        return M_PI
+    x = w.mass.com_B_m[0] - h * m[6] / m[8]
+    y = w.mass.com_B_m[1] - h * m[7] / m[8]
+    for i in range(p.leg_count):
+        phi = (2 * i + 1) * M_PI / p.leg_count
+        most = fmax(most, x * cos(phi) + y * sin(phi))
+    return atan2(most, h)

@@ -150,6 +150,7 @@ cdef struct Records:
     double touchdown_tilt_rad            # 6-DOF: the stage at touchdown (NaN before)
     double touchdown_rate_radps
     double tilt_max_after_touchdown_rad  # 6-DOF: the most it leaned once down
+    double lean_rad                      # 6-DOF legs: the lean over a support edge, now
 
 cdef struct WorldState:
     int64_t step

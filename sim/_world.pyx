@@ -45,6 +45,7 @@ from hilander.sim._plant cimport (
 )
 from hilander.sim._sensors cimport sensors_start, sensors_sample, world_sense
 from hilander.sim._sixdof cimport sixdof_start, sixdof_attitude, sixdof_orient, sixdof_step
+from hilander.sim._stage cimport lean_rad
 
 cdef double STOWED_CONTACT_END_S = 2.0
 cdef double SIXDOF_CONTACT_END_S = 5.0   # 6-DOF: long enough to see a lander tip over
@@ -136,20 +137,29 @@ cdef inline bint state_finite(const WorldState* w) noexcept nogil:
     return isfinite(s)
 
 
+cdef bint apply_due(WorldState* w, const WorldParams* p) noexcept nogil:
+    """The commands due by this step, in order; whether there were any."""
+    cdef bint any = 0
+    while w.queue_count > 0 and w.queue_due[w.queue_head] <= w.step:
+        apply_command(w, p, &w.queue[w.queue_head])
+        w.queue_head = (w.queue_head + 1) % COMMAND_QUEUE_SIZE
+        w.queue_count -= 1
+        any = 1
+    return any
+
+
 cdef void world_advance(WorldState* w, const WorldParams* p, const Terrain* t,
                         int32_t steps) noexcept nogil:
     """Run the plant for `steps` plant steps (one control tick). A state gone
     non-finite ends the landing there (design D)."""
     cdef TickConstants constants
     cdef int _, i
+    cdef bint applied
     tick_constants(w, p, &constants)
     for _ in range(steps):
-        while w.queue_count > 0 and w.queue_due[w.queue_head] <= w.step:
-            apply_command(w, p, &w.queue[w.queue_head])
-            w.queue_head = (w.queue_head + 1) % COMMAND_QUEUE_SIZE
-            w.queue_count -= 1
+        applied = apply_due(w, p)
         if p.six_dof:
-            if _ == 0:
+            if _ == 0 or applied:               # a command allocated as it takes effect
                 sixdof_attitude(w, p)
             sixdof_step(w, p, t, &constants)
         else:
@@ -174,6 +184,8 @@ cdef void world_advance(WorldState* w, const WorldParams* p, const Terrain* t,
     w.tick += 1
     for i in range(3):
         w.rec.rover_position_S_m[i] = w.rover.position_S_m[i]
+    if p.six_dof and not isnan(w.rec.touchdown_time_s):
+        w.rec.lean_rad = lean_rad(w, p)          # the lean that persists: the last tick's
 
 
 cdef void world_record(const WorldState* w, const WorldParams* p, const Terrain* t,
@@ -240,6 +252,7 @@ cdef void nan_records(WorldState* w) noexcept nogil:
     w.rec.touchdown_tilt_rad = NAN
     w.rec.touchdown_rate_radps = NAN
     w.rec.tilt_max_after_touchdown_rad = NAN
+    w.rec.lean_rad = NAN
     for i in range(3):
         w.rec.touchdown_velocity_S_mps[i] = NAN
         w.rec.touchdown_position_S_m[i] = NAN

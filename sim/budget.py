@@ -113,8 +113,31 @@ def flight_error(s: Scenario) -> str | None:
     return (
         hazard_error(t.size_m, t.resolution_m, s.vehicle.rover_footprint_m)
         or telemetry_error(s.sim.max_time_s, s.vehicle.control_rate_Hz)
-        or integration_error(s.vehicle, s.sim.plant_rate_Hz)
+        or integration_error(s.vehicle, s.sim.plant_rate_Hz, s.sim.dynamics == "6dof")
+        or (attitude_error(s.vehicle) if s.sim.dynamics == "6dof" else None)
     )
+
+
+# The world's attitude loop (6-DOF) at its natural frequency: at most half the
+# engines' lag corner (1 / throttle_time_constant_s) and a tenth of the control
+# rate in rad/s, so the lag and the once-a-tick loop cost it little phase
+# (hilander choice).
+ATTITUDE_LAG_FRACTION = 0.5
+ATTITUDE_SAMPLE_FRACTION = 0.1
+
+
+def attitude_error(v: VehicleParams) -> str | None:
+    """Why the world's attitude loop cannot fly at attitude_bandwidth_radps, or None."""
+    lag = ATTITUDE_LAG_FRACTION / v.throttle_time_constant_s
+    sample = ATTITUDE_SAMPLE_FRACTION * 2.0 * math.pi * v.control_rate_Hz
+    if v.attitude_bandwidth_radps > min(lag, sample):
+        return (
+            f"[vehicle] attitude_bandwidth_radps = {v.attitude_bandwidth_radps:g}: over "
+            f"{min(lag, sample):.3g} rad/s, half the engines' lag corner "
+            f"(1 / throttle_time_constant_s = {1.0 / v.throttle_time_constant_s:.3g}) or a "
+            f"tenth of 2 pi control_rate_Hz ({2.0 * math.pi * v.control_rate_Hz:.3g} rad/s)"
+        )
+    return None
 
 
 def check_flight(s: Scenario) -> Scenario:
@@ -136,8 +159,40 @@ def _spring_load(k: float, c: float, m: float, h: float) -> float:
     return (h * h * k + 2.0 * h * c) / m
 
 
-def integration_error(v: VehicleParams, plant_rate_Hz: float) -> str | None:
-    """Why the plant step cannot integrate the vehicle's springs, or None."""
+def inertia_error(v: VehicleParams) -> str | None:
+    """Why no body has the stage's principal moments (6-DOF), or None: each is
+    at most the sum of the other two."""
+    a, b, c = sorted(v.stage_inertia_kg_m2)
+    if c > a + b:
+        moments = ", ".join(f"{x:g}" for x in v.stage_inertia_kg_m2)
+        return (
+            f"[vehicle] stage_inertia_kg_m2 = [{moments}]: no body has these principal moments "
+            f"(each must be at most the sum of the other two)"
+        )
+    return None
+
+
+def _turning_springs(v: VehicleParams, h: float) -> list[tuple[str, float]]:
+    """6-DOF: the springs that turn the stage, on its smallest principal moment
+    (propellant only adds to it): the footpads all down about a horizontal axis
+    (n k r^2 / 2), the bridle at the stage's centre of mass's offset from its
+    attachment (the reference point; the tank's offset added, as it drains)."""
+    moment = min(v.stage_inertia_kg_m2)
+    if v.legged:
+        arm2 = 0.5 * v.leg_count * v.leg_radius_m**2
+        k, c = arm2 * v.contact_stiffness_N_per_m, arm2 * v.contact_damping_N_s_per_m
+        return [("contact", _spring_load(k, c, moment, h))]
+    com = [a + b for a, b in zip(v.stage_com_m, v.com_offset_m, strict=True)]
+    arm = math.hypot(*com) + math.hypot(*v.tank_com_m)
+    k, c = arm * arm * v.bridle_stiffness_N_per_m, arm * arm * v.bridle_damping_N_s_per_m
+    return [("bridle", _spring_load(k, c, moment, h))]
+
+
+def integration_error(v: VehicleParams, plant_rate_Hz: float, six_dof: bool = False) -> str | None:
+    """Why the plant step cannot integrate the vehicle's springs, or None; in
+    6-DOF also their turning modes and the stage's inertia."""
+    if six_dof and (reason := inertia_error(v)):
+        return reason
     h = 1.0 / plant_rate_Hz
     stage = v.descent_stage_dry_mass_kg
     springs = []
@@ -150,12 +205,15 @@ def integration_error(v: VehicleParams, plant_rate_Hz: float) -> str | None:
         springs.append(("bridle", _spring_load(k, c, mass, h)))
         k, c = v.contact_stiffness_N_per_m, v.contact_damping_N_s_per_m
         springs.append(("contact", _spring_load(k, c, v.rover_mass_kg, h)))
-    for name, load in springs:
+    turning = _turning_springs(v, h) if six_dof else []
+    masses = [(*s, "masses", "k/m", "c/m") for s in springs]
+    moments = [(*s, "moments", "k r^2/I", "c r^2/I") for s in turning]
+    for name, load, what, k_per, c_per in masses + moments:
         if load > STIFFNESS_MARGIN:
             return (
                 f"[vehicle] {name}_stiffness_N_per_m and {name}_damping_N_s_per_m are too stiff "
-                f"for the masses at plant_rate_Hz = {plant_rate_Hz:g} (h^2 k/m + 2 h c/m = "
-                f"{load:.3g}, over {STIFFNESS_MARGIN:g}): raise the masses or the plant rate"
+                f"for the {what} at plant_rate_Hz = {plant_rate_Hz:g} (h^2 {k_per} + 2 h {c_per} "
+                f"= {load:.3g}, over {STIFFNESS_MARGIN:g}): raise the {what} or the plant rate"
             )
     return None
 

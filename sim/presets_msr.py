@@ -24,7 +24,7 @@ direction_B in the body frame B, whose origin is each dict's reference point
 import math
 from typing import Any
 
-from hilander.sim.presets_legs import LEGGED_BASE, LEGGED_LAW, LEGGED_LIMITS
+from hilander.sim.presets_legs import LEGGED_BASE, LEGGED_LAW, legged_limits
 from hilander.sim.presets_msl import M2020_VEHICLE, MSL_LIMITS
 from hilander.sim.shapes import box_inertia, cylinder_inertia
 
@@ -165,8 +165,7 @@ MSR_SRL_VEHICLE: dict[str, Any] = {
 }
 
 MSR_SRL_LIMITS: dict[str, Any] = {
-    **LEGGED_LIMITS,
-    "tip_over_tilt_rad": math.atan(2.5 * math.cos(math.pi / 4) / 1.4),  # 51.6° (R)
+    **legged_limits(MSR_SRL_VEHICLE),  # its stability angle, 51.6° (R)
     # Inside the 60 m landing zone (§2.1, A/B), around its centre, the target.
     "site_miss_max_m": MSR_LANDING_ZONE_RADIUS_M,
 }

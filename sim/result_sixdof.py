@@ -4,9 +4,13 @@ stage's attitude at touchdown, and a legged lander's tip-over.
 The stage must touch down within touchdown_tilt_max_rad of vertical and
 turning slower than touchdown_rate_max_radps (a sky crane: the stage as the
 rover's wheels touch; a lander: as its first footpad does). A legged lander
-that leans past its stability angle, tip_over_tilt_rad, after touchdown has
-tipped over. A sky crane's rover is a point mass in this version: no
-tip-over is judged for it.
+has tipped over when, at the end (the state that persists: a lean that
+recovers is not a tip-over), it leans over an edge of its support polygon
+past its stability angle, tip_over_tilt_rad (lean_rad: the centre of mass
+projected along the vertical onto the footpads' plane, its reach toward the
+nearest edge over its height; on any slope, past the angle of a vehicle's
+own geometry is the centre of mass outside the support polygon). A sky
+crane's rover is a point mass in this version: no tip-over is judged for it.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ def attitude(landing: Landing) -> Attitude | None:
         touchdown_tilt_rad=_num(rec["touchdown_tilt_rad"]),
         touchdown_rate_radps=_num(rec["touchdown_rate_radps"]),
         tilt_max_after_touchdown_rad=_num(rec["tilt_max_after_touchdown_rad"]),
+        lean_rad=_num(rec["lean_rad"]),
         tilt_max_rad=_num(float(tilt.max())) if len(tilt) else None,
         rate_max_radps=_num(float(rate.max())) if len(rate) else None,
     )
@@ -62,12 +67,13 @@ def sixdof_violations(summary: LandingSummary, lim: Limits) -> list[Violation]:
             f"over {lim.touchdown_rate_max_radps:g} rad/s"
         )
         out.append(("touchdown_rate", text))
-    lean = a.tilt_max_after_touchdown_rad
+    lean = a.lean_rad
     legged = summary.scenario.landing_system == "legs"
     if legged and lean is not None and lean > lim.tip_over_tilt_rad:
         text = (
-            f"lander tipped over: leaned {math.degrees(lean):.1f} deg after touchdown, past "
-            f"its stability angle of {math.degrees(lim.tip_over_tilt_rad):.1f} deg"
+            f"lander tipped over: it stays leaning {math.degrees(lean):.1f} deg over its "
+            f"support polygon's edge, past its stability angle of "
+            f"{math.degrees(lim.tip_over_tilt_rad):.1f} deg"
         )
         out.append(("tip_over", text))
     return out

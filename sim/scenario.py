@@ -31,6 +31,7 @@ from hilander.sim.settings import (
     TerrainParams,
     WindParams,
 )
+from hilander.sim.shapes import stability_angle_rad
 from hilander.sim.sixdof import check_dynamics
 from hilander.sim.tomlread import is_file, read_text
 from hilander.sim.tomlread import parse as parse_toml
@@ -150,12 +151,23 @@ def parse_scenario(text: str, source: str) -> Scenario:
         environment=environment,
         faults=_load_defaulted(FaultParams, data, "faults", source),
         limits=load_params(
-            Limits, _table(data, "limits", source), preset["limits"], source, "limits"
+            Limits, _table(data, "limits", source), _limits(preset, vehicle), source, "limits"
         ),
         sim=sim,
         source=source,
     )
     return _with_dispersions(scenario, data, source)
+
+
+def _limits(preset: dict[str, Any], vehicle: VehicleParams) -> dict[str, Any]:
+    """The preset's limits; a legged lander's stability angle its own, from the
+    vehicle as resolved (leg count and radius, the footpads' depth under the
+    centre of mass), unless [limits] sets it."""
+    if vehicle.landing_system != "legs":
+        return dict(preset["limits"])
+    height_m = vehicle.rover_stowed_offset_m + vehicle.stage_com_m[2]
+    angle = stability_angle_rad(vehicle.leg_count, vehicle.leg_radius_m, height_m)
+    return {**preset["limits"], "tip_over_tilt_rad": angle}
 
 
 def _initial(data: dict[str, Any], preset: str, source: str) -> InitialState:

@@ -209,7 +209,7 @@ def sixdof_params(s: Scenario) -> dict[str, Any]:
     positions, directions = nominal_engines(v)
     positions, directions = positions[:count], directions[:count]
     true_directions = misaligned(directions, v.engine_misalignment_sigma_rad, rng)
-    mismatch = 1.0 + v.thrust_mismatch_sigma * rng.standard_normal(count)
+    mismatch = np.maximum(0.0, 1.0 + v.thrust_mismatch_sigma * rng.standard_normal(count))
     scale = [float(x) * s.faults.thrust_scale for x in mismatch] + [0.0] * (ENGINE_MAX - count)
     nominal = layout(v, positions, directions)
     attitude = {

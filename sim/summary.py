@@ -135,11 +135,13 @@ class SimFigures(Record):
 class Attitude(Record):
     """6-DOF: the descent stage's attitude (present when [sim] dynamics = "6dof"):
     tilt from vertical and body rate as it touched down, the most it leaned
-    after (tip-over), and the most over the whole landing."""
+    after, its lean over its support polygon's edge at the end (legs: the
+    tip-over verdict, result_sixdof.py), and the most over the whole landing."""
 
     touchdown_tilt_rad: Number
     touchdown_rate_radps: Number
     tilt_max_after_touchdown_rad: Number
+    lean_rad: Number
     tilt_max_rad: Number
     rate_max_radps: Number
 

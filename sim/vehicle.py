@@ -305,7 +305,7 @@ class Limits:
     )
     tip_over_tilt_rad: float = param(
         unit="rad",
-        doc="6-DOF: stability angle, the tilt after touchdown that tips it",
+        doc="6-DOF: stability angle, the lean over a support edge; legs: from the vehicle",
         gt=0,
         le=math.pi,
     )

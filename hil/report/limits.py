@@ -183,7 +183,7 @@ def _attitude(s: LandingSummary, lim: Limits) -> list[Bound]:
     ]
     kinds_of = ["touchdown_tilt", "touchdown_rate"]
     if s.scenario.landing_system == "legs":
-        lean = a.tilt_max_after_touchdown_rad
+        lean = a.lean_rad
         rows.append(("lean after touchdown (tip-over)", "rad", lean, lim.tip_over_tilt_rad))
         kinds_of.append("tip_over")
     return [

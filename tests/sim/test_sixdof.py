@@ -161,7 +161,7 @@ def test_the_judge_calls_a_lean_past_the_stability_angle_a_tip_over() -> None:
     summary = summarize(fly(scenario))
     assert summary.attitude is not None and "tip_over" not in summary.violation_kinds
     limit = scenario.limits.tip_over_tilt_rad
-    leaned = dataclasses.replace(summary.attitude, tilt_max_after_touchdown_rad=limit + 0.01)
+    leaned = dataclasses.replace(summary.attitude, lean_rad=limit + 0.01)
     found = sixdof_violations(dataclasses.replace(summary, attitude=leaned), scenario.limits)
     assert [kind for kind, _ in found] == ["tip_over"]
     assert "past its stability angle" in found[0][1]

@@ -161,7 +161,7 @@ def test_a_6dof_landing_has_its_attitude_rows_and_a_tip_over_fails_its_row() -> 
     ):
         assert isinstance(names[name][4], Flag) and names[name][4].text == "pass"
     assert summary.attitude is not None
-    leaned = dataclasses.replace(summary.attitude, tilt_max_after_touchdown_rad=3.0)
+    leaned = dataclasses.replace(summary.attitude, lean_rad=3.0)
     tipped = dataclasses.replace(
         summary, attitude=leaned, violation_kinds=["tip_over"], violations=["tipped over"]
     )
