@@ -10,10 +10,14 @@ C. A primal active set from a held set (cold: none held) with the free engines a
    mid-throttle: solve the free engines' least squares nearest the current throttles, the
    held ones fixed; step toward it, holding the first engine to reach a bound (lowest index
    on a tie); if none does, free the held engine whose gradient most wants it inside (above
-   ALLOCATE_TOLERANCE of its scale), or stop. At most ALLOCATE_ITERATIONS_MAX solves, else
-   ALLOCATE_ITERATION_LIMIT. A warm start (the previous call's held set) takes the same path
-   from a set that is usually already right: one solve, or two where one engine comes to or
-   leaves a bound; a wrong one is undone by the same test, an engine at a time.
+   ALLOCATE_TOLERANCE of its scale), or stop. Stop too (float32 rounding only, as measured)
+   where the engine just freed is held again at its bound by a zero-length step (its
+   gradient test and the solve disagree by rounding), and on a cycle (a held set and
+   throttles after a step that held none seen before, Brent's detection). At most
+   ALLOCATE_ITERATIONS_MAX solves, else ALLOCATE_ITERATION_LIMIT. A warm start (the previous
+   call's held set) takes the same path from a set that is usually already right: one solve,
+   or two where one engine comes to or leaves a bound; a wrong one is undone by the same
+   test, an engine at a time.
 D. The solve: M + diag(ridge), M = B B^T (B = W A_F), by Cholesky, iterated until the step's
    change stops shrinking, at most ALLOCATE_PASSES times. M of full rank (pivots
    above ALLOCATE_PIVOT): ALLOCATE_EXACT x each row's own diagonal (exact, weak axes too); else
@@ -281,18 +285,63 @@ cdef void start(Work* w, const AllocateHeld* held, double* u) noexcept nogil:
                 w.lo if w.state[i] == FLOOR else w.hi if w.state[i] == CEILING else 0.0)
 
 
+cdef void held_masks(const Work* w, AllocateHeld* held) noexcept nogil:
+    """The engines held at their floor and at their ceiling."""
+    cdef int i
+    held.floor = held.ceiling = 0
+    for i in range(w.n):
+        if w.state[i] == FLOOR:
+            held.floor |= 1u << i
+        elif w.state[i] == CEILING:
+            held.ceiling |= 1u << i
+
+
+cdef struct Seen:                           # Brent's cycle detection (design C)
+    double u[ENGINE_MAX]
+    AllocateHeld held                       # {~0, ~0}: none yet (no engine is in both)
+    int count, power
+
+
+cdef bint repeated(const Work* w, const double* u, Seen* s) noexcept nogil:
+    """True if this state (after a step that held no engine) came before: the active set
+    is a function of its state, so it repeats for ever; keeps one, renewed at powers of 2."""
+    cdef AllocateHeld now
+    cdef int i = 0
+    held_masks(w, &now)
+    if now.floor == s.held.floor and now.ceiling == s.held.ceiling:
+        while i < w.n and u[i] == s.u[i]:
+            i += 1
+        if i == w.n:
+            return True
+    s.count += 1
+    if s.count == s.power:
+        s.held, s.count, s.power = now, 0, 2 * s.power
+        for i in range(w.n):
+            s.u[i] = u[i]
+    return False
+
+
 cdef uint32_t active_set(Work* w, double* u, int32_t* iterations) noexcept nogil:
     """The active set (design C); the ALLOCATE_ITERATION_LIMIT bit if it ran out."""
     cdef double z[ENGINE_MAX]
-    cdef int j
+    cdef Seen seen
+    cdef int j, freed = -1, side = FREE
+    seen.held.floor = seen.held.ceiling = 0xFFFFFFFFu
+    seen.count, seen.power = 0, 1
     while iterations[0] < ALLOCATE_ITERATIONS_MAX:
         iterations[0] += 1
         free_solve(w, u, z)
-        if not step(w, u, z):
-            j = most_violated(w, u)
-            if j < 0:
+        if step(w, u, z):
+            if freed >= 0 and w.state[freed] == side:     # held again: a zero-length step
                 return 0
-            w.state[j] = FREE
+            freed = -1
+            continue
+        if repeated(w, u, &seen):
+            return 0
+        j = most_violated(w, u)
+        if j < 0:
+            return 0
+        freed, side, w.state[j] = j, w.state[j], FREE
     return ALLOCATE_ITERATION_LIMIT
 
 
@@ -300,16 +349,12 @@ cdef uint32_t finish(const Work* w, const double* u, uint32_t ok, uint32_t bits,
                      double* throttle, AllocateHeld* held) noexcept nogil:
     """The throttles, the held set and the result bits (design E on overflow)."""
     cdef int i
-    held.floor = held.ceiling = 0
     for i in range(w.n):
         if not isfinite(u[i]):                  # huge inputs overflowed
             held.floor = held.ceiling = 0
             return at_floor(w, ok, throttle)
         throttle[i] = u[i]
-        if w.state[i] == FLOOR:
-            held.floor |= 1u << i
-        elif w.state[i] == CEILING:
-            held.ceiling |= 1u << i
+    held_masks(w, held)
     if held.floor | held.ceiling:
         bits |= ALLOCATE_SATURATED
     return bits | short_bits(w, u)

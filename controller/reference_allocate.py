@@ -289,6 +289,47 @@ def held_set(w: Work) -> Held:
     return floor, sum(1 << i for i, s in enumerate(w.state) if s == CEILING)
 
 
+class Seen:
+    """One state after a step that held no engine (held set, throttles), renewed at powers
+    of two (Brent's cycle detection): the active set is a function of its state, so if one
+    comes back it repeats for ever (rounding, float32 only as measured)."""
+
+    def __init__(self) -> None:
+        self.held: Held | None = None
+        self.u: Vec = []
+        self.count, self.power = 0, 1
+
+    def repeated(self, w: Work, u: Vec) -> bool:
+        now = held_set(w)
+        if now == self.held and all(u[i] == self.u[i] for i in range(len(u))):
+            return True
+        self.count += 1
+        if self.count == self.power:
+            self.held, self.u, self.count, self.power = now, list(u), 0, 2 * self.power
+        return False
+
+
+def active_set(w: Work, u: Vec) -> tuple[int, int]:
+    """The active set from w's held set (design C): (0 or ALLOCATE_ITERATION_LIMIT, solves);
+    0 too where the engine just freed is held again at its bound (a zero-length step) or
+    on a cycle (Seen)."""
+    iterations, seen, freed, side = 0, Seen(), -1, FREE
+    while iterations < ALLOCATE_ITERATIONS_MAX:
+        iterations += 1
+        if step(w, u, free_solve(w, u)):
+            if freed >= 0 and w.state[freed] == side:
+                return 0, iterations
+            freed = -1
+            continue
+        if seen.repeated(w, u):
+            return 0, iterations
+        j = most_violated(w, u)
+        if j < 0:
+            return 0, iterations
+        freed, side, w.state[j] = j, w.state[j], FREE
+    return ALLOCATE_ITERATION_LIMIT, iterations
+
+
 def allocate_warm(
     e: EngineLayout,
     a: AttitudeParams,
@@ -310,15 +351,7 @@ def allocate_warm(
         return (*at_floor(lo, running), 0, COLD)
     w = setup(e, a, running, target)
     u = start(w, held)
-    bits, iterations = ALLOCATE_ITERATION_LIMIT, 0
-    while iterations < ALLOCATE_ITERATIONS_MAX:
-        iterations += 1
-        if not step(w, u, free_solve(w, u)):
-            j = most_violated(w, u)
-            if j < 0:
-                bits = 0
-                break
-            w.state[j] = FREE
+    bits, iterations = active_set(w, u)
     if not finite(u):  # huge inputs overflowed
         return (*at_floor(lo, running), iterations, COLD)
     if any(s in (FLOOR, CEILING) for s in w.state):

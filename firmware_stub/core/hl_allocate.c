@@ -1,6 +1,6 @@
 /* The engine allocator, a line-by-line port of controller/_allocate.pyx (declared in
  * hl_attitude.h, with its structs) */
-#include "hl_attitude.h"
+#include "hl_allocate_seen.h"
 
 #define ALLOCATE_PASSES 20
 #ifdef HL_REAL_DOUBLE
@@ -18,8 +18,6 @@
 #define ALLOCATE_TOLERANCE 1e-5
 #define ALLOCATE_SHORT 1e-4
 #endif
-
-enum { FREE = 0, FLOOR = -1, CEILING = 1, OFF = 2 };
 
 typedef struct {
     int n;                            /* engines considered */
@@ -283,16 +281,24 @@ static uint32_t at_floor(const work_t *w, uint32_t ok, hl_real *throttle)
 static uint32_t active_set(work_t *w, hl_real *u, int32_t *iterations)
 {
     hl_real z[HL_ENGINE_MAX];
-    int j;
+    hl_allocate_seen_t seen;
+    int j, freed = -1, side = FREE;
+    hl_allocate_seen_start(&seen);
     while (*iterations < HL_ALLOCATE_ITERATIONS_MAX) {
         *iterations += 1;
         free_solve(w, u, z);
-        if (!step(w, u, z)) {
-            j = most_violated(w, u);
-            if (j < 0)
+        if (step(w, u, z)) {
+            if (freed >= 0 && w->state[freed] == side) /* held again: a zero-length step */
                 return 0u;
-            w->state[j] = FREE;
+            freed = -1;
+            continue;
         }
+        if (hl_allocate_repeated(&seen, w->n, w->state, u))
+            return 0u; /* a cycle */
+        j = most_violated(w, u);
+        if (j < 0)
+            return 0u;
+        freed = j, side = w->state[j], w->state[j] = FREE;
     }
     return HL_ALLOCATE_ITERATION_LIMIT;
 }
@@ -317,18 +323,14 @@ static uint32_t finish(const work_t *w, const hl_real *u, uint32_t ok, uint32_t 
                        hl_real *throttle, hl_allocate_held_t *held)
 {
     int i;
-    held->floor = held->ceiling = 0u;
     for (i = 0; i < w->n; i++) {
         if (!isfinite(u[i])) { /* huge inputs overflowed */
             held->floor = held->ceiling = 0u;
             return at_floor(w, ok, throttle);
         }
         throttle[i] = u[i];
-        if (w->state[i] == FLOOR)
-            held->floor |= 1u << i;
-        else if (w->state[i] == CEILING)
-            held->ceiling |= 1u << i;
     }
+    hl_allocate_held_masks(w->n, w->state, held);
     if (held->floor | held->ceiling)
         bits |= HL_ALLOCATE_SATURATED;
     return bits | short_bits(w, u);

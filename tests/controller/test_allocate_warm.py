@@ -177,3 +177,19 @@ def test_a_slow_sweep_takes_one_solve_a_call_or_two_when_one_engine_changes(
         assert hot[k] <= 1 + 2 * changes[k], (k, hot[k], changes[k])
     assert sum(changes[1:]) > 0.05 * len(changes) and sum(hot[1:]) <= 1.2 * (len(hot) - 1)
     assert sum(cold[1:]) >= 4.0 * (len(cold) - 1)
+
+
+@given(st.integers(0, 40), st.integers(1, 12))
+def test_a_state_that_comes_back_is_seen_within_brents_bound(prefix: int, period: int) -> None:
+    """The cycle stop (ref.Seen, as _allocate.pyx's and hl_allocate.c's): over made-up
+    states, `prefix` distinct then a cycle of `period` (a state: a held set and throttles;
+    two differing only in the held set are not the same), it reports the first time a
+    state comes back at most 2 max(prefix, period) + 2 + period states in, never before."""
+    seen = ref.Seen()
+    for k in range(prefix + 2 * max(prefix, period) + 2 + period + 1):
+        index = k if k < prefix else prefix + (k - prefix) % period
+        state = [ref.FLOOR if index % 2 else ref.FREE, ref.CEILING]
+        w = ref.Work([], [], [], 0.0, 1.0, 1.0, state)
+        if seen.repeated(w, [float(index // 2), 1.0]):
+            break
+    assert prefix + period <= k <= 2 * max(prefix, period) + 2 + period
