@@ -58,6 +58,7 @@ EXTENSIONS = [
     extension("_touchdown", "controller"),
     extension("_throttle", "controller"),
     extension("_airbags", "controller"),
+    extension("_allocate", "controller"),
     extension("_attitude", "controller"),
     extension("_law", "controller"),
     extension("_core", "controller"),

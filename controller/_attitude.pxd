@@ -41,6 +41,11 @@ cdef struct AttitudeParams:
     double damping_ratio
     double torque_priority               # weight of a torque row (N m) over the force row (N)
 
+# the allocator's held set, in and out of a warm start (bit i: engine i)
+cdef struct AllocateHeld:
+    uint32_t floor                       # held at throttle_min
+    uint32_t ceiling                     # held at throttle_max
+
 cdef void attitude_torque(const double q_SB[4], const double rate_B_radps[3],
                           const double thrust_dir_S[3], const AttitudeParams* a,
                           double torque_B_Nm[3]) noexcept nogil
@@ -54,3 +59,11 @@ cdef uint32_t allocate_counted(const EngineLayout* e, const AttitudeParams* a,
                                uint32_t engines_ok, double force_N,
                                const double torque_B_Nm[3], double throttle[ENGINE_MAX],
                                int32_t* iterations) noexcept nogil
+
+# allocate_counted() from the held set *held (the previous call's; {0, 0}: a cold start,
+# every engine free), which it updates to this call's; the same throttles as a cold start
+# wherever the allocation is unique (docs/law.md), usually in one or two solves
+cdef uint32_t allocate_warm(const EngineLayout* e, const AttitudeParams* a,
+                            uint32_t engines_ok, double force_N, const double torque_B_Nm[3],
+                            double throttle[ENGINE_MAX], AllocateHeld* held,
+                            int32_t* iterations) noexcept nogil

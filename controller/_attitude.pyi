@@ -14,3 +14,11 @@ def py_allocate(
     force_N: float,
     torque_B_Nm: Sequence[float],
 ) -> tuple[int, list[float], int]: ...
+def py_allocate_warm(
+    layout: dict[str, Any],
+    params: dict[str, Any],
+    engines_ok: int,
+    force_N: float,
+    torque_B_Nm: Sequence[float],
+    held: tuple[int, int],
+) -> tuple[int, list[float], int, tuple[int, int]]: ...

@@ -17,9 +17,10 @@ B. Engines: one throttle each, lagged toward its command within floor and
    throttles (linear in them). Engine-out stops the last; the frame counts
    engines_rated_out then (hilander.sim.sixdof: what the others can give).
 C. The world's attitude loop, each control tick and as a command takes effect:
-   attitude_torque toward the law's (tilt-clamped) thrust direction, allocate on
-   the NOMINAL layout and centre of mass, the true state; the rest to reaction
-   control (rcs_torque_max_Nm); no torque once engines are cut or it stands.
+   attitude_torque toward the law's (tilt-clamped) thrust direction, allocate_warm on
+   the NOMINAL layout and centre of mass, the true state, from the last tick's held set
+   (w.allocate_held); the rest to reaction control (rcs_torque_max_Nm); no torque once
+   engines are cut or it stands.
 D. Contact: each footpad (legs) or the stowed rover's wheels is a
    body-fixed point; the 3-DOF contact force acts there (force and torque),
    so a lander can tip. The bridle pulls at the reference point; drag at the
@@ -28,10 +29,12 @@ E. Tilt and body rate at touchdown (as the step that touched began), the most
    it leans after on the ground, its lean over a footpad edge (_stage.pxd).
 """
 
-from libc.math cimport cos, fabs, isnan, lround, sin, M_PI
-from libc.stdint cimport uint32_t
+from libc.math cimport cos, isnan, lround, sin, M_PI
+from libc.stdint cimport int32_t, uint32_t
 
-from hilander.controller._attitude cimport ENGINE_MAX, AttitudeParams, attitude_torque, allocate
+from hilander.controller._attitude cimport (
+    ENGINE_MAX, AttitudeParams, attitude_torque, allocate_warm,
+)
 from hilander.controller._law cimport LANDING_LEGS
 from hilander.sim._rigid cimport (
     MassProperties, mass_properties, rigid_step, engine_wrench,
@@ -43,7 +46,7 @@ from hilander.sim._plant cimport (
 )
 from hilander.sim._stage cimport (
     fmin, fmax, rotation, turn, turn_back, cross, tilt_of, norm3, dry_mass_kg, mass_now,
-    point_at, point, sync_points,
+    point_at, point, sync_points, out_of_reach, apply_at,
 )
 
 cdef double G0 = 9.80665       # standard gravity for Isp [m/s^2], exact
@@ -140,6 +143,7 @@ cdef void sixdof_attitude(WorldState* w, const WorldParams* p) noexcept nogil:
     cdef double achieved[3]
     cdef double ones[ENGINE_MAX]
     cdef double f
+    cdef int32_t iterations
     cdef int i, working = p.engine_count - (p.engines_out if w.time_s >= p.engine_out_time_s else 0)
     cdef uint32_t ok = (1u << working) - 1u
     cdef bint hold = not w.engines_off and (isnan(w.rec.touchdown_time_s) or not w.rover_attached)
@@ -155,9 +159,9 @@ cdef void sixdof_attitude(WorldState* w, const WorldParams* p) noexcept nogil:
         ones[i] = 1.0
     if not w.engines_off and w.propellant_kg > 0.0 and w.throttle_cmd > 0.0:
         f = fmin(p.throttle_max, fmax(p.throttle_min, w.throttle_cmd))
-        allocate(&p.engines_nominal, &a, ok,
-                 w.engines_active * f * p.engine_thrust_max_N * cos(p.cant_rad), torque,
-                 w.engine_throttle_cmd)
+        allocate_warm(&p.engines_nominal, &a, ok,
+                      w.engines_active * f * p.engine_thrust_max_N * cos(p.cant_rad), torque,
+                      w.engine_throttle_cmd, &w.allocate_held, &iterations)
         engine_wrench(&p.engines_nominal, w.engine_throttle_cmd, ones, a.com_B_m,
                       force_B, achieved)
     for i in range(3):
@@ -230,20 +234,6 @@ cdef void engines6(WorldState* w, const WorldParams* p, const TickConstants* k,
         w.rec.propellant_out_time_s = w.time_s
 
 
-cdef void apply_at(const WorldState* w, const Body* at, const double f[3], double fs[3],
-                   double ts[3]) noexcept nogil:
-    """Add the force f (site frame) acting at a point to the body's force and torque."""
-    cdef double r[3]
-    cdef double t[3]
-    cdef int i
-    for i in range(3):
-        r[i] = at.position_S_m[i] - w.body.position_S_m[i]
-        fs[i] += f[i]
-    cross(r, f, t)
-    for i in range(3):
-        ts[i] += t[i]
-
-
 cdef void contact_at(WorldState* w, const WorldParams* p, const Terrain* t, Body* at,
                      double fs[3], double ts[3], int bit) noexcept nogil:
     cdef double f[3]
@@ -264,8 +254,7 @@ cdef bint ground(WorldState* w, const WorldParams* p, const Terrain* t, const do
     cdef const double* r = w.stage.position_S_m
     cdef int i
     w.leg_contact = 0
-    if r[2] - reach > (t.gradient[0] * r[0] + t.gradient[1] * r[1] + t.relief_max_m
-                       + reach * (fabs(t.gradient[0]) + fabs(t.gradient[1]))):
+    if out_of_reach(t, r, reach):
         return 0                                 # high up: no point within reach can touch
     if p.landing_system != LANDING_LEGS:
         contact_at(w, p, t, &w.rover, fs, ts, 0)
@@ -356,8 +345,7 @@ cdef void check_impact6(WorldState* w, const WorldParams* p, const Terrain* t) n
     cdef Body b
     cdef const double* r = w.stage.position_S_m
     cdef double reach = p.descent_stage_bottom_m
-    if r[2] - reach > (t.gradient[0] * r[0] + t.gradient[1] * r[1] + t.relief_max_m
-                       + reach * (fabs(t.gradient[0]) + fabs(t.gradient[1]))):
+    if out_of_reach(t, r, reach):
         return                                   # high up: the bottom cannot touch
     point(w, 0.0, 0.0, -p.descent_stage_bottom_m, &b)
     if b.position_S_m[2] > terrain_height(t, b.position_S_m[0], b.position_S_m[1]):

@@ -1,15 +1,15 @@
 # cython: language_level=3
 """The stage as a rigid body, for the 6-DOF plant (_sixdof.pyx): its
-rotation matrix, the state of its body-fixed points and its mass
-properties. Inline functions only: a declarations-only module, nothing to
-import at run time."""
+rotation matrix, the state of its body-fixed points (and a force at one),
+its mass properties and its reach to the ground. Inline functions only: a
+declarations-only module, nothing to import at run time."""
 
-from libc.math cimport acos, atan2, cos, sin, sqrt, M_PI, NAN
+from libc.math cimport acos, atan2, cos, fabs, sin, sqrt, M_PI, NAN
 
 from hilander.controller._law cimport LANDING_LEGS
 
 from hilander.sim._rigid cimport MassProperties, mass_properties, point_state
-from hilander.sim._types cimport WorldParams, WorldState, Body
+from hilander.sim._types cimport WorldParams, WorldState, Body, Terrain
 
 
 cdef inline double fmin(double a, double b) noexcept nogil:
@@ -18,6 +18,13 @@ cdef inline double fmin(double a, double b) noexcept nogil:
 
 cdef inline double fmax(double a, double b) noexcept nogil:
     return a if a > b else b
+
+
+cdef inline bint out_of_reach(const Terrain* t, const double r[3], double reach) noexcept nogil:
+    """No point within reach of r (site frame) can touch the ground: r higher above the
+    terrain's plane than its relief and the plane's rise over the reach."""
+    return r[2] - reach > (t.gradient[0] * r[0] + t.gradient[1] * r[1] + t.relief_max_m
+                           + reach * (fabs(t.gradient[0]) + fabs(t.gradient[1])))
 
 
 cdef inline void rotation(const double q[4], double m[9]) noexcept nogil:
@@ -142,3 +149,17 @@ cdef inline double lean_rad(const WorldState* w, const WorldParams* p) noexcept 
         phi = (2 * i + 1) * M_PI / p.leg_count
         most = fmax(most, x * cos(phi) + y * sin(phi))
     return atan2(most, h)
+
+
+cdef inline void apply_at(const WorldState* w, const Body* at, const double f[3],
+                          double fs[3], double ts[3]) noexcept nogil:
+    """Add the force f (site frame) acting at a point to the body's force and torque."""
+    cdef double r[3]
+    cdef double t[3]
+    cdef int i
+    for i in range(3):
+        r[i] = at.position_S_m[i] - w.body.position_S_m[i]
+        fs[i] += f[i]
+    cross(r, f, t)
+    for i in range(3):
+        ts[i] += t[i]

@@ -1,7 +1,8 @@
 /* Attitude control and engine allocation, ported from controller/_attitude.pyx
  * (the structs of controller/_attitude.pxd, in hl_real; docs/law.md, "Attitude
  * and engines"). Pure functions over fixed-size structs: no allocation, bounded
- * loops (at most HL_ALLOCATE_ITERATIONS_MAX solves of a 4x4 system).
+ * loops (at most HL_ALLOCATE_ITERATIONS_MAX solves of a 4x4 system). The allocator is
+ * hl_allocate.c (from controller/_allocate.pyx).
  *
  * Body frame B: origin at the stage reference point, z along the thrust axis.
  * Quaternions are scalar first, q_SB turns a body vector into the site frame. */
@@ -38,6 +39,12 @@ typedef struct hl_attitude_params {
     hl_real torque_priority;    /* weight of a torque row (N m) over the force row (N) */
 } hl_attitude_params_t;
 
+/* the allocator's held set, in and out of a warm start (bit i: engine i) */
+typedef struct hl_allocate_held {
+    uint32_t floor;   /* held at throttle_min */
+    uint32_t ceiling; /* held at throttle_max */
+} hl_allocate_held_t;
+
 /* the body torque turning body z onto thrust_dir_S: quaternion error, rate damping */
 void hl_attitude_torque(const hl_real q_SB[4], const hl_real rate_B_radps[3],
                         const hl_real thrust_dir_S[3], const hl_attitude_params_t *a,
@@ -53,5 +60,13 @@ uint32_t hl_allocate_counted(const hl_engine_layout_t *e, const hl_attitude_para
                              uint32_t engines_ok, hl_real force_N,
                              const hl_real torque_B_Nm[3], hl_real throttle[HL_ENGINE_MAX],
                              int32_t *iterations);
+
+/* hl_allocate_counted() from the held set *held (the previous call's; {0, 0}: a cold
+ * start, every engine free), which it updates to this call's; the same throttles as a
+ * cold start wherever the allocation is unique (docs/law.md), usually in 1-2 solves */
+uint32_t hl_allocate_warm(const hl_engine_layout_t *e, const hl_attitude_params_t *a,
+                          uint32_t engines_ok, hl_real force_N, const hl_real torque_B_Nm[3],
+                          hl_real throttle[HL_ENGINE_MAX], hl_allocate_held_t *held,
+                          int32_t *iterations);
 
 #endif

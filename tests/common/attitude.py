@@ -151,6 +151,18 @@ engines_ok = st.one_of(
     st.integers(0, ALL),
 )
 
+# warm starts, held sets (floor mask, ceiling mask): cold, all held at the ceiling, all
+# at the floor, any two masks (an engine in both is held at its floor), the engines 0-3
+# at the ceiling
+starts = st.one_of(
+    st.just((0, 0)),
+    st.just((0, ALL)),
+    st.just((ALL, 0)),
+    st.tuples(st.integers(0, ALL), st.integers(0, ALL)),
+    st.just((0, 0xF)),
+)
+
+
 commands = st.tuples(
     engines_ok,
     st.floats(0.0, 1.3),

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from hilander.controller import reference_allocate as ref_allocate
 from hilander.controller import reference_attitude as ref
 from hilander.controller._attitude import py_allocate, py_attitude_torque
 from hilander.controller.reference_attitude import (
@@ -77,7 +78,7 @@ def compiled_torque(q: Any, rate: Any, d: Any, a: AttitudeParams) -> list[float]
 
 @pytest.fixture(params=["compiled", "reference"])
 def allocate(request: pytest.FixtureRequest) -> Allocate:
-    return compiled_allocate if request.param == "compiled" else ref.allocate
+    return compiled_allocate if request.param == "compiled" else ref_allocate.allocate
 
 
 @pytest.fixture(params=["compiled", "reference"])
@@ -92,7 +93,9 @@ def test_the_compiled_allocator_is_the_reference_bit_for_bit(
 ) -> None:
     e, a = case
     ok, force, torque = command(e, c)
-    assert compiled_allocate(e, a, ok, force, torque) == ref.allocate(e, a, ok, force, torque)
+    assert compiled_allocate(e, a, ok, force, torque) == ref_allocate.allocate(
+        e, a, ok, force, torque
+    )
 
 
 @settings(max_examples=200)
@@ -234,7 +237,7 @@ bad_floats = st.sampled_from([math.nan, math.inf, -math.inf, 1.0, -1.0])
 
 @pytest.mark.parametrize(
     ("allocate", "torque_law"),
-    [(compiled_allocate, compiled_torque), (ref.allocate, ref.attitude_torque)],
+    [(compiled_allocate, compiled_torque), (ref_allocate.allocate, ref.attitude_torque)],
     ids=["compiled", "reference"],
 )
 @settings(max_examples=100)
@@ -342,7 +345,7 @@ def test_a_tilt_step_settles_with_the_damping_asked(torque_law: Torque, zeta: fl
 
 @pytest.mark.parametrize(
     ("allocate", "torque_law"),
-    [(compiled_allocate, compiled_torque), (ref.allocate, ref.attitude_torque)],
+    [(compiled_allocate, compiled_torque), (ref_allocate.allocate, ref.attitude_torque)],
     ids=["compiled", "reference"],
 )
 def test_huge_inputs_overflow_to_the_safe_answers(allocate: Allocate, torque_law: Torque) -> None:
