@@ -15,12 +15,13 @@ B. Engines: one throttle each, lagged toward its command within floor and
    engine's wrench at full throttle, engine_wrench on the TRUE layout (seeded
    misalignment, mismatch), once per tick; each step sums them with the
    throttles (linear in them). Engine-out stops the last; the frame counts
-   engines_rated_out then (hilander.sim.sixdof: what the others can give).
+   engines_rated_out then (hilander.sim.sixdof: what the others can give). A stuck
+   engine ([faults] engine_stuck) holds its throttle until the engines are cut.
 C. The world's attitude loop, each control tick and as a command takes effect:
    attitude_torque toward the law's (tilt-clamped) thrust direction, allocate_warm on
    the NOMINAL layout and centre of mass, the true state, from the last tick's held set
-   (w.allocate_held); the rest to reaction control (rcs_torque_max_Nm); no torque once
-   engines are cut or it stands.
+   (w.allocate_held); a stuck engine's force and torque taken as given, it left out; the
+   rest to reaction control (rcs_torque_max_Nm); no torque once cut or standing.
 D. Contact: each footpad (legs) or the stowed rover's wheels is a
    body-fixed point; the 3-DOF contact force acts there (force and torque),
    so a lander can tip. The bridle pulls at the reference point; drag at the
@@ -46,7 +47,7 @@ from hilander.sim._plant cimport (
 )
 from hilander.sim._stage cimport (
     fmin, fmax, rotation, turn, turn_back, cross, tilt_of, norm3, dry_mass_kg, mass_now,
-    point_at, point, sync_points, out_of_reach, apply_at,
+    point_at, point, sync_points, out_of_reach, apply_at, stuck_engine, stuck_given,
 )
 
 cdef double G0 = 9.80665       # standard gravity for Isp [m/s^2], exact
@@ -141,11 +142,13 @@ cdef void sixdof_attitude(WorldState* w, const WorldParams* p) noexcept nogil:
     cdef double torque[3]
     cdef double force_B[3]
     cdef double achieved[3]
+    cdef double given[3]
     cdef double ones[ENGINE_MAX]
     cdef double f
     cdef int32_t iterations
     cdef int i, working = p.engine_count - (p.engines_out if w.time_s >= p.engine_out_time_s else 0)
-    cdef uint32_t ok = (1u << working) - 1u
+    cdef int stuck = stuck_engine(w, p) if p.engine_stuck_known else -1
+    cdef uint32_t ok = ((1u << working) - 1u) & ~((1u << stuck) if stuck >= 0 else 0u)
     cdef bint hold = not w.engines_off and (isnan(w.rec.touchdown_time_s) or not w.rover_attached)
     update_mass(w, p)
     for i in range(3):
@@ -159,9 +162,14 @@ cdef void sixdof_attitude(WorldState* w, const WorldParams* p) noexcept nogil:
         ones[i] = 1.0
     if not w.engines_off and w.propellant_kg > 0.0 and w.throttle_cmd > 0.0:
         f = fmin(p.throttle_max, fmax(p.throttle_min, w.throttle_cmd))
-        allocate_warm(&p.engines_nominal, &a, ok,
-                      w.engines_active * f * p.engine_thrust_max_N * cos(p.cant_rad), torque,
-                      w.engine_throttle_cmd, &w.allocate_held, &iterations)
+        stuck_given(p, stuck, a.com_B_m, force_B, given)   # a stuck engine's, as given
+        for i in range(3):
+            given[i] = torque[i] - given[i]
+        allocate_warm(&p.engines_nominal, &a, ok, w.engines_active * f * p.engine_thrust_max_N
+                      * cos(p.cant_rad) - force_B[2], given, w.engine_throttle_cmd,
+                      &w.allocate_held, &iterations)
+        if stuck >= 0:
+            w.engine_throttle_cmd[stuck] = p.engine_stuck_throttle
         engine_wrench(&p.engines_nominal, w.engine_throttle_cmd, ones, a.com_B_m,
                       force_B, achieved)
     for i in range(3):
@@ -207,7 +215,10 @@ cdef void engines6(WorldState* w, const WorldParams* p, const TickConstants* k,
     cdef double wrench[6]
     cdef int i, j, n = p.engines_true.count
     cdef int working = p.engine_count - (p.engines_out if w.time_s >= p.engine_out_time_s else 0)
+    cdef int stuck = stuck_engine(w, p)
     w.engines_active = p.engines_rated_out if w.time_s >= p.engine_out_time_s else p.engine_count
+    if stuck >= 0:
+        w.engines_active = p.engines_rated_stuck
     for i in range(6):
         wrench[i] = 0.0
     for i in range(n):
@@ -215,6 +226,8 @@ cdef void engines6(WorldState* w, const WorldParams* p, const TickConstants* k,
         w.engine_throttle[i] += (target - w.engine_throttle[i]) * k.throttle_alpha
         if i >= working:                        # a failed engine stops at once
             w.engine_throttle[i] = 0.0
+        elif i == stuck:                        # a stuck one goes to its throttle at once
+            w.engine_throttle[i] = p.engine_stuck_throttle
         flow += w.engine_throttle[i] * p.engine_thrust_scale[i]
         total += w.engine_throttle[i]
         for j in range(6):

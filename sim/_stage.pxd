@@ -1,14 +1,15 @@
 # cython: language_level=3
 """The stage as a rigid body, for the 6-DOF plant (_sixdof.pyx): its
 rotation matrix, the state of its body-fixed points (and a force at one),
-its mass properties and its reach to the ground. Inline functions only: a
+its mass properties, its reach to the ground and a stuck engine. Inline functions only: a
 declarations-only module, nothing to import at run time."""
 
 from libc.math cimport acos, atan2, cos, fabs, sin, sqrt, M_PI, NAN
 
 from hilander.controller._law cimport LANDING_LEGS
 
-from hilander.sim._rigid cimport MassProperties, mass_properties, point_state
+from hilander.controller._attitude cimport ENGINE_MAX
+from hilander.sim._rigid cimport MassProperties, mass_properties, point_state, engine_wrench
 from hilander.sim._types cimport WorldParams, WorldState, Body, Terrain
 
 
@@ -163,3 +164,26 @@ cdef inline void apply_at(const WorldState* w, const Body* at, const double f[3]
     cross(r, f, t)
     for i in range(3):
         ts[i] += t[i]
+
+
+cdef inline int stuck_engine(const WorldState* w, const WorldParams* p) noexcept nogil:
+    """The engine stuck now ([faults] engine_stuck, from 0), or -1: none, not
+    yet, or the engines cut (the cutoff closes the valve upstream of it)."""
+    if p.engine_stuck <= 0 or w.time_s < p.engine_stuck_time_s or w.engines_off:
+        return -1
+    return p.engine_stuck - 1
+
+
+cdef inline void stuck_given(const WorldParams* p, int stuck, const double com_B_m[3],
+                             double force_B[3], double torque_B[3]) noexcept nogil:
+    """The stuck engine's force and torque on the NOMINAL layout about com_B_m,
+    which the attitude loop takes as given (0 where it is not told of it)."""
+    cdef double ones[ENGINE_MAX]
+    cdef double u[ENGINE_MAX]
+    cdef int i
+    for i in range(ENGINE_MAX):
+        ones[i] = 1.0
+        u[i] = 0.0
+    if stuck >= 0 and p.engine_stuck_known:
+        u[stuck] = p.engine_stuck_throttle
+    engine_wrench(&p.engines_nominal, u, ones, com_B_m, force_B, torque_B)

@@ -99,6 +99,9 @@ cdef struct WorldParams:
     double radar_dropout_time_s
     double radar_dropout_duration_s
     double thrust_scale
+    int32_t engine_stuck                 # counted from 1 (0: none); 6-DOF only
+    double engine_stuck_time_s
+    double engine_stuck_throttle
     # 6-DOF ([sim] dynamics = "6dof"; unused in 3-DOF): hilander.sim.sixdof
     int32_t six_dof
     EngineLayout engines_nominal         # what the attitude loop knows
@@ -106,6 +109,8 @@ cdef struct WorldParams:
     double engine_thrust_scale[ENGINE_MAX]   # seeded mismatch, times the fault's thrust_scale
     AttitudeParams attitude              # gains; inertia and centre of mass set each tick
     int32_t engines_rated_out            # the frame's engine count once engines_out failed
+    int32_t engine_stuck_known           # the attitude loop is told of the stuck engine (0: tests)
+    int32_t engines_rated_stuck          # the frame's engine count while one is stuck
     double stack_dry_mass_kg             # the stage with the rover stowed (sky crane)
     double stack_dry_com_B_m[3]
     double stack_dry_inertia_B_kg_m2[3]

@@ -32,7 +32,7 @@ from hilander.sim.settings import (
     WindParams,
 )
 from hilander.sim.shapes import stability_angle_rad
-from hilander.sim.sixdof import check_dynamics
+from hilander.sim.sixdof import check_dynamics, check_stuck
 from hilander.sim.tomlread import is_file, read_text
 from hilander.sim.tomlread import parse as parse_toml
 from hilander.sim.vehicle import Limits, VehicleParams
@@ -138,6 +138,8 @@ def parse_scenario(text: str, source: str) -> Scenario:
     check_dynamics(vehicle, sim, source)
     environment = _load_defaulted(EnvironmentParams, data, "environment", source)
     check_thrust(vehicle, environment, source)
+    faults = _load_defaulted(FaultParams, data, "faults", source)
+    check_stuck(vehicle, sim, faults, source)
     scenario = Scenario(
         name=name,
         description=_scalar(data, "description", str, source, default=""),
@@ -149,7 +151,7 @@ def parse_scenario(text: str, source: str) -> Scenario:
         terrain=_load_defaulted(TerrainParams, data, "terrain", source),
         wind=_load_defaulted(WindParams, data, "wind", source),
         environment=environment,
-        faults=_load_defaulted(FaultParams, data, "faults", source),
+        faults=faults,
         limits=load_params(
             Limits, _table(data, "limits", source), _limits(preset, vehicle), source, "limits"
         ),
@@ -291,6 +293,7 @@ def check_flyable(s: Scenario, source: str) -> None:
     _check_rates(s.vehicle, s.sim, source)
     check_dynamics(s.vehicle, s.sim, source)
     check_thrust(s.vehicle, s.environment, source)
+    check_stuck(s.vehicle, s.sim, s.faults, source)
 
 
 def scenario_to_toml(s: Scenario, flown_by: str = "compiled") -> str:

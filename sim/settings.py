@@ -182,6 +182,15 @@ class FaultParams:
     thrust_scale: float = param(
         1.0, unit="-", doc="thrust and flow delivered over nominal", gt=0, le=10
     )
+    # A stuck engine: its throttle valve stuck at one setting until the engines
+    # are cut (docs/world.md, "6-DOF"; hilander's fault, C). 6-DOF only.
+    engine_stuck: int = param(
+        0, unit="-", doc="the engine that sticks, counted from 1 (0: none)", ge=0, le=64
+    )
+    engine_stuck_time_s: float = param(0.0, unit="s", doc="when it sticks", ge=0, le=3600)
+    engine_stuck_throttle: float = param(
+        0.0, unit="-", doc="the throttle it sticks at, fraction of maximum", ge=0, le=1
+    )
 
     def __post_init__(self) -> None:
         check(self)

@@ -6,8 +6,9 @@ and turned about its radial line by engine_toe_rad, in turn + and -; or the
 preset's own, engine_layout), as the flight software knows it (nominal) and
 as it is (true: each engine misaligned by a seeded draw, each thrust off by a
 seeded mismatch); the dry mass properties of the stage alone and of the stack
-with the rover stowed; after an engine-out, the engine count the frame
-reports (engines_rated: what the engines left give with the torque held).
+with the rover stowed; after an engine-out, or with an engine stuck ([faults]
+engine_stuck), the engine count the frame reports (engines_rated: what the
+engines give with the torque held).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from hilander.sim.shapes import box_inertia
 
 if TYPE_CHECKING:
     from hilander.sim.scenario import Scenario
-    from hilander.sim.settings import SimParams
+    from hilander.sim.settings import FaultParams, SimParams
     from hilander.sim.vehicle import VehicleParams
 
 ENGINE_MAX = 16  # ENGINE_MAX of controller/_attitude.pxd
@@ -150,17 +151,29 @@ def dry_properties(v: VehicleParams) -> dict[str, Any]:
 
 
 def delivers(
-    lay: dict[str, Any], att: dict[str, Any], working: int, force_N: float, com_B_m: list[float]
+    lay: dict[str, Any],
+    att: dict[str, Any],
+    working: int,
+    force_N: float,
+    com_B_m: list[float],
+    stuck: tuple[int, float] | None = None,
 ) -> bool:
     """Whether the allocator gives force_N along the axis from the first `working`
-    engines with no torque about com_B_m, both in full (within floor and ceiling)."""
+    engines with no torque about com_B_m, both in full (within floor and ceiling);
+    an engine `stuck` (index, throttle) gives its own share, the others the rest."""
     n = lay["count"]
+    mask, force, torque = (1 << working) - 1, force_N, np.zeros(3)
+    if stuck is not None:
+        i, throttle = stuck
+        f = throttle * lay["thrust_max_N"] * np.array(lay["direction_B"][i])
+        arm = np.array(lay["position_B_m"][i]) - np.array(com_B_m)
+        mask, force, torque = mask & ~(1 << i), force - float(f[2]), -np.cross(arm, f)
     bits, _, _ = py_allocate(
         {**lay, "position_B_m": lay["position_B_m"][:n], "direction_B": lay["direction_B"][:n]},
         {**att, "com_B_m": list(com_B_m)},
-        (1 << working) - 1,
-        force_N,
-        [0.0, 0.0, 0.0],
+        mask,
+        force,
+        [float(x) for x in torque],
     )
     return not bits & SHORT
 
@@ -187,18 +200,43 @@ def nominal_coms(v: VehicleParams) -> list[list[float]]:
     return coms
 
 
-def engines_rated(v: VehicleParams, lay: dict[str, Any], att: dict[str, Any]) -> int:
+def engines_rated(
+    v: VehicleParams,
+    lay: dict[str, Any],
+    att: dict[str, Any],
+    stuck: tuple[int, float] | None = None,
+) -> int:
     """The engines the frame reports once `engines_out` have failed (the last
-    ones): the most k whose full throttle, the law's k engines at throttle_max
-    along the axis, the working engines give in full with no torque, at every
-    centre of mass the stage flies through (0 if none)."""
+    ones), or one is `stuck` (index, throttle): the most k whose full throttle,
+    the law's k engines at throttle_max along the axis, the working engines give
+    in full with no torque, at every centre of mass the stage flies through (0 if
+    none)."""
     working = lay["count"] - v.engines_out
     full_N = lay["throttle_max"] * lay["thrust_max_N"] * math.cos(v.cant_rad)
     coms = nominal_coms(v)
     for k in range(working, 0, -1):
-        if all(delivers(lay, att, working, k * full_N, com) for com in coms):
+        if all(delivers(lay, att, working, k * full_N, com, stuck) for com in coms):
             return k
     return 0
+
+
+def engine_counts(s: Scenario, nominal: dict[str, Any], attitude: dict[str, Any]) -> dict[str, Any]:
+    """The frame's engine counts once engines are out or one is stuck (engines_rated),
+    and that the attitude loop is told of a stuck engine."""
+    v, f, six_dof = s.vehicle, s.faults, s.sim.dynamics == "6dof"
+    return {
+        "engines_rated_out": (
+            engines_rated(v, nominal, attitude)
+            if six_dof and v.engines_out > 0
+            else v.engine_count - v.engines_out
+        ),
+        "engine_stuck_known": 1,
+        "engines_rated_stuck": (
+            engines_rated(v, nominal, attitude, (f.engine_stuck - 1, f.engine_stuck_throttle))
+            if six_dof and f.engine_stuck > 0
+            else v.engine_count
+        ),
+    }
 
 
 def sixdof_params(s: Scenario) -> dict[str, Any]:
@@ -226,11 +264,7 @@ def sixdof_params(s: Scenario) -> dict[str, Any]:
         "engines_true": layout(v, positions, true_directions),
         "engine_thrust_scale": scale,
         "attitude": attitude,
-        "engines_rated_out": (
-            engines_rated(v, nominal, attitude)
-            if six_dof and v.engines_out > 0
-            else v.engine_count - v.engines_out
-        ),
+        **engine_counts(s, nominal, attitude),
         **dry_properties(v),
         "com_offset_B_m": list(v.com_offset_m),
         "tank_com_B_m": list(v.tank_com_m),
@@ -259,3 +293,17 @@ def check_dynamics(v: VehicleParams, sim: SimParams, source: str) -> None:
             f'{where(source, "sim", "dynamics")} = "6dof": engine_count = {v.engine_count}, '
             f"over the {ENGINE_MAX} engines a 6-DOF stage may have"
         )
+
+
+def check_stuck(v: VehicleParams, sim: SimParams, faults: FaultParams, source: str) -> None:
+    """A stuck engine ([faults] engine_stuck) is one of the working engines, in 6-DOF:
+    the 3-DOF world has one throttle for all its engines."""
+    n = faults.engine_stuck
+    if n == 0:
+        return
+    key = f"{where(source, 'faults', 'engine_stuck')} = {n}"
+    if sim.dynamics != "6dof":
+        raise ScenarioError(f'{key}: a stuck engine flies in 6-DOF only ([sim] dynamics = "6dof")')
+    working = v.engine_count - v.engines_out
+    if n > working:
+        raise ScenarioError(f"{key}: must be one of the {working} working engines (1 to {working})")
