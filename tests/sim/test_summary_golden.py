@@ -1,8 +1,9 @@
 """The landing summary is a typed record whose JSON is the output contract of
 ``hilander sim --json``: byte for byte what version 0.6 printed, for every
 built-in scenario (wall times aside). The golden files in tests/data/summaries
-were written by 0.6.0 (dict summaries) with ``hilander sim NAME --json``; a
-key renamed, reordered or rounded differently fails here."""
+were written by 0.6.0 (dict summaries) with ``hilander sim NAME --json``, those
+of scenarios added since (the MSR landers, slope-tip, stuck-engine) when each
+was added; a key renamed, reordered or rounded differently fails here."""
 
 from __future__ import annotations
 
