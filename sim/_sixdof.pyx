@@ -18,9 +18,10 @@ B. Engines: one throttle each, lagged toward its command within floor and
    engines_rated_out then (hilander.sim.sixdof: what the others can give). A stuck
    engine ([faults] engine_stuck) holds its throttle until the engines are cut.
 C. The world's attitude loop, each control tick and as a command takes effect:
-   attitude_torque toward the law's (tilt-clamped) thrust direction, allocate_warm on
-   the NOMINAL layout and centre of mass, the true state, from the last tick's held set
-   (w.allocate_held); a stuck engine's force and torque taken as given, it left out; the
+   attitude_torque toward the law's (tilt-clamped) thrust direction, allocate on
+   the NOMINAL layout and centre of mass, the true state (a cold solve each tick:
+   allocate_warm's result may depend on the last tick's where the split is not
+   unique); a stuck engine's force and torque taken as given, it left out; the
    rest to reaction control (rcs_torque_max_Nm); no torque once cut or standing.
 D. Contact: each footpad (legs) or the stowed rover's wheels is a
    body-fixed point; the 3-DOF contact force acts there (force and torque),
@@ -31,10 +32,10 @@ E. Tilt and body rate at touchdown (as the step that touched began), the most
 """
 
 from libc.math cimport cos, isnan, lround, sin, M_PI
-from libc.stdint cimport int32_t, uint32_t
+from libc.stdint cimport uint32_t
 
 from hilander.controller._attitude cimport (
-    ENGINE_MAX, AttitudeParams, attitude_torque, allocate_warm,
+    ENGINE_MAX, AttitudeParams, attitude_torque, allocate,
 )
 from hilander.controller._law cimport LANDING_LEGS
 from hilander.sim._rigid cimport (
@@ -122,9 +123,12 @@ cdef void sixdof_orient(WorldState* w, const WorldParams* p, const double q_SB[4
 
 
 cdef void reanchor(WorldState* w, const WorldParams* p) noexcept nogil:
-    """The rover released: the body becomes the stage alone, same motion."""
+    """The rover released: the body becomes the stage alone, same motion; the
+    rover (a point at its wheels) moves as its centre of mass did: momentum kept."""
     cdef MassProperties stage
     cdef Body c
+    point(w, 0.0, 0.0, p.rover_com_height_m - p.rover_stowed_offset_m, &c)
+    w.rover.velocity_S_mps = c.velocity_S_mps
     mass_properties(p.descent_stage_dry_mass_kg, p.stage_dry_com_B_m,
                     p.stage_dry_inertia_B_kg_m2, w.propellant_kg, p.tank_com_B_m,
                     p.tank_radius_m, &stage)
@@ -145,7 +149,6 @@ cdef void sixdof_attitude(WorldState* w, const WorldParams* p) noexcept nogil:
     cdef double given[3]
     cdef double ones[ENGINE_MAX]
     cdef double f
-    cdef int32_t iterations
     cdef int i, working = p.engine_count - (p.engines_out if w.time_s >= p.engine_out_time_s else 0)
     cdef int stuck = stuck_engine(w, p) if p.engine_stuck_known else -1
     cdef uint32_t ok = ((1u << working) - 1u) & ~((1u << stuck) if stuck >= 0 else 0u)
@@ -165,9 +168,8 @@ cdef void sixdof_attitude(WorldState* w, const WorldParams* p) noexcept nogil:
         stuck_given(p, stuck, a.com_B_m, force_B, given)   # a stuck engine's, as given
         for i in range(3):
             given[i] = torque[i] - given[i]
-        allocate_warm(&p.engines_nominal, &a, ok, w.engines_active * f * p.engine_thrust_max_N
-                      * cos(p.cant_rad) - force_B[2], given, w.engine_throttle_cmd,
-                      &w.allocate_held, &iterations)
+        allocate(&p.engines_nominal, &a, ok, w.engines_active * f * p.engine_thrust_max_N
+                 * cos(p.cant_rad) - force_B[2], given, w.engine_throttle_cmd)
         if stuck >= 0:
             w.engine_throttle_cmd[stuck] = p.engine_stuck_throttle
         engine_wrench(&p.engines_nominal, w.engine_throttle_cmd, ones, a.com_B_m,

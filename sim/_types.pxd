@@ -7,7 +7,7 @@ up; origin on the ground at the nominal target).
 
 from libc.stdint cimport int32_t, int64_t, uint32_t, uint64_t
 from hilander.controller._law cimport SensorFrame, Command
-from hilander.controller._attitude cimport ENGINE_MAX, EngineLayout, AttitudeParams, AllocateHeld
+from hilander.controller._attitude cimport ENGINE_MAX, EngineLayout, AttitudeParams
 from hilander.sim._rigid cimport RigidState, MassProperties
 
 cdef enum:
@@ -212,6 +212,5 @@ cdef struct WorldState:
     double engine_throttle[ENGINE_MAX]
     double engine_wrench_B[ENGINE_MAX][6]    # each engine's force and torque at full throttle
     double engine_throttle_cmd[ENGINE_MAX]
-    AllocateHeld allocate_held           # the allocation's held set, the next tick's start
     int32_t engine_pulse_on_steps[ENGINE_MAX]
     double rcs_torque_B_Nm[3]

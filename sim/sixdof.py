@@ -304,6 +304,16 @@ def check_stuck(v: VehicleParams, sim: SimParams, faults: FaultParams, source: s
     key = f"{where(source, 'faults', 'engine_stuck')} = {n}"
     if sim.dynamics != "6dof":
         raise ScenarioError(f'{key}: a stuck engine flies in 6-DOF only ([sim] dynamics = "6dof")')
-    working = v.engine_count - v.engines_out
-    if n > working:
-        raise ScenarioError(f"{key}: must be one of the {working} working engines (1 to {working})")
+    if v.engines_out > 0:
+        raise ScenarioError(
+            f"{key}: a stuck engine with an engine out is not modelled (engines_out)"
+        )
+    if v.thrust_pulse_rate_Hz > 0 and faults.engine_stuck_throttle not in (0.0, 1.0):
+        raise ScenarioError(
+            f"{key}: a pulsed engine's valve sticks open or shut: "
+            "engine_stuck_throttle must be 0 or 1"
+        )
+    if n > v.engine_count:
+        raise ScenarioError(
+            f"{key}: must be one of the {v.engine_count} engines (1 to {v.engine_count})"
+        )

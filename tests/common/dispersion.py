@@ -71,6 +71,8 @@ def sixdof_text(name: str) -> str:
     """The built-in scenario's file with `[sim] dynamics = "6dof"` added, as
     a user would write it."""
     lines = builtin_text(name).splitlines()
+    if any(line.replace(" ", "") == 'dynamics="6dof"' for line in lines):
+        return builtin_text(name)  # already flown in 6-DOF
     if "[sim]" in lines:
         at = lines.index("[sim]") + 1
         return "\n".join([*lines[:at], 'dynamics = "6dof"', *lines[at:]]) + "\n"

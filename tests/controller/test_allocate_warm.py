@@ -1,6 +1,8 @@
 """The allocator's warm start (controller/_allocate.pyx, design C; docs/law.md,
 "Attitude and engines"): started from a held set, right or wrong, it reaches
-the allocation a cold start reaches, usually in one or two solves."""
+an allocation as good as a cold start's (the same where it is unique: where
+more than four engines meet the wrench exactly it may keep another split,
+docs/law.md's known defect), usually in one or two solves."""
 
 from __future__ import annotations
 

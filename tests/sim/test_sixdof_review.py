@@ -9,6 +9,7 @@ import dataclasses
 import math
 from typing import Any
 
+import numpy as np
 import pytest
 
 from hilander.sim.budget import check_flight
@@ -17,8 +18,9 @@ from hilander.sim.scenario import load_scenario, parse_scenario
 from hilander.sim.schema import ScenarioError
 from hilander.sim.shapes import stability_angle_rad
 from hilander.sim.sixdof import sixdof_params
+from hilander.sim.world import world_params
 from tests.common.sixdof import about_y, rigid_world, sixdof, tilt_rad
-from tests.common.world import bare_world, command, run
+from tests.common.world import RELEASE, bare_world, command, run
 
 TICK_S = 0.02
 VIKING_STABILITY_RAD = load_scenario("viking").limits.tip_over_tilt_rad
@@ -195,3 +197,23 @@ def test_the_telemetry_throttle_is_over_the_engines_still_running() -> None:
     assert sum(1 for t in state["engine_throttle"] if t > 0.0) == 6
     assert state["throttle"] == pytest.approx(sum(state["engine_throttle"]) / 6, rel=1e-12)
     assert state["throttle"] > 0.4
+
+
+@pytest.mark.parametrize("rate_B_radps", [(0.0, 0.0, 0.0), (0.3, 0.2, 0.0), (0.0, 0.4, 0.1)])
+def test_the_release_keeps_the_systems_momentum(rate_B_radps: tuple[float, float, float]) -> None:
+    """Stowed, the rover's mass turns with the stage at its own centre of mass;
+    released, it leaves moving as that point did (gravity alone changes the sum)."""
+    world = rigid_world("default", position_m=(0.0, 0.0, 1500.0), rcs_torque_max_Nm=0.0)
+    world.orient((1.0, 0.0, 0.0, 0.0), rate_B_radps)
+    before = world.state_dict()
+    mass_kg = before["mass"]["mass_kg"]
+    momentum_Ns = mass_kg * np.array(before["body"]["velocity_S_mps"])
+    run(world, TICK_S, command(events=RELEASE))
+    after = world.state_dict()
+    assert not after["rover_attached"] and not after["body_with_rover"]
+    stage_kg = after["mass"]["mass_kg"]
+    rover_Ns = (mass_kg - stage_kg) * np.array(after["rover"]["velocity_S_mps"])
+    total_Ns = stage_kg * np.array(after["body"]["velocity_S_mps"]) + rover_Ns
+    gravity_mps2 = world_params(load_scenario("default"))["gravity_mps2"]
+    gravity_Ns = mass_kg * np.array([0.0, 0.0, -gravity_mps2]) * TICK_S
+    assert total_Ns - momentum_Ns == pytest.approx(gravity_Ns, abs=1e-6 * mass_kg)

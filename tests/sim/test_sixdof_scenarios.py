@@ -83,10 +83,13 @@ def test_an_allocator_that_takes_every_engine_to_answer_loses_the_attitude(seed:
     scenario = load_scenario("stuck-engine").with_seed(seed)
     told = fly(scenario)
     untold = fly_untold(scenario)
-    s = summarize(untold)
+    s, t = summarize(untold), summarize(told)
     assert s.verdict == "fail"
-    after = scenario.faults.engine_stuck_time_s
-    assert tilt_while_stowed(untold, after) > 1.8 * tilt_while_stowed(told, after)
+    assert "touchdown_tilt" in s.violation_kinds
+    assert s.attitude is not None and t.attitude is not None
+    assert s.attitude.touchdown_tilt_rad > 10 * t.attitude.touchdown_tilt_rad
+    assert s.touchdown is not None
+    assert s.touchdown.horizontal_speed_mps > scenario.limits.touchdown_horizontal_speed_max_mps
 
 
 def hover_with_engine_stuck(known: int) -> tuple[list[float], float, int]:
@@ -125,7 +128,7 @@ def stuck_text(faults: str, sim: str = '[sim]\ndynamics = "6dof"\n') -> str:
     ("faults", "sim", "message"),
     [
         ("engine_stuck = 1", "", 'a stuck engine flies in 6-DOF only ([sim] dynamics = "6dof")'),
-        ("engine_stuck = 9", '[sim]\ndynamics = "6dof"\n', "one of the 8 working engines (1 to 8)"),
+        ("engine_stuck = 9", '[sim]\ndynamics = "6dof"\n', "one of the 8 engines (1 to 8)"),
         ("engine_stuck = -1", '[sim]\ndynamics = "6dof"\n', "engine_stuck"),
         ("engine_stuck_throttle = 1.5", '[sim]\ndynamics = "6dof"\n', "engine_stuck_throttle"),
     ],
@@ -136,10 +139,18 @@ def test_a_bad_stuck_engine_is_one_line(faults: str, sim: str, message: str) -> 
     assert "\n" not in str(e.value)
 
 
-def test_the_stuck_engine_must_be_one_that_works() -> None:
-    text = stuck_text("engine_stuck = 8").replace('"msl"', '"msl"\nengines_out = 1')
-    with pytest.raises(ScenarioError, match="one of the 7 working engines"):
+def test_a_stuck_engine_with_an_engine_out_is_refused() -> None:
+    text = stuck_text("engine_stuck = 1").replace('"msl"', '"msl"\nengines_out = 1')
+    with pytest.raises(ScenarioError, match="a stuck engine with an engine out is not modelled"):
         parse_scenario(text, "x.toml")
+
+
+def test_a_pulsed_engine_sticks_open_or_shut() -> None:
+    text = stuck_text("engine_stuck = 1\nengine_stuck_throttle = 0.5").replace('"msl"', '"phoenix"')
+    with pytest.raises(ScenarioError, match="valve sticks open or shut") as e:
+        parse_scenario(text, "x.toml")
+    assert "\n" not in str(e.value)
+    parse_scenario(text.replace("0.5", "1.0"), "x.toml")  # stuck open flies
 
 
 def test_the_cli_refuses_a_stuck_engine_in_3dof_in_one_line(tmp_path: Path) -> None:
