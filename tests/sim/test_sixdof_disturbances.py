@@ -40,7 +40,8 @@ def standing_tilt_rad(state: dict[str, Any], params: dict[str, Any], torque_Nm: 
     return 2.0 * math.asin(abs(torque_Nm) / (inertia_y * wn * wn) / 2.0)
 
 
-def engine_force_N(state: dict[str, Any], count: int, axis: int) -> float:
+def engine_wrench(state: dict[str, Any], count: int, axis: int) -> float:
+    """The engines' summed wrench component (0-2 force in N, 3-5 torque in N m)."""
     wrench = state["engine_wrench_B"]
     return float(sum(state["engine_throttle"][i] * wrench[i][axis] for i in range(count)))
 
@@ -50,7 +51,7 @@ def test_a_centre_of_mass_offset_stands_the_stage_off_by_the_loops_error(offset_
     vehicle = {**QUIET, "com_offset_m": (offset_m, 0.0, 0.0)}
     params = world_params(sixdof(load_scenario("default"), **vehicle))
     state = hover(params)
-    thrust_N = engine_force_N(state, params["engine_count"], 2)
+    thrust_N = engine_wrench(state, params["engine_count"], 2)
     # the dry stage's offset moves the whole stage's centre of mass by its share
     shift_m = params["descent_stage_dry_mass_kg"] * offset_m / state["mass"]["mass_kg"]
     expected = standing_tilt_rad(state, params, shift_m * thrust_N)
@@ -83,12 +84,12 @@ def test_the_world_pushes_with_the_true_layout_the_loop_allocates_on_the_nominal
     params["engines_true"] = true
     state = hover(params)
     count = params["engine_count"]
-    thrust_N = math.hypot(engine_force_N(state, count, 0), engine_force_N(state, count, 2))
+    thrust_N = math.hypot(engine_wrench(state, count, 0), engine_wrench(state, count, 2))
     lever_m = true["position_B_m"][0][2] - state["mass"]["com_B_m"][2]
     expected = standing_tilt_rad(state, params, lever_m * thrust_N * s)
     # first order in the throttles' spread (the standing differential moves the lever's share)
     assert state["tilt_rad"] == pytest.approx(expected, rel=0.02)
-    true_torque_Nm = engine_force_N(state, count, 4)
+    true_torque_Nm = engine_wrench(state, count, 4)
     assert abs(true_torque_Nm) < 1e-3 * abs(lever_m * thrust_N * s)  # balanced in truth
 
 
